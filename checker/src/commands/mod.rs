@@ -1,0 +1,74 @@
+//! One module per subcommand; [`dispatch`] loads the course and calls the right one.
+
+mod hint;
+mod list;
+mod reset;
+mod run;
+mod verify;
+mod watch;
+
+use crate::cli::{Cli, Command};
+use crate::error::SetupError;
+use crate::layout::Layout;
+use crate::manifest::{Course, Exercise};
+
+/// What every command works on.
+pub struct Context {
+    pub layout: Layout,
+    pub course: Course,
+}
+
+impl Context {
+    pub fn exercise(&self, query: &str) -> Result<&Exercise, SetupError> {
+        self.course.find(query).ok_or_else(|| SetupError::UnknownExercise {
+            query: query.to_owned(),
+            valid: self.course.exercises.iter().map(|e| e.id.clone()).collect(),
+        })
+    }
+}
+
+/// Runs the command; returns the exit code.
+pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
+    let layout = Layout::discover(cli.root, cli.pack)?;
+    let course = Course::load(&layout.manifest())?;
+    let context = Context { layout, course };
+    match cli.command {
+        Command::List => list::run(&context),
+        Command::Check { exercise, from } => {
+            run::check_or_submit(&context, &exercise, crate::events::Mode::Check, from, None)
+        }
+        Command::Submit { exercise, from, report } => {
+            run::check_or_submit(&context, &exercise, crate::events::Mode::Submit, from, report)
+        }
+        Command::Hint { exercise, all } => hint::run(&context, &exercise, all),
+        Command::Reset { exercise, yes } => reset::run(&context, &exercise, yes),
+        Command::Watch { exercise } => watch::run(&context, exercise.as_deref()),
+        Command::Verify { exercises } => verify::run(&context, &exercises),
+    }
+}
+
+/// Holds the course's lock: one build-and-run at a time per course, since runs share the
+/// working copies and timing checks should not compete with each other for the CPU.
+pub struct CourseLock {
+    _file: std::fs::File,
+}
+
+pub fn lock(layout: &Layout) -> Result<CourseLock, SetupError> {
+    use std::os::fd::AsRawFd;
+    std::fs::create_dir_all(&layout.state).map_err(SetupError::io(format!("creating {}", layout.state.display())))?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(layout.lock_file())
+        .map_err(SetupError::io("opening the course lock"))?;
+    // SAFETY: flock on a descriptor we own; released when the file is closed.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        eprintln!("waiting for another checker run in this course to finish...");
+        // SAFETY: as above.
+        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
+            return Err(SetupError::io("locking the course")(std::io::Error::last_os_error()));
+        }
+    }
+    Ok(CourseLock { _file: file })
+}

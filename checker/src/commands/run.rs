@@ -1,0 +1,85 @@
+//! `checker check EX` and `checker submit EX`: one run of the pipeline, reported on the console
+//! (and, for a submission, in a JSON report), recorded in the student's progress.
+
+use super::Context;
+use crate::error::{exit_code, SetupError};
+use crate::events::{Event, Mode, RunSummary};
+use crate::manifest::Exercise;
+use crate::progress::Progress;
+use crate::reporter::{Console, JsonReport, Reporter};
+use crate::runner::Run;
+use std::path::{Path, PathBuf};
+
+pub fn check_or_submit(
+    context: &Context,
+    query: &str,
+    mode: Mode,
+    from: Option<PathBuf>,
+    report: Option<PathBuf>,
+) -> Result<u8, SetupError> {
+    let exercise = context.exercise(query)?;
+    let own = from.is_none();
+    let submission = match from {
+        Some(dir) => std::env::current_dir().map_err(SetupError::io("reading the current folder"))?.join(dir),
+        None => context.layout.exercise_dir(exercise),
+    };
+    let report = match mode {
+        Mode::Submit => Some(report.unwrap_or_else(|| context.layout.report_file(exercise))),
+        Mode::Check => None,
+    };
+    let summary = run_reported(context, exercise, mode, &submission, report.as_deref(), true)?;
+    if let Some(path) = &report {
+        println!("report: {}", context.layout.show(path));
+    }
+    if own {
+        record(context, exercise, &summary)?;
+    }
+    Ok(if summary.passed { exit_code::PASS } else { exit_code::CHECKS_FAILED })
+}
+
+/// Runs the pipeline with a console reporter (and a JSON one when `report` is given).
+pub fn run_reported(
+    context: &Context,
+    exercise: &Exercise,
+    mode: Mode,
+    submission: &Path,
+    report: Option<&Path>,
+    console: bool,
+) -> Result<RunSummary, SetupError> {
+    let _lock = super::lock(&context.layout)?;
+    let mut reporters: Vec<Box<dyn Reporter>> = Vec::new();
+    if console {
+        reporters.push(Box::new(Console::new(std::io::stdout(), mode == Mode::Check)));
+    }
+    if let Some(path) = report {
+        reporters.push(Box::new(JsonReport::new(path.to_path_buf())));
+    }
+    let mut failure = None;
+    let run =
+        Run { layout: &context.layout, course: &context.course, exercise, mode, submission: submission.to_path_buf() };
+    let summary = run.execute(&mut |event: Event| {
+        for reporter in reporters.iter_mut() {
+            if let Err(e) = reporter.handle(&event) {
+                failure.get_or_insert(e);
+            }
+        }
+    })?;
+    if let Some(error) = failure {
+        return Err(SetupError::Io { context: "writing the report".into(), source: error });
+    }
+    Ok(summary)
+}
+
+/// Records the outcome in the student's progress.
+fn record(context: &Context, exercise: &Exercise, summary: &RunSummary) -> Result<(), SetupError> {
+    let mut progress = Progress::load(&context.layout.progress_file())?;
+    let entry = progress.entry(&exercise.id);
+    entry.last_passed = Some(summary.passed);
+    if summary.mode == Mode::Submit {
+        entry.best_score = Some(entry.best_score.unwrap_or(0).max(summary.score));
+        if summary.passed {
+            entry.done = true;
+        }
+    }
+    progress.save()
+}

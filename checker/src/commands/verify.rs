@@ -1,0 +1,141 @@
+//! `checker verify`: the course's self-check, through the same pipeline a student's submission
+//! takes. Every manifest entry must have its folders, hints and hidden checks; every skeleton
+//! must fail every check (score 0); every reference solution must pass every check.
+
+use super::run::run_reported;
+use super::Context;
+use crate::error::{exit_code, SetupError};
+use crate::events::{Mode, RunSummary};
+use crate::manifest::Exercise;
+use crate::sandbox::{self, Job};
+use std::time::Duration;
+
+/// The fewest hints an exercise may have (a nudge, a direction, nearly the answer).
+const MIN_HINTS: usize = 3;
+
+pub fn run(context: &Context, queries: &[String]) -> Result<u8, SetupError> {
+    let exercises: Vec<&Exercise> = if queries.is_empty() {
+        context.course.exercises.iter().collect()
+    } else {
+        queries.iter().map(|q| context.exercise(q)).collect::<Result<_, _>>()?
+    };
+    let mut problems = Vec::new();
+    for exercise in exercises {
+        println!("verifying {} ...", exercise.id);
+        let before = problems.len();
+        problems.extend(static_problems(context, exercise).into_iter().map(|p| format!("{}: {p}", exercise.id)));
+        if problems.len() == before {
+            problems.extend(run_problems(context, exercise)?.into_iter().map(|p| format!("{}: {p}", exercise.id)));
+        }
+        if problems.len() == before {
+            println!("  ok: the skeleton fails every check and the solution passes every check");
+        } else {
+            for problem in &problems[before..] {
+                println!("  PROBLEM {problem}");
+            }
+        }
+    }
+    if problems.is_empty() {
+        println!("\nverify: the course is consistent");
+        Ok(exit_code::PASS)
+    } else {
+        println!("\nverify: {} problem(s)", problems.len());
+        Ok(exit_code::CHECKS_FAILED)
+    }
+}
+
+fn static_problems(context: &Context, exercise: &Exercise) -> Vec<String> {
+    let layout = &context.layout;
+    let mut problems = Vec::new();
+    for (what, path) in [
+        ("skeleton sources", layout.exercise_dir(exercise).join("src")),
+        ("public tests", layout.exercise_dir(exercise).join("tests")),
+        ("reference solution", layout.solution_dir(exercise).join("src")),
+    ] {
+        if !path.is_dir() {
+            problems.push(format!("missing {what}: {}", layout.show(&path)));
+        }
+    }
+    if !layout.harness_source(exercise).is_file() {
+        problems.push(format!("missing hidden checks: {}", layout.harness_source(exercise).display()));
+    }
+    if exercise.hints.len() < MIN_HINTS {
+        problems.push(format!("has {} hints; every exercise needs at least {MIN_HINTS}", exercise.hints.len()));
+    }
+    if exercise.checks.is_empty() {
+        problems.push("has no hidden checks in course.toml".into());
+    }
+    problems
+}
+
+fn run_problems(context: &Context, exercise: &Exercise) -> Result<Vec<String>, SetupError> {
+    let layout = &context.layout;
+    let mut problems = Vec::new();
+
+    let skeleton = run_reported(context, exercise, Mode::Submit, &layout.exercise_dir(exercise), None, false)?;
+    let passing: Vec<&str> = skeleton.checks.iter().filter(|c| c.outcome.passed()).map(|c| c.name.as_str()).collect();
+    println!("  skeleton: {}/{}", skeleton.score, skeleton.max_score);
+    if !passing.is_empty() {
+        problems.push(format!(
+            "the skeleton passes {}: a check the skeleton passes cannot tell a solution from none",
+            passing.join(", ")
+        ));
+    }
+
+    let solution = run_reported(context, exercise, Mode::Submit, &layout.solution_dir(exercise), None, false)?;
+    println!("  solution: {}/{}", solution.score, solution.max_score);
+    for check in solution.checks.iter().filter(|c| !c.outcome.passed()) {
+        problems.push(format!(
+            "the reference solution fails {} ({}){}",
+            check.name,
+            check.outcome.name(),
+            detail(check)
+        ));
+    }
+    problems.extend(compare_check_lists(context, exercise, &solution)?);
+    Ok(problems)
+}
+
+fn detail(check: &crate::events::CheckResult) -> String {
+    match &check.outcome {
+        crate::events::Outcome::Fail(f) => format!(": {}; expected {}", f.observed, f.expected),
+        crate::events::Outcome::TimedOut { diagnosis, .. } => format!(": {}", diagnosis.summary()),
+        crate::events::Outcome::NoVerdict { exit, stderr_tail } => format!(": {exit}: {stderr_tail}"),
+        crate::events::Outcome::NotRun { reason } => format!(": {reason}"),
+        _ => String::new(),
+    }
+}
+
+/// The pack's program must implement exactly the checks the manifest lists.
+fn compare_check_lists(
+    context: &Context,
+    exercise: &Exercise,
+    solution: &RunSummary,
+) -> Result<Vec<String>, SetupError> {
+    if !matches!(solution.build, crate::events::BuildStatus::Ok { .. }) {
+        return Ok(Vec::new());
+    }
+    let harness = context.layout.target.join("debug").join(format!("{}_hidden", exercise.id));
+    let job = Job {
+        program: harness,
+        args: vec!["list".into()],
+        env: Vec::new(),
+        cwd: context.layout.root.clone(),
+        stdin: Vec::new(),
+        result_channel: false,
+        timeout: Duration::from_secs(30),
+        output_cap: 64 * 1024,
+    };
+    let record = sandbox::run(&job)?;
+    let listed: Vec<String> = record.stdout.text().lines().map(str::to_owned).collect();
+    let declared: Vec<String> = exercise.checks.iter().map(|c| c.name.clone()).collect();
+    let mut problems = Vec::new();
+    for name in declared.iter().filter(|n| !listed.contains(n)) {
+        problems.push(format!("course.toml declares check {name}, which the pack does not implement"));
+    }
+    for name in listed.iter().filter(|n| !declared.contains(n)) {
+        problems
+            .push(format!("the pack implements check {name}, which course.toml does not declare (it would never run)"));
+    }
+    Ok(problems)
+}

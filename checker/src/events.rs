@@ -1,0 +1,137 @@
+//! What a run reports, as typed events and outcomes. The runner emits [`Event`]s; reporters
+//! (console, JSON) consume them. Nothing here prints.
+
+use crate::sandbox::{Exit, HangDiagnosis, ProcessInfo};
+use crate::workcopy::SourcesDigest;
+use serde::Serialize;
+use std::time::Duration;
+
+/// What a run does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Mode {
+    /// Build and run the public tests.
+    Check,
+    /// Build, run the public tests and the hidden checks, and score.
+    Submit,
+}
+
+/// Why a check failed, in the three parts every report shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    pub observed: String,
+    pub expected: String,
+    pub why: String,
+}
+
+/// How one check (or public test) ended.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum Outcome {
+    Pass,
+    Fail(Failure),
+    /// The time limit ran out; what every thread was doing at that moment.
+    TimedOut {
+        #[serde(rename = "limit_ms", serialize_with = "as_millis")]
+        limit: Duration,
+        diagnosis: HangDiagnosis,
+    },
+    /// The process ended without a verdict: a crash, an abort, or an `exit()` from inside.
+    NoVerdict {
+        exit: Exit,
+        stderr_tail: String,
+    },
+    /// The check passed, but processes were still running after it ended.
+    LeftBehind {
+        processes: Vec<ProcessInfo>,
+    },
+    /// Not run, because an earlier step failed.
+    NotRun {
+        reason: String,
+    },
+}
+
+impl Outcome {
+    pub fn passed(&self) -> bool {
+        matches!(self, Outcome::Pass)
+    }
+
+    /// A short static name for reports.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail(_) => "fail",
+            Outcome::TimedOut { .. } => "timeout",
+            Outcome::NoVerdict { .. } => "no_verdict",
+            Outcome::LeftBehind { .. } => "left_behind",
+            Outcome::NotRun { .. } => "not_run",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckKind {
+    Public,
+    Hidden,
+}
+
+/// One graded item of a run: the public tests as a whole, or one hidden check.
+#[derive(Debug, Clone, Serialize)]
+pub struct CheckResult {
+    pub name: String,
+    pub summary: String,
+    pub kind: CheckKind,
+    pub points: u32,
+    pub max_points: u32,
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// Processes the check left running (killed by the checker), also when it failed otherwise.
+    pub left_behind: Vec<ProcessInfo>,
+    #[serde(rename = "duration_ms", serialize_with = "as_millis")]
+    pub duration: Duration,
+}
+
+/// How the build went.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum BuildStatus {
+    Ok {
+        #[serde(rename = "duration_ms", serialize_with = "as_millis")]
+        duration: Duration,
+    },
+    /// The student's code does not compile.
+    Failed { diagnostics: String },
+    /// The hidden checks do not compile against the student's code (a changed public API).
+    HiddenFailed { messages: Vec<String> },
+}
+
+/// The whole run, as the JSON report records it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RunSummary {
+    pub exercise: String,
+    pub mode: Mode,
+    pub score: u32,
+    pub max_score: u32,
+    pub passed: bool,
+    pub sources: SourcesDigest,
+    pub build: BuildStatus,
+    pub checks: Vec<CheckResult>,
+}
+
+/// Everything a reporter hears about, in order.
+#[derive(Debug, Clone)]
+pub enum Event {
+    RunStarted { exercise: String, title: String, section: String, mode: Mode },
+    BuildStarted,
+    BuildFinished(BuildStatus),
+    PublicTestFinished { name: String, outcome: Outcome, output: String },
+    CheckStarted { name: String, summary: String },
+    CheckFinished(CheckResult),
+    RunFinished(RunSummary),
+}
+
+/// Durations in reports are whole milliseconds, which every consumer can read.
+fn as_millis<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
+    serializer.serialize_u64(duration.as_millis() as u64)
+}

@@ -1,0 +1,80 @@
+//! Where things are: the course root, the grading pack, and the checker's own state folder
+//! (`.checker/`: progress, reports, backups and the persistent build cache).
+
+use crate::error::SetupError;
+use crate::manifest::Exercise;
+use std::path::{Path, PathBuf};
+
+pub const MANIFEST: &str = "course.toml";
+
+#[derive(Debug, Clone)]
+pub struct Layout {
+    pub root: PathBuf,
+    pub pack: PathBuf,
+    pub state: PathBuf,
+    /// The cargo target folder shared by every build of the checker (`CHECKER_TARGET_DIR`).
+    pub target: PathBuf,
+}
+
+impl Layout {
+    /// Finds the course from `root`, or from the current folder upwards.
+    pub fn discover(root: Option<PathBuf>, pack: Option<PathBuf>) -> Result<Layout, SetupError> {
+        let cwd = std::env::current_dir().map_err(SetupError::io("reading the current folder"))?;
+        let root = match root {
+            Some(root) => {
+                let root = cwd.join(root);
+                if !root.join(MANIFEST).is_file() {
+                    return Err(SetupError::NoCourse(root));
+                }
+                root
+            }
+            None => cwd
+                .ancestors()
+                .find(|dir| dir.join(MANIFEST).is_file())
+                .ok_or_else(|| SetupError::NoCourse(cwd.clone()))?
+                .to_path_buf(),
+        };
+        let pack = pack.map(|p| cwd.join(p)).unwrap_or_else(|| root.join("pack"));
+        let state = root.join(".checker");
+        let target = std::env::var_os("CHECKER_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| state.join("target"));
+        Ok(Layout { root, pack, state, target })
+    }
+
+    pub fn manifest(&self) -> PathBuf {
+        self.root.join(MANIFEST)
+    }
+    pub fn exercise_dir(&self, exercise: &Exercise) -> PathBuf {
+        self.root.join("exercises").join(&exercise.dir)
+    }
+    pub fn solution_dir(&self, exercise: &Exercise) -> PathBuf {
+        self.root.join("solutions").join(&exercise.dir)
+    }
+    /// The hidden-check program of an exercise.
+    pub fn harness_source(&self, exercise: &Exercise) -> PathBuf {
+        self.pack.join(&exercise.id).join("main.rs")
+    }
+    pub fn pack_support(&self) -> PathBuf {
+        self.pack.join("support")
+    }
+    /// The persistent working copy in which an exercise is built.
+    pub fn work_dir(&self, exercise: &Exercise) -> PathBuf {
+        self.state.join("build").join(&exercise.id)
+    }
+    pub fn progress_file(&self) -> PathBuf {
+        self.state.join("progress.json")
+    }
+    pub fn report_file(&self, exercise: &Exercise) -> PathBuf {
+        self.state.join("reports").join(format!("{}.json", exercise.id))
+    }
+    pub fn backups(&self) -> PathBuf {
+        self.state.join("backups")
+    }
+    pub fn lock_file(&self) -> PathBuf {
+        self.state.join("lock")
+    }
+
+    /// `path` relative to the course root, for messages.
+    pub fn show(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root).unwrap_or(path).display().to_string()
+    }
+}

@@ -1,0 +1,23 @@
+//! The course checker. The data flows one way:
+//!
+//! `manifest` (course.toml) → `runner` (the plan for one exercise and mode) → `workcopy` (the
+//! checker-owned copy of the submission) → `compile` (cargo) → `sandbox` (every run of student
+//! code, supervised) → `events` → `reporter` (console, JSON report).
+//!
+//! - [`cli`]: the command line; [`commands`]: one module per subcommand.
+//! - [`layout`]: where the course, the pack and the checker's state live.
+//! - [`progress`]: the student's progress (statuses, hints shown).
+//! - [`error`]: setup errors and the exit codes.
+
+pub mod cli;
+pub mod commands;
+pub mod compile;
+pub mod error;
+pub mod events;
+pub mod layout;
+pub mod manifest;
+pub mod progress;
+pub mod reporter;
+pub mod runner;
+pub mod sandbox;
+pub mod workcopy;

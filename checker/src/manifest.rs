@@ -1,0 +1,207 @@
+//! The course manifest (`course.toml`): the single source of truth for the exercises, how they
+//! are built, their checks with points and time limits, and their hints.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+/// The manifest format this checker reads.
+pub const FORMAT: u32 = 1;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Course {
+    pub format: u32,
+    pub title: String,
+    /// Every dependency student code may use: name → a Cargo dependency specification.
+    #[serde(default)]
+    pub dependencies: BTreeMap<String, toml::Value>,
+    #[serde(rename = "exercise", default)]
+    pub exercises: Vec<Exercise>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exercise {
+    pub id: String,
+    pub title: String,
+    pub section: String,
+    /// The exercise's folder under `exercises/` (and `solutions/`).
+    pub dir: String,
+    pub kind: Kind,
+    /// Names from the course's `[dependencies]`.
+    #[serde(default)]
+    pub dependencies: Vec<String>,
+    pub public_tests: PublicTests,
+    pub hints: Vec<String>,
+    #[serde(rename = "check", default)]
+    pub checks: Vec<CheckSpec>,
+}
+
+/// How the hidden checks meet the student's code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// The checks link against the crate and call it.
+    Library,
+    /// The checks run the program and observe it from outside.
+    Binary,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PublicTests {
+    pub points: u32,
+    /// Time limit for each public test.
+    #[serde(with = "humantime_serde")]
+    pub timeout: Duration,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckSpec {
+    pub name: String,
+    /// What the check verifies, in one line (shown before it runs, and in reports).
+    pub summary: String,
+    pub points: u32,
+    #[serde(with = "humantime_serde")]
+    pub timeout: Duration,
+}
+
+/// Why the manifest cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("cannot read the course manifest {path}")]
+    Read { path: PathBuf, source: std::io::Error },
+    #[error("the course manifest {path} is not valid: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("the course manifest {path} has format {found}, but this checker reads format {FORMAT}: update the checker or the course")]
+    Format { path: PathBuf, found: u32 },
+    #[error("the course manifest {path} is inconsistent: {message}")]
+    Invalid { path: PathBuf, message: String },
+}
+
+impl Course {
+    pub fn load(path: &Path) -> Result<Course, ManifestError> {
+        let text = std::fs::read_to_string(path).map_err(|source| ManifestError::Read { path: path.into(), source })?;
+        let course: Course =
+            toml::from_str(&text).map_err(|e| ManifestError::Parse { path: path.into(), message: e.to_string() })?;
+        if course.format != FORMAT {
+            return Err(ManifestError::Format { path: path.into(), found: course.format });
+        }
+        course.validate().map_err(|message| ManifestError::Invalid { path: path.into(), message })?;
+        Ok(course)
+    }
+
+    fn validate(&self) -> Result<(), String> {
+        let mut seen = std::collections::HashSet::new();
+        for exercise in &self.exercises {
+            if !seen.insert(&exercise.id) {
+                return Err(format!("exercise id {} appears twice", exercise.id));
+            }
+            if exercise.id.is_empty() || !exercise.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(format!("exercise id {:?} must be letters, digits and _", exercise.id));
+            }
+            for dependency in &exercise.dependencies {
+                if !self.dependencies.contains_key(dependency) {
+                    return Err(format!(
+                        "{} uses dependency {dependency}, which [dependencies] does not declare",
+                        exercise.id
+                    ));
+                }
+            }
+            let mut names = std::collections::HashSet::new();
+            for check in &exercise.checks {
+                if !names.insert(&check.name) {
+                    return Err(format!("{} has two checks named {}", exercise.id, check.name));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Finds an exercise by `ex04`, `ex04_pool` or `4`.
+    pub fn find(&self, query: &str) -> Option<&Exercise> {
+        let query = query.trim().trim_end_matches('/');
+        let query = query.rsplit('/').next().unwrap_or(query);
+        if let Some(exact) = self.exercises.iter().find(|e| e.id == query || e.dir == query) {
+            return Some(exact);
+        }
+        let number: Option<u32> = query.trim_start_matches("ex").parse().ok();
+        self.exercises.iter().find(|e| match number {
+            Some(n) => e.number() == Some(n),
+            None => false,
+        })
+    }
+
+    /// The exercise after `id`, in course order.
+    pub fn next_after(&self, id: &str) -> Option<&Exercise> {
+        let index = self.exercises.iter().position(|e| e.id == id)?;
+        self.exercises.get(index + 1)
+    }
+}
+
+impl Exercise {
+    /// The number in an id like `ex04_pool`.
+    pub fn number(&self) -> Option<u32> {
+        let digits: String = self.id.trim_start_matches("ex").chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().ok()
+    }
+
+    /// Points for the public tests and every hidden check.
+    pub fn max_points(&self) -> u32 {
+        self.public_tests.points + self.checks.iter().map(|c| c.points).sum::<u32>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn course() -> Course {
+        toml::from_str(
+            r#"
+            format = 1
+            title = "t"
+            [[exercise]]
+            id = "ex04_pool"
+            title = "Pool"
+            section = "1.3"
+            dir = "ex04_pool"
+            kind = "library"
+            public_tests = { points = 1, timeout = "5s" }
+            hints = ["a", "b", "c"]
+            [[exercise.check]]
+            name = "c1"
+            summary = "s"
+            points = 2
+            timeout = "1s"
+            "#,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn finds_an_exercise_by_any_of_its_names() {
+        let course = course();
+        for query in ["ex04", "ex04_pool", "4", "04", "exercises/ex04_pool/"] {
+            assert_eq!(course.find(query).map(|e| e.id.as_str()), Some("ex04_pool"), "{query}");
+        }
+        assert!(course.find("ex05").is_none());
+        assert!(course.find("pool").is_none());
+    }
+
+    #[test]
+    fn counts_points() {
+        assert_eq!(course().exercises[0].max_points(), 3);
+    }
+
+    #[test]
+    fn rejects_a_duplicate_check() {
+        let mut course = course();
+        let again = course.exercises[0].checks[0].clone();
+        course.exercises[0].checks.push(again);
+        assert!(course.validate().unwrap_err().contains("two checks named c1"));
+    }
+}

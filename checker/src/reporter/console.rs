@@ -1,0 +1,148 @@
+//! The console reporter: what a student reads in the terminal.
+
+use super::Reporter;
+use crate::events::{BuildStatus, CheckResult, Event, Mode, Outcome};
+use crate::sandbox::ProcessInfo;
+use std::io::Write;
+
+pub struct Console<W: Write> {
+    out: W,
+    /// Show the output of each failing public test (for `check`).
+    show_test_output: bool,
+}
+
+impl<W: Write> Console<W> {
+    pub fn new(out: W, show_test_output: bool) -> Self {
+        Console { out, show_test_output }
+    }
+}
+
+impl<W: Write> Reporter for Console<W> {
+    fn handle(&mut self, event: &Event) -> std::io::Result<()> {
+        let out = &mut self.out;
+        match event {
+            Event::RunStarted { exercise, title, section, mode } => {
+                let what = match mode {
+                    Mode::Check => "public tests",
+                    Mode::Submit => "public tests and hidden checks",
+                };
+                writeln!(out, "{exercise}: {title} (lecture {section}) - {what}")?;
+            }
+            Event::BuildStarted => {
+                write!(out, "building... ")?;
+                out.flush()?;
+            }
+            Event::BuildFinished(status) => match status {
+                BuildStatus::Ok { duration } => writeln!(out, "ok ({:.1} s)", duration.as_secs_f64())?,
+                BuildStatus::Failed { diagnostics } => {
+                    writeln!(out, "your code does not compile:\n")?;
+                    writeln!(out, "{}", diagnostics.trim_end())?;
+                    writeln!(out)?;
+                }
+                BuildStatus::HiddenFailed { messages } => {
+                    writeln!(out, "the hidden checks cannot be built against your code.")?;
+                    writeln!(out, "Your public API differs from the skeleton's; keep every type and signature the skeleton declares. The compiler said:")?;
+                    for message in messages {
+                        writeln!(out, "  - {message}")?;
+                    }
+                }
+            },
+            Event::PublicTestFinished { name, outcome, output } => {
+                let mark = match outcome {
+                    Outcome::Pass => "ok  ",
+                    Outcome::NotRun { .. } => "skip",
+                    Outcome::TimedOut { .. } => "HANG",
+                    _ => "FAIL",
+                };
+                writeln!(out, "  {mark} {name}")?;
+                if !outcome.passed() {
+                    if let Outcome::Fail(_) = outcome {
+                        if self.show_test_output {
+                            for line in output.trim_end().lines() {
+                                writeln!(out, "       | {line}")?;
+                            }
+                        }
+                    } else {
+                        write_outcome_details(out, outcome)?;
+                    }
+                }
+            }
+            Event::CheckStarted { .. } => {}
+            Event::CheckFinished(result) => write_check(out, result)?,
+            Event::RunFinished(summary) => {
+                writeln!(out)?;
+                let verdict = if summary.passed { "passed" } else { "not passed yet" };
+                match summary.mode {
+                    Mode::Submit => writeln!(out, "score: {}/{} - {}", summary.score, summary.max_score, verdict)?,
+                    Mode::Check => writeln!(out, "public tests: {verdict}")?,
+                }
+            }
+        }
+        out.flush()
+    }
+}
+
+fn write_check(out: &mut impl Write, result: &CheckResult) -> std::io::Result<()> {
+    let label = match &result.outcome {
+        Outcome::Pass => "PASS",
+        Outcome::Fail(_) => "FAIL",
+        Outcome::TimedOut { .. } => "TIMEOUT",
+        Outcome::NoVerdict { .. } => "CRASH",
+        Outcome::LeftBehind { .. } => "LEFTOVER",
+        Outcome::NotRun { .. } => "NOT RUN",
+    };
+    writeln!(out, "{label:<8} {:<40} {:>2}/{}", result.name, result.points, result.max_points)?;
+    if !result.outcome.passed() {
+        writeln!(out, "         checks that {}", result.summary)?;
+        write_outcome_details(out, &result.outcome)?;
+    }
+    if !result.left_behind.is_empty() && !matches!(result.outcome, Outcome::LeftBehind { .. }) {
+        write_leftovers(out, &result.left_behind)?;
+    }
+    Ok(())
+}
+
+fn write_outcome_details(out: &mut impl Write, outcome: &Outcome) -> std::io::Result<()> {
+    const INDENT: &str = "         ";
+    match outcome {
+        Outcome::Pass => {}
+        Outcome::Fail(failure) => {
+            writeln!(out, "{INDENT}observed: {}", failure.observed)?;
+            writeln!(out, "{INDENT}expected: {}", failure.expected)?;
+            writeln!(out, "{INDENT}why:      {}", failure.why)?;
+        }
+        Outcome::TimedOut { limit, diagnosis } => {
+            writeln!(
+                out,
+                "{INDENT}did not finish within {}: {}",
+                humantime::format_duration(*limit),
+                diagnosis.summary()
+            )?;
+            for thread in &diagnosis.threads {
+                writeln!(
+                    out,
+                    "{INDENT}  thread {:?} (tid {}) of {} (pid {}): {} [{:.0}% CPU]",
+                    thread.thread, thread.tid, thread.process, thread.pid, thread.activity, thread.cpu_percent
+                )?;
+            }
+        }
+        Outcome::NoVerdict { exit, stderr_tail } => {
+            writeln!(out, "{INDENT}the check's process ended ({exit}) before it could report a verdict")?;
+            writeln!(out, "{INDENT}(a crash, an abort, or process::exit() called from the code under test)")?;
+            for line in stderr_tail.lines() {
+                writeln!(out, "{INDENT}  | {line}")?;
+            }
+        }
+        Outcome::LeftBehind { processes } => write_leftovers(out, processes)?,
+        Outcome::NotRun { reason } => writeln!(out, "{INDENT}not run: {reason}")?,
+    }
+    Ok(())
+}
+
+fn write_leftovers(out: &mut impl Write, processes: &[ProcessInfo]) -> std::io::Result<()> {
+    writeln!(out, "         processes were still running after the check ended (the checker killed them):")?;
+    for p in processes {
+        writeln!(out, "           pid {} ({}), parent {}, state {}: {}", p.pid, p.name, p.ppid, p.state, p.cmdline)?;
+    }
+    writeln!(out, "         every process a program starts must be waited for before it exits")
+}

@@ -1,0 +1,424 @@
+//! Running an exercise: prepare the working copy, build, run the public tests and (for a
+//! submission) the hidden checks, each in the sandbox, and emit events. The runner decides
+//! verdicts from what the sandbox observed — exit statuses, the nonce-guarded verdict channel,
+//! leftover processes — never from what the student's code prints. It never prints.
+
+use crate::compile::{self, Artifacts, BuildResult};
+use crate::error::SetupError;
+use crate::events::{BuildStatus, CheckKind, CheckResult, Event, Failure, Mode, Outcome, RunSummary};
+use crate::layout::Layout;
+use crate::manifest::{CheckSpec, Course, Exercise, Kind};
+use crate::sandbox::{self, Exit, Job, RunRecord};
+use crate::workcopy;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// Output kept per stream of a run.
+const OUTPUT_CAP: usize = 64 * 1024;
+/// Time limit for listing the tests of a test executable.
+const LIST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// One run of one exercise on one submission.
+pub struct Run<'a> {
+    pub layout: &'a Layout,
+    pub course: &'a Course,
+    pub exercise: &'a Exercise,
+    pub mode: Mode,
+    /// The folder whose `src/` is graded: the student's exercise folder, a solution, a mutant.
+    pub submission: PathBuf,
+}
+
+impl Run<'_> {
+    pub fn execute(&self, emit: &mut dyn FnMut(Event)) -> Result<RunSummary, SetupError> {
+        let exercise = self.exercise;
+        let work = workcopy::prepare(self.layout, self.course, exercise, &self.submission)?;
+        emit(Event::RunStarted {
+            exercise: exercise.id.clone(),
+            title: exercise.title.clone(),
+            section: exercise.section.clone(),
+            mode: self.mode,
+        });
+        let hidden = self.mode == Mode::Submit;
+        if hidden && work.harness_manifest.is_none() {
+            return Err(SetupError::Missing(format!(
+                "the grading pack {} has no hidden checks for {} (expected {})",
+                self.layout.pack.display(),
+                exercise.id,
+                self.layout.harness_source(exercise).display()
+            )));
+        }
+        emit(Event::BuildStarted);
+        let build = compile::build(self.layout, &work, hidden)?;
+        let (status, artifacts) = match build {
+            BuildResult::Built(artifacts) => (BuildStatus::Ok { duration: artifacts.duration }, Some(artifacts)),
+            BuildResult::StudentErrors { rendered } => (BuildStatus::Failed { diagnostics: rendered }, None),
+            BuildResult::HiddenErrors { messages } => (BuildStatus::HiddenFailed { messages }, None),
+        };
+        emit(Event::BuildFinished(status.clone()));
+
+        let mut checks = Vec::new();
+        let public = match (&status, &artifacts) {
+            (BuildStatus::Ok { .. }, Some(artifacts)) => self.public_tests(artifacts, &work.crate_dir, emit)?,
+            _ => {
+                self.not_run(public_name(), public_summary(), CheckKind::Public, exercise.public_tests.points, &status)
+            }
+        };
+        emit(Event::CheckFinished(public.clone()));
+        checks.push(public);
+
+        if hidden {
+            for spec in &exercise.checks {
+                emit(Event::CheckStarted { name: spec.name.clone(), summary: spec.summary.clone() });
+                let result = match &artifacts {
+                    Some(artifacts) => self.hidden_check(spec, artifacts)?,
+                    None => {
+                        self.not_run(spec.name.clone(), spec.summary.clone(), CheckKind::Hidden, spec.points, &status)
+                    }
+                };
+                emit(Event::CheckFinished(result.clone()));
+                checks.push(result);
+            }
+        }
+
+        let score = checks.iter().map(|c| c.points).sum();
+        let max_score = checks.iter().map(|c| c.max_points).sum();
+        let summary = RunSummary {
+            exercise: exercise.id.clone(),
+            mode: self.mode,
+            score,
+            max_score,
+            passed: checks.iter().all(|c| c.outcome.passed()),
+            sources: work.sources,
+            build: status,
+            checks,
+        };
+        emit(Event::RunFinished(summary.clone()));
+        Ok(summary)
+    }
+
+    fn not_run(
+        &self,
+        name: String,
+        summary: String,
+        kind: CheckKind,
+        points: u32,
+        status: &BuildStatus,
+    ) -> CheckResult {
+        let reason = match status {
+            BuildStatus::Failed { .. } => "the code does not compile".to_owned(),
+            _ => "the hidden checks could not be built against the code".to_owned(),
+        };
+        CheckResult {
+            name,
+            summary,
+            kind,
+            points: 0,
+            max_points: points,
+            outcome: Outcome::NotRun { reason },
+            left_behind: Vec::new(),
+            duration: Duration::ZERO,
+        }
+    }
+
+    /// Runs every public test in its own sandboxed process and folds them into one graded item.
+    fn public_tests(
+        &self,
+        artifacts: &Artifacts,
+        crate_dir: &Path,
+        emit: &mut dyn FnMut(Event),
+    ) -> Result<CheckResult, SetupError> {
+        let started = Instant::now();
+        let limit = self.exercise.public_tests.timeout;
+        let mut failed = Vec::new();
+        let mut total = 0;
+        let mut left_behind = Vec::new();
+        let mut hung = false;
+        for executable in &artifacts.test_executables {
+            for name in self.list_tests(executable, crate_dir)? {
+                total += 1;
+                if hung {
+                    // One hang is usually the same bug in every test: waiting for each to time out
+                    // would only make the student wait longer for the same news.
+                    failed.push(name.clone());
+                    let reason = "an earlier public test hung; fix that one first".to_owned();
+                    emit(Event::PublicTestFinished {
+                        name,
+                        outcome: Outcome::NotRun { reason },
+                        output: String::new(),
+                    });
+                    continue;
+                }
+                let job = Job {
+                    program: executable.clone(),
+                    args: vec!["--exact".into(), name.clone(), "--test-threads=1".into()],
+                    env: vec![
+                        ("CARGO_MANIFEST_DIR".into(), crate_dir.display().to_string()),
+                        ("RUST_BACKTRACE".into(), "0".into()),
+                    ],
+                    cwd: crate_dir.to_path_buf(),
+                    stdin: Vec::new(),
+                    result_channel: false,
+                    timeout: limit,
+                    output_cap: OUTPUT_CAP,
+                };
+                let record = sandbox::run(&job)?;
+                let outcome = judge_test(&record, limit);
+                hung |= matches!(outcome, Outcome::TimedOut { .. });
+                left_behind.extend(record.left_behind.iter().cloned());
+                if !outcome.passed() {
+                    failed.push(name.clone());
+                }
+                let output = test_output(&name, &record.stdout.text(), &record.stderr.text());
+                emit(Event::PublicTestFinished { name, outcome, output });
+            }
+        }
+        let outcome = if total == 0 {
+            Outcome::Fail(Failure {
+                observed: "no public tests were found".into(),
+                expected: format!("the tests of exercises/{}/tests", self.exercise.dir),
+                why: format!(
+                    "restore the tests folder with `checker reset {}` (your code is backed up first)",
+                    self.exercise.id
+                ),
+            })
+        } else if !failed.is_empty() {
+            Outcome::Fail(Failure {
+                observed: format!("{} of {total} public tests failed: {}", failed.len(), failed.join(", ")),
+                expected: "every public test passes".into(),
+                why: format!(
+                    "the public tests show the exercise's basic behaviour; run `checker check {}` to see each failure",
+                    self.exercise.id
+                ),
+            })
+        } else if !left_behind.is_empty() {
+            Outcome::LeftBehind { processes: left_behind.clone() }
+        } else {
+            Outcome::Pass
+        };
+        let points = self.exercise.public_tests.points;
+        Ok(CheckResult {
+            name: public_name(),
+            summary: public_summary(),
+            kind: CheckKind::Public,
+            points: if outcome.passed() { points } else { 0 },
+            max_points: points,
+            outcome,
+            left_behind,
+            duration: started.elapsed(),
+        })
+    }
+
+    /// The test names of one test executable (`--list`), run in the sandbox too: it is the
+    /// student's program.
+    fn list_tests(&self, executable: &Path, crate_dir: &Path) -> Result<Vec<String>, SetupError> {
+        let job = Job {
+            program: executable.to_path_buf(),
+            args: vec!["--list".into(), "--format".into(), "terse".into()],
+            env: Vec::new(),
+            cwd: crate_dir.to_path_buf(),
+            stdin: Vec::new(),
+            result_channel: false,
+            timeout: LIST_TIMEOUT,
+            output_cap: OUTPUT_CAP,
+        };
+        let record = sandbox::run(&job)?;
+        Ok(record.stdout.text().lines().filter_map(|line| line.strip_suffix(": test")).map(str::to_owned).collect())
+    }
+
+    fn hidden_check(&self, spec: &CheckSpec, artifacts: &Artifacts) -> Result<CheckResult, SetupError> {
+        let harness = artifacts
+            .harness
+            .clone()
+            .ok_or_else(|| SetupError::Missing(format!("the hidden checks of {} were not built", self.exercise.id)))?;
+        let scratch = tempfile::Builder::new()
+            .prefix("checker-scratch-")
+            .tempdir()
+            .map_err(SetupError::io("creating a scratch folder"))?;
+        let nonce = nonce()?;
+        let mut env = vec![
+            ("CHECKER_RESULT_FD".to_owned(), sandbox::RESULT_FD.to_string()),
+            ("CHECKER_SCRATCH_DIR".to_owned(), scratch.path().display().to_string()),
+            ("RUST_BACKTRACE".to_owned(), "0".to_owned()),
+        ];
+        if self.exercise.kind == Kind::Binary {
+            let bin = artifacts.student_bin.clone().ok_or_else(|| {
+                SetupError::Missing(format!(
+                    "{} is a binary exercise, but the submission has no src/main.rs",
+                    self.exercise.id
+                ))
+            })?;
+            env.push(("CHECKER_STUDENT_BIN".to_owned(), bin.display().to_string()));
+        }
+        let job = Job {
+            program: harness,
+            args: vec!["run".into(), spec.name.clone()],
+            env,
+            cwd: scratch.path().to_path_buf(),
+            stdin: format!("{nonce}\n").into_bytes(),
+            result_channel: true,
+            timeout: spec.timeout,
+            output_cap: OUTPUT_CAP,
+        };
+        let record = sandbox::run(&job)?;
+        let outcome = judge_check(&record, &nonce, &spec.name, spec.timeout);
+        Ok(CheckResult {
+            name: spec.name.clone(),
+            summary: spec.summary.clone(),
+            kind: CheckKind::Hidden,
+            points: if outcome.passed() { spec.points } else { 0 },
+            max_points: spec.points,
+            outcome,
+            left_behind: record.left_behind,
+            duration: record.wall,
+        })
+    }
+}
+
+fn public_name() -> String {
+    "public_tests".into()
+}
+
+fn public_summary() -> String {
+    "the public tests in the exercise's tests/ folder pass".into()
+}
+
+/// A public test passes when its own process exits with status 0, in time, leaving nothing.
+fn judge_test(record: &RunRecord, limit: Duration) -> Outcome {
+    if let Some(diagnosis) = &record.timed_out {
+        return Outcome::TimedOut { limit, diagnosis: diagnosis.clone() };
+    }
+    match record.exit {
+        Exit::Code(0) if record.left_behind.is_empty() => Outcome::Pass,
+        Exit::Code(0) => Outcome::LeftBehind { processes: record.left_behind.clone() },
+        exit => Outcome::Fail(Failure {
+            observed: format!("the test failed ({exit})"),
+            expected: "the test passes".into(),
+            why: panic_line(&record.stdout.text()).unwrap_or_else(|| "see the test's output".into()),
+        }),
+    }
+}
+
+/// The verdict of a hidden check, from the nonce-guarded channel and the supervisor's record.
+fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> Outcome {
+    if let Some(diagnosis) = &record.timed_out {
+        return Outcome::TimedOut { limit, diagnosis: diagnosis.clone() };
+    }
+    match read_verdict(&record.result, nonce, name) {
+        Some(Verdict::Fail { observed, expected, why }) => Outcome::Fail(Failure { observed, expected, why }),
+        Some(Verdict::Pass) if record.left_behind.is_empty() => Outcome::Pass,
+        Some(Verdict::Pass) => Outcome::LeftBehind { processes: record.left_behind.clone() },
+        None => {
+            let stderr = record.stderr.text();
+            let lines: Vec<&str> = stderr.lines().collect();
+            Outcome::NoVerdict { exit: record.exit, stderr_tail: lines[lines.len().saturating_sub(12)..].join("\n") }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, PartialEq)]
+#[serde(tag = "verdict", rename_all = "snake_case")]
+enum Verdict {
+    Pass,
+    Fail { observed: String, expected: String, why: String },
+}
+
+#[derive(Deserialize)]
+struct VerdictLine {
+    nonce: String,
+    check: String,
+    #[serde(flatten)]
+    verdict: Verdict,
+}
+
+/// The one verdict line that carries our nonce and the check's name; anything else is ignored.
+fn read_verdict(channel: &[u8], nonce: &str, name: &str) -> Option<Verdict> {
+    let text = String::from_utf8_lossy(channel);
+    let mut verdicts = text
+        .lines()
+        .filter_map(|line| serde_json::from_str::<VerdictLine>(line).ok())
+        .filter(|line| line.nonce == nonce && line.check == name);
+    let first = verdicts.next()?;
+    // Two verdicts with the right nonce cannot come from the pack's protocol: distrust both.
+    if verdicts.next().is_some() {
+        return None;
+    }
+    Some(first.verdict)
+}
+
+/// What a student needs from a failed test's output: libtest's section for the test (its
+/// captured output and panic message) and whatever reached stderr, without libtest's framing.
+fn test_output(name: &str, stdout: &str, stderr: &str) -> String {
+    let header = format!("---- {name} stdout ----");
+    let section: Vec<&str> = match stdout.find(&header) {
+        Some(start) => stdout[start + header.len()..].lines().take_while(|line| *line != "failures:").collect(),
+        None => stdout.lines().filter(|l| !l.starts_with("running ") && !l.starts_with("test result:")).collect(),
+    };
+    // The checker decides the backtrace setting, so its advice would only confuse.
+    let noise = |line: &&str| !line.starts_with("note: run with `RUST_BACKTRACE=1`");
+    let mut out = section.into_iter().filter(noise).collect::<Vec<_>>().join("\n").trim().to_owned();
+    if !stderr.trim().is_empty() {
+        out.push('\n');
+        out.push_str(&stderr.trim().lines().filter(noise).collect::<Vec<_>>().join("\n"));
+    }
+    out.trim().to_owned()
+}
+
+/// The panic message in libtest's output, if any.
+fn panic_line(output: &str) -> Option<String> {
+    let mut lines = output.lines();
+    while let Some(line) = lines.next() {
+        if line.contains("panicked at") {
+            let message: Vec<&str> =
+                lines.by_ref().take_while(|l| !l.starts_with("note:") && !l.trim().is_empty()).collect();
+            return Some(if message.is_empty() { line.trim().to_owned() } else { message.join(" ") });
+        }
+    }
+    None
+}
+
+/// 128 random bits, hex-encoded.
+fn nonce() -> Result<String, SetupError> {
+    let mut bytes = [0u8; 16];
+    use std::io::Read;
+    std::fs::File::open("/dev/urandom")
+        .and_then(|mut f| f.read_exact(&mut bytes))
+        .map_err(SetupError::io("reading /dev/urandom"))?;
+    Ok(workcopy::hex(&bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_verdict_needs_the_nonce_and_the_name() {
+        let line = br#"{"nonce":"abc","check":"c1","verdict":"pass"}"#;
+        assert_eq!(read_verdict(line, "abc", "c1"), Some(Verdict::Pass));
+        assert_eq!(read_verdict(line, "xyz", "c1"), None);
+        assert_eq!(read_verdict(line, "abc", "c2"), None);
+        assert_eq!(read_verdict(b"test result: ok. 12 passed", "abc", "c1"), None);
+    }
+
+    #[test]
+    fn two_verdicts_are_distrusted() {
+        let lines = b"{\"nonce\":\"a\",\"check\":\"c\",\"verdict\":\"pass\"}\n{\"nonce\":\"a\",\"check\":\"c\",\"verdict\":\"pass\"}\n";
+        assert_eq!(read_verdict(lines, "a", "c"), None);
+    }
+
+    #[test]
+    fn keeps_only_the_tests_own_section() {
+        let stdout = "\nrunning 1 test\ntest t ... FAILED\n\nfailures:\n\n---- t stdout ----\n\nthread 't' panicked at x.rs:1:1:\nboom\n\n\nfailures:\n    t\n\ntest result: FAILED. 0 passed; 1 failed\n";
+        assert_eq!(test_output("t", stdout, ""), "thread 't' panicked at x.rs:1:1:\nboom");
+        assert_eq!(
+            test_output("t", stdout, "child said hi\n"),
+            "thread 't' panicked at x.rs:1:1:\nboom\nchild said hi"
+        );
+    }
+
+    #[test]
+    fn finds_the_panic_message() {
+        let output = "running 1 test\n\nthread 'x' panicked at tests/public.rs:3:5:\nassertion failed: 1 == 2\nnote: run with RUST_BACKTRACE=1\n";
+        assert_eq!(panic_line(output).as_deref(), Some("assertion failed: 1 == 2"));
+    }
+}

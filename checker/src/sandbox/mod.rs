@@ -1,0 +1,136 @@
+//! The sandbox: the one place where the checker starts, watches and stops student code.
+//!
+//! Every run of student code goes through [`run`], which starts a supervising copy of the checker
+//! (`checker __supervise`, see [`supervisor`]) and hands it a [`Job`]. The supervisor makes itself
+//! a child subreaper, starts the job in its own process group, captures its output with a cap,
+//! enforces the time limit (diagnosing a hang thread by thread before killing), and afterwards
+//! kills and names every process the job left behind. It answers with a [`RunRecord`].
+//!
+//! Keeping supervision in a separate process means orphans are reparented to a process that
+//! reaps nothing else, and a crash of the checker still takes the student's processes down.
+
+mod capture;
+mod diagnose;
+mod proctree;
+pub mod supervisor;
+
+pub use capture::Captured;
+pub use diagnose::{Activity, HangDiagnosis, HangKind, ThreadReport};
+pub use proctree::ProcessInfo;
+
+use serde::{Deserialize, Serialize};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+/// One run of student code (or of a hidden-check program linked with it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Job {
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    /// Added to the checker's environment.
+    pub env: Vec<(String, String)>,
+    pub cwd: PathBuf,
+    /// Written to the job's standard input, which is then closed.
+    pub stdin: Vec<u8>,
+    /// Open a verdict channel for the job as descriptor [`RESULT_FD`].
+    pub result_channel: bool,
+    #[serde(with = "humantime_serde")]
+    pub timeout: Duration,
+    /// Bytes kept from each of stdout and stderr (half from the start, half from the end).
+    pub output_cap: usize,
+}
+
+/// The descriptor number of the verdict channel inside the job.
+pub const RESULT_FD: i32 = 3;
+
+/// How the job's main process ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Exit {
+    Code(i32),
+    Signal(i32),
+}
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Exit::Code(code) => write!(f, "exit status {code}"),
+            Exit::Signal(sig) => write!(f, "killed by signal {sig} ({})", signal_name(*sig)),
+        }
+    }
+}
+
+/// Everything the supervisor observed.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RunRecord {
+    pub exit: Exit,
+    /// Set when the time limit ran out; the job was then killed.
+    pub timed_out: Option<HangDiagnosis>,
+    /// Processes still running after the job's main process ended; all were killed.
+    pub left_behind: Vec<ProcessInfo>,
+    pub stdout: Captured,
+    pub stderr: Captured,
+    /// Raw bytes from the verdict channel (empty without one).
+    pub result: Vec<u8>,
+    #[serde(with = "humantime_serde")]
+    pub wall: Duration,
+    /// The most threads seen at once in the job's main process.
+    pub max_threads: usize,
+}
+
+/// Why a job could not be run at all (as opposed to running and failing).
+#[derive(Debug, thiserror::Error)]
+pub enum SandboxError {
+    #[error("cannot start the supervisor")]
+    Spawn(#[source] std::io::Error),
+    #[error("the supervisor failed: {0}")]
+    Supervisor(String),
+}
+
+/// Runs `job` under a fresh supervisor and returns what it observed.
+pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
+    let exe = std::env::current_exe().map_err(SandboxError::Spawn)?;
+    let mut child = Command::new(exe)
+        .arg(supervisor::SUBCOMMAND)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(SandboxError::Spawn)?;
+    let request = serde_json::to_vec(job).expect("a Job always serialises");
+    // The supervisor reads the whole request before doing anything else.
+    let mut stdin = child.stdin.take().expect("piped");
+    stdin.write_all(&request).map_err(SandboxError::Spawn)?;
+    drop(stdin);
+    let mut answer = Vec::new();
+    child.stdout.take().expect("piped").read_to_end(&mut answer).map_err(SandboxError::Spawn)?;
+    let mut errors = String::new();
+    let _ = child.stderr.take().expect("piped").read_to_string(&mut errors);
+    let status = child.wait().map_err(SandboxError::Spawn)?;
+    if !status.success() {
+        return Err(SandboxError::Supervisor(format!("{status}: {}", errors.trim())));
+    }
+    serde_json::from_slice(&answer).map_err(|e| SandboxError::Supervisor(format!("unreadable answer: {e}")))
+}
+
+/// The conventional name of a signal, for messages.
+pub fn signal_name(signal: i32) -> &'static str {
+    match signal {
+        libc::SIGHUP => "SIGHUP",
+        libc::SIGINT => "SIGINT",
+        libc::SIGQUIT => "SIGQUIT",
+        libc::SIGILL => "SIGILL",
+        libc::SIGABRT => "SIGABRT",
+        libc::SIGBUS => "SIGBUS",
+        libc::SIGFPE => "SIGFPE",
+        libc::SIGKILL => "SIGKILL",
+        libc::SIGSEGV => "SIGSEGV",
+        libc::SIGPIPE => "SIGPIPE",
+        libc::SIGALRM => "SIGALRM",
+        libc::SIGTERM => "SIGTERM",
+        libc::SIGXCPU => "SIGXCPU",
+        libc::SIGXFSZ => "SIGXFSZ",
+        _ => "signal",
+    }
+}

@@ -1,0 +1,298 @@
+//! The supervising process (`checker __supervise`): starts one job, watches it, and cleans up.
+//!
+//! It reads a [`Job`] as JSON on stdin and writes a [`RunRecord`] as JSON on stdout. It is a
+//! child subreaper, so every orphan or double-forked daemon of the job becomes its child and can
+//! be named and killed. It ignores SIGINT/SIGTERM/SIGHUP (a Ctrl-C in the terminal must not kill
+//! it before it has cleaned up) and instead notices when the checker that started it is gone.
+
+use super::capture::CappedBuffer;
+use super::diagnose::{self, HangDiagnosis};
+use super::proctree;
+use super::{Exit, Job, RunRecord, RESULT_FD};
+use std::io::{Read, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::unix::process::CommandExt;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The hidden subcommand that runs this module.
+pub const SUBCOMMAND: &str = "__supervise";
+
+/// How long a job gets between SIGTERM and SIGKILL.
+const GRACE: Duration = Duration::from_millis(500);
+/// How often the loop wakes up to sample, reap and check the deadline.
+const TICK_MS: i32 = 5;
+
+/// Entry point of `checker __supervise`; returns the process exit code.
+pub fn main() -> i32 {
+    let mut request = Vec::new();
+    if let Err(e) = std::io::stdin().read_to_end(&mut request) {
+        eprintln!("supervisor: reading the job: {e}");
+        return 2;
+    }
+    let job: Job = match serde_json::from_slice(&request) {
+        Ok(job) => job,
+        Err(e) => {
+            eprintln!("supervisor: malformed job: {e}");
+            return 2;
+        }
+    };
+    match supervise(&job) {
+        Ok(record) => {
+            let mut out = std::io::stdout().lock();
+            let written = serde_json::to_writer(&mut out, &record).is_ok() && out.flush().is_ok();
+            if written {
+                0
+            } else {
+                1
+            }
+        }
+        Err(e) => {
+            eprintln!("supervisor: {e}");
+            kill_all_descendants();
+            1
+        }
+    }
+}
+
+fn supervise(job: &Job) -> std::io::Result<RunRecord> {
+    let me = std::process::id();
+    let parent = std::os::unix::process::parent_id();
+    // SAFETY: plain syscalls with constant arguments.
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        libc::signal(libc::SIGINT, libc::SIG_IGN);
+        libc::signal(libc::SIGTERM, libc::SIG_IGN);
+        libc::signal(libc::SIGHUP, libc::SIG_IGN);
+    }
+
+    let (stdout_read, stdout_write) = std::io::pipe()?;
+    let (stderr_read, stderr_write) = std::io::pipe()?;
+    let result_pipe = if job.result_channel { Some(std::io::pipe()?) } else { None };
+    let result_write_fd = result_pipe.as_ref().map(|(_, w)| w.as_raw_fd());
+
+    let mut command = Command::new(&job.program);
+    command
+        .args(&job.args)
+        .envs(job.env.iter().map(|(k, v)| (k, v)))
+        .current_dir(&job.cwd)
+        .stdin(Stdio::piped())
+        .stdout(stdout_write)
+        .stderr(stderr_write);
+    // SAFETY: the closure only makes async-signal-safe system calls.
+    unsafe {
+        command.pre_exec(move || {
+            // Own process group, so the whole group can be signalled at once.
+            libc::setpgid(0, 0);
+            // Die with the supervisor, whatever kills it.
+            libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
+            for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGPIPE] {
+                libc::signal(signal, libc::SIG_DFL);
+            }
+            let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
+            if let Some(fd) = result_write_fd {
+                if fd == RESULT_FD {
+                    libc::fcntl(fd, libc::F_SETFD, 0);
+                } else if libc::dup2(fd, RESULT_FD) < 0 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            }
+            Ok(())
+        });
+    }
+    let started = Instant::now();
+    let mut child = command.spawn()?;
+    drop(command);
+    let target = child.id();
+    let mut stdin = child.stdin.take().expect("piped");
+    // A job that does not read its stdin must not block us: the nonce is tiny, and a broken
+    // pipe just means the job did not want it.
+    let _ = stdin.write_all(&job.stdin);
+    drop(stdin);
+
+    let result_read = result_pipe.map(|(r, w)| {
+        drop(w);
+        OwnedFd::from(r)
+    });
+    let mut streams = vec![
+        Stream::new(OwnedFd::from(stdout_read), job.output_cap),
+        Stream::new(OwnedFd::from(stderr_read), job.output_cap),
+    ];
+    if let Some(fd) = result_read {
+        // Verdicts are a line or two; 64 KiB is plenty and bounds a flood.
+        streams.push(Stream::new(fd, 64 * 1024));
+    }
+
+    let deadline = started + job.timeout;
+    let mut exit = None;
+    let mut timed_out = None;
+    let mut max_threads = 0;
+    let mut next_sample = Instant::now();
+    while exit.is_none() {
+        pump(&mut streams, TICK_MS);
+        if Instant::now() >= next_sample {
+            max_threads = max_threads.max(proctree::threads(target).len());
+            next_sample = Instant::now() + Duration::from_millis(10);
+        }
+        exit = reap(target);
+        if exit.is_some() {
+            break;
+        }
+        if std::os::unix::process::parent_id() != parent {
+            // The checker is gone: nobody will read a report, so just clean up.
+            kill_all_descendants();
+            std::process::exit(1);
+        }
+        if Instant::now() >= deadline {
+            timed_out = Some(diagnose_tree(me));
+            exit = Some(terminate(target));
+        }
+    }
+    let wall = started.elapsed();
+
+    // Whatever is still alive now was left behind by the job (or survived our SIGTERM).
+    let left_behind: Vec<_> = proctree::descendants(me).iter().filter(|p| p.state != 'Z').map(proctree::info).collect();
+    kill_all_descendants();
+    // Every writer is dead now, so the pipes reach end-of-file quickly.
+    let drain_until = Instant::now() + Duration::from_secs(2);
+    while streams.iter().any(|s| s.open) && Instant::now() < drain_until {
+        pump(&mut streams, 20);
+    }
+    let result = if job.result_channel {
+        streams.pop().map(|s| s.buffer.finish().head.into_bytes()).unwrap_or_default()
+    } else {
+        Vec::new()
+    };
+    let stderr = streams.pop().expect("stderr stream").buffer.finish();
+    let stdout = streams.pop().expect("stdout stream").buffer.finish();
+    Ok(RunRecord {
+        exit: exit.expect("the loop ends only with an exit"),
+        timed_out,
+        left_behind,
+        stdout,
+        stderr,
+        result,
+        wall,
+        max_threads,
+    })
+}
+
+/// One pipe being read into a capped buffer.
+struct Stream {
+    fd: OwnedFd,
+    buffer: CappedBuffer,
+    open: bool,
+}
+
+impl Stream {
+    fn new(fd: OwnedFd, cap: usize) -> Self {
+        // SAFETY: fcntl on a descriptor we own.
+        unsafe {
+            let flags = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
+            libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK);
+        }
+        Stream { fd, buffer: CappedBuffer::new(cap), open: true }
+    }
+}
+
+/// Waits up to `timeout_ms` for output and reads whatever is there.
+fn pump(streams: &mut [Stream], timeout_ms: i32) {
+    let mut fds: Vec<libc::pollfd> = streams
+        .iter()
+        .filter(|s| s.open)
+        .map(|s| libc::pollfd { fd: s.fd.as_raw_fd(), events: libc::POLLIN, revents: 0 })
+        .collect();
+    if fds.is_empty() {
+        std::thread::sleep(Duration::from_millis(timeout_ms as u64));
+        return;
+    }
+    // SAFETY: `fds` is a valid array of pollfd for its length.
+    unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout_ms) };
+    let mut chunk = vec![0u8; 64 * 1024];
+    for stream in streams.iter_mut().filter(|s| s.open) {
+        // Read a bounded amount per tick, so a flood cannot starve the deadline check.
+        for _ in 0..16 {
+            // SAFETY: reading into a buffer we own, of the length we pass.
+            let n = unsafe { libc::read(stream.fd.as_raw_fd(), chunk.as_mut_ptr().cast(), chunk.len()) };
+            if n > 0 {
+                stream.buffer.push(&chunk[..n as usize]);
+            } else if n == 0 {
+                stream.open = false;
+                break;
+            } else {
+                break; // EAGAIN: nothing more for now.
+            }
+        }
+    }
+}
+
+/// Reaps every child that has exited; returns the target's exit if it was among them.
+fn reap(target: u32) -> Option<Exit> {
+    let mut target_exit = None;
+    loop {
+        let mut status = 0;
+        // SAFETY: waitpid with a valid pointer.
+        let pid = unsafe { libc::waitpid(-1, &mut status, libc::WNOHANG) };
+        if pid <= 0 {
+            return target_exit;
+        }
+        if pid as u32 == target {
+            target_exit = Some(decode(status));
+        }
+    }
+}
+
+fn decode(status: i32) -> Exit {
+    if libc::WIFSIGNALED(status) {
+        Exit::Signal(libc::WTERMSIG(status))
+    } else {
+        Exit::Code(libc::WEXITSTATUS(status))
+    }
+}
+
+/// The time is up: what was every thread doing?
+fn diagnose_tree(me: u32) -> HangDiagnosis {
+    let pids: Vec<u32> = proctree::descendants(me).iter().map(|p| p.pid).collect();
+    diagnose::diagnose(&pids, Duration::from_millis(300))
+}
+
+/// SIGTERM to the job's group, a grace period, then SIGKILL to everything.
+fn terminate(target: u32) -> Exit {
+    // SAFETY: signalling a process group we created.
+    unsafe { libc::kill(-(target as i32), libc::SIGTERM) };
+    let until = Instant::now() + GRACE;
+    while Instant::now() < until {
+        if let Some(exit) = reap(target) {
+            return exit;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    kill_all_descendants();
+    let mut status = 0;
+    // SAFETY: waiting for our own child, which SIGKILL has ended.
+    let pid = unsafe { libc::waitpid(target as i32, &mut status, 0) };
+    if pid == target as i32 {
+        decode(status)
+    } else {
+        Exit::Signal(libc::SIGKILL)
+    }
+}
+
+/// Kills every descendant, again and again until none is left, reaping as it goes.
+/// Repeating catches processes forked while the previous round was being killed.
+pub fn kill_all_descendants() {
+    let me = std::process::id();
+    for _ in 0..200 {
+        let alive = proctree::descendants(me);
+        if alive.is_empty() {
+            return;
+        }
+        for process in &alive {
+            // SAFETY: signalling a descendant; a stale PID is a harmless ESRCH.
+            unsafe { libc::kill(process.pid as i32, libc::SIGKILL) };
+        }
+        reap(0);
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}

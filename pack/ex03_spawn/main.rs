@@ -1,0 +1,370 @@
+//! Hidden checks of ex03_spawn: the student's `Process` is driven from this program, and each
+//! started process is watched from outside through `/proc`.
+//!
+//! Like the exercise's demo binary, this program calls `ex03_spawn::child_main(ENTRIES)` first
+//! thing, so a `Process` it starts re-executes it and runs one of the entries below. The
+//! entries report what they are from inside (`whoami` writes its PID and parent PID to a file);
+//! everything else is observed by the checker itself: `/proc/PID` of the child before and after
+//! `join`, the children of this process after `Process` values are dropped, and signals sent
+//! with `kill(2)`. Student code runs on a scenario thread watched by a watchdog, so a `join`
+//! that never returns fails with an explanation instead of hanging the check.
+
+use std::fs;
+use std::thread;
+use std::time::{Duration, Instant};
+
+use ex03_spawn::{child_main, Entry, Process};
+use pack_support::watch::{self, Next};
+use pack_support::{fail, proc, Check, Context, Failure, Verdict};
+
+/// The entries a started process can run.
+const ENTRIES: &[(&str, Entry)] =
+    &[("whoami", whoami), ("exit_with", exit_with), ("panic", panic_entry), ("sleep_ms", sleep_ms)];
+
+fn main() {
+    child_main(ENTRIES);
+    pack_support::main(&[
+        Check { name: "runs_in_another_process", run: runs_in_another_process },
+        Check { name: "join_waits", run: join_waits },
+        Check { name: "exit_code_propagates", run: exit_code_propagates },
+        Check { name: "panic_propagates", run: panic_propagates },
+        Check { name: "signal_exit_code", run: signal_exit_code },
+        Check { name: "no_process_left_behind", run: no_process_left_behind },
+    ])
+}
+
+/// Writes "PID PPID" of the process running it to the file named by its argument.
+fn whoami(args: &[String]) -> i32 {
+    let Some(path) = args.first() else { return 2 };
+    let text = format!("{} {}", std::process::id(), std::os::unix::process::parent_id());
+    if fs::write(path, text).is_ok() {
+        0
+    } else {
+        3
+    }
+}
+
+/// Returns its argument as the exit code.
+fn exit_with(args: &[String]) -> i32 {
+    args.first().and_then(|a| a.parse().ok()).unwrap_or(2)
+}
+
+fn panic_entry(_args: &[String]) -> i32 {
+    panic!("this entry panics on purpose (hidden check panic_propagates)")
+}
+
+/// Sleeps for its argument in milliseconds, then returns 0.
+fn sleep_ms(args: &[String]) -> i32 {
+    let ms = args.first().and_then(|a| a.parse().ok()).unwrap_or(100);
+    thread::sleep(Duration::from_millis(ms));
+    0
+}
+
+/// How long a check waits for one step of student code (start, join, drop).
+const WATCHDOG: Duration = Duration::from_secs(8);
+
+fn runs_in_another_process(ctx: &Context) -> Verdict {
+    let path = ctx.scratch_dir().join("whoami.txt");
+    let _ = fs::remove_file(&path);
+    let arg = path.to_string_lossy().into_owned();
+    let (pid, code) = run_steps("join() of a process running `whoami`", move || {
+        let mut p = Process::new("whoami", &[&arg]);
+        started(&mut p)?;
+        let pid = p.pid();
+        joined(&mut p)?;
+        Ok((pid, p.exit_code()))
+    })?;
+    let own = std::process::id();
+    // join() is graded by join_waits: if it returned early, give the child time to finish.
+    if let Some(pid) = pid.filter(|&p| p != own) {
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while proc::state(pid).is_some_and(|s| s != 'Z') && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+    let Ok(text) = fs::read_to_string(&path) else {
+        return Err(fail(
+            format!("the entry `whoami` never ran: it did not write {} (exit code {code:?})", path.display()),
+            "the started process runs the named entry with the given arguments",
+            "start() must re-execute the current program (std::env::current_exe()) and tell it which entry to run and with which arguments; child_main() in the new process must find that entry and call it",
+        ));
+    };
+    let mut words = text.split_whitespace().map(|w| w.parse::<u32>().unwrap_or(0));
+    let (ran_in, ran_parent) = (words.next().unwrap_or(0), words.next().unwrap_or(0));
+    if ran_in == own {
+        return Err(fail(
+            format!("the entry ran inside the checker's own process (PID {own}), not in a new one"),
+            "the entry runs in a new process, a child of the checker",
+            "start() must create a process (std::process::Command on std::env::current_exe()), not a thread: a thread shares the process, its PID and its memory",
+        ));
+    }
+    if pid != Some(ran_in) {
+        return Err(fail(
+            format!("the entry ran in PID {ran_in}, but Process::pid() said {pid:?}"),
+            format!("pid() = Some({ran_in})"),
+            "pid() must return the PID of the started child (std::process::Child::id())",
+        ));
+    }
+    if ran_parent != own {
+        return Err(fail(
+            format!("the entry ran in PID {ran_in}, whose parent is {ran_parent}, not the checker ({own})"),
+            format!("a direct child of the process that called start() (PID {own})"),
+            "start() must spawn the process itself, so that it can wait for it (no shell, no double fork)",
+        ));
+    }
+    Ok(())
+}
+
+fn join_waits(_ctx: &Context) -> Verdict {
+    const SLEEP: Duration = Duration::from_millis(500);
+    let (pid, took, state, alive_before) = run_steps("join() of a process sleeping 500 ms", || {
+        let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
+        let start = Instant::now();
+        started(&mut p)?;
+        let pid = own_child_pid(&mut p)?;
+        let alive_before = proc::state(pid);
+        joined(&mut p)?;
+        let took = start.elapsed();
+        // Look right after join returned, before anything else can reap the child.
+        let state = proc::state(pid);
+        let result = Ok((pid, took, state, alive_before));
+        if state.is_some() {
+            // Leave nothing behind: stop the child, let Drop wait, reap it if Drop did not.
+            kill_and_reap(pid, p);
+        }
+        result
+    })?;
+    if let Some(state) = state {
+        let (what, why) = if state == 'Z' {
+            (
+                "a zombie: it had exited, but nobody had waited for it",
+                "join() must wait for the child (std::process::Child::wait()), which also reaps it",
+            )
+        } else {
+            (
+                "still running",
+                "join() must block until the child has exited: std::process::Child::wait(), not try_wait()",
+            )
+        };
+        return Err(fail(
+            format!(
+                "join() returned after {} ms, and then /proc/{pid} showed the child {what} (it sleeps {} ms)",
+                took.as_millis(),
+                SLEEP.as_millis()
+            ),
+            format!("join() returns after the child exits (at least {} ms) and /proc/{pid} is gone", SLEEP.as_millis()),
+            why,
+        ));
+    }
+    if alive_before.is_some() && took < SLEEP * 9 / 10 {
+        return Err(fail(
+            format!("join() returned after {} ms, but the child sleeps {} ms", took.as_millis(), SLEEP.as_millis()),
+            format!("join() returns after at least {} ms", SLEEP.as_millis()),
+            "join() must wait until the child has exited",
+        ));
+    }
+    Ok(())
+}
+
+fn exit_code_propagates(_ctx: &Context) -> Verdict {
+    for code in [7, 0, 42] {
+        let got = run_steps(&format!("join() of a process whose entry returns {code}"), move || {
+            let mut p = Process::new("exit_with", &[&code.to_string()]);
+            started(&mut p)?;
+            joined(&mut p)?;
+            Ok(p.exit_code())
+        })?;
+        if got != Some(code) {
+            let why = match got {
+                Some(0) => "exit code 0 for an entry that returned something else: child_main() must end the process with std::process::exit(entry(&args)), the entry's return value",
+                None => "exit_code() must be Some(code) once join() has seen the exit (ExitStatus::code())",
+                _ => "the entry's return value must become the process's exit status (std::process::exit), and join() must report ExitStatus::code()",
+            };
+            return Err(fail(
+                format!("exit_code() = {got:?} after join() for an entry that returned {code}"),
+                format!("Some({code})"),
+                why,
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn panic_propagates(_ctx: &Context) -> Verdict {
+    let got = run_steps("join() of a process whose entry panics", || {
+        let mut p = Process::new("panic", &[]);
+        started(&mut p)?;
+        joined(&mut p)?;
+        Ok(p.exit_code())
+    })?;
+    if got == Some(101) {
+        return Ok(());
+    }
+    let why = match got {
+        Some(0) => "exit code 0 hides the panic: child_main() must not catch it (no catch_unwind); an uncaught panic unwinds out of main and the process exits with 101 by itself",
+        Some(1) => "exit code 1: the panic was caught and turned into another code; let it unwind out of main so the process exits with 101, as every panicking Rust program does",
+        None => "exit_code() must be Some(code) once join() has seen the exit",
+        _ => "a panicking Rust program exits with 101: let the panic unwind out of main, do not catch it",
+    };
+    Err(fail(format!("exit_code() = {got:?} after join() for an entry that panicked"), "Some(101)", why))
+}
+
+fn signal_exit_code(_ctx: &Context) -> Verdict {
+    for (signal, name) in [(libc::SIGKILL, "SIGKILL"), (libc::SIGTERM, "SIGTERM")] {
+        let got = run_steps(&format!("join() of a process killed by {name}"), move || {
+            let mut p = Process::new("sleep_ms", &["30000"]);
+            started(&mut p)?;
+            let pid = own_child_pid(&mut p)?;
+            // SAFETY: sending a signal to our own child, checked just above.
+            unsafe { libc::kill(pid as i32, signal) };
+            joined(&mut p)?;
+            Ok(p.exit_code())
+        })?;
+        if got != Some(-signal) {
+            let why = match got {
+                Some(c) if c == 128 + signal => format!(
+                    "{c} = 128 + {signal} is the shell's way to show a signal in $?; this course follows Python's multiprocessing: a child killed by signal {signal} has exit code -{signal} (-ExitStatusExt::signal())"
+                ),
+                None => "a child killed by a signal has no exit code (ExitStatus::code() is None): use std::os::unix::process::ExitStatusExt::signal() and store minus the signal number".to_owned(),
+                _ => format!(
+                    "a killed child did not exit with a code: the signal ended it. Report -signal: status.code() is None, status.signal() is Some({signal}) (ExitStatusExt)"
+                ),
+            };
+            return Err(fail(
+                format!("exit_code() = {got:?} for a child killed by {name} (signal {signal})"),
+                format!("Some(-{signal})"),
+                why,
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn no_process_left_behind(_ctx: &Context) -> Verdict {
+    const SLEEP: Duration = Duration::from_millis(400);
+    let (pids, took, left) = run_steps("dropping three started processes", || {
+        let mut started_ones = Vec::new();
+        let mut pids = Vec::new();
+        for _ in 0..3 {
+            let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
+            started(&mut p)?;
+            pids.push(own_child_pid(&mut p)?);
+            started_ones.push(p);
+        }
+        let never_started = Process::new("sleep_ms", &["10"]);
+        let start = Instant::now();
+        drop(started_ones);
+        drop(never_started);
+        let took = start.elapsed();
+        let mut left: Vec<(u32, char)> = pids.iter().filter_map(|&pid| proc::state(pid).map(|s| (pid, s))).collect();
+        for c in proc::children_fast(std::process::id()) {
+            if !left.iter().any(|(p, _)| *p == c) {
+                if let Some(s) = proc::state(c) {
+                    left.push((c, s));
+                }
+            }
+        }
+        for (pid, _) in &left {
+            // SAFETY: a child of ours: stop it and reap it, leaving nothing behind.
+            unsafe {
+                libc::kill(*pid as i32, libc::SIGKILL);
+                libc::waitpid(*pid as i32, std::ptr::null_mut(), 0);
+            }
+        }
+        Ok((pids, took, left))
+    })?;
+    if left.is_empty() {
+        return Ok(());
+    }
+    let described: Vec<String> = left
+        .iter()
+        .map(|(pid, s)| {
+            if *s == 'Z' {
+                format!("{pid} a zombie (exited, never waited for)")
+            } else {
+                format!("{pid} still running")
+            }
+        })
+        .collect();
+    Err(fail(
+        format!(
+            "right after dropping 3 started, unjoined Process values (PIDs {}; drop took {} ms), {} of them still existed: {}",
+            pids.iter().map(u32::to_string).collect::<Vec<_>>().join(" "),
+            took.as_millis(),
+            left.len(),
+            described.join(", ")
+        ),
+        format!("drop waits for each started, unjoined child (~{} ms) and reaps it", SLEEP.as_millis()),
+        "dropping a std::process::Child neither waits for nor kills the process: implement Drop for Process so that it joins a started, unjoined child; otherwise it runs on unwatched and ends as a zombie",
+    ))
+}
+
+/// Runs `steps` (student code) on a scenario thread, waiting at most WATCHDOG for it.
+fn run_steps<T: Send + 'static>(
+    what: &str,
+    steps: impl FnOnce() -> Result<T, Failure> + Send + 'static,
+) -> Result<T, Failure> {
+    let scenario = watch::spawn("scenario", move |report| report.send(steps()));
+    match scenario.next(WATCHDOG) {
+        Next::Item(result) => result,
+        Next::Panicked(message) => Err(fail(
+            format!("the code panicked during {what}: {message}"),
+            "no panic",
+            "a panic here means a bug in Process (or a todo!() that is not written yet)",
+        )),
+        Next::Ended => Err(fail(format!("{what} ended without a result"), "a result", "internal error of the check")),
+        Next::TimedOut => Err(fail(
+            format!("{what} had not finished after {} s", WATCHDOG.as_secs()),
+            "each step finishes within a second",
+            "join() (or Drop, or start()) blocked much longer than the child runs: wait for the child process itself (Child::wait), not for something that never happens",
+        )),
+    }
+}
+
+fn started(p: &mut Process) -> Result<(), Failure> {
+    p.start()
+        .map_err(|e| fail(format!("start() returned Err({e})"), "Ok(())", "start() must spawn std::env::current_exe()"))
+}
+
+fn joined(p: &mut Process) -> Result<(), Failure> {
+    p.join().map_err(|e| fail(format!("join() returned Err({e})"), "Ok(())", "join() waits for the started child"))
+}
+
+/// The PID of a started process, checked to be a child of this process (so it is safe to
+/// signal). If it is not, the Process is forgotten rather than dropped: its Drop could wait
+/// for an entry running on a thread of this very process.
+fn own_child_pid(p: &mut Process) -> Result<u32, Failure> {
+    let result = child_pid(p);
+    if result.is_err() {
+        std::mem::forget(std::mem::replace(p, Process::new("exit_with", &["0"])));
+    }
+    result
+}
+
+fn child_pid(p: &Process) -> Result<u32, Failure> {
+    let own = std::process::id();
+    match p.pid() {
+        None => Err(fail("pid() returned None after start()", "Some(pid of the child)", "pid() must return the child's PID once started (Child::id())")),
+        Some(pid) if pid == own => Err(fail(
+            format!("pid() returned the checker's own PID {own}"),
+            "the PID of a new child process",
+            "start() must create a new process (std::process::Command on std::env::current_exe()), not run the entry on a thread",
+        )),
+        Some(pid) if proc::parent(pid) != Some(own) => Err(fail(
+            format!("pid() returned {pid}, which is not a child of the checker (its parent: {:?})", proc::parent(pid)),
+            format!("the PID of a child of PID {own}"),
+            "pid() must return the PID of the started child (Child::id())",
+        )),
+        Some(pid) => Ok(pid),
+    }
+}
+
+/// Kills our child `pid`, drops the Process (which may wait), and reaps the child if Drop did
+/// not (waitpid then fails with ECHILD at once).
+fn kill_and_reap(pid: u32, p: Process) {
+    // SAFETY: `pid` is our own child, checked by the caller through /proc.
+    unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+    drop(p);
+    // SAFETY: reaps our own child if Drop did not; ECHILD otherwise.
+    unsafe { libc::waitpid(pid as i32, std::ptr::null_mut(), 0) };
+}

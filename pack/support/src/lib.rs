@@ -1,0 +1,152 @@
+//! The grading pack's support library: the protocol between a hidden-check program and the
+//! checker, plus small helpers for observing processes through `/proc`.
+//!
+//! A hidden-check program (one per exercise, `pack/<exercise>/main.rs`) calls [`main`] with its
+//! table of checks. The checker runs it as `PROGRAM run CHECK` under its supervisor:
+//!
+//! 1. the first line on standard input is a nonce, read before any student code runs;
+//! 2. the check runs; a panic (in the check or in student code it calls) is a failure;
+//! 3. the verdict is written as one JSON line carrying the nonce to the file descriptor named by
+//!    `CHECKER_RESULT_FD`, which is closed on exec so the student's programs never inherit it.
+//!
+//! The checker accepts a verdict only with the right nonce, so a student's `exit(0)` or a fake
+//! "test result: ok" on stdout yields no verdict at all, and the check fails as unfinished.
+//! `PROGRAM list` prints the check names, one per line, so `checker verify` can compare them with
+//! the course manifest.
+
+pub mod proc;
+pub mod timing;
+pub mod watch;
+
+use std::any::Any;
+use std::fs::File;
+use std::io::{BufRead, Write};
+use std::os::fd::FromRawFd;
+use std::path::{Path, PathBuf};
+
+/// Why a check failed, in the three parts every report shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// What the check saw, with the measured numbers.
+    pub observed: String,
+    /// What a correct solution does.
+    pub expected: String,
+    /// Why it matters, in terms of the lecture; ideally the likely cause in the student's code.
+    pub why: String,
+}
+
+/// The result of one check.
+pub type Verdict = Result<(), Failure>;
+
+/// Builds a [`Failure`]; checks usually `return Err(fail(...))`.
+pub fn fail(observed: impl Into<String>, expected: impl Into<String>, why: impl Into<String>) -> Failure {
+    Failure { observed: observed.into(), expected: expected.into(), why: why.into() }
+}
+
+/// Fails with `failure` unless `condition` holds.
+pub fn ensure(condition: bool, failure: impl FnOnce() -> Failure) -> Verdict {
+    if condition {
+        Ok(())
+    } else {
+        Err(failure())
+    }
+}
+
+/// One named check of an exercise. The name must match a `[[exercise.check]]` in `course.toml`.
+pub struct Check {
+    pub name: &'static str,
+    pub run: fn(&Context) -> Verdict,
+}
+
+/// What the checker hands to a check.
+pub struct Context {
+    student_bin: Option<PathBuf>,
+    scratch: PathBuf,
+}
+
+impl Context {
+    /// The student's compiled binary (binary exercises only).
+    pub fn student_bin(&self) -> &Path {
+        self.student_bin.as_deref().expect("CHECKER_STUDENT_BIN is not set: this exercise is not a binary exercise")
+    }
+
+    /// A private directory the check may write to; the checker removes it afterwards.
+    pub fn scratch_dir(&self) -> &Path {
+        &self.scratch
+    }
+}
+
+/// The entry point of a hidden-check program. Never returns.
+pub fn main(checks: &[Check]) -> ! {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
+        ["list"] => {
+            for check in checks {
+                println!("{}", check.name);
+            }
+            std::process::exit(0)
+        }
+        ["run", name] => run_one(checks, name),
+        _ => {
+            eprintln!("usage: {} list | run CHECK", std::env::args().next().unwrap_or_default());
+            std::process::exit(2)
+        }
+    }
+}
+
+fn run_one(checks: &[Check], name: &str) -> ! {
+    // Take the result channel and the nonce before any student code can run.
+    let mut channel = open_result_channel();
+    let mut nonce = String::new();
+    std::io::stdin().lock().read_line(&mut nonce).expect("reading the nonce from stdin");
+    let nonce = nonce.trim().to_owned();
+
+    let Some(check) = checks.iter().find(|c| c.name == name) else {
+        eprintln!("no check named {name}");
+        std::process::exit(2)
+    };
+    let context = Context {
+        student_bin: std::env::var_os("CHECKER_STUDENT_BIN").map(PathBuf::from),
+        scratch: std::env::var_os("CHECKER_SCRATCH_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir),
+    };
+    let verdict = match std::panic::catch_unwind(|| (check.run)(&context)) {
+        Ok(verdict) => verdict,
+        Err(payload) => Err(fail(
+            format!("the code panicked: {}", panic_message(payload.as_ref())),
+            "no panic",
+            "a panic during the check means the code under test hit a bug (or a todo!() that is not written yet)",
+        )),
+    };
+    let line = match &verdict {
+        Ok(()) => serde_json::json!({ "nonce": nonce, "check": name, "verdict": "pass" }),
+        Err(f) => serde_json::json!({
+            "nonce": nonce, "check": name, "verdict": "fail",
+            "observed": f.observed, "expected": f.expected, "why": f.why,
+        }),
+    };
+    // A failed write means the checker is gone; there is nobody left to tell.
+    let _ = writeln!(channel, "{line}").and_then(|_| channel.flush());
+    std::process::exit(0)
+}
+
+fn open_result_channel() -> File {
+    let fd: i32 = std::env::var("CHECKER_RESULT_FD")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .expect("CHECKER_RESULT_FD is not set: hidden checks run only under the checker");
+    // SAFETY: the checker opened this descriptor for us and nothing else in this process owns it.
+    unsafe {
+        libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+        File::from_raw_fd(fd)
+    }
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_owned()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "(a panic without a message)".to_owned()
+    }
+}

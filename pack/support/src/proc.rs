@@ -1,0 +1,99 @@
+//! Reading a process from the outside through `/proc`: its threads, children, descriptors and
+//! memory. Every function takes a PID and returns what the kernel says now.
+
+use std::fs;
+use std::io;
+
+/// Process IDs of every thread of `pid` (`/proc/PID/task`).
+pub fn threads(pid: u32) -> io::Result<Vec<u32>> {
+    numeric_entries(&format!("/proc/{pid}/task"))
+}
+
+/// Open descriptor numbers of `pid` (`/proc/PID/fd`).
+pub fn fds(pid: u32) -> io::Result<Vec<i32>> {
+    Ok(numeric_entries(&format!("/proc/{pid}/fd"))?.into_iter().map(|fd| fd as i32).collect())
+}
+
+/// Direct children of `pid`, found by scanning every process's parent.
+pub fn children(pid: u32) -> Vec<u32> {
+    all_pids().into_iter().filter(|&p| parent(p) == Some(pid)).collect()
+}
+
+/// The parent PID of `pid`, or `None` if it is gone.
+pub fn parent(pid: u32) -> Option<u32> {
+    stat_fields(pid)?.get(1)?.parse().ok()
+}
+
+/// The one-letter state of `pid` (`R`, `S`, `D`, `Z`, `T`, ...), or `None` if it is gone.
+pub fn state(pid: u32) -> Option<char> {
+    stat_fields(pid)?.first()?.chars().next()
+}
+
+/// A field of `/proc/PID/status` in kB (`VmRSS`, `VmSize`, ...).
+pub fn status_kb(pid: u32, field: &str) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status
+        .lines()
+        .find_map(|line| line.strip_prefix(field)?.strip_prefix(':'))
+        .and_then(|rest| rest.split_whitespace().next()?.parse().ok())
+}
+
+/// Every PID on the system.
+pub fn all_pids() -> Vec<u32> {
+    numeric_entries("/proc").unwrap_or_default()
+}
+
+/// The fields of `/proc/PID/stat` after the command name: index 0 is the state, 1 the parent.
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may itself contain spaces or parentheses.
+    let after = &stat[stat.rfind(')')? + 1..];
+    Some(after.split_whitespace().map(str::to_owned).collect())
+}
+
+fn numeric_entries(dir: &str) -> io::Result<Vec<u32>> {
+    let mut out: Vec<u32> = fs::read_dir(dir)?.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok()).collect();
+    out.sort_unstable();
+    Ok(out)
+}
+
+/// Direct children of `pid`, read from `/proc/PID/task/*/children` (one small file per thread,
+/// fast enough to sample every millisecond); falls back to [`children`] on kernels without it.
+pub fn children_fast(pid: u32) -> Vec<u32> {
+    let Ok(tasks) = numeric_entries(&format!("/proc/{pid}/task")) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for tid in tasks {
+        match fs::read_to_string(format!("/proc/{pid}/task/{tid}/children")) {
+            Ok(text) => out.extend(text.split_whitespace().filter_map(|p| p.parse::<u32>().ok())),
+            Err(e) if e.kind() == io::ErrorKind::NotFound && tid == pid => {
+                if fs::metadata(format!("/proc/{pid}/task/{tid}")).is_ok() {
+                    // The thread exists but the file does not: no CONFIG_PROC_CHILDREN.
+                    return children(pid);
+                }
+            }
+            Err(_) => {}
+        }
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// CPU time `pid` has used so far (user + system), or `None` if it is gone. A zombie still
+/// shows the time it used.
+pub fn cpu_time(pid: u32) -> Option<std::time::Duration> {
+    let fields = stat_fields(pid)?;
+    // After the command name: index 11 is utime, 12 is stime (fields 14 and 15 of stat(5)).
+    let utime: u64 = fields.get(11)?.parse().ok()?;
+    let stime: u64 = fields.get(12)?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Some(std::time::Duration::from_millis((utime + stime) * 1000 / ticks))
+}
+
+/// Whether `pid` still exists (running, stopped or zombie).
+pub fn exists(pid: u32) -> bool {
+    fs::metadata(format!("/proc/{pid}")).is_ok()
+}

@@ -1,0 +1,128 @@
+//! The commands that do not grade: list, hint, reset, and the errors a user can run into.
+
+use crate::util::{checker, Course};
+use predicates::prelude::*;
+
+#[test]
+fn list_shows_every_exercise_not_started() {
+    let course = Course::new();
+    course
+        .checker()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("ex01_process"))
+        .stdout(predicate::str::contains("ex04_pool"))
+        .stdout(predicate::str::contains("Threads and a thread pool"))
+        .stdout(predicate::str::contains("not started"));
+}
+
+#[test]
+fn an_unknown_exercise_lists_the_valid_ones() {
+    checker()
+        .args(["hint", "ex99"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("there is no exercise \"ex99\""))
+        .stderr(predicate::str::contains("ex01_process, ex02_fork"));
+}
+
+#[test]
+fn an_exercise_is_found_by_number_short_id_or_full_id() {
+    let course = Course::new();
+    for query in ["4", "ex04", "ex04_pool"] {
+        course.checker().args(["hint", query, "--all"]).assert().success().stdout(predicate::str::contains("hint 1/3"));
+    }
+}
+
+#[test]
+fn hints_come_one_at_a_time_and_progress_is_kept() {
+    let course = Course::new();
+    let hint = |n: &str| {
+        course
+            .checker()
+            .args(["hint", "ex04"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains(format!("hint {n}/3")))
+    };
+    hint("1");
+    hint("2");
+    hint("3");
+    course
+        .checker()
+        .args(["hint", "ex04"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("hint 3/3"))
+        .stdout(predicate::str::contains("That was the last hint"));
+    // Another exercise's hints are counted separately.
+    course.checker().args(["hint", "ex01"]).assert().success().stdout(predicate::str::contains("hint 1/3"));
+}
+
+#[test]
+fn reset_restores_the_skeleton_and_backs_up_the_students_files() {
+    let course = Course::new();
+    let lib = course.path().join("exercises/ex04_pool/src/lib.rs");
+    let skeleton = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, "// my work in progress\n").unwrap();
+    std::fs::write(course.path().join("exercises/ex04_pool/src/extra.rs"), "// an extra file\n").unwrap();
+
+    // Without a terminal and without --yes, nothing happens.
+    course.checker().args(["reset", "ex04"]).assert().code(2).stderr(predicate::str::contains("--yes"));
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), "// my work in progress\n");
+
+    course
+        .checker()
+        .args(["reset", "ex04", "--yes"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("back to its skeleton"));
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), skeleton);
+    assert!(!course.path().join("exercises/ex04_pool/src/extra.rs").exists());
+    let backups: Vec<_> = std::fs::read_dir(course.path().join(".checker/backups")).unwrap().flatten().collect();
+    assert_eq!(backups.len(), 1);
+    let saved = std::fs::read_to_string(backups[0].path().join("src/lib.rs")).unwrap();
+    assert_eq!(saved, "// my work in progress\n");
+}
+
+#[test]
+fn no_course_is_a_setup_error_that_says_what_to_do() {
+    let empty = tempfile::tempdir().unwrap();
+    checker()
+        .current_dir(empty.path())
+        .arg("list")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("no course found"))
+        .stderr(predicate::str::contains("--root"));
+}
+
+#[test]
+fn a_corrupt_manifest_is_reported_with_its_path() {
+    let course = Course::new();
+    std::fs::write(course.path().join("course.toml"), "format = 1\ntitle = \n").unwrap();
+    course.checker().arg("list").assert().code(3).stderr(predicate::str::contains("course.toml is not valid"));
+    std::fs::write(course.path().join("course.toml"), "format = 7\ntitle = \"t\"\n").unwrap();
+    course
+        .checker()
+        .arg("list")
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("has format 7, but this checker reads format 1"));
+}
+
+#[test]
+fn a_corrupt_progress_file_is_kept_and_explained() {
+    let course = Course::new();
+    std::fs::create_dir_all(course.path().join(".checker")).unwrap();
+    std::fs::write(course.path().join(".checker/progress.json"), "{ not json").unwrap();
+    course
+        .checker()
+        .args(["hint", "ex01"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("progress file"))
+        .stderr(predicate::str::contains("corrupt"));
+    assert_eq!(std::fs::read_to_string(course.path().join(".checker/progress.json")).unwrap(), "{ not json");
+}
