@@ -31,6 +31,7 @@ pub enum Outcome {
     Pass,
     Fail(Failure),
     /// The time limit ran out; what every thread was doing at that moment.
+    #[serde(rename = "timeout")]
     TimedOut {
         #[serde(rename = "limit_ms", serialize_with = "as_millis")]
         limit: Duration,
@@ -134,4 +135,31 @@ pub enum Event {
 /// Durations in reports are whole milliseconds, which every consumer can read.
 fn as_millis<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result<S::Ok, S::Error> {
     serializer.serialize_u64(duration.as_millis() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sandbox::{HangDiagnosis, HangKind};
+
+    /// Reports and the console must call each outcome by the same name.
+    #[test]
+    fn the_json_outcome_is_the_short_name() {
+        let failure = Failure { observed: "o".into(), expected: "e".into(), why: "w".into() };
+        let outcomes = [
+            Outcome::Pass,
+            Outcome::Fail(failure),
+            Outcome::TimedOut {
+                limit: Duration::from_secs(1),
+                diagnosis: HangDiagnosis { kind: HangKind::Deadlock, threads: Vec::new() },
+            },
+            Outcome::NoVerdict { exit: crate::sandbox::Exit::Code(0), stderr_tail: String::new() },
+            Outcome::LeftBehind { processes: Vec::new() },
+            Outcome::NotRun { reason: "r".into() },
+        ];
+        for outcome in outcomes {
+            let json = serde_json::to_value(&outcome).unwrap();
+            assert_eq!(json["outcome"], outcome.name(), "{json}");
+        }
+    }
 }

@@ -84,11 +84,15 @@ pub fn prepare(
         None
     };
     write_if_changed(&dir.join("Cargo.toml"), workspace_manifest(&members).as_bytes())?;
-    // Pin dependency versions to the course's lock file the first time.
-    let lock = dir.join("Cargo.lock");
+    // Pin dependency versions to the course's lock file. Cargo adapts the copy to this
+    // workspace's members, so it is replaced only when the course's own lock file changes.
     let course_lock = layout.root.join("exercises/Cargo.lock");
-    if !lock.exists() && course_lock.is_file() {
-        std::fs::copy(&course_lock, &lock).map_err(SetupError::io("copying the course's Cargo.lock"))?;
+    if let Ok(pinned) = std::fs::read(&course_lock) {
+        let seed = dir.join("Cargo.lock.course");
+        if std::fs::read(&seed).ok().as_deref() != Some(pinned.as_slice()) || !dir.join("Cargo.lock").exists() {
+            write_if_changed(&dir.join("Cargo.lock"), &pinned)?;
+            write_if_changed(&seed, &pinned)?;
+        }
     }
     Ok(WorkCopy { dir, crate_dir, harness_manifest, sources: digest })
 }

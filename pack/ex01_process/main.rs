@@ -257,6 +257,16 @@ impl Held {
         let report = parse(&lines);
         let alive = proc::state(pid).is_some_and(|s| s != 'Z');
         let mut held = Held::dummy(child, stdin, pid);
+        if lines.len() < 4 {
+            // Standard output closed early: the program ended. Say how.
+            drop(held.stdin.take());
+            let status = held.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
+            return Err(fail(
+                format!("the program ended ({status}) after printing {} of the 4 report lines: {lines:?}", lines.len()),
+                "four lines: `pid: N`, `ppid: N`, `fds: N N ...`, `rss_kb: N`, then the program waits on stdin (--hold)",
+                "exit status 101 is a panic (its message is on stderr): maybe a todo!() that is not written yet, or an unwrap() that failed",
+            ));
+        }
         let report = match report {
             Ok(r) => r,
             Err(why) => {

@@ -1,16 +1,16 @@
 //! Hidden checks of ex02_fork: the process tree of the student's program, watched from outside.
 //!
 //! Every check runs `ex02_fork 3 N`, with N chosen so that each worker computes for about
-//! 150 ms (calibrated by timing a copy of the exercise's `work` function here, in CPU time so
+//! 200 ms (calibrated by timing a copy of the exercise's `work` function here, in CPU time so
 //! that a loaded machine does not shrink it). This check program makes itself a child subreaper
 //! (`prctl(PR_SET_CHILD_SUBREAPER)`): a child the student's program leaves behind when it exits
 //! is re-parented to the checker instead of to init, so it can be named by PID and reaped here.
 //!
 //! While the program runs, the checker samples `/proc/PID/task/*/children` every millisecond
-//! and records each distinct child and the CPU time it used. After the program exits, every
-//! child that still exists (a zombie nobody waited for, or an orphan still running) was not
-//! reaped by the program. The output lines `total:` and `parent counter:` are compared with a
-//! total computed here and with 0.
+//! and records each distinct child and the CPU time it used (and the program's own, to tell
+//! who did the work). After the program exits, every child that still exists (a zombie nobody
+//! waited for, or an orphan still running) was not reaped by the program. The output lines
+//! `total:` and `parent counter:` are compared with a total computed here and with 0.
 
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};
@@ -31,7 +31,7 @@ fn main() {
 /// Workers asked for on the command line.
 const WORKERS: usize = 3;
 /// How long each worker should compute, so that sampling every millisecond cannot miss it.
-const TARGET_PER_WORKER: Duration = Duration::from_millis(150);
+const TARGET_PER_WORKER: Duration = Duration::from_millis(200);
 /// How long the program may run before the check gives up on it.
 const RUN_LIMIT: Duration = Duration::from_secs(20);
 
@@ -99,6 +99,7 @@ fn forks_n_children(ctx: &Context) -> Verdict {
 fn reaps_every_child(ctx: &Context) -> Verdict {
     let run = Run::observe(ctx, choose_n())?;
     if run.children.is_empty() {
+        run.exited_ok()?;
         return Err(no_children(&run, "nothing to reap"));
     }
     if !run.leftovers.is_empty() {

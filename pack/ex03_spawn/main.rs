@@ -22,7 +22,19 @@ const ENTRIES: &[(&str, Entry)] =
     &[("whoami", whoami), ("exit_with", exit_with), ("panic", panic_entry), ("sleep_ms", sleep_ms)];
 
 fn main() {
-    child_main(ENTRIES);
+    // In a process started by Process::start, child_main runs the entry and exits (a panic in
+    // the entry must end that process with 101, so it is passed on). In the check program
+    // itself (`run CHECK` or `list`) a panic of child_main is remembered and reported by every
+    // check, instead of ending the program before it can give a verdict.
+    if let Err(payload) = std::panic::catch_unwind(|| child_main(ENTRIES)) {
+        let args: Vec<String> = std::env::args().skip(1).collect();
+        let is_checker =
+            matches!(args.iter().map(String::as_str).collect::<Vec<_>>().as_slice(), ["run", _] | ["list"]);
+        if !is_checker {
+            std::panic::resume_unwind(payload);
+        }
+        let _ = CHILD_MAIN_PANIC.set(watch::panic_text(payload.as_ref()));
+    }
     pack_support::main(&[
         Check { name: "runs_in_another_process", run: runs_in_another_process },
         Check { name: "join_waits", run: join_waits },
@@ -31,6 +43,21 @@ fn main() {
         Check { name: "signal_exit_code", run: signal_exit_code },
         Check { name: "no_process_left_behind", run: no_process_left_behind },
     ])
+}
+
+/// The panic message of child_main, if it panicked in the check program itself.
+static CHILD_MAIN_PANIC: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Fails if child_main panicked when the check program started (for example a `todo!()`).
+fn child_main_returned() -> Result<(), Failure> {
+    match CHILD_MAIN_PANIC.get() {
+        None => Ok(()),
+        Some(message) => Err(fail(
+            format!("child_main() panicked in a program that was not started by Process::start: {message}"),
+            "child_main() returns at once when this process is not a child",
+            "every program calls child_main() first thing in main(); when the entry variable is not set it must simply return",
+        )),
+    }
 }
 
 /// Writes "PID PPID" of the process running it to the file named by its argument.
@@ -64,6 +91,7 @@ fn sleep_ms(args: &[String]) -> i32 {
 const WATCHDOG: Duration = Duration::from_secs(8);
 
 fn runs_in_another_process(ctx: &Context) -> Verdict {
+    child_main_returned()?;
     let path = ctx.scratch_dir().join("whoami.txt");
     let _ = fs::remove_file(&path);
     let arg = path.to_string_lossy().into_owned();
@@ -116,6 +144,7 @@ fn runs_in_another_process(ctx: &Context) -> Verdict {
 }
 
 fn join_waits(_ctx: &Context) -> Verdict {
+    child_main_returned()?;
     const SLEEP: Duration = Duration::from_millis(500);
     let (pid, took, state, alive_before) = run_steps("join() of a process sleeping 500 ms", || {
         let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
@@ -167,6 +196,7 @@ fn join_waits(_ctx: &Context) -> Verdict {
 }
 
 fn exit_code_propagates(_ctx: &Context) -> Verdict {
+    child_main_returned()?;
     for code in [7, 0, 42] {
         let got = run_steps(&format!("join() of a process whose entry returns {code}"), move || {
             let mut p = Process::new("exit_with", &[&code.to_string()]);
@@ -191,6 +221,7 @@ fn exit_code_propagates(_ctx: &Context) -> Verdict {
 }
 
 fn panic_propagates(_ctx: &Context) -> Verdict {
+    child_main_returned()?;
     let got = run_steps("join() of a process whose entry panics", || {
         let mut p = Process::new("panic", &[]);
         started(&mut p)?;
@@ -210,6 +241,7 @@ fn panic_propagates(_ctx: &Context) -> Verdict {
 }
 
 fn signal_exit_code(_ctx: &Context) -> Verdict {
+    child_main_returned()?;
     for (signal, name) in [(libc::SIGKILL, "SIGKILL"), (libc::SIGTERM, "SIGTERM")] {
         let got = run_steps(&format!("join() of a process killed by {name}"), move || {
             let mut p = Process::new("sleep_ms", &["30000"]);
@@ -241,6 +273,7 @@ fn signal_exit_code(_ctx: &Context) -> Verdict {
 }
 
 fn no_process_left_behind(_ctx: &Context) -> Verdict {
+    child_main_returned()?;
     const SLEEP: Duration = Duration::from_millis(400);
     let (pids, took, left) = run_steps("dropping three started processes", || {
         let mut started_ones = Vec::new();

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::sync::{Arc, Mutex};
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use ex04_pool::{as_completed, ThreadPool};
 use pack_support::timing::{self, Judgement, Measurement};
@@ -48,10 +48,10 @@ fn never_more_than_max_workers_jobs(_ctx: &Context) -> Verdict {
         for i in 0..JOBS {
             let (g, done) = (g.clone(), done.clone());
             // Handles are dropped at once: this check watches the jobs, not result().
-            drop(pool.submit(move || {
+            let _ = pool.submit(move || {
                 g.run(Duration::from_millis(40));
                 let _ = done.send(i);
-            }));
+            });
         }
         report.send(collect(&finished, JOBS));
         // The pool is dropped after the report: its Drop is graded by drop_joins_workers.
@@ -94,10 +94,10 @@ fn worker_threads_bounded(_ctx: &Context) -> Verdict {
         let (done, finished) = mpsc::channel();
         for i in 0..JOBS {
             let done = done.clone();
-            drop(pool.submit(move || {
+            let _ = pool.submit(move || {
                 thread::sleep(Duration::from_millis(20));
                 let _ = done.send(i);
-            }));
+            });
         }
         let ran = collect(&finished, JOBS).len();
         let peak = sampler.stop();
@@ -158,7 +158,7 @@ fn sleeping_jobs_overlap(_ctx: &Context) -> Verdict {
             Next::Item(v) => v,
             other => {
                 return Measurement {
-                    judgement: Judgement::Fail(stuck(other, "timing 7 sleeping jobs", &CpuWatch::start())),
+                    judgement: Judgement::Fatal(stuck(other, "timing 7 sleeping jobs", &CpuWatch::start())),
                     summary: "no measurement".to_owned(),
                 }
             }
@@ -166,7 +166,7 @@ fn sleeping_jobs_overlap(_ctx: &Context) -> Verdict {
         let ratio = all.as_secs_f64() / one.as_secs_f64().max(1e-9);
         let summary = format!("{JOBS} jobs: {} = {ratio:.2} x one job ({})", timing::ms(all), timing::ms(one));
         let judgement = if ok < JOBS {
-            Judgement::Fail(fail(
+            Judgement::Fatal(fail(
                 format!("result() returned Err for {} of {JOBS} jobs that only sleep", JOBS - ok),
                 "Ok(()) for every job",
                 "a job that does not panic must give Ok",
@@ -322,10 +322,10 @@ fn drop_joins_workers(_ctx: &Context) -> Verdict {
     let pool = ThreadPool::new(MAX);
     for _ in 0..JOBS {
         let done = done.clone();
-        drop(pool.submit(move || {
+        let _ = pool.submit(move || {
             thread::sleep(Duration::from_millis(50));
             done.fetch_add(1, Ordering::SeqCst);
-        }));
+        });
     }
     let (_, took) = timing::timed(|| drop(pool));
     let finished = done.load(Ordering::SeqCst);
@@ -344,6 +344,14 @@ fn drop_joins_workers(_ctx: &Context) -> Verdict {
                 "Drop threw away jobs still in the queue: close the queue (drop the Sender) and let the workers empty it before they exit, then join them"
             },
         ));
+    }
+    // A joined thread can stay listed in /proc/self/task for a moment after join() returned
+    // (the kernel wakes the joiner just before it removes the thread): look again briefly.
+    let deadline = Instant::now() + Duration::from_millis(100);
+    let mut after = after;
+    while after > before && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(2));
+        after = thread_count();
     }
     if after > before {
         return Err(fail(
@@ -572,12 +580,12 @@ fn stuck<T>(next: Next<T>, what: &str, cpu: &CpuWatch) -> Failure {
 /// burned the whole time) from a block (no CPU at all).
 struct CpuWatch {
     cpu: Duration,
-    wall: std::time::Instant,
+    wall: Instant,
 }
 
 impl CpuWatch {
     fn start() -> CpuWatch {
-        CpuWatch { cpu: process_cpu(), wall: std::time::Instant::now() }
+        CpuWatch { cpu: process_cpu(), wall: Instant::now() }
     }
 
     /// CPU used since start, and wall time since start.

@@ -91,13 +91,20 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
             }
             let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
             libc::setrlimit(libc::RLIMIT_CORE, &no_core);
-            if let Some(fd) = result_write_fd {
-                if fd == RESULT_FD {
-                    libc::fcntl(fd, libc::F_SETFD, 0);
-                } else if libc::dup2(fd, RESULT_FD) < 0 {
-                    return Err(std::io::Error::last_os_error());
+            let first_to_close = match result_write_fd {
+                Some(fd) => {
+                    if fd == RESULT_FD {
+                        libc::fcntl(fd, libc::F_SETFD, 0);
+                    } else if libc::dup2(fd, RESULT_FD) < 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    RESULT_FD + 1
                 }
-            }
+                None => 3,
+            };
+            // Descriptors the checker itself inherited without close-on-exec (a jobserver from
+            // cargo, a terminal's extra handles) are none of the job's business.
+            close_from(first_to_close);
             Ok(())
         });
     }
@@ -176,6 +183,22 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
         wall,
         max_threads,
     })
+}
+
+/// Closes every descriptor from `first` up. Async-signal-safe: used between fork and exec.
+fn close_from(first: i32) {
+    // SAFETY: closing descriptors in the child between fork and exec; nothing uses them there.
+    unsafe {
+        if libc::syscall(libc::SYS_close_range, first as libc::c_uint, libc::c_uint::MAX, 0) != 0 {
+            // Kernels before 5.9 have no close_range: close one by one up to the limit.
+            let mut limit = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+            libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+            let last = limit.rlim_cur.min(65_536) as i32;
+            for fd in first..last {
+                libc::close(fd);
+            }
+        }
+    }
 }
 
 /// One pipe being read into a capped buffer.

@@ -19,6 +19,9 @@ pub enum Judgement {
     Fail(Failure),
     /// The measurement cannot be trusted (the calibration was far off): say why.
     Unsure(String),
+    /// The code under test failed in a way no re-measurement can change (it panicked, it
+    /// returned an error): fail at once.
+    Fatal(Failure),
 }
 
 /// One measurement: its judgement and a short summary of its numbers for the report.
@@ -42,6 +45,7 @@ pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) ->
         summaries.push(m.summary);
         match m.judgement {
             Judgement::Pass => return Ok(()),
+            Judgement::Fatal(f) => return Err(f),
             Judgement::Fail(f) => last_failure = Some(f),
             Judgement::Unsure(why) => eprintln!("  cannot decide from this measurement: {why}"),
         }
