@@ -155,3 +155,23 @@ fn every_hidden_check_has_a_mutant_it_catches() {
     }
     assert!(missing.is_empty(), "hidden checks without a mutant that they catch first: {missing:?}");
 }
+
+#[test]
+fn mutants_of_ex11_threaded_server_fail_as_expected() {
+    all_mutants_fail_as_expected("ex11_threaded_server");
+}
+
+#[test]
+fn mutants_of_ex12_poll_server_fail_as_expected() {
+    all_mutants_fail_as_expected("ex12_poll_server");
+}
+
+#[test]
+fn mutants_of_ex09_echo_fail_as_expected() {
+    all_mutants_fail_as_expected("ex09_echo");
+}
+
+#[test]
+fn mutants_of_ex10_timeouts_fail_as_expected() {
+    all_mutants_fail_as_expected("ex10_timeouts");
+}

@@ -1,0 +1,1506 @@
+//! Networking for hidden checks: starting a student's server and watching it, scripted
+//! conversations over TCP, fake servers for client exercises, and running a student's client.
+//!
+//! Everything happens on the loopback interface (127.0.0.1) with ports picked at run time, so
+//! checks can run in parallel, and every loop and every wait is bounded.
+//!
+//! - [`Server`] starts `BIN <args before> --port N <extra args>` on a free port and waits (at
+//!   most [`LISTEN_WAIT`]) until it listens. Readiness is read from `/proc/net/tcp` (a listening
+//!   socket on port N owned by the server) rather than probed with a connection, so the probe
+//!   never counts as one of the server's clients (a server that serves one client and exits is
+//!   not used up by the checker's probe). A server that exits early, listens on the wrong port or
+//!   address, or never listens gets a failure of its own. [`Server::stop`] sends SIGTERM and
+//!   checks that the process exits and the port can be bound again; dropping a [`Server`] kills
+//!   and reaps it, so no process is ever left behind.
+//! - [`send_split`], [`read_exact_within`], [`read_to_eof_within`], [`wait_closed`] and
+//!   [`expect_bytes`] are the steps of a scripted conversation; [`escape`] and [`quoted`] show
+//!   bytes in messages (`b"ab\n\x00"` is shown as `ab\n\x00`).
+//! - [`FakeServer`] plays the server for a student's client: it accepts on a free port, records
+//!   the exact bytes received with timestamps, and answers as its [`Scenario`] says (echo, never
+//!   answer, answer slowly, reset, a scripted reply). A refused connection is a port nobody
+//!   listens on: [`free_port`] with no listener.
+//! - [`run_client`] runs a student's client to its end, with or without a watchdog, and records
+//!   its output and when it ended; [`LoadProbe`] measures how late this machine wakes sleeping
+//!   threads, to tell a slow machine from a slow program.
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{self, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
+use std::os::fd::AsRawFd;
+use std::path::Path;
+use std::process::{Child, ChildStderr, ChildStdout, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use crate::{fail, proc, Failure};
+
+/// The only address the course's programs use.
+pub const LOOPBACK: Ipv4Addr = Ipv4Addr::LOCALHOST;
+
+/// How long [`Server::start`] waits for the server to listen.
+pub const LISTEN_WAIT: Duration = Duration::from_secs(5);
+
+/// How long [`Server::stop`] waits for the server to exit after SIGTERM.
+pub const STOP_WAIT: Duration = Duration::from_secs(2);
+
+/// Bytes of a program's stdout or stderr kept at each end (head and tail) when it prints more.
+const OUTPUT_KEEP: usize = 8 * 1024;
+
+/// Read and write timeouts set on every stream [`Server::connect`] returns, as a safety net.
+pub const STREAM_SAFETY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A port on 127.0.0.1 that nobody listened on a moment ago (bind port 0, read it, close).
+/// With no listener started on it, connecting to it is refused.
+pub fn free_port() -> u16 {
+    TcpListener::bind((LOOPBACK, 0))
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .expect("binding 127.0.0.1:0 to pick a free port")
+}
+
+/// 127.0.0.1:`port`.
+pub fn loopback(port: u16) -> SocketAddr {
+    SocketAddr::from((LOOPBACK, port))
+}
+
+/// Connects to 127.0.0.1:`port`, giving up after `timeout`.
+pub fn connect(port: u16, timeout: Duration) -> io::Result<TcpStream> {
+    TcpStream::connect_timeout(&loopback(port), timeout)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Showing bytes
+// ---------------------------------------------------------------------------------------------
+
+/// `bytes` as readable text: printable ASCII as is, `\\`, `\n`, `\r`, `\t`, and `\xHH` for every
+/// other byte; at most `max` bytes are shown, then `... (N bytes in all)`.
+pub fn escape(bytes: &[u8], max: usize) -> String {
+    let mut out = String::new();
+    for &b in bytes.iter().take(max) {
+        match b {
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x20..=0x7e => out.push(b as char),
+            _ => {
+                let _ = write!(out, "\\x{b:02x}");
+            }
+        }
+    }
+    if bytes.len() > max {
+        let _ = write!(out, "... ({} bytes in all)", bytes.len());
+    }
+    out
+}
+
+/// `bytes` escaped, in double quotes, with its length: `"ab\n" (3 bytes)`.
+pub fn quoted(bytes: &[u8], max: usize) -> String {
+    let plural = if bytes.len() == 1 { "" } else { "s" };
+    if bytes.len() > max {
+        format!("\"{}\"", escape(bytes, max))
+    } else {
+        format!("\"{}\" ({} byte{plural})", escape(bytes, max), bytes.len())
+    }
+}
+
+/// Where `got` first differs from `expected`, described with a window of bytes around it, or
+/// `None` when they are equal.
+pub fn first_difference(expected: &[u8], got: &[u8]) -> Option<String> {
+    if expected == got {
+        return None;
+    }
+    let at = expected.iter().zip(got).position(|(a, b)| a != b).unwrap_or(expected.len().min(got.len()));
+    let start = at.saturating_sub(8);
+    let window = |bytes: &[u8]| -> String {
+        let end = (at + 16).min(bytes.len());
+        let text = escape(&bytes[start.min(bytes.len())..end], 24);
+        let more = if end < bytes.len() { "..." } else { "" };
+        let less = if start > 0 { "..." } else { "" };
+        format!("{less}\"{text}\"{more}")
+    };
+    Some(if at >= got.len() {
+        format!(
+            "the first {at} bytes are right, then {} bytes are missing (from {})",
+            expected.len() - at,
+            window(expected)
+        )
+    } else if at >= expected.len() {
+        let extra = got.len() - at;
+        let plural = if extra == 1 { "" } else { "s" };
+        format!("the first {at} bytes are right, then {extra} extra byte{plural}: {}", window(got))
+    } else {
+        format!(
+            "they differ from byte {at} on (counting from 0): expected {}, received {}",
+            window(expected),
+            window(got)
+        )
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conversations
+// ---------------------------------------------------------------------------------------------
+
+/// Writes `bytes` in pieces of `piece` bytes with `pause` between them, with Nagle's algorithm
+/// off (`TCP_NODELAY`) so that each piece leaves as a segment of its own.
+pub fn send_split(stream: &mut TcpStream, bytes: &[u8], piece: usize, pause: Duration) -> io::Result<()> {
+    stream.set_nodelay(true)?;
+    for (i, chunk) in bytes.chunks(piece.max(1)).enumerate() {
+        if i > 0 {
+            thread::sleep(pause);
+        }
+        stream.write_all(chunk)?;
+    }
+    Ok(())
+}
+
+/// One read with the time left until `deadline`. Timeouts come back as `ErrorKind::TimedOut`,
+/// the end of the stream as `Ok(0)`.
+fn read_before(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Err(io::Error::new(io::ErrorKind::TimedOut, "nothing more arrived before the deadline"));
+    }
+    stream.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
+    loop {
+        match stream.read(buf) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                return Err(io::Error::new(io::ErrorKind::TimedOut, "nothing more arrived before the deadline"))
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Reads exactly `n` bytes before `deadline`. On failure, returns what was received and why it
+/// stopped: `UnexpectedEof` (the peer closed), `TimedOut`, `ConnectionReset`, ...
+pub fn read_exact_within(stream: &mut TcpStream, n: usize, deadline: Instant) -> Result<Vec<u8>, (Vec<u8>, io::Error)> {
+    let mut got = Vec::with_capacity(n);
+    let mut buf = vec![0u8; 64 * 1024];
+    while got.len() < n {
+        let want = (n - got.len()).min(buf.len());
+        match read_before(stream, &mut buf[..want], deadline) {
+            Ok(0) => return Err((got, io::Error::new(io::ErrorKind::UnexpectedEof, "the connection was closed"))),
+            Ok(k) => got.extend_from_slice(&buf[..k]),
+            Err(e) => return Err((got, e)),
+        }
+    }
+    Ok(got)
+}
+
+/// Reads until the peer closes (end of stream) before `deadline`, at most `max` bytes. On
+/// failure, returns what was received and why it stopped (`TimedOut`, `ConnectionReset`, or
+/// `InvalidData` when more than `max` bytes came).
+pub fn read_to_eof_within(
+    stream: &mut TcpStream,
+    deadline: Instant,
+    max: usize,
+) -> Result<Vec<u8>, (Vec<u8>, io::Error)> {
+    let mut got = Vec::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        match read_before(stream, &mut buf, deadline) {
+            Ok(0) => return Ok(got),
+            Ok(k) => {
+                got.extend_from_slice(&buf[..k]);
+                if got.len() > max {
+                    return Err((
+                        got,
+                        io::Error::new(io::ErrorKind::InvalidData, format!("more than {max} bytes arrived")),
+                    ));
+                }
+            }
+            Err(e) => return Err((got, e)),
+        }
+    }
+}
+
+/// How a connection ended, as seen by [`wait_closed`].
+#[derive(Debug)]
+pub enum Closed {
+    /// The peer closed (end of stream) at this instant, after sending these bytes.
+    Eof { at: Instant, extra: Vec<u8> },
+    /// The connection was reset at this instant, after these bytes.
+    Reset { at: Instant, extra: Vec<u8> },
+    /// Still open at the deadline; these bytes arrived meanwhile.
+    Open { extra: Vec<u8> },
+    /// Reading failed otherwise.
+    Error { error: io::Error, extra: Vec<u8> },
+}
+
+/// Waits until the peer closes the connection or `deadline` passes, collecting whatever arrives
+/// (at most 1 MiB).
+pub fn wait_closed(stream: &mut TcpStream, deadline: Instant) -> Closed {
+    match read_to_eof_within(stream, deadline, 1 << 20) {
+        Ok(extra) => Closed::Eof { at: Instant::now(), extra },
+        Err((extra, e)) => match e.kind() {
+            io::ErrorKind::TimedOut => Closed::Open { extra },
+            io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => {
+                Closed::Reset { at: Instant::now(), extra }
+            }
+            _ => Closed::Error { error: e, extra },
+        },
+    }
+}
+
+/// What a read error returned by [`read_exact_within`] or [`read_to_eof_within`] means, as the
+/// end of a sentence: "then the connection was closed".
+pub fn describe_stop(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::UnexpectedEof => "then the connection was closed".to_owned(),
+        io::ErrorKind::TimedOut => "then nothing more arrived before the deadline".to_owned(),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => "then the connection was reset".to_owned(),
+        _ => format!("then reading failed: {error}"),
+    }
+}
+
+/// Reads `expected.len()` bytes before `deadline` and compares them with `expected`. The
+/// failure shows both, escaped and truncated, and where they first differ; callers usually
+/// replace its `why` with an explanation in the exercise's terms.
+pub fn expect_bytes(stream: &mut TcpStream, expected: &[u8], deadline: Instant) -> Result<(), Failure> {
+    let start = Instant::now();
+    let wait = deadline.saturating_duration_since(start);
+    let (got, stop) = match read_exact_within(stream, expected.len(), deadline) {
+        Ok(got) => (got, None),
+        Err((got, e)) => (got, Some(e)),
+    };
+    if got == expected {
+        return Ok(());
+    }
+    let mut observed = format!("received {}", quoted(&got, 80));
+    if let Some(e) = &stop {
+        let _ = write!(observed, ", {} ({} ms after starting to read)", describe_stop(e), start.elapsed().as_millis());
+    }
+    if let Some(diff) = first_difference(expected, &got) {
+        if !got.is_empty() {
+            let _ = write!(observed, "; {diff}");
+        }
+    }
+    Err(fail(
+        observed,
+        format!("{} within {} ms", quoted(expected, 80), wait.as_millis()),
+        "a TCP connection is a stream of bytes: every byte must arrive, unchanged and in order (in pieces of any size)",
+    ))
+}
+
+/// Closes the connection with a reset (RST) instead of the usual end of stream (FIN): sets
+/// `SO_LINGER` to zero and drops the stream.
+pub fn reset(stream: TcpStream) {
+    let linger = libc::linger { l_onoff: 1, l_linger: 0 };
+    // SAFETY: setsockopt reads a correctly sized linger struct we own, on a descriptor we own.
+    unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_LINGER,
+            (&linger as *const libc::linger).cast(),
+            std::mem::size_of::<libc::linger>() as libc::socklen_t,
+        );
+    }
+    drop(stream);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Captured output of a student's process
+// ---------------------------------------------------------------------------------------------
+
+/// What a stream of a process printed, with the middle dropped when it printed a lot.
+#[derive(Default)]
+struct Captured {
+    head: Vec<u8>,
+    tail: Vec<u8>,
+    dropped: usize,
+}
+
+impl Captured {
+    fn push(&mut self, bytes: &[u8]) {
+        let room = OUTPUT_KEEP.saturating_sub(self.head.len());
+        let (to_head, rest) = bytes.split_at(room.min(bytes.len()));
+        self.head.extend_from_slice(to_head);
+        self.tail.extend_from_slice(rest);
+        if self.tail.len() > 2 * OUTPUT_KEEP {
+            let cut = self.tail.len() - OUTPUT_KEEP;
+            self.tail.drain(..cut);
+            self.dropped += cut;
+        }
+    }
+
+    fn bytes(&self) -> Vec<u8> {
+        let mut all = self.head.clone();
+        all.extend_from_slice(&self.tail);
+        all
+    }
+
+    fn text(&self, max: usize) -> String {
+        let all = self.bytes();
+        let text = String::from_utf8_lossy(&all);
+        let text = text.trim();
+        let mut shown: String = if text.chars().count() > max {
+            // The end matters most (a panic message, the last error).
+            let skip = text.chars().count() - max;
+            format!("...{}", text.chars().skip(skip).collect::<String>())
+        } else {
+            text.to_owned()
+        };
+        if self.dropped > 0 {
+            let _ = write!(shown, " ({} bytes not kept)", self.dropped);
+        }
+        shown
+    }
+}
+
+type Shared<T> = Arc<Mutex<T>>;
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Starts a thread that copies `from` into `into` until the end of the stream; it reports on
+/// `done` when it has finished.
+fn drain(mut from: impl Read + Send + 'static, into: Shared<Captured>, done: mpsc::Sender<()>) {
+    thread::Builder::new()
+        .name("output-reader".to_owned())
+        .spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match from.read(&mut buf) {
+                    Ok(0) => break,
+                    Ok(n) => lock(&into).push(&buf[..n]),
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    Err(_) => break,
+                }
+            }
+            let _ = done.send(());
+        })
+        .expect("starting an output reader thread");
+}
+
+struct Outputs {
+    stdout: Shared<Captured>,
+    stderr: Shared<Captured>,
+    done: mpsc::Receiver<()>,
+}
+
+impl Outputs {
+    fn capture(stdout: ChildStdout, stderr: ChildStderr) -> Outputs {
+        let (tx, done) = mpsc::channel();
+        let out = Outputs { stdout: Shared::default(), stderr: Shared::default(), done };
+        drain(stdout, out.stdout.clone(), tx.clone());
+        drain(stderr, out.stderr.clone(), tx);
+        out
+    }
+
+    /// Waits (at most `limit`) until both streams have ended.
+    fn wait_ended(&self, limit: Duration) {
+        let deadline = Instant::now() + limit;
+        for _ in 0..2 {
+            if self.done.recv_timeout(deadline.saturating_duration_since(Instant::now())).is_err() {
+                return;
+            }
+        }
+    }
+
+    /// "stdout: ...; stderr: ..." (or "nothing") in at most about `max` characters per stream.
+    fn describe(&self, max: usize) -> String {
+        let out = lock(&self.stdout).text(max);
+        let err = lock(&self.stderr).text(max);
+        match (out.is_empty(), err.is_empty()) {
+            (true, true) => "nothing".to_owned(),
+            (false, true) => format!("on stdout: {out:?}"),
+            (true, false) => format!("on stderr: {err:?}"),
+            (false, false) => format!("on stdout: {out:?}; on stderr: {err:?}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A student's server
+// ---------------------------------------------------------------------------------------------
+
+/// A student's server process, listening on 127.0.0.1:[`Server::port`]. Dropping it kills and
+/// reaps the process (and any child of it).
+pub struct Server {
+    child: Mutex<Child>,
+    pid: u32,
+    port: u16,
+    command: String,
+    outputs: Outputs,
+    reaped: AtomicBool,
+}
+
+enum Start {
+    Listening(Server),
+    /// The port was taken by someone else between picking it and the server binding it.
+    PortTaken(Failure),
+}
+
+impl Server {
+    /// Starts `bin <args_before_port> --port N <extra_args>` on a free port N, with stdin closed
+    /// and stdout/stderr captured, and waits (at most [`LISTEN_WAIT`]) until it listens on
+    /// 127.0.0.1:N. Tries another port if the one picked was taken in between.
+    pub fn start(bin: &Path, args_before_port: &[&str], extra_args: &[&str]) -> Result<Server, Failure> {
+        let mut last = None;
+        for _ in 0..3 {
+            match Server::start_on(bin, args_before_port, free_port(), extra_args)? {
+                Start::Listening(server) => return Ok(server),
+                Start::PortTaken(failure) => last = Some(failure),
+            }
+        }
+        Err(last.expect("at least one attempt"))
+    }
+
+    fn start_on(bin: &Path, before: &[&str], port: u16, extra: &[&str]) -> Result<Start, Failure> {
+        let port_text = port.to_string();
+        let mut args: Vec<&str> = before.to_vec();
+        args.extend(["--port", port_text.as_str()]);
+        args.extend_from_slice(extra);
+        let name = bin.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let command = command_line(&name, args.iter().copied());
+        let mut child = Command::new(bin)
+            .args(&args)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|e| {
+                fail(
+                    format!("`{command}` could not be started: {e}"),
+                    "a program that runs",
+                    "the checker runs your compiled binary as a server",
+                )
+            })?;
+        let outputs = Outputs::capture(child.stdout.take().expect("piped"), child.stderr.take().expect("piped"));
+        let server = Server {
+            pid: child.id(),
+            child: Mutex::new(child),
+            port,
+            command,
+            outputs,
+            reaped: AtomicBool::new(false),
+        };
+        eprintln!("started `{}` (PID {})", server.command, server.pid);
+
+        let start = Instant::now();
+        while start.elapsed() < LISTEN_WAIT {
+            if let Some(status) = server.exit_status() {
+                server.outputs.wait_ended(Duration::from_millis(300));
+                let printed = server.printed();
+                let failure = fail(
+                    format!(
+                        "the server exited ({status}) {} ms after it started, before serving any client; it printed {printed}",
+                        start.elapsed().as_millis()
+                    ),
+                    format!("`{}` listens on 127.0.0.1:{port} and keeps running until it is stopped", server.command),
+                    exited_why(&printed),
+                );
+                if looks_like_addr_in_use(&printed) && !port_is_free(port) {
+                    return Ok(Start::PortTaken(failure));
+                }
+                return Err(failure);
+            }
+            if server.listens() {
+                eprintln!("`{}` listens after {} ms", server.command, start.elapsed().as_millis());
+                return Ok(Start::Listening(server));
+            }
+            thread::sleep(Duration::from_millis(10));
+        }
+        let elsewhere = listening_addresses(server.pid);
+        let printed = server.printed();
+        Err(if elsewhere.is_empty() {
+            fail(
+                format!("the server did not listen on port {port} within {} s; it printed {printed}", LISTEN_WAIT.as_secs()),
+                format!("`{}` listens on 127.0.0.1:{port} within {} s", server.command, LISTEN_WAIT.as_secs()),
+                "a server binds its listening socket to the port given with --port (TcpListener::bind((\"127.0.0.1\", port))) as soon as it starts, before anything slow",
+            )
+        } else {
+            let list = elsewhere.iter().map(SocketAddr::to_string).collect::<Vec<_>>().join(", ");
+            let what = if elsewhere.iter().any(|a| a.port() == port) {
+                format!("it listens on {list}: the right port, but not on the address 127.0.0.1")
+            } else {
+                format!("it listens on {list}, not on port {port}")
+            };
+            fail(
+                format!("the server did not listen on 127.0.0.1:{port} within {} s: {what}", LISTEN_WAIT.as_secs()),
+                format!("`{}` listens on 127.0.0.1:{port}", server.command),
+                "the server must bind the port given with --port, on the loopback address 127.0.0.1: a fixed port or another address cannot be reached by the checker",
+            )
+        })
+    }
+
+    /// The server's process ID.
+    pub fn pid(&self) -> u32 {
+        self.pid
+    }
+
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// 127.0.0.1:port.
+    pub fn addr(&self) -> SocketAddr {
+        loopback(self.port)
+    }
+
+    /// The command line it was started with (program name and arguments).
+    pub fn command_line(&self) -> &str {
+        &self.command
+    }
+
+    /// Its thread count now (`/proc/PID/task`), 0 if it is gone.
+    pub fn threads(&self) -> usize {
+        proc::threads(self.pid).map(|t| t.len()).unwrap_or(0)
+    }
+
+    /// Its open descriptor count now (`/proc/PID/fd`), 0 if it is gone.
+    pub fn fds(&self) -> usize {
+        proc::fds(self.pid).map(|f| f.len()).unwrap_or(0)
+    }
+
+    /// Its exit status if it has exited (the process is reaped then).
+    pub fn exit_status(&self) -> Option<ExitStatus> {
+        let status = lock(&self.child).try_wait().ok().flatten();
+        if status.is_some() {
+            self.reaped.store(true, Ordering::SeqCst);
+        }
+        status
+    }
+
+    /// What it printed so far: "nothing", or its stdout and stderr (escaped, the end kept).
+    pub fn printed(&self) -> String {
+        self.outputs.describe(600)
+    }
+
+    /// If the server has exited: "the server (PID N) had exited (exit status: 1); it printed ...",
+    /// to explain a refused or closed connection.
+    pub fn describe_exit(&self) -> Option<String> {
+        let status = self.exit_status()?;
+        self.outputs.wait_ended(Duration::from_millis(200));
+        Some(format!("the server (PID {}) had exited ({status}); it printed {}", self.pid, self.printed()))
+    }
+
+    /// Whether a socket of the server listens on its port now (read from `/proc`).
+    pub fn listens(&self) -> bool {
+        listening_addresses(self.pid).iter().any(|a| a.port() == self.port && reachable_on_loopback(a.ip()))
+    }
+
+    /// Connects to the server (timeout 2 s). The stream has read and write timeouts of
+    /// [`STREAM_SAFETY_TIMEOUT`] as a safety net; the conversation helpers set their own.
+    pub fn connect(&self) -> Result<TcpStream, Failure> {
+        match connect(self.port, Duration::from_secs(2)) {
+            Ok(stream) => {
+                stream.set_read_timeout(Some(STREAM_SAFETY_TIMEOUT)).ok();
+                stream.set_write_timeout(Some(STREAM_SAFETY_TIMEOUT)).ok();
+                Ok(stream)
+            }
+            Err(e) => {
+                let (observed, why) = match self.describe_exit() {
+                    Some(exit) => (
+                        format!("connecting to 127.0.0.1:{} failed ({e}): {exit}", self.port),
+                        "a server keeps running and accepting clients until it is stopped; an error while serving one client (or a panic) must not end the whole server",
+                    ),
+                    None => (
+                        format!("connecting to 127.0.0.1:{} failed: {e} (the server, PID {}, is still running)", self.port, self.pid),
+                        "the server must keep its listening socket open and keep accepting connections",
+                    ),
+                };
+                Err(fail(observed, format!("the server (`{}`) accepts a connection", self.command), why))
+            }
+        }
+    }
+
+    /// Stops the server: SIGTERM, then waits up to [`STOP_WAIT`] for it to exit (SIGKILL if it
+    /// does not), reaps it, and checks that its port can be bound again (with `SO_REUSEADDR`, as
+    /// a normal server binds). Close your connections to it first.
+    pub fn stop(self) -> Result<(), Failure> {
+        let mut survived = false;
+        if self.exit_status().is_none() {
+            signal(self.pid, libc::SIGTERM);
+            let start = Instant::now();
+            while self.exit_status().is_none() && start.elapsed() < STOP_WAIT {
+                thread::sleep(Duration::from_millis(10));
+            }
+            if self.exit_status().is_none() {
+                survived = true;
+                self.kill();
+            }
+        }
+        if survived {
+            return Err(fail(
+                format!(
+                    "the server (PID {}) was still running {} s after SIGTERM; it was killed with SIGKILL",
+                    self.pid,
+                    STOP_WAIT.as_secs()
+                ),
+                "the server exits when it receives SIGTERM",
+                "SIGTERM asks a process to stop; by default it ends the process. A handler that catches SIGTERM must make the server stop, not ignore it",
+            ));
+        }
+        let start = Instant::now();
+        loop {
+            if port_is_free(self.port) {
+                return Ok(());
+            }
+            if start.elapsed() > Duration::from_secs(1) {
+                return Err(fail(
+                    format!("port {} was still in use 1 s after the server (PID {}) exited", self.port, self.pid),
+                    format!("port {} can be bound again once the server is gone", self.port),
+                    "when a server exits, its listening socket closes with it; a process the server started (a child that inherited the socket) still holds the port",
+                ));
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// SIGKILL to the server and its children, then reap it.
+    fn kill(&self) {
+        if self.reaped.load(Ordering::SeqCst) {
+            return;
+        }
+        for child in proc::children(self.pid) {
+            signal(child, libc::SIGKILL);
+        }
+        let mut child = lock(&self.child);
+        let _ = child.kill();
+        let _ = child.wait();
+        self.reaped.store(true, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if self.exit_status().is_none() {
+            self.kill();
+        }
+    }
+}
+
+/// `name args...` for messages, with an argument that has spaces (or is empty) in quotes.
+fn command_line<'a>(name: &str, args: impl Iterator<Item = &'a str>) -> String {
+    let mut out = name.to_owned();
+    for arg in args {
+        if arg.is_empty() || arg.contains(|c: char| c.is_whitespace() || c == '\'') {
+            let _ = write!(out, " '{}'", arg.replace('\'', "'\\''"));
+        } else {
+            let _ = write!(out, " {arg}");
+        }
+    }
+    out
+}
+
+fn signal(pid: u32, sig: libc::c_int) {
+    // SAFETY: sending a signal to a process we started (or one of its children).
+    unsafe { libc::kill(pid as libc::pid_t, sig) };
+}
+
+fn looks_like_addr_in_use(printed: &str) -> bool {
+    printed.contains("Address already in use") || printed.contains("AddrInUse") || printed.contains("os error 98")
+}
+
+fn exited_why(printed: &str) -> String {
+    if printed.contains("not yet implemented") || printed.contains("not implemented") {
+        "the server panicked at a todo!(): write the function it calls".to_owned()
+    } else if printed.contains("panicked") {
+        "the server panicked before it listened: see the panic message above".to_owned()
+    } else if looks_like_addr_in_use(printed) {
+        "binding the port failed: the port is taken (another server still running?)".to_owned()
+    } else {
+        "a server binds its port, then accepts clients in a loop for as long as it runs; it must not exit on its own"
+            .to_owned()
+    }
+}
+
+/// Whether 127.0.0.1:`port` can be bound now (with `SO_REUSEADDR`, as std's `TcpListener` sets).
+pub fn port_is_free(port: u16) -> bool {
+    TcpListener::bind((LOOPBACK, port)).is_ok()
+}
+
+/// Whether a listener bound to `ip` accepts connections to 127.0.0.1.
+fn reachable_on_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4 == LOOPBACK || v4.is_unspecified(),
+        IpAddr::V6(v6) => v6.is_unspecified() || v6.to_ipv4_mapped() == Some(LOOPBACK),
+    }
+}
+
+/// Every address a socket of process `pid` listens on (TCP, IPv4 and IPv6), read from
+/// `/proc/PID/net/tcp{,6}` and matched with the socket inodes in `/proc/PID/fd`.
+pub fn listening_addresses(pid: u32) -> Vec<SocketAddr> {
+    let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    let inodes: HashSet<u64> = fds
+        .flatten()
+        .filter_map(|e| fs::read_link(e.path()).ok())
+        .filter_map(|target| {
+            let t = target.to_string_lossy().into_owned();
+            t.strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok()
+        })
+        .collect();
+    if inodes.is_empty() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    for (file, v6) in [("tcp", false), ("tcp6", true)] {
+        let Ok(table) = fs::read_to_string(format!("/proc/{pid}/net/{file}")) else { continue };
+        for line in table.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if fields.len() < 10 || fields[3] != "0A" {
+                continue; // 0A is TCP_LISTEN.
+            }
+            let Ok(inode) = fields[9].parse::<u64>() else { continue };
+            if inodes.contains(&inode) {
+                if let Some(addr) = parse_proc_addr(fields[1], v6) {
+                    out.push(addr);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Parses `0100007F:1F90` (IPv4) or 32 hex digits and a port (IPv6) from `/proc/net/tcp{,6}`:
+/// the address is printed as 32-bit words in the machine's byte order, the port as a number.
+fn parse_proc_addr(text: &str, v6: bool) -> Option<SocketAddr> {
+    let (addr, port) = text.split_once(':')?;
+    let port = u16::from_str_radix(port, 16).ok()?;
+    let mut bytes = Vec::with_capacity(16);
+    for i in (0..addr.len()).step_by(8) {
+        let word = u32::from_str_radix(addr.get(i..i + 8)?, 16).ok()?;
+        bytes.extend_from_slice(&word.to_ne_bytes());
+    }
+    let ip = if v6 {
+        let octets: [u8; 16] = bytes.try_into().ok()?;
+        IpAddr::V6(Ipv6Addr::from(octets))
+    } else {
+        let octets: [u8; 4] = bytes.try_into().ok()?;
+        IpAddr::V4(Ipv4Addr::from(octets))
+    };
+    Some(SocketAddr::new(ip, port))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fake servers for client exercises
+// ---------------------------------------------------------------------------------------------
+
+/// How a [`FakeServer`] treats each connection it accepts. Every scenario records the bytes it
+/// receives ([`Connection::received`]).
+#[derive(Clone, Debug)]
+pub enum Scenario {
+    /// Sends back every byte as it arrives; when the client shuts down its side, closes.
+    Echo,
+    /// Never sends anything and never closes (until the fake server is dropped); it still reads
+    /// and records, and notes the client's end of stream.
+    Silent,
+    /// Like `Echo`, but sends back in pieces of `piece` bytes with `delay` between them.
+    Slow { piece: usize, delay: Duration },
+    /// Reads what the client sends until it shuts down its side (or 300 ms pass without a new
+    /// byte, or 2 s without any), then closes with a reset (RST, `SO_LINGER` 0).
+    Reset,
+    /// Reads until the client shuts down its side (or 2 s pass without a new byte), then sends
+    /// these bytes and closes.
+    Scripted(Vec<u8>),
+}
+
+/// One connection a [`FakeServer`] accepted, as recorded.
+#[derive(Clone, Debug)]
+pub struct Connection {
+    pub peer: SocketAddr,
+    pub accepted_at: Instant,
+    /// Every byte received, in order.
+    pub received: Vec<u8>,
+    pub first_byte_at: Option<Instant>,
+    pub last_byte_at: Option<Instant>,
+    /// When the client shut down its sending side or closed (a read returned 0).
+    pub eof_at: Option<Instant>,
+    /// A read or write error (for example the client reset the connection).
+    pub error: Option<String>,
+    /// Every byte the fake server sent.
+    pub sent: Vec<u8>,
+    /// When the fake server closed (or reset) its side.
+    pub closed_at: Option<Instant>,
+}
+
+#[derive(Default)]
+struct FakeState {
+    stopping: bool,
+    connections: Vec<Connection>,
+    /// Clones of the accepted streams (by connection index), to unblock the handlers when
+    /// stopping; a handler takes its clone back before closing, so that closing really closes.
+    streams: Vec<Option<TcpStream>>,
+    handlers: Vec<JoinHandle<()>>,
+}
+
+struct FakeShared {
+    state: Mutex<FakeState>,
+    changed: Condvar,
+}
+
+impl FakeShared {
+    fn update(&self, index: usize, f: impl FnOnce(&mut Connection)) {
+        let mut state = lock(&self.state);
+        f(&mut state.connections[index]);
+        self.changed.notify_all();
+    }
+
+    fn stopping(&self) -> bool {
+        lock(&self.state).stopping
+    }
+
+    /// Drops the clone kept for stopping, so that dropping the handler's stream closes it.
+    fn forget_stream(&self, index: usize) {
+        let clone = lock(&self.state).streams.get_mut(index).and_then(Option::take);
+        drop(clone);
+    }
+}
+
+/// A server played by the checker on a free loopback port, for checking a student's client.
+/// Dropping it closes every connection and stops its threads.
+pub struct FakeServer {
+    port: u16,
+    shared: Arc<FakeShared>,
+    acceptor: Option<JoinHandle<()>>,
+}
+
+/// At most this many connections are accepted by one fake server.
+const FAKE_MAX_CONNECTIONS: usize = 200;
+
+impl FakeServer {
+    /// Listens on a free port of 127.0.0.1 and serves every connection as `scenario` says.
+    pub fn start(scenario: Scenario) -> io::Result<FakeServer> {
+        let listener = TcpListener::bind((LOOPBACK, 0))?;
+        let port = listener.local_addr()?.port();
+        let shared = Arc::new(FakeShared { state: Mutex::new(FakeState::default()), changed: Condvar::new() });
+        let acceptor = {
+            let shared = shared.clone();
+            thread::Builder::new()
+                .name("fake-server".to_owned())
+                .spawn(move || accept_loop(listener, scenario, shared))?
+        };
+        Ok(FakeServer { port, shared, acceptor: Some(acceptor) })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        loopback(self.port)
+    }
+
+    /// A snapshot of every connection so far, in the order they were accepted.
+    pub fn connections(&self) -> Vec<Connection> {
+        lock(&self.shared.state).connections.clone()
+    }
+
+    /// Waits (at most `timeout`) until `done` holds for the connections, and returns them.
+    pub fn wait_until(&self, timeout: Duration, done: impl Fn(&[Connection]) -> bool) -> Vec<Connection> {
+        let deadline = Instant::now() + timeout;
+        let mut state = lock(&self.shared.state);
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            if done(&state.connections) || left.is_zero() {
+                return state.connections.clone();
+            }
+            state = self.shared.changed.wait_timeout(state, left).unwrap_or_else(|p| p.into_inner()).0;
+        }
+    }
+
+    /// The first connection, waiting for it at most `timeout`.
+    pub fn first_connection(&self, timeout: Duration) -> Option<Connection> {
+        self.wait_until(timeout, |c| !c.is_empty()).into_iter().next()
+    }
+}
+
+impl Drop for FakeServer {
+    fn drop(&mut self) {
+        let handlers = {
+            let mut state = lock(&self.shared.state);
+            state.stopping = true;
+            for stream in state.streams.iter().flatten() {
+                let _ = stream.shutdown(Shutdown::Both);
+            }
+            self.shared.changed.notify_all();
+            std::mem::take(&mut state.handlers)
+        };
+        // Wake the acceptor out of accept() with a connection of our own.
+        let _ = connect(self.port, Duration::from_millis(500));
+        if let Some(acceptor) = self.acceptor.take() {
+            let _ = acceptor.join();
+        }
+        for handler in handlers {
+            let _ = handler.join();
+        }
+        // Handlers started after we took the list.
+        let late = std::mem::take(&mut lock(&self.shared.state).handlers);
+        for handler in late {
+            let _ = handler.join();
+        }
+    }
+}
+
+fn accept_loop(listener: TcpListener, scenario: Scenario, shared: Arc<FakeShared>) {
+    for _ in 0..FAKE_MAX_CONNECTIONS {
+        let Ok((stream, peer)) = listener.accept() else {
+            if shared.stopping() {
+                return;
+            }
+            continue;
+        };
+        let accepted_at = Instant::now();
+        let mut state = lock(&shared.state);
+        if state.stopping {
+            return;
+        }
+        let index = state.connections.len();
+        state.connections.push(Connection {
+            peer,
+            accepted_at,
+            received: Vec::new(),
+            first_byte_at: None,
+            last_byte_at: None,
+            eof_at: None,
+            error: None,
+            sent: Vec::new(),
+            closed_at: None,
+        });
+        state.streams.push(stream.try_clone().ok());
+        shared.changed.notify_all();
+        let handler = {
+            let shared = shared.clone();
+            let scenario = scenario.clone();
+            thread::Builder::new()
+                .name(format!("fake-conn-{index}"))
+                .spawn(move || serve_fake(stream, index, scenario, shared))
+                .expect("starting a fake-server connection thread")
+        };
+        state.handlers.push(handler);
+    }
+}
+
+/// Reads once (blocking, or with `quiet` as the read timeout) and records what came.
+enum Got {
+    Bytes(usize),
+    Eof,
+    Quiet,
+    Error,
+}
+
+fn fake_read(stream: &mut TcpStream, buf: &mut [u8], index: usize, shared: &FakeShared) -> Got {
+    loop {
+        match stream.read(buf) {
+            Ok(0) => {
+                shared.update(index, |c| c.eof_at = Some(Instant::now()));
+                return Got::Eof;
+            }
+            Ok(n) => {
+                let now = Instant::now();
+                shared.update(index, |c| {
+                    c.received.extend_from_slice(&buf[..n]);
+                    c.first_byte_at.get_or_insert(now);
+                    c.last_byte_at = Some(now);
+                });
+                return Got::Bytes(n);
+            }
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Got::Quiet,
+            Err(e) => {
+                if !shared.stopping() {
+                    shared.update(index, |c| c.error = Some(e.to_string()));
+                }
+                return Got::Error;
+            }
+        }
+    }
+}
+
+fn fake_write(stream: &mut TcpStream, bytes: &[u8], index: usize, shared: &FakeShared) -> bool {
+    match stream.write_all(bytes) {
+        Ok(()) => {
+            shared.update(index, |c| c.sent.extend_from_slice(bytes));
+            true
+        }
+        Err(e) => {
+            if !shared.stopping() {
+                shared.update(index, |c| c.error = Some(e.to_string()));
+            }
+            false
+        }
+    }
+}
+
+/// Reads until the end of stream, or `quiet` without a new byte once something came, or
+/// `nothing` without any byte at all. Returns whether the stream is still usable.
+fn read_until_quiet(
+    stream: &mut TcpStream,
+    index: usize,
+    shared: &FakeShared,
+    quiet: Duration,
+    nothing: Duration,
+) -> bool {
+    let mut buf = vec![0u8; 64 * 1024];
+    let started = Instant::now();
+    let mut any = false;
+    // Bounded: every pass either reads bytes, or ends, or waits out a quiet period.
+    for _ in 0..100_000 {
+        let wait = if any { quiet } else { nothing.saturating_sub(started.elapsed()).max(Duration::from_millis(1)) };
+        let _ = stream.set_read_timeout(Some(wait));
+        match fake_read(stream, &mut buf, index, shared) {
+            Got::Bytes(_) => any = true,
+            Got::Eof | Got::Quiet => return true,
+            Got::Error => return false,
+        }
+        if shared.stopping() {
+            return false;
+        }
+    }
+    true
+}
+
+fn serve_fake(stream: TcpStream, index: usize, scenario: Scenario, shared: Arc<FakeShared>) {
+    serve_scenario(stream, index, scenario, &shared);
+    shared.forget_stream(index);
+}
+
+fn serve_scenario(mut stream: TcpStream, index: usize, scenario: Scenario, shared: &FakeShared) {
+    let mut buf = vec![0u8; 64 * 1024];
+    let _ = stream.set_nodelay(true);
+    match scenario {
+        Scenario::Echo | Scenario::Slow { .. } => {
+            let (piece, delay) = match scenario {
+                Scenario::Slow { piece, delay } => (piece.max(1), delay),
+                _ => (usize::MAX, Duration::ZERO),
+            };
+            'conversation: loop {
+                match fake_read(&mut stream, &mut buf, index, shared) {
+                    Got::Bytes(n) => {
+                        for (i, chunk) in buf[..n].chunks(piece.min(n)).enumerate() {
+                            if i > 0 || !delay.is_zero() {
+                                thread::sleep(delay);
+                            }
+                            if shared.stopping() || !fake_write(&mut stream, chunk, index, shared) {
+                                break 'conversation;
+                            }
+                        }
+                    }
+                    Got::Eof => {
+                        let _ = stream.shutdown(Shutdown::Write);
+                        break;
+                    }
+                    Got::Quiet | Got::Error => break,
+                }
+            }
+            shared.forget_stream(index);
+            drop(stream);
+            shared.update(index, |c| c.closed_at = Some(Instant::now()));
+        }
+        Scenario::Silent => {
+            // Record everything until the client closes; keep the connection open anyway.
+            while let Got::Bytes(_) = fake_read(&mut stream, &mut buf, index, shared) {}
+            let mut state = lock(&shared.state);
+            while !state.stopping {
+                state = shared.changed.wait(state).unwrap_or_else(|p| p.into_inner());
+            }
+        }
+        Scenario::Reset => {
+            read_until_quiet(&mut stream, index, shared, Duration::from_millis(300), Duration::from_secs(2));
+            shared.forget_stream(index);
+            reset(stream);
+            shared.update(index, |c| c.closed_at = Some(Instant::now()));
+        }
+        Scenario::Scripted(reply) => {
+            if read_until_quiet(&mut stream, index, shared, Duration::from_secs(2), Duration::from_secs(5)) {
+                fake_write(&mut stream, &reply, index, shared);
+                let _ = stream.shutdown(Shutdown::Write);
+            }
+            shared.forget_stream(index);
+            drop(stream);
+            shared.update(index, |c| c.closed_at = Some(Instant::now()));
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A student's client
+// ---------------------------------------------------------------------------------------------
+
+/// One run of a student's client program, as observed from outside.
+#[derive(Debug)]
+pub struct ClientRun {
+    /// The command line (program name and arguments).
+    pub command: String,
+    pub pid: u32,
+    /// How it exited; `None` if the watchdog killed it.
+    pub status: Option<ExitStatus>,
+    pub stdout: Vec<u8>,
+    pub stderr: Vec<u8>,
+    /// Just before the process was started.
+    pub started_at: Instant,
+    /// When it was seen to have exited (or was killed).
+    pub ended_at: Instant,
+    /// Set when the watchdog killed it after this long.
+    pub killed_after: Option<Duration>,
+}
+
+impl ClientRun {
+    /// From start to exit.
+    pub fn elapsed(&self) -> Duration {
+        self.ended_at - self.started_at
+    }
+
+    /// Stdout as text (lossy UTF-8).
+    pub fn stdout_text(&self) -> String {
+        String::from_utf8_lossy(&self.stdout).into_owned()
+    }
+
+    /// Stderr's end, for messages.
+    pub fn stderr_tail(&self, max: usize) -> String {
+        let text = String::from_utf8_lossy(&self.stderr);
+        let text = text.trim();
+        let n = text.chars().count();
+        if n > max {
+            format!("...{}", text.chars().skip(n - max).collect::<String>())
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// `" (stderr: \"...\")"` with the end of stderr, or nothing when it printed nothing there.
+    pub fn stderr_note(&self) -> String {
+        let tail = self.stderr_tail(300);
+        if tail.is_empty() {
+            String::new()
+        } else {
+            format!(" (stderr: {tail:?})")
+        }
+    }
+
+    /// What its stderr says about a crash: a `todo!()` not written yet, or another panic.
+    pub fn crash_hint(&self) -> Option<&'static str> {
+        let stderr = String::from_utf8_lossy(&self.stderr);
+        if stderr.contains("not yet implemented") {
+            Some("the program panicked at a todo!(): write the function it calls (see the panic message)")
+        } else if stderr.contains("panicked") {
+            Some("the program panicked: see the panic message on its stderr")
+        } else {
+            None
+        }
+    }
+
+    /// "exit status 1", "killed by the checker after 5000 ms", ...
+    pub fn describe_status(&self) -> String {
+        match (&self.status, self.killed_after) {
+            (_, Some(after)) => format!("still running after {} ms, killed by the checker", after.as_millis()),
+            (Some(status), None) => status.to_string(),
+            (None, None) => "unknown exit".to_owned(),
+        }
+    }
+}
+
+/// Runs `bin args...` with stdin closed and its output captured, until it exits. With
+/// `watchdog: Some(limit)` it is killed after `limit` ([`ClientRun::killed_after`]); with `None`
+/// the check waits as long as it takes, so a client that hangs stays hung and the checker's own
+/// time limit diagnoses it.
+pub fn run_client(bin: &Path, args: &[String], watchdog: Option<Duration>) -> io::Result<ClientRun> {
+    let name = bin.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let command = command_line(&name, args.iter().map(String::as_str));
+    let started_at = Instant::now();
+    let mut child =
+        Command::new(bin).args(args).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn()?;
+    let pid = child.id();
+    let outputs = Outputs::capture(child.stdout.take().expect("piped"), child.stderr.take().expect("piped"));
+    let (status, killed_after) = match watchdog {
+        None => (Some(child.wait()?), None),
+        Some(limit) => wait_with_watchdog(&mut child, limit)?,
+    };
+    let ended_at = Instant::now();
+    outputs.wait_ended(Duration::from_secs(1));
+    let stdout = lock(&outputs.stdout).bytes();
+    let stderr = lock(&outputs.stderr).bytes();
+    eprintln!(
+        "ran `{command}` (PID {pid}): {} after {} ms; stdout: {}",
+        status.map(|s| s.to_string()).unwrap_or_else(|| "killed".to_owned()),
+        (ended_at - started_at).as_millis(),
+        quoted(&stdout, 200)
+    );
+    Ok(ClientRun { command, pid, status, stdout, stderr, started_at, ended_at, killed_after })
+}
+
+fn wait_with_watchdog(child: &mut Child, limit: Duration) -> io::Result<(Option<ExitStatus>, Option<Duration>)> {
+    let start = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait()? {
+            return Ok((Some(status), None));
+        }
+        if start.elapsed() >= limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok((None, Some(limit)));
+        }
+        thread::sleep(Duration::from_millis(2));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Machine load
+// ---------------------------------------------------------------------------------------------
+
+/// Measures how late this machine wakes a sleeping thread, while a measurement runs: a thread
+/// sleeps 10 ms at a time (for at most `span`) and records the worst lateness. A timing check
+/// uses it to tell a slow program from a slow machine.
+pub struct LoadProbe {
+    stop: Arc<AtomicBool>,
+    handle: Option<JoinHandle<Duration>>,
+}
+
+impl LoadProbe {
+    /// Starts probing; the probe stops by itself after `span`.
+    pub fn start(span: Duration) -> LoadProbe {
+        let stop = Arc::new(AtomicBool::new(false));
+        let flag = stop.clone();
+        let handle = thread::Builder::new()
+            .name("load-probe".to_owned())
+            .spawn(move || {
+                let tick = Duration::from_millis(10);
+                let start = Instant::now();
+                let mut worst = Duration::ZERO;
+                while !flag.load(Ordering::Relaxed) && start.elapsed() < span {
+                    let before = Instant::now();
+                    thread::sleep(tick);
+                    worst = worst.max(before.elapsed().saturating_sub(tick));
+                }
+                worst
+            })
+            .ok();
+        LoadProbe { stop, handle }
+    }
+
+    /// Stops probing and returns the worst lateness seen.
+    pub fn finish(mut self) -> Duration {
+        self.stop.store(true, Ordering::Relaxed);
+        self.handle.take().and_then(|h| h.join().ok()).unwrap_or_default()
+    }
+}
+
+impl Drop for LoadProbe {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::Relaxed);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Many clients at once (added for ex11/ex12, the concurrent servers)
+// ---------------------------------------------------------------------------------------------
+
+/// What one stream received in [`read_many_within`].
+#[derive(Debug)]
+pub struct Arrival {
+    /// The bytes that arrived, at most the count asked for.
+    pub bytes: Vec<u8>,
+    /// When the last of the bytes asked for arrived; `None` if they did not all arrive.
+    pub complete_at: Option<Instant>,
+    /// Why this stream stopped early (`UnexpectedEof`: the peer closed; `ConnectionReset`; ...);
+    /// `None` when it is complete or was still waiting at the deadline.
+    pub stop: Option<io::Error>,
+}
+
+impl Arrival {
+    /// Whether every byte asked for arrived.
+    pub fn complete(&self) -> bool {
+        self.complete_at.is_some()
+    }
+}
+
+/// Reads from every stream at the same time (one `poll` over all of them) until stream `i` has
+/// received `counts[i]` bytes, has been closed or reset, or `deadline` has passed. Unlike reading
+/// the streams one after another, a stream whose bytes never come does not eat the time of the
+/// others, and each stream's [`Arrival::complete_at`] tells when its bytes came. The streams are
+/// in non-blocking mode while this runs and back in blocking mode afterwards.
+pub fn read_many_within(streams: &mut [TcpStream], counts: &[usize], deadline: Instant) -> Vec<Arrival> {
+    assert_eq!(streams.len(), counts.len(), "one count per stream");
+    let mut out: Vec<Arrival> = counts
+        .iter()
+        .map(|&n| Arrival {
+            bytes: Vec::with_capacity(n.min(1 << 20)),
+            complete_at: if n == 0 { Some(Instant::now()) } else { None },
+            stop: None,
+        })
+        .collect();
+    for stream in streams.iter() {
+        let _ = stream.set_nonblocking(true);
+    }
+    let mut buf = vec![0u8; 64 * 1024];
+    // Bounded: every pass waits in poll until the deadline at the latest, and ends at it.
+    loop {
+        let waiting: Vec<usize> =
+            (0..streams.len()).filter(|&i| out[i].complete_at.is_none() && out[i].stop.is_none()).collect();
+        let left = deadline.saturating_duration_since(Instant::now());
+        if waiting.is_empty() || left.is_zero() {
+            break;
+        }
+        let mut fds: Vec<libc::pollfd> = waiting
+            .iter()
+            .map(|&i| libc::pollfd { fd: streams[i].as_raw_fd(), events: libc::POLLIN, revents: 0 })
+            .collect();
+        let timeout = left.as_millis().clamp(1, 100) as libc::c_int;
+        // SAFETY: poll reads and writes the pollfd array we own, of the length we pass.
+        let ready = unsafe { libc::poll(fds.as_mut_ptr(), fds.len() as libc::nfds_t, timeout) };
+        if ready <= 0 {
+            continue; // Timeout (the deadline is checked above) or EINTR.
+        }
+        for (pfd, &i) in fds.iter().zip(&waiting) {
+            if pfd.revents == 0 {
+                continue;
+            }
+            let want = (counts[i] - out[i].bytes.len()).min(buf.len());
+            match streams[i].read(&mut buf[..want]) {
+                Ok(0) => out[i].stop = Some(io::Error::new(io::ErrorKind::UnexpectedEof, "the connection was closed")),
+                Ok(k) => {
+                    out[i].bytes.extend_from_slice(&buf[..k]);
+                    if out[i].bytes.len() == counts[i] {
+                        out[i].complete_at = Some(Instant::now());
+                    }
+                }
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::Interrupted) => {}
+                Err(e) => out[i].stop = Some(e),
+            }
+        }
+    }
+    for stream in streams.iter() {
+        let _ = stream.set_nonblocking(false);
+    }
+    out
+}
+
+/// How many of process `pid`'s TCP sockets are in each state ("ESTABLISHED", "CLOSE_WAIT",
+/// "LISTEN", ...), from its descriptors in `/proc/PID/fd` and `/proc/PID/net/tcp{,6}`; sorted by
+/// state name. A socket in CLOSE_WAIT is one whose peer has closed while this process still
+/// holds it open.
+pub fn tcp_states(pid: u32) -> Vec<(String, usize)> {
+    let Ok(fds) = fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    let inodes: HashSet<u64> = fds
+        .flatten()
+        .filter_map(|e| fs::read_link(e.path()).ok())
+        .filter_map(|target| target.to_string_lossy().strip_prefix("socket:[")?.strip_suffix(']')?.parse().ok())
+        .collect();
+    let mut counts: std::collections::BTreeMap<String, usize> = std::collections::BTreeMap::new();
+    for file in ["tcp", "tcp6"] {
+        let Ok(table) = fs::read_to_string(format!("/proc/{pid}/net/{file}")) else { continue };
+        for line in table.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            let Some(inode) = fields.get(9).and_then(|f| f.parse::<u64>().ok()) else { continue };
+            if inode == 0 || !inodes.contains(&inode) {
+                continue;
+            }
+            let state = match fields[3] {
+                "01" => "ESTABLISHED",
+                "02" => "SYN_SENT",
+                "03" => "SYN_RECV",
+                "04" => "FIN_WAIT1",
+                "05" => "FIN_WAIT2",
+                "06" => "TIME_WAIT",
+                "07" => "CLOSE",
+                "08" => "CLOSE_WAIT",
+                "09" => "LAST_ACK",
+                "0A" => "LISTEN",
+                "0B" => "CLOSING",
+                other => other,
+            };
+            *counts.entry(state.to_owned()).or_default() += 1;
+        }
+    }
+    counts.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_shows_control_and_binary_bytes() {
+        assert_eq!(escape(b"ab\n\x00", 100), "ab\\n\\x00");
+        assert_eq!(escape(b"a\\b\r\t\xff~", 100), "a\\\\b\\r\\t\\xff~");
+        assert_eq!(escape(b"", 10), "");
+    }
+
+    #[test]
+    fn escape_truncates() {
+        assert_eq!(escape(b"abcdef", 3), "abc... (6 bytes in all)");
+        assert_eq!(quoted(b"abc", 10), "\"abc\" (3 bytes)");
+        assert_eq!(quoted(b"x", 10), "\"x\" (1 byte)");
+        assert_eq!(quoted(b"abcdef", 3), "\"abc... (6 bytes in all)\"");
+    }
+
+    #[test]
+    fn first_difference_names_the_byte() {
+        assert_eq!(first_difference(b"abc", b"abc"), None);
+        let d = first_difference(b"hello", b"help!").unwrap();
+        assert!(d.contains("byte 3"), "{d}");
+        let d = first_difference(b"hello", b"he").unwrap();
+        assert!(d.contains("3 bytes are missing"), "{d}");
+        let d = first_difference(b"hi", b"hi\n").unwrap();
+        assert!(d.contains("1 extra byte:") && d.contains("\\n"), "{d}");
+    }
+
+    #[test]
+    fn proc_addresses_parse() {
+        if cfg!(target_endian = "little") {
+            assert_eq!(parse_proc_addr("0100007F:1F90", false), Some("127.0.0.1:8080".parse().unwrap()));
+            assert_eq!(parse_proc_addr("00000000:0050", false), Some("0.0.0.0:80".parse().unwrap()));
+            assert_eq!(
+                parse_proc_addr("00000000000000000000000001000000:0016", true),
+                Some("[::1]:22".parse().unwrap())
+            );
+        }
+    }
+
+    #[test]
+    fn own_listener_is_seen() {
+        let listener = TcpListener::bind((LOOPBACK, 0)).unwrap();
+        let addr = listener.local_addr().unwrap();
+        assert!(listening_addresses(std::process::id()).contains(&addr));
+        assert!(!port_is_free(addr.port()));
+        drop(listener);
+        assert!(port_is_free(addr.port()));
+    }
+
+    #[test]
+    fn fake_echo_and_reset() {
+        let fake = FakeServer::start(Scenario::Echo).unwrap();
+        let mut s = connect(fake.port(), Duration::from_secs(1)).unwrap();
+        send_split(&mut s, b"hey", 1, Duration::from_millis(5)).unwrap();
+        expect_bytes(&mut s, b"hey", Instant::now() + Duration::from_secs(2)).unwrap();
+        s.shutdown(Shutdown::Write).unwrap();
+        assert!(matches!(wait_closed(&mut s, Instant::now() + Duration::from_secs(2)), Closed::Eof { .. }));
+        let c = fake.wait_until(Duration::from_secs(2), |c| c.first().is_some_and(|c| c.closed_at.is_some()));
+        assert_eq!(c[0].received, b"hey");
+        assert!(c[0].eof_at.is_some());
+        drop(fake);
+
+        let fake = FakeServer::start(Scenario::Reset).unwrap();
+        let mut s = connect(fake.port(), Duration::from_secs(1)).unwrap();
+        s.write_all(b"x").unwrap();
+        s.shutdown(Shutdown::Write).unwrap();
+        let w = wait_closed(&mut s, Instant::now() + Duration::from_secs(3));
+        assert!(matches!(w, Closed::Reset { .. }), "{w:?} {:?}", fake.connections());
+    }
+
+    #[test]
+    fn expect_bytes_explains() {
+        let fake = FakeServer::start(Scenario::Scripted(b"no".to_vec())).unwrap();
+        let mut s = connect(fake.port(), Duration::from_secs(1)).unwrap();
+        s.shutdown(Shutdown::Write).unwrap();
+        let f = expect_bytes(&mut s, b"yes", Instant::now() + Duration::from_secs(3)).unwrap_err();
+        assert!(f.observed.contains("\"no\" (2 bytes)"), "{f:?}");
+        assert!(f.observed.contains("closed"), "{f:?}");
+    }
+}
