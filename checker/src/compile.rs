@@ -49,7 +49,7 @@ pub fn build(layout: &Layout, work: &WorkCopy, hidden: bool) -> Result<BuildResu
             {
                 rendered.push_str(message.rendered.as_deref().unwrap_or(&message.message));
             }
-            Message::CompilerArtifact { manifest_path, executable: Some(exe), profile, target }
+            Message::CompilerArtifact { manifest_path, executable: Some(exe), profile, target, .. }
                 if same(manifest_path, &student_manifest) =>
             {
                 if profile.test {
@@ -66,6 +66,17 @@ pub fn build(layout: &Layout, work: &WorkCopy, hidden: bool) -> Result<BuildResu
     }
     if !student.success {
         return Err(SetupError::Cargo(student.stderr_tail));
+    }
+    let outside = files_read_outside(&student.messages, &student_manifest, &work.dir, &work.crate_dir);
+    if !outside.is_empty() {
+        let list: Vec<String> = outside.iter().map(|p| p.display().to_string()).collect();
+        return Ok(BuildResult::StudentErrors {
+            rendered: format!(
+                "error: the submission reads files outside itself while it compiles: {}\n\
+                 Only the files under src/ are submitted; include_str!, include_bytes! and include! may name only those.\n",
+                list.join(", ")
+            ),
+        });
     }
 
     if let (true, Some(harness_manifest)) = (hidden, &work.harness_manifest) {
@@ -97,6 +108,47 @@ pub fn build(layout: &Layout, work: &WorkCopy, hidden: bool) -> Result<BuildResu
     Ok(BuildResult::Built(artifacts))
 }
 
+/// Files the compiler read for the student's crate that are not part of the submission (an
+/// `include_str!("/etc/passwd")`, or of the grading pack), from rustc's dependency files.
+fn files_read_outside(messages: &[Message], manifest: &Path, workspace: &Path, crate_dir: &Path) -> Vec<PathBuf> {
+    let inside = std::fs::canonicalize(crate_dir).unwrap_or_else(|_| crate_dir.to_path_buf());
+    let mut outside = Vec::new();
+    for message in messages {
+        let Message::CompilerArtifact { manifest_path, filenames, .. } = message else { continue };
+        if !same(manifest_path, manifest) {
+            continue;
+        }
+        for file in filenames {
+            for listed in dep_info(file) {
+                // rustc writes paths relative to the workspace it was started in.
+                let listed = workspace.join(listed);
+                let path = std::fs::canonicalize(&listed).unwrap_or(listed);
+                if !path.starts_with(&inside) && !outside.contains(&path) {
+                    outside.push(path);
+                }
+            }
+        }
+    }
+    outside
+}
+
+/// The source files rustc's dep-info lists for an artifact (`deps/NAME-HASH.d` beside it).
+fn dep_info(artifact: &Path) -> Vec<PathBuf> {
+    let Some(name) = artifact.file_name().and_then(|n| n.to_str()) else { return Vec::new() };
+    let stem = name.strip_prefix("lib").filter(|_| name.ends_with(".rlib") || name.ends_with(".rmeta")).unwrap_or(name);
+    let stem = stem.trim_end_matches(".rlib").trim_end_matches(".rmeta");
+    let candidates = [artifact.with_file_name(format!("{stem}.d")), artifact.with_extension("d")];
+    let Some(text) = candidates.iter().find_map(|c| std::fs::read_to_string(c).ok()) else { return Vec::new() };
+    let mut files = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let Some((_, deps)) = line.split_once(": ") else { continue };
+        // Spaces inside paths are escaped as "\ ".
+        let deps = deps.replace("\\ ", "\u{0}");
+        files.extend(deps.split_whitespace().map(|d| PathBuf::from(d.replace('\u{0}', " "))));
+    }
+    files
+}
+
 struct CargoRun {
     success: bool,
     messages: Vec<Message>,
@@ -117,6 +169,8 @@ enum Message {
         executable: Option<PathBuf>,
         profile: Profile,
         target: Target,
+        #[serde(default)]
+        filenames: Vec<PathBuf>,
     },
     #[serde(other)]
     Other,
@@ -150,7 +204,9 @@ fn cargo(layout: &Layout, work: &WorkCopy, args: &[&str]) -> Result<CargoRun, Se
         .arg("--message-format=json")
         .arg("--manifest-path")
         .arg(work.dir.join("Cargo.toml"))
-        .current_dir(&work.dir)
+        // Cargo and rustup read configuration (a `.cargo/config.toml` with a `rustc-wrapper`, a
+        // `rust-toolchain.toml`) from the folders above the current one: start from the root.
+        .current_dir("/")
         .env("CARGO_TARGET_DIR", &layout.target)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())

@@ -89,6 +89,12 @@ pub struct CheckResult {
     pub outcome: Outcome,
     /// Processes the check left running (killed by the checker), also when it failed otherwise.
     pub left_behind: Vec<ProcessInfo>,
+    /// Limits the check's processes ran into ("standard output was cut: ...").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub limits_hit: Vec<String>,
+    /// Isolation the machine could not provide for this check.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub isolation_gaps: Vec<String>,
     #[serde(rename = "duration_ms", serialize_with = "as_millis")]
     pub duration: Duration,
 }

@@ -8,7 +8,7 @@ use crate::error::SetupError;
 use crate::events::{BuildStatus, CheckKind, CheckResult, Event, Failure, Mode, Outcome, RunSummary};
 use crate::layout::Layout;
 use crate::manifest::{CheckSpec, Course, Exercise, Kind};
-use crate::sandbox::{self, Exit, Job, RunRecord};
+use crate::sandbox::{self, Exit, Job, Limits, RunRecord};
 use crate::workcopy;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -97,6 +97,22 @@ impl Run<'_> {
         Ok(summary)
     }
 
+    /// A job for the sandbox, with the course's limits and the hidden folders hidden.
+    fn job(&self, program: &Path, args: &[&str], cwd: Option<&Path>, timeout: Duration) -> Job {
+        Job {
+            program: program.to_path_buf(),
+            args: args.iter().map(|a| a.to_string()).collect(),
+            env: vec![("RUST_BACKTRACE".into(), "0".into())],
+            cwd: cwd.map(Path::to_path_buf),
+            stdin: Vec::new(),
+            result_channel: false,
+            timeout,
+            output_cap: OUTPUT_CAP,
+            limits: Limits::default(),
+            hide: vec![self.layout.pack.clone(), self.layout.root.join("solutions")],
+        }
+    }
+
     fn not_run(
         &self,
         name: String,
@@ -117,6 +133,8 @@ impl Run<'_> {
             max_points: points,
             outcome: Outcome::NotRun { reason },
             left_behind: Vec::new(),
+            limits_hit: Vec::new(),
+            isolation_gaps: Vec::new(),
             duration: Duration::ZERO,
         }
     }
@@ -133,6 +151,8 @@ impl Run<'_> {
         let mut failed = Vec::new();
         let mut total = 0;
         let mut left_behind = Vec::new();
+        let mut limits_hit = Vec::new();
+        let mut isolation_gaps = Vec::new();
         let mut hung = false;
         for executable in &artifacts.test_executables {
             for name in self.list_tests(executable, crate_dir)? {
@@ -149,23 +169,19 @@ impl Run<'_> {
                     });
                     continue;
                 }
-                let job = Job {
-                    program: executable.clone(),
-                    args: vec!["--exact".into(), name.clone(), "--test-threads=1".into()],
-                    env: vec![
-                        ("CARGO_MANIFEST_DIR".into(), crate_dir.display().to_string()),
-                        ("RUST_BACKTRACE".into(), "0".into()),
-                    ],
-                    cwd: crate_dir.to_path_buf(),
-                    stdin: Vec::new(),
-                    result_channel: false,
-                    timeout: limit,
-                    output_cap: OUTPUT_CAP,
-                };
+                let args = ["--exact", &name, workcopy::SENTINEL_TEST, "--test-threads=1"];
+                let mut job = self.job(executable, &args, Some(crate_dir), limit);
+                let nonce = nonce()?;
+                job.env.push(("CARGO_MANIFEST_DIR".into(), crate_dir.display().to_string()));
+                job.env.push(("CHECKER_NONCE".into(), nonce.clone()));
+                job.env.push(("CHECKER_RESULT_FD".into(), sandbox::RESULT_FD.to_string()));
+                job.result_channel = true;
                 let record = sandbox::run(&job)?;
-                let outcome = judge_test(&record, limit);
+                let outcome = judge_test(&record, &nonce, limit);
                 hung |= matches!(outcome, Outcome::TimedOut { .. });
                 left_behind.extend(record.left_behind.iter().cloned());
+                merge(&mut limits_hit, record.limits_hit.iter().map(|l| format!("{name}: {l}")));
+                merge(&mut isolation_gaps, record.isolation.gaps());
                 if !outcome.passed() {
                     failed.push(name.clone());
                 }
@@ -205,6 +221,8 @@ impl Run<'_> {
             max_points: points,
             outcome,
             left_behind,
+            limits_hit,
+            isolation_gaps,
             duration: started.elapsed(),
         })
     }
@@ -212,18 +230,16 @@ impl Run<'_> {
     /// The test names of one test executable (`--list`), run in the sandbox too: it is the
     /// student's program.
     fn list_tests(&self, executable: &Path, crate_dir: &Path) -> Result<Vec<String>, SetupError> {
-        let job = Job {
-            program: executable.to_path_buf(),
-            args: vec!["--list".into(), "--format".into(), "terse".into()],
-            env: Vec::new(),
-            cwd: crate_dir.to_path_buf(),
-            stdin: Vec::new(),
-            result_channel: false,
-            timeout: LIST_TIMEOUT,
-            output_cap: OUTPUT_CAP,
-        };
+        let job = self.job(executable, &["--list", "--format", "terse"], Some(crate_dir), LIST_TIMEOUT);
         let record = sandbox::run(&job)?;
-        Ok(record.stdout.text().lines().filter_map(|line| line.strip_suffix(": test")).map(str::to_owned).collect())
+        Ok(record
+            .stdout
+            .text()
+            .lines()
+            .filter_map(|line| line.strip_suffix(": test"))
+            .filter(|name| *name != workcopy::SENTINEL_TEST)
+            .map(str::to_owned)
+            .collect())
     }
 
     fn hidden_check(&self, spec: &CheckSpec, artifacts: &Artifacts) -> Result<CheckResult, SetupError> {
@@ -231,16 +247,11 @@ impl Run<'_> {
             .harness
             .clone()
             .ok_or_else(|| SetupError::Missing(format!("the hidden checks of {} were not built", self.exercise.id)))?;
-        let scratch = tempfile::Builder::new()
-            .prefix("checker-scratch-")
-            .tempdir()
-            .map_err(SetupError::io("creating a scratch folder"))?;
         let nonce = nonce()?;
-        let mut env = vec![
-            ("CHECKER_RESULT_FD".to_owned(), sandbox::RESULT_FD.to_string()),
-            ("CHECKER_SCRATCH_DIR".to_owned(), scratch.path().display().to_string()),
-            ("RUST_BACKTRACE".to_owned(), "0".to_owned()),
-        ];
+        let mut job = self.job(&harness, &["run", &spec.name], None, spec.timeout);
+        job.env.push(("CHECKER_RESULT_FD".to_owned(), sandbox::RESULT_FD.to_string()));
+        job.stdin = format!("{nonce}\n").into_bytes();
+        job.result_channel = true;
         if self.exercise.kind == Kind::Binary {
             let bin = artifacts.student_bin.clone().ok_or_else(|| {
                 SetupError::Missing(format!(
@@ -248,18 +259,8 @@ impl Run<'_> {
                     self.exercise.id
                 ))
             })?;
-            env.push(("CHECKER_STUDENT_BIN".to_owned(), bin.display().to_string()));
+            job.env.push(("CHECKER_STUDENT_BIN".to_owned(), bin.display().to_string()));
         }
-        let job = Job {
-            program: harness,
-            args: vec!["run".into(), spec.name.clone()],
-            env,
-            cwd: scratch.path().to_path_buf(),
-            stdin: format!("{nonce}\n").into_bytes(),
-            result_channel: true,
-            timeout: spec.timeout,
-            output_cap: OUTPUT_CAP,
-        };
         let record = sandbox::run(&job)?;
         let outcome = judge_check(&record, &nonce, &spec.name, spec.timeout);
         Ok(CheckResult {
@@ -269,6 +270,8 @@ impl Run<'_> {
             points: if outcome.passed() { spec.points } else { 0 },
             max_points: spec.points,
             outcome,
+            isolation_gaps: record.isolation.gaps(),
+            limits_hit: record.limits_hit,
             left_behind: record.left_behind,
             duration: record.wall,
         })
@@ -283,12 +286,28 @@ fn public_summary() -> String {
     "the public tests in the exercise's tests/ folder pass".into()
 }
 
-/// A public test passes when its own process exits with status 0, in time, leaving nothing.
-fn judge_test(record: &RunRecord, limit: Duration) -> Outcome {
+/// Adds the lines not yet in `list`, keeping their order.
+fn merge(list: &mut Vec<String>, lines: impl IntoIterator<Item = String>) {
+    for line in lines {
+        if !list.contains(&line) {
+            list.push(line);
+        }
+    }
+}
+
+/// A public test passes when its own process exits with status 0 after the sentinel test ran,
+/// in time, leaving nothing behind.
+fn judge_test(record: &RunRecord, nonce: &str, limit: Duration) -> Outcome {
     if let Some(diagnosis) = &record.timed_out {
         return Outcome::TimedOut { limit, diagnosis: diagnosis.clone() };
     }
+    let finished = String::from_utf8_lossy(&record.result).lines().any(|line| line.trim() == nonce);
     match record.exit {
+        Exit::Code(0) if !finished => Outcome::Fail(Failure {
+            observed: "the test process exited with status 0 before the test finished".into(),
+            expected: "the test runs to its end".into(),
+            why: "something called std::process::exit() (or similar) during the test; a test passes by returning, not by ending its process".into(),
+        }),
         Exit::Code(0) if record.left_behind.is_empty() => Outcome::Pass,
         Exit::Code(0) => Outcome::LeftBehind { processes: record.left_behind.clone() },
         exit => Outcome::Fail(Failure {

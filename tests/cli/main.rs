@@ -6,5 +6,6 @@
 
 mod commands;
 mod grading;
+mod hostile;
 mod mutants;
 mod util;

@@ -120,11 +120,13 @@ fn compare_check_lists(
         program: harness,
         args: vec!["list".into()],
         env: Vec::new(),
-        cwd: context.layout.root.clone(),
+        cwd: None,
         stdin: Vec::new(),
         result_channel: false,
         timeout: Duration::from_secs(30),
         output_cap: 64 * 1024,
+        limits: sandbox::Limits::default(),
+        hide: Vec::new(),
     };
     let record = sandbox::run(&job)?;
     let listed: Vec<String> = record.stdout.text().lines().map(str::to_owned).collect();

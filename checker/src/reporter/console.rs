@@ -7,13 +7,15 @@ use std::io::Write;
 
 pub struct Console<W: Write> {
     out: W,
+    /// Isolation gaps are a property of the machine: said once per run.
+    gaps_told: bool,
     /// Show the output of each failing public test (for `check`).
     show_test_output: bool,
 }
 
 impl<W: Write> Console<W> {
     pub fn new(out: W, show_test_output: bool) -> Self {
-        Console { out, show_test_output }
+        Console { out, show_test_output, gaps_told: false }
     }
 }
 
@@ -56,11 +58,9 @@ impl<W: Write> Reporter for Console<W> {
                 };
                 writeln!(out, "  {mark} {name}")?;
                 if !outcome.passed() {
-                    if let Outcome::Fail(_) = outcome {
-                        if self.show_test_output {
-                            for line in output.trim_end().lines() {
-                                writeln!(out, "       | {line}")?;
-                            }
+                    if let (Outcome::Fail(_), true) = (outcome, self.show_test_output) {
+                        for line in output.trim_end().lines() {
+                            writeln!(out, "       | {line}")?;
                         }
                     } else {
                         write_outcome_details(out, outcome)?;
@@ -68,7 +68,15 @@ impl<W: Write> Reporter for Console<W> {
                 }
             }
             Event::CheckStarted { .. } => {}
-            Event::CheckFinished(result) => write_check(out, result)?,
+            Event::CheckFinished(result) => {
+                write_check(out, result)?;
+                if !self.gaps_told && !result.isolation_gaps.is_empty() {
+                    self.gaps_told = true;
+                    for gap in &result.isolation_gaps {
+                        writeln!(out, "note: {gap}")?;
+                    }
+                }
+            }
             Event::RunFinished(summary) => {
                 writeln!(out)?;
                 let verdict = if summary.passed { "passed" } else { "not passed yet" };
@@ -99,6 +107,9 @@ fn write_check(out: &mut impl Write, result: &CheckResult) -> std::io::Result<()
     if !result.left_behind.is_empty() && !matches!(result.outcome, Outcome::LeftBehind { .. }) {
         write_leftovers(out, &result.left_behind)?;
     }
+    for limit in &result.limits_hit {
+        writeln!(out, "         limit reached: {limit}")?;
+    }
     Ok(())
 }
 
@@ -118,12 +129,17 @@ fn write_outcome_details(out: &mut impl Write, outcome: &Outcome) -> std::io::Re
                 humantime::format_duration(*limit),
                 diagnosis.summary()
             )?;
-            for thread in &diagnosis.threads {
+            // A fork bomb has hundreds of threads: the first few tell the story.
+            const SHOWN: usize = 12;
+            for thread in diagnosis.threads.iter().take(SHOWN) {
                 writeln!(
                     out,
                     "{INDENT}  thread {:?} (tid {}) of {} (pid {}): {} [{:.0}% CPU]",
                     thread.thread, thread.tid, thread.process, thread.pid, thread.activity, thread.cpu_percent
                 )?;
+            }
+            if diagnosis.threads.len() > SHOWN {
+                writeln!(out, "{INDENT}  ... and {} more threads", diagnosis.threads.len() - SHOWN)?;
             }
         }
         Outcome::NoVerdict { exit, stderr_tail } => {

@@ -11,11 +11,13 @@
 
 mod capture;
 mod diagnose;
+mod isolate;
 mod proctree;
 pub mod supervisor;
 
 pub use capture::Captured;
 pub use diagnose::{Activity, HangDiagnosis, HangKind, ThreadReport};
+pub use isolate::{Isolation, Limits};
 pub use proctree::ProcessInfo;
 
 use serde::{Deserialize, Serialize};
@@ -29,9 +31,11 @@ use std::time::Duration;
 pub struct Job {
     pub program: PathBuf,
     pub args: Vec<String>,
-    /// Added to the checker's environment.
+    /// Added to the checker's environment. The supervisor adds `CHECKER_SCRATCH_DIR`, `TMPDIR`
+    /// and `HOME`, all naming the job's private temporary folder.
     pub env: Vec<(String, String)>,
-    pub cwd: PathBuf,
+    /// The working folder; `None` runs the job in its private temporary folder.
+    pub cwd: Option<PathBuf>,
     /// Written to the job's standard input, which is then closed.
     pub stdin: Vec<u8>,
     /// Open a verdict channel for the job as descriptor [`RESULT_FD`].
@@ -40,6 +44,9 @@ pub struct Job {
     pub timeout: Duration,
     /// Bytes kept from each of stdout and stderr (half from the start, half from the end).
     pub output_cap: usize,
+    pub limits: Limits,
+    /// Folders the job must not be able to read (the grading pack, the solutions).
+    pub hide: Vec<PathBuf>,
 }
 
 /// The descriptor number of the verdict channel inside the job.
@@ -77,6 +84,14 @@ pub struct RunRecord {
     pub wall: Duration,
     /// The most threads seen at once in the job's main process.
     pub max_threads: usize,
+    /// The most processes seen at once in the job's tree.
+    pub max_processes: usize,
+    /// What isolation the job had.
+    pub isolation: Isolation,
+    /// Limits the job ran into, in words ("the output was cut: 3 GB written").
+    pub limits_hit: Vec<String>,
+    /// The job's private folder on the host; [`run`] removes it.
+    pub scratch: PathBuf,
 }
 
 /// Why a job could not be run at all (as opposed to running and failing).
@@ -111,7 +126,13 @@ pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
     if !status.success() {
         return Err(SandboxError::Supervisor(format!("{status}: {}", errors.trim())));
     }
-    serde_json::from_slice(&answer).map_err(|e| SandboxError::Supervisor(format!("unreadable answer: {e}")))
+    let record: RunRecord =
+        serde_json::from_slice(&answer).map_err(|e| SandboxError::Supervisor(format!("unreadable answer: {e}")))?;
+    // The supervisor's file system view was read-only: the folder is removed from out here.
+    if record.scratch.starts_with(std::env::temp_dir()) {
+        let _ = std::fs::remove_dir_all(&record.scratch);
+    }
+    Ok(record)
 }
 
 /// The conventional name of a signal, for messages.

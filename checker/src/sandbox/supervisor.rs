@@ -5,8 +5,9 @@
 //! be named and killed. It ignores SIGINT/SIGTERM/SIGHUP (a Ctrl-C in the terminal must not kill
 //! it before it has cleaned up) and instead notices when the checker that started it is gone.
 
-use super::capture::CappedBuffer;
+use super::capture::{CappedBuffer, Captured};
 use super::diagnose::{self, HangDiagnosis};
+use super::isolate;
 use super::proctree;
 use super::{Exit, Job, RunRecord, RESULT_FD};
 use std::io::{Read, Write};
@@ -71,26 +72,32 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     let result_pipe = if job.result_channel { Some(std::io::pipe()?) } else { None };
     let result_write_fd = result_pipe.as_ref().map(|(_, w)| w.as_raw_fd());
 
+    let cwd_given = job.cwd.clone();
+    let prepared = isolate::prepare(job.limits, &job.program, cwd_given.as_deref().unwrap_or(&job.program), &job.hide)?;
+    let scratch = prepared.scratch.display().to_string();
     let mut command = Command::new(&job.program);
     command
         .args(&job.args)
         .envs(job.env.iter().map(|(k, v)| (k, v)))
-        .current_dir(&job.cwd)
+        .env("CHECKER_SCRATCH_DIR", &scratch)
+        .env("TMPDIR", &scratch)
+        .env("HOME", &scratch)
+        .current_dir(cwd_given.unwrap_or_else(|| prepared.scratch.clone()))
         .stdin(Stdio::piped())
         .stdout(stdout_write)
         .stderr(stderr_write);
+    let (limits, max_processes, run_as) = (prepared.limits, prepared.max_processes, prepared.run_as);
     // SAFETY: the closure only makes async-signal-safe system calls.
     unsafe {
         command.pre_exec(move || {
             // Own process group, so the whole group can be signalled at once.
             libc::setpgid(0, 0);
-            // Die with the supervisor, whatever kills it.
+            isolate::apply_in_child(&limits, max_processes, run_as)?;
+            // Die with the supervisor, whatever kills it. (After the user switch, which clears it.)
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
             for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGPIPE] {
                 libc::signal(signal, libc::SIG_DFL);
             }
-            let no_core = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
-            libc::setrlimit(libc::RLIMIT_CORE, &no_core);
             let first_to_close = match result_write_fd {
                 Some(fd) => {
                     if fd == RESULT_FD {
@@ -135,11 +142,13 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     let mut exit = None;
     let mut timed_out = None;
     let mut max_threads = 0;
+    let mut most_processes = 0;
     let mut next_sample = Instant::now();
     while exit.is_none() {
         pump(&mut streams, TICK_MS);
         if Instant::now() >= next_sample {
             max_threads = max_threads.max(proctree::threads(target).len());
+            most_processes = most_processes.max(proctree::descendants(me).len());
             next_sample = Instant::now() + Duration::from_millis(10);
         }
         exit = reap(target);
@@ -152,7 +161,9 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
             std::process::exit(1);
         }
         if Instant::now() >= deadline {
-            timed_out = Some(diagnose_tree(me));
+            let diagnosis = diagnose_tree(me);
+            most_processes = most_processes.max(diagnosis.threads.len());
+            timed_out = Some(diagnosis);
             exit = Some(terminate(target));
         }
     }
@@ -173,8 +184,10 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     };
     let stderr = streams.pop().expect("stderr stream").buffer.finish();
     let stdout = streams.pop().expect("stdout stream").buffer.finish();
+    let exit = exit.expect("the loop ends only with an exit");
+    let limits_hit = limits_hit(&limits, exit, &stdout, &stderr, most_processes, job.output_cap);
     Ok(RunRecord {
-        exit: exit.expect("the loop ends only with an exit"),
+        exit,
         timed_out,
         left_behind,
         stdout,
@@ -182,7 +195,52 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
         result,
         wall,
         max_threads,
+        max_processes: most_processes,
+        isolation: prepared.isolation,
+        limits_hit,
+        scratch: prepared.scratch,
     })
+}
+
+/// Which limits the job ran into, told from how it ended and what it printed.
+fn limits_hit(
+    limits: &isolate::Limits,
+    exit: Exit,
+    stdout: &Captured,
+    stderr: &Captured,
+    processes: usize,
+    cap: usize,
+) -> Vec<String> {
+    let mut hit = Vec::new();
+    let mib = |bytes: u64| bytes >> 20;
+    if exit == Exit::Signal(libc::SIGXFSZ) {
+        hit.push(format!("a file grew past the {} MiB file-size limit", mib(limits.file_bytes)));
+    }
+    for (name, stream) in [("standard output", stdout), ("standard error", stderr)] {
+        if stream.total_bytes > cap as u64 {
+            hit.push(format!(
+                "{name} was cut: {} bytes written, the first and last {} KiB kept",
+                stream.total_bytes,
+                cap >> 11
+            ));
+        }
+    }
+    // Test harnesses print a failing test's captured output on stdout: look at both.
+    let errors = format!("{}{}{}{}", stderr.head, stderr.tail, stdout.head, stdout.tail);
+    if errors.contains("memory allocation of") {
+        hit.push(format!("the memory limit ({} MiB per process) was reached", mib(limits.memory_bytes)));
+    }
+    if errors.contains("Too many open files") {
+        hit.push(format!("the open-file limit ({} per process) was reached", limits.open_files));
+    }
+    // The job may have had a few processes of its user to begin with, so a little below counts.
+    if processes as u64 >= limits.processes * 9 / 10 {
+        hit.push(format!(
+            "the process limit was reached ({processes} processes and threads at once; {} allowed)",
+            limits.processes
+        ));
+    }
+    hit
 }
 
 /// Closes every descriptor from `first` up. Async-signal-safe: used between fork and exec.

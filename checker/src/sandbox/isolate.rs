@@ -1,0 +1,273 @@
+//! Isolating a job from the machine, as far as the kernel allows without privileges.
+//!
+//! The supervisor calls [`prepare`] before it starts the job, so the job inherits everything:
+//! - a new network namespace where only loopback is up (nothing leaves the machine);
+//! - a new mount namespace where the whole file system is read-only except a private,
+//!   size-limited temporary folder (the job's working folder, `TMPDIR` and `HOME`), and where the
+//!   grading pack and the reference solutions are hidden under empty folders;
+//! - as root, a dedicated unprivileged user (so per-user limits hold and root's exemptions do
+//!   not apply); as anyone else, a user namespace that maps the user to itself.
+//!
+//! Each part that the kernel refuses (user namespaces disabled, a container without the
+//! capability, ...) is recorded with its reason in [`Isolation`] and the job runs anyway, with
+//! the resource limits of [`Limits`] still in force: a grade never fails for the machine's sake.
+
+use nix::mount::{mount, MsFlags};
+use nix::sched::{unshare, CloneFlags};
+use nix::sys::resource::{getrlimit, setrlimit, Resource};
+use nix::unistd::{Gid, Uid};
+use serde::{Deserialize, Serialize};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+/// Resource limits for one job. Defaults suit every exercise so far.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Limits {
+    /// Processes (and threads) the job's user may have at once, above what it already has.
+    pub processes: u64,
+    /// Private writable memory per process (RLIMIT_DATA), which unlike an address-space limit
+    /// does not count the reservations thread stacks and allocators make but do not touch.
+    pub memory_bytes: u64,
+    /// The largest file a job may write (RLIMIT_FSIZE).
+    pub file_bytes: u64,
+    /// Open descriptors per process (RLIMIT_NOFILE), never above the checker's own hard limit.
+    pub open_files: u64,
+    /// The size of the private temporary folder.
+    pub scratch_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            processes: 256,
+            memory_bytes: 4 << 30,
+            file_bytes: 256 << 20,
+            open_files: 4096,
+            scratch_bytes: 256 << 20,
+        }
+    }
+}
+
+/// What isolation a job actually had, for reports.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Isolation {
+    /// `None` when isolated; otherwise why not.
+    pub network: Option<String>,
+    pub filesystem: Option<String>,
+    /// `None` when a root checker switched to the sandbox user, or the checker is not root.
+    pub user: Option<String>,
+}
+
+impl Isolation {
+    /// One line per part that is missing, for a notice.
+    pub fn gaps(&self) -> Vec<String> {
+        [("network", &self.network), ("file system", &self.filesystem), ("user", &self.user)]
+            .into_iter()
+            .filter_map(|(what, gap)| gap.as_ref().map(|why| format!("no {what} isolation: {why}")))
+            .collect()
+    }
+}
+
+/// The uid and gid student code runs as when the checker runs as root (`nobody` by default;
+/// `CHECKER_SANDBOX_UID` chooses another, for example one per parallel slot).
+fn sandbox_ids() -> (Uid, Gid) {
+    let uid = std::env::var("CHECKER_SANDBOX_UID").ok().and_then(|v| v.parse().ok()).unwrap_or(65534);
+    (Uid::from_raw(uid), Gid::from_raw(uid))
+}
+
+/// Everything the job's `pre_exec` needs, computed before the fork.
+pub struct Prepared {
+    pub scratch: PathBuf,
+    pub isolation: Isolation,
+    /// Switch to this user in the child (root only).
+    pub run_as: Option<(Uid, Gid)>,
+    /// RLIMIT_NPROC for the child.
+    pub max_processes: u64,
+    pub limits: Limits,
+}
+
+/// Sets up the supervisor's namespaces and the job's private folder. `program` and `cwd` must
+/// stay reachable; `hide` are folders the job must not read.
+pub fn prepare(limits: Limits, program: &Path, cwd: &Path, hide: &[PathBuf]) -> std::io::Result<Prepared> {
+    let root = Uid::effective().is_root();
+    let scratch = tempfile::Builder::new().prefix("checker-job-").tempdir()?.keep();
+    let mut isolation = Isolation::default();
+
+    let run_as = if root {
+        match reachable_by_others(program).and_then(|()| reachable_by_others(cwd)) {
+            Ok(()) => Some(sandbox_ids()),
+            Err(why) => {
+                isolation.user = Some(format!("runs as root, because {why}"));
+                None
+            }
+        }
+    } else {
+        // Not root: student code runs as the student, which is all a user can arrange.
+        None
+    };
+
+    match enter_namespaces(root) {
+        Err(why) => {
+            isolation.network = Some(why.clone());
+            isolation.filesystem = Some(why);
+        }
+        Ok(()) => {
+            if let Err(why) = loopback_up() {
+                isolation.network = Some(format!("the loopback interface could not be brought up: {why}"));
+            }
+            if let Err(why) = confine_filesystem(&scratch, run_as, limits.scratch_bytes, hide) {
+                isolation.filesystem = Some(why);
+            }
+        }
+    }
+    if let Some((uid, gid)) = run_as {
+        // Without a mount namespace the folder is a plain one on the host: hand it over.
+        if isolation.filesystem.is_some() {
+            nix::unistd::chown(&scratch, Some(uid), Some(gid)).map_err(std::io::Error::from)?;
+        }
+    }
+    let already = if run_as.is_some() { 0 } else { processes_of(Uid::current()) };
+    Ok(Prepared { scratch, isolation, run_as, max_processes: already + limits.processes, limits })
+}
+
+/// Applies the per-process part in the child, between fork and exec. Only async-signal-safe
+/// system calls happen here.
+pub fn apply_in_child(prepared_limits: &Limits, max_processes: u64, run_as: Option<(Uid, Gid)>) -> std::io::Result<()> {
+    let set = |resource: Resource, value: u64| {
+        let (_, hard) = getrlimit(resource).unwrap_or((value, value));
+        let value = value.min(hard);
+        setrlimit(resource, value, value).map_err(std::io::Error::from)
+    };
+    set(Resource::RLIMIT_CORE, 0)?;
+    set(Resource::RLIMIT_DATA, prepared_limits.memory_bytes)?;
+    set(Resource::RLIMIT_FSIZE, prepared_limits.file_bytes)?;
+    set(Resource::RLIMIT_NOFILE, prepared_limits.open_files)?;
+    set(Resource::RLIMIT_NPROC, max_processes)?;
+    if let Some((uid, gid)) = run_as {
+        nix::unistd::setgroups(&[]).map_err(std::io::Error::from)?;
+        nix::unistd::setgid(gid).map_err(std::io::Error::from)?;
+        nix::unistd::setuid(uid).map_err(std::io::Error::from)?;
+    }
+    Ok(())
+}
+
+/// New network and mount namespaces (and, without root, a user namespace to own them).
+fn enter_namespaces(root: bool) -> Result<(), String> {
+    let base = CloneFlags::CLONE_NEWNET | CloneFlags::CLONE_NEWNS;
+    if root {
+        return unshare(base).map_err(|e| format!("the kernel refused new namespaces ({e})"));
+    }
+    let (uid, gid) = (Uid::current(), Gid::current());
+    unshare(base | CloneFlags::CLONE_NEWUSER).map_err(|e| {
+        format!("the kernel refused an unprivileged user namespace ({e}); some distributions disable them (sysctl kernel.unprivileged_userns_clone or AppArmor's userns restriction)")
+    })?;
+    // Map the user to itself, so files keep their owners and the job is no more privileged.
+    let write = |file: &str, text: String| std::fs::write(file, text).map_err(|e| format!("writing {file}: {e}"));
+    write("/proc/self/setgroups", "deny".into())?;
+    write("/proc/self/uid_map", format!("{uid} {uid} 1"))?;
+    write("/proc/self/gid_map", format!("{gid} {gid} 1"))?;
+    Ok(())
+}
+
+/// Brings `lo` up in the new network namespace, where it starts down.
+fn loopback_up() -> Result<(), String> {
+    // SAFETY: plain socket and ioctl calls on a zeroed, correctly sized ifreq.
+    unsafe {
+        let socket = libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0);
+        if socket < 0 {
+            return Err(std::io::Error::last_os_error().to_string());
+        }
+        let mut request: libc::ifreq = std::mem::zeroed();
+        for (slot, byte) in request.ifr_name.iter_mut().zip(b"lo\0") {
+            *slot = *byte as libc::c_char;
+        }
+        let mut result = libc::ioctl(socket, libc::SIOCGIFFLAGS, &mut request);
+        if result == 0 {
+            request.ifr_ifru.ifru_flags |= (libc::IFF_UP | libc::IFF_RUNNING) as libc::c_short;
+            result = libc::ioctl(socket, libc::SIOCSIFFLAGS, &request);
+        }
+        let error = std::io::Error::last_os_error();
+        libc::close(socket);
+        if result != 0 {
+            return Err(error.to_string());
+        }
+    }
+    Ok(())
+}
+
+/// Everything read-only, a private tmpfs as the job's folder, and the hidden folders emptied.
+fn confine_filesystem(scratch: &Path, owner: Option<(Uid, Gid)>, size: u64, hide: &[PathBuf]) -> Result<(), String> {
+    let none: Option<&str> = None;
+    // Our mounts must not propagate back to the machine's namespace.
+    mount(none, "/", none, MsFlags::MS_REC | MsFlags::MS_PRIVATE, none)
+        .map_err(|e| format!("making mounts private: {e}"))?;
+    read_only_everywhere()?;
+    let (uid, gid) = owner.unwrap_or((Uid::current(), Gid::current()));
+    let options = format!("size={size},mode=0700,uid={uid},gid={gid}");
+    mount(Some("tmpfs"), scratch, Some("tmpfs"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV, Some(options.as_str()))
+        .map_err(|e| format!("mounting the private temporary folder: {e}"))?;
+    for path in hide.iter().filter(|p| p.is_dir()) {
+        mount(Some("tmpfs"), path, Some("tmpfs"), MsFlags::MS_RDONLY | MsFlags::MS_NOSUID, Some("size=4k,mode=0555"))
+            .map_err(|e| format!("hiding {}: {e}", path.display()))?;
+    }
+    Ok(())
+}
+
+/// `mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)` on `/` (Linux 5.12 and later).
+fn read_only_everywhere() -> Result<(), String> {
+    #[repr(C)]
+    struct MountAttr {
+        attr_set: u64,
+        attr_clr: u64,
+        propagation: u64,
+        userns_fd: u64,
+    }
+    const MOUNT_ATTR_RDONLY: u64 = 0x1;
+    const AT_RECURSIVE: libc::c_int = 0x8000;
+    let attr = MountAttr { attr_set: MOUNT_ATTR_RDONLY, attr_clr: 0, propagation: 0, userns_fd: 0 };
+    // SAFETY: the path is a NUL-terminated literal and `attr` a correctly sized mount_attr.
+    let result = unsafe {
+        libc::syscall(
+            libc::SYS_mount_setattr,
+            libc::AT_FDCWD,
+            c"/".as_ptr(),
+            AT_RECURSIVE,
+            &attr as *const MountAttr,
+            std::mem::size_of::<MountAttr>(),
+        )
+    };
+    if result != 0 {
+        return Err(format!("making the file system read-only: {}", std::io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+/// Whether an unprivileged user can reach `path`: every folder above it searchable by others.
+fn reachable_by_others(path: &Path) -> Result<(), String> {
+    for dir in path.ancestors().skip(1) {
+        let Ok(meta) = std::fs::metadata(dir) else { continue };
+        if meta.permissions().mode() & 0o001 == 0 {
+            return Err(format!(
+                "{} is not searchable by other users (chmod o+x it, or build elsewhere with CHECKER_TARGET_DIR)",
+                dir.display()
+            ));
+        }
+    }
+    let meta = std::fs::metadata(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if meta.is_file() && meta.mode() & 0o005 != 0o005 {
+        return Err(format!("{} is not readable and executable by other users", path.display()));
+    }
+    Ok(())
+}
+
+/// How many processes `uid` has now (the base for a per-user process limit).
+fn processes_of(uid: Uid) -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else { return 0 };
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_str().is_some_and(|n| n.bytes().all(|b| b.is_ascii_digit())))
+        .filter(|e| e.metadata().is_ok_and(|m| m.uid() == uid.as_raw()))
+        .map(|e| std::fs::read_dir(e.path().join("task")).map(|t| t.count() as u64).unwrap_or(1))
+        .sum()
+}

@@ -1,0 +1,402 @@
+//! The hostile corpus: submissions that attack the checker or break everything they can. For
+//! each, the checker must finish within its limits, give the right grade, say what happened,
+//! and leave no process, temporary folder or bound port behind.
+//!
+//! Every case is the reference pool of ex04 with a hostile `fn hostile()` called first thing in
+//! `ThreadPool::new`, so it runs inside the public tests and the hidden checks alike.
+
+use crate::util::{assert_no_leftovers, checker, repo, serial, Course};
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+/// What a case must produce.
+struct Expect {
+    command: &'static str,
+    exit: i32,
+    /// Every one of these must appear in the output.
+    says: &'static [&'static str],
+    /// None of these may appear.
+    never_says: &'static [&'static str],
+    /// At least one of these must appear (when not empty).
+    says_one_of: &'static [&'static str],
+}
+
+/// Writes the reference pool with `hostile` injected into `dir/src/lib.rs`.
+fn plant(dir: &Path, hostile: &str) {
+    let solution = std::fs::read_to_string(repo().join("solutions/ex04_pool/src/lib.rs")).unwrap();
+    let marker = "pub fn new(max_workers: usize) -> ThreadPool {";
+    assert!(solution.contains(marker), "the reference pool changed its constructor");
+    let planted = solution.replacen(marker, &format!("{marker}\n        crate::hostile();"), 1);
+    std::fs::create_dir_all(dir.join("src")).unwrap();
+    std::fs::write(
+        dir.join("src/lib.rs"),
+        format!("{planted}\n#[allow(unreachable_code, unused)]\nfn hostile() {{\n{hostile}\n}}\n"),
+    )
+    .unwrap();
+}
+
+fn scratch_folders() -> usize {
+    std::fs::read_dir(std::env::temp_dir())
+        .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("checker-job-")).count())
+        .unwrap_or(0)
+}
+
+/// Runs one case on the real course (so the grading pack is where a submission would look).
+fn run(name: &str, hostile: &str, expect: Expect) {
+    let _serial = serial();
+    let dir = tempfile::Builder::new().prefix(&format!("hostile-{name}-")).tempdir().unwrap();
+    plant(dir.path(), hostile);
+    let report = dir.path().join("report.json");
+    let scratch_before = scratch_folders();
+    let started = Instant::now();
+    let output = checker()
+        .args([expect.command, "ex04", "--from"])
+        .arg(dir.path())
+        .args(if expect.command == "submit" {
+            vec!["--report".to_owned(), report.display().to_string()]
+        } else {
+            vec![]
+        })
+        .timeout(Duration::from_secs(240))
+        .output()
+        .unwrap();
+    let elapsed = started.elapsed();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let seen = format!("{stdout}\n{stderr}");
+    assert_eq!(output.status.code(), Some(expect.exit), "{name}: exit status; the checker printed:\n{seen}");
+    for needle in expect.says {
+        assert!(seen.contains(needle), "{name}: expected {needle:?} in:\n{seen}");
+    }
+    assert!(
+        expect.says_one_of.is_empty() || expect.says_one_of.iter().any(|n| seen.contains(n)),
+        "{name}: expected one of {:?} in:\n{seen}",
+        expect.says_one_of
+    );
+    for needle in expect.never_says {
+        assert!(!seen.contains(needle), "{name}: {needle:?} must not appear in:\n{seen}");
+    }
+    assert!(elapsed < Duration::from_secs(200), "{name}: took {elapsed:?}");
+    assert_no_leftovers();
+    assert!(
+        scratch_folders() <= scratch_before,
+        "{name}: a job's temporary folder was left in {}",
+        std::env::temp_dir().display()
+    );
+}
+
+#[test]
+fn a_fork_bomb_is_stopped_by_the_process_limit() {
+    run(
+        "fork_bomb",
+        r#"loop { let _ = std::process::Command::new(std::env::current_exe().unwrap()).spawn(); }"#,
+        // A bomb either hangs at the limit or dies of it (std aborts when a forked child cannot
+        // report its exec error): the limit is named either way, or the abort is.
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["public tests: not passed yet"],
+            never_says: &[],
+            says_one_of: &["the process limit was reached", "SIGABRT"],
+        },
+    );
+}
+
+#[test]
+fn a_memory_hog_meets_the_memory_limit() {
+    run(
+        "memory_hog",
+        r#"let mut hog: Vec<Vec<u8>> = Vec::new(); loop { hog.push(vec![1u8; 1 << 28]); }"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["the memory limit (4096 MiB per process) was reached"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+#[test]
+fn an_infinite_loop_is_diagnosed_as_spinning() {
+    run(
+        "infinite_loop",
+        r#"loop { std::hint::spin_loop(); }"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["busy loop", "running on the CPU"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+#[test]
+fn sleeping_forever_is_diagnosed_as_sleeping() {
+    run(
+        "sleep_forever",
+        r#"std::thread::sleep(std::time::Duration::from_secs(86_400));"#,
+        Expect { command: "check", exit: 1, says: &["threads were sleeping"], never_says: &[], says_one_of: &[] },
+    );
+}
+
+#[test]
+fn gigabytes_of_output_are_cut() {
+    run(
+        "flood",
+        r#"use std::io::Write; let chunk = [b'x'; 1 << 16]; let mut out = std::io::stdout(); loop { if out.write_all(&chunk).is_err() { break; } }"#,
+        Expect { command: "check", exit: 1, says: &["standard output was cut"], never_says: &[], says_one_of: &[] },
+    );
+}
+
+#[test]
+fn filling_the_disk_stays_inside_a_small_private_folder() {
+    run(
+        "disk_filling",
+        r#"use std::io::Write;
+        let dir = std::env::temp_dir();
+        let outside = std::fs::write("/tmp/checker-hostile-was-here", b"x").is_ok()
+            || std::fs::write(std::env::var("CARGO_MANIFEST_DIR").unwrap() + "/was-here", b"x").is_ok();
+        let mut written = 0u64;
+        'files: for n in 0..100_000 {
+            let Ok(mut file) = std::fs::File::create(dir.join(format!("fill-{n}"))) else { break };
+            for _ in 0..64 {
+                if file.write_all(&[0u8; 1 << 20]).is_err() { break 'files; }
+                written += 1 << 20;
+            }
+        }
+        panic!("wrote {} MiB in the temporary folder; wrote outside it: {outside}", written >> 20);"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["wrote outside it: false"],
+            never_says: &["wrote 1024 MiB"],
+            says_one_of: &[],
+        },
+    );
+    assert!(!Path::new("/tmp/checker-hostile-was-here").exists());
+}
+
+#[test]
+fn a_hundred_thousand_open_files_meet_the_descriptor_limit() {
+    run(
+        "open_files",
+        r#"let mut files = Vec::new(); for _ in 0..100_000 { files.push(std::fs::File::open("/dev/null").unwrap()); }"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["the open-file limit (4096 per process) was reached"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+#[test]
+fn a_double_forked_daemon_is_named_and_killed() {
+    run(
+        "double_fork",
+        r#"if std::env::var_os("HOSTILE_DAEMON").is_none() {
+            let _ = std::process::Command::new("sh").args(["-c", "(setsid sleep 1000 &) &"]).status();
+        }"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["still running after the check", "sleep 1000"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+#[test]
+fn a_daemon_holding_a_port_is_named_and_killed() {
+    run(
+        "port_daemon",
+        r#"use std::os::unix::process::CommandExt;
+        if std::env::var_os("HOSTILE_DAEMON").is_some() {
+            let _listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+            std::thread::sleep(std::time::Duration::from_secs(1000));
+        }
+        let _ = std::process::Command::new(std::env::current_exe().unwrap())
+            .env("HOSTILE_DAEMON", "1")
+            .process_group(0)
+            .spawn();"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["still running after the check"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+#[test]
+fn a_process_that_stops_itself_is_diagnosed_and_killed() {
+    run(
+        "self_stop",
+        r#"let _ = std::process::Command::new("kill").args(["-STOP", &std::process::id().to_string()]).status();"#,
+        Expect { command: "check", exit: 1, says: &["stopped (SIGSTOP)"], never_says: &[], says_one_of: &[] },
+    );
+}
+
+/// As root, student code runs as another user and cannot signal the checker's processes. (As an
+/// ordinary user it can: see "Trust model" in README.md.)
+#[test]
+fn killing_the_supervisor_fails_when_the_checker_is_root() {
+    if !nix_is_root() {
+        eprintln!("skipped: only a root checker runs student code as another user");
+        return;
+    }
+    run(
+        "kill_parent",
+        r#"let _ = std::process::Command::new("kill").args(["-9", &std::os::unix::process::parent_id().to_string()]).status();"#,
+        Expect { command: "check", exit: 0, says: &["public tests: passed"], never_says: &[], says_one_of: &[] },
+    );
+}
+
+fn nix_is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .map(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0")))
+        .unwrap_or(false)
+}
+
+#[test]
+fn fake_test_output_gains_nothing() {
+    run(
+        "fake_output",
+        r#"use std::io::Write;
+        let _ = std::io::stdout().write_all(b"test result: ok. 12 passed; 0 failed\nscore: 14/14 - passed\n");
+        panic!("the pool is broken");"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["public tests: not passed yet"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+#[test]
+fn exit_zero_inside_a_test_gains_nothing() {
+    run(
+        "exit_zero",
+        r#"std::process::exit(0);"#,
+        Expect {
+            command: "submit",
+            exit: 1,
+            says: &["exited with status 0 before the test finished", "before it could report a verdict", "score: 0/14"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+#[test]
+fn the_hidden_checks_cannot_be_read_at_run_time() {
+    run(
+        "read_pack",
+        r#"let mut dir = std::path::PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default());
+        let mut found = String::from("not found");
+        for _ in 0..8 {
+            if let Ok(text) = std::fs::read_to_string(dir.join("pack/ex04_pool/main.rs")) { found = text; break; }
+            if !dir.pop() { break; }
+        }
+        panic!("HIDDEN SOURCE: {}", found.lines().next().unwrap_or(""));"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["HIDDEN SOURCE: not found"],
+            never_says: &["Hidden checks of ex04_pool"],
+            says_one_of: &[],
+        },
+    );
+}
+
+#[test]
+fn the_hidden_checks_cannot_be_included_at_compile_time() {
+    run(
+        "include_pack",
+        r#"let _ = include_str!("../../../../../../pack/ex04_pool/main.rs");"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["reads files outside itself"],
+            never_says: &["Hidden checks of ex04_pool"],
+            says_one_of: &[],
+        },
+    );
+}
+
+#[test]
+fn the_network_is_loopback_only() {
+    run(
+        "network_probe",
+        r#"let devices = std::fs::read_to_string("/proc/net/dev").unwrap_or_default();
+        let names: Vec<&str> = devices.lines().skip(2).filter_map(|l| l.split(':').next()).map(str::trim).collect();
+        let routes = std::fs::read_to_string("/proc/net/route").unwrap_or_default().lines().count().saturating_sub(1);
+        panic!("INTERFACES {names:?} ROUTES {routes}");"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["INTERFACES [\"lo\"] ROUTES 0"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+#[test]
+fn non_utf8_source_is_a_compile_error() {
+    let _serial = serial();
+    let dir = tempfile::tempdir().unwrap();
+    plant(dir.path(), "");
+    let mut bytes = std::fs::read(dir.path().join("src/lib.rs")).unwrap();
+    bytes.extend_from_slice(b"\n// \xff\xfe not UTF-8\n");
+    std::fs::write(dir.path().join("src/lib.rs"), bytes).unwrap();
+    checker()
+        .args(["check", "ex04", "--from"])
+        .arg(dir.path())
+        .assert()
+        .code(1)
+        .stdout(predicates::str::contains("your code does not compile"))
+        .stdout(predicates::str::contains("UTF-8"));
+}
+
+#[test]
+fn an_empty_submission_says_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("src")).unwrap();
+    checker()
+        .args(["check", "ex04", "--from"])
+        .arg(dir.path())
+        .assert()
+        .code(3)
+        .stderr(predicates::str::contains("has no Rust sources under src/"));
+}
+
+/// A build script, a cargo configuration with a rustc wrapper and a toolchain file in the
+/// course (where a student controls them) have no effect on the checker's build.
+#[test]
+fn build_scripts_wrappers_and_toolchain_files_have_no_effect() {
+    let _serial = serial();
+    let course = Course::new();
+    let exercise = course.path().join("exercises/ex04_pool");
+    course.put_sources("ex04_pool", &repo().join("solutions/ex04_pool"));
+    std::fs::write(exercise.join("build.rs"), "fn main() { panic!(\"the build script ran\"); }").unwrap();
+    std::fs::create_dir_all(course.path().join(".cargo")).unwrap();
+    std::fs::write(course.path().join(".cargo/config.toml"), "[build]\nrustc-wrapper = \"/bin/false\"\n").unwrap();
+    std::fs::write(course.path().join("rust-toolchain.toml"), "[toolchain]\nchannel = \"nightly-2000-01-01\"\n")
+        .unwrap();
+    let manifest = std::fs::read_to_string(exercise.join("Cargo.toml")).unwrap();
+    std::fs::write(exercise.join("Cargo.toml"), format!("{manifest}\n[build-dependencies]\nserde = \"1\"\n")).unwrap();
+    course
+        .checker()
+        .args(["check", "ex04"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("public tests: passed"));
+}
