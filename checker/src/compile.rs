@@ -40,6 +40,7 @@ pub fn build(layout: &Layout, work: &WorkCopy, hidden: bool) -> Result<BuildResu
     let student_manifest = work.crate_dir.join("Cargo.toml");
     let mut artifacts = Artifacts::default();
 
+    fetch(work)?;
     let student = cargo(layout, work, &["test", "--no-run", "--package", &package_name(&student_manifest)?])?;
     let mut rendered = String::new();
     for message in &student.messages {
@@ -149,6 +150,33 @@ fn dep_info(artifact: &Path) -> Vec<PathBuf> {
     files
 }
 
+/// Downloads the pinned dependencies (a no-op once they are cached) and settles the working
+/// copy's lock file, so that the build can then run `--offline --locked`.
+fn fetch(work: &WorkCopy) -> Result<(), SetupError> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let output = Command::new(&cargo)
+        .arg("fetch")
+        .arg("--manifest-path")
+        .arg(work.dir.join("Cargo.toml"))
+        .current_dir("/")
+        .env("CARGO_TERM_COLOR", "never")
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| {
+            SetupError::Cargo(format!(
+                "cannot run {}: {e} (is Rust installed? see README.md)",
+                Path::new(&cargo).display()
+            ))
+        })?;
+    if !output.status.success() {
+        return Err(SetupError::Cargo(format!(
+            "fetching the course's dependencies failed (is crates.io reachable?):\n{}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        )));
+    }
+    Ok(())
+}
+
 struct CargoRun {
     success: bool,
     messages: Vec<Message>,
@@ -202,6 +230,10 @@ fn cargo(layout: &Layout, work: &WorkCopy, args: &[&str]) -> Result<CargoRun, Se
     command
         .args(args)
         .arg("--message-format=json")
+        // Everything was fetched, at the pinned versions: the build itself needs no network and
+        // may not change the lock file.
+        .arg("--offline")
+        .arg("--locked")
         .arg("--manifest-path")
         .arg(work.dir.join("Cargo.toml"))
         // Cargo and rustup read configuration (a `.cargo/config.toml` with a `rustc-wrapper`, a

@@ -10,6 +10,7 @@ fn main() -> ExitCode {
         return ExitCode::from(checker::sandbox::supervisor::main() as u8);
     }
     let cli = checker::cli::Cli::parse();
+    checker::sandbox::adopt_orphans();
     match checker::commands::dispatch(cli) {
         Ok(code) => ExitCode::from(code),
         Err(error) => {

@@ -110,6 +110,7 @@ impl Run<'_> {
             output_cap: OUTPUT_CAP,
             limits: Limits::default(),
             hide: vec![self.layout.pack.clone(), self.layout.root.join("solutions")],
+            scratch: None,
         }
     }
 
@@ -176,7 +177,18 @@ impl Run<'_> {
                 job.env.push(("CHECKER_NONCE".into(), nonce.clone()));
                 job.env.push(("CHECKER_RESULT_FD".into(), sandbox::RESULT_FD.to_string()));
                 job.result_channel = true;
-                let record = sandbox::run(&job)?;
+                let record = match supervised(&job)? {
+                    Ok(record) => record,
+                    Err(failure) => {
+                        failed.push(name.clone());
+                        emit(Event::PublicTestFinished {
+                            name,
+                            outcome: Outcome::Fail(failure),
+                            output: String::new(),
+                        });
+                        continue;
+                    }
+                };
                 let outcome = judge_test(&record, &nonce, limit);
                 hung |= matches!(outcome, Outcome::TimedOut { .. });
                 left_behind.extend(record.left_behind.iter().cloned());
@@ -261,7 +273,23 @@ impl Run<'_> {
             })?;
             job.env.push(("CHECKER_STUDENT_BIN".to_owned(), bin.display().to_string()));
         }
-        let record = sandbox::run(&job)?;
+        let record = match supervised(&job)? {
+            Ok(record) => record,
+            Err(failure) => {
+                return Ok(CheckResult {
+                    name: spec.name.clone(),
+                    summary: spec.summary.clone(),
+                    kind: CheckKind::Hidden,
+                    points: 0,
+                    max_points: spec.points,
+                    outcome: Outcome::Fail(failure),
+                    left_behind: Vec::new(),
+                    limits_hit: Vec::new(),
+                    isolation_gaps: Vec::new(),
+                    duration: Duration::ZERO,
+                });
+            }
+        };
         let outcome = judge_check(&record, &nonce, &spec.name, spec.timeout);
         Ok(CheckResult {
             name: spec.name.clone(),
@@ -284,6 +312,21 @@ fn public_name() -> String {
 
 fn public_summary() -> String {
     "the public tests in the exercise's tests/ folder pass".into()
+}
+
+/// Runs a job; a supervisor that died (killed by the code under test, as only an ordinary user's
+/// checker allows) fails the check instead of stopping the whole run.
+fn supervised(job: &Job) -> Result<Result<RunRecord, Failure>, SetupError> {
+    match sandbox::run(job) {
+        Ok(record) => Ok(Ok(record)),
+        Err(sandbox::SandboxError::Supervisor(what)) => Ok(Err(Failure {
+            observed: format!("the checker's supervising process died during the run ({what})"),
+            expected: "the code under test leaves the checker's own processes alone".into(),
+            why: "something signalled or killed its parent process; a program may only signal processes it started"
+                .into(),
+        })),
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// Adds the lines not yet in `list`, keeping their order.

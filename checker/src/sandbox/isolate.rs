@@ -57,12 +57,15 @@ pub struct Isolation {
     pub filesystem: Option<String>,
     /// `None` when a root checker switched to the sandbox user, or the checker is not root.
     pub user: Option<String>,
+    /// `None` when a root checker bounded the job with control groups, or the checker is not root.
+    #[serde(default)]
+    pub cgroups: Option<String>,
 }
 
 impl Isolation {
     /// One line per part that is missing, for a notice.
     pub fn gaps(&self) -> Vec<String> {
-        [("network", &self.network), ("file system", &self.filesystem), ("user", &self.user)]
+        [("network", &self.network), ("file system", &self.filesystem), ("user", &self.user), ("cgroup", &self.cgroups)]
             .into_iter()
             .filter_map(|(what, gap)| gap.as_ref().map(|why| format!("no {what} isolation: {why}")))
             .collect()
@@ -85,13 +88,24 @@ pub struct Prepared {
     /// RLIMIT_NPROC for the child.
     pub max_processes: u64,
     pub limits: Limits,
+    /// Control groups the supervisor joined (root only); removed from outside afterwards.
+    pub cgroups: Vec<PathBuf>,
 }
 
 /// Sets up the supervisor's namespaces and the job's private folder. `program` and `cwd` must
 /// stay reachable; `hide` are folders the job must not read.
-pub fn prepare(limits: Limits, program: &Path, cwd: &Path, hide: &[PathBuf]) -> std::io::Result<Prepared> {
+pub fn prepare(
+    limits: Limits,
+    program: &Path,
+    cwd: &Path,
+    hide: &[PathBuf],
+    scratch: Option<&Path>,
+) -> std::io::Result<Prepared> {
     let root = Uid::effective().is_root();
-    let scratch = tempfile::Builder::new().prefix("checker-job-").tempdir()?.keep();
+    let scratch = match scratch {
+        Some(dir) => dir.to_path_buf(),
+        None => tempfile::Builder::new().prefix("checker-job-").tempdir()?.keep(),
+    };
     let mut isolation = Isolation::default();
 
     let run_as = if root {
@@ -107,6 +121,15 @@ pub fn prepare(limits: Limits, program: &Path, cwd: &Path, hide: &[PathBuf]) -> 
         None
     };
 
+    // Joined before the file system turns read-only; the job inherits them.
+    let cgroups = if root {
+        join_cgroups(&limits).unwrap_or_else(|why| {
+            isolation.cgroups = Some(why);
+            Vec::new()
+        })
+    } else {
+        Vec::new()
+    };
     match enter_namespaces(root) {
         Err(why) => {
             isolation.network = Some(why.clone());
@@ -128,18 +151,24 @@ pub fn prepare(limits: Limits, program: &Path, cwd: &Path, hide: &[PathBuf]) -> 
         }
     }
     let already = if run_as.is_some() { 0 } else { processes_of(Uid::current()) };
-    Ok(Prepared { scratch, isolation, run_as, max_processes: already + limits.processes, limits })
+    Ok(Prepared { scratch, isolation, run_as, max_processes: already + limits.processes, limits, cgroups })
 }
 
 /// Applies the per-process part in the child, between fork and exec. Only async-signal-safe
 /// system calls happen here.
-pub fn apply_in_child(prepared_limits: &Limits, max_processes: u64, run_as: Option<(Uid, Gid)>) -> std::io::Result<()> {
+pub fn apply_in_child(
+    prepared_limits: &Limits,
+    max_processes: u64,
+    cpu_seconds: u64,
+    run_as: Option<(Uid, Gid)>,
+) -> std::io::Result<()> {
     let set = |resource: Resource, value: u64| {
         let (_, hard) = getrlimit(resource).unwrap_or((value, value));
         let value = value.min(hard);
         setrlimit(resource, value, value).map_err(std::io::Error::from)
     };
     set(Resource::RLIMIT_CORE, 0)?;
+    set(Resource::RLIMIT_CPU, cpu_seconds)?;
     set(Resource::RLIMIT_DATA, prepared_limits.memory_bytes)?;
     set(Resource::RLIMIT_FSIZE, prepared_limits.file_bytes)?;
     set(Resource::RLIMIT_NOFILE, prepared_limits.open_files)?;
@@ -270,4 +299,104 @@ fn processes_of(uid: Uid) -> u64 {
         .filter(|e| e.metadata().is_ok_and(|m| m.uid() == uid.as_raw()))
         .map(|e| std::fs::read_dir(e.path().join("task")).map(|t| t.count() as u64).unwrap_or(1))
         .sum()
+}
+
+/// The cgroup v1 hierarchies (or the v2 root) the checker uses, with what it writes in each.
+fn cgroup_settings(limits: &Limits) -> Vec<(PathBuf, Vec<(&'static str, String)>)> {
+    // The tree as a whole may use twice what one process may: a few large processes pass, a
+    // multiplying hog does not.
+    let memory = (limits.memory_bytes * 2).to_string();
+    let pids = limits.processes.to_string();
+    let base = Path::new("/sys/fs/cgroup");
+    if base.join("cgroup.controllers").is_file() {
+        return vec![(base.to_path_buf(), vec![("pids.max", pids), ("memory.max", memory)])];
+    }
+    vec![(base.join("pids"), vec![("pids.max", pids)]), (base.join("memory"), vec![("memory.limit_in_bytes", memory)])]
+}
+
+/// Creates this job's control groups, sets their limits and moves the supervisor into them.
+fn join_cgroups(limits: &Limits) -> Result<Vec<PathBuf>, String> {
+    let name = format!("checker-job-{}", std::process::id());
+    let mut joined = Vec::new();
+    let result = (|| {
+        for (hierarchy, settings) in cgroup_settings(limits) {
+            if !hierarchy.join("cgroup.procs").is_file() {
+                return Err(format!("{} is not a cgroup hierarchy", hierarchy.display()));
+            }
+            if hierarchy.join("cgroup.controllers").is_file() {
+                // cgroup v2: the controllers must be enabled for the children of the root.
+                let _ = std::fs::write(hierarchy.join("cgroup.subtree_control"), "+pids +memory");
+            }
+            let dir = hierarchy.join(&name);
+            std::fs::create_dir(&dir).map_err(|e| format!("creating {}: {e}", dir.display()))?;
+            joined.push(dir.clone());
+            for (file, value) in settings {
+                std::fs::write(dir.join(file), &value).map_err(|e| format!("writing {file}: {e}"))?;
+            }
+            std::fs::write(dir.join("cgroup.procs"), "0").map_err(|e| format!("joining {}: {e}", dir.display()))?;
+        }
+        Ok(())
+    })();
+    match result {
+        Ok(()) => Ok(joined),
+        Err(why) => {
+            // Nothing has joined a half-made group: remove it and fall back on the rlimits.
+            for dir in joined.iter().rev() {
+                let _ = std::fs::remove_dir(dir);
+            }
+            Err(format!("no control groups for the job ({why}); the per-process limits still apply"))
+        }
+    }
+}
+
+/// What the control groups saw: limits that were hit, in words.
+pub fn cgroup_events(cgroups: &[PathBuf], limits: &Limits) -> Vec<String> {
+    let mut hit = Vec::new();
+    let count = |file: PathBuf, key: &str| -> u64 {
+        std::fs::read_to_string(file)
+            .unwrap_or_default()
+            .lines()
+            .find_map(|l| l.strip_prefix(key)?.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    for dir in cgroups {
+        if count(dir.join("pids.events"), "max ") > 0 {
+            hit.push(format!(
+                "the process limit was reached ({} processes and threads for the whole check)",
+                limits.processes
+            ));
+        }
+        let oom = count(dir.join("memory.events"), "oom_kill ") + count(dir.join("memory.oom_control"), "oom_kill ");
+        if oom > 0 {
+            hit.push(format!(
+                "the memory limit ({} MiB for the whole check) was reached: the kernel killed {oom} process(es)",
+                (limits.memory_bytes * 2) >> 20
+            ));
+        }
+    }
+    hit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_limits_a_cgroup_saw_hit() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pids.events"), "max 3\n").unwrap();
+        std::fs::write(dir.path().join("memory.oom_control"), "oom_kill_disable 0\nunder_oom 0\noom_kill 2\n").unwrap();
+        let hit = cgroup_events(&[dir.path().to_path_buf()], &Limits::default());
+        assert_eq!(hit.len(), 2, "{hit:?}");
+        assert!(hit[0].starts_with("the process limit was reached"));
+        assert!(hit[1].contains("the kernel killed 2 process(es)"));
+    }
+
+    #[test]
+    fn a_quiet_cgroup_reports_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("pids.events"), "max 0\n").unwrap();
+        std::fs::write(dir.path().join("memory.events"), "low 0\nhigh 0\nmax 0\noom 0\noom_kill 0\n").unwrap();
+        assert!(cgroup_events(&[dir.path().to_path_buf()], &Limits::default()).is_empty());
+    }
 }

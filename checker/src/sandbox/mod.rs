@@ -47,6 +47,10 @@ pub struct Job {
     pub limits: Limits,
     /// Folders the job must not be able to read (the grading pack, the solutions).
     pub hide: Vec<PathBuf>,
+    /// The job's private folder, made by [`run`] so that it can remove it whatever happens to
+    /// the supervisor.
+    #[serde(default)]
+    pub scratch: Option<PathBuf>,
 }
 
 /// The descriptor number of the verdict channel inside the job.
@@ -92,6 +96,9 @@ pub struct RunRecord {
     pub limits_hit: Vec<String>,
     /// The job's private folder on the host; [`run`] removes it.
     pub scratch: PathBuf,
+    /// The job's control groups (named after the supervisor); [`run`] removes them.
+    #[serde(default)]
+    pub cgroups: Vec<PathBuf>,
 }
 
 /// Why a job could not be run at all (as opposed to running and failing).
@@ -105,6 +112,9 @@ pub enum SandboxError {
 
 /// Runs `job` under a fresh supervisor and returns what it observed.
 pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
+    let scratch = tempfile::Builder::new().prefix("checker-job-").tempdir().map_err(SandboxError::Spawn)?;
+    let mut job = job.clone();
+    job.scratch = Some(scratch.path().to_path_buf());
     let exe = std::env::current_exe().map_err(SandboxError::Spawn)?;
     let mut child = Command::new(exe)
         .arg(supervisor::SUBCOMMAND)
@@ -113,26 +123,36 @@ pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
         .stderr(Stdio::piped())
         .spawn()
         .map_err(SandboxError::Spawn)?;
-    let request = serde_json::to_vec(job).expect("a Job always serialises");
+    let supervisor_pid = child.id();
+    let request = serde_json::to_vec(&job).expect("a Job always serialises");
     // The supervisor reads the whole request before doing anything else.
     let mut stdin = child.stdin.take().expect("piped");
-    stdin.write_all(&request).map_err(SandboxError::Spawn)?;
+    let sent = stdin.write_all(&request);
     drop(stdin);
     let mut answer = Vec::new();
-    child.stdout.take().expect("piped").read_to_end(&mut answer).map_err(SandboxError::Spawn)?;
+    let _ = child.stdout.take().expect("piped").read_to_end(&mut answer);
     let mut errors = String::new();
     let _ = child.stderr.take().expect("piped").read_to_string(&mut errors);
     let status = child.wait().map_err(SandboxError::Spawn)?;
+    // Whatever happened to the supervisor, nothing of the job may outlive this call: orphans
+    // of a killed supervisor are this process's children now (see `adopt_orphans`).
+    supervisor::kill_all_descendants();
+    for hierarchy in ["", "pids/", "memory/"] {
+        let _ = std::fs::remove_dir(format!("/sys/fs/cgroup/{hierarchy}checker-job-{supervisor_pid}"));
+    }
+    drop(scratch);
+    sent.map_err(SandboxError::Spawn)?;
     if !status.success() {
         return Err(SandboxError::Supervisor(format!("{status}: {}", errors.trim())));
     }
-    let record: RunRecord =
-        serde_json::from_slice(&answer).map_err(|e| SandboxError::Supervisor(format!("unreadable answer: {e}")))?;
-    // The supervisor's file system view was read-only: the folder is removed from out here.
-    if record.scratch.starts_with(std::env::temp_dir()) {
-        let _ = std::fs::remove_dir_all(&record.scratch);
-    }
-    Ok(record)
+    serde_json::from_slice(&answer).map_err(|e| SandboxError::Supervisor(format!("unreadable answer: {e}")))
+}
+
+/// Makes the checker a child subreaper, so that if a job kills its supervisor, the job's
+/// orphans come to the checker, which [`run`] then kills, instead of escaping to init.
+pub fn adopt_orphans() {
+    // SAFETY: prctl with constant arguments.
+    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
 }
 
 /// The conventional name of a signal, for messages.

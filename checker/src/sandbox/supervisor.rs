@@ -73,7 +73,8 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     let result_write_fd = result_pipe.as_ref().map(|(_, w)| w.as_raw_fd());
 
     let cwd_given = job.cwd.clone();
-    let prepared = isolate::prepare(job.limits, &job.program, cwd_given.as_deref().unwrap_or(&job.program), &job.hide)?;
+    let reachable = cwd_given.as_deref().unwrap_or(&job.program);
+    let prepared = isolate::prepare(job.limits, &job.program, reachable, &job.hide, job.scratch.as_deref())?;
     let scratch = prepared.scratch.display().to_string();
     let mut command = Command::new(&job.program);
     command
@@ -87,12 +88,15 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
         .stdout(stdout_write)
         .stderr(stderr_write);
     let (limits, max_processes, run_as) = (prepared.limits, prepared.max_processes, prepared.run_as);
+    // A job on two cores may use up to twice its wall time in CPU time; beyond that (and a
+    // margin) the kernel stops it even if the supervisor could not.
+    let cpu_seconds = job.timeout.as_secs() * 2 + 5;
     // SAFETY: the closure only makes async-signal-safe system calls.
     unsafe {
         command.pre_exec(move || {
             // Own process group, so the whole group can be signalled at once.
             libc::setpgid(0, 0);
-            isolate::apply_in_child(&limits, max_processes, run_as)?;
+            isolate::apply_in_child(&limits, max_processes, cpu_seconds, run_as)?;
             // Die with the supervisor, whatever kills it. (After the user switch, which clears it.)
             libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL, 0, 0, 0);
             for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGPIPE] {
@@ -185,7 +189,12 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     let stderr = streams.pop().expect("stderr stream").buffer.finish();
     let stdout = streams.pop().expect("stdout stream").buffer.finish();
     let exit = exit.expect("the loop ends only with an exit");
-    let limits_hit = limits_hit(&limits, exit, &stdout, &stderr, most_processes, job.output_cap);
+    let mut limits_hit = limits_hit(&limits, exit, &stdout, &stderr, most_processes, job.output_cap);
+    for hit in isolate::cgroup_events(&prepared.cgroups, &limits) {
+        // The cgroup's word is better than the sampled count's, when both noticed.
+        limits_hit.retain(|h| !(h.starts_with("the process limit") && hit.starts_with("the process limit")));
+        limits_hit.push(hit);
+    }
     Ok(RunRecord {
         exit,
         timed_out,
@@ -199,6 +208,7 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
         isolation: prepared.isolation,
         limits_hit,
         scratch: prepared.scratch,
+        cgroups: prepared.cgroups,
     })
 }
 
