@@ -58,7 +58,9 @@ impl<W: Write> Reporter for Console<W> {
                 };
                 writeln!(out, "  {mark} {name}")?;
                 if !outcome.passed() {
-                    if let (Outcome::Fail(_), true) = (outcome, self.show_test_output) {
+                    // A test with output shows it; a failure the checker found itself (no output)
+                    // shows its explanation.
+                    if let (Outcome::Fail(_), true) = (outcome, self.show_test_output && !output.trim().is_empty()) {
                         for line in output.trim_end().lines() {
                             writeln!(out, "       | {line}")?;
                         }
