@@ -58,14 +58,12 @@ impl<W: Write> Reporter for Console<W> {
                 };
                 writeln!(out, "  {mark} {name}")?;
                 if !outcome.passed() {
-                    // A test with output shows it; a failure the checker found itself (no output)
-                    // shows its explanation.
-                    if let (Outcome::Fail(_), true) = (outcome, self.show_test_output && !output.trim().is_empty()) {
+                    write_outcome_details(out, outcome)?;
+                    // `check` also shows what the test printed: its assertion and its output.
+                    if self.show_test_output && matches!(outcome, Outcome::Fail(_)) {
                         for line in output.trim_end().lines() {
                             writeln!(out, "       | {line}")?;
                         }
-                    } else {
-                        write_outcome_details(out, outcome)?;
                     }
                 }
             }
