@@ -85,7 +85,7 @@ fn silent_client_does_not_block_others(ctx: &Context) -> Verdict {
                         net::describe_stop(&e)
                     ),
                     format!("the second client's line back within {waited} s"),
-                    with_exit(&server, "the server must send each complete line back as soon as it has read it, to every client, each on its own thread; a client that says nothing must not keep the server from serving the others"),
+                    net::with_exit(&server, "the server must send each complete line back as soon as it has read it, to every client, each on its own thread; a client that says nothing must not keep the server from serving the others"),
                 ),
             });
         }
@@ -171,7 +171,7 @@ fn fifty_concurrent_clients(ctx: &Context) -> Verdict {
         return Err(fail(
             observed,
             format!("{} within {} s", net::quoted(want, 80), MANY_REPLY_WITHIN.as_secs()),
-            with_exit(&server, "a client may send many lines, in pieces of any size: the server keeps reading the same connection until the client closes it, and sends every complete line back"),
+            net::with_exit(&server, "a client may send many lines, in pieces of any size: the server keeps reading the same connection until the client closes it, and sends every complete line back"),
         ));
     }
     drop(clients);
@@ -389,7 +389,7 @@ fn send(server: &Server, stream: &mut TcpStream, bytes: &[u8], who: &str) -> Ver
         fail(
             format!("{who} could not send {}: {e}", net::quoted(bytes, 80)),
             "the connection stays open until the client closes it",
-            with_exit(server, "the server must keep each connection open until its client closes it"),
+            net::with_exit(server, "the server must keep each connection open until its client closes it"),
         )
     })
 }
@@ -410,7 +410,7 @@ fn same_line(server: &Server, want: &[u8], got: &[u8], who: &str) -> Verdict {
             net::first_difference(want, got).unwrap_or_default()
         ),
         format!("exactly {} back", net::quoted(want, 80)),
-        with_exit(server, "the server sends each line back exactly as it was received, byte for byte"),
+        net::with_exit(server, "the server sends each line back exactly as it was received, byte for byte"),
     ))
 }
 
@@ -419,7 +419,7 @@ fn cut_off(server: &Server, want: &[u8], got: &[u8], error: &std::io::Error, who
     fail(
         format!("{who} sent {} and received {}, {}", net::quoted(want, 80), net::quoted(got, 80), net::describe_stop(error)),
         format!("{} back within {} s, with the connection kept open", net::quoted(want, 80), REPLY_WITHIN.as_secs()),
-        with_exit(server, "the server sends each line back as soon as it is complete and keeps the connection open until the client closes it"),
+        net::with_exit(server, "the server sends each line back as soon as it is complete and keeps the connection open until the client closes it"),
     )
 }
 
@@ -436,7 +436,7 @@ fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], n: usize
     let closed = got.iter().filter(|g| g.stop.is_some()).count();
     let mut observed = format!(
         "with {n} clients connected at once, {doing}, {} got their line back within {} s{}; the other {} received {}",
-        if k == 0 { "none".to_owned() } else { format!("only {k} ({})", ranges(&served)) },
+        if k == 0 { "none".to_owned() } else { format!("only {k} ({})", net::ranges(&served)) },
         MANY_REPLY_WITHIN.as_secs(),
         if k == 0 { "" } else { " (counted from 0, in the order they connected)" },
         n - k,
@@ -446,7 +446,7 @@ fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], n: usize
         observed.push_str(&format!("; {exit}"));
     }
     let why = match k {
-        0 => with_exit(server, "the server must read each client's line and send it back, on the client's own thread"),
+        0 => net::with_exit(server, "the server must read each client's line and send it back, on the client's own thread"),
         1 => "the server handled one client at a time: while it served the first client (which stays connected), the others waited to be accepted. Serve each accepted connection on a thread of its own".to_owned(),
         _ => format!(
             "the server served at most {k} clients at once: a fixed pool of {k} workers, each busy with one connection until its client leaves, leaves the other clients waiting although they are connected. Serve each connection on a thread of its own, or use a pool at least as large as the number of clients that can be connected at once"
@@ -455,26 +455,3 @@ fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], n: usize
     Err(fail(observed, format!("all {n} clients get their line back within {} s", MANY_REPLY_WITHIN.as_secs()), why))
 }
 
-/// `why`, followed by how the server ended if it has exited.
-fn with_exit(server: &Server, why: &str) -> String {
-    match server.describe_exit() {
-        Some(exit) => format!("{why}. Note: {exit}"),
-        None => why.to_owned(),
-    }
-}
-
-/// "0-7, 9, 12-15".
-fn ranges(items: &[usize]) -> String {
-    let mut parts = Vec::new();
-    let mut i = 0;
-    while i < items.len() {
-        let mut j = i;
-        while j + 1 < items.len() && items[j + 1] == items[j] + 1 {
-            j += 1;
-        }
-        parts.push(if i == j { items[i].to_string() } else { format!("{}-{}", items[i], items[j]) });
-        i = j + 1;
-    }
-    let noun = if items.len() == 1 { "client" } else { "clients" };
-    format!("{noun} {}", parts.join(", "))
-}

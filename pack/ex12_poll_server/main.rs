@@ -97,7 +97,7 @@ fn serves_many_clients(ctx: &Context) -> Verdict {
         return Err(fail(
             observed,
             format!("{} within {} s", net::quoted(want, 120), MANY_REPLY_WITHIN.as_secs()),
-            with_exit(&server, "a read returns whatever has arrived: part of a line, or a line and a half. Keep the bytes after the last newline in the connection's incoming buffer until the rest arrives, and send every complete line back"),
+            net::with_exit(&server, "a read returns whatever has arrived: part of a line, or a line and a half. Keep the bytes after the last newline in the connection's incoming buffer until the rest arrives, and send every complete line back"),
         ));
     }
 
@@ -363,7 +363,7 @@ fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
         return Err(fail(
             format!("the slow client could not send its line one byte at a time: {e}"),
             "the connection stays open while the client sends",
-            with_exit(&server, "a client may send its line in pieces as small as one byte, as slowly as it likes: the server keeps the connection and the bytes received so far"),
+            net::with_exit(&server, "a client may send its line in pieces as small as one byte, as slowly as it likes: the server keeps the connection and the bytes received so far"),
         ));
     }
     match net::read_exact_within(&mut slow, SLOW_LINE.len(), Instant::now() + REPLY_WITHIN) {
@@ -395,7 +395,7 @@ fn send(server: &Server, stream: &mut TcpStream, bytes: &[u8], who: &str) -> Ver
         fail(
             format!("{who} could not send {}: {e}", net::quoted(bytes, 80)),
             "the connection stays open until the client closes it",
-            with_exit(server, "the server must keep each connection open until its client closes it"),
+            net::with_exit(server, "the server must keep each connection open until its client closes it"),
         )
     })
 }
@@ -416,7 +416,7 @@ fn same_line(server: &Server, want: &[u8], got: &[u8], who: &str) -> Verdict {
             net::first_difference(want, got).unwrap_or_default()
         ),
         format!("exactly {} back", net::quoted(want, 80)),
-        with_exit(server, "the server sends each line back exactly as it was received, byte for byte"),
+        net::with_exit(server, "the server sends each line back exactly as it was received, byte for byte"),
     ))
 }
 
@@ -425,7 +425,7 @@ fn cut_off(server: &Server, want: &[u8], got: &[u8], error: &std::io::Error, who
     fail(
         format!("{who} sent {} and received {}, {}", net::quoted(want, 80), net::quoted(got, 80), net::describe_stop(error)),
         format!("{} back within {} s, with the connection kept open", net::quoted(want, 80), REPLY_WITHIN.as_secs()),
-        with_exit(server, "the server sends each line back as soon as it is complete and keeps the connection open until the client closes it"),
+        net::with_exit(server, "the server sends each line back as soon as it is complete and keeps the connection open until the client closes it"),
     )
 }
 
@@ -443,7 +443,7 @@ fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], doing: &
     let closed = got.iter().filter(|g| g.stop.is_some()).count();
     let mut observed = format!(
         "with {n} clients connected at once, {doing}, {} got their line back within {} s{}; the other {} received {}",
-        if k == 0 { "none".to_owned() } else { format!("only {k} ({})", ranges(&served)) },
+        if k == 0 { "none".to_owned() } else { format!("only {k} ({})", net::ranges(&served)) },
         MANY_REPLY_WITHIN.as_secs(),
         if k == 0 { "" } else { " (counted from 0, in the order they connected)" },
         n - k,
@@ -453,7 +453,7 @@ fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], doing: &
         observed.push_str(&format!("; {exit}"));
     }
     let why = match k {
-        0 => with_exit(server, "the server must accept every connection and send each complete line back"),
+        0 => net::with_exit(server, "the server must accept every connection and send each complete line back"),
         1 => "the server handled one client at a time: while it served the first client (which stays connected), the others were never read. A poll server watches every connection in one poll call and serves whichever is ready".to_owned(),
         _ => format!(
             "the server served at most {k} clients at once: the others stayed in the listen queue or were never polled. Accept every waiting connection (accept until WouldBlock) and put every connection in the poll set; a table of fixed size (here apparently {k} slots) leaves the rest waiting"
@@ -462,26 +462,3 @@ fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], doing: &
     Err(fail(observed, format!("all {n} clients get their line back within {} s", MANY_REPLY_WITHIN.as_secs()), why))
 }
 
-/// `why`, followed by how the server ended if it has exited.
-fn with_exit(server: &Server, why: &str) -> String {
-    match server.describe_exit() {
-        Some(exit) => format!("{why}. Note: {exit}"),
-        None => why.to_owned(),
-    }
-}
-
-/// "clients 0-7, 9, 12-15".
-fn ranges(items: &[usize]) -> String {
-    let mut parts = Vec::new();
-    let mut i = 0;
-    while i < items.len() {
-        let mut j = i;
-        while j + 1 < items.len() && items[j + 1] == items[j] + 1 {
-            j += 1;
-        }
-        parts.push(if i == j { items[i].to_string() } else { format!("{}-{}", items[i], items[j]) });
-        i = j + 1;
-    }
-    let noun = if items.len() == 1 { "client" } else { "clients" };
-    format!("{noun} {}", parts.join(", "))
-}

@@ -301,25 +301,51 @@ fn processes_of(uid: Uid) -> u64 {
         .sum()
 }
 
-/// The cgroup v1 hierarchies (or the v2 root) the checker uses, with what it writes in each.
-fn cgroup_settings(limits: &Limits) -> Vec<(PathBuf, Vec<(&'static str, String)>)> {
+/// The cgroup v2 root, or the v1 hierarchies, the checker makes groups in.
+fn cgroup_hierarchies() -> Vec<PathBuf> {
+    let base = Path::new("/sys/fs/cgroup");
+    if base.join("cgroup.controllers").is_file() {
+        vec![base.to_path_buf()]
+    } else {
+        vec![base.join("pids"), base.join("memory")]
+    }
+}
+
+/// The name of the groups a supervisor makes for its job.
+fn cgroup_name(supervisor: u32) -> String {
+    format!("checker-job-{supervisor}")
+}
+
+/// The limits to write in each hierarchy's group.
+fn cgroup_settings(hierarchy: &Path, limits: &Limits) -> Vec<(&'static str, String)> {
     // The tree as a whole may use twice what one process may: a few large processes pass, a
     // multiplying hog does not.
     let memory = (limits.memory_bytes * 2).to_string();
     let pids = limits.processes.to_string();
-    let base = Path::new("/sys/fs/cgroup");
-    if base.join("cgroup.controllers").is_file() {
-        return vec![(base.to_path_buf(), vec![("pids.max", pids), ("memory.max", memory)])];
+    if hierarchy.join("cgroup.controllers").is_file() {
+        vec![("pids.max", pids), ("memory.max", memory)]
+    } else if hierarchy.ends_with("pids") {
+        vec![("pids.max", pids)]
+    } else {
+        vec![("memory.limit_in_bytes", memory)]
     }
-    vec![(base.join("pids"), vec![("pids.max", pids)]), (base.join("memory"), vec![("memory.limit_in_bytes", memory)])]
+}
+
+/// Removes the groups a supervisor made, once it has exited (it left them by exiting; its file
+/// system view was read-only, so it could not remove them itself).
+pub fn remove_cgroups(supervisor: u32) {
+    for hierarchy in cgroup_hierarchies() {
+        let _ = std::fs::remove_dir(hierarchy.join(cgroup_name(supervisor)));
+    }
 }
 
 /// Creates this job's control groups, sets their limits and moves the supervisor into them.
 fn join_cgroups(limits: &Limits) -> Result<Vec<PathBuf>, String> {
-    let name = format!("checker-job-{}", std::process::id());
+    let name = cgroup_name(std::process::id());
     let mut joined = Vec::new();
     let result = (|| {
-        for (hierarchy, settings) in cgroup_settings(limits) {
+        for hierarchy in cgroup_hierarchies() {
+            let settings = cgroup_settings(&hierarchy, limits);
             if !hierarchy.join("cgroup.procs").is_file() {
                 return Err(format!("{} is not a cgroup hierarchy", hierarchy.display()));
             }

@@ -94,11 +94,6 @@ pub struct RunRecord {
     pub isolation: Isolation,
     /// Limits the job ran into, in words ("the output was cut: 3 GB written").
     pub limits_hit: Vec<String>,
-    /// The job's private folder on the host; [`run`] removes it.
-    pub scratch: PathBuf,
-    /// The job's control groups (named after the supervisor); [`run`] removes them.
-    #[serde(default)]
-    pub cgroups: Vec<PathBuf>,
 }
 
 /// Why a job could not be run at all (as opposed to running and failing).
@@ -137,9 +132,7 @@ pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
     // Whatever happened to the supervisor, nothing of the job may outlive this call: orphans
     // of a killed supervisor are this process's children now (see `adopt_orphans`).
     supervisor::kill_all_descendants();
-    for hierarchy in ["", "pids/", "memory/"] {
-        let _ = std::fs::remove_dir(format!("/sys/fs/cgroup/{hierarchy}checker-job-{supervisor_pid}"));
-    }
+    isolate::remove_cgroups(supervisor_pid);
     drop(scratch);
     sent.map_err(SandboxError::Spawn)?;
     if !status.success() {

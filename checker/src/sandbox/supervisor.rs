@@ -207,8 +207,6 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
         max_processes: most_processes,
         isolation: prepared.isolation,
         limits_hit,
-        scratch: prepared.scratch,
-        cgroups: prepared.cgroups,
     })
 }
 

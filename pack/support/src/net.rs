@@ -1421,9 +1421,41 @@ pub fn tcp_states(pid: u32) -> Vec<(String, usize)> {
     counts.into_iter().collect()
 }
 
+// Phrases the many-client drivers (ex11, ex12) share.
+
+/// `why`, followed by how the server ended if it has exited.
+pub fn with_exit(server: &Server, why: &str) -> String {
+    match server.describe_exit() {
+        Some(exit) => format!("{why}. Note: {exit}"),
+        None => why.to_owned(),
+    }
+}
+
+/// "0-7, 9, 12-15".
+pub fn ranges(items: &[usize]) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i < items.len() {
+        let mut j = i;
+        while j + 1 < items.len() && items[j + 1] == items[j] + 1 {
+            j += 1;
+        }
+        parts.push(if i == j { items[i].to_string() } else { format!("{}-{}", items[i], items[j]) });
+        i = j + 1;
+    }
+    let noun = if items.len() == 1 { "client" } else { "clients" };
+    format!("{noun} {}", parts.join(", "))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ranges_fold_runs_of_clients() {
+        assert_eq!(ranges(&[0, 1, 2, 5, 7, 8]), "clients 0-2, 5, 7-8");
+        assert_eq!(ranges(&[3]), "client 3");
+    }
 
     #[test]
     fn escape_shows_control_and_binary_bytes() {
