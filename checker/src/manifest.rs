@@ -15,8 +15,13 @@ pub struct Course {
     pub format: u32,
     pub title: String,
     /// Every dependency student code may use: name → a Cargo dependency specification.
+    /// A `path` here is relative to the course root.
     #[serde(default)]
     pub dependencies: BTreeMap<String, toml::Value>,
+    /// Cargo features the hidden checks turn on in a dependency: dependency name → features.
+    /// The student's own build (and its public tests) never has them.
+    #[serde(default)]
+    pub hidden_check_features: BTreeMap<String, Vec<String>>,
     #[serde(rename = "exercise", default)]
     pub exercises: Vec<Exercise>,
 }
@@ -95,6 +100,11 @@ impl Course {
     }
 
     fn validate(&self) -> Result<(), String> {
+        for name in self.hidden_check_features.keys() {
+            if !self.dependencies.contains_key(name) {
+                return Err(format!("[hidden_check_features] names {name}, which [dependencies] does not declare"));
+            }
+        }
         let mut seen = std::collections::HashSet::new();
         for exercise in &self.exercises {
             if !seen.insert(&exercise.id) {
@@ -203,5 +213,12 @@ mod tests {
         let again = course.exercises[0].checks[0].clone();
         course.exercises[0].checks.push(again);
         assert!(course.validate().unwrap_err().contains("two checks named c1"));
+    }
+
+    #[test]
+    fn rejects_features_for_an_undeclared_dependency() {
+        let mut course = course();
+        course.hidden_check_features.insert("course_sync".into(), vec!["checker".into()]);
+        assert!(course.validate().unwrap_err().contains("course_sync"));
     }
 }

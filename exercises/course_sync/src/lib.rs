@@ -1,0 +1,26 @@
+//! The course's synchronisation primitives.
+//!
+//! Exercises that teach locking import `Mutex`, `Condvar`, `RwLock` and `thread` from here
+//! instead of `std`. In a normal build this crate *is* `std::sync` and `std::thread`: the
+//! same types, at no cost. Under the checker (feature `checker`) the same names are types that
+//! can also record who holds and waits for each lock, or run under a schedule-exploring model
+//! checker (shuttle); see `check`.
+
+#[cfg(not(feature = "checker"))]
+pub use std::sync::{
+    Condvar, LockResult, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
+    TryLockResult, WaitTimeoutResult,
+};
+
+/// Threads, as in `std::thread`.
+#[cfg(not(feature = "checker"))]
+pub mod thread {
+    pub use std::thread::{current, sleep, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
+}
+
+#[cfg(feature = "checker")]
+mod checked;
+#[cfg(feature = "checker")]
+pub use checked::*;
+
+pub use std::sync::{atomic, Arc};
