@@ -1,8 +1,795 @@
-//! Placeholder while the recording and exploring builds are written.
-pub use std::sync::{
-    Condvar, LockResult, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
-    TryLockResult, WaitTimeoutResult,
-};
+//! The facade under the checker (feature `checker`): the same names and methods as `std::sync`
+//! and `std::thread`, but each primitive picks, when it is created, one of three behaviours from
+//! the process-wide [`check::Mode`]:
+//!
+//! - plain: `std`'s primitive, nothing recorded;
+//! - record: `std`'s primitive plus bookkeeping in [`check::record`] — who holds and who waits
+//!   for each lock, and the order in which each thread took locks (a lock-order graph);
+//! - explore: shuttle's primitive, while [`check::explore`] runs the code under many thread
+//!   schedules.
+//!
+//! Choosing at construction (not per call) keeps one build for every hidden check, and keeps a
+//! primitive consistent for its whole life.
+
+use std::ops::{Deref, DerefMut};
+use std::panic::Location;
+use std::time::Duration;
+
+pub use std::sync::{LockResult, PoisonError, TryLockError, TryLockResult};
+
+pub mod check;
+mod registry;
+
+use check::Behaviour;
+use registry::{CondId, LockId};
+
+type Site = &'static Location<'static>;
+
+fn poisoned<G, H>(result: LockResult<G>, wrap: impl FnOnce(G) -> H) -> LockResult<H> {
+    match result {
+        Ok(guard) => Ok(wrap(guard)),
+        Err(poison) => Err(PoisonError::new(wrap(poison.into_inner()))),
+    }
+}
+
+fn mixed() -> ! {
+    panic!(
+        "a course_sync primitive created outside check::explore was used with one created inside it: \
+         create every primitive inside the explored closure"
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mutex
+
+/// A mutual-exclusion lock, as `std::sync::Mutex`.
+pub struct Mutex<T> {
+    record: Option<LockId>,
+    imp: MutexImp<T>,
+}
+
+enum MutexImp<T> {
+    Std(std::sync::Mutex<T>),
+    Model(shuttle::sync::Mutex<T>),
+}
+
+/// The lock of a [`Mutex`], held until dropped.
+pub struct MutexGuard<'a, T> {
+    record: Option<LockId>,
+    imp: Option<MutexGuardImp<'a, T>>,
+}
+
+enum MutexGuardImp<'a, T> {
+    Std(std::sync::MutexGuard<'a, T>),
+    Model(shuttle::sync::MutexGuard<'a, T>),
+}
+
+impl<T> Mutex<T> {
+    #[track_caller]
+    pub fn new(value: T) -> Mutex<T> {
+        match check::behaviour() {
+            Behaviour::Plain => Mutex {
+                record: None,
+                imp: MutexImp::Std(std::sync::Mutex::new(value)),
+            },
+            Behaviour::Record => Mutex {
+                record: Some(registry::new_lock(Location::caller(), "Mutex")),
+                imp: MutexImp::Std(std::sync::Mutex::new(value)),
+            },
+            Behaviour::Explore => Mutex {
+                record: None,
+                imp: MutexImp::Model(shuttle::sync::Mutex::new(value)),
+            },
+        }
+    }
+
+    #[track_caller]
+    pub fn lock(&self) -> LockResult<MutexGuard<'_, T>> {
+        let site = Location::caller();
+        match &self.imp {
+            MutexImp::Std(inner) => {
+                if let Some(id) = self.record {
+                    registry::waits_for_lock(id, site);
+                }
+                let result = inner.lock();
+                if let Some(id) = self.record {
+                    registry::acquired(id, site);
+                }
+                poisoned(result, |g| MutexGuard {
+                    record: self.record,
+                    imp: Some(MutexGuardImp::Std(g)),
+                })
+            }
+            MutexImp::Model(inner) => {
+                check::count_op();
+                poisoned(inner.lock(), |g| MutexGuard {
+                    record: None,
+                    imp: Some(MutexGuardImp::Model(g)),
+                })
+            }
+        }
+    }
+
+    #[track_caller]
+    pub fn try_lock(&self) -> TryLockResult<MutexGuard<'_, T>> {
+        let site = Location::caller();
+        let result = match &self.imp {
+            MutexImp::Std(inner) => match inner.try_lock() {
+                Ok(g) => Ok(MutexGuardImp::Std(g)),
+                Err(TryLockError::WouldBlock) => Err(TryLockError::WouldBlock),
+                Err(TryLockError::Poisoned(p)) => Err(TryLockError::Poisoned(PoisonError::new(
+                    MutexGuardImp::Std(p.into_inner()),
+                ))),
+            },
+            MutexImp::Model(inner) => {
+                check::count_op();
+                match inner.try_lock() {
+                    Ok(g) => Ok(MutexGuardImp::Model(g)),
+                    Err(TryLockError::WouldBlock) => Err(TryLockError::WouldBlock),
+                    Err(TryLockError::Poisoned(p)) => Err(TryLockError::Poisoned(
+                        PoisonError::new(MutexGuardImp::Model(p.into_inner())),
+                    )),
+                }
+            }
+        };
+        let wrap = |imp| {
+            if let Some(id) = self.record {
+                registry::acquired(id, site);
+            }
+            MutexGuard {
+                record: self.record,
+                imp: Some(imp),
+            }
+        };
+        match result {
+            Ok(imp) => Ok(wrap(imp)),
+            Err(TryLockError::WouldBlock) => Err(TryLockError::WouldBlock),
+            Err(TryLockError::Poisoned(p)) => Err(TryLockError::Poisoned(PoisonError::new(wrap(
+                p.into_inner(),
+            )))),
+        }
+    }
+
+    pub fn is_poisoned(&self) -> bool {
+        match &self.imp {
+            MutexImp::Std(inner) => inner.is_poisoned(),
+            // Shuttle's model does not track poisoning: a panic there ends the schedule anyway.
+            MutexImp::Model(_) => false,
+        }
+    }
+
+    pub fn into_inner(self) -> LockResult<T> {
+        match self.imp {
+            MutexImp::Std(inner) => inner.into_inner(),
+            MutexImp::Model(inner) => inner.into_inner(),
+        }
+    }
+
+    pub fn get_mut(&mut self) -> LockResult<&mut T> {
+        match &mut self.imp {
+            MutexImp::Std(inner) => inner.get_mut(),
+            MutexImp::Model(inner) => inner.get_mut(),
+        }
+    }
+}
+
+impl<T: Default> Default for Mutex<T> {
+    #[track_caller]
+    fn default() -> Mutex<T> {
+        Mutex::new(T::default())
+    }
+}
+
+impl<T> From<T> for Mutex<T> {
+    #[track_caller]
+    fn from(value: T) -> Mutex<T> {
+        Mutex::new(value)
+    }
+}
+
+impl<T> std::fmt::Debug for Mutex<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Mutex").finish_non_exhaustive()
+    }
+}
+
+impl<T> MutexGuard<'_, T> {
+    fn imp(&self) -> &MutexGuardImp<'_, T> {
+        self.imp
+            .as_ref()
+            .expect("a guard is whole until it is dropped or waited on")
+    }
+}
+
+impl<T> Deref for MutexGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self.imp() {
+            MutexGuardImp::Std(g) => g,
+            MutexGuardImp::Model(g) => g,
+        }
+    }
+}
+
+impl<T> DerefMut for MutexGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        match self
+            .imp
+            .as_mut()
+            .expect("a guard is whole until it is dropped or waited on")
+        {
+            MutexGuardImp::Std(g) => g,
+            MutexGuardImp::Model(g) => g,
+        }
+    }
+}
+
+impl<T: std::fmt::Debug> std::fmt::Debug for MutexGuard<'_, T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self, f)
+    }
+}
+
+impl<T> Drop for MutexGuard<'_, T> {
+    fn drop(&mut self) {
+        if let Some(imp) = self.imp.take() {
+            drop(imp);
+            if let Some(id) = self.record {
+                registry::released(id);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Condvar
+
+/// A condition variable, as `std::sync::Condvar`.
+pub struct Condvar {
+    record: Option<CondId>,
+    imp: CondvarImp,
+}
+
+enum CondvarImp {
+    Std(std::sync::Condvar),
+    Model(shuttle::sync::Condvar),
+}
+
+/// Whether a timed wait returned because its time was up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WaitTimeoutResult(bool);
+
+impl WaitTimeoutResult {
+    pub fn timed_out(&self) -> bool {
+        self.0
+    }
+}
+
+impl Condvar {
+    #[track_caller]
+    pub fn new() -> Condvar {
+        match check::behaviour() {
+            Behaviour::Plain => Condvar {
+                record: None,
+                imp: CondvarImp::Std(std::sync::Condvar::new()),
+            },
+            Behaviour::Record => Condvar {
+                record: Some(registry::new_condvar(Location::caller())),
+                imp: CondvarImp::Std(std::sync::Condvar::new()),
+            },
+            Behaviour::Explore => Condvar {
+                record: None,
+                imp: CondvarImp::Model(shuttle::sync::Condvar::new()),
+            },
+        }
+    }
+
+    /// Releases the guard's lock, waits, and takes the lock again; the bookkeeping shows the
+    /// thread waiting on this condition variable, not holding the lock.
+    #[track_caller]
+    pub fn wait<'a, T>(&self, guard: MutexGuard<'a, T>) -> LockResult<MutexGuard<'a, T>> {
+        self.wait_inner(guard, None)
+            .map(|(g, _)| g)
+            .map_err(|p| PoisonError::new(p.into_inner().0))
+    }
+
+    #[track_caller]
+    pub fn wait_while<'a, T, F>(
+        &self,
+        mut guard: MutexGuard<'a, T>,
+        mut condition: F,
+    ) -> LockResult<MutexGuard<'a, T>>
+    where
+        F: FnMut(&mut T) -> bool,
+    {
+        while condition(&mut *guard) {
+            guard = self.wait(guard)?;
+        }
+        Ok(guard)
+    }
+
+    #[track_caller]
+    pub fn wait_timeout<'a, T>(
+        &self,
+        guard: MutexGuard<'a, T>,
+        timeout: Duration,
+    ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
+        self.wait_inner(guard, Some(timeout))
+    }
+
+    #[track_caller]
+    pub fn wait_timeout_while<'a, T, F>(
+        &self,
+        mut guard: MutexGuard<'a, T>,
+        timeout: Duration,
+        mut condition: F,
+    ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)>
+    where
+        F: FnMut(&mut T) -> bool,
+    {
+        let deadline = std::time::Instant::now() + timeout;
+        while condition(&mut *guard) {
+            let left = deadline.saturating_duration_since(std::time::Instant::now());
+            if left.is_zero() {
+                return Ok((guard, WaitTimeoutResult(true)));
+            }
+            guard = self.wait_timeout(guard, left)?.0;
+        }
+        Ok((guard, WaitTimeoutResult(false)))
+    }
+
+    #[track_caller]
+    fn wait_inner<'a, T>(
+        &self,
+        mut guard: MutexGuard<'a, T>,
+        timeout: Option<Duration>,
+    ) -> LockResult<(MutexGuard<'a, T>, WaitTimeoutResult)> {
+        let site = Location::caller();
+        let lock = guard.record;
+        let imp = guard
+            .imp
+            .take()
+            .expect("a guard is whole until it is dropped or waited on");
+        drop(guard);
+        match (&self.imp, imp) {
+            (CondvarImp::Std(cv), MutexGuardImp::Std(g)) => {
+                if let Some(id) = lock {
+                    registry::released(id);
+                }
+                if let Some(cond) = self.record {
+                    registry::waits_on_condvar(cond, lock, site);
+                }
+                let (result, timed_out) = match timeout {
+                    None => (cv.wait(g), false),
+                    Some(limit) => match cv.wait_timeout(g, limit) {
+                        Ok((g, r)) => (Ok(g), r.timed_out()),
+                        Err(p) => {
+                            let (g, r) = p.into_inner();
+                            (Err(PoisonError::new(g)), r.timed_out())
+                        }
+                    },
+                };
+                if let Some(id) = lock {
+                    registry::acquired(id, site);
+                } else if self.record.is_some() {
+                    registry::woke();
+                }
+                poisoned(result, |g| {
+                    (
+                        MutexGuard {
+                            record: lock,
+                            imp: Some(MutexGuardImp::Std(g)),
+                        },
+                        WaitTimeoutResult(timed_out),
+                    )
+                })
+            }
+            (CondvarImp::Model(cv), MutexGuardImp::Model(g)) => {
+                check::count_op();
+                let (result, timed_out) = match timeout {
+                    None => (cv.wait(g), false),
+                    Some(limit) => match cv.wait_timeout(g, limit) {
+                        Ok((g, r)) => (Ok(g), r.timed_out()),
+                        Err(p) => {
+                            let (g, r) = p.into_inner();
+                            (Err(PoisonError::new(g)), r.timed_out())
+                        }
+                    },
+                };
+                poisoned(result, |g| {
+                    (
+                        MutexGuard {
+                            record: None,
+                            imp: Some(MutexGuardImp::Model(g)),
+                        },
+                        WaitTimeoutResult(timed_out),
+                    )
+                })
+            }
+            _ => mixed(),
+        }
+    }
+
+    pub fn notify_one(&self) {
+        match &self.imp {
+            CondvarImp::Std(cv) => cv.notify_one(),
+            CondvarImp::Model(cv) => {
+                check::count_op();
+                cv.notify_one()
+            }
+        }
+    }
+
+    pub fn notify_all(&self) {
+        match &self.imp {
+            CondvarImp::Std(cv) => cv.notify_all(),
+            CondvarImp::Model(cv) => {
+                check::count_op();
+                cv.notify_all()
+            }
+        }
+    }
+}
+
+impl Default for Condvar {
+    #[track_caller]
+    fn default() -> Condvar {
+        Condvar::new()
+    }
+}
+
+impl std::fmt::Debug for Condvar {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Condvar").finish_non_exhaustive()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// RwLock
+
+/// A reader-writer lock, as `std::sync::RwLock`. Recorded as one lock: readers and writers
+/// both count as holders.
+pub struct RwLock<T> {
+    record: Option<LockId>,
+    imp: RwLockImp<T>,
+}
+
+enum RwLockImp<T> {
+    Std(std::sync::RwLock<T>),
+    Model(shuttle::sync::RwLock<T>),
+}
+
+pub struct RwLockReadGuard<'a, T> {
+    record: Option<LockId>,
+    imp: Option<ReadImp<'a, T>>,
+}
+
+enum ReadImp<'a, T> {
+    Std(std::sync::RwLockReadGuard<'a, T>),
+    Model(shuttle::sync::RwLockReadGuard<'a, T>),
+}
+
+pub struct RwLockWriteGuard<'a, T> {
+    record: Option<LockId>,
+    imp: Option<WriteImp<'a, T>>,
+}
+
+enum WriteImp<'a, T> {
+    Std(std::sync::RwLockWriteGuard<'a, T>),
+    Model(shuttle::sync::RwLockWriteGuard<'a, T>),
+}
+
+impl<T> RwLock<T> {
+    #[track_caller]
+    pub fn new(value: T) -> RwLock<T> {
+        match check::behaviour() {
+            Behaviour::Plain => RwLock {
+                record: None,
+                imp: RwLockImp::Std(std::sync::RwLock::new(value)),
+            },
+            Behaviour::Record => RwLock {
+                record: Some(registry::new_lock(Location::caller(), "RwLock")),
+                imp: RwLockImp::Std(std::sync::RwLock::new(value)),
+            },
+            Behaviour::Explore => RwLock {
+                record: None,
+                imp: RwLockImp::Model(shuttle::sync::RwLock::new(value)),
+            },
+        }
+    }
+
+    #[track_caller]
+    pub fn read(&self) -> LockResult<RwLockReadGuard<'_, T>> {
+        let site = Location::caller();
+        match &self.imp {
+            RwLockImp::Std(inner) => {
+                if let Some(id) = self.record {
+                    registry::waits_for_lock(id, site);
+                }
+                let result = inner.read();
+                if let Some(id) = self.record {
+                    registry::acquired(id, site);
+                }
+                poisoned(result, |g| RwLockReadGuard {
+                    record: self.record,
+                    imp: Some(ReadImp::Std(g)),
+                })
+            }
+            RwLockImp::Model(inner) => {
+                check::count_op();
+                poisoned(inner.read(), |g| RwLockReadGuard {
+                    record: None,
+                    imp: Some(ReadImp::Model(g)),
+                })
+            }
+        }
+    }
+
+    #[track_caller]
+    pub fn write(&self) -> LockResult<RwLockWriteGuard<'_, T>> {
+        let site = Location::caller();
+        match &self.imp {
+            RwLockImp::Std(inner) => {
+                if let Some(id) = self.record {
+                    registry::waits_for_lock(id, site);
+                }
+                let result = inner.write();
+                if let Some(id) = self.record {
+                    registry::acquired(id, site);
+                }
+                poisoned(result, |g| RwLockWriteGuard {
+                    record: self.record,
+                    imp: Some(WriteImp::Std(g)),
+                })
+            }
+            RwLockImp::Model(inner) => {
+                check::count_op();
+                poisoned(inner.write(), |g| RwLockWriteGuard {
+                    record: None,
+                    imp: Some(WriteImp::Model(g)),
+                })
+            }
+        }
+    }
+
+    pub fn into_inner(self) -> LockResult<T> {
+        match self.imp {
+            RwLockImp::Std(inner) => inner.into_inner(),
+            RwLockImp::Model(inner) => inner.into_inner(),
+        }
+    }
+
+    pub fn get_mut(&mut self) -> LockResult<&mut T> {
+        match &mut self.imp {
+            RwLockImp::Std(inner) => inner.get_mut(),
+            RwLockImp::Model(inner) => inner.get_mut(),
+        }
+    }
+}
+
+impl<T: Default> Default for RwLock<T> {
+    #[track_caller]
+    fn default() -> RwLock<T> {
+        RwLock::new(T::default())
+    }
+}
+
+impl<T> std::fmt::Debug for RwLock<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RwLock").finish_non_exhaustive()
+    }
+}
+
+impl<T> Deref for RwLockReadGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self.imp.as_ref().expect("whole until dropped") {
+            ReadImp::Std(g) => g,
+            ReadImp::Model(g) => g,
+        }
+    }
+}
+
+impl<T> Drop for RwLockReadGuard<'_, T> {
+    fn drop(&mut self) {
+        if let Some(imp) = self.imp.take() {
+            drop(imp);
+            if let Some(id) = self.record {
+                registry::released(id);
+            }
+        }
+    }
+}
+
+impl<T> Deref for RwLockWriteGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        match self.imp.as_ref().expect("whole until dropped") {
+            WriteImp::Std(g) => g,
+            WriteImp::Model(g) => g,
+        }
+    }
+}
+
+impl<T> DerefMut for RwLockWriteGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        match self.imp.as_mut().expect("whole until dropped") {
+            WriteImp::Std(g) => g,
+            WriteImp::Model(g) => g,
+        }
+    }
+}
+
+impl<T> Drop for RwLockWriteGuard<'_, T> {
+    fn drop(&mut self) {
+        if let Some(imp) = self.imp.take() {
+            drop(imp);
+            if let Some(id) = self.record {
+                registry::released(id);
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Threads
+
+/// Threads, as `std::thread`; under [`check::explore`], shuttle's threads.
 pub mod thread {
-    pub use std::thread::{current, sleep, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
+    use super::check::{self, Behaviour};
+    use std::time::Duration;
+
+    /// Identifies a thread, as `std::thread::ThreadId`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub struct ThreadId(Id);
+
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    enum Id {
+        Std(std::thread::ThreadId),
+        Model(shuttle::thread::ThreadId),
+    }
+
+    /// A handle to a thread, as `std::thread::Thread`.
+    #[derive(Debug, Clone)]
+    pub struct Thread(ThreadImp);
+
+    #[derive(Debug, Clone)]
+    enum ThreadImp {
+        Std(std::thread::Thread),
+        Model(shuttle::thread::Thread),
+    }
+
+    impl Thread {
+        pub fn id(&self) -> ThreadId {
+            match &self.0 {
+                ThreadImp::Std(t) => ThreadId(Id::Std(t.id())),
+                ThreadImp::Model(t) => ThreadId(Id::Model(t.id())),
+            }
+        }
+
+        pub fn name(&self) -> Option<&str> {
+            match &self.0 {
+                ThreadImp::Std(t) => t.name(),
+                ThreadImp::Model(t) => t.name(),
+            }
+        }
+
+        pub fn unpark(&self) {
+            match &self.0 {
+                ThreadImp::Std(t) => t.unpark(),
+                ThreadImp::Model(t) => t.unpark(),
+            }
+        }
+    }
+
+    /// The calling thread.
+    pub fn current() -> Thread {
+        if check::behaviour() == Behaviour::Explore {
+            Thread(ThreadImp::Model(shuttle::thread::current()))
+        } else {
+            Thread(ThreadImp::Std(std::thread::current()))
+        }
+    }
+
+    pub fn sleep(duration: Duration) {
+        if check::behaviour() == Behaviour::Explore {
+            check::count_op();
+            shuttle::thread::sleep(duration)
+        } else {
+            std::thread::sleep(duration)
+        }
+    }
+
+    pub fn yield_now() {
+        if check::behaviour() == Behaviour::Explore {
+            check::count_op();
+            shuttle::thread::yield_now()
+        } else {
+            std::thread::yield_now()
+        }
+    }
+
+    /// An owned permission to join a thread, as `std::thread::JoinHandle`.
+    #[derive(Debug)]
+    pub struct JoinHandle<T>(JoinImp<T>);
+
+    #[derive(Debug)]
+    enum JoinImp<T> {
+        Std(std::thread::JoinHandle<T>),
+        Model(shuttle::thread::JoinHandle<T>),
+    }
+
+    impl<T> JoinHandle<T> {
+        pub fn join(self) -> std::thread::Result<T> {
+            match self.0 {
+                JoinImp::Std(h) => h.join(),
+                JoinImp::Model(h) => h.join(),
+            }
+        }
+
+        pub fn thread(&self) -> Thread {
+            match &self.0 {
+                JoinImp::Std(h) => Thread(ThreadImp::Std(h.thread().clone())),
+                JoinImp::Model(h) => Thread(ThreadImp::Model(h.thread().clone())),
+            }
+        }
+    }
+
+    pub fn spawn<F, T>(f: F) -> JoinHandle<T>
+    where
+        F: FnOnce() -> T + Send + 'static,
+        T: Send + 'static,
+    {
+        Builder::new().spawn(f).expect("failed to spawn thread")
+    }
+
+    /// Thread factory, as `std::thread::Builder`.
+    #[derive(Debug, Default)]
+    pub struct Builder {
+        name: Option<String>,
+        stack_size: Option<usize>,
+    }
+
+    impl Builder {
+        pub fn new() -> Builder {
+            Builder::default()
+        }
+
+        pub fn name(mut self, name: String) -> Builder {
+            self.name = Some(name);
+            self
+        }
+
+        pub fn stack_size(mut self, size: usize) -> Builder {
+            self.stack_size = Some(size);
+            self
+        }
+
+        pub fn spawn<F, T>(self, f: F) -> std::io::Result<JoinHandle<T>>
+        where
+            F: FnOnce() -> T + Send + 'static,
+            T: Send + 'static,
+        {
+            if check::behaviour() == Behaviour::Explore {
+                check::count_op();
+                let mut builder = shuttle::thread::Builder::new();
+                if let Some(name) = self.name {
+                    builder = builder.name(name);
+                }
+                if let Some(size) = self.stack_size {
+                    builder = builder.stack_size(size);
+                }
+                builder.spawn(f).map(|h| JoinHandle(JoinImp::Model(h)))
+            } else {
+                let mut builder = std::thread::Builder::new();
+                if let Some(name) = self.name {
+                    builder = builder.name(name);
+                }
+                if let Some(size) = self.stack_size {
+                    builder = builder.stack_size(size);
+                }
+                builder.spawn(f).map(|h| JoinHandle(JoinImp::Std(h)))
+            }
+        }
+    }
 }

@@ -8,14 +8,16 @@
 
 #[cfg(not(feature = "checker"))]
 pub use std::sync::{
-    Condvar, LockResult, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError,
-    TryLockResult, WaitTimeoutResult,
+    Condvar, LockResult, Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard,
+    TryLockError, TryLockResult, WaitTimeoutResult,
 };
 
 /// Threads, as in `std::thread`.
 #[cfg(not(feature = "checker"))]
 pub mod thread {
-    pub use std::thread::{current, sleep, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId};
+    pub use std::thread::{
+        current, sleep, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId,
+    };
 }
 
 #[cfg(feature = "checker")]

@@ -1,0 +1,392 @@
+//! The bookkeeping of the recording mode: every recorded lock with its holders, what each
+//! thread waits for, and the lock-order graph (an edge A → B when a thread took B while holding
+//! A), as the Linux kernel's lockdep keeps it.
+//!
+//! Locks are told apart by instance, not by where they were created: two accounts made by the
+//! same line are two locks, so taking them in a fixed global order draws no cycle.
+
+use super::Site;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex as StdMutex;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct LockId(usize);
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CondId(usize);
+
+type ThreadKey = std::thread::ThreadId;
+
+struct Lock {
+    name: String,
+    holders: Vec<ThreadKey>,
+}
+
+enum Wait {
+    Lock(LockId, Site),
+    Condvar { created: Site, at: Site },
+}
+
+#[derive(Default)]
+struct ThreadState {
+    name: String,
+    /// Locks held, in the order they were taken, with where each was taken.
+    holding: Vec<(LockId, Site)>,
+    waiting: Option<Wait>,
+}
+
+/// How a thread came to take `to` while holding `from`: the first time it happened.
+#[derive(Clone)]
+pub(crate) struct Edge {
+    thread: String,
+    from_site: Site,
+    to_site: Site,
+}
+
+#[derive(Default)]
+struct Registry {
+    locks: Vec<Lock>,
+    condvars: Vec<Site>,
+    threads: HashMap<ThreadKey, ThreadState>,
+    order: BTreeMap<(LockId, LockId), Edge>,
+    unnamed_threads: usize,
+    acquisitions: usize,
+    condvar_waits: usize,
+}
+
+static REGISTRY: StdMutex<Option<Registry>> = StdMutex::new(None);
+
+thread_local! {
+    /// The name given to locks this thread creates, and how many it created under that name.
+    static LABEL: RefCell<Option<(String, usize)>> = const { RefCell::new(None) };
+}
+
+fn with<R>(f: impl FnOnce(&mut Registry) -> R) -> R {
+    // The registry's own lock is never held while user code runs, so poisoning can only come
+    // from a bug here; keep recording regardless.
+    let mut guard = REGISTRY.lock().unwrap_or_else(|e| e.into_inner());
+    f(guard.get_or_insert_with(Registry::default))
+}
+
+fn me(registry: &mut Registry) -> &mut ThreadState {
+    let key = std::thread::current().id();
+    if !registry.threads.contains_key(&key) {
+        let name = match std::thread::current().name() {
+            Some(name) => name.to_owned(),
+            None => {
+                registry.unnamed_threads += 1;
+                format!("thread #{}", registry.unnamed_threads)
+            }
+        };
+        registry.threads.insert(
+            key,
+            ThreadState {
+                name,
+                ..ThreadState::default()
+            },
+        );
+    }
+    registry.threads.get_mut(&key).expect("inserted above")
+}
+
+/// `src/lib.rs:31` for a place in the student's crate, `main.rs:12` elsewhere.
+pub(crate) fn place(site: Site) -> String {
+    let file = site.file().replace('\\', "/");
+    let short = match file.rfind("/src/") {
+        Some(index) => &file[index + 1..],
+        None => file.rsplit('/').next().unwrap_or(&file),
+    };
+    format!("{short}:{}", site.line())
+}
+
+pub fn new_lock(site: Site, kind: &str) -> LockId {
+    let label = LABEL.with(|label| {
+        label.borrow_mut().as_mut().map(|(name, count)| {
+            *count += 1;
+            if *count == 1 {
+                name.clone()
+            } else {
+                format!("{name} (lock {count})")
+            }
+        })
+    });
+    with(|r| {
+        let id = LockId(r.locks.len());
+        let name = label.unwrap_or_else(|| format!("the {kind} created at {}", place(site)));
+        r.locks.push(Lock {
+            name,
+            holders: Vec::new(),
+        });
+        id
+    })
+}
+
+pub fn new_condvar(site: Site) -> CondId {
+    with(|r| {
+        r.condvars.push(site);
+        CondId(r.condvars.len() - 1)
+    })
+}
+
+pub fn waits_for_lock(id: LockId, site: Site) {
+    with(|r| me(r).waiting = Some(Wait::Lock(id, site)));
+}
+
+pub fn acquired(id: LockId, site: Site) {
+    with(|r| {
+        r.acquisitions += 1;
+        let key = std::thread::current().id();
+        let state = me(r);
+        state.waiting = None;
+        let thread = state.name.clone();
+        let held: Vec<(LockId, Site)> = state.holding.clone();
+        state.holding.push((id, site));
+        for (from, from_site) in held {
+            if from != id {
+                r.order.entry((from, id)).or_insert_with(|| Edge {
+                    thread: thread.clone(),
+                    from_site,
+                    to_site: site,
+                });
+            }
+        }
+        r.locks[id.0].holders.push(key);
+    });
+}
+
+pub fn released(id: LockId) {
+    with(|r| {
+        let key = std::thread::current().id();
+        let state = me(r);
+        if let Some(index) = state.holding.iter().rposition(|(held, _)| *held == id) {
+            state.holding.remove(index);
+        }
+        let holders = &mut r.locks[id.0].holders;
+        if let Some(index) = holders.iter().position(|t| *t == key) {
+            holders.remove(index);
+        }
+    });
+}
+
+pub fn waits_on_condvar(cond: CondId, _lock: Option<LockId>, site: Site) {
+    with(|r| {
+        r.condvar_waits += 1;
+        let created = r.condvars[cond.0];
+        me(r).waiting = Some(Wait::Condvar { created, at: site });
+    });
+}
+
+/// A condition-variable wait ended without a recorded lock to take back.
+pub fn woke() {
+    with(|r| me(r).waiting = None);
+}
+
+// -- What the checks ask ------------------------------------------------------------------------
+
+pub fn reset() {
+    *REGISTRY.lock().unwrap_or_else(|e| e.into_inner()) = None;
+}
+
+pub fn label_new_locks<R>(name: &str, f: impl FnOnce() -> R) -> R {
+    let previous = LABEL.with(|label| label.replace(Some((name.to_owned(), 0))));
+    let result = f();
+    LABEL.with(|label| *label.borrow_mut() = previous);
+    result
+}
+
+pub fn stats() -> (usize, usize, usize) {
+    with(|r| (r.locks.len(), r.acquisitions, r.condvar_waits))
+}
+
+/// One line per thread that waits on a recorded lock or condition variable.
+pub fn blocked() -> Vec<String> {
+    with(|r| {
+        let mut lines: Vec<String> = r
+            .threads
+            .values()
+            .filter_map(|t| {
+                let held = if t.holding.is_empty() {
+                    String::new()
+                } else {
+                    let names: Vec<String> = t
+                        .holding
+                        .iter()
+                        .map(|(id, site)| {
+                            format!("{} (taken at {})", r.locks[id.0].name, place(site))
+                        })
+                        .collect();
+                    format!(" while holding {}", names.join(", "))
+                };
+                match t.waiting.as_ref()? {
+                    Wait::Lock(id, site) => Some(format!(
+                        "thread `{}` waits for {} at {}{held}",
+                        t.name,
+                        r.locks[id.0].name,
+                        place(site)
+                    )),
+                    Wait::Condvar { created, at } => Some(format!(
+                        "thread `{}` waits on the Condvar created at {} (wait at {}){held}",
+                        t.name,
+                        place(created),
+                        place(at)
+                    )),
+                }
+            })
+            .collect();
+        lines.sort();
+        lines
+    })
+}
+
+/// A cycle of threads each waiting for a lock the next one holds: a deadlock, now.
+pub fn wait_for_cycle() -> Option<(Vec<String>, Vec<String>, String)> {
+    with(|r| {
+        // thread → the threads holding the lock it waits for
+        let keys: Vec<ThreadKey> = r.threads.keys().copied().collect();
+        let waits_on = |key: &ThreadKey| -> Vec<ThreadKey> {
+            match &r.threads[key].waiting {
+                Some(Wait::Lock(id, _)) => r.locks[id.0].holders.clone(),
+                _ => Vec::new(),
+            }
+        };
+        let graph: HashMap<ThreadKey, Vec<ThreadKey>> =
+            keys.iter().map(|k| (*k, waits_on(k))).collect();
+        let cycle = find_cycle(&keys, |k| graph.get(k).cloned().unwrap_or_default())?;
+        let mut threads = Vec::new();
+        let mut locks = Vec::new();
+        let mut parts = Vec::new();
+        for (index, key) in cycle.iter().enumerate() {
+            let state = &r.threads[key];
+            let Some(Wait::Lock(wanted, wait_site)) = &state.waiting else {
+                continue;
+            };
+            let next = cycle[(index + 1) % cycle.len()];
+            let holds = r.threads[&next]
+                .holding
+                .iter()
+                .find(|(id, _)| id == wanted)
+                .map(|(_, site)| format!("{} (taken at {})", r.locks[wanted.0].name, place(site)))
+                .unwrap_or_else(|| r.locks[wanted.0].name.clone());
+            let mine: Vec<String> = state
+                .holding
+                .iter()
+                .map(|(id, site)| format!("{} (taken at {})", r.locks[id.0].name, place(site)))
+                .collect();
+            threads.push(state.name.clone());
+            locks.push(r.locks[wanted.0].name.clone());
+            let holding = if mine.is_empty() {
+                "holds nothing".to_owned()
+            } else {
+                format!("holds {}", mine.join(", "))
+            };
+            parts.push(format!(
+                "thread `{}` {holding} and waits for {} (at {}), which thread `{}` holds as {holds}",
+                state.name,
+                r.locks[wanted.0].name,
+                place(wait_site),
+                r.threads[&next].name
+            ));
+        }
+        Some((threads, locks, parts.join("; ")))
+    })
+}
+
+/// A cycle in the lock-order graph: locks taken in opposite orders by different code paths,
+/// which can deadlock under another schedule even if this run did not.
+pub fn lock_order_cycle() -> Option<(Vec<String>, Vec<String>, String)> {
+    with(|r| {
+        let nodes: Vec<LockId> = (0..r.locks.len()).map(LockId).collect();
+        let mut next: HashMap<LockId, Vec<LockId>> = HashMap::new();
+        for (from, to) in r.order.keys() {
+            next.entry(*from).or_default().push(*to);
+        }
+        let cycle = find_cycle(&nodes, |id| next.get(id).cloned().unwrap_or_default())?;
+        let mut threads = Vec::new();
+        let mut parts = Vec::new();
+        for (index, from) in cycle.iter().enumerate() {
+            let to = cycle[(index + 1) % cycle.len()];
+            let edge = &r.order[&(*from, to)];
+            threads.push(edge.thread.clone());
+            parts.push(format!(
+                "thread `{}` took {} (at {}) and then {} (at {})",
+                edge.thread,
+                r.locks[from.0].name,
+                place(edge.from_site),
+                r.locks[to.0].name,
+                place(edge.to_site)
+            ));
+        }
+        let locks = cycle.iter().map(|id| r.locks[id.0].name.clone()).collect();
+        Some((threads, locks, parts.join("; ")))
+    })
+}
+
+/// A cycle in a directed graph, as its nodes in order, found by depth-first search.
+fn find_cycle<N: Copy + Eq + std::hash::Hash>(
+    nodes: &[N],
+    next: impl Fn(&N) -> Vec<N>,
+) -> Option<Vec<N>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Colour {
+        White,
+        Grey,
+        Black,
+    }
+    let mut colour: HashMap<N, Colour> = nodes.iter().map(|n| (*n, Colour::White)).collect();
+    for start in nodes {
+        if colour[start] != Colour::White {
+            continue;
+        }
+        // An explicit stack of (node, its successors, how many were visited): no recursion.
+        let mut path: Vec<N> = vec![*start];
+        let mut stack: Vec<(Vec<N>, usize)> = vec![(next(start), 0)];
+        colour.insert(*start, Colour::Grey);
+        while let Some((successors, visited)) = stack.last_mut() {
+            if let Some(n) = successors.get(*visited).copied() {
+                *visited += 1;
+                match colour.get(&n).copied().unwrap_or(Colour::Black) {
+                    Colour::Grey => {
+                        let from = path
+                            .iter()
+                            .position(|p| *p == n)
+                            .expect("grey nodes are on the path");
+                        return Some(path[from..].to_vec());
+                    }
+                    Colour::White => {
+                        colour.insert(n, Colour::Grey);
+                        path.push(n);
+                        stack.push((next(&n), 0));
+                    }
+                    Colour::Black => {}
+                }
+            } else {
+                stack.pop();
+                if let Some(done) = path.pop() {
+                    colour.insert(done, Colour::Black);
+                }
+            }
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_cycle;
+
+    #[test]
+    fn finds_a_cycle_and_only_a_cycle() {
+        let edges = |n: &u32| match n {
+            1 => vec![2],
+            2 => vec![3],
+            3 => vec![1],
+            _ => vec![],
+        };
+        assert_eq!(find_cycle(&[4, 1, 2, 3], edges), Some(vec![1, 2, 3]));
+        let acyclic = |n: &u32| if *n < 3 { vec![n + 1] } else { vec![] };
+        assert_eq!(find_cycle(&[1, 2, 3], acyclic), None);
+        let self_loop = |n: &u32| vec![*n];
+        assert_eq!(find_cycle(&[7], self_loop), Some(vec![7]));
+    }
+}
