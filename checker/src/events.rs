@@ -95,6 +95,10 @@ pub struct CheckResult {
     /// Isolation the machine could not provide for this check.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub isolation_gaps: Vec<String>,
+    /// What a hidden check measured, reported whatever its verdict (a table of times, a
+    /// latency). Information for the student only: no verdict depends on it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub measurements: Vec<String>,
     #[serde(rename = "duration_ms", serialize_with = "as_millis")]
     pub duration: Duration,
 }

@@ -136,6 +136,7 @@ impl Run<'_> {
             left_behind: Vec::new(),
             limits_hit: Vec::new(),
             isolation_gaps: Vec::new(),
+            measurements: Vec::new(),
             duration: Duration::ZERO,
         }
     }
@@ -235,6 +236,7 @@ impl Run<'_> {
             left_behind,
             limits_hit,
             isolation_gaps,
+            measurements: Vec::new(),
             duration: started.elapsed(),
         })
     }
@@ -286,11 +288,12 @@ impl Run<'_> {
                     left_behind: Vec::new(),
                     limits_hit: Vec::new(),
                     isolation_gaps: Vec::new(),
+                    measurements: Vec::new(),
                     duration: Duration::ZERO,
                 });
             }
         };
-        let outcome = judge_check(&record, &nonce, &spec.name, spec.timeout);
+        let (outcome, measurements) = judge_check(&record, &nonce, &spec.name, spec.timeout);
         Ok(CheckResult {
             name: spec.name.clone(),
             summary: spec.summary.clone(),
@@ -301,6 +304,7 @@ impl Run<'_> {
             isolation_gaps: record.isolation.gaps(),
             limits_hit: record.limits_hit,
             left_behind: record.left_behind,
+            measurements,
             duration: record.wall,
         })
     }
@@ -361,12 +365,15 @@ fn judge_test(record: &RunRecord, nonce: &str, limit: Duration) -> Outcome {
     }
 }
 
-/// The verdict of a hidden check, from the nonce-guarded channel and the supervisor's record.
-fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> Outcome {
+/// The verdict of a hidden check, from the nonce-guarded channel and the supervisor's record,
+/// and the measurements the check reported with it.
+fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> (Outcome, Vec<String>) {
+    let line = read_verdict(&record.result, nonce, name);
+    let measurements = line.as_ref().map(|l| bounded(&l.measurements)).unwrap_or_default();
     if let Some(diagnosis) = &record.timed_out {
-        return Outcome::TimedOut { limit, diagnosis: diagnosis.clone() };
+        return (Outcome::TimedOut { limit, diagnosis: diagnosis.clone() }, measurements);
     }
-    match read_verdict(&record.result, nonce, name) {
+    let outcome = match line.map(|l| l.verdict) {
         Some(Verdict::Fail { observed, expected, why }) => Outcome::Fail(Failure { observed, expected, why }),
         Some(Verdict::Pass) if record.left_behind.is_empty() => Outcome::Pass,
         Some(Verdict::Pass) => Outcome::LeftBehind { processes: record.left_behind.clone() },
@@ -375,7 +382,14 @@ fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> 
             let lines: Vec<&str> = stderr.lines().collect();
             Outcome::NoVerdict { exit: record.exit, stderr_tail: lines[lines.len().saturating_sub(12)..].join("\n") }
         }
-    }
+    };
+    (outcome, measurements)
+}
+
+/// At most 40 lines of at most 300 characters: measurements come from a process that also ran
+/// student code, so they are kept to a size a report can show.
+fn bounded(lines: &[String]) -> Vec<String> {
+    lines.iter().take(40).map(|line| line.chars().take(300).collect()).collect()
 }
 
 #[derive(Debug, Deserialize, PartialEq)]
@@ -385,16 +399,18 @@ enum Verdict {
     Fail { observed: String, expected: String, why: String },
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize, PartialEq)]
 struct VerdictLine {
     nonce: String,
     check: String,
     #[serde(flatten)]
     verdict: Verdict,
+    #[serde(default)]
+    measurements: Vec<String>,
 }
 
 /// The one verdict line that carries our nonce and the check's name; anything else is ignored.
-fn read_verdict(channel: &[u8], nonce: &str, name: &str) -> Option<Verdict> {
+fn read_verdict(channel: &[u8], nonce: &str, name: &str) -> Option<VerdictLine> {
     let text = String::from_utf8_lossy(channel);
     let mut verdicts = text
         .lines()
@@ -405,7 +421,7 @@ fn read_verdict(channel: &[u8], nonce: &str, name: &str) -> Option<Verdict> {
     if verdicts.next().is_some() {
         return None;
     }
-    Some(first.verdict)
+    Some(first)
 }
 
 /// What a student needs from a failed test's output: libtest's section for the test (its
@@ -456,7 +472,7 @@ mod tests {
     #[test]
     fn a_verdict_needs_the_nonce_and_the_name() {
         let line = br#"{"nonce":"abc","check":"c1","verdict":"pass"}"#;
-        assert_eq!(read_verdict(line, "abc", "c1"), Some(Verdict::Pass));
+        assert_eq!(read_verdict(line, "abc", "c1").map(|l| l.verdict), Some(Verdict::Pass));
         assert_eq!(read_verdict(line, "xyz", "c1"), None);
         assert_eq!(read_verdict(line, "abc", "c2"), None);
         assert_eq!(read_verdict(b"test result: ok. 12 passed", "abc", "c1"), None);
@@ -466,6 +482,19 @@ mod tests {
     fn two_verdicts_are_distrusted() {
         let lines = b"{\"nonce\":\"a\",\"check\":\"c\",\"verdict\":\"pass\"}\n{\"nonce\":\"a\",\"check\":\"c\",\"verdict\":\"pass\"}\n";
         assert_eq!(read_verdict(lines, "a", "c"), None);
+    }
+
+    #[test]
+    fn measurements_come_with_the_verdict_and_are_bounded() {
+        let line = format!(
+            r#"{{"nonce":"n","check":"c","verdict":"pass","measurements":["serial 1.0 s","{}"]}}"#,
+            "x".repeat(1000)
+        );
+        let verdict = read_verdict(line.as_bytes(), "n", "c").expect("a verdict");
+        let kept = bounded(&verdict.measurements);
+        assert_eq!(kept[0], "serial 1.0 s");
+        assert_eq!(kept[1].len(), 300);
+        assert_eq!(bounded(&vec!["m".to_owned(); 100]).len(), 40);
     }
 
     #[test]

@@ -110,6 +110,9 @@ fn write_check(out: &mut impl Write, result: &CheckResult) -> std::io::Result<()
     for limit in &result.limits_hit {
         writeln!(out, "         limit reached: {limit}")?;
     }
+    for line in &result.measurements {
+        writeln!(out, "         measured: {line}")?;
+    }
     Ok(())
 }
 

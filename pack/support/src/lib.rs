@@ -53,6 +53,16 @@ pub fn ensure(condition: bool, failure: impl FnOnce() -> Failure) -> Verdict {
     }
 }
 
+/// Measurements a check reports whatever its verdict (a table of times, a latency, how many
+/// descriptors could be opened). The checker shows them under the check and puts them in the
+/// report.
+static MEASUREMENTS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+
+/// Records one line of measurements for the report (shown for passing checks too).
+pub fn measured(line: impl Into<String>) {
+    MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()).push(line.into());
+}
+
 /// One named check of an exercise. The name must match a `[[exercise.check]]` in `course.toml`.
 pub struct Check {
     pub name: &'static str,
@@ -118,11 +128,12 @@ fn run_one(checks: &[Check], name: &str) -> ! {
             "a panic during the check means the code under test hit a bug (or a todo!() that is not written yet)",
         )),
     };
+    let measurements = std::mem::take(&mut *MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()));
     let line = match &verdict {
-        Ok(()) => serde_json::json!({ "nonce": nonce, "check": name, "verdict": "pass" }),
+        Ok(()) => serde_json::json!({ "nonce": nonce, "check": name, "verdict": "pass", "measurements": measurements }),
         Err(f) => serde_json::json!({
             "nonce": nonce, "check": name, "verdict": "fail",
-            "observed": f.observed, "expected": f.expected, "why": f.why,
+            "observed": f.observed, "expected": f.expected, "why": f.why, "measurements": measurements,
         }),
     };
     // A failed write means the checker is gone; there is nobody left to tell.
