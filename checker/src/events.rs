@@ -161,7 +161,11 @@ mod tests {
             Outcome::Fail(failure),
             Outcome::TimedOut {
                 limit: Duration::from_secs(1),
-                diagnosis: HangDiagnosis { kind: HangKind::Deadlock, threads: Vec::new() },
+                diagnosis: HangDiagnosis {
+                    kind: HangKind::Deadlock,
+                    threads: Vec::new(),
+                    seen_by_the_check: Vec::new(),
+                },
             },
             Outcome::NoVerdict { exit: crate::sandbox::Exit::Code(0), stderr_tail: String::new() },
             Outcome::LeftBehind { processes: Vec::new() },

@@ -371,7 +371,9 @@ fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> 
     let line = read_verdict(&record.result, nonce, name);
     let measurements = line.as_ref().map(|l| bounded(&l.measurements)).unwrap_or_default();
     if let Some(diagnosis) = &record.timed_out {
-        return (Outcome::TimedOut { limit, diagnosis: diagnosis.clone() }, measurements);
+        let mut diagnosis = diagnosis.clone();
+        diagnosis.seen_by_the_check = bounded(&read_hang_report(&record.result, nonce, name));
+        return (Outcome::TimedOut { limit, diagnosis }, measurements);
     }
     let outcome = match line.map(|l| l.verdict) {
         Some(Verdict::Fail { observed, expected, why }) => Outcome::Fail(Failure { observed, expected, why }),
@@ -407,6 +409,23 @@ struct VerdictLine {
     verdict: Verdict,
     #[serde(default)]
     measurements: Vec<String>,
+}
+
+/// What a check stopped at its time limit said about the hang (pack_support's `on_hang`).
+#[derive(Deserialize)]
+struct HangLine {
+    nonce: String,
+    check: String,
+    hang: Vec<String>,
+}
+
+fn read_hang_report(channel: &[u8], nonce: &str, name: &str) -> Vec<String> {
+    String::from_utf8_lossy(channel)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<HangLine>(line).ok())
+        .find(|line| line.nonce == nonce && line.check == name)
+        .map(|line| line.hang)
+        .unwrap_or_default()
 }
 
 /// The one verdict line that carries our nonce and the check's name; anything else is ignored.
@@ -482,6 +501,14 @@ mod tests {
     fn two_verdicts_are_distrusted() {
         let lines = b"{\"nonce\":\"a\",\"check\":\"c\",\"verdict\":\"pass\"}\n{\"nonce\":\"a\",\"check\":\"c\",\"verdict\":\"pass\"}\n";
         assert_eq!(read_verdict(lines, "a", "c"), None);
+    }
+
+    #[test]
+    fn a_hang_report_needs_the_nonce_and_is_not_a_verdict() {
+        let line = br#"{"nonce":"n","check":"c","hang":["thread `t1` holds account A and waits for account B"]}"#;
+        assert_eq!(read_hang_report(line, "n", "c"), ["thread `t1` holds account A and waits for account B"]);
+        assert!(read_hang_report(line, "x", "c").is_empty());
+        assert_eq!(read_verdict(line, "n", "c"), None);
     }
 
     #[test]

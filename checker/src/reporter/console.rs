@@ -132,6 +132,9 @@ fn write_outcome_details(out: &mut impl Write, outcome: &Outcome) -> std::io::Re
                 humantime::format_duration(*limit),
                 diagnosis.summary()
             )?;
+            for line in &diagnosis.seen_by_the_check {
+                writeln!(out, "{INDENT}  the check saw: {line}")?;
+            }
             // A fork bomb has hundreds of threads: the first few tell the story.
             const SHOWN: usize = 12;
             for thread in diagnosis.threads.iter().take(SHOWN) {

@@ -85,6 +85,10 @@ pub struct ThreadReport {
 pub struct HangDiagnosis {
     pub kind: HangKind,
     pub threads: Vec<ThreadReport>,
+    /// What the hidden check itself saw of the hang when it was stopped, such as the
+    /// course_sync facade's wait-for cycle ("thread `t1` holds account A and waits for ...").
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seen_by_the_check: Vec<String>,
 }
 
 impl HangDiagnosis {
@@ -134,7 +138,7 @@ pub fn diagnose(pids: &[u32], gap: Duration) -> HangDiagnosis {
             cpu_percent: (cpu_percent * 10.0).round() / 10.0,
         });
     }
-    HangDiagnosis { kind: classify(&threads), threads }
+    HangDiagnosis { kind: classify(&threads), threads, seen_by_the_check: Vec::new() }
 }
 
 fn classify(threads: &[ThreadReport]) -> HangKind {

@@ -63,6 +63,56 @@ pub fn measured(line: impl Into<String>) {
     MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()).push(line.into());
 }
 
+/// What a check can tell about a hang that only it can see (the course_sync facade's wait-for
+/// cycle, say), asked when the checker stops the check at its time limit.
+static HANG_REPORT: std::sync::Mutex<Option<fn() -> Vec<String>>> = std::sync::Mutex::new(None);
+
+/// Registers `report` to be asked, if this check is stopped at its time limit, for lines that
+/// explain the hang; the checker shows them with its own diagnosis from `/proc`.
+pub fn on_hang(report: fn() -> Vec<String>) {
+    *HANG_REPORT.lock().unwrap_or_else(|e| e.into_inner()) = Some(report);
+}
+
+/// Blocks SIGTERM in this thread (and so in every thread started after it) and starts a thread
+/// that waits for it: the checker's SIGTERM at the time limit then reaches the [`on_hang`]
+/// report, which goes on the verdict channel before the process exits.
+fn watch_for_the_time_limit(nonce: String, check: String) {
+    // The channel's descriptor, duplicated so that the verdict's writer keeps its own.
+    let fd: i32 = match std::env::var("CHECKER_RESULT_FD").ok().and_then(|v| v.parse().ok()) {
+        Some(fd) => fd,
+        None => return,
+    };
+    // SAFETY: plain libc calls on a descriptor and a signal set this function owns; the
+    // duplicate is owned by the watcher's File alone.
+    unsafe {
+        let copy = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0);
+        if copy < 0 {
+            return;
+        }
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigemptyset(&mut set);
+        libc::sigaddset(&mut set, libc::SIGTERM);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+        let mut channel = File::from_raw_fd(copy);
+        let watcher = std::thread::Builder::new().name("checker-time-limit".into()).spawn(move || {
+            let mut signal = 0;
+            libc::sigwait(&set, &mut signal);
+            let report = *HANG_REPORT.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(report) = report {
+                let lines: Vec<String> = report().into_iter().take(40).collect();
+                let line = serde_json::json!({ "nonce": nonce, "check": check, "hang": lines });
+                let _ = writeln!(channel, "{line}").and_then(|_| channel.flush());
+            }
+            // 128 + SIGTERM, as if the signal had ended the process.
+            libc::_exit(143);
+        });
+        if watcher.is_err() {
+            // No watcher: let SIGTERM end the process as it would have.
+            libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        }
+    }
+}
+
 /// One named check of an exercise. The name must match a `[[exercise.check]]` in `course.toml`.
 pub struct Check {
     pub name: &'static str,
@@ -116,6 +166,7 @@ fn run_one(checks: &[Check], name: &str) -> ! {
         eprintln!("no check named {name}");
         std::process::exit(2)
     };
+    watch_for_the_time_limit(nonce.clone(), name.to_owned());
     let context = Context {
         student_bin: std::env::var_os("CHECKER_STUDENT_BIN").map(PathBuf::from),
         scratch: std::env::var_os("CHECKER_SCRATCH_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir),
