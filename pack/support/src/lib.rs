@@ -65,11 +65,14 @@ pub fn measured(line: impl Into<String>) {
 
 /// What a check can tell about a hang that only it can see (the course_sync facade's wait-for
 /// cycle, say), asked when the checker stops the check at its time limit.
-static HANG_REPORT: std::sync::Mutex<Option<fn() -> Vec<String>>> = std::sync::Mutex::new(None);
+static HANG_REPORT: std::sync::Mutex<Option<HangReport>> = std::sync::Mutex::new(None);
+
+/// A function that explains a hang in a few lines.
+pub type HangReport = fn() -> Vec<String>;
 
 /// Registers `report` to be asked, if this check is stopped at its time limit, for lines that
 /// explain the hang; the checker shows them with its own diagnosis from `/proc`.
-pub fn on_hang(report: fn() -> Vec<String>) {
+pub fn on_hang(report: HangReport) {
     *HANG_REPORT.lock().unwrap_or_else(|e| e.into_inner()) = Some(report);
 }
 
