@@ -49,7 +49,8 @@ pub fn run_reported(
     let _lock = super::lock(&context.layout)?;
     let mut reporters: Vec<Box<dyn Reporter>> = Vec::new();
     if console {
-        reporters.push(Box::new(Console::new(std::io::stdout(), mode == Mode::Check)));
+        let live = std::io::IsTerminal::is_terminal(&std::io::stdout());
+        reporters.push(Box::new(Console::new(std::io::stdout(), mode == Mode::Check, live)));
     }
     if let Some(path) = report {
         reporters.push(Box::new(JsonReport::new(path.to_path_buf())));

@@ -11,11 +11,16 @@ pub struct Console<W: Write> {
     gaps_told: bool,
     /// Show the output of each failing public test (for `check`).
     show_test_output: bool,
+    /// Writing to a terminal: a running check is shown on a line that its result replaces,
+    /// so a check that takes seconds does not look like a hung checker.
+    live: bool,
+    /// A "running ..." line is on the screen.
+    running_shown: bool,
 }
 
 impl<W: Write> Console<W> {
-    pub fn new(out: W, show_test_output: bool) -> Self {
-        Console { out, show_test_output, gaps_told: false }
+    pub fn new(out: W, show_test_output: bool, live: bool) -> Self {
+        Console { out, show_test_output, live, gaps_told: false, running_shown: false }
     }
 }
 
@@ -67,8 +72,18 @@ impl<W: Write> Reporter for Console<W> {
                     }
                 }
             }
-            Event::CheckStarted { .. } => {}
+            Event::CheckStarted { name, .. } => {
+                if self.live {
+                    write!(out, "running  {name} ...")?;
+                    out.flush()?;
+                    self.running_shown = true;
+                }
+            }
             Event::CheckFinished(result) => {
+                if std::mem::take(&mut self.running_shown) {
+                    // Back to the start of the line, and clear it.
+                    write!(out, "\r\x1b[2K")?;
+                }
                 write_check(out, result)?;
                 if !self.gaps_told && !result.isolation_gaps.is_empty() {
                     self.gaps_told = true;
@@ -167,4 +182,48 @@ fn write_leftovers(out: &mut impl Write, processes: &[ProcessInfo]) -> std::io::
         writeln!(out, "           pid {} ({}), parent {}, state {}: {}", p.pid, p.name, p.ppid, p.state, p.cmdline)?;
     }
     writeln!(out, "         every process a program starts must be waited for before it exits")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::CheckKind;
+    use std::time::Duration;
+
+    fn passed(name: &str) -> CheckResult {
+        CheckResult {
+            name: name.into(),
+            summary: "s".into(),
+            kind: CheckKind::Hidden,
+            points: 1,
+            max_points: 1,
+            outcome: Outcome::Pass,
+            left_behind: Vec::new(),
+            limits_hit: Vec::new(),
+            isolation_gaps: Vec::new(),
+            measurements: vec!["serial 1.0 s, threaded 1.1 s".into()],
+            duration: Duration::ZERO,
+        }
+    }
+
+    fn shown(live: bool) -> String {
+        let mut console = Console::new(Vec::new(), false, live);
+        console.handle(&Event::CheckStarted { name: "c1".into(), summary: "s".into() }).unwrap();
+        console.handle(&Event::CheckFinished(passed("c1"))).unwrap();
+        String::from_utf8(console.out).unwrap()
+    }
+
+    #[test]
+    fn a_running_check_is_shown_on_a_terminal_and_replaced_by_its_result() {
+        let text = shown(true);
+        assert!(text.starts_with("running  c1 ...\r\x1b[2KPASS     c1"), "{text:?}");
+        assert!(text.contains("measured: serial 1.0 s, threaded 1.1 s"), "{text:?}");
+    }
+
+    #[test]
+    fn a_log_gets_only_results() {
+        let text = shown(false);
+        assert!(text.starts_with("PASS     c1"), "{text:?}");
+        assert!(!text.contains('\r'), "{text:?}");
+    }
 }
