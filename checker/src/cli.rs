@@ -68,4 +68,45 @@ pub enum Command {
         /// Only these exercises (default: all).
         exercises: Vec<String>,
     },
+    /// Grade a class: every submission in a folder (one folder or archive per student), for
+    /// every exercise or the chosen ones; resumable, and written in several graders' formats.
+    Grade {
+        /// The folder of submissions: one copy of the course repository (or a .zip, .tar.gz,
+        /// .tgz or .tar of one) per student, named after the student.
+        submissions: PathBuf,
+        /// Where the results and reports go; a second run there grades only what changed.
+        #[arg(long, value_name = "DIR", default_value = "grades")]
+        out: PathBuf,
+        /// Only these exercises, comma-separated (default: all).
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
+        exercises: Vec<String>,
+        /// Submissions graded in parallel.
+        #[arg(short = 'j', long, value_name = "N", default_value_t = 1)]
+        jobs: usize,
+        /// Grade only the K-th of N slices of the class (e.g. 2/8), or `auto` to read the slice
+        /// from the CI's variables; combine the slices with `checker merge`.
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// The formats to write, comma-separated (default: all).
+        #[arg(long, value_delimiter = ',', value_enum)]
+        format: Vec<crate::formats::Format>,
+    },
+    /// Combine the --out folders of several `checker grade --shard` runs into the reports one
+    /// run over the whole class writes.
+    Merge {
+        /// The --out folders of the shards.
+        #[arg(required = true)]
+        inputs: Vec<PathBuf>,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// The formats to write, comma-separated (default: all).
+        #[arg(long, value_delimiter = ',', value_enum)]
+        format: Vec<crate::formats::Format>,
+    },
+    /// Write the repository a student receives: exercises, public tests, hints and the checker,
+    /// without the solutions or the hidden checks.
+    Handout {
+        /// A new folder.
+        out: PathBuf,
+    },
 }

@@ -154,20 +154,24 @@ fn dep_info(artifact: &Path) -> Vec<PathBuf> {
 /// copy's lock file, so that the build can then run `--offline --locked`.
 fn fetch(work: &WorkCopy) -> Result<(), SetupError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let output = Command::new(&cargo)
-        .arg("fetch")
-        .arg("--manifest-path")
-        .arg(work.dir.join("Cargo.toml"))
-        .current_dir("/")
-        .env("CARGO_TERM_COLOR", "never")
-        .stdin(Stdio::null())
-        .output()
-        .map_err(|e| {
-            SetupError::Cargo(format!(
-                "cannot run {}: {e} (is Rust installed? see README.md)",
-                Path::new(&cargo).display()
-            ))
-        })?;
+    let child = crate::sandbox::spawn_own(
+        Command::new(&cargo)
+            .arg("fetch")
+            .arg("--manifest-path")
+            .arg(work.dir.join("Cargo.toml"))
+            .current_dir("/")
+            .env("CARGO_TERM_COLOR", "never")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped()),
+    )
+    .map_err(|e| {
+        SetupError::Cargo(format!("cannot run {}: {e} (is Rust installed? see README.md)", Path::new(&cargo).display()))
+    })?;
+    let pid = child.id();
+    let output = child.wait_with_output();
+    crate::sandbox::forget_own(pid);
+    let output = output.map_err(SetupError::io("waiting for cargo fetch"))?;
     if !output.status.success() {
         return Err(SetupError::Cargo(format!(
             "fetching the course's dependencies failed (is crates.io reachable?):\n{}",
@@ -239,7 +243,8 @@ fn cargo(layout: &Layout, work: &WorkCopy, args: &[&str]) -> Result<CargoRun, Se
         // Cargo and rustup read configuration (a `.cargo/config.toml` with a `rustc-wrapper`, a
         // `rust-toolchain.toml`) from the folders above the current one: start from the root.
         .current_dir("/")
-        .env("CARGO_TARGET_DIR", &layout.target)
+        .env("CARGO_TARGET_DIR", &layout.artifacts)
+        .env("CARGO_BUILD_BUILD_DIR", &layout.target)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -255,7 +260,7 @@ fn cargo(layout: &Layout, work: &WorkCopy, args: &[&str]) -> Result<CargoRun, Se
         command.env_remove(variable);
     }
     command.env("CARGO_TERM_COLOR", "never");
-    let mut child = command.spawn().map_err(|e| {
+    let mut child = crate::sandbox::spawn_own(&mut command).map_err(|e| {
         SetupError::Cargo(format!("cannot run {}: {e} (is Rust installed? see README.md)", Path::new(&cargo).display()))
     })?;
     let stderr = child.stderr.take().expect("piped");
@@ -279,7 +284,9 @@ fn cargo(layout: &Layout, work: &WorkCopy, args: &[&str]) -> Result<CargoRun, Se
             break;
         }
     }
-    let status = child.wait().map_err(SetupError::io("waiting for cargo"))?;
+    let status = child.wait();
+    crate::sandbox::forget_own(child.id());
+    let status = status.map_err(SetupError::io("waiting for cargo"))?;
     let stderr = stderr_reader.join().unwrap_or_default();
     let tail: String = {
         let lines: Vec<&str> = stderr

@@ -37,6 +37,10 @@ pub enum SetupError {
     Cargo(String),
     #[error("{0}")]
     Refused(String),
+    /// The submission itself cannot be graded (no sources, far too big): in a batch it gets no
+    /// points, with this reason, and the batch goes on.
+    #[error("{0}")]
+    Submission(String),
 }
 
 impl SetupError {

@@ -14,6 +14,15 @@ pub struct Layout {
     pub state: PathBuf,
     /// The cargo target folder shared by every build of the checker (`CHECKER_TARGET_DIR`).
     pub target: PathBuf,
+    /// Where the working copies are (`.checker/build`; one folder per worker in a batch).
+    pub builds: PathBuf,
+    /// Where cargo puts the final executables (cargo's target folder). It is `target`, except
+    /// for a batch's workers: each has its own, since two workers building the same exercise
+    /// would otherwise overwrite each other's program, while the intermediate artifacts (the
+    /// dependencies above all) stay in the shared `target` (cargo's build folder).
+    pub artifacts: PathBuf,
+    /// The batch worker this layout belongs to, if any.
+    pub worker: Option<usize>,
 }
 
 impl Layout {
@@ -37,7 +46,27 @@ impl Layout {
         let pack = pack.map(|p| cwd.join(p)).unwrap_or_else(|| root.join("pack"));
         let state = root.join(".checker");
         let target = std::env::var_os("CHECKER_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| state.join("target"));
-        Ok(Layout { root, pack, state, target })
+        let builds = state.join("build");
+        let artifacts = target.clone();
+        Ok(Layout { root, pack, state, target, builds, artifacts, worker: None })
+    }
+
+    /// The same course with working copies of its own, for parallel worker `slot` of a batch.
+    /// The target folder stays shared: dependencies are built once for every worker.
+    pub fn for_worker(&self, slot: usize) -> Layout {
+        let worker = self.state.join("grade").join(format!("worker-{slot}"));
+        Layout { builds: worker.join("build"), artifacts: worker.join("target"), worker: Some(slot), ..self.clone() }
+    }
+
+    /// The folder of a working copy's crates, relative to its root. Cargo names intermediate
+    /// artifacts by the package and its path *relative to the workspace*, so each worker's
+    /// copies get their own folder name: otherwise two workers' builds of one exercise would
+    /// overwrite each other's files in the shared build folder.
+    pub fn crates_folder(&self) -> String {
+        match self.worker {
+            None => "exercises".into(),
+            Some(slot) => format!("exercises-worker-{slot}"),
+        }
     }
 
     pub fn manifest(&self) -> PathBuf {
@@ -58,7 +87,7 @@ impl Layout {
     }
     /// The persistent working copy in which an exercise is built.
     pub fn work_dir(&self, exercise: &Exercise) -> PathBuf {
-        self.state.join("build").join(&exercise.id)
+        self.builds.join(&exercise.id)
     }
     pub fn progress_file(&self) -> PathBuf {
         self.state.join("progress.json")

@@ -8,12 +8,17 @@
 //! - [`layout`]: where the course, the pack and the checker's state live.
 //! - [`progress`]: the student's progress (statuses, hints shown).
 //! - [`error`]: setup errors and the exit codes.
+//! - [`batch`]: grading a class (`grade`, `merge`), and [`formats`]: what other graders read.
+//! - [`gate`]: how the parallel workers of a batch share the machine.
 
+pub mod batch;
 pub mod cli;
 pub mod commands;
 pub mod compile;
 pub mod error;
 pub mod events;
+pub mod formats;
+pub mod gate;
 pub mod layout;
 pub mod manifest;
 pub mod progress;

@@ -72,6 +72,10 @@ pub struct CheckSpec {
     pub points: u32,
     #[serde(with = "humantime_serde")]
     pub timeout: Duration,
+    /// The check measures time or CPU: when a batch grades in parallel, it runs alone, with no
+    /// build and no other check competing for the CPU.
+    #[serde(default)]
+    pub timing_sensitive: bool,
 }
 
 /// Why the manifest cannot be used.

@@ -6,6 +6,7 @@
 use crate::compile::{self, Artifacts, BuildResult};
 use crate::error::SetupError;
 use crate::events::{BuildStatus, CheckKind, CheckResult, Event, Failure, Mode, Outcome, RunSummary};
+use crate::gate::{Turn, Worker};
 use crate::layout::Layout;
 use crate::manifest::{CheckSpec, Course, Exercise, Kind};
 use crate::sandbox::{self, Exit, Job, Limits, RunRecord};
@@ -27,9 +28,16 @@ pub struct Run<'a> {
     pub mode: Mode,
     /// The folder whose `src/` is graded: the student's exercise folder, a solution, a mutant.
     pub submission: PathBuf,
+    /// Set when the run is one of several in parallel (`checker grade -j N`).
+    pub worker: Option<&'a Worker<'a>>,
 }
 
 impl Run<'_> {
+    /// A turn on the machine for ordinary work (always granted at once outside a batch).
+    fn shared_turn(&self) -> Option<Turn<'_>> {
+        self.worker.map(|w| w.gate.shared())
+    }
+
     pub fn execute(&self, emit: &mut dyn FnMut(Event)) -> Result<RunSummary, SetupError> {
         let exercise = self.exercise;
         let work = workcopy::prepare(self.layout, self.course, exercise, &self.submission)?;
@@ -49,7 +57,10 @@ impl Run<'_> {
             )));
         }
         emit(Event::BuildStarted);
-        let build = compile::build(self.layout, &work, hidden)?;
+        let build = {
+            let _turn = self.shared_turn();
+            compile::build(self.layout, &work, hidden)?
+        };
         let (status, artifacts) = match build {
             BuildResult::Built(artifacts) => (BuildStatus::Ok { duration: artifacts.duration }, Some(artifacts)),
             BuildResult::StudentErrors { rendered } => (BuildStatus::Failed { diagnostics: rendered }, None),
@@ -59,7 +70,10 @@ impl Run<'_> {
 
         let mut checks = Vec::new();
         let public = match (&status, &artifacts) {
-            (BuildStatus::Ok { .. }, Some(artifacts)) => self.public_tests(artifacts, &work.crate_dir, emit)?,
+            (BuildStatus::Ok { .. }, Some(artifacts)) => {
+                let _turn = self.shared_turn();
+                self.public_tests(artifacts, &work.crate_dir, emit)?
+            }
             _ => {
                 self.not_run(public_name(), public_summary(), CheckKind::Public, exercise.public_tests.points, &status)
             }
@@ -71,7 +85,14 @@ impl Run<'_> {
             for spec in &exercise.checks {
                 emit(Event::CheckStarted { name: spec.name.clone(), summary: spec.summary.clone() });
                 let result = match &artifacts {
-                    Some(artifacts) => self.hidden_check(spec, artifacts)?,
+                    Some(artifacts) => {
+                        let _turn = match self.worker {
+                            Some(worker) if spec.timing_sensitive => Some(worker.gate.alone()),
+                            Some(worker) => Some(worker.gate.shared()),
+                            None => None,
+                        };
+                        self.hidden_check(spec, artifacts)?
+                    }
                     None => {
                         self.not_run(spec.name.clone(), spec.summary.clone(), CheckKind::Hidden, spec.points, &status)
                     }
@@ -109,8 +130,12 @@ impl Run<'_> {
             timeout,
             output_cap: OUTPUT_CAP,
             limits: Limits::default(),
-            hide: vec![self.layout.pack.clone(), self.layout.root.join("solutions")],
+            hide: [self.layout.pack.clone(), self.layout.root.join("solutions")]
+                .into_iter()
+                .chain(self.worker.iter().flat_map(|w| w.hide.iter().cloned()))
+                .collect(),
             scratch: None,
+            sandbox_uid: self.worker.and_then(|w| w.sandbox_uid),
         }
     }
 

@@ -1,5 +1,7 @@
 //! One module per subcommand; [`dispatch`] loads the course and calls the right one.
 
+mod grade;
+mod handout;
 mod hint;
 mod list;
 mod reset;
@@ -44,6 +46,15 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
         Command::Reset { exercise, yes } => reset::run(&context, &exercise, yes),
         Command::Watch { exercise } => watch::run(&context, exercise.as_deref()),
         Command::Verify { exercises } => verify::run(&context, &exercises),
+        Command::Grade { submissions, out, exercises, jobs, shard, format } => {
+            grade::grade(&context, grade::GradeArgs { submissions, out, exercises, jobs, shard, formats: format })
+        }
+        Command::Merge { inputs, out, format } => {
+            let cwd = std::env::current_dir().map_err(SetupError::io("reading the current folder"))?;
+            let inputs: Vec<_> = inputs.iter().map(|i| cwd.join(i)).collect();
+            grade::merge(&context, &inputs, &cwd.join(out), &format)
+        }
+        Command::Handout { out } => handout::run(&context, &out),
     }
 }
 

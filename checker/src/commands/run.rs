@@ -56,8 +56,14 @@ pub fn run_reported(
         reporters.push(Box::new(JsonReport::new(path.to_path_buf())));
     }
     let mut failure = None;
-    let run =
-        Run { layout: &context.layout, course: &context.course, exercise, mode, submission: submission.to_path_buf() };
+    let run = Run {
+        layout: &context.layout,
+        course: &context.course,
+        exercise,
+        mode,
+        submission: submission.to_path_buf(),
+        worker: None,
+    };
     let summary = run.execute(&mut |event: Event| {
         for reporter in reporters.iter_mut() {
             if let Err(e) = reporter.handle(&event) {

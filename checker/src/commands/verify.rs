@@ -127,6 +127,7 @@ fn compare_check_lists(
         output_cap: 64 * 1024,
         limits: sandbox::Limits::default(),
         hide: Vec::new(),
+        sandbox_uid: None,
         scratch: None,
     };
     let record = sandbox::run(&job)?;

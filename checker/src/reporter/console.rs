@@ -176,6 +176,25 @@ fn write_outcome_details(out: &mut impl Write, outcome: &Outcome) -> std::io::Re
     Ok(())
 }
 
+/// What a student reads about one graded item, as plain text without the console's layout:
+/// for the outputs of a batch (JUnit, Gradescope, ...).
+pub fn explain(result: &CheckResult) -> String {
+    let mut text = Vec::new();
+    if !result.outcome.passed() {
+        let _ = writeln!(text, "checks that {}", result.summary);
+        let _ = write_outcome_details(&mut text, &result.outcome);
+    }
+    if !result.left_behind.is_empty() && !matches!(result.outcome, Outcome::LeftBehind { .. }) {
+        let _ = write_leftovers(&mut text, &result.left_behind);
+    }
+    for line in &result.measurements {
+        let _ = writeln!(text, "measured: {line}");
+    }
+    let text = String::from_utf8_lossy(&text);
+    let lines: Vec<&str> = text.lines().map(|l| l.strip_prefix("         ").unwrap_or(l)).collect();
+    lines.join("\n")
+}
+
 fn write_leftovers(out: &mut impl Write, processes: &[ProcessInfo]) -> std::io::Result<()> {
     writeln!(out, "         processes were still running after the check ended (the checker killed them):")?;
     for p in processes {

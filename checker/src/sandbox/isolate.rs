@@ -72,10 +72,11 @@ impl Isolation {
     }
 }
 
-/// The uid and gid student code runs as when the checker runs as root (`nobody` by default;
-/// `CHECKER_SANDBOX_UID` chooses another, for example one per parallel slot).
-fn sandbox_ids() -> (Uid, Gid) {
-    let uid = std::env::var("CHECKER_SANDBOX_UID").ok().and_then(|v| v.parse().ok()).unwrap_or(65534);
+/// The uid and gid student code runs as when the checker runs as root: the job's own choice
+/// (one per parallel worker), else `CHECKER_SANDBOX_UID`, else `nobody`.
+fn sandbox_ids(chosen: Option<u32>) -> (Uid, Gid) {
+    let uid =
+        chosen.or_else(|| std::env::var("CHECKER_SANDBOX_UID").ok().and_then(|v| v.parse().ok())).unwrap_or(65534);
     (Uid::from_raw(uid), Gid::from_raw(uid))
 }
 
@@ -100,6 +101,7 @@ pub fn prepare(
     cwd: &Path,
     hide: &[PathBuf],
     scratch: Option<&Path>,
+    sandbox_uid: Option<u32>,
 ) -> std::io::Result<Prepared> {
     let root = Uid::effective().is_root();
     let scratch = match scratch {
@@ -110,7 +112,7 @@ pub fn prepare(
 
     let run_as = if root {
         match reachable_by_others(program).and_then(|()| reachable_by_others(cwd)) {
-            Ok(()) => Some(sandbox_ids()),
+            Ok(()) => Some(sandbox_ids(sandbox_uid)),
             Err(why) => {
                 isolation.user = Some(format!("runs as root, because {why}"));
                 None

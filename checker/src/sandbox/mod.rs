@@ -21,6 +21,7 @@ pub use isolate::{Isolation, Limits};
 pub use proctree::ProcessInfo;
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -51,6 +52,11 @@ pub struct Job {
     /// the supervisor.
     #[serde(default)]
     pub scratch: Option<PathBuf>,
+    /// The user a root checker runs the job as (default: `CHECKER_SANDBOX_UID`, else nobody).
+    /// Parallel grading gives each worker its own, so that one submission's code cannot signal
+    /// another's processes.
+    #[serde(default)]
+    pub sandbox_uid: Option<u32>,
 }
 
 /// The descriptor number of the verdict channel inside the job.
@@ -111,13 +117,14 @@ pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
     let mut job = job.clone();
     job.scratch = Some(scratch.path().to_path_buf());
     let exe = std::env::current_exe().map_err(SandboxError::Spawn)?;
-    let mut child = Command::new(exe)
-        .arg(supervisor::SUBCOMMAND)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(SandboxError::Spawn)?;
+    let mut child = spawn_own(
+        Command::new(exe)
+            .arg(supervisor::SUBCOMMAND)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+    )
+    .map_err(SandboxError::Spawn)?;
     let supervisor_pid = child.id();
     let request = serde_json::to_vec(&job).expect("a Job always serialises");
     // The supervisor reads the whole request before doing anything else.
@@ -128,10 +135,12 @@ pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
     let _ = child.stdout.take().expect("piped").read_to_end(&mut answer);
     let mut errors = String::new();
     let _ = child.stderr.take().expect("piped").read_to_string(&mut errors);
-    let status = child.wait().map_err(SandboxError::Spawn)?;
+    let status = child.wait();
+    forget_own(supervisor_pid);
+    let status = status.map_err(SandboxError::Spawn)?;
     // Whatever happened to the supervisor, nothing of the job may outlive this call: orphans
     // of a killed supervisor are this process's children now (see `adopt_orphans`).
-    supervisor::kill_all_descendants();
+    kill_orphans();
     isolate::remove_cgroups(supervisor_pid);
     drop(scratch);
     sent.map_err(SandboxError::Spawn)?;
@@ -139,6 +148,59 @@ pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
         return Err(SandboxError::Supervisor(format!("{status}: {}", errors.trim())));
     }
     serde_json::from_slice(&answer).map_err(|e| SandboxError::Supervisor(format!("unreadable answer: {e}")))
+}
+
+/// The children the checker started itself (supervisors, cargo) and waits for in some thread.
+/// Any other child is an orphan it adopted. The lock is held from a spawn until its child is
+/// registered, so an orphan hunt in another thread never takes a new child for an orphan.
+static OWN_CHILDREN: std::sync::Mutex<BTreeSet<u32>> = std::sync::Mutex::new(BTreeSet::new());
+
+fn own_children() -> std::sync::MutexGuard<'static, BTreeSet<u32>> {
+    OWN_CHILDREN.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// Spawns one of the checker's own children; call [`forget_own`] once it has been waited for.
+pub fn spawn_own(command: &mut Command) -> std::io::Result<std::process::Child> {
+    let mut own = own_children();
+    let child = command.spawn()?;
+    own.insert(child.id());
+    Ok(child)
+}
+
+pub fn forget_own(pid: u32) {
+    own_children().remove(&pid);
+}
+
+/// Kills the checker's adopted orphans (every child it did not start itself) with everything
+/// they started, again and again until none is left. Other threads' supervisors and builds are
+/// left alone, so parallel workers can share the process.
+fn kill_orphans() {
+    let me = std::process::id();
+    for _ in 0..200 {
+        let orphans: Vec<u32> = {
+            let own = own_children();
+            let orphans: Vec<u32> =
+                proctree::all().into_iter().filter(|p| p.ppid == me && !own.contains(&p.pid)).map(|p| p.pid).collect();
+            for orphan in &orphans {
+                for process in proctree::descendants(*orphan).iter().rev() {
+                    // SAFETY: signalling a descendant of an orphan; a stale PID is a harmless ESRCH.
+                    unsafe { libc::kill(process.pid as i32, libc::SIGKILL) };
+                }
+                // SAFETY: as above.
+                unsafe { libc::kill(*orphan as i32, libc::SIGKILL) };
+            }
+            orphans
+        };
+        if orphans.is_empty() {
+            return;
+        }
+        for orphan in orphans {
+            let mut status = 0;
+            // SAFETY: waitpid on one specific child with a valid pointer.
+            unsafe { libc::waitpid(orphan as i32, &mut status, libc::WNOHANG) };
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
 }
 
 /// Makes the checker a child subreaper, so that if a job kills its supervisor, the job's

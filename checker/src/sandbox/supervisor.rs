@@ -74,7 +74,8 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
 
     let cwd_given = job.cwd.clone();
     let reachable = cwd_given.as_deref().unwrap_or(&job.program);
-    let prepared = isolate::prepare(job.limits, &job.program, reachable, &job.hide, job.scratch.as_deref())?;
+    let prepared =
+        isolate::prepare(job.limits, &job.program, reachable, &job.hide, job.scratch.as_deref(), job.sandbox_uid)?;
     let scratch = prepared.scratch.display().to_string();
     let mut command = Command::new(&job.program);
     command

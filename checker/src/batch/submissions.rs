@@ -1,0 +1,178 @@
+//! Finding the class's submissions: one folder per student (a copy of the course repository,
+//! as GitHub Classroom or a bulk download gives them) or one archive per student (`.zip`,
+//! `.tar.gz`, `.tgz`, `.tar`). Archives are unpacked with limits — only Rust sources, no links,
+//! no paths leaving the folder, a bounded size — since they come from students.
+
+use crate::error::SetupError;
+use crate::manifest::Course;
+use std::io::Read;
+use std::path::{Component, Path, PathBuf};
+
+/// One student's submission.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The folder or archive name (without the archive's extension).
+    pub student: String,
+    /// The folder holding the exercise folders (`ex04_pool/`, ...), or why there is none.
+    pub exercises: Result<PathBuf, String>,
+}
+
+/// What an archive may unpack to: far above a course's sources.
+const MAX_UNPACKED: u64 = 64 << 20;
+const MAX_ENTRIES: usize = 20_000;
+
+const ARCHIVES: [&str; 4] = [".tar.gz", ".tgz", ".tar", ".zip"];
+
+/// Every submission in `dir`, by student name. Archives are unpacked under `unpack_to`.
+pub fn discover(dir: &Path, course: &Course, unpack_to: &Path) -> Result<Vec<Submission>, SetupError> {
+    let entries =
+        std::fs::read_dir(dir).map_err(SetupError::io(format!("reading the submissions in {}", dir.display())))?;
+    let mut names: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    names.sort();
+    let mut submissions = Vec::new();
+    for path in names {
+        let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+        if name.starts_with('.') {
+            continue;
+        }
+        if path.is_dir() {
+            submissions.push(Submission { exercises: exercises_folder(&path, course), student: name });
+        } else if let Some(suffix) = ARCHIVES.iter().find(|s| name.to_ascii_lowercase().ends_with(*s)) {
+            let student = name[..name.len() - suffix.len()].to_owned();
+            let target = unpack_to.join(super::store::file_name(&student));
+            let exercises = unpack(&path, suffix, &target)
+                .map_err(|why| format!("the archive {name} could not be unpacked: {why}"))
+                .and_then(|()| exercises_folder(&target, course));
+            submissions.push(Submission { student, exercises });
+        } else {
+            eprintln!(
+                "note: {} is neither a folder nor an archive (.zip, .tar.gz, .tgz, .tar): skipped",
+                path.display()
+            );
+        }
+    }
+    Ok(submissions)
+}
+
+/// The folder that holds the exercise folders: the submission itself, its `exercises/`, or the
+/// same inside a single top folder (as archives of a repository usually have).
+fn exercises_folder(root: &Path, course: &Course) -> Result<PathBuf, String> {
+    let has_exercises = |dir: &Path| course.exercises.iter().any(|e| dir.join(&e.dir).is_dir());
+    let mut candidates = vec![root.join("exercises"), root.to_path_buf()];
+    let folders: Vec<PathBuf> = std::fs::read_dir(root)
+        .map(|entries| entries.flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect())
+        .unwrap_or_default();
+    if let [single] = folders.as_slice() {
+        candidates.push(single.join("exercises"));
+        candidates.push(single.clone());
+    }
+    candidates.into_iter().find(|c| has_exercises(c)).ok_or_else(|| {
+        "no exercise folders found: expected a copy of the course repository (with exercises/ex01_process/ and \
+         so on)"
+            .to_owned()
+    })
+}
+
+/// Unpacks the Rust sources of an archive into `target` (emptied first).
+fn unpack(archive: &Path, suffix: &str, target: &Path) -> Result<(), String> {
+    if target.exists() {
+        std::fs::remove_dir_all(target).map_err(|e| e.to_string())?;
+    }
+    std::fs::create_dir_all(target).map_err(|e| e.to_string())?;
+    let file = std::fs::File::open(archive).map_err(|e| e.to_string())?;
+    let mut budget = MAX_UNPACKED;
+    let mut entries = 0;
+    let mut take = |path: &Path, size: u64, reader: &mut dyn Read| -> Result<(), String> {
+        entries += 1;
+        if entries > MAX_ENTRIES {
+            return Err(format!("more than {MAX_ENTRIES} entries"));
+        }
+        let Some(relative) = safe_path(path) else { return Ok(()) };
+        if relative.extension().is_none_or(|e| e != "rs") {
+            return Ok(());
+        }
+        budget = budget.checked_sub(size).ok_or_else(|| format!("more than {MAX_UNPACKED} bytes of sources"))?;
+        let destination = target.join(relative);
+        if let Some(parent) = destination.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+        }
+        let mut out = std::fs::File::create(&destination).map_err(|e| e.to_string())?;
+        // The size in the header may lie: copy no more than it said.
+        std::io::copy(&mut reader.take(size), &mut out).map_err(|e| e.to_string())?;
+        Ok(())
+    };
+    if suffix == ".zip" {
+        let mut zip = zip::ZipArchive::new(file).map_err(|e| e.to_string())?;
+        for i in 0..zip.len() {
+            let mut entry = zip.by_index(i).map_err(|e| e.to_string())?;
+            if !entry.is_file() || entry.is_symlink() {
+                continue;
+            }
+            let Some(path) = entry.enclosed_name() else { continue };
+            let size = entry.size();
+            take(&path, size, &mut entry)?;
+        }
+    } else {
+        let reader: Box<dyn Read> =
+            if suffix == ".tar" { Box::new(file) } else { Box::new(flate2::read::GzDecoder::new(file)) };
+        let mut tar = tar::Archive::new(reader);
+        for entry in tar.entries().map_err(|e| e.to_string())? {
+            let mut entry = entry.map_err(|e| e.to_string())?;
+            if !entry.header().entry_type().is_file() {
+                continue;
+            }
+            let path = entry.path().map_err(|e| e.to_string())?.into_owned();
+            let size = entry.header().size().map_err(|e| e.to_string())?;
+            take(&path, size, &mut entry)?;
+        }
+    }
+    Ok(())
+}
+
+/// `path` if it stays inside the folder it is unpacked into.
+fn safe_path(path: &Path) -> Option<PathBuf> {
+    let mut clean = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::Normal(part) => clean.push(part),
+            Component::CurDir => {}
+            Component::ParentDir | Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    (!clean.as_os_str().is_empty()).then_some(clean)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_leaving_the_folder_are_refused() {
+        assert_eq!(safe_path(Path::new("a/./b.rs")), Some(PathBuf::from("a/b.rs")));
+        assert_eq!(safe_path(Path::new("../b.rs")), None);
+        assert_eq!(safe_path(Path::new("/etc/passwd")), None);
+        assert_eq!(safe_path(Path::new("a/../../b.rs")), None);
+    }
+
+    #[test]
+    fn a_tarball_unpacks_only_its_sources_inside_the_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let archive = dir.path().join("ann.tar.gz");
+        {
+            let file = std::fs::File::create(&archive).unwrap();
+            let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(file, flate2::Compression::fast()));
+            for (path, text) in [("repo/exercises/ex04_pool/src/lib.rs", "pub fn f() {}"), ("repo/notes.txt", "hi")] {
+                let mut header = tar::Header::new_gnu();
+                header.set_size(text.len() as u64);
+                header.set_mode(0o644);
+                header.set_cksum();
+                builder.append_data(&mut header, path, text.as_bytes()).unwrap();
+            }
+            builder.into_inner().unwrap().finish().unwrap();
+        }
+        let target = dir.path().join("out");
+        unpack(&archive, ".tar.gz", &target).unwrap();
+        assert!(target.join("repo/exercises/ex04_pool/src/lib.rs").is_file());
+        assert!(!target.join("repo/notes.txt").exists());
+    }
+}

@@ -1,0 +1,98 @@
+//! The class at a glance: per exercise, how many passed, the median score, and the check that
+//! failed most often (where the class needs help).
+
+use super::record::{GradeRecord, Status};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ExerciseSummary {
+    pub exercise: String,
+    pub max_score: u32,
+    /// Submissions with something graded for this exercise.
+    pub graded: usize,
+    /// Students with no folder or nothing gradable.
+    pub not_submitted: usize,
+    pub passed: usize,
+    pub median_score: f64,
+    /// The check that failed for the most students, and for how many.
+    pub most_failed_check: Option<(String, usize)>,
+}
+
+/// One summary per exercise, in the order of `exercises`.
+pub fn summarise(exercises: &[(String, u32)], records: &[&GradeRecord]) -> Vec<ExerciseSummary> {
+    exercises
+        .iter()
+        .map(|(id, max_score)| {
+            let mine: Vec<&&GradeRecord> = records.iter().filter(|r| &r.exercise == id).collect();
+            let graded: Vec<&&&GradeRecord> = mine.iter().filter(|r| r.status == Status::Graded).collect();
+            let mut scores: Vec<u32> = mine.iter().map(|r| r.score).collect();
+            scores.sort_unstable();
+            let mut failures: BTreeMap<&str, usize> = BTreeMap::new();
+            for record in &graded {
+                for check in record.failing() {
+                    *failures.entry(check.name.as_str()).or_default() += 1;
+                }
+            }
+            // The highest count; among equals, the first name.
+            let most_failed_check = failures
+                .iter()
+                .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+                .map(|(name, count)| (name.to_string(), *count));
+            ExerciseSummary {
+                exercise: id.clone(),
+                max_score: *max_score,
+                graded: graded.len(),
+                not_submitted: mine.len() - graded.len(),
+                passed: mine.iter().filter(|r| r.passed).count(),
+                median_score: median(&scores),
+                most_failed_check,
+            }
+        })
+        .collect()
+}
+
+fn median(sorted: &[u32]) -> f64 {
+    match sorted.len() {
+        0 => 0.0,
+        n if n % 2 == 1 => f64::from(sorted[n / 2]),
+        n => (f64::from(sorted[n / 2 - 1]) + f64::from(sorted[n / 2])) / 2.0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::batch::record::CheckRecord;
+
+    fn record(student: &str, score: u32, failing: &[&str]) -> GradeRecord {
+        let mut r = GradeRecord::ungraded(student, "ex04_pool", "g", Status::Graded, 10, String::new());
+        r.score = score;
+        r.passed = score == 10;
+        r.checks = failing
+            .iter()
+            .map(|name| CheckRecord {
+                name: name.to_string(),
+                kind: "hidden".into(),
+                points: 0,
+                max_points: 2,
+                outcome: "fail".into(),
+                explanation: String::new(),
+                duration_ms: 0,
+            })
+            .collect();
+        r
+    }
+
+    #[test]
+    fn counts_the_class() {
+        let records = [record("a", 10, &[]), record("b", 4, &["overlap", "order"]), record("c", 6, &["overlap"])];
+        let mut missing = GradeRecord::ungraded("d", "ex04_pool", "g", Status::Missing, 10, "none".into());
+        missing.score = 0;
+        let all: Vec<&GradeRecord> = records.iter().chain([&missing]).collect();
+        let summary = &summarise(&[("ex04_pool".into(), 10)], &all)[0];
+        assert_eq!((summary.graded, summary.not_submitted, summary.passed), (3, 1, 1));
+        assert_eq!(summary.median_score, 5.0);
+        assert_eq!(summary.most_failed_check, Some(("overlap".into(), 2)));
+    }
+}

@@ -1,0 +1,36 @@
+//! `class.json`: the checker's own class report (`schema: "checker-class-report"`,
+//! `schema_version: 1`, documented in README.md).
+
+use super::Class;
+
+pub const SCHEMA: &str = "checker-class-report";
+pub const SCHEMA_VERSION: u32 = 1;
+
+pub fn render(class: &Class) -> String {
+    let students: Vec<serde_json::Value> = class
+        .students
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "student": s.name,
+                "score": s.score(),
+                "max_score": class.max_score(),
+                "grades": s.grades.iter().flatten().collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let exercises: Vec<serde_json::Value> = class
+        .exercises
+        .iter()
+        .map(|(id, title, max)| serde_json::json!({ "id": id, "title": title, "max_score": max }))
+        .collect();
+    let report = serde_json::json!({
+        "schema": SCHEMA,
+        "schema_version": SCHEMA_VERSION,
+        "course": class.title,
+        "exercises": exercises,
+        "summary": class.summary,
+        "students": students,
+    });
+    serde_json::to_string_pretty(&report).expect("a report serialises") + "\n"
+}

@@ -1,0 +1,46 @@
+//! `junit.xml` (with the quick-junit crate): one test suite per student and exercise, one test
+//! case per graded item, for CI systems and dashboards that read JUnit.
+
+use super::{headline, Class};
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use std::time::Duration;
+
+pub fn render(class: &Class) -> String {
+    let mut report = Report::new("checker");
+    for student in &class.students {
+        for grade in student.grades.iter().flatten() {
+            let mut suite = TestSuite::new(format!("{}/{}", student.name, grade.exercise));
+            if grade.checks.is_empty() {
+                // Nothing could be graded: one errored case says why.
+                let mut status = TestCaseStatus::non_success(NonSuccessKind::Error);
+                if let Some(reason) = &grade.reason {
+                    status.set_message(headline(reason)).set_description(reason.as_str());
+                }
+                let mut case = TestCase::new("submission", status);
+                case.set_classname(format!("{}.{}", student.name, grade.exercise));
+                suite.add_test_case(case);
+            }
+            for check in &grade.checks {
+                let status = if check.outcome == "pass" {
+                    TestCaseStatus::success()
+                } else {
+                    let kind = if check.outcome == "fail" { NonSuccessKind::Failure } else { NonSuccessKind::Error };
+                    let mut status = TestCaseStatus::non_success(kind);
+                    status
+                        .set_type(check.outcome.as_str())
+                        .set_message(headline(&check.explanation))
+                        .set_description(check.explanation.as_str());
+                    status
+                };
+                let mut case = TestCase::new(check.name.as_str(), status);
+                case.set_classname(format!("{}.{}", student.name, grade.exercise))
+                    .set_time(Duration::from_millis(check.duration_ms));
+                case.properties.push(quick_junit::Property::new("points", check.points.to_string()));
+                case.properties.push(quick_junit::Property::new("max_points", check.max_points.to_string()));
+                suite.add_test_case(case);
+            }
+            report.add_test_suite(suite);
+        }
+    }
+    report.to_string().expect("a JUnit report serialises")
+}

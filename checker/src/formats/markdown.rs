@@ -1,0 +1,51 @@
+//! `summary.md`: the class summary in Markdown, for a CI job summary (`$GITHUB_STEP_SUMMARY`)
+//! or a message to the teaching team.
+
+use super::Class;
+use std::fmt::Write;
+
+pub fn render(class: &Class) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "# {}: grades of {} students\n", class.title, class.students.len());
+    let _ = writeln!(out, "| exercise | passed | median score | not submitted | most failed check |");
+    let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
+    for s in &class.summary {
+        let most = match &s.most_failed_check {
+            Some((name, count)) => format!("`{name}` ({count})"),
+            None => "-".into(),
+        };
+        let _ = writeln!(
+            out,
+            "| {} | {}/{} | {}/{} | {} | {most} |",
+            s.exercise,
+            s.passed,
+            s.graded + s.not_submitted,
+            s.median_score,
+            s.max_score,
+            s.not_submitted
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\n| student | {} | total |",
+        class.exercises.iter().map(|e| e.0.as_str()).collect::<Vec<_>>().join(" | ")
+    );
+    let _ = writeln!(out, "| --- |{} --- |", " --- |".repeat(class.exercises.len()));
+    for student in &class.students {
+        let cells: Vec<String> = student
+            .grades
+            .iter()
+            .zip(&class.exercises)
+            .map(|(g, (_, _, max))| g.map(|g| format!("{}/{max}", g.score)).unwrap_or_else(|| "-".into()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "| {} | {} | {}/{} |",
+            student.name.replace('|', "\\|"),
+            cells.join(" | "),
+            student.score(),
+            class.max_score()
+        );
+    }
+    out
+}

@@ -1,0 +1,127 @@
+//! What a batch's results become, for the graders and platforms that read them. Every format
+//! is rendered from the same records ([`crate::batch::record::GradeRecord`]), so a merged set
+//! of shards gives exactly what one run over the whole class gives.
+
+mod class_json;
+mod classroom;
+mod csv;
+mod gradescope;
+mod junit;
+mod markdown;
+
+use crate::batch::record::GradeRecord;
+use crate::batch::summary::{self, ExerciseSummary};
+use crate::error::SetupError;
+use crate::manifest::Course;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
+pub enum Format {
+    /// class.json: the checker's own class report (schema checker-class-report v1).
+    Json,
+    /// junit.xml: one test suite per student and exercise, one test case per check.
+    Junit,
+    /// gradescope/<student>/results.json, as Gradescope's autograder reads it.
+    Gradescope,
+    /// classroom/<student>.json (and .b64): GitHub Classroom's autograding result.
+    Classroom,
+    /// grades.csv: one row per student, one column per exercise.
+    Csv,
+    /// summary.md: the class summary, for a CI job summary.
+    Markdown,
+}
+
+impl Format {
+    pub const ALL: [Format; 6] =
+        [Format::Json, Format::Junit, Format::Gradescope, Format::Classroom, Format::Csv, Format::Markdown];
+}
+
+/// The class as the formats see it: students in name order, exercises in course order.
+pub struct Class<'a> {
+    pub title: &'a str,
+    /// (id, title, max score)
+    pub exercises: Vec<(String, String, u32)>,
+    pub students: Vec<Student<'a>>,
+    pub summary: Vec<ExerciseSummary>,
+}
+
+pub struct Student<'a> {
+    pub name: String,
+    /// One per exercise of the class, in course order; `None` if it has no record.
+    pub grades: Vec<Option<&'a GradeRecord>>,
+}
+
+impl Student<'_> {
+    pub fn score(&self) -> u32 {
+        self.grades.iter().flatten().map(|g| g.score).sum()
+    }
+}
+
+impl Class<'_> {
+    pub fn max_score(&self) -> u32 {
+        self.exercises.iter().map(|e| e.2).sum()
+    }
+}
+
+/// The class of `records`, over the course's exercises that appear in them.
+pub fn class<'a>(course: &'a Course, records: &'a [GradeRecord]) -> Class<'a> {
+    let exercises: Vec<(String, String, u32)> = course
+        .exercises
+        .iter()
+        .filter(|e| records.iter().any(|r| r.exercise == e.id))
+        .map(|e| (e.id.clone(), e.title.clone(), e.max_points()))
+        .collect();
+    let mut names: Vec<&str> = records.iter().map(|r| r.student.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    let students = names
+        .into_iter()
+        .map(|name| Student {
+            name: name.to_owned(),
+            grades: exercises
+                .iter()
+                .map(|(id, _, _)| records.iter().find(|r| r.student == name && &r.exercise == id))
+                .collect(),
+        })
+        .collect();
+    let ids: Vec<(String, u32)> = exercises.iter().map(|(id, _, max)| (id.clone(), *max)).collect();
+    let all: Vec<&GradeRecord> = records.iter().collect();
+    Class { title: &course.title, summary: summary::summarise(&ids, &all), exercises, students }
+}
+
+/// Writes every format asked for into `out`; returns the files written.
+pub fn write(out: &Path, class: &Class, formats: &[Format]) -> Result<Vec<PathBuf>, SetupError> {
+    let mut written = Vec::new();
+    for format in formats {
+        let files = match format {
+            Format::Json => vec![(out.join("class.json"), class_json::render(class))],
+            Format::Junit => vec![(out.join("junit.xml"), junit::render(class))],
+            Format::Gradescope => gradescope::render(class)
+                .into_iter()
+                .map(|(student, text)| (out.join("gradescope").join(student).join("results.json"), text))
+                .collect(),
+            Format::Classroom => classroom::render(class)
+                .into_iter()
+                .flat_map(|(student, json, encoded)| {
+                    let dir = out.join("classroom");
+                    [(dir.join(format!("{student}.json")), json), (dir.join(format!("{student}.b64")), encoded)]
+                })
+                .collect(),
+            Format::Csv => vec![(out.join("grades.csv"), csv::render(class))],
+            Format::Markdown => vec![(out.join("summary.md"), markdown::render(class))],
+        };
+        for (path, text) in files {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(SetupError::io(format!("creating {}", parent.display())))?;
+            }
+            std::fs::write(&path, text).map_err(SetupError::io(format!("writing {}", path.display())))?;
+            written.push(path);
+        }
+    }
+    Ok(written)
+}
+
+/// The first line of an explanation, for places that show one line.
+fn headline(text: &str) -> &str {
+    text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+}
