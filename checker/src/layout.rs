@@ -55,7 +55,9 @@ impl Layout {
     /// The target folder stays shared: dependencies are built once for every worker.
     pub fn for_worker(&self, slot: usize) -> Layout {
         let worker = self.state.join("grade").join(format!("worker-{slot}"));
-        Layout { builds: worker.join("build"), artifacts: worker.join("target"), worker: Some(slot), ..self.clone() }
+        // The programs stay under the target folder, where everything the checker built is.
+        let artifacts = self.target.join("workers").join(slot.to_string());
+        Layout { builds: worker.join("build"), artifacts, worker: Some(slot), ..self.clone() }
     }
 
     /// The folder of a working copy's crates, relative to its root. Cargo names intermediate

@@ -4,6 +4,7 @@
 //! All of them build into one test binary. Tests that build or run student code hold
 //! [`util::serial`], so timing checks never compete with another test's build for the CPU.
 
+mod batch;
 mod commands;
 mod grading;
 mod hostile;

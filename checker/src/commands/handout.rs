@@ -40,6 +40,7 @@ pub fn run(context: &Context, out: &Path) -> Result<u8, SetupError> {
             out.display()
         )));
     }
+    std::fs::create_dir_all(&out).map_err(SetupError::io(format!("creating {}", out.display())))?;
     for item in TAKEN {
         let from = root.join(item);
         if from.exists() {

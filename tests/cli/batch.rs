@@ -1,0 +1,295 @@
+//! Grading a class (`checker grade`, `merge`) and the student handout (`checker handout`): a
+//! small class with good, bad and broken submissions, every output format checked against the
+//! shape its reader expects, a batch killed halfway and resumed, and shards merged.
+
+use crate::util::{assert_no_leftovers, checker, copy_tree, repo, serial, shared_target};
+use base64::Engine;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+/// A folder of submissions for ex01, one per student, each a partial copy of the course.
+struct Class {
+    dir: tempfile::TempDir,
+}
+
+impl Class {
+    fn new() -> Class {
+        Class { dir: tempfile::Builder::new().prefix("checker-class-").tempdir().unwrap() }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// `student`'s exercise folder holding the sources of `from` (a solution or a skeleton).
+    fn student(&self, student: &str, from: &Path) -> PathBuf {
+        let folder = self.path().join(student).join("exercises/ex01_process");
+        copy_tree(&from.join("src"), &folder.join("src"));
+        folder
+    }
+}
+
+fn solution() -> PathBuf {
+    repo().join("solutions/ex01_process")
+}
+
+fn skeleton() -> PathBuf {
+    repo().join("exercises/ex01_process")
+}
+
+fn grade(class: &Path, out: &Path, extra: &[&str]) -> String {
+    let output =
+        checker().args(["grade", "--exercises", "ex01", "--out"]).arg(out).arg(class).args(extra).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).to_string();
+    let stderr = String::from_utf8_lossy(&output.stderr).to_string();
+    assert_eq!(output.status.code(), Some(0), "grade failed:\n{stdout}\n{stderr}");
+    stdout
+}
+
+fn json(path: &Path) -> Value {
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
+}
+
+fn record(out: &Path, student: &str) -> Value {
+    json(&out.join("results").join(student).join("ex01_process.json"))
+}
+
+#[test]
+fn a_class_with_bad_submissions_is_graded_in_every_format() {
+    let _serial = serial();
+    let class = Class::new();
+    class.student("ann", &solution());
+    class.student("bob", &skeleton());
+    let carl = class.student("carl", &solution());
+    std::fs::write(carl.join("src/lib.rs"), "pub fn pid() -> u32 { \"not a number\" }\n").unwrap();
+    // A student whose folder is not a copy of the course at all.
+    std::fs::create_dir_all(class.path().join("dora/homework")).unwrap();
+    // An empty exercise folder, a source that is not UTF-8, and a gigantic file.
+    std::fs::create_dir_all(class.path().join("emil/exercises/ex01_process/src")).unwrap();
+    let gina = class.student("gina", &solution());
+    std::fs::write(gina.join("src/lib.rs"), b"pub fn pid() -> u32 { 0 } // \xff\xfe\n").unwrap();
+    let hugo = class.student("hugo", &solution());
+    std::fs::write(hugo.join("src/huge.rs"), vec![b'/'; 3 << 20]).unwrap();
+    // A student who handed in an archive of the repository, with a top folder.
+    let eve = tempfile::tempdir().unwrap();
+    copy_tree(&solution().join("src"), &eve.path().join("repo-main/exercises/ex01_process/src"));
+    let tarball = std::fs::File::create(class.path().join("eve.tar.gz")).unwrap();
+    let mut builder = tar::Builder::new(flate2::write::GzEncoder::new(tarball, flate2::Compression::fast()));
+    builder.append_dir_all(".", eve.path()).unwrap();
+    builder.into_inner().unwrap().finish().unwrap();
+
+    let out = tempfile::tempdir().unwrap();
+    let stdout = grade(class.path(), out.path(), &["-j", "2"]);
+    assert_no_leftovers();
+    assert!(stdout.contains("graded 8 students"), "{stdout}");
+
+    let expect = |student: &str, status: &str, score: u64, reason: Option<&str>| {
+        let r = record(out.path(), student);
+        assert_eq!((r["status"].as_str(), r["score"].as_u64()), (Some(status), Some(score)), "{student}: {r:#}");
+        if let Some(reason) = reason {
+            assert!(r["reason"].as_str().unwrap_or_default().contains(reason), "{student}: {r:#}");
+        }
+    };
+    expect("ann", "graded", 8, None);
+    expect("eve", "graded", 8, None);
+    expect("bob", "graded", 0, None);
+    expect("carl", "graded", 0, Some("does not compile"));
+    expect("gina", "graded", 0, Some("does not compile"));
+    expect("dora", "refused", 0, Some("no exercise folders"));
+    expect("emil", "refused", 0, Some("no Rust sources"));
+    expect("hugo", "refused", 0, Some("bytes"));
+
+    // The checker's class report.
+    let report = json(&out.path().join("class.json"));
+    assert_eq!(report["schema"], "checker-class-report");
+    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["students"].as_array().unwrap().len(), 8);
+    let summary = &report["summary"][0];
+    assert_eq!((summary["exercise"].as_str(), summary["passed"].as_u64()), (Some("ex01_process"), Some(2)));
+
+    // JUnit: <testsuites> of <testsuite>s of <testcase>s, counts that add up.
+    let xml = std::fs::read_to_string(out.path().join("junit.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("junit.xml is XML");
+    let root = doc.root_element();
+    assert_eq!(root.tag_name().name(), "testsuites");
+    let cases: Vec<_> = root.descendants().filter(|n| n.has_tag_name("testcase")).collect();
+    assert_eq!(root.attribute("tests").unwrap().parse::<usize>().unwrap(), cases.len());
+    let suites: Vec<_> = root.children().filter(|n| n.has_tag_name("testsuite")).collect();
+    assert_eq!(suites.len(), 8);
+    for suite in &suites {
+        let mine = suite.children().filter(|n| n.has_tag_name("testcase")).count();
+        assert_eq!(suite.attribute("tests").unwrap().parse::<usize>().unwrap(), mine);
+        assert!(suite.attribute("name").unwrap().ends_with("/ex01_process"));
+    }
+    let ann = suites.iter().find(|s| s.attribute("name") == Some("ann/ex01_process")).unwrap();
+    assert_eq!(ann.attribute("failures"), Some("0"));
+    let bob = suites.iter().find(|s| s.attribute("name") == Some("bob/ex01_process")).unwrap();
+    assert!(bob.descendants().any(|n| n.has_tag_name("failure")), "{xml}");
+
+    // Gradescope's results.json.
+    for student in ["ann", "bob", "dora"] {
+        let results = json(&out.path().join("gradescope").join(student).join("results.json"));
+        assert!(results["score"].is_number(), "{results:#}");
+        for test in results["tests"].as_array().unwrap() {
+            assert!(test["name"].is_string() && test["score"].is_number() && test["max_score"].is_number());
+            assert!(["passed", "failed"].contains(&test["status"].as_str().unwrap()), "{test:#}");
+            let visibility = test["visibility"].as_str().unwrap();
+            assert!(["hidden", "after_due_date", "after_published", "visible"].contains(&visibility), "{test:#}");
+            assert!(test["output"].is_string());
+        }
+    }
+    assert_eq!(json(&out.path().join("gradescope/ann/results.json"))["score"], 8);
+
+    // GitHub Classroom's runner result, and its base64 form.
+    let ann = json(&out.path().join("classroom/ann.json"));
+    assert_eq!(
+        (ann["version"].as_u64(), ann["status"].as_str(), ann["max_score"].as_u64()),
+        (Some(1), Some("pass"), Some(8))
+    );
+    let total: u64 = ann["tests"].as_array().unwrap().iter().map(|t| t["score"].as_u64().unwrap()).sum();
+    assert_eq!(total, 8);
+    for test in ann["tests"].as_array().unwrap() {
+        assert!(["pass", "fail", "error"].contains(&test["status"].as_str().unwrap()));
+        assert!(test["name"].is_string() && test["message"].is_string());
+    }
+    let encoded = std::fs::read_to_string(out.path().join("classroom/ann.b64")).unwrap();
+    let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).unwrap();
+    assert_eq!(serde_json::from_slice::<Value>(&decoded).unwrap(), ann);
+    assert_eq!(json(&out.path().join("classroom/dora.json"))["tests"][0]["status"], "error");
+
+    // The gradebook and the Markdown summary.
+    let csv = std::fs::read_to_string(out.path().join("grades.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(lines.next(), Some("student,ex01_process (/8),total (/8)"));
+    assert!(csv.contains("\nann,8,8\n") && csv.contains("\nhugo,0,0"), "{csv}");
+    let markdown = std::fs::read_to_string(out.path().join("summary.md")).unwrap();
+    assert!(markdown.contains("| ex01_process | 2/8 |"), "{markdown}");
+    assert!(markdown.contains("| ann | 8/8 | 8/8 |"), "{markdown}");
+}
+
+#[test]
+fn a_killed_batch_resumes_and_regrades_only_what_changed() {
+    let _serial = serial();
+    let class = Class::new();
+    for student in ["ann", "bob", "cleo", "dan"] {
+        let from = if student == "bob" { skeleton() } else { solution() };
+        class.student(student, &from);
+    }
+    let out = tempfile::tempdir().unwrap();
+    let mut batch = std::process::Command::new(assert_cmd::cargo::cargo_bin("checker"))
+        .env("CHECKER_TARGET_DIR", shared_target())
+        .current_dir(repo())
+        .args(["grade", "--exercises", "ex01", "--out"])
+        .arg(out.path())
+        .arg(class.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once the first result is on disk.
+    let first = out.path().join("results/ann/ex01_process.json");
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !first.exists() {
+        assert!(Instant::now() < deadline, "no result after 300 s");
+        assert!(batch.try_wait().unwrap().is_none(), "the batch ended before it could be killed");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    batch.kill().unwrap();
+    batch.wait().unwrap();
+    assert_no_leftovers();
+    let kept = std::fs::read(&first).unwrap();
+    let finished = std::fs::read_dir(out.path().join("results")).unwrap().count();
+    assert!(finished < 4, "the batch finished before it was killed");
+
+    let stdout = grade(class.path(), out.path(), &[]);
+    assert!(stdout.contains("unchanged since an earlier run and kept"), "{stdout}");
+    assert!(!stdout.contains(" 0 unchanged"), "nothing was kept:\n{stdout}");
+    assert_eq!(std::fs::read(&first).unwrap(), kept, "a finished result was graded again");
+    for student in ["ann", "bob", "cleo", "dan"] {
+        assert_eq!(record(out.path(), student)["score"], if student == "bob" { 0 } else { 8 });
+    }
+
+    // Bob fixes his code: only his result is graded again.
+    copy_tree(&solution().join("src"), &class.path().join("bob/exercises/ex01_process/src"));
+    let stdout = grade(class.path(), out.path(), &[]);
+    assert!(stdout.contains("1 results graded now, 3 unchanged"), "{stdout}");
+    assert_eq!(record(out.path(), "bob")["score"], 8);
+    assert_no_leftovers();
+}
+
+#[test]
+fn shards_merge_into_what_one_run_gives() {
+    let _serial = serial();
+    let class = Class::new();
+    for student in ["ann", "bob", "cleo"] {
+        let from = if student == "bob" { skeleton() } else { solution() };
+        class.student(student, &from);
+    }
+    let whole = tempfile::tempdir().unwrap();
+    grade(class.path(), whole.path(), &["--format", "json,csv"]);
+    let shards: Vec<tempfile::TempDir> = (1..=2).map(|_| tempfile::tempdir().unwrap()).collect();
+    for (k, shard) in shards.iter().enumerate() {
+        let stdout = grade(class.path(), shard.path(), &["--shard", &format!("{}/2", k + 1), "--format", "csv"]);
+        assert!(stdout.contains(&format!("grading shard {}/2", k + 1)), "{stdout}");
+    }
+    let merged = tempfile::tempdir().unwrap();
+    checker()
+        .arg("merge")
+        .args(shards.iter().map(|s| s.path()))
+        .arg("--out")
+        .arg(merged.path())
+        .args(["--format", "json,csv"])
+        .assert()
+        .success();
+    let scores = |out: &Path| -> BTreeMap<String, u64> {
+        json(&out.join("class.json"))["students"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["student"].as_str().unwrap().to_owned(), s["score"].as_u64().unwrap()))
+            .collect()
+    };
+    assert_eq!(scores(merged.path()), scores(whole.path()));
+    assert_eq!(
+        std::fs::read_to_string(merged.path().join("grades.csv")).unwrap(),
+        std::fs::read_to_string(whole.path().join("grades.csv")).unwrap()
+    );
+    checker().args(["grade", "--shard", "3/2"]).arg(class.path()).assert().code(2);
+    assert_no_leftovers();
+}
+
+#[test]
+fn the_handout_has_no_solutions_and_still_checks() {
+    let _serial = serial();
+    let parent = tempfile::tempdir().unwrap();
+    let handout = parent.path().join("handout");
+    checker().arg("handout").arg(&handout).assert().success();
+    for gone in ["solutions", "pack", "tests", ".ci"] {
+        assert!(!handout.join(gone).exists(), "{gone} is in the handout");
+    }
+    for kept in ["exercises/ex04_pool/tests/public.rs", "exercises/course_sync/src/lib.rs", "checker/src/main.rs"] {
+        assert!(handout.join(kept).is_file(), "{kept} is missing");
+    }
+    // It is a course the checker can run: list, hints, and the public tests of a skeleton.
+    checker().arg("--root").arg(&handout).arg("list").assert().success();
+    checker().arg("--root").arg(&handout).args(["hint", "ex04"]).assert().success();
+    let output = checker().arg("--root").arg(&handout).args(["check", "ex01"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("public tests"), "{stdout}");
+    // And it builds on its own (its checker has no test targets pointing at missing files).
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let status = std::process::Command::new(cargo)
+        .args(["check", "--quiet", "--offline", "--manifest-path"])
+        .arg(handout.join("Cargo.toml"))
+        .env("CARGO_TARGET_DIR", repo().join("target/handout-check"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "the handout does not build");
+    // A second handout into the same folder is refused rather than mixed in.
+    checker().arg("handout").arg(&handout).assert().code(2);
+    assert_no_leftovers();
+}
