@@ -134,7 +134,7 @@ impl<T> Mutex<T> {
         };
         let wrap = |imp| {
             if let Some(id) = self.record {
-                registry::acquired(id, site);
+                registry::try_acquired(id, site);
             }
             MutexGuard {
                 record: self.record,
@@ -680,6 +680,19 @@ pub mod thread {
                 ThreadImp::Model(t) => t.unpark(),
             }
         }
+    }
+
+    /// Scoped threads, as `std::thread::scope` (real threads: not under `check::explore`,
+    /// whose model checker has no scoped threads of this kind).
+    pub fn scope<'env, F, T>(f: F) -> T
+    where
+        F: for<'scope> FnOnce(&'scope std::thread::Scope<'scope, 'env>) -> T,
+    {
+        assert!(
+            check::behaviour() != Behaviour::Explore,
+            "course_sync::thread::scope cannot run under schedule exploration: use course_sync::thread::spawn"
+        );
+        std::thread::scope(f)
     }
 
     /// The calling thread.

@@ -244,3 +244,44 @@ fn a_panic_in_a_schedule_is_a_failure() {
         failure.message
     );
 }
+
+#[test]
+fn a_try_lock_draws_no_lock_order_edge_but_what_follows_it_does() {
+    let _serial = serial();
+    check::set_mode(Mode::Record);
+    record::reset();
+    let (a, b) = (account("account A"), account("account B"));
+    {
+        let _x = a.lock().unwrap();
+        let _y = b.try_lock().unwrap();
+    }
+    {
+        // The opposite order with a blocking lock: with the try_lock above, no cycle.
+        let _y = b.lock().unwrap();
+        let _x = a.lock().unwrap();
+    }
+    assert!(
+        record::lock_order_cycle().is_none(),
+        "{:?}",
+        record::lock_order_cycle().map(|c| c.to_string())
+    );
+    {
+        // A blocking lock taken while holding a try-locked one does depend on it.
+        let _x = a.try_lock().unwrap();
+        let _y = b.lock().unwrap();
+    }
+    check::set_mode(Mode::Plain);
+    assert!(record::lock_order_cycle().is_some());
+}
+
+#[test]
+fn scoped_threads_work_outside_exploration() {
+    let _serial = serial();
+    let counter = Mutex::new(0);
+    thread::scope(|s| {
+        for _ in 0..4 {
+            s.spawn(|| *counter.lock().unwrap() += 1);
+        }
+    });
+    assert_eq!(*counter.lock().unwrap(), 4);
+}

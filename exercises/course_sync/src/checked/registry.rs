@@ -133,7 +133,18 @@ pub fn waits_for_lock(id: LockId, site: Site) {
     with(|r| me(r).waiting = Some(Wait::Lock(id, site)));
 }
 
+/// `id` was taken at `site`. A blocking acquisition while holding other locks draws lock-order
+/// edges from them; a successful `try_lock` does not (it cannot deadlock: it gives up instead),
+/// as in lockdep, though locks taken after it do depend on it.
 pub fn acquired(id: LockId, site: Site) {
+    acquired_as(id, site, true);
+}
+
+pub fn try_acquired(id: LockId, site: Site) {
+    acquired_as(id, site, false);
+}
+
+fn acquired_as(id: LockId, site: Site, blocking: bool) {
     with(|r| {
         r.acquisitions += 1;
         let key = std::thread::current().id();
@@ -142,7 +153,7 @@ pub fn acquired(id: LockId, site: Site) {
         let thread = state.name.clone();
         let held: Vec<(LockId, Site)> = state.holding.clone();
         state.holding.push((id, site));
-        for (from, from_site) in held {
+        for (from, from_site) in held.into_iter().filter(|_| blocking) {
             if from != id {
                 r.order.entry((from, id)).or_insert_with(|| Edge {
                     thread: thread.clone(),
