@@ -461,4 +461,3 @@ fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], doing: &
     };
     Err(fail(observed, format!("all {n} clients get their line back within {} s", MANY_REPLY_WITHIN.as_secs()), why))
 }
-

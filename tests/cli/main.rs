@@ -9,4 +9,5 @@ mod commands;
 mod grading;
 mod hostile;
 mod mutants;
+mod replay;
 mod util;

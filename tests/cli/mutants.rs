@@ -21,7 +21,8 @@ struct Expect {
     /// "fail", "timeout" or "left_behind": the outcome of the first check in `fails`.
     outcome: String,
     fails: Vec<String>,
-    /// Part of the explanation the student sees for the first check in `fails`.
+    /// Part of the explanation the student sees for the first check in `fails` (for a timeout:
+    /// part of what the check saw of the hang, e.g. the course_sync wait-for cycle).
     message: Option<String>,
     /// For timeouts: "deadlock", "spinning", "io", "sleeping".
     diagnosis: Option<String>,
@@ -85,7 +86,9 @@ fn judge(path: &Path, mutant: &Mutant) -> Vec<String> {
             ));
         }
         if let Some(message) = &mutant.expect.message {
-            let said = format!("{} {} {}", result["observed"], result["expected"], result["why"]);
+            // A hang's explanation is what the check itself saw when it was stopped.
+            let seen = result["diagnosis"]["seen_by_the_check"].as_array().cloned().unwrap_or_default();
+            let said = format!("{} {} {} {seen:?}", result["observed"], result["expected"], result["why"]);
             if !said.contains(message.as_str()) || !stdout.contains(message.as_str()) {
                 problems.push(format!("{name}: {failing} must explain {message:?}; the student saw:\n{stdout}"));
             }
@@ -174,4 +177,49 @@ fn mutants_of_ex09_echo_fail_as_expected() {
 #[test]
 fn mutants_of_ex10_timeouts_fail_as_expected() {
     all_mutants_fail_as_expected("ex10_timeouts");
+}
+
+#[test]
+fn mutants_of_ex05_queue_fail_as_expected() {
+    all_mutants_fail_as_expected("ex05_queue");
+}
+
+#[test]
+fn mutants_of_ex06_locks_fail_as_expected() {
+    all_mutants_fail_as_expected("ex06_locks");
+}
+
+#[test]
+fn mutants_of_ex07_rlock_fail_as_expected() {
+    all_mutants_fail_as_expected("ex07_rlock");
+}
+
+#[test]
+fn mutants_of_ex08_gil_fail_as_expected() {
+    all_mutants_fail_as_expected("ex08_gil");
+}
+
+#[test]
+fn mutants_of_ex13_generators_fail_as_expected() {
+    all_mutants_fail_as_expected("ex13_generators");
+}
+
+#[test]
+fn mutants_of_ex14_async_tasks_fail_as_expected() {
+    all_mutants_fail_as_expected("ex14_async_tasks");
+}
+
+#[test]
+fn mutants_of_ex15_async_server_fail_as_expected() {
+    all_mutants_fail_as_expected("ex15_async_server");
+}
+
+#[test]
+fn mutants_of_ex16_metrics_client_fail_as_expected() {
+    all_mutants_fail_as_expected("ex16_metrics_client");
+}
+
+#[test]
+fn mutants_of_ex17_metrics_server_fail_as_expected() {
+    all_mutants_fail_as_expected("ex17_metrics_server");
 }

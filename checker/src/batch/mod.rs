@@ -190,6 +190,8 @@ pub fn grader_id(layout: &Layout, course: &Course, exercise: &Exercise) -> Strin
         layout.exercise_dir(exercise).join("tests"),
         layout.pack.join(&exercise.id),
         layout.pack_support(),
+        // Code the pack's programs share by `#[path]` inclusion.
+        layout.pack.join("shared"),
     ];
     // The course's own crates (path dependencies such as course_sync).
     inputs.extend(

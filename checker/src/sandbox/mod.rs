@@ -116,7 +116,9 @@ pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
     let scratch = tempfile::Builder::new().prefix("checker-job-").tempdir().map_err(SandboxError::Spawn)?;
     let mut job = job.clone();
     job.scratch = Some(scratch.path().to_path_buf());
-    let exe = std::env::current_exe().map_err(SandboxError::Spawn)?;
+    // The running executable itself, even if its file has been rebuilt or removed since the
+    // checker started (a `cargo build` during a long batch).
+    let exe = PathBuf::from("/proc/self/exe");
     let mut child = spawn_own(
         Command::new(exe)
             .arg(supervisor::SUBCOMMAND)

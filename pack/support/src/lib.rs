@@ -14,6 +14,7 @@
 //! `PROGRAM list` prints the check names, one per line, so `checker verify` can compare them with
 //! the course manifest.
 
+pub mod metrics;
 pub mod net;
 pub mod proc;
 pub mod timing;
@@ -76,30 +77,51 @@ pub fn on_hang(report: HangReport) {
     *HANG_REPORT.lock().unwrap_or_else(|e| e.into_inner()) = Some(report);
 }
 
-/// Blocks SIGTERM in this thread (and so in every thread started after it) and starts a thread
-/// that waits for it: the checker's SIGTERM at the time limit then reaches the [`on_hang`]
-/// report, which goes on the verdict channel before the process exits.
+/// The write end of the pipe on which the SIGTERM handler wakes the time-limit watcher, and
+/// the process it was set up in (a child forked by the code under test must not use it).
+static TERM_PIPE: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+static WATCHED_PID: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
+
+extern "C" fn on_sigterm(_signal: libc::c_int) {
+    use std::sync::atomic::Ordering::Relaxed;
+    // SAFETY: only async-signal-safe calls: getpid, write, signal, raise.
+    unsafe {
+        if libc::getpid() == WATCHED_PID.load(Relaxed) {
+            libc::write(TERM_PIPE.load(Relaxed), b"t".as_ptr().cast(), 1);
+        } else {
+            // A forked child of the check: behave as if no handler were there.
+            libc::signal(libc::SIGTERM, libc::SIG_DFL);
+            libc::raise(libc::SIGTERM);
+        }
+    }
+}
+
+/// Catches the checker's SIGTERM at the time limit and hands it to a watcher thread, which
+/// writes the [`on_hang`] report on the verdict channel before the process exits. A handler,
+/// not a blocked signal: handlers are reset by exec, so the programs a check starts (a
+/// student's server it must be able to stop with SIGTERM) get the default behaviour.
 fn watch_for_the_time_limit(nonce: String, check: String) {
+    use std::sync::atomic::Ordering::Relaxed;
     // The channel's descriptor, duplicated so that the verdict's writer keeps its own.
     let fd: i32 = match std::env::var("CHECKER_RESULT_FD").ok().and_then(|v| v.parse().ok()) {
         Some(fd) => fd,
         None => return,
     };
-    // SAFETY: plain libc calls on a descriptor and a signal set this function owns; the
-    // duplicate is owned by the watcher's File alone.
+    // SAFETY: plain libc calls on descriptors this function creates and owns; the duplicate is
+    // owned by the watcher's File alone.
     unsafe {
         let copy = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0);
-        if copy < 0 {
+        let mut ends = [-1; 2];
+        if copy < 0 || libc::pipe2(ends.as_mut_ptr(), libc::O_CLOEXEC) != 0 {
             return;
         }
-        let mut set: libc::sigset_t = std::mem::zeroed();
-        libc::sigemptyset(&mut set);
-        libc::sigaddset(&mut set, libc::SIGTERM);
-        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
         let mut channel = File::from_raw_fd(copy);
+        let woken = ends[0];
         let watcher = std::thread::Builder::new().name("checker-time-limit".into()).spawn(move || {
-            let mut signal = 0;
-            libc::sigwait(&set, &mut signal);
+            let mut byte = 0u8;
+            while libc::read(woken, (&mut byte as *mut u8).cast(), 1) < 0
+                && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
+            {}
             let report = *HANG_REPORT.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(report) = report {
                 let lines: Vec<String> = report().into_iter().take(40).collect();
@@ -110,9 +132,15 @@ fn watch_for_the_time_limit(nonce: String, check: String) {
             libc::_exit(143);
         });
         if watcher.is_err() {
-            // No watcher: let SIGTERM end the process as it would have.
-            libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+            return;
         }
+        TERM_PIPE.store(ends[1], Relaxed);
+        WATCHED_PID.store(libc::getpid(), Relaxed);
+        let mut action: libc::sigaction = std::mem::zeroed();
+        action.sa_sigaction = on_sigterm as extern "C" fn(libc::c_int) as libc::sighandler_t;
+        action.sa_flags = libc::SA_RESTART;
+        libc::sigemptyset(&mut action.sa_mask);
+        libc::sigaction(libc::SIGTERM, &action, std::ptr::null_mut());
     }
 }
 

@@ -1452,6 +1452,26 @@ mod tests {
     use super::*;
 
     #[test]
+    fn programs_start_with_no_signal_blocked() {
+        // Whatever the check's own threads block, a student's program must start with no signal
+        // blocked, or a server would never see the SIGTERM that asks it to stop.
+        let run = thread::spawn(|| {
+            // SAFETY: blocking a signal in this test thread only.
+            unsafe {
+                let mut set: libc::sigset_t = std::mem::zeroed();
+                libc::sigemptyset(&mut set);
+                libc::sigaddset(&mut set, libc::SIGTERM);
+                libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+            }
+            let args = ["-c".to_owned(), "grep SigBlk /proc/self/status".to_owned()];
+            run_client(Path::new("/bin/sh"), &args, Some(Duration::from_secs(5))).unwrap()
+        })
+        .join()
+        .unwrap();
+        assert_eq!(run.stdout_text().split_whitespace().nth(1), Some("0000000000000000"), "{}", run.stdout_text());
+    }
+
+    #[test]
     fn ranges_fold_runs_of_clients() {
         assert_eq!(ranges(&[0, 1, 2, 5, 7, 8]), "clients 0-2, 5, 7-8");
         assert_eq!(ranges(&[3]), "client 3");

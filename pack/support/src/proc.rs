@@ -84,7 +84,50 @@ pub fn children_fast(pid: u32) -> Vec<u32> {
 /// CPU time `pid` has used so far (user + system), or `None` if it is gone. A zombie still
 /// shows the time it used.
 pub fn cpu_time(pid: u32) -> Option<std::time::Duration> {
-    let fields = stat_fields(pid)?;
+    cpu_from_stat(&stat_fields(pid)?)
+}
+
+/// Whether `pid` still exists (running, stopped or zombie).
+pub fn exists(pid: u32) -> bool {
+    fs::metadata(format!("/proc/{pid}")).is_ok()
+}
+
+/// The kernel's id of the calling thread: its entry in `/proc/self/task`.
+pub fn current_tid() -> u32 {
+    // SAFETY: gettid has no preconditions and cannot fail.
+    unsafe { libc::gettid() as u32 }
+}
+
+/// CPU time (user + system) that thread `tid` of process `pid` has used so far, from
+/// `/proc/PID/task/TID/stat`, or `None` if the thread is gone. The kernel counts it in clock
+/// ticks (usually 10 ms).
+pub fn thread_cpu_time(pid: u32, tid: u32) -> Option<std::time::Duration> {
+    cpu_from_stat(&task_stat_fields(pid, tid)?)
+}
+
+/// The one-letter state of thread `tid` of process `pid` (`R` running, `S` sleeping, ...).
+pub fn thread_state(pid: u32, tid: u32) -> Option<char> {
+    task_stat_fields(pid, tid)?.first()?.chars().next()
+}
+
+/// How many times thread `tid` of process `pid` has gone to sleep by itself (voluntary context
+/// switches: each wait, sleep or blocking call that had to wait), from `/proc/PID/task/TID/status`.
+/// A thread blocked on a condition variable does not add any while it stays blocked; one that
+/// polls (sleeps briefly and looks again) adds one per look.
+pub fn thread_sleeps(pid: u32, tid: u32) -> Option<u64> {
+    let status = fs::read_to_string(format!("/proc/{pid}/task/{tid}/status")).ok()?;
+    status.lines().find_map(|line| line.strip_prefix("voluntary_ctxt_switches:")?.trim().parse().ok())
+}
+
+/// The fields of `/proc/PID/task/TID/stat` after the command name, as in [`stat_fields`].
+fn task_stat_fields(pid: u32, tid: u32) -> Option<Vec<String>> {
+    let stat = fs::read_to_string(format!("/proc/{pid}/task/{tid}/stat")).ok()?;
+    let after = &stat[stat.rfind(')')? + 1..];
+    Some(after.split_whitespace().map(str::to_owned).collect())
+}
+
+/// utime + stime of a stat line's fields (after the command name), in wall-clock units.
+fn cpu_from_stat(fields: &[String]) -> Option<std::time::Duration> {
     // After the command name: index 11 is utime, 12 is stime (fields 14 and 15 of stat(5)).
     let utime: u64 = fields.get(11)?.parse().ok()?;
     let stime: u64 = fields.get(12)?.parse().ok()?;
@@ -93,7 +136,41 @@ pub fn cpu_time(pid: u32) -> Option<std::time::Duration> {
     Some(std::time::Duration::from_millis((utime + stime) * 1000 / ticks))
 }
 
-/// Whether `pid` still exists (running, stopped or zombie).
-pub fn exists(pid: u32) -> bool {
-    fs::metadata(format!("/proc/{pid}")).is_ok()
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    #[test]
+    fn a_spinning_thread_uses_cpu_and_a_sleeping_one_does_not() {
+        let pid = std::process::id();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        let spinner = std::thread::spawn(move || {
+            let end = Instant::now() + Duration::from_millis(300);
+            while Instant::now() < end {
+                std::hint::spin_loop();
+            }
+            tx.send(current_tid()).unwrap();
+            stopped.recv().unwrap();
+        });
+        let tid = rx.recv().unwrap();
+        assert!(threads(pid).unwrap().contains(&tid));
+        let spun = thread_cpu_time(pid, tid).unwrap();
+        assert!(spun >= Duration::from_millis(50), "a thread spinning for 300 ms used only {spun:?} of CPU");
+        stop.send(()).unwrap();
+        spinner.join().unwrap();
+
+        let me = current_tid();
+        let before = thread_cpu_time(pid, me).unwrap();
+        let sleeps = thread_sleeps(pid, me).unwrap();
+        assert_eq!(thread_state(pid, me), Some('R'));
+        std::thread::sleep(Duration::from_millis(200));
+        let slept = thread_cpu_time(pid, me).unwrap() - before;
+        assert!(slept < Duration::from_millis(100), "a sleeping thread used {slept:?} of CPU");
+        for _ in 0..5 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(thread_sleeps(pid, me).unwrap() >= sleeps + 5);
+    }
 }

@@ -102,3 +102,138 @@ pub fn panic_text(payload: &(dyn Any + Send)) -> String {
         "(a panic without a message)".to_owned()
     }
 }
+
+/// One call of student code (a `get` that should block, a `lock` that should wait) on a thread
+/// of its own whose kernel thread id is known, so that the check can watch that very thread
+/// through `/proc` while the call blocks: its state, the CPU it uses, how often it wakes up.
+pub struct Call<T> {
+    name: String,
+    tid: u32,
+    rx: Receiver<Message<T>>,
+}
+
+/// Starts `f` on a new thread named `name` and returns once the thread is running. A panic in
+/// `f` is caught and reported as [`Next::Panicked`].
+pub fn call<T, F>(name: &str, f: F) -> Call<T>
+where
+    T: Send + 'static,
+    F: FnOnce() -> T + Send + 'static,
+{
+    let (tx, rx) = mpsc::channel();
+    let (tid_tx, tid_rx) = mpsc::channel();
+    thread::Builder::new()
+        .name(name.to_owned())
+        .spawn(move || {
+            let _ = tid_tx.send(crate::proc::current_tid());
+            let message = match panic::catch_unwind(AssertUnwindSafe(f)) {
+                Ok(value) => Message::Item(value),
+                Err(payload) => Message::Panicked(panic_text(payload.as_ref())),
+            };
+            let _ = tx.send(message);
+        })
+        .expect("starting a thread for a call");
+    let tid = tid_rx.recv().expect("the call's thread reports its id first");
+    Call { name: name.to_owned(), tid, rx }
+}
+
+/// What a thread used over a stretch of time: see [`Call::usage_over`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Usage {
+    /// CPU time (user + system), in clock ticks of usually 10 ms.
+    pub cpu: Duration,
+    /// Times the thread went to sleep by itself (voluntary context switches).
+    pub sleeps: u64,
+    /// The wall time measured over.
+    pub wall: Duration,
+}
+
+impl<T> Call<T> {
+    /// The thread's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The thread's kernel id (its entry in `/proc/self/task`).
+    pub fn tid(&self) -> u32 {
+        self.tid
+    }
+
+    /// What the call returned, waiting at most `timeout`; [`Next::TimedOut`] while it still
+    /// runs. Once a value (or a panic) has been taken, later calls give [`Next::Ended`].
+    pub fn outcome(&self, timeout: Duration) -> Next<T> {
+        match self.rx.recv_timeout(timeout) {
+            Ok(Message::Item(item)) => Next::Item(item),
+            Ok(Message::Panicked(text)) => Next::Panicked(text),
+            Err(RecvTimeoutError::Timeout) => Next::TimedOut,
+            Err(RecvTimeoutError::Disconnected) => Next::Ended,
+        }
+    }
+
+    /// Whether the thread is asleep in the kernel now (state `S` or `D`): blocked on a lock,
+    /// a condition variable, a sleep or I/O, rather than running.
+    pub fn is_asleep(&self) -> bool {
+        matches!(crate::proc::thread_state(std::process::id(), self.tid), Some('S' | 'D'))
+    }
+
+    /// The CPU time the thread used, and how many times it went to sleep, over the next
+    /// `window` (the caller's thread sleeps meanwhile). `None` if the thread ended.
+    pub fn usage_over(&self, window: Duration) -> Option<Usage> {
+        usage_over(&[self.tid], window).pop().flatten()
+    }
+}
+
+/// What each of the threads `tids` of this process used over the same `window` (the caller's
+/// thread sleeps meanwhile): `None` for a thread that ended.
+pub fn usage_over(tids: &[u32], window: Duration) -> Vec<Option<Usage>> {
+    let pid = std::process::id();
+    let read = |tid: u32| Some((crate::proc::thread_cpu_time(pid, tid)?, crate::proc::thread_sleeps(pid, tid)?));
+    let start = std::time::Instant::now();
+    let before: Vec<_> = tids.iter().map(|&tid| read(tid)).collect();
+    thread::sleep(window);
+    let after: Vec<_> = tids.iter().map(|&tid| read(tid)).collect();
+    let wall = start.elapsed();
+    before
+        .into_iter()
+        .zip(after)
+        .map(|(b, a)| {
+            let ((cpu0, sleeps0), (cpu1, sleeps1)) = (b?, a?);
+            Some(Usage { cpu: cpu1.saturating_sub(cpu0), sleeps: sleeps1.saturating_sub(sleeps0), wall })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::{Arc, Barrier};
+
+    #[test]
+    fn a_call_that_blocks_uses_nothing_and_one_that_spins_uses_cpu() {
+        let gate = Arc::new(Barrier::new(2));
+        let g = Arc::clone(&gate);
+        let blocked = call("blocked", move || {
+            g.wait();
+            7
+        });
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let s = Arc::clone(&stop);
+        let spinning = call("spinning", move || {
+            while !s.load(std::sync::atomic::Ordering::Relaxed) {
+                std::hint::spin_loop();
+            }
+        });
+        thread::sleep(Duration::from_millis(50));
+        assert!(blocked.is_asleep());
+        assert!(matches!(blocked.outcome(Duration::from_millis(10)), Next::TimedOut));
+        let quiet = blocked.usage_over(Duration::from_millis(200)).unwrap();
+        assert!(quiet.cpu < Duration::from_millis(50) && quiet.sleeps <= 2, "{quiet:?}");
+        let busy = spinning.usage_over(Duration::from_millis(200)).unwrap();
+        assert!(busy.cpu >= Duration::from_millis(20), "{busy:?}");
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        gate.wait();
+        assert!(matches!(blocked.outcome(Duration::from_secs(5)), Next::Item(7)));
+        assert!(
+            matches!(call("panics", || panic!("on purpose")).outcome(Duration::from_secs(5)), Next::Panicked(t) if t == "on purpose")
+        );
+    }
+}

@@ -301,11 +301,12 @@ fn run_with<S: Scheduler + 'static>(
     config.max_steps = MaxSteps::FailAfter(MAX_STEPS);
     config.silence_warnings = true;
     let runner = Runner::new(scheduler, config);
-    MODE.store(EXPLORE, Ordering::SeqCst);
+    let before = MODE.swap(EXPLORE, Ordering::SeqCst);
     let outcome = catch_unwind(AssertUnwindSafe(|| {
         runner.run(move || scenario());
     }));
-    MODE.store(PLAIN, Ordering::SeqCst);
+    // Back to the mode the check had chosen.
+    MODE.store(before, Ordering::SeqCst);
     outcome.map_err(|payload| {
         let message = if let Some(s) = payload.downcast_ref::<&str>() {
             (*s).to_owned()

@@ -1,0 +1,606 @@
+//! Hidden checks of ex16_metrics_client: the student's `Client`, linked into this program, talks
+//! to a fake metrics server played by the checker ([`FakeMetricsServer`]).
+//!
+//! The fake server records every byte and every request line of every connection it accepts,
+//! and answers each request line as the check scripts it: whole, or one byte at a time, with a
+//! valid reply, a malformed one, nothing at all, or a reply cut short by closing. The checks
+//! compare the exact requests, the parsed results, the number of connections, and (for the
+//! timeout) the time `get` takes to give up, judged against the client's own timeout with
+//! `pack_support::timing::decide` and a `LoadProbe` so that a loaded machine never fails a
+//! correct client.
+//!
+//! The student's `Client` lives on a thread of its own ([`Remote`]): each call is sent there and
+//! its result awaited with a watchdog, so a client that hangs (no timeout, a loop that never
+//! sees the end of a reply) fails with an explanation instead of stalling the check.
+
+use std::collections::BTreeMap;
+use std::panic::{self, AssertUnwindSafe};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use ex16_metrics_client::{Client, ClientError};
+use pack_support::metrics::{Answer, FakeMetricsServer, Pace, ERROR_REPLY, OK_EMPTY};
+use pack_support::net::{escape, quoted, LoadProbe};
+use pack_support::timing::{self, Judgement, Measurement};
+use pack_support::watch::{self, Next};
+use pack_support::{fail, Check, Context, Failure, Verdict};
+
+fn main() {
+    // The hidden checks need a proper error type: this fails to compile otherwise.
+    fn is_error<E: std::error::Error + Send + Sync + 'static>() {}
+    is_error::<ClientError>();
+    pack_support::main(&[
+        Check { name: "request_bytes", run: request_bytes },
+        Check { name: "get_parses_reply", run: get_parses_reply },
+        Check { name: "replies_byte_by_byte", run: replies_byte_by_byte },
+        Check { name: "malformed_replies_rejected", run: malformed_replies_rejected },
+        Check { name: "one_connection_per_session", run: one_connection_per_session },
+        Check { name: "timeout_honoured", run: timeout_honoured },
+    ])
+}
+
+/// The client's timeout in every check but the timeout check.
+const TIMEOUT: Duration = Duration::from_secs(1);
+/// How long a call of the student's client may take before the check gives up on it.
+const WATCHDOG: Duration = Duration::from_millis(3000);
+/// The client's timeout in timeout_honoured, and the window it must give up in.
+const SHORT_TIMEOUT: Duration = Duration::from_millis(500);
+/// The pause between two bytes of a reply sent one byte at a time.
+const BYTE_PAUSE: Duration = Duration::from_millis(2);
+
+type Metrics = BTreeMap<String, Vec<(i64, f64)>>;
+
+// ---------------------------------------------------------------------------------------------
+// The student's client on a thread of its own
+// ---------------------------------------------------------------------------------------------
+
+enum Call {
+    Put(String, f64, Option<i64>),
+    Get(String),
+}
+
+enum Outcome {
+    Connected(Result<(), String>),
+    Put(Result<(), String>),
+    Got(Result<Metrics, String>),
+}
+
+/// A student's `Client` created and used on a scenario thread; every call waits for its result
+/// at most [`WATCHDOG`].
+struct Remote {
+    calls: mpsc::Sender<Call>,
+    results: watch::Scenario<Outcome>,
+}
+
+/// A `ClientError` as the student sees it: its `Display`, or its `Debug` if `Display` panics
+/// (not written yet).
+fn show_error(e: &ClientError) -> String {
+    panic::catch_unwind(AssertUnwindSafe(|| e.to_string())).unwrap_or_else(|_| format!("{e:?}"))
+}
+
+impl Remote {
+    /// Runs `Client::new("127.0.0.1", port, timeout)` on a new thread. The outer `Result` is the
+    /// check's failure (a panic, a hang); the inner one is what `new` returned.
+    fn connect(port: u16, timeout: Duration) -> Result<(Remote, Result<(), String>), Failure> {
+        let (calls, inbox) = mpsc::channel::<Call>();
+        let results = watch::spawn("student-client", move |report| {
+            let mut client = match Client::new("127.0.0.1", port, timeout) {
+                Ok(client) => client,
+                Err(e) => return report.send(Outcome::Connected(Err(show_error(&e)))),
+            };
+            report.send(Outcome::Connected(Ok(())));
+            for call in inbox {
+                report.send(match call {
+                    Call::Put(key, value, ts) => Outcome::Put(client.put(&key, value, ts).map_err(|e| show_error(&e))),
+                    Call::Get(key) => Outcome::Got(client.get(&key).map_err(|e| show_error(&e))),
+                });
+            }
+        });
+        let remote = Remote { calls, results };
+        let what = format!("Client::new(\"127.0.0.1\", {port}, {timeout:?})");
+        match remote.wait(&what)? {
+            Outcome::Connected(result) => Ok((remote, result)),
+            _ => unreachable!("the first report is the connection"),
+        }
+    }
+
+    fn put(&self, key: &str, value: f64, ts: Option<i64>) -> Result<Result<(), String>, Failure> {
+        let _ = self.calls.send(Call::Put(key.to_owned(), value, ts));
+        match self.wait(&format!("put({key:?}, {value:?}, {ts:?})"))? {
+            Outcome::Put(result) => Ok(result),
+            _ => unreachable!("one report per call"),
+        }
+    }
+
+    fn get(&self, key: &str) -> Result<Result<Metrics, String>, Failure> {
+        let _ = self.calls.send(Call::Get(key.to_owned()));
+        match self.wait(&format!("get({key:?})"))? {
+            Outcome::Got(result) => Ok(result),
+            _ => unreachable!("one report per call"),
+        }
+    }
+
+    fn wait(&self, what: &str) -> Result<Outcome, Failure> {
+        match self.results.next(WATCHDOG) {
+            Next::Item(outcome) => Ok(outcome),
+            Next::Panicked(text) => Err(fail(
+                format!("{what} panicked: {text}"),
+                format!("{what} returns"),
+                if text.contains("not yet implemented") {
+                    "a todo!() is still in the code: write the function it is in"
+                } else {
+                    "a client returns a ClientError for whatever the network or the server does; it never panics"
+                },
+            )),
+            Next::TimedOut => Err(fail(
+                format!("{what} had not returned after {} ms (the client's timeout is {} ms or less)", WATCHDOG.as_millis(), TIMEOUT.as_millis()),
+                format!("{what} returns within the client's timeout"),
+                "every call must end: the socket needs read and write timeouts (set_read_timeout), and a read that returns 0 bytes means the server closed the connection, which ends the reply with an error, not a loop that reads again",
+            )),
+            Next::Ended => Err(fail(
+                format!("{what} did not report back"),
+                format!("{what} returns"),
+                "the client's thread ended early",
+            )),
+        }
+    }
+}
+
+/// A fake server that answers each request line with `reply(line)` (a whole reply), as `pace`.
+fn fake(pace: Pace, reply: impl Fn(&str) -> Vec<u8> + Send + Sync + 'static) -> FakeMetricsServer {
+    FakeMetricsServer::start(pace, move |line| Answer::Reply(reply(&String::from_utf8_lossy(line))))
+        .expect("starting the fake metrics server")
+}
+
+/// Connects a client, failing the check if `new` failed.
+fn connect(fake: &FakeMetricsServer, timeout: Duration) -> Result<Remote, Failure> {
+    let (remote, result) = Remote::connect(fake.port(), timeout)?;
+    match result {
+        Ok(()) => Ok(remote),
+        Err(e) => Err(fail(
+            format!(
+                "Client::new(\"127.0.0.1\", {}, {timeout:?}) returned Err({e}) while a server listened there",
+                fake.port()
+            ),
+            "Ok(client): the connection is made",
+            "Client::new connects to (host, port) with TcpStream::connect_timeout and keeps the stream",
+        )),
+    }
+}
+
+/// `{"k1": [(1, 0.25), (2, 2.156)]}`.
+fn show_metrics(m: &Metrics) -> String {
+    let keys: Vec<String> = m
+        .iter()
+        .map(|(k, points)| {
+            let points: Vec<String> = points.iter().map(|(t, v)| format!("({t}, {v:?})")).collect();
+            format!("{k:?}: [{}]", points.join(", "))
+        })
+        .collect();
+    format!("{{{}}}", keys.join(", "))
+}
+
+fn metrics(entries: &[(&str, &[(i64, f64)])]) -> Metrics {
+    entries.iter().map(|(k, points)| ((*k).to_owned(), points.to_vec())).collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// request_bytes
+// ---------------------------------------------------------------------------------------------
+
+/// What a request line must be.
+enum Expect {
+    Exact(&'static [u8]),
+    /// `put <key> <value> <timestamp>\n`, the value compared as a number, the timestamp exactly
+    /// or (None) between two clock readings.
+    Put {
+        key: &'static str,
+        value: f64,
+        ts: Option<i64>,
+    },
+}
+
+fn request_bytes(_ctx: &Context) -> Verdict {
+    let fake = fake(Pace::Whole, |_| OK_EMPTY.to_vec());
+    let client = connect(&fake, TIMEOUT)?;
+    let steps: [(&str, Expect); 5] = [
+        ("put(\"k\", 1.5, Some(1))", Expect::Exact(b"put k 1.5 1\n")),
+        ("get(\"k\")", Expect::Exact(b"get k\n")),
+        ("get(\"*\")", Expect::Exact(b"get *\n")),
+        (
+            "put(\"cpu.load\", 30.0, Some(1501864247))",
+            Expect::Put { key: "cpu.load", value: 30.0, ts: Some(1501864247) },
+        ),
+        ("put(\"k\", 0.25, None)", Expect::Put { key: "k", value: 0.25, ts: None }),
+    ];
+    for (i, (call, expect)) in steps.iter().enumerate() {
+        let before = ex16_metrics_client::now();
+        let result = match i {
+            0 => client.put("k", 1.5, Some(1))?,
+            1 => client.get("k")?.map(drop),
+            2 => client.get("*")?.map(drop),
+            3 => client.put("cpu.load", 30.0, Some(1501864247))?,
+            _ => client.put("k", 0.25, None)?,
+        };
+        let after = ex16_metrics_client::now();
+        let sessions =
+            fake.wait_until(Duration::from_millis(500), |s| s.iter().map(|s| s.requests.len()).sum::<usize>() > i);
+        let requests: Vec<Vec<u8>> = sessions.iter().flat_map(|s| s.requests.clone()).collect();
+        let Some(sent) = requests.get(i) else {
+            let received: Vec<u8> = sessions.iter().flat_map(|s| s.received.clone()).collect();
+            let tail = received.get(requests.iter().map(Vec::len).sum::<usize>()..).unwrap_or_default();
+            return Err(fail(
+                format!(
+                    "after {call} the server had received no complete request line for it ({}{})",
+                    if tail.is_empty() {
+                        "nothing more at all".to_owned()
+                    } else {
+                        format!("only {} without \\n", quoted(tail, 80))
+                    },
+                    result.err().map(|e| format!("; the call returned Err({e})")).unwrap_or_default()
+                ),
+                show_expect(expect),
+                "every request is one line that ends with \\n: the server reads up to the \\n and answers only then",
+            ));
+        };
+        if let Some(why) = wrong_request(sent, expect, before, after) {
+            return Err(fail(format!("for {call} the client sent {}", quoted(sent, 80)), show_expect(expect), why));
+        }
+        if let Err(e) = result {
+            return Err(fail(
+                format!("{call} sent the right line, the server answered `ok\\n\\n`, and the call returned Err({e})"),
+                "Ok: `ok\\n\\n` is the server's success without data",
+                "a put succeeds on `ok\\n\\n`; a get of a key the server does not know gets `ok\\n\\n` too and returns an empty map",
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn show_expect(expect: &Expect) -> String {
+    match expect {
+        Expect::Exact(bytes) => format!("exactly {}", quoted(bytes, 80)),
+        Expect::Put { key, value, ts: Some(ts) } => {
+            format!("\"put {key} {value} {ts}\\n\" (the value written any way that reads as {value})")
+        }
+        Expect::Put { key, value, ts: None } => {
+            format!("\"put {key} {value} <now>\\n\", <now> being the current Unix time in seconds")
+        }
+    }
+}
+
+/// Why `sent` is not the request `expect` wants, if it is not.
+fn wrong_request(sent: &[u8], expect: &Expect, before: i64, after: i64) -> Option<String> {
+    const SWAPPED: &str =
+        "the value and the timestamp are swapped: the protocol's order is put <key> <value> <timestamp>";
+    let words = |bytes: &[u8]| -> Vec<String> {
+        String::from_utf8_lossy(bytes).trim_end_matches('\n').split(' ').map(str::to_owned).collect()
+    };
+    let sent_words = words(sent);
+    match expect {
+        Expect::Exact(bytes) if sent == *bytes => None,
+        Expect::Exact(bytes) => {
+            let want = words(bytes);
+            let swapped = sent_words.len() == 4
+                && want.len() == 4
+                && sent_words[0] == "put"
+                && sent_words[2] == want[3]
+                && sent_words[3] == want[2];
+            Some(if swapped {
+                SWAPPED.to_owned()
+            } else if !sent.ends_with(b"\n") {
+                "every request is one line that ends with \\n (and nothing after it)".to_owned()
+            } else {
+                "a request is the command and its arguments separated by single spaces, ending with \\n: nothing more, nothing less".to_owned()
+            })
+        }
+        Expect::Put { key, value, ts } => {
+            let [command, k, v, t] = sent_words.as_slice() else {
+                return Some(
+                    "a put is exactly four words separated by single spaces, `put <key> <value> <timestamp>`, then \\n"
+                        .to_owned(),
+                );
+            };
+            if command != "put" || !sent.ends_with(b"\n") {
+                return Some("a put is one line: `put <key> <value> <timestamp>\\n`".to_owned());
+            }
+            if k != key {
+                return Some(format!("the key is sent as it was given, {key:?}"));
+            }
+            let v: Option<f64> = v.parse().ok();
+            let t: Option<i64> = t.parse().ok();
+            match (v, t, ts) {
+                (Some(v), Some(t), _) if v != *value && t as f64 == *value => Some(SWAPPED.to_owned()),
+                (Some(v), _, _) if v != *value => Some(format!(
+                    "the value must read back as the same number, {value}: write it with {{}} (f64's Display), not rounded"
+                )),
+                (None, _, _) => Some(format!("the value must be written as a number ({value})")),
+                (_, None, _) => Some("the timestamp is an integer, written in decimal digits".to_owned()),
+                (_, Some(t), Some(ts)) if t != *ts => Some(format!("the timestamp is the one given, {ts}")),
+                (_, Some(t), None) if t < before - 1 || t > after + 1 => Some(format!(
+                    "a put without a timestamp uses the current time in whole seconds since 1970 (it was {before} when the call started), as SystemTime::now().duration_since(UNIX_EPOCH) gives it; {t} is not that (milliseconds?)"
+                )),
+                _ => None,
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// get_parses_reply, replies_byte_by_byte
+// ---------------------------------------------------------------------------------------------
+
+/// The fake server's replies for the parsing checks: measurements in no particular order.
+fn scripted_reply(line: &str) -> Vec<u8> {
+    match line {
+        "get k1\n" => b"ok\nk1 0.35 3\nk1 0.25 1\nk1 2.156 2\n\n".to_vec(),
+        "get *\n" => b"ok\nk2 30 4\nk1 0.35 3\nk2 41.0 5\nk1 0.25 1\nk1 2.156 2\n\n".to_vec(),
+        "get cpu.load\n" => b"ok\ncpu.load 10 1501864247\ncpu.load -1.5e3 1501864248\n\n".to_vec(),
+        line if line.starts_with("put ") => OK_EMPTY.to_vec(),
+        _ => OK_EMPTY.to_vec(),
+    }
+}
+
+/// The gets of the parsing checks and the maps they must return.
+fn expected_gets() -> Vec<(&'static str, Metrics)> {
+    vec![
+        ("k1", metrics(&[("k1", &[(1, 0.25), (2, 2.156), (3, 0.35)])])),
+        ("*", metrics(&[("k1", &[(1, 0.25), (2, 2.156), (3, 0.35)]), ("k2", &[(4, 30.0), (5, 41.0)])])),
+        ("cpu.load", metrics(&[("cpu.load", &[(1501864247, 10.0), (1501864248, -1500.0)])])),
+        ("k3", Metrics::new()),
+    ]
+}
+
+/// Runs the gets of [`expected_gets`] (after a put) against `fake`; `how` says how the replies
+/// were sent, for messages.
+fn gets_parse(fake: &FakeMetricsServer, how: &str, why_split: Option<&str>) -> Verdict {
+    let client = connect(fake, TIMEOUT)?;
+    if let Err(e) = client.put("k1", 0.25, Some(1))? {
+        return Err(fail(
+            format!("put(\"k1\", 0.25, Some(1)) returned Err({e}) for the reply `ok\\n\\n` {how}"),
+            "Ok(())",
+            why_split.unwrap_or("`ok\\n\\n` is the reply to a successful put"),
+        ));
+    }
+    for (key, want) in expected_gets() {
+        let reply = scripted_reply(&format!("get {key}\n"));
+        let got = client.get(key)?;
+        let observed = match &got {
+            Ok(m) if *m == want => continue,
+            Ok(m) => {
+                format!("get({key:?}) returned Ok({}) for the reply {} {how}", show_metrics(m), quoted(&reply, 120))
+            }
+            Err(e) => format!("get({key:?}) returned Err({e}) for the reply {} {how}", quoted(&reply, 120)),
+        };
+        let why = match (&got, why_split) {
+            (Ok(m), _) if same_points_unsorted(m, &want) => "each key's measurements must be sorted by timestamp: the server may send the lines in any order, and the client sorts them (sort_by_key on the timestamp)",
+            (_, Some(why)) => why,
+            (Ok(_), None) => "every line `<key> <value> <timestamp>` of the reply is one measurement, grouped by key; values are numbers (30, 41.0 and -1.5e3 are floats), timestamps integers",
+            (Err(_), None) => "this reply follows the protocol: `ok`, one line per measurement, then an empty line; every field parses (value as f64, timestamp as i64)",
+        };
+        return Err(fail(observed, format!("Ok({})", show_metrics(&want)), why));
+    }
+    Ok(())
+}
+
+fn same_points_unsorted(got: &Metrics, want: &Metrics) -> bool {
+    let sorted = |m: &Metrics| -> Vec<(String, Vec<(i64, u64)>)> {
+        m.iter()
+            .map(|(k, p)| {
+                let mut p: Vec<(i64, u64)> = p.iter().map(|(t, v)| (*t, v.to_bits())).collect();
+                p.sort_unstable();
+                (k.clone(), p)
+            })
+            .collect()
+    };
+    sorted(got) == sorted(want)
+}
+
+fn get_parses_reply(_ctx: &Context) -> Verdict {
+    let fake = fake(Pace::Whole, scripted_reply);
+    gets_parse(&fake, "(sent in one piece)", None)
+}
+
+fn replies_byte_by_byte(_ctx: &Context) -> Verdict {
+    let fake = fake(Pace::ByteByByte(BYTE_PAUSE), scripted_reply);
+    gets_parse(
+        &fake,
+        &format!("sent one byte at a time, {} ms apart", BYTE_PAUSE.as_millis()),
+        Some("TCP is a stream: one read() returns whatever has arrived, here a single byte. The client must keep reading until the empty line that ends the reply has arrived (BufReader::read_until(b'\\n') in a loop, until a line is empty), never parse what one read() returned"),
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// malformed_replies_rejected
+// ---------------------------------------------------------------------------------------------
+
+fn malformed_replies_rejected(_ctx: &Context) -> Verdict {
+    struct Case {
+        call: &'static str,
+        reply: &'static [u8],
+        close: bool,
+        what: &'static str,
+    }
+    let cases = [
+        Case { call: "put", reply: ERROR_REPLY, close: false, what: "the error reply, to a put" },
+        Case { call: "get", reply: ERROR_REPLY, close: false, what: "the error reply, to a get" },
+        Case {
+            call: "get",
+            reply: b"ok\nblablabla\n\n",
+            close: false,
+            what: "a line that is not <key> <value> <timestamp>",
+        },
+        Case { call: "get", reply: b"ok\nk1 abc 1\n\n", close: false, what: "a value that is not a number" },
+        Case { call: "get", reply: b"ok\nk1 0.5 1.5\n\n", close: false, what: "a timestamp that is not an integer" },
+        Case {
+            call: "get",
+            reply: b"ok\nk1 1501864247 0.5\n\n",
+            close: false,
+            what: "the value and the timestamp swapped",
+        },
+        Case {
+            call: "get",
+            reply: b"ok\nk1 0.5 1\n",
+            close: true,
+            what: "no final empty line: the server closes after the last line",
+        },
+        Case { call: "get", reply: b"", close: true, what: "no reply at all: the server closes the connection" },
+    ];
+    let mut accepted = Vec::new();
+    for case in &cases {
+        let (reply, close) = (case.reply.to_vec(), case.close);
+        let fake = FakeMetricsServer::start(Pace::Whole, move |_| {
+            if close {
+                Answer::ReplyThenClose(reply.clone())
+            } else {
+                Answer::Reply(reply.clone())
+            }
+        })
+        .expect("starting the fake metrics server");
+        let client = connect(&fake, TIMEOUT)?;
+        let shown =
+            format!("{}{}", quoted(case.reply, 80), if case.close { " then the connection closed" } else { "" });
+        let result = if case.call == "put" {
+            client.put("k1", 0.5, Some(1)).map_err(|f| hang(f, &shown))?.map(|()| "Ok(())".to_owned())
+        } else {
+            client.get("k1").map_err(|f| hang(f, &shown))?.map(|m| format!("Ok({})", show_metrics(&m)))
+        };
+        if let Ok(returned) = result {
+            let call = if case.call == "put" { "put(\"k1\", 0.5, Some(1))" } else { "get(\"k1\")" };
+            accepted.push((case.reply, format!("{call} returned {returned} for {shown} ({})", case.what)));
+        }
+    }
+    let Some((first, _)) = accepted.first() else {
+        return Ok(());
+    };
+    let list: Vec<&str> = accepted.iter().map(|(_, text)| text.as_str()).collect();
+    Err(fail(
+        format!("{} of {} malformed replies were accepted: {}", accepted.len(), cases.len(), list.join("; ")),
+        "Err(ClientError) for every one of them",
+        malformed_why(first),
+    ))
+}
+
+/// A hang on a malformed reply, named.
+fn hang(mut f: Failure, shown: &str) -> Failure {
+    f.observed = format!("with the reply {shown}: {}", f.observed);
+    f
+}
+
+fn malformed_why(reply: &[u8]) -> String {
+    let why = match reply {
+        b"error\nwrong command\n\n" => "`error` is the server saying the request failed: put and get return Err(ClientError::Server(message)), never Ok",
+        b"ok\nblablabla\n\n" => "`blablabla` is not a measurement line: every line between `ok` and the empty line must be exactly <key> <value> <timestamp>; a line that does not parse is an error, never skipped",
+        b"ok\nk1 abc 1\n\n" => "the value must parse as a number (str::parse::<f64>); a value that does not is an error, not a 0 or a skipped line",
+        b"ok\nk1 0.5 1.5\n\n" | b"ok\nk1 1501864247 0.5\n\n" => "the timestamp must parse as an integer (str::parse::<i64>): 0.5 or 1.5 is not a timestamp, so the line is malformed (here the fields may be swapped)",
+        _ => "a reply ends with its empty line: when the connection closes (read returns 0 bytes) before it, the reply is incomplete and the call fails",
+    };
+    format!("{why}. A client trusts nothing it receives: anything the protocol does not allow is a ClientError")
+}
+
+// ---------------------------------------------------------------------------------------------
+// one_connection_per_session
+// ---------------------------------------------------------------------------------------------
+
+fn one_connection_per_session(_ctx: &Context) -> Verdict {
+    let fake =
+        fake(Pace::Whole, |line| if line.starts_with("get") { b"ok\nk 1 1\n\n".to_vec() } else { OK_EMPTY.to_vec() });
+    let client = connect(&fake, TIMEOUT)?;
+    let after_new = fake.wait_until(Duration::from_millis(500), |s| !s.is_empty()).len();
+    let calls = [
+        ("put(\"k\", 1.0, Some(1))", client.put("k", 1.0, Some(1))?.err()),
+        ("put(\"k\", 2.0, Some(2))", client.put("k", 2.0, Some(2))?.err()),
+        ("get(\"k\")", client.get("k")?.err()),
+    ];
+    if let Some((call, Some(e))) = calls.iter().find(|(_, e)| e.is_some()) {
+        return Err(fail(
+            format!("{call} returned Err({e}) while the server answered every request correctly"),
+            "Ok for each of the 3 requests",
+            "put gets `ok\\n\\n`, get gets `ok\\nk 1 1\\n\\n`: both are valid replies",
+        ));
+    }
+    let sessions =
+        fake.wait_until(Duration::from_millis(200), |s| s.iter().map(|s| s.requests.len()).sum::<usize>() >= 3);
+    if sessions.len() != 1 {
+        let per: Vec<String> = sessions
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let lines: Vec<String> = s.requests.iter().map(|r| escape(r, 40)).collect();
+                format!(
+                    "connection {}: {}",
+                    i + 1,
+                    if lines.is_empty() { "no request".to_owned() } else { lines.join(" ") }
+                )
+            })
+            .collect();
+        return Err(fail(
+            format!("{} connections for 3 requests ({})", sessions.len(), per.join("; ")),
+            "1 connection, opened by Client::new, carrying all 3 requests",
+            "a session is one connection: Client::new connects once and keeps the TcpStream in the Client; put and get write to that stream. A connection per request costs a TCP handshake each time and makes the server see a new client each time",
+        ));
+    }
+    if after_new == 0 {
+        return Err(fail(
+            "Client::new returned without connecting: the connection was opened only by the first request",
+            "Client::new connects (so that an unreachable server is reported by new)",
+            "Client::new(host, port, timeout) returns Result: its job is to connect, and a refused or unreachable server must be its error",
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// timeout_honoured
+// ---------------------------------------------------------------------------------------------
+
+fn timeout_honoured(_ctx: &Context) -> Verdict {
+    let (lo, hi) = (SHORT_TIMEOUT * 4 / 5, SHORT_TIMEOUT * 6 / 5);
+    let limit = SHORT_TIMEOUT * 5;
+    timing::decide(3, |_| {
+        let fake = FakeMetricsServer::start(Pace::Whole, |_| Answer::Silent).expect("starting the fake metrics server");
+        let client = match connect(&fake, SHORT_TIMEOUT) {
+            Ok(client) => client,
+            Err(f) => return Measurement { judgement: Judgement::Fatal(f), summary: "Client::new failed".to_owned() },
+        };
+        let probe = LoadProbe::start(limit);
+        let start = Instant::now();
+        let _ = client.calls.send(Call::Get("k".to_owned()));
+        let next = client.results.next(limit);
+        let took = start.elapsed();
+        let late = probe.finish();
+        let summary = format!(
+            "get gave up after {} ms (timeout {} ms; the machine woke threads up to {} ms late)",
+            took.as_millis(),
+            SHORT_TIMEOUT.as_millis(),
+            late.as_millis()
+        );
+        let judgement = match next {
+            Next::Item(Outcome::Got(Err(_))) if took >= lo && took <= hi => Judgement::Pass,
+            Next::Item(Outcome::Got(Err(e))) if took < lo => Judgement::Fail(fail(
+                format!("against a server that accepts and never answers, get(\"k\") returned Err({e}) after {} ms, with a timeout of {} ms", took.as_millis(), SHORT_TIMEOUT.as_millis()),
+                format!("Err(ClientError) after {}-{} ms (the timeout ± 20%)", lo.as_millis(), hi.as_millis()),
+                "the client gave up before its timeout: the read timeout is the timeout given to Client::new, unchanged (Duration, not divided, not a fixed value)",
+            )),
+            Next::Item(Outcome::Got(Err(e))) if late > Duration::from_millis(50) => Judgement::Unsure(format!("get returned Err({e}) late, but the machine itself was {} ms late", late.as_millis())),
+            Next::Item(Outcome::Got(Err(e))) => Judgement::Fail(fail(
+                format!("against a server that accepts and never answers, get(\"k\") returned Err({e}) only after {} ms, with a timeout of {} ms", took.as_millis(), SHORT_TIMEOUT.as_millis()),
+                format!("Err(ClientError) after {}-{} ms (the timeout ± 20%)", lo.as_millis(), hi.as_millis()),
+                "the timeout given to Client::new is the longest the client waits for the server: set it as the socket's read timeout (set_read_timeout(Some(timeout))), once, not a longer or repeated wait",
+            )),
+            Next::Item(Outcome::Got(Ok(m))) => Judgement::Fatal(fail(
+                format!("against a server that never answers, get(\"k\") returned Ok({}) after {} ms", show_metrics(&m), took.as_millis()),
+                "Err(ClientError): no reply came",
+                "no reply is not an empty reply: a read that times out fails (ErrorKind::WouldBlock or TimedOut) and that error is the call's result",
+            )),
+            Next::TimedOut => Judgement::Fatal(fail(
+                format!("against a server that accepts and never answers, get(\"k\") had not returned after {} ms, with a timeout of {} ms", limit.as_millis(), SHORT_TIMEOUT.as_millis()),
+                format!("Err(ClientError) after {}-{} ms (the timeout ± 20%)", lo.as_millis(), hi.as_millis()),
+                "without a read timeout, read() waits forever for a server that never answers. Client::new must call set_read_timeout(Some(timeout)) (and set_write_timeout) on the stream, so that the read fails once the timeout has passed",
+            )),
+            Next::Panicked(text) => Judgement::Fatal(fail(format!("get(\"k\") panicked: {text}"), "Err(ClientError) after the timeout", "a client returns errors; it never panics")),
+            _ => Judgement::Fatal(fail("the client's thread ended without an answer", "Err(ClientError) after the timeout", "the client's thread ended early")),
+        };
+        Measurement { judgement, summary }
+    })
+}
