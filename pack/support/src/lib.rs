@@ -77,17 +77,18 @@ pub fn on_hang(report: HangReport) {
     *HANG_REPORT.lock().unwrap_or_else(|e| e.into_inner()) = Some(report);
 }
 
-/// The write end of the pipe on which the SIGTERM handler wakes the time-limit watcher, and
-/// the process it was set up in (a child forked by the code under test must not use it).
-static TERM_PIPE: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(-1);
+/// Set by the SIGTERM handler to wake the time-limit watcher, and the process it was set up in
+/// (a child forked by the code under test must not use it).
+static TERM_RECEIVED: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
 static WATCHED_PID: std::sync::atomic::AtomicI32 = std::sync::atomic::AtomicI32::new(0);
 
 extern "C" fn on_sigterm(_signal: libc::c_int) {
-    use std::sync::atomic::Ordering::Relaxed;
-    // SAFETY: only async-signal-safe calls: getpid, write, signal, raise.
+    use std::sync::atomic::Ordering::SeqCst;
+    // SAFETY: only async-signal-safe calls: getpid, the futex system call, signal, raise.
     unsafe {
-        if libc::getpid() == WATCHED_PID.load(Relaxed) {
-            libc::write(TERM_PIPE.load(Relaxed), b"t".as_ptr().cast(), 1);
+        if libc::getpid() == WATCHED_PID.load(SeqCst) {
+            TERM_RECEIVED.store(1, SeqCst);
+            libc::syscall(libc::SYS_futex, TERM_RECEIVED.as_ptr(), libc::FUTEX_WAKE | libc::FUTEX_PRIVATE_FLAG, 1);
         } else {
             // A forked child of the check: behave as if no handler were there.
             libc::signal(libc::SIGTERM, libc::SIG_DFL);
@@ -97,31 +98,32 @@ extern "C" fn on_sigterm(_signal: libc::c_int) {
 }
 
 /// Catches the checker's SIGTERM at the time limit and hands it to a watcher thread, which
-/// writes the [`on_hang`] report on the verdict channel before the process exits. A handler,
-/// not a blocked signal: handlers are reset by exec, so the programs a check starts (a
-/// student's server it must be able to stop with SIGTERM) get the default behaviour.
+/// writes the [`on_hang`] report on the verdict channel before the process exits.
+///
+/// A handler, not a blocked signal: handlers are reset by exec, so the programs a check starts
+/// (a student's server it must stop with SIGTERM) keep the default behaviour. The watcher waits
+/// on a futex, as a thread blocked on a lock does, so that the checker's diagnosis of the hang
+/// (all blocked, spinning, waiting on I/O) is the same with the watcher as without it.
 fn watch_for_the_time_limit(nonce: String, check: String) {
-    use std::sync::atomic::Ordering::Relaxed;
+    use std::sync::atomic::Ordering::SeqCst;
     // The channel's descriptor, duplicated so that the verdict's writer keeps its own.
     let fd: i32 = match std::env::var("CHECKER_RESULT_FD").ok().and_then(|v| v.parse().ok()) {
         Some(fd) => fd,
         None => return,
     };
-    // SAFETY: plain libc calls on descriptors this function creates and owns; the duplicate is
-    // owned by the watcher's File alone.
+    // SAFETY: plain libc calls on a descriptor this function duplicates and owns (the watcher's
+    // File alone owns the copy), a futex on a static, and installing a handler.
     unsafe {
         let copy = libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0);
-        let mut ends = [-1; 2];
-        if copy < 0 || libc::pipe2(ends.as_mut_ptr(), libc::O_CLOEXEC) != 0 {
+        if copy < 0 {
             return;
         }
         let mut channel = File::from_raw_fd(copy);
-        let woken = ends[0];
         let watcher = std::thread::Builder::new().name("checker-time-limit".into()).spawn(move || {
-            let mut byte = 0u8;
-            while libc::read(woken, (&mut byte as *mut u8).cast(), 1) < 0
-                && std::io::Error::last_os_error().kind() == std::io::ErrorKind::Interrupted
-            {}
+            while TERM_RECEIVED.load(SeqCst) == 0 {
+                let wait = libc::FUTEX_WAIT | libc::FUTEX_PRIVATE_FLAG;
+                libc::syscall(libc::SYS_futex, TERM_RECEIVED.as_ptr(), wait, 0, std::ptr::null::<libc::timespec>());
+            }
             let report = *HANG_REPORT.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(report) = report {
                 let lines: Vec<String> = report().into_iter().take(40).collect();
@@ -134,8 +136,7 @@ fn watch_for_the_time_limit(nonce: String, check: String) {
         if watcher.is_err() {
             return;
         }
-        TERM_PIPE.store(ends[1], Relaxed);
-        WATCHED_PID.store(libc::getpid(), Relaxed);
+        WATCHED_PID.store(libc::getpid(), SeqCst);
         let mut action: libc::sigaction = std::mem::zeroed();
         action.sa_sigaction = on_sigterm as extern "C" fn(libc::c_int) as libc::sighandler_t;
         action.sa_flags = libc::SA_RESTART;
