@@ -32,6 +32,25 @@ fn poisoned<G, H>(result: LockResult<G>, wrap: impl FnOnce(G) -> H) -> LockResul
     }
 }
 
+/// Takes a recorded lock through `take`: the thread is shown waiting for it, then holding it.
+fn take_recorded<G>(record: Option<LockId>, site: Site, take: impl FnOnce() -> G) -> G {
+    if let Some(id) = record {
+        registry::waits_for_lock(id, site);
+    }
+    let taken = take();
+    if let Some(id) = record {
+        registry::acquired(id, site);
+    }
+    taken
+}
+
+/// A guard of a recorded lock went away.
+fn release_recorded(record: Option<LockId>) {
+    if let Some(id) = record {
+        registry::released(id);
+    }
+}
+
 fn mixed() -> ! {
     panic!(
         "a course_sync primitive created outside check::explore was used with one created inside it: \
@@ -88,13 +107,7 @@ impl<T> Mutex<T> {
         let site = Location::caller();
         match &self.imp {
             MutexImp::Std(inner) => {
-                if let Some(id) = self.record {
-                    registry::waits_for_lock(id, site);
-                }
-                let result = inner.lock();
-                if let Some(id) = self.record {
-                    registry::acquired(id, site);
-                }
+                let result = take_recorded(self.record, site, || inner.lock());
                 poisoned(result, |g| MutexGuard {
                     record: self.record,
                     imp: Some(MutexGuardImp::Std(g)),
@@ -234,9 +247,7 @@ impl<T> Drop for MutexGuard<'_, T> {
     fn drop(&mut self) {
         if let Some(imp) = self.imp.take() {
             drop(imp);
-            if let Some(id) = self.record {
-                registry::released(id);
-            }
+            release_recorded(self.record);
         }
     }
 }
@@ -353,9 +364,7 @@ impl Condvar {
         drop(guard);
         match (&self.imp, imp) {
             (CondvarImp::Std(cv), MutexGuardImp::Std(g)) => {
-                if let Some(id) = lock {
-                    registry::released(id);
-                }
+                release_recorded(lock);
                 if let Some(cond) = self.record {
                     registry::waits_on_condvar(cond, lock, site);
                 }
@@ -503,13 +512,7 @@ impl<T> RwLock<T> {
         let site = Location::caller();
         match &self.imp {
             RwLockImp::Std(inner) => {
-                if let Some(id) = self.record {
-                    registry::waits_for_lock(id, site);
-                }
-                let result = inner.read();
-                if let Some(id) = self.record {
-                    registry::acquired(id, site);
-                }
+                let result = take_recorded(self.record, site, || inner.read());
                 poisoned(result, |g| RwLockReadGuard {
                     record: self.record,
                     imp: Some(ReadImp::Std(g)),
@@ -530,13 +533,7 @@ impl<T> RwLock<T> {
         let site = Location::caller();
         match &self.imp {
             RwLockImp::Std(inner) => {
-                if let Some(id) = self.record {
-                    registry::waits_for_lock(id, site);
-                }
-                let result = inner.write();
-                if let Some(id) = self.record {
-                    registry::acquired(id, site);
-                }
+                let result = take_recorded(self.record, site, || inner.write());
                 poisoned(result, |g| RwLockWriteGuard {
                     record: self.record,
                     imp: Some(WriteImp::Std(g)),
@@ -594,9 +591,7 @@ impl<T> Drop for RwLockReadGuard<'_, T> {
     fn drop(&mut self) {
         if let Some(imp) = self.imp.take() {
             drop(imp);
-            if let Some(id) = self.record {
-                registry::released(id);
-            }
+            release_recorded(self.record);
         }
     }
 }
@@ -624,9 +619,7 @@ impl<T> Drop for RwLockWriteGuard<'_, T> {
     fn drop(&mut self) {
         if let Some(imp) = self.imp.take() {
             drop(imp);
-            if let Some(id) = self.record {
-                registry::released(id);
-            }
+            release_recorded(self.record);
         }
     }
 }
