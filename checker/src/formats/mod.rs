@@ -71,17 +71,16 @@ pub fn class<'a>(course: &'a Course, records: &'a [GradeRecord]) -> Class<'a> {
         .filter(|e| records.iter().any(|r| r.exercise == e.id))
         .map(|e| (e.id.clone(), e.title.clone(), e.max_points()))
         .collect();
-    let mut names: Vec<&str> = records.iter().map(|r| r.student.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
-    let students = names
+    // An index, so that a class of thousands is rendered in one pass.
+    let mut by_student: std::collections::BTreeMap<&str, Vec<&GradeRecord>> = std::collections::BTreeMap::new();
+    for record in records {
+        by_student.entry(record.student.as_str()).or_default().push(record);
+    }
+    let students = by_student
         .into_iter()
-        .map(|name| Student {
+        .map(|(name, mine)| Student {
             name: name.to_owned(),
-            grades: exercises
-                .iter()
-                .map(|(id, _, _)| records.iter().find(|r| r.student == name && &r.exercise == id))
-                .collect(),
+            grades: exercises.iter().map(|(id, _, _)| mine.iter().copied().find(|r| &r.exercise == id)).collect(),
         })
         .collect();
     let ids: Vec<(String, u32)> = exercises.iter().map(|(id, _, max)| (id.clone(), *max)).collect();
