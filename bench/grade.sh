@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # How fast is `checker grade`, against the naive way of grading a class, on this machine?
 #
-# Builds a synthetic class of at least 30 submissions — for ex01, ex03 and ex04: the reference
+# Builds a synthetic class of at least 30 submissions — for ex01–ex04: the reference
 # solutions, every mutant in tests/mutants/, and the skeletons — and measures, in this one run:
 #   1. `checker grade -j JOBS` over the class (public tests and hidden checks), from a cold
 #      build folder: the time per submission;
@@ -31,7 +31,7 @@ add() { # student-name exercise-id source-folder
   cp -r "$3/src" "$class/$1/exercises/$2/src"
   n=$((n + 1))
 }
-for id in ex01_process ex03_spawn ex04_pool; do
+for id in ex01_process ex02_fork ex03_spawn ex04_pool; do
   add "solution-$id" "$id" "solutions/$id"
   add "skeleton-$id" "$id" "exercises/$id"
   for mutant in tests/mutants/$id/*/; do
@@ -39,17 +39,17 @@ for id in ex01_process ex03_spawn ex04_pool; do
   done
 done
 # Each synthetic student submitted one exercise; the others are missing (graded in no time).
-echo "class: $n submissions (ex01, ex03, ex04: solutions, mutants, skeletons) on $(nproc) cores"
+echo "class: $n submissions (ex01–ex04: solutions, mutants, skeletons) on $(nproc) cores"
 
 # 1. checker grade, cold: its own build folder and state.
 export CHECKER_TARGET_DIR=$work/checker-target
 rm -rf "$root/.checker/grade"
 started=$(date +%s%N)
-"$checker" grade "$class" --exercises ex01,ex03,ex04 -j "$jobs" --out "$work/grades" --format json >/dev/null
+"$checker" grade "$class" --exercises ex01,ex02,ex03,ex04 -j "$jobs" --out "$work/grades" --format json >/dev/null
 grade_ms=$(( ($(date +%s%N) - started) / 1000000 ))
 
 # The same class graded one at a time (warm): parallel workers must not change a verdict.
-"$checker" grade "$class" --exercises ex01,ex03,ex04 -j 1 --out "$work/grades-serial" --format json >/dev/null
+"$checker" grade "$class" --exercises ex01,ex02,ex03,ex04 -j 1 --out "$work/grades-serial" --format json >/dev/null
 outcomes() { # every check's outcome per student and exercise, from a results folder
   (cd "$1/results" && grep -ro '"name": "[^"]*",\|"outcome": "[^"]*"' . | paste -d' ' - - | sort | uniq -c)
 }
