@@ -1,12 +1,26 @@
 //! Building a working copy with cargo, and sorting what cargo says into the student's compile
 //! errors (shown as cargo shows them), the hidden checks' build errors (shown without their
 //! source), and the executables to run.
+//!
+//! The compiler works on student code, so every build runs in the sandbox like the code itself
+//! ([`crate::sandbox`]): as the build user (not root), in a file system where only the target
+//! folders are writable and the grading pack, the solutions and other submissions are out of
+//! sight, without network, with limits on wall time, CPU time per process, memory and file
+//! size. A build that hits a limit is the student's compile error, explained; never a machine
+//! error. Three steps:
+//!
+//! 1. the student's crate and its public tests (`cargo test --no-run`);
+//! 2. for a library exercise with hidden checks, the stand-in of the hidden-check package (see
+//!    [`crate::workcopy::Harness`]): this compiles the student's crate exactly as step 3 needs it;
+//! 3. the hidden checks themselves, with the pack in sight for this step only. The student's
+//!    crate must be fresh here: no student code is compiled while the pack is in sight.
 
 use crate::error::SetupError;
 use crate::layout::Layout;
+use crate::manifest::{Exercise, Kind};
+use crate::sandbox::{self, Exit, Job, Limits, BUILD_UID};
 use crate::workcopy::WorkCopy;
 use serde::Deserialize;
-use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -34,39 +48,54 @@ pub struct Artifacts {
     pub duration: Duration,
 }
 
+/// How long one build may take, dependencies included (a cold build of tokio and the rest takes
+/// about three minutes on two busy cores).
+pub const BUILD_TIMEOUT: Duration = Duration::from_secs(600);
+/// CPU seconds one compiler process may use: several times what the largest dependency needs,
+/// and the bound on a constant that never finishes.
+pub const BUILD_CPU_SECONDS: u64 = 120;
+/// What cargo's JSON messages may fill before the middle of them is dropped.
+const BUILD_OUTPUT_CAP: usize = 16 << 20;
+
 /// Builds the student crate with its public tests and, with `hidden`, the hidden checks.
-pub fn build(layout: &Layout, work: &WorkCopy, hidden: bool) -> Result<BuildResult, SetupError> {
+/// `hide` are the folders the build must not see (the pack, the solutions, other submissions).
+pub fn build(
+    layout: &Layout,
+    exercise: &Exercise,
+    work: &WorkCopy,
+    hidden: bool,
+    hide: &[PathBuf],
+) -> Result<BuildResult, SetupError> {
     let started = Instant::now();
     let student_manifest = work.crate_dir.join("Cargo.toml");
+    let student_package = package_name(&student_manifest)?;
     let mut artifacts = Artifacts::default();
+    if exercise.kind == Kind::Library {
+        if let Some(rendered) = forbidden_macros(&work.crate_dir.join("src")) {
+            return Ok(BuildResult::StudentErrors { rendered });
+        }
+    }
 
     fetch(work)?;
-    let student = cargo(layout, work, &["test", "--no-run", "--package", &package_name(&student_manifest)?])?;
-    let mut rendered = String::new();
+    let builder = Builder::new(layout, work, hide)?;
+    let student = builder.cargo(&["test", "--no-run", "--package", &student_package])?;
+    let mut rendered = student.errors_of(&student_manifest);
     for message in &student.messages {
-        match message {
-            Message::CompilerMessage { manifest_path, message }
-                if message.level == "error" && same(manifest_path, &student_manifest) =>
-            {
-                rendered.push_str(message.rendered.as_deref().unwrap_or(&message.message));
-            }
-            Message::CompilerArtifact { manifest_path, executable: Some(exe), profile, target, .. }
-                if same(manifest_path, &student_manifest) =>
-            {
+        if let Message::CompilerArtifact { manifest_path, executable: Some(exe), profile, target, .. } = message {
+            if same(manifest_path, &student_manifest) {
                 if profile.test {
                     artifacts.test_executables.push(exe.clone());
                 } else if target.kind.iter().any(|k| k == "bin") {
                     artifacts.student_bin = Some(exe.clone());
                 }
             }
-            _ => {}
         }
+    }
+    if rendered.is_empty() && !student.success {
+        rendered = student.limit_hit(&student_package)?;
     }
     if !rendered.is_empty() {
         return Ok(BuildResult::StudentErrors { rendered });
-    }
-    if !student.success {
-        return Err(SetupError::Cargo(student.stderr_tail));
     }
     let outside = files_read_outside(&student.messages, &student_manifest, &work.dir, &work.crate_dir);
     if !outside.is_empty() {
@@ -80,18 +109,38 @@ pub fn build(layout: &Layout, work: &WorkCopy, hidden: bool) -> Result<BuildResu
         });
     }
 
-    if let (true, Some(harness_manifest)) = (hidden, &work.harness_manifest) {
-        let outcome = cargo(layout, work, &["build", "--package", &package_name(harness_manifest)?])?;
+    if let (true, Some(harness)) = (hidden, &work.harness) {
+        if exercise.kind == Kind::Library {
+            // Step 2: the student's crate as the hidden checks link it.
+            let linked = builder.cargo(&["build", "--package", &package_name(&harness.stand_in)?])?;
+            let mut rendered = linked.errors_of(&student_manifest);
+            if rendered.is_empty() && !linked.success {
+                rendered = linked.limit_hit(&student_package)?;
+            }
+            if !rendered.is_empty() {
+                return Ok(BuildResult::StudentErrors { rendered });
+            }
+        }
+        // Step 3: the hidden checks, with the pack in sight and no student code to compile.
+        let outcome =
+            builder.with_visible(&layout.pack).cargo(&["build", "--package", &package_name(&harness.manifest)?])?;
+        if let Some(recompiled) = outcome.recompiled(&student_manifest) {
+            return Err(SetupError::Cargo(format!(
+                "building the hidden checks recompiled the submission ({}), which must have been \
+                 compiled without the pack in sight; this is a bug of the checker",
+                recompiled.display()
+            )));
+        }
         let mut messages = Vec::new();
         for message in &outcome.messages {
             match message {
                 Message::CompilerMessage { manifest_path, message }
-                    if message.level == "error" && same(manifest_path, harness_manifest) =>
+                    if message.level == "error" && same(manifest_path, &harness.manifest) =>
                 {
                     messages.push(message.message.clone());
                 }
                 Message::CompilerArtifact { manifest_path, executable: Some(exe), .. }
-                    if same(manifest_path, harness_manifest) =>
+                    if same(manifest_path, &harness.manifest) =>
                 {
                     artifacts.harness = Some(exe.clone());
                 }
@@ -107,6 +156,56 @@ pub fn build(layout: &Layout, work: &WorkCopy, hidden: bool) -> Result<BuildResu
     }
     artifacts.duration = started.elapsed();
     Ok(BuildResult::Built(artifacts))
+}
+
+/// Macros a library exercise may not use although they need no `unsafe`: `global_asm!` (and
+/// `naked_asm!`) put machine code and data of the student's choosing into the program the hidden
+/// checks run in, before and beside them. Found on the token level, so comments and strings do
+/// not count and a renamed import still names the macro.
+fn forbidden_macros(src: &Path) -> Option<String> {
+    const FORBIDDEN: &[&str] = &["global_asm", "naked_asm"];
+    fn idents(stream: proc_macro2::TokenStream, found: &mut Vec<(String, usize)>) {
+        for token in stream {
+            match token {
+                proc_macro2::TokenTree::Ident(ident) => {
+                    let name = ident.to_string();
+                    let name = name.trim_start_matches("r#");
+                    if FORBIDDEN.contains(&name) {
+                        found.push((name.to_owned(), ident.span().start().line));
+                    }
+                }
+                proc_macro2::TokenTree::Group(group) => idents(group.stream(), found),
+                _ => {}
+            }
+        }
+    }
+    let mut problems = Vec::new();
+    let mut stack = vec![src.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let Ok(text) = std::fs::read_to_string(&path) else { continue };
+            // Text that does not lex is left to the compiler, which says what is wrong with it.
+            let Ok(stream) = text.parse::<proc_macro2::TokenStream>() else { continue };
+            let mut found = Vec::new();
+            idents(stream, &mut found);
+            let rel = path.strip_prefix(src.parent().unwrap_or(src)).unwrap_or(&path).display().to_string();
+            problems.extend(found.into_iter().map(|(name, line)| format!("{rel}:{line}: {name}!")));
+        }
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "error: {} is not allowed in this exercise\n\
+         The hidden checks of a library exercise run in the same process as your code, so the \
+         checker builds it without `unsafe` code and without assembly. This exercise needs neither.\n",
+        problems.join(", ")
+    ))
 }
 
 /// Files the compiler read for the student's crate that are not part of the submission (an
@@ -181,12 +280,6 @@ fn fetch(work: &WorkCopy) -> Result<(), SetupError> {
     Ok(())
 }
 
-struct CargoRun {
-    success: bool,
-    messages: Vec<Message>,
-    stderr_tail: String,
-}
-
 // The variant names mirror the values of cargo's `reason` field.
 #[allow(clippy::enum_variant_names)]
 #[derive(Debug, Deserialize)]
@@ -199,6 +292,8 @@ enum Message {
     CompilerArtifact {
         manifest_path: PathBuf,
         executable: Option<PathBuf>,
+        #[serde(default)]
+        fresh: bool,
         profile: Profile,
         target: Target,
         #[serde(default)]
@@ -225,77 +320,236 @@ struct Target {
     kind: Vec<String>,
 }
 
-/// How long a build may take before the checker gives up on it.
-const BUILD_TIMEOUT: Duration = Duration::from_secs(900);
+/// What one cargo command in the sandbox said.
+struct CargoRun {
+    success: bool,
+    messages: Vec<Message>,
+    stderr: String,
+    stderr_tail: String,
+    /// The build ran out of time.
+    timed_out: bool,
+    /// Limits the sandbox saw hit (memory, processes), in words.
+    limits_hit: Vec<String>,
+}
 
-fn cargo(layout: &Layout, work: &WorkCopy, args: &[&str]) -> Result<CargoRun, SetupError> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(&cargo);
-    command
-        .args(args)
-        .arg("--message-format=json")
-        // Everything was fetched, at the pinned versions: the build itself needs no network and
-        // may not change the lock file.
-        .arg("--offline")
-        .arg("--locked")
-        .arg("--manifest-path")
-        .arg(work.dir.join("Cargo.toml"))
-        // Cargo and rustup read configuration (a `.cargo/config.toml` with a `rustc-wrapper`, a
-        // `rust-toolchain.toml`) from the folders above the current one: start from the root.
-        .current_dir("/")
-        .env("CARGO_TARGET_DIR", &layout.artifacts)
-        .env("CARGO_BUILD_BUILD_DIR", &layout.target)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    // The build must not pick up flags or wrappers from the environment it was started in.
-    for variable in [
-        "RUSTFLAGS",
-        "CARGO_ENCODED_RUSTFLAGS",
-        "RUSTC_WRAPPER",
-        "RUSTC_WORKSPACE_WRAPPER",
-        "CARGO_BUILD_RUSTC_WRAPPER",
-        "CARGO_BUILD_RUSTFLAGS",
-    ] {
-        command.env_remove(variable);
-    }
-    command.env("CARGO_TERM_COLOR", "never");
-    let mut child = crate::sandbox::spawn_own(&mut command).map_err(|e| {
-        SetupError::Cargo(format!("cannot run {}: {e} (is Rust installed? see README.md)", Path::new(&cargo).display()))
-    })?;
-    let stderr = child.stderr.take().expect("piped");
-    let stderr_reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = BufReader::new(stderr).take(1 << 20).read_to_string(&mut text);
-        text
-    });
-    let stdout = child.stdout.take().expect("piped");
-    let started = Instant::now();
-    let mut messages = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let Ok(line) = line else { break };
-        if let Ok(message) = serde_json::from_str::<Message>(&line) {
-            if !matches!(message, Message::Other) {
-                messages.push(message);
+impl CargoRun {
+    /// The rendered errors of the crate with this manifest.
+    fn errors_of(&self, manifest: &Path) -> String {
+        let mut rendered = String::new();
+        for message in &self.messages {
+            if let Message::CompilerMessage { manifest_path, message } = message {
+                if message.level == "error" && same(manifest_path, manifest) {
+                    rendered.push_str(message.rendered.as_deref().unwrap_or(&message.message));
+                }
             }
         }
-        if started.elapsed() > BUILD_TIMEOUT {
-            let _ = child.kill();
-            break;
+        rendered
+    }
+
+    /// The first artifact of the crate with this manifest that this run compiled (not fresh).
+    fn recompiled(&self, manifest: &Path) -> Option<PathBuf> {
+        self.messages.iter().find_map(|message| match message {
+            Message::CompilerArtifact { manifest_path, fresh: false, filenames, .. }
+                if same(manifest_path, manifest) =>
+            {
+                Some(filenames.first().cloned().unwrap_or_else(|| manifest.to_path_buf()))
+            }
+            _ => None,
+        })
+    }
+
+    /// A failed build without compiler errors: a limit hit while compiling the student's crate
+    /// is the student's compile error, explained; anything else is the machine's problem.
+    fn limit_hit(&self, package: &str) -> Result<String, SetupError> {
+        let minutes = BUILD_TIMEOUT.as_secs() / 60;
+        if self.timed_out {
+            return Ok(format!(
+                "error: compiling took more than {minutes} minutes and was stopped\n\
+                 Is there a constant that never finishes computing (a loop in a `const` or `static` \
+                 initialiser, with `long_running_const_eval` allowed)?\n"
+            ));
+        }
+        let compiling_student = self.stderr.contains(&format!("could not compile `{package}`"));
+        let signal = |name: &str| self.stderr.contains(name);
+        let why = if signal("SIGXCPU") {
+            Some(format!(
+                "the compiler used more than {BUILD_CPU_SECONDS} s of CPU time on this code and was stopped. \
+                 Is there a constant that never finishes computing (a loop in a `const` or `static` initialiser)?"
+            ))
+        } else if signal("SIGXFSZ") {
+            Some("the compiler wrote a file larger than the build's file-size limit".to_owned())
+        } else if signal("SIGKILL")
+            || signal("SIGABRT")
+            || signal("memory allocation of")
+            || !self.limits_hit.is_empty()
+        {
+            Some(format!(
+                "the compiler ran out of memory ({} MiB per process) on this code and was stopped. \
+                 Does it include a huge file (include_bytes!) or build an enormous constant?",
+                Limits::default().memory_bytes >> 20
+            ))
+        } else {
+            None
+        };
+        match why {
+            Some(why) if compiling_student => Ok(format!("error: could not compile `{package}`: {why}\n")),
+            _ => Err(SetupError::Cargo(self.stderr_tail.clone())),
         }
     }
-    let status = child.wait();
-    crate::sandbox::forget_own(child.id());
-    let status = status.map_err(SetupError::io("waiting for cargo"))?;
-    let stderr = stderr_reader.join().unwrap_or_default();
-    let tail: String = {
+}
+
+/// Runs cargo commands on one working copy in the build sandbox.
+struct Builder {
+    cargo: PathBuf,
+    template: Job,
+    manifest: PathBuf,
+}
+
+impl Builder {
+    fn new(layout: &Layout, work: &WorkCopy, hide: &[PathBuf]) -> Result<Builder, SetupError> {
+        let cargo = which(&std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))?;
+        let writable = vec![layout.target.clone(), layout.artifacts.clone()];
+        hand_to_build_user(&writable)?;
+        let mut template = Job::new(&cargo, BUILD_TIMEOUT)
+            .cpu_seconds(BUILD_CPU_SECONDS)
+            .output_cap(BUILD_OUTPUT_CAP)
+            .limits(Limits { file_bytes: 2 << 30, ..Limits::default() })
+            .hide(hide.iter().cloned())
+            .writable(writable)
+            .sandbox_uid(Some(BUILD_UID))
+            // Cargo and rustup read configuration (a `.cargo/config.toml` with a
+            // `rustc-wrapper`, a `rust-toolchain.toml`) from the folders above the current one:
+            // start from the root. Flags and wrappers come from nowhere but here.
+            .cwd("/")
+            .env("CARGO_TARGET_DIR", layout.artifacts.display().to_string())
+            .env("CARGO_BUILD_BUILD_DIR", layout.target.display().to_string())
+            .env("CARGO_TERM_COLOR", "never")
+            .env("CARGO_NET_OFFLINE", "true");
+        // The toolchain and the dependency cache, where the checker's own environment has them,
+        // and the course (its path dependencies) and the working copy.
+        for (name, value) in [("CARGO_HOME", cargo_home()), ("RUSTUP_HOME", rustup_home())] {
+            if let Some(value) = value {
+                template = template.env(name, value.display().to_string()).reach([value]);
+            }
+        }
+        template = template.reach([layout.root.clone(), work.dir.clone()]);
+        if let Ok(toolchain) = std::env::var("RUSTUP_TOOLCHAIN") {
+            template = template.env("RUSTUP_TOOLCHAIN", toolchain);
+        }
+        Ok(Builder { cargo, template, manifest: work.dir.join("Cargo.toml") })
+    }
+
+    /// The same builds with `folder` in sight.
+    fn with_visible(&self, folder: &Path) -> Builder {
+        let mut builder =
+            Builder { cargo: self.cargo.clone(), template: self.template.clone(), manifest: self.manifest.clone() };
+        builder.template.hide.retain(|hidden| hidden != folder);
+        builder
+    }
+
+    fn cargo(&self, args: &[&str]) -> Result<CargoRun, SetupError> {
+        let job = self.template.clone().args(args.iter().copied()).args([
+            "--message-format=json",
+            // Everything was fetched, at the pinned versions: the build needs no network and
+            // may not change the lock file.
+            "--offline",
+            "--locked",
+            "--manifest-path",
+            &self.manifest.display().to_string(),
+        ]);
+        let record = sandbox::run(&job)
+            .map_err(|e| SetupError::Cargo(format!("cannot run {} in the build sandbox: {e}", self.cargo.display())))?;
+        let messages = record
+            .stdout
+            .text()
+            .lines()
+            .filter_map(|line| serde_json::from_str::<Message>(line).ok())
+            .filter(|message| !matches!(message, Message::Other))
+            .collect();
+        let stderr = record.stderr.text();
         let lines: Vec<&str> = stderr
             .lines()
             .filter(|l| !l.trim_start().starts_with("Compiling") && !l.trim_start().starts_with("Blocking"))
             .collect();
-        lines[lines.len().saturating_sub(30)..].join("\n")
-    };
-    Ok(CargoRun { success: status.success(), messages, stderr_tail: tail })
+        let stderr_tail = lines[lines.len().saturating_sub(30)..].join("\n");
+        Ok(CargoRun {
+            success: record.exit == Exit::Code(0) && record.timed_out.is_none(),
+            messages,
+            stderr_tail,
+            stderr,
+            timed_out: record.timed_out.is_some(),
+            limits_hit: record.limits_hit,
+        })
+    }
+}
+
+/// The full path of a program found on PATH (the sandbox checks that it can reach it).
+fn which(program: &std::ffi::OsStr) -> Result<PathBuf, SetupError> {
+    let given = Path::new(program);
+    if given.components().count() > 1 {
+        return Ok(given.to_path_buf());
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(given))
+        .find(|candidate| candidate.is_file())
+        .ok_or_else(|| {
+            SetupError::Cargo(format!("cannot find {} on PATH (is Rust installed? see README.md)", given.display()))
+        })
+}
+
+fn cargo_home() -> Option<PathBuf> {
+    std::env::var_os("CARGO_HOME").map(PathBuf::from).or_else(|| std::env::home_dir().map(|h| h.join(".cargo")))
+}
+
+fn rustup_home() -> Option<PathBuf> {
+    std::env::var_os("RUSTUP_HOME").map(PathBuf::from).or_else(|| std::env::home_dir().map(|h| h.join(".rustup")))
+}
+
+/// As root, the build user owns the target folders (it writes them); they are handed over once,
+/// and whenever something else left files there.
+fn hand_to_build_user(folders: &[PathBuf]) -> Result<(), SetupError> {
+    use std::os::unix::fs::MetadataExt;
+    if !nix::unistd::Uid::effective().is_root() {
+        for folder in folders {
+            std::fs::create_dir_all(folder).map_err(SetupError::io(format!("creating {}", folder.display())))?;
+        }
+        return Ok(());
+    }
+    for folder in folders {
+        std::fs::create_dir_all(folder).map_err(SetupError::io(format!("creating {}", folder.display())))?;
+        // The folder and the two levels below it (cargo's lock files, the profile folders)
+        // tell whether anything else wrote here since: then everything is handed over again.
+        let owned = |path: &Path| std::fs::symlink_metadata(path).is_ok_and(|m| m.uid() == BUILD_UID);
+        let shallow = std::fs::read_dir(folder)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .flat_map(|entry| {
+                let below = std::fs::read_dir(entry.path()).into_iter().flatten().flatten().map(|e| e.path());
+                std::iter::once(entry.path()).chain(below)
+            })
+            .all(|path| owned(&path));
+        if owned(folder) && shallow {
+            continue;
+        }
+        let mut stack = vec![folder.clone()];
+        while let Some(path) = stack.pop() {
+            let meta =
+                std::fs::symlink_metadata(&path).map_err(SetupError::io(format!("reading {}", path.display())))?;
+            if meta.uid() != BUILD_UID {
+                std::os::unix::fs::lchown(&path, Some(BUILD_UID), Some(BUILD_UID))
+                    .map_err(SetupError::io(format!("handing {} to the build user", path.display())))?;
+            }
+            if meta.is_dir() {
+                for entry in std::fs::read_dir(&path).map_err(SetupError::io(format!("reading {}", path.display())))? {
+                    stack.push(entry.map_err(SetupError::io(format!("reading {}", path.display())))?.path());
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn package_name(manifest: &Path) -> Result<String, SetupError> {

@@ -37,10 +37,19 @@ impl Gate {
 #[derive(Debug)]
 pub struct Worker<'a> {
     pub gate: &'a Gate,
-    /// The user its jobs run as (root only): one per worker.
-    pub sandbox_uid: Option<u32>,
     /// More folders the jobs must not read: the other submissions, the batch's results.
     pub hide: Vec<PathBuf>,
+}
+
+impl Worker<'_> {
+    /// A turn for the next piece of work: alone for a timing-sensitive check, else shared.
+    pub fn turn(&self, timing_sensitive: bool) -> Turn<'_> {
+        if timing_sensitive {
+            self.gate.alone()
+        } else {
+            self.gate.shared()
+        }
+    }
 }
 
 #[cfg(test)]

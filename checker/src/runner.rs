@@ -9,9 +9,9 @@ use crate::events::{BuildStatus, CheckKind, CheckResult, Event, Failure, Mode, O
 use crate::gate::{Turn, Worker};
 use crate::layout::Layout;
 use crate::manifest::{CheckSpec, Course, Exercise, Kind};
-use crate::sandbox::{self, Exit, Job, Limits, RunRecord};
+use crate::sandbox::{self, Exit, Job, RunRecord};
 use crate::workcopy;
-use serde::Deserialize;
+use checker_protocol::{HangLine, Verdict, VerdictLine};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -35,7 +35,7 @@ pub struct Run<'a> {
 impl Run<'_> {
     /// A turn on the machine for ordinary work (always granted at once outside a batch).
     fn shared_turn(&self) -> Option<Turn<'_>> {
-        self.worker.map(|w| w.gate.shared())
+        self.worker.map(|w| w.turn(false))
     }
 
     pub fn execute(&self, emit: &mut dyn FnMut(Event)) -> Result<RunSummary, SetupError> {
@@ -48,7 +48,7 @@ impl Run<'_> {
             mode: self.mode,
         });
         let hidden = self.mode == Mode::Submit;
-        if hidden && work.harness_manifest.is_none() {
+        if hidden && work.harness.is_none() {
             return Err(SetupError::Missing(format!(
                 "the grading pack {} has no hidden checks for {} (expected {})",
                 self.layout.pack.display(),
@@ -59,7 +59,7 @@ impl Run<'_> {
         emit(Event::BuildStarted);
         let build = {
             let _turn = self.shared_turn();
-            compile::build(self.layout, &work, hidden)?
+            compile::build(self.layout, exercise, &work, hidden, &self.hidden_folders())?
         };
         let (status, artifacts) = match build {
             BuildResult::Built(artifacts) => (BuildStatus::Ok { duration: artifacts.duration }, Some(artifacts)),
@@ -86,11 +86,7 @@ impl Run<'_> {
                 emit(Event::CheckStarted { name: spec.name.clone(), summary: spec.summary.clone() });
                 let result = match &artifacts {
                     Some(artifacts) => {
-                        let _turn = match self.worker {
-                            Some(worker) if spec.timing_sensitive => Some(worker.gate.alone()),
-                            Some(worker) => Some(worker.gate.shared()),
-                            None => None,
-                        };
+                        let _turn = self.worker.map(|worker| worker.turn(spec.timing_sensitive));
                         self.hidden_check(spec, artifacts)?
                     }
                     None => {
@@ -119,24 +115,17 @@ impl Run<'_> {
     }
 
     /// A job for the sandbox, with the course's limits and the hidden folders hidden.
-    fn job(&self, program: &Path, args: &[&str], cwd: Option<&Path>, timeout: Duration) -> Job {
-        Job {
-            program: program.to_path_buf(),
-            args: args.iter().map(|a| a.to_string()).collect(),
-            env: vec![("RUST_BACKTRACE".into(), "0".into())],
-            cwd: cwd.map(Path::to_path_buf),
-            stdin: Vec::new(),
-            result_channel: false,
-            timeout,
-            output_cap: OUTPUT_CAP,
-            limits: Limits::default(),
-            hide: [self.layout.pack.clone(), self.layout.root.join("solutions")]
-                .into_iter()
-                .chain(self.worker.iter().flat_map(|w| w.hide.iter().cloned()))
-                .collect(),
-            scratch: None,
-            sandbox_uid: self.worker.and_then(|w| w.sandbox_uid),
-        }
+    fn job(&self, program: &Path, timeout: Duration) -> Job {
+        Job::new(program, timeout).env("RUST_BACKTRACE", "0").output_cap(OUTPUT_CAP).hide(self.hidden_folders())
+    }
+
+    /// What no job and no build of student code may read: the grading pack, the reference
+    /// solutions and, in a batch, the other workers' folders and the class's submissions.
+    fn hidden_folders(&self) -> Vec<PathBuf> {
+        [self.layout.pack.clone(), self.layout.root.join("solutions")]
+            .into_iter()
+            .chain(self.worker.iter().flat_map(|w| w.hide.iter().cloned()))
+            .collect()
     }
 
     fn not_run(
@@ -151,19 +140,7 @@ impl Run<'_> {
             BuildStatus::Failed { .. } => "the code does not compile".to_owned(),
             _ => "the hidden checks could not be built against the code".to_owned(),
         };
-        CheckResult {
-            name,
-            summary,
-            kind,
-            points: 0,
-            max_points: points,
-            outcome: Outcome::NotRun { reason },
-            left_behind: Vec::new(),
-            limits_hit: Vec::new(),
-            isolation_gaps: Vec::new(),
-            measurements: Vec::new(),
-            duration: Duration::ZERO,
-        }
+        CheckResult::new(name, summary, kind, points, Outcome::NotRun { reason })
     }
 
     /// Runs every public test in its own sandboxed process and folds them into one graded item.
@@ -196,13 +173,15 @@ impl Run<'_> {
                     });
                     continue;
                 }
-                let args = ["--exact", &name, workcopy::SENTINEL_TEST, "--test-threads=1"];
-                let mut job = self.job(executable, &args, Some(crate_dir), limit);
                 let nonce = nonce()?;
-                job.env.push(("CARGO_MANIFEST_DIR".into(), crate_dir.display().to_string()));
-                job.env.push(("CHECKER_NONCE".into(), nonce.clone()));
-                job.env.push(("CHECKER_RESULT_FD".into(), sandbox::RESULT_FD.to_string()));
-                job.result_channel = true;
+                // What `cargo test` gives a test, and the nonce on standard input for the
+                // sentinel: no extra descriptor, nothing extra in the environment.
+                let job = self
+                    .job(executable, limit)
+                    .args(["--exact", &name, workcopy::SENTINEL_TEST, "--test-threads=1"])
+                    .cwd(crate_dir)
+                    .env("CARGO_MANIFEST_DIR", crate_dir.display().to_string())
+                    .stdin(format!("{nonce}\n"));
                 let record = match supervised(&job)? {
                     Ok(record) => record,
                     Err(failure) => {
@@ -252,24 +231,18 @@ impl Run<'_> {
         };
         let points = self.exercise.public_tests.points;
         Ok(CheckResult {
-            name: public_name(),
-            summary: public_summary(),
-            kind: CheckKind::Public,
-            points: if outcome.passed() { points } else { 0 },
-            max_points: points,
-            outcome,
             left_behind,
             limits_hit,
             isolation_gaps,
-            measurements: Vec::new(),
             duration: started.elapsed(),
+            ..CheckResult::new(public_name(), public_summary(), CheckKind::Public, points, outcome)
         })
     }
 
     /// The test names of one test executable (`--list`), run in the sandbox too: it is the
     /// student's program.
     fn list_tests(&self, executable: &Path, crate_dir: &Path) -> Result<Vec<String>, SetupError> {
-        let job = self.job(executable, &["--list", "--format", "terse"], Some(crate_dir), LIST_TIMEOUT);
+        let job = self.job(executable, LIST_TIMEOUT).args(["--list", "--format", "terse"]).cwd(crate_dir);
         let record = sandbox::run(&job)?;
         Ok(record
             .stdout
@@ -287,10 +260,12 @@ impl Run<'_> {
             .clone()
             .ok_or_else(|| SetupError::Missing(format!("the hidden checks of {} were not built", self.exercise.id)))?;
         let nonce = nonce()?;
-        let mut job = self.job(&harness, &["run", &spec.name], None, spec.timeout);
-        job.env.push(("CHECKER_RESULT_FD".to_owned(), sandbox::RESULT_FD.to_string()));
-        job.stdin = format!("{nonce}\n").into_bytes();
-        job.result_channel = true;
+        let mut job = self
+            .job(&harness, spec.timeout)
+            .args(["run", &spec.name])
+            .env(checker_protocol::RESULT_FD_VAR, sandbox::RESULT_FD.to_string())
+            .stdin(format!("{nonce}\n"))
+            .result_channel();
         if self.exercise.kind == Kind::Binary {
             let bin = artifacts.student_bin.clone().ok_or_else(|| {
                 SetupError::Missing(format!(
@@ -298,39 +273,29 @@ impl Run<'_> {
                     self.exercise.id
                 ))
             })?;
-            job.env.push(("CHECKER_STUDENT_BIN".to_owned(), bin.display().to_string()));
+            job = job.env("CHECKER_STUDENT_BIN", bin.display().to_string());
         }
         let record = match supervised(&job)? {
             Ok(record) => record,
             Err(failure) => {
-                return Ok(CheckResult {
-                    name: spec.name.clone(),
-                    summary: spec.summary.clone(),
-                    kind: CheckKind::Hidden,
-                    points: 0,
-                    max_points: spec.points,
-                    outcome: Outcome::Fail(failure),
-                    left_behind: Vec::new(),
-                    limits_hit: Vec::new(),
-                    isolation_gaps: Vec::new(),
-                    measurements: Vec::new(),
-                    duration: Duration::ZERO,
-                });
+                let outcome = Outcome::Fail(failure);
+                return Ok(CheckResult::new(
+                    spec.name.clone(),
+                    spec.summary.clone(),
+                    CheckKind::Hidden,
+                    spec.points,
+                    outcome,
+                ));
             }
         };
         let (outcome, measurements) = judge_check(&record, &nonce, &spec.name, spec.timeout);
         Ok(CheckResult {
-            name: spec.name.clone(),
-            summary: spec.summary.clone(),
-            kind: CheckKind::Hidden,
-            points: if outcome.passed() { spec.points } else { 0 },
-            max_points: spec.points,
-            outcome,
             isolation_gaps: record.isolation.gaps(),
             limits_hit: record.limits_hit,
             left_behind: record.left_behind,
             measurements,
             duration: record.wall,
+            ..CheckResult::new(spec.name.clone(), spec.summary.clone(), CheckKind::Hidden, spec.points, outcome)
         })
     }
 }
@@ -373,7 +338,7 @@ fn judge_test(record: &RunRecord, nonce: &str, limit: Duration) -> Outcome {
     if let Some(diagnosis) = &record.timed_out {
         return Outcome::TimedOut { limit, diagnosis: diagnosis.clone() };
     }
-    let finished = String::from_utf8_lossy(&record.result).lines().any(|line| line.trim() == nonce);
+    let finished = workcopy::sentinel_reached(&record.stderr.text(), nonce);
     match record.exit {
         Exit::Code(0) if !finished => Outcome::Fail(Failure {
             observed: "the test process exited with status 0 before the test finished".into(),
@@ -393,15 +358,17 @@ fn judge_test(record: &RunRecord, nonce: &str, limit: Duration) -> Outcome {
 /// The verdict of a hidden check, from the nonce-guarded channel and the supervisor's record,
 /// and the measurements the check reported with it.
 fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> (Outcome, Vec<String>) {
-    let line = read_verdict(&record.result, nonce, name);
+    let line = VerdictLine::read(&record.result, nonce, name);
     let measurements = line.as_ref().map(|l| bounded(&l.measurements)).unwrap_or_default();
     if let Some(diagnosis) = &record.timed_out {
         let mut diagnosis = diagnosis.clone();
-        diagnosis.seen_by_the_check = bounded(&read_hang_report(&record.result, nonce, name));
+        diagnosis.seen_by_the_check = bounded(&HangLine::read(&record.result, nonce, name));
         return (Outcome::TimedOut { limit, diagnosis }, measurements);
     }
     let outcome = match line.map(|l| l.verdict) {
-        Some(Verdict::Fail { observed, expected, why }) => Outcome::Fail(Failure { observed, expected, why }),
+        Some(Verdict::Fail { failure }) => {
+            Outcome::Fail(Failure { observed: failure.observed, expected: failure.expected, why: failure.why })
+        }
         Some(Verdict::Pass) if record.left_behind.is_empty() => Outcome::Pass,
         Some(Verdict::Pass) => Outcome::LeftBehind { processes: record.left_behind.clone() },
         None => {
@@ -419,55 +386,6 @@ fn bounded(lines: &[String]) -> Vec<String> {
     lines.iter().take(40).map(|line| line.chars().take(300).collect()).collect()
 }
 
-#[derive(Debug, Deserialize, PartialEq)]
-#[serde(tag = "verdict", rename_all = "snake_case")]
-enum Verdict {
-    Pass,
-    Fail { observed: String, expected: String, why: String },
-}
-
-#[derive(Debug, Deserialize, PartialEq)]
-struct VerdictLine {
-    nonce: String,
-    check: String,
-    #[serde(flatten)]
-    verdict: Verdict,
-    #[serde(default)]
-    measurements: Vec<String>,
-}
-
-/// What a check stopped at its time limit said about the hang (pack_support's `on_hang`).
-#[derive(Deserialize)]
-struct HangLine {
-    nonce: String,
-    check: String,
-    hang: Vec<String>,
-}
-
-fn read_hang_report(channel: &[u8], nonce: &str, name: &str) -> Vec<String> {
-    String::from_utf8_lossy(channel)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<HangLine>(line).ok())
-        .find(|line| line.nonce == nonce && line.check == name)
-        .map(|line| line.hang)
-        .unwrap_or_default()
-}
-
-/// The one verdict line that carries our nonce and the check's name; anything else is ignored.
-fn read_verdict(channel: &[u8], nonce: &str, name: &str) -> Option<VerdictLine> {
-    let text = String::from_utf8_lossy(channel);
-    let mut verdicts = text
-        .lines()
-        .filter_map(|line| serde_json::from_str::<VerdictLine>(line).ok())
-        .filter(|line| line.nonce == nonce && line.check == name);
-    let first = verdicts.next()?;
-    // Two verdicts with the right nonce cannot come from the pack's protocol: distrust both.
-    if verdicts.next().is_some() {
-        return None;
-    }
-    Some(first)
-}
-
 /// What a student needs from a failed test's output: libtest's section for the test (its
 /// captured output and panic message) and whatever reached stderr, without libtest's framing.
 fn test_output(name: &str, stdout: &str, stderr: &str) -> String {
@@ -477,7 +395,9 @@ fn test_output(name: &str, stdout: &str, stderr: &str) -> String {
         None => stdout.lines().filter(|l| !l.starts_with("running ") && !l.starts_with("test result:")).collect(),
     };
     // The checker decides the backtrace setting, so its advice would only confuse.
-    let noise = |line: &&str| !line.starts_with("note: run with `RUST_BACKTRACE=1`");
+    let noise = |line: &&str| {
+        !line.starts_with("note: run with `RUST_BACKTRACE=1`") && !line.starts_with(workcopy::SENTINEL_MARK)
+    };
     let mut out = section.into_iter().filter(noise).collect::<Vec<_>>().join("\n").trim().to_owned();
     if !stderr.trim().is_empty() {
         out.push('\n');
@@ -514,35 +434,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_verdict_needs_the_nonce_and_the_name() {
-        let line = br#"{"nonce":"abc","check":"c1","verdict":"pass"}"#;
-        assert_eq!(read_verdict(line, "abc", "c1").map(|l| l.verdict), Some(Verdict::Pass));
-        assert_eq!(read_verdict(line, "xyz", "c1"), None);
-        assert_eq!(read_verdict(line, "abc", "c2"), None);
-        assert_eq!(read_verdict(b"test result: ok. 12 passed", "abc", "c1"), None);
-    }
-
-    #[test]
-    fn two_verdicts_are_distrusted() {
-        let lines = b"{\"nonce\":\"a\",\"check\":\"c\",\"verdict\":\"pass\"}\n{\"nonce\":\"a\",\"check\":\"c\",\"verdict\":\"pass\"}\n";
-        assert_eq!(read_verdict(lines, "a", "c"), None);
-    }
-
-    #[test]
-    fn a_hang_report_needs_the_nonce_and_is_not_a_verdict() {
-        let line = br#"{"nonce":"n","check":"c","hang":["thread `t1` holds account A and waits for account B"]}"#;
-        assert_eq!(read_hang_report(line, "n", "c"), ["thread `t1` holds account A and waits for account B"]);
-        assert!(read_hang_report(line, "x", "c").is_empty());
-        assert_eq!(read_verdict(line, "n", "c"), None);
-    }
-
-    #[test]
     fn measurements_come_with_the_verdict_and_are_bounded() {
         let line = format!(
             r#"{{"nonce":"n","check":"c","verdict":"pass","measurements":["serial 1.0 s","{}"]}}"#,
             "x".repeat(1000)
         );
-        let verdict = read_verdict(line.as_bytes(), "n", "c").expect("a verdict");
+        let verdict = VerdictLine::read(line.as_bytes(), "n", "c").expect("a verdict");
         let kept = bounded(&verdict.measurements);
         assert_eq!(kept[0], "serial 1.0 s");
         assert_eq!(kept[1].len(), 300);

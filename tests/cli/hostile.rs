@@ -50,6 +50,8 @@ fn run(name: &str, hostile: &str, expect: Expect) {
     let scratch_before = scratch_folders();
     let started = Instant::now();
     let output = checker()
+        // A secret of the grader's: neither the build nor the jobs may see it.
+        .env("CHECKER_TEST_SECRET", "s3cr3t")
         .args([expect.command, "ex04", "--from"])
         .arg(dir.path())
         .args(if expect.command == "submit" {
@@ -329,11 +331,172 @@ fn the_hidden_checks_cannot_be_included_at_compile_time() {
         Expect {
             command: "check",
             exit: 1,
-            says: &["reads files outside itself"],
+            says: &["your code does not compile"],
             never_says: &["Hidden checks of ex04_pool"],
+            // The compiler runs where the pack is out of sight; were it not, the dep-info
+            // check would still refuse the build.
+            says_one_of: &["No such file or directory", "reads files outside itself"],
+        },
+    );
+}
+
+/// The compiler runs in the sandbox too: a file the student could not read at run time cannot
+/// be quoted into a compile error either (by absolute path, whatever the dep-info says).
+#[test]
+fn the_compiler_cannot_quote_the_pack_or_root_only_files() {
+    let pack = repo().join("pack/ex04_pool/main.rs");
+    let hostile = format!(
+        r#"const _PACK: () = panic!("{{}}", include_str!({pack:?}));
+        const _SHADOW: () = panic!("{{}}", include_str!("/etc/shadow"));"#
+    );
+    run(
+        "quote_files",
+        Box::leak(hostile.into_boxed_str()),
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["your code does not compile", "couldn't read", "/etc/shadow"],
+            never_says: &["Hidden checks of ex04_pool", "root:", "daemon:"],
             says_one_of: &[],
         },
     );
+}
+
+/// `global_asm!` could embed any file (`.incbin`) or code that runs before the hidden checks:
+/// refused in a library exercise, by name, whatever it is imported as.
+#[test]
+fn assembly_is_refused_in_a_library_exercise() {
+    run(
+        "global_asm",
+        r#"}
+        use std::arch::global_asm as g;
+        g!(".section .rodata", ".incbin \"/etc/hostname\"", ".text");
+        fn _unused() {"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["global_asm! is not allowed in this exercise", "without `unsafe` code and without assembly"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+/// A library exercise is built with `unsafe` forbidden on the command line: the source cannot
+/// allow it again, and `no_mangle` (which can replace a function the checks call) goes with it.
+#[test]
+fn unsafe_cannot_be_allowed_again_in_a_library_exercise() {
+    run(
+        "allow_unsafe",
+        r#"}
+        #[allow(unsafe_code)]
+        #[no_mangle]
+        pub extern "C" fn write() -> isize { 0 }
+        #[allow(unsafe_code)]
+        fn _peek() -> u8 { unsafe { *(8 as *const u8) } }
+        fn _unused() {"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["your code does not compile", "incompatible with previous forbid"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+/// A constant that never finishes computing stops at the build's CPU limit and is the
+/// student's compile error, explained; it stalls nothing else.
+#[test]
+fn a_constant_that_never_finishes_is_a_compile_error() {
+    run(
+        "const_forever",
+        r#"}
+        #[allow(long_running_const_eval)]
+        const FOREVER: u64 = { let mut i: u64 = 1; while i != 0 { i = i.wrapping_mul(3) | 1; } i };
+        pub fn _forever() -> u64 { FOREVER }
+        fn _unused() {"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["your code does not compile", "CPU time", "a constant that never finishes"],
+            never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+/// `include_bytes!("/dev/zero")` meets the compiler's memory limit: a compile error.
+#[test]
+fn including_an_endless_file_is_a_compile_error() {
+    run(
+        "include_zero",
+        r#"let _ = include_bytes!("/dev/zero").len();"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["your code does not compile"],
+            never_says: &[],
+            says_one_of: &["out of memory", "ran out of memory"],
+        },
+    );
+}
+
+/// Student code in a hidden check runs in the checks' own process: its memory and environment
+/// (where the nonce could be) are closed to it, and the environment holds nothing of the
+/// grader's. Neither the build nor a job sees a variable of the checker's environment.
+#[test]
+fn the_process_memory_and_the_graders_environment_are_out_of_reach() {
+    let hostile = r#"
+        if option_env!("CHECKER_TEST_SECRET").is_some() { panic!("LEAKED at compile time"); }
+        if std::env::vars().any(|(k, v)| k == "CHECKER_TEST_SECRET" || v.contains("s3cr3t")) { panic!("LEAKED at run time"); }
+        if std::env::var("CHECKER_NONCE").is_ok() { panic!("LEAKED a nonce"); }
+        let args: Vec<String> = std::env::args().collect();
+        if args.iter().any(|a| a == "run") {
+            if let Ok(mut mem) = std::fs::File::open("/proc/self/mem") { let _ = &mut mem; panic!("LEAKED /proc/self/mem"); }
+            if std::fs::read("/proc/self/environ").is_ok() { panic!("LEAKED /proc/self/environ"); }
+        }"#;
+    run(
+        "memory_and_environment",
+        hostile,
+        Expect { command: "submit", exit: 0, says: &["score: 14/14"], never_says: &["LEAKED"], says_one_of: &[] },
+    );
+}
+
+/// The public tests see what `cargo test` gives them: no extra descriptor (the verdict
+/// channel), no nonce in the environment.
+#[test]
+fn public_tests_see_what_cargo_test_sees() {
+    run(
+        "descriptors",
+        r#"let fds: Vec<String> = std::fs::read_dir("/proc/self/fd").unwrap().flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+        // 0, 1, 2 and the folder being read.
+        assert!(fds.len() <= 4, "EXTRA DESCRIPTORS {fds:?}");
+        assert!(std::env::vars().all(|(k, _)| !k.starts_with("CHECKER_")), "CHECKER VARIABLES");"#,
+        Expect { command: "check", exit: 0, says: &["public tests: passed"], never_says: &[], says_one_of: &[] },
+    );
+}
+
+/// System V shared memory made by a job goes with the job (an IPC namespace of its own).
+#[test]
+fn shared_memory_does_not_outlive_the_job() {
+    // A size no other program on the machine is likely to ask for.
+    const SIZE: &str = "1234567";
+    run(
+        "ipc",
+        r#"for _ in 0..4 { let _ = std::process::Command::new("ipcmk").args(["-M", "1234567"]).status(); }
+        let listed = std::process::Command::new("ipcs").arg("-m").output().map(|o| String::from_utf8_lossy(&o.stdout).into_owned()).unwrap_or_default();
+        assert!(listed.contains("1234567"), "ipcmk made no segment: {listed}");"#,
+        Expect { command: "check", exit: 0, says: &["public tests: passed"], never_says: &[], says_one_of: &[] },
+    );
+    assert_eq!(shared_memory_segments(SIZE), 0, "a job's shared memory outlived it");
+}
+
+/// The System V shared memory segments of `size` bytes on the machine.
+fn shared_memory_segments(size: &str) -> usize {
+    let table = std::fs::read_to_string("/proc/sysvipc/shm").unwrap_or_default();
+    table.lines().skip(1).filter(|line| line.split_whitespace().nth(3) == Some(size)).count()
 }
 
 #[test]

@@ -5,8 +5,9 @@
 //! The data flows as for one submission — the same [`Run`] for each (student, exercise) — and
 //! the records go to the [`store`]; the [`crate::formats`] render them for other graders.
 //! Workers share one cargo target folder, so the dependencies are built once per batch and
-//! each submission compiles only its own code; each worker has its own working copies and, as
-//! root, its own sandbox user. A check marked `timing_sensitive` runs alone ([`crate::gate`]).
+//! each submission compiles only its own code; each worker has its own working copies (and, as
+//! root, every job its own user, see [`crate::sandbox`]). A check marked `timing_sensitive` runs
+//! alone ([`crate::gate`]).
 
 pub mod record;
 pub mod shard;
@@ -47,10 +48,6 @@ pub struct Graded {
     pub graded_now: usize,
     pub kept: usize,
 }
-
-/// First sandbox user of the workers after the first (which runs as the usual one): far above
-/// any account a system creates.
-const WORKER_UID_BASE: u32 = 4_000_000;
 
 struct Task<'a> {
     submission: &'a Submission,
@@ -94,8 +91,7 @@ pub fn grade(layout: &Layout, course: &Course, options: &Options) -> Result<Grad
             let hide = hide.clone();
             scope.spawn(move || {
                 let layout = layout.for_worker(slot);
-                let sandbox_uid = (slot > 0).then_some(WORKER_UID_BASE + slot as u32);
-                let worker = Worker { gate, sandbox_uid, hide };
+                let worker = Worker { gate, hide };
                 while !stop.load(Ordering::SeqCst) {
                     let Some(task) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front() else { break };
                     let grader = &graders[task.exercise.id.as_str()];

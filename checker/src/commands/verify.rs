@@ -116,20 +116,7 @@ fn compare_check_lists(
         return Ok(Vec::new());
     }
     let harness = context.layout.target.join("debug").join(format!("{}_hidden", exercise.id));
-    let job = Job {
-        program: harness,
-        args: vec!["list".into()],
-        env: Vec::new(),
-        cwd: None,
-        stdin: Vec::new(),
-        result_channel: false,
-        timeout: Duration::from_secs(30),
-        output_cap: 64 * 1024,
-        limits: sandbox::Limits::default(),
-        hide: Vec::new(),
-        sandbox_uid: None,
-        scratch: None,
-    };
+    let job = Job::new(harness, Duration::from_secs(30)).args(["list"]);
     let record = sandbox::run(&job)?;
     let listed: Vec<String> = record.stdout.text().lines().map(str::to_owned).collect();
     let declared: Vec<String> = exercise.checks.iter().map(|c| c.name.clone()).collect();

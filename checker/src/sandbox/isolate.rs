@@ -72,11 +72,24 @@ impl Isolation {
     }
 }
 
+/// The first of the users a root checker runs jobs as: job N's supervisor, whose PID is unique
+/// on the machine while the job runs, gives it the user `JOB_UID_BASE + PID`. No two jobs share a
+/// user, even of two checker runs at once, so one job can never signal another's processes, and
+/// a per-user process limit counts exactly one job.
+pub const JOB_UID_BASE: u32 = 10_000_000;
+
+/// The user a root checker runs builds as: not root, so that a build cannot read what only root
+/// may (`/etc/shadow`), and the same for every build, so that the shared target folder, which it
+/// owns, serves them all. A build runs no student code (no build scripts, no procedural macros of
+/// the student's), only the compiler on it.
+pub const BUILD_UID: u32 = 9_999_999;
+
 /// The uid and gid student code runs as when the checker runs as root: the job's own choice
-/// (one per parallel worker), else `CHECKER_SANDBOX_UID`, else `nobody`.
+/// (the build user), else `CHECKER_SANDBOX_UID`, else a user of the job's own.
 fn sandbox_ids(chosen: Option<u32>) -> (Uid, Gid) {
-    let uid =
-        chosen.or_else(|| std::env::var("CHECKER_SANDBOX_UID").ok().and_then(|v| v.parse().ok())).unwrap_or(65534);
+    let uid = chosen
+        .or_else(|| std::env::var("CHECKER_SANDBOX_UID").ok().and_then(|v| v.parse().ok()))
+        .unwrap_or(JOB_UID_BASE + std::process::id());
     (Uid::from_raw(uid), Gid::from_raw(uid))
 }
 
@@ -93,35 +106,19 @@ pub struct Prepared {
     pub cgroups: Vec<PathBuf>,
 }
 
-/// Sets up the supervisor's namespaces and the job's private folder. `program` and `cwd` must
-/// stay reachable; `hide` are folders the job must not read.
-pub fn prepare(
-    limits: Limits,
-    program: &Path,
-    cwd: &Path,
-    hide: &[PathBuf],
-    scratch: Option<&Path>,
-    sandbox_uid: Option<u32>,
-) -> std::io::Result<Prepared> {
+/// Sets up the supervisor's namespaces and the job's private folder. The job's program and
+/// `cwd` must stay reachable; its `hide` folders it must not read, its `writable` ones it may
+/// write.
+pub fn prepare(job: &super::Job, cwd: &Path) -> std::io::Result<Prepared> {
+    let (limits, program, hide, sandbox_uid) = (job.limits, job.program.as_path(), &job.hide, job.sandbox_uid);
     let root = Uid::effective().is_root();
-    let scratch = match scratch {
+    let scratch = match job.scratch.as_deref() {
         Some(dir) => dir.to_path_buf(),
         None => tempfile::Builder::new().prefix("checker-job-").tempdir()?.keep(),
     };
     let mut isolation = Isolation::default();
 
-    let run_as = if root {
-        match reachable_by_others(program).and_then(|()| reachable_by_others(cwd)) {
-            Ok(()) => Some(sandbox_ids(sandbox_uid)),
-            Err(why) => {
-                isolation.user = Some(format!("runs as root, because {why}"));
-                None
-            }
-        }
-    } else {
-        // Not root: student code runs as the student, which is all a user can arrange.
-        None
-    };
+    let mut run_as = root.then(|| sandbox_ids(sandbox_uid));
 
     // Joined before the file system turns read-only; the job inherits them.
     let cgroups = if root {
@@ -141,9 +138,25 @@ pub fn prepare(
             if let Err(why) = loopback_up() {
                 isolation.network = Some(format!("the loopback interface could not be brought up: {why}"));
             }
-            if let Err(why) = confine_filesystem(&scratch, run_as, limits.scratch_bytes, hide) {
+            let needed: Vec<PathBuf> = [program, cwd]
+                .into_iter()
+                .map(Path::to_path_buf)
+                .chain(job.writable.iter().cloned())
+                .chain(job.reach.iter().cloned())
+                .collect();
+            let confined = if root { make_reachable(&needed) } else { Ok(()) }
+                .and_then(|()| confine_filesystem(&scratch, run_as, limits.scratch_bytes, hide, &job.writable));
+            if let Err(why) = confined {
                 isolation.filesystem = Some(why);
             }
+        }
+    }
+    if root && isolation.filesystem.is_some() {
+        // Without a mount namespace of its own, the job reaches only what others can on the
+        // host: run it as root rather than not at all, and say so.
+        if let Err(why) = reachable_by_others(program).and_then(|()| reachable_by_others(cwd)) {
+            isolation.user = Some(format!("runs as root, because {why}"));
+            run_as = None;
         }
     }
     if let Some((uid, gid)) = run_as {
@@ -183,9 +196,10 @@ pub fn apply_in_child(
     Ok(())
 }
 
-/// New network and mount namespaces (and, without root, a user namespace to own them).
+/// New network, mount and IPC namespaces (and, without root, a user namespace to own them). The
+/// IPC namespace takes every System V and POSIX IPC object the job makes with it when it ends.
 fn enter_namespaces(root: bool) -> Result<(), String> {
-    let base = CloneFlags::CLONE_NEWNET | CloneFlags::CLONE_NEWNS;
+    let base = CloneFlags::CLONE_NEWNET | CloneFlags::CLONE_NEWNS | CloneFlags::CLONE_NEWIPC;
     if root {
         return unshare(base).map_err(|e| format!("the kernel refused new namespaces ({e})"));
     }
@@ -227,13 +241,30 @@ fn loopback_up() -> Result<(), String> {
     Ok(())
 }
 
-/// Everything read-only, a private tmpfs as the job's folder, and the hidden folders emptied.
-fn confine_filesystem(scratch: &Path, owner: Option<(Uid, Gid)>, size: u64, hide: &[PathBuf]) -> Result<(), String> {
+/// Everything read-only but the `writable` folders, a private tmpfs as the job's folder, and the
+/// hidden folders emptied.
+fn confine_filesystem(
+    scratch: &Path,
+    owner: Option<(Uid, Gid)>,
+    size: u64,
+    hide: &[PathBuf],
+    writable: &[PathBuf],
+) -> Result<(), String> {
     let none: Option<&str> = None;
     // Our mounts must not propagate back to the machine's namespace.
     mount(none, "/", none, MsFlags::MS_REC | MsFlags::MS_PRIVATE, none)
         .map_err(|e| format!("making mounts private: {e}"))?;
-    read_only_everywhere()?;
+    // Each writable folder becomes a mount of its own, so that it can keep its write access
+    // when everything else turns read-only.
+    for path in writable {
+        std::fs::create_dir_all(path).map_err(|e| format!("creating {}: {e}", path.display()))?;
+        mount(Some(path), path, none, MsFlags::MS_BIND | MsFlags::MS_REC, none)
+            .map_err(|e| format!("binding {}: {e}", path.display()))?;
+    }
+    set_read_only(Path::new("/"), true)?;
+    for path in writable {
+        set_read_only(path, false)?;
+    }
     let (uid, gid) = owner.unwrap_or((Uid::current(), Gid::current()));
     let options = format!("size={size},mode=0700,uid={uid},gid={gid}");
     mount(Some("tmpfs"), scratch, Some("tmpfs"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV, Some(options.as_str()))
@@ -245,8 +276,9 @@ fn confine_filesystem(scratch: &Path, owner: Option<(Uid, Gid)>, size: u64, hide
     Ok(())
 }
 
-/// `mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)` on `/` (Linux 5.12 and later).
-fn read_only_everywhere() -> Result<(), String> {
+/// `mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)` set or cleared on `path` and every mount
+/// below it (Linux 5.12 and later).
+fn set_read_only(path: &Path, read_only: bool) -> Result<(), String> {
     #[repr(C)]
     struct MountAttr {
         attr_set: u64,
@@ -256,22 +288,80 @@ fn read_only_everywhere() -> Result<(), String> {
     }
     const MOUNT_ATTR_RDONLY: u64 = 0x1;
     const AT_RECURSIVE: libc::c_int = 0x8000;
-    let attr = MountAttr { attr_set: MOUNT_ATTR_RDONLY, attr_clr: 0, propagation: 0, userns_fd: 0 };
-    // SAFETY: the path is a NUL-terminated literal and `attr` a correctly sized mount_attr.
+    let (attr_set, attr_clr) = if read_only { (MOUNT_ATTR_RDONLY, 0) } else { (0, MOUNT_ATTR_RDONLY) };
+    let attr = MountAttr { attr_set, attr_clr, propagation: 0, userns_fd: 0 };
+    let c_path = std::ffi::CString::new(path.as_os_str().as_encoded_bytes())
+        .map_err(|_| format!("{} contains a NUL byte", path.display()))?;
+    // SAFETY: the path is a NUL-terminated string and `attr` a correctly sized mount_attr.
     let result = unsafe {
         libc::syscall(
             libc::SYS_mount_setattr,
             libc::AT_FDCWD,
-            c"/".as_ptr(),
+            c_path.as_ptr(),
             AT_RECURSIVE,
             &attr as *const MountAttr,
             std::mem::size_of::<MountAttr>(),
         )
     };
     if result != 0 {
-        return Err(format!("making the file system read-only: {}", std::io::Error::last_os_error()));
+        let what = if read_only { "read-only" } else { "writable" };
+        return Err(format!("making {} {what}: {}", path.display(), std::io::Error::last_os_error()));
     }
     Ok(())
+}
+
+/// Makes each of `needed` reachable by the sandbox user in this mount namespace: a folder on the
+/// way that other users cannot search (root's home, 0700, where rustup put the toolchain) is
+/// covered by a searchable tmpfs into which only the entries on the way to the needed paths are
+/// bound back. Nothing else of the covered folder is in sight.
+fn make_reachable(needed: &[PathBuf]) -> Result<(), String> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let searchable = |dir: &Path| std::fs::metadata(dir).map(|m| m.permissions().mode() & 0o001 != 0).unwrap_or(true);
+    // Each round covers the topmost blocked folder; a deeper one, if any, in a later round.
+    for _ in 0..32 {
+        let blocked = needed.iter().find_map(|path| {
+            let above: Vec<&Path> = path.ancestors().skip(1).collect();
+            above.into_iter().rev().find(|dir| !searchable(dir)).map(Path::to_path_buf)
+        });
+        let Some(blocked) = blocked else { return Ok(()) };
+        let mut entries: Vec<(std::ffi::OsString, std::fs::File, bool)> = Vec::new();
+        for path in needed {
+            let Some(first) = path.strip_prefix(&blocked).ok().and_then(|rest| rest.components().next()) else {
+                continue;
+            };
+            let name = first.as_os_str().to_owned();
+            if entries.iter().any(|(known, _, _)| *known == name) {
+                continue;
+            }
+            let entry = blocked.join(&name);
+            let Ok(meta) = std::fs::metadata(&entry) else { continue };
+            let handle = std::fs::OpenOptions::new()
+                .read(true)
+                .custom_flags(libc::O_PATH | libc::O_CLOEXEC)
+                .open(&entry)
+                .map_err(|e| format!("opening {}: {e}", entry.display()))?;
+            entries.push((name, handle, meta.is_dir()));
+        }
+        let none: Option<&str> = None;
+        mount(
+            Some("tmpfs"),
+            &blocked,
+            Some("tmpfs"),
+            MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
+            Some("size=64k,mode=0755"),
+        )
+        .map_err(|e| format!("covering {}: {e}", blocked.display()))?;
+        for (name, handle, is_dir) in entries {
+            let target = blocked.join(&name);
+            if is_dir { std::fs::create_dir(&target) } else { std::fs::write(&target, b"") }
+                .map_err(|e| format!("making {}: {e}", target.display()))?;
+            let source = format!("/proc/self/fd/{}", handle.as_raw_fd());
+            mount(Some(source.as_str()), &target, none, MsFlags::MS_BIND | MsFlags::MS_REC, none)
+                .map_err(|e| format!("binding {}: {e}", target.display()))?;
+        }
+    }
+    Err("too many folders that other users cannot search on the way to the job's files".into())
 }
 
 /// Whether an unprivileged user can reach `path`: every folder above it searchable by others.

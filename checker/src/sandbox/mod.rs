@@ -17,7 +17,7 @@ pub mod supervisor;
 
 pub use capture::Captured;
 pub use diagnose::{Activity, HangDiagnosis, HangKind, ThreadReport};
-pub use isolate::{Isolation, Limits};
+pub use isolate::{Isolation, Limits, BUILD_UID, JOB_UID_BASE};
 pub use proctree::ProcessInfo;
 
 use serde::{Deserialize, Serialize};
@@ -27,13 +27,15 @@ use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-/// One run of student code (or of a hidden-check program linked with it).
+/// One run of student code (or of a hidden-check program linked with it, or of the compiler
+/// on student code). Made with [`Job::new`] and its setters.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
     pub program: PathBuf,
     pub args: Vec<String>,
-    /// Added to the checker's environment. The supervisor adds `CHECKER_SCRATCH_DIR`, `TMPDIR`
-    /// and `HOME`, all naming the job's private temporary folder.
+    /// The job's whole environment, beside the few variables of [`INHERITED_ENV`] and the
+    /// supervisor's `TMPDIR` and `HOME` (the job's private temporary
+    /// folder): nothing else of the checker's environment (a `GITHUB_TOKEN`) reaches the job.
     pub env: Vec<(String, String)>,
     /// The working folder; `None` runs the job in its private temporary folder.
     pub cwd: Option<PathBuf>,
@@ -48,19 +50,117 @@ pub struct Job {
     pub limits: Limits,
     /// Folders the job must not be able to read (the grading pack, the solutions).
     pub hide: Vec<PathBuf>,
+    /// Folders the job may write to, in a file system that is otherwise read-only for it (a
+    /// build's target folders).
+    #[serde(default)]
+    pub writable: Vec<PathBuf>,
+    /// Folders the job reads (a toolchain, a course) that its user may not reach on the host
+    /// (under root's home, 0700): made reachable in its mount namespace, with nothing else of
+    /// the folders in the way. The program, the working folder and the writable folders always are.
+    #[serde(default)]
+    pub reach: Vec<PathBuf>,
+    /// CPU seconds each process of the job may use; by default twice the wall limit plus 5 s.
+    #[serde(default)]
+    pub cpu_seconds: Option<u64>,
     /// The job's private folder, made by [`run`] so that it can remove it whatever happens to
     /// the supervisor.
     #[serde(default)]
     pub scratch: Option<PathBuf>,
-    /// The user a root checker runs the job as (default: `CHECKER_SANDBOX_UID`, else nobody).
-    /// Parallel grading gives each worker its own, so that one submission's code cannot signal
-    /// another's processes.
+    /// The user a root checker runs the job as (default: `CHECKER_SANDBOX_UID`, else a user of
+    /// the job's own, see [`isolate`]). Builds name the build user.
     #[serde(default)]
     pub sandbox_uid: Option<u32>,
 }
 
-/// The descriptor number of the verdict channel inside the job.
-pub const RESULT_FD: i32 = 3;
+/// The variables of the checker's environment a job inherits; everything else it is given by
+/// name.
+pub const INHERITED_ENV: &[&str] = &["PATH", "LANG", "LC_ALL", "LC_CTYPE"];
+
+impl Job {
+    /// A job with the default limits, no arguments and an empty environment.
+    pub fn new(program: impl Into<PathBuf>, timeout: Duration) -> Job {
+        Job {
+            program: program.into(),
+            args: Vec::new(),
+            env: Vec::new(),
+            cwd: None,
+            stdin: Vec::new(),
+            result_channel: false,
+            timeout,
+            output_cap: 64 * 1024,
+            limits: Limits::default(),
+            hide: Vec::new(),
+            writable: Vec::new(),
+            reach: Vec::new(),
+            cpu_seconds: None,
+            scratch: None,
+            sandbox_uid: None,
+        }
+    }
+
+    pub fn args<S: Into<String>>(mut self, args: impl IntoIterator<Item = S>) -> Job {
+        self.args.extend(args.into_iter().map(Into::into));
+        self
+    }
+
+    pub fn env(mut self, name: impl Into<String>, value: impl Into<String>) -> Job {
+        self.env.push((name.into(), value.into()));
+        self
+    }
+
+    pub fn cwd(mut self, dir: impl Into<PathBuf>) -> Job {
+        self.cwd = Some(dir.into());
+        self
+    }
+
+    pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Job {
+        self.stdin = bytes.into();
+        self
+    }
+
+    /// Opens the verdict channel as descriptor [`RESULT_FD`].
+    pub fn result_channel(mut self) -> Job {
+        self.result_channel = true;
+        self
+    }
+
+    pub fn output_cap(mut self, bytes: usize) -> Job {
+        self.output_cap = bytes;
+        self
+    }
+
+    pub fn limits(mut self, limits: Limits) -> Job {
+        self.limits = limits;
+        self
+    }
+
+    pub fn hide(mut self, folders: impl IntoIterator<Item = PathBuf>) -> Job {
+        self.hide.extend(folders);
+        self
+    }
+
+    pub fn writable(mut self, folders: impl IntoIterator<Item = PathBuf>) -> Job {
+        self.writable.extend(folders);
+        self
+    }
+
+    pub fn reach(mut self, folders: impl IntoIterator<Item = PathBuf>) -> Job {
+        self.reach.extend(folders);
+        self
+    }
+
+    pub fn cpu_seconds(mut self, seconds: u64) -> Job {
+        self.cpu_seconds = Some(seconds);
+        self
+    }
+
+    pub fn sandbox_uid(mut self, uid: Option<u32>) -> Job {
+        self.sandbox_uid = uid;
+        self
+    }
+}
+
+pub use checker_protocol::RESULT_FD;
 
 /// How the job's main process ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -206,10 +306,15 @@ fn kill_orphans() {
 }
 
 /// Makes the checker a child subreaper, so that if a job kills its supervisor, the job's
-/// orphans come to the checker, which [`run`] then kills, instead of escaping to init.
+/// orphans come to the checker, which [`run`] then kills, instead of escaping to init. And makes
+/// it non-dumpable: where jobs run as the checker's own user (no root), they could otherwise
+/// read its memory, where the nonces are.
 pub fn adopt_orphans() {
     // SAFETY: prctl with constant arguments.
-    unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
+    unsafe {
+        libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
+    }
 }
 
 /// The conventional name of a signal, for messages.

@@ -61,6 +61,9 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     let parent = std::os::unix::process::parent_id();
     // SAFETY: plain syscalls with constant arguments.
     unsafe {
+        // Not dumpable: a job of the same user (a checker run without root) can then neither
+        // read this process's memory (the job's nonce) nor trace it.
+        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         libc::signal(libc::SIGINT, libc::SIG_IGN);
         libc::signal(libc::SIGTERM, libc::SIG_IGN);
@@ -74,14 +77,18 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
 
     let cwd_given = job.cwd.clone();
     let reachable = cwd_given.as_deref().unwrap_or(&job.program);
-    let prepared =
-        isolate::prepare(job.limits, &job.program, reachable, &job.hide, job.scratch.as_deref(), job.sandbox_uid)?;
+    let prepared = isolate::prepare(job, reachable)?;
     let scratch = prepared.scratch.display().to_string();
     let mut command = Command::new(&job.program);
+    command.env_clear();
+    for name in super::INHERITED_ENV {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
     command
         .args(&job.args)
         .envs(job.env.iter().map(|(k, v)| (k, v)))
-        .env("CHECKER_SCRATCH_DIR", &scratch)
         .env("TMPDIR", &scratch)
         .env("HOME", &scratch)
         .current_dir(cwd_given.unwrap_or_else(|| prepared.scratch.clone()))
@@ -91,7 +98,7 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     let (limits, max_processes, run_as) = (prepared.limits, prepared.max_processes, prepared.run_as);
     // A job on two cores may use up to twice its wall time in CPU time; beyond that (and a
     // margin) the kernel stops it even if the supervisor could not.
-    let cpu_seconds = job.timeout.as_secs() * 2 + 5;
+    let cpu_seconds = job.cpu_seconds.unwrap_or(job.timeout.as_secs() * 2 + 5);
     // SAFETY: the closure only makes async-signal-safe system calls.
     unsafe {
         command.pre_exec(move || {

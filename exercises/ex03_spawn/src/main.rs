@@ -95,9 +95,12 @@ fn main() -> ExitCode {
             let mut p = Process::new("sleep_ms", &["10000"]);
             p.start().expect("start");
             let pid = p.pid().expect("pid after start");
-            // SAFETY: kill(2) only sends a signal; the PID is our own unreaped child.
-            let sent = unsafe { libc::kill(pid as libc::pid_t, libc::SIGKILL) };
-            assert_eq!(sent, 0, "kill failed");
+            // Another process kills the child, as `kill -9 PID` in a terminal would. (The
+            // crate is built without `unsafe`, so no libc::kill here.)
+            let sent = std::process::Command::new("kill")
+                .args(["-KILL", &pid.to_string()])
+                .status();
+            assert!(sent.is_ok_and(|status| status.success()), "kill failed");
             p.join().expect("join");
             print_exit_code(&p);
         }

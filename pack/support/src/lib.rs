@@ -4,7 +4,8 @@
 //! A hidden-check program (one per exercise, `pack/<exercise>/main.rs`) calls [`main`] with its
 //! table of checks. The checker runs it as `PROGRAM run CHECK` under its supervisor:
 //!
-//! 1. the first line on standard input is a nonce, read before any student code runs;
+//! 1. the first line on standard input is a nonce, read before any student code runs, after
+//!    the process has made itself non-dumpable (its memory is then out of its own code's reach);
 //! 2. the check runs; a panic (in the check or in student code it calls) is a failure;
 //! 3. the verdict is written as one JSON line carrying the nonce to the file descriptor named by
 //!    `CHECKER_RESULT_FD`, which is closed on exec so the student's programs never inherit it.
@@ -26,16 +27,8 @@ use std::io::{BufRead, Write};
 use std::os::fd::FromRawFd;
 use std::path::{Path, PathBuf};
 
-/// Why a check failed, in the three parts every report shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Failure {
-    /// What the check saw, with the measured numbers.
-    pub observed: String,
-    /// What a correct solution does.
-    pub expected: String,
-    /// Why it matters, in terms of the lecture; ideally the likely cause in the student's code.
-    pub why: String,
-}
+pub use checker_protocol::Failure;
+use checker_protocol::{HangLine, Verdict as Wire, VerdictLine, RESULT_FD_VAR};
 
 /// The result of one check.
 pub type Verdict = Result<(), Failure>;
@@ -107,7 +100,7 @@ extern "C" fn on_sigterm(_signal: libc::c_int) {
 fn watch_for_the_time_limit(nonce: String, check: String) {
     use std::sync::atomic::Ordering::SeqCst;
     // The channel's descriptor, duplicated so that the verdict's writer keeps its own.
-    let fd: i32 = match std::env::var("CHECKER_RESULT_FD").ok().and_then(|v| v.parse().ok()) {
+    let fd: i32 = match std::env::var(RESULT_FD_VAR).ok().and_then(|v| v.parse().ok()) {
         Some(fd) => fd,
         None => return,
     };
@@ -127,8 +120,8 @@ fn watch_for_the_time_limit(nonce: String, check: String) {
             let report = *HANG_REPORT.lock().unwrap_or_else(|e| e.into_inner());
             if let Some(report) = report {
                 let lines: Vec<String> = report().into_iter().take(40).collect();
-                let line = serde_json::json!({ "nonce": nonce, "check": check, "hang": lines });
-                let _ = writeln!(channel, "{line}").and_then(|_| channel.flush());
+                let line = HangLine { nonce, check, hang: lines }.to_line();
+                let _ = channel.write_all(line.as_bytes()).and_then(|_| channel.flush());
             }
             // 128 + SIGTERM, as if the signal had ended the process.
             libc::_exit(143);
@@ -188,6 +181,11 @@ pub fn main(checks: &[Check]) -> ! {
 }
 
 fn run_one(checks: &[Check], name: &str) -> ! {
+    // Not dumpable, before the nonce is read: the process's memory (/proc/self/mem) and
+    // environment are then closed to its own code, which runs as an ordinary user and, in a
+    // library exercise, without `unsafe`; so the code under test cannot read the nonce.
+    // SAFETY: prctl with constant arguments.
+    unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
     // Take the result channel and the nonce before any student code can run.
     let mut channel = open_result_channel();
     let mut nonce = String::new();
@@ -201,7 +199,8 @@ fn run_one(checks: &[Check], name: &str) -> ! {
     watch_for_the_time_limit(nonce.clone(), name.to_owned());
     let context = Context {
         student_bin: std::env::var_os("CHECKER_STUDENT_BIN").map(PathBuf::from),
-        scratch: std::env::var_os("CHECKER_SCRATCH_DIR").map(PathBuf::from).unwrap_or_else(std::env::temp_dir),
+        // The supervisor's TMPDIR: the job's private folder.
+        scratch: std::env::temp_dir(),
     };
     let verdict = match std::panic::catch_unwind(|| (check.run)(&context)) {
         Ok(verdict) => verdict,
@@ -212,20 +211,18 @@ fn run_one(checks: &[Check], name: &str) -> ! {
         )),
     };
     let measurements = std::mem::take(&mut *MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()));
-    let line = match &verdict {
-        Ok(()) => serde_json::json!({ "nonce": nonce, "check": name, "verdict": "pass", "measurements": measurements }),
-        Err(f) => serde_json::json!({
-            "nonce": nonce, "check": name, "verdict": "fail",
-            "observed": f.observed, "expected": f.expected, "why": f.why, "measurements": measurements,
-        }),
+    let verdict = match verdict {
+        Ok(()) => Wire::Pass,
+        Err(failure) => Wire::Fail { failure },
     };
+    let line = VerdictLine { nonce, check: name.to_owned(), verdict, measurements }.to_line();
     // A failed write means the checker is gone; there is nobody left to tell.
-    let _ = writeln!(channel, "{line}").and_then(|_| channel.flush());
+    let _ = channel.write_all(line.as_bytes()).and_then(|_| channel.flush());
     std::process::exit(0)
 }
 
 fn open_result_channel() -> File {
-    let fd: i32 = std::env::var("CHECKER_RESULT_FD")
+    let fd: i32 = std::env::var(RESULT_FD_VAR)
         .ok()
         .and_then(|v| v.parse().ok())
         .expect("CHECKER_RESULT_FD is not set: hidden checks run only under the checker");
