@@ -89,9 +89,11 @@ pub fn counts(exercise: &Exercise) -> (usize, usize, usize, usize) {
 /// What the third column says about a promise.
 fn observed_cell(coverage: Result<Coverage<'_>, String>, quote: fn(&str) -> String) -> String {
     match coverage {
-        Ok(Coverage::ObservedBy(names)) => {
-            names.iter().map(|n| if n == PUBLIC_TESTS { "public tests".to_owned() } else { quote(n) }).collect::<Vec<_>>().join(", ")
-        }
+        Ok(Coverage::ObservedBy(names)) => names
+            .iter()
+            .map(|n| if n == PUBLIC_TESTS { "public tests".to_owned() } else { quote(n) })
+            .collect::<Vec<_>>()
+            .join(", "),
         Ok(Coverage::Unobservable(reason)) => format!("unobservable: {reason}"),
         Ok(Coverage::Gap(gap)) => format!("NOT CHECKED: {gap}"),
         Err(why) => format!("INVALID ENTRY: {why}"),
@@ -104,7 +106,7 @@ fn markdown(exercises: &[&Exercise]) -> String {
     let mut out = String::new();
     for exercise in exercises {
         let _ = writeln!(out, "#### {} — {}\n", exercise.id, cell(&exercise.title));
-        out.push_str("| promise | a correct solution … | observed by |\n| --- | --- | --- |\n");
+        out.push_str("| id | promise | observed by |\n| --- | --- | --- |\n");
         for promise in &exercise.promises {
             let observed = observed_cell(promise.coverage(), |n| format!("`{n}`"));
             let _ = writeln!(out, "| `{}` | {} | {} |", cell(&promise.id), cell(&promise.text), cell(&observed));
@@ -214,15 +216,19 @@ mod tests {
 
     #[test]
     fn an_empty_observed_by_is_a_problem() {
-        let audit =
-            audit(&exercise(&format!("{BOTH_OBSERVED}\n[[exercise.promise]]\nid = \"p3\"\ntext = \"t\"\nobserved_by = []")));
+        let audit = audit(&exercise(&format!(
+            "{BOTH_OBSERVED}\n[[exercise.promise]]\nid = \"p3\"\ntext = \"t\"\nobserved_by = []"
+        )));
         assert_eq!(audit.problems, ["promise p3 has an empty observed_by"]);
     }
 
     #[test]
     fn observing_with_an_unknown_check_is_a_problem() {
         let audit = audit(&exercise(&BOTH_OBSERVED.replace("[\"c2\"]", "[\"c2\", \"c9\"]")));
-        assert_eq!(audit.problems, ["promise p2 is observed_by c9, which is neither a check of ex04_pool nor public_tests"]);
+        assert_eq!(
+            audit.problems,
+            ["promise p2 is observed_by c9, which is neither a check of ex04_pool nor public_tests"]
+        );
     }
 
     #[test]
@@ -242,9 +248,8 @@ mod tests {
 
     #[test]
     fn public_tests_alone_do_not_cover_a_hidden_check() {
-        let audit = audit(&exercise(
-            "[[exercise.promise]]\nid = \"p1\"\ntext = \"t\"\nobserved_by = [\"public_tests\"]",
-        ));
+        let audit =
+            audit(&exercise("[[exercise.promise]]\nid = \"p1\"\ntext = \"t\"\nobserved_by = [\"public_tests\"]"));
         assert_eq!(audit.problems.len(), 2, "{:?}", audit.problems);
     }
 
