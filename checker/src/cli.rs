@@ -67,6 +67,16 @@ pub enum Command {
     Verify {
         /// Only these exercises (default: all).
         exercises: Vec<String>,
+        /// Only the manifest and the folders (promises, hints, checks declared): no build, no run.
+        #[arg(long = "static")]
+        static_only: bool,
+    },
+    /// Every promise of the exercises and the hidden checks that observe it (or why none does).
+    Promises {
+        /// Only these exercises (default: all).
+        exercises: Vec<String>,
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::promises::TableFormat,
     },
     /// Grade a class: every submission in a folder (one folder or archive per student), for
     /// every exercise or the chosen ones; resumable, and written in several graders' formats.

@@ -10,6 +10,7 @@
 //! - [`error`]: setup errors and the exit codes.
 //! - [`batch`]: grading a class (`grade`, `merge`), and [`formats`]: what other graders read.
 //! - [`gate`]: how the parallel workers of a batch share the machine.
+//! - [`promises`]: each exercise's promises and the checks that observe them (`verify`, `promises`).
 
 pub mod batch;
 pub mod cli;
@@ -22,6 +23,7 @@ pub mod gate;
 pub mod layout;
 pub mod manifest;
 pub mod progress;
+pub mod promises;
 pub mod reporter;
 pub mod runner;
 pub mod sandbox;

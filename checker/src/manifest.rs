@@ -1,5 +1,6 @@
 //! The course manifest (`course.toml`): the single source of truth for the exercises, how they
-//! are built, their checks with points and time limits, and their hints.
+//! are built, their checks with points and time limits, their hints, and their promises with the
+//! checks that observe them.
 
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -42,6 +43,9 @@ pub struct Exercise {
     pub hints: Vec<String>,
     #[serde(rename = "check", default)]
     pub checks: Vec<CheckSpec>,
+    /// What a correct solution must honour, each with how it is observed (see [`crate::promises`]).
+    #[serde(rename = "promise", default)]
+    pub promises: Vec<Promise>,
 }
 
 /// How the hidden checks meet the student's code.
@@ -76,6 +80,58 @@ pub struct CheckSpec {
     /// build and no other check competing for the CPU.
     #[serde(default)]
     pub timing_sensitive: bool,
+}
+
+/// One promise of an exercise: a sentence of its skeleton's doc comments or of its curriculum
+/// entry that a correct solution must honour. Exactly one of `observed_by`, `unobservable` and
+/// `gap` says how it is observed; `checker verify` holds every promise to that
+/// ([`Promise::coverage`]) rather than refusing to load the course, so every other command still
+/// runs while the list is being written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Promise {
+    /// Unique within the exercise, stable across rewordings.
+    pub id: String,
+    pub text: String,
+    /// The hidden checks (and/or `public_tests`) that fail a solution breaking the promise.
+    pub observed_by: Option<Vec<String>>,
+    /// Why nothing outside the student's code (nor the course_sync facade) can observe it.
+    pub unobservable: Option<String>,
+    /// What a check would have to do to observe it; no check does yet.
+    pub gap: Option<String>,
+}
+
+/// How a promise is observed: the one kind its manifest entry gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Coverage<'a> {
+    ObservedBy(&'a [String]),
+    Unobservable(&'a str),
+    Gap(&'a str),
+}
+
+/// The name `observed_by` uses for an exercise's public tests.
+pub const PUBLIC_TESTS: &str = "public_tests";
+
+impl Promise {
+    /// The one kind of coverage the entry declares, or why it does not declare exactly one.
+    pub fn coverage(&self) -> Result<Coverage<'_>, String> {
+        let mut kinds = Vec::new();
+        if let Some(checks) = &self.observed_by {
+            kinds.push(Coverage::ObservedBy(checks));
+        }
+        if let Some(reason) = &self.unobservable {
+            kinds.push(Coverage::Unobservable(reason));
+        }
+        if let Some(gap) = &self.gap {
+            kinds.push(Coverage::Gap(gap));
+        }
+        match kinds.as_slice() {
+            [] => Err("says neither observed_by, unobservable nor gap".into()),
+            [Coverage::ObservedBy([])] => Err("has an empty observed_by".into()),
+            [one] => Ok(*one),
+            _ => Err("must have only one of observed_by, unobservable and gap".into()),
+        }
+    }
 }
 
 /// Why the manifest cannot be used.

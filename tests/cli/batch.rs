@@ -273,6 +273,12 @@ fn the_handout_has_no_solutions_and_still_checks() {
     for kept in ["exercises/ex04_pool/tests/public.rs", "exercises/course_sync/src/lib.rs", "checker/src/main.rs"] {
         assert!(handout.join(kept).is_file(), "{kept} is missing");
     }
+    // The map of promises to checks stays with the instructor: its gaps name wrong solutions
+    // that pass.
+    let course = std::fs::read_to_string(handout.join("course.toml")).unwrap();
+    assert!(!course.contains("[[exercise.promise]]"), "the handout's course.toml lists promises");
+    let readme = std::fs::read_to_string(handout.join("README.md")).unwrap();
+    assert!(!readme.contains("What the hidden checks observe"), "the handout's README shows the promises");
     // It is a course the checker can run: list, hints, and the public tests of a skeleton.
     checker().arg("--root").arg(&handout).arg("list").assert().success();
     checker().arg("--root").arg(&handout).args(["hint", "ex04"]).assert().success();

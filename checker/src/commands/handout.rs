@@ -2,7 +2,8 @@
 //! tests and hints, the course's own crates, and the checker — without the reference solutions,
 //! the hidden checks, the mutants or the project's own tests. It builds, and runs `check`,
 //! `hint`, `list`, `reset` and `watch`; `submit` needs the grading pack, which stays with the
-//! instructor.
+//! instructor. The map of promises to checks stays behind too (the `[[exercise.promise]]`
+//! tables and README's table): its gaps say which wrong solutions the hidden checks let pass.
 
 use super::Context;
 use crate::error::{exit_code, SetupError};
@@ -50,10 +51,15 @@ pub fn run(context: &Context, out: &Path) -> Result<u8, SetupError> {
     // The checker's integration tests grade the solutions and mutants, which stay behind.
     let manifest = out.join("checker/Cargo.toml");
     let text = std::fs::read_to_string(&manifest).map_err(SetupError::io(format!("reading {}", manifest.display())))?;
-    std::fs::write(&manifest, without_test_targets(&text))
+    std::fs::write(&manifest, without_tables(&text, "[[test]]"))
         .map_err(SetupError::io(format!("writing {}", manifest.display())))?;
+    let course = out.join("course.toml");
+    let text = std::fs::read_to_string(&course).map_err(SetupError::io(format!("reading {}", course.display())))?;
+    std::fs::write(&course, without_tables(&text, "[[exercise.promise]]"))
+        .map_err(SetupError::io(format!("writing {}", course.display())))?;
     let readme = out.join("README.md");
     if let Ok(text) = std::fs::read_to_string(&readme) {
+        let text = without_section(&text, PROMISES_SECTION);
         let text = match text.split_once('\n') {
             Some((title, rest)) => format!("{title}\n\n{NOTE}{}", rest.trim_start()),
             None => format!("{NOTE}{text}"),
@@ -69,20 +75,40 @@ pub fn run(context: &Context, out: &Path) -> Result<u8, SetupError> {
     Ok(exit_code::PASS)
 }
 
-/// The manifest without its `[[test]]` targets (their sources are not in the handout).
-fn without_test_targets(manifest: &str) -> String {
+/// README's section with the table of promises and the checks that observe them.
+const PROMISES_SECTION: &str = "## What the hidden checks observe";
+
+/// A TOML file without its `header` tables: the `[[test]]` targets of the checker's manifest
+/// (their sources are not in the handout), the `[[exercise.promise]]` tables of the course's.
+fn without_tables(manifest: &str, header: &str) -> String {
     let mut out = Vec::new();
     let mut skipping = false;
     for line in manifest.lines() {
-        let header = line.trim_start().starts_with('[');
-        if header {
-            skipping = line.trim() == "[[test]]";
+        if line.trim_start().starts_with('[') {
+            skipping = line.trim() == header;
         }
         if !skipping {
             out.push(line);
         }
     }
     let mut text = out.join("\n");
+    text.push('\n');
+    text
+}
+
+/// A Markdown text without the section under `heading` (up to the next `## ` heading).
+fn without_section(text: &str, heading: &str) -> String {
+    let mut out = Vec::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line.starts_with("## ") {
+            skipping = line.trim_end() == heading;
+        }
+        if !skipping {
+            out.push(line);
+        }
+    }
+    let mut text = out.join("\n").trim_end().to_owned();
     text.push('\n');
     text
 }
@@ -126,13 +152,40 @@ fn git_init(dir: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::without_test_targets;
+    use super::{without_section, without_tables, PROMISES_SECTION};
+    use crate::manifest::Course;
 
     #[test]
     fn drops_only_the_test_targets() {
         let manifest = "[package]\nname = \"checker\"\n\n[[test]]\nname = \"cli\"\npath = \"../tests/cli/main.rs\"\n\n[dependencies]\nclap = \"4\"\n";
-        let text = without_test_targets(manifest);
+        let text = without_tables(manifest, "[[test]]");
         assert!(!text.contains("[[test]]") && !text.contains("tests/cli"), "{text}");
         assert!(text.contains("[package]") && text.contains("clap = \"4\""), "{text}");
+    }
+
+    /// The course's manifest keeps its exercises, checks and hints, and loses only its promises.
+    #[test]
+    fn the_course_loses_only_its_promises() {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../course.toml");
+        let full: Course = toml::from_str(&std::fs::read_to_string(&path).expect("course.toml")).expect("it parses");
+        let text = without_tables(&std::fs::read_to_string(&path).expect("course.toml"), "[[exercise.promise]]");
+        assert!(!text.contains("[[exercise.promise]]") && !text.contains("observed_by"), "promises are left");
+        let handed: Course = toml::from_str(&text).expect("the handout's course.toml parses");
+        assert!(full.exercises.iter().any(|e| !e.promises.is_empty()), "the course lists promises");
+        assert_eq!(handed.exercises.len(), full.exercises.len());
+        for (handed, full) in handed.exercises.iter().zip(&full.exercises) {
+            assert!(handed.promises.is_empty(), "{} keeps promises", handed.id);
+            let names = |e: &crate::manifest::Exercise| e.checks.iter().map(|c| c.name.clone()).collect::<Vec<_>>();
+            assert_eq!(names(handed), names(full), "{}", handed.id);
+            assert_eq!(handed.hints, full.hints, "{}", handed.id);
+        }
+    }
+
+    #[test]
+    fn drops_the_promises_section_of_the_readme() {
+        let readme = format!("# T\n\n## A\nkept\n\n{PROMISES_SECTION}\n\n| p | q |\n\n## B\nalso kept\n");
+        assert_eq!(without_section(&readme, PROMISES_SECTION), "# T\n\n## A\nkept\n\n## B\nalso kept\n");
+        let last = format!("# T\n\n## A\nkept\n\n{PROMISES_SECTION}\n\n| p | q |\n");
+        assert_eq!(without_section(&last, PROMISES_SECTION), "# T\n\n## A\nkept\n");
     }
 }

@@ -4,6 +4,7 @@ mod grade;
 mod handout;
 mod hint;
 mod list;
+mod promises;
 mod reset;
 mod run;
 mod verify;
@@ -45,7 +46,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
         Command::Hint { exercise, all } => hint::run(&context, &exercise, all),
         Command::Reset { exercise, yes } => reset::run(&context, &exercise, yes),
         Command::Watch { exercise } => watch::run(&context, exercise.as_deref()),
-        Command::Verify { exercises } => verify::run(&context, &exercises),
+        Command::Verify { exercises, static_only } => verify::run(&context, &exercises, static_only),
+        Command::Promises { exercises, format } => promises::run(&context, &exercises, format),
         Command::Grade { submissions, out, exercises, jobs, shard, format } => {
             grade::grade(&context, grade::GradeArgs { submissions, out, exercises, jobs, shard, formats: format })
         }

@@ -1,19 +1,22 @@
 //! `checker verify`: the course's self-check, through the same pipeline a student's submission
-//! takes. Every manifest entry must have its folders, hints and hidden checks; every skeleton
-//! must fail every check (score 0); every reference solution must pass every check.
+//! takes. Every manifest entry must have its folders, hints and hidden checks, and promises that
+//! each say how they are observed, with every hidden check observing one (the static part; only
+//! that with `--static`); every skeleton must fail every check (score 0); every reference
+//! solution must pass every check. A promise no check observes yet is a warning.
 
 use super::run::run_reported;
 use super::Context;
 use crate::error::{exit_code, SetupError};
 use crate::events::{Mode, RunSummary};
 use crate::manifest::Exercise;
+use crate::promises;
 use crate::sandbox::{self, Job};
 use std::time::Duration;
 
 /// The fewest hints an exercise may have (a nudge, a direction, nearly the answer).
 const MIN_HINTS: usize = 3;
 
-pub fn run(context: &Context, queries: &[String]) -> Result<u8, SetupError> {
+pub fn run(context: &Context, queries: &[String], static_only: bool) -> Result<u8, SetupError> {
     let exercises: Vec<&Exercise> = if queries.is_empty() {
         context.course.exercises.iter().collect()
     } else {
@@ -24,10 +27,12 @@ pub fn run(context: &Context, queries: &[String]) -> Result<u8, SetupError> {
         println!("verifying {} ...", exercise.id);
         let before = problems.len();
         problems.extend(static_problems(context, exercise).into_iter().map(|p| format!("{}: {p}", exercise.id)));
-        if problems.len() == before {
+        if problems.len() == before && !static_only {
             problems.extend(run_problems(context, exercise)?.into_iter().map(|p| format!("{}: {p}", exercise.id)));
         }
-        if problems.len() == before {
+        if problems.len() == before && static_only {
+            println!("  ok: the manifest entry, its folders and its promises are consistent");
+        } else if problems.len() == before {
             println!("  ok: the skeleton fails every check and the solution passes every check");
         } else {
             for problem in &problems[before..] {
@@ -65,6 +70,11 @@ fn static_problems(context: &Context, exercise: &Exercise) -> Vec<String> {
     if exercise.checks.is_empty() {
         problems.push("has no hidden checks in course.toml".into());
     }
+    let audit = promises::audit(exercise);
+    for gap in &audit.gaps {
+        println!("  warning: {gap}");
+    }
+    problems.extend(audit.problems);
     problems
 }
 
