@@ -50,6 +50,11 @@ pub enum Outcome {
     NotRun {
         reason: String,
     },
+    /// The check ran but could not measure what it needed (the machine was kept busy by other
+    /// processes): no points, and marked for an instructor to grade again.
+    NotJudged {
+        why: String,
+    },
 }
 
 impl Outcome {
@@ -66,6 +71,7 @@ impl Outcome {
             Outcome::NoVerdict { .. } => "no_verdict",
             Outcome::LeftBehind { .. } => "left_behind",
             Outcome::NotRun { .. } => "not_run",
+            Outcome::NotJudged { .. } => "not_judged",
         }
     }
 }

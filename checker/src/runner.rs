@@ -366,6 +366,7 @@ fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> 
         return (Outcome::TimedOut { limit, diagnosis }, measurements);
     }
     let outcome = match line.map(|l| l.verdict) {
+        Some(Verdict::NotJudged { why }) => Outcome::NotJudged { why },
         Some(Verdict::Fail { failure }) => {
             Outcome::Fail(Failure { observed: failure.observed, expected: failure.expected, why: failure.why })
         }

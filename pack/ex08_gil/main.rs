@@ -337,6 +337,7 @@ fn experiment_check(judge: impl Fn(&Table) -> Judgement) -> Verdict {
             pack_support::measured(line);
         }
         if verdict.is_ok() && undecided == 3 {
+            // timing::decide has marked the check not judged.
             pack_support::measured(format!("not judged, after 3 attempts: {why_undecided}"));
         }
     }
@@ -377,8 +378,8 @@ fn run_experiment(spin: u64) -> Table {
     Table { cpu_steps, plain_cpu, free_cpu, others, gil_cpu, gil_io, holds }
 }
 
-/// The CPU time the whole machine and this process have used so far, to tell how much other
-/// processes used in between (`/proc/stat` and `/proc/self/stat`, in clock ticks).
+/// The CPU time the whole machine and this check's job have used so far, to tell how much other
+/// processes used in between (`/proc/stat` and the job's processes' stat, in clock ticks).
 struct Load {
     machine: Option<u64>,
     own: Option<Duration>,
@@ -388,8 +389,8 @@ struct Load {
 impl Load {
     fn start() -> Load {
         Load {
-            machine: machine_busy_ticks(),
-            own: pack_support::proc::cpu_time(std::process::id()),
+            machine: pack_support::proc::machine_busy_ticks(),
+            own: pack_support::proc::job_cpu_time(),
             at: Instant::now(),
         }
     }
@@ -397,23 +398,13 @@ impl Load {
     /// Cores used by other processes since `start`, on average (None if /proc could not tell).
     fn others(&self) -> Option<f64> {
         let wall = self.at.elapsed().as_secs_f64().max(1e-3);
-        let machine = machine_busy_ticks()?.checked_sub(self.machine?)?;
-        let own = pack_support::proc::cpu_time(std::process::id())?.checked_sub(self.own?)?;
+        let machine = pack_support::proc::machine_busy_ticks()?.checked_sub(self.machine?)?;
+        // The whole job's processes, not only this one: the code under test may start others.
+        let own = pack_support::proc::job_cpu_time()?.checked_sub(self.own?)?;
         // SAFETY: sysconf has no preconditions.
         let tick = 1.0 / unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as f64;
         Some(((machine as f64 * tick - own.as_secs_f64()) / wall).max(0.0))
     }
-}
-
-/// Clock ticks the machine's CPUs spent busy (anything but idle and waiting for I/O; time
-/// stolen by a hypervisor counts as busy), from the first line of /proc/stat.
-fn machine_busy_ticks() -> Option<u64> {
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    let fields: Vec<u64> =
-        stat.lines().next()?.strip_prefix("cpu ")?.split_whitespace().filter_map(|f| f.parse().ok()).collect();
-    // user nice system idle iowait irq softirq steal (guest time is already in user).
-    let total: u64 = fields.iter().take(8).sum();
-    Some(total - fields.get(3)? - fields.get(4).unwrap_or(&0))
 }
 
 /// What one thread saw in a threaded run.

@@ -45,6 +45,11 @@ pub enum Verdict {
         #[serde(flatten)]
         failure: Failure,
     },
+    /// The check could not measure what it needed (a timing check on a machine kept busy by
+    /// other processes): neither a pass nor a fail, to be graded again.
+    NotJudged {
+        why: String,
+    },
 }
 
 /// The one line a hidden-check program writes on the verdict channel.
@@ -171,6 +176,19 @@ mod tests {
         assert_eq!(value["verdict"], "fail");
         assert_eq!(value["observed"], "o");
         assert_eq!(VerdictLine::read(text.as_bytes(), "n", "c"), Some(line));
+    }
+
+    #[test]
+    fn not_judged_is_a_verdict_of_its_own() {
+        let line = VerdictLine {
+            nonce: "n".into(),
+            check: "c".into(),
+            verdict: Verdict::NotJudged { why: "busy".into() },
+            measurements: Vec::new(),
+        };
+        let value: serde_json::Value = serde_json::from_str(&line.to_line()).unwrap();
+        assert_eq!(value["verdict"], "not_judged");
+        assert_eq!(VerdictLine::read(line.to_line().as_bytes(), "n", "c"), Some(line));
     }
 
     #[test]

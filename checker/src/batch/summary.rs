@@ -17,6 +17,9 @@ pub struct ExerciseSummary {
     pub median_score: f64,
     /// The check that failed for the most students, and for how many.
     pub most_failed_check: Option<(String, usize)>,
+    /// The students with a check of this exercise that could not be judged (the machine was
+    /// too busy to measure): their grades are to be made again.
+    pub not_judged: Vec<String>,
 }
 
 /// One summary per exercise, in the order of `exercises`.
@@ -30,7 +33,7 @@ pub fn summarise(exercises: &[(String, u32)], records: &[&GradeRecord]) -> Vec<E
             scores.sort_unstable();
             let mut failures: BTreeMap<&str, usize> = BTreeMap::new();
             for record in &graded {
-                for check in record.failing() {
+                for check in record.failing().filter(|c| c.outcome != "not_judged") {
                     *failures.entry(check.name.as_str()).or_default() += 1;
                 }
             }
@@ -47,6 +50,11 @@ pub fn summarise(exercises: &[(String, u32)], records: &[&GradeRecord]) -> Vec<E
                 passed: mine.iter().filter(|r| r.passed).count(),
                 median_score: median(&scores),
                 most_failed_check,
+                not_judged: graded
+                    .iter()
+                    .filter(|r| r.checks.iter().any(|c| c.outcome == "not_judged"))
+                    .map(|r| r.student.clone())
+                    .collect(),
             }
         })
         .collect()

@@ -112,6 +112,7 @@ fn detail(check: &crate::events::CheckResult) -> String {
         crate::events::Outcome::TimedOut { diagnosis, .. } => format!(": {}", diagnosis.summary()),
         crate::events::Outcome::NoVerdict { exit, stderr_tail } => format!(": {exit}: {stderr_tail}"),
         crate::events::Outcome::NotRun { reason } => format!(": {reason}"),
+        crate::events::Outcome::NotJudged { why } => format!(": {why}"),
         _ => String::new(),
     }
 }

@@ -25,6 +25,18 @@ pub fn render(class: &Class) -> String {
             s.not_submitted
         );
     }
+    let again: Vec<String> = class
+        .summary
+        .iter()
+        .flat_map(|s| s.not_judged.iter().map(move |student| format!("{student} ({})", s.exercise)))
+        .collect();
+    if !again.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n**Not judged** (a timing check could not measure on a busy machine; grade again): {}",
+            again.join(", ")
+        );
+    }
     let _ = writeln!(
         out,
         "\n| student | {} | total |",

@@ -113,6 +113,7 @@ fn write_check(out: &mut impl Write, result: &CheckResult) -> std::io::Result<()
         Outcome::NoVerdict { .. } => "CRASH",
         Outcome::LeftBehind { .. } => "LEFTOVER",
         Outcome::NotRun { .. } => "NOT RUN",
+        Outcome::NotJudged { .. } => "NOT JUDGED",
     };
     writeln!(out, "{label:<8} {:<40} {:>2}/{}", result.name, result.points, result.max_points)?;
     if !result.outcome.passed() {
@@ -172,6 +173,13 @@ fn write_outcome_details(out: &mut impl Write, outcome: &Outcome) -> std::io::Re
         }
         Outcome::LeftBehind { processes } => write_leftovers(out, processes)?,
         Outcome::NotRun { reason } => writeln!(out, "{INDENT}not run: {reason}")?,
+        Outcome::NotJudged { why } => {
+            writeln!(out, "{INDENT}not judged: {why}")?;
+            writeln!(
+                out,
+                "{INDENT}no points for now: run it again on a quiet machine (an instructor sees it as not judged and grades it again)"
+            )?;
+        }
     }
     Ok(())
 }

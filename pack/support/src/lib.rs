@@ -57,6 +57,17 @@ pub fn measured(line: impl Into<String>) {
     MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()).push(line.into());
 }
 
+/// Why the check could not judge, if it could not (see [`not_judged`]).
+static NOT_JUDGED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+/// Marks the check as not judged: it could not measure what it needed (every timing attempt
+/// spoiled by a busy machine). A check that then returns `Ok` reports "not judged" instead of a
+/// pass: no points, and an instructor sees it to grade again. Never a pass the code under test
+/// could bring about by keeping the machine busy.
+pub fn not_judged(why: impl Into<String>) {
+    *NOT_JUDGED.lock().unwrap_or_else(|e| e.into_inner()) = Some(why.into());
+}
+
 /// What a check can tell about a hang that only it can see (the course_sync facade's wait-for
 /// cycle, say), asked when the checker stops the check at its time limit.
 static HANG_REPORT: std::sync::Mutex<Option<HangReport>> = std::sync::Mutex::new(None);
@@ -197,6 +208,7 @@ fn run_one(checks: &[Check], name: &str) -> ! {
         std::process::exit(2)
     };
     watch_for_the_time_limit(nonce.clone(), name.to_owned());
+    proc::open_early();
     let context = Context {
         student_bin: std::env::var_os("CHECKER_STUDENT_BIN").map(PathBuf::from),
         // The supervisor's TMPDIR: the job's private folder.
@@ -211,9 +223,11 @@ fn run_one(checks: &[Check], name: &str) -> ! {
         )),
     };
     let measurements = std::mem::take(&mut *MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()));
-    let verdict = match verdict {
-        Ok(()) => Wire::Pass,
-        Err(failure) => Wire::Fail { failure },
+    let not_judged = NOT_JUDGED.lock().unwrap_or_else(|e| e.into_inner()).take();
+    let verdict = match (verdict, not_judged) {
+        (Ok(()), Some(why)) => Wire::NotJudged { why },
+        (Ok(()), None) => Wire::Pass,
+        (Err(failure), _) => Wire::Fail { failure },
     };
     let line = VerdictLine { nonce, check: name.to_owned(), verdict, measurements }.to_line();
     // A failed write means the checker is gone; there is nobody left to tell.

@@ -4,8 +4,9 @@
 //! a calibration (for example one job alone) and the workload, and judges their ratio. Because a
 //! busy machine can still spoil one measurement, [`decide`] measures up to a few times: one good
 //! measurement passes, a failure is reported only if no measurement passed, and a check whose
-//! every measurement was spoiled (the calibration itself was far off) passes rather than fail a
-//! correct solution for the machine's sake.
+//! every measurement was spoiled (the calibration itself was far off) is "not judged": neither
+//! failing a correct solution for the machine's sake nor passing one that spoiled the
+//! measurements itself (an instructor sees it and grades again).
 
 use std::time::{Duration, Instant};
 
@@ -34,11 +35,12 @@ pub struct Measurement {
 /// Measures with `measure(attempt)` up to `attempts` times (attempt counts from 1) and decides.
 ///
 /// Passes at the first measurement that passes. Fails, with the last clean failure and the
-/// summary of every attempt, when no attempt passed and at least one was clean. Passes, with a
-/// note on stderr, when no attempt could decide.
+/// summary of every attempt, when no attempt passed and at least one was clean. When no attempt
+/// could decide, marks the check [`crate::not_judged`] with the last reason.
 pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) -> Verdict {
     let mut summaries = Vec::new();
     let mut last_failure = None;
+    let mut last_doubt = String::new();
     for attempt in 1..=attempts.max(1) {
         let m = measure(attempt);
         eprintln!("timing attempt {attempt}: {}", m.summary);
@@ -47,7 +49,10 @@ pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) ->
             Judgement::Pass => return Ok(()),
             Judgement::Fatal(f) => return Err(f),
             Judgement::Fail(f) => last_failure = Some(f),
-            Judgement::Unsure(why) => eprintln!("  cannot decide from this measurement: {why}"),
+            Judgement::Unsure(why) => {
+                eprintln!("  cannot decide from this measurement: {why}");
+                last_doubt = why;
+            }
         }
     }
     match last_failure {
@@ -58,7 +63,11 @@ pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) ->
             Err(f)
         }
         None => {
-            eprintln!("the machine was too loaded to measure in {} attempts; not failing for it", summaries.len());
+            crate::not_judged(format!(
+                "the machine was too busy to measure in {} attempts ({}): {last_doubt}",
+                summaries.len(),
+                summaries.join("; ")
+            ));
             Ok(())
         }
     }
@@ -74,4 +83,35 @@ pub fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
 /// A duration in whole milliseconds, for messages ("102 ms").
 pub fn ms(d: Duration) -> String {
     format!("{} ms", d.as_millis())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measurement(judgement: Judgement) -> Measurement {
+        Measurement { judgement, summary: "a measurement".into() }
+    }
+
+    #[test]
+    fn one_good_measurement_passes_and_a_clean_failure_fails() {
+        let mut attempts = 0;
+        let verdict = decide(3, |attempt| {
+            attempts = attempt;
+            measurement(if attempt == 2 { Judgement::Pass } else { Judgement::Fail(crate::fail("o", "e", "w")) })
+        });
+        assert!(verdict.is_ok());
+        assert_eq!(attempts, 2);
+        let verdict = decide(2, |_| measurement(Judgement::Fail(crate::fail("slow", "fast", "why"))));
+        assert!(verdict.is_err_and(|f| f.observed.starts_with("slow (measured 2 times")));
+    }
+
+    #[test]
+    fn a_check_that_cannot_measure_is_not_judged_rather_than_passed() {
+        let verdict = decide(2, |_| measurement(Judgement::Unsure("other processes used 1.5 cores".into())));
+        // Ok for the check's own flow, but the verdict sent is "not judged" (see `run_one`).
+        assert!(verdict.is_ok());
+        let why = crate::NOT_JUDGED.lock().unwrap().take();
+        assert!(why.is_some_and(|why| why.contains("2 attempts") && why.contains("1.5 cores")), "not marked");
+    }
 }
