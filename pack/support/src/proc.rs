@@ -126,8 +126,9 @@ pub fn job_cpu_time() -> Option<std::time::Duration> {
         if !seen.insert(pid) {
             continue;
         }
-        // A process that ended meanwhile took its time with it into its parent's (or is gone).
-        total += cpu_time(pid).unwrap_or_default();
+        // With the time of its children that ended and were waited for, which the kernel
+        // adds to their parent's.
+        total += stat_fields(pid).and_then(|fields| cpu_from_stat_with_children(&fields)).unwrap_or_default();
         stack.extend(children_fast(pid));
     }
     Some(total)
@@ -173,6 +174,16 @@ fn task_stat_fields(pid: u32, tid: u32) -> Option<Vec<String>> {
 }
 
 /// utime + stime of a stat line's fields (after the command name), in wall-clock units.
+/// utime + stime + cutime + cstime: a process's CPU time and that of its children it waited for.
+fn cpu_from_stat_with_children(fields: &[String]) -> Option<std::time::Duration> {
+    // After the command name: index 13 is cutime, 14 is cstime (fields 16 and 17 of stat(5)).
+    let cutime: u64 = fields.get(13)?.parse().ok()?;
+    let cstime: u64 = fields.get(14)?.parse().ok()?;
+    // SAFETY: sysconf has no preconditions.
+    let ticks = unsafe { libc::sysconf(libc::_SC_CLK_TCK) }.max(1) as u64;
+    Some(cpu_from_stat(fields)? + std::time::Duration::from_millis((cutime + cstime) * 1000 / ticks))
+}
+
 fn cpu_from_stat(fields: &[String]) -> Option<std::time::Duration> {
     // After the command name: index 11 is utime, 12 is stime (fields 14 and 15 of stat(5)).
     let utime: u64 = fields.get(11)?.parse().ok()?;
@@ -218,5 +229,27 @@ mod tests {
             std::thread::sleep(Duration::from_millis(1));
         }
         assert!(thread_sleeps(pid, me).unwrap() >= sleeps + 5);
+    }
+}
+
+#[cfg(test)]
+mod job_tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_jobs_cpu_time_counts_the_processes_it_started_running_or_ended() {
+        let before = job_cpu_time().expect("readable");
+        let spinner = std::thread::spawn(|| {
+            std::process::Command::new("timeout").args(["1", "sh", "-c", "while :; do :; done"]).status()
+        });
+        std::thread::sleep(Duration::from_millis(600));
+        let running = job_cpu_time().expect("readable").saturating_sub(before);
+        // However busy the machine, a spinner gets some of a core in 600 ms.
+        assert!(running > Duration::ZERO, "a running spinner was not counted");
+        assert!(spinner.join().is_ok_and(|status| status.is_ok()));
+        let ended = job_cpu_time().expect("readable").saturating_sub(before);
+        assert!(ended >= running, "an ended spinner: counted only {ended:?}, {running:?} while it ran");
+        assert!(machine_busy_ticks().is_some());
     }
 }
