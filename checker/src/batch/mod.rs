@@ -8,6 +8,8 @@
 //! each submission compiles only its own code; each worker has its own working copies and, as
 //! root, its own sandbox user. A check marked `timing_sensitive` runs alone ([`crate::gate`]).
 
+pub mod names;
+pub mod private;
 pub mod record;
 pub mod shard;
 pub mod store;
