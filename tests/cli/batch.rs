@@ -2,7 +2,7 @@
 //! small class with good, bad and broken submissions, every output format checked against the
 //! shape its reader expects, a batch killed halfway and resumed, and shards merged.
 
-use crate::util::{assert_no_leftovers, checker, copy_tree, repo, serial, shared_target};
+use crate::util::{assert_no_leftovers, checker, copy_tree, repo, serial, shared_target, Course};
 use base64::Engine;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -422,7 +422,25 @@ fn a_name_given_twice_is_refused_before_grading() {
     assert!(!out.path().join("results").exists(), "something was graded");
 }
 
-/// Units of the shared build folder cargo built or rebuilt since `before` (by fingerprint).
+/// Results written into the course itself could not be hidden from the students' code: such a
+/// folder is refused before anything is graded or written.
+#[test]
+fn results_that_would_hold_the_course_are_refused() {
+    let course = Course::new();
+    let class = Class::new();
+    class.student("ann", &solution());
+    course
+        .checker()
+        .args(["grade", "--exercises", "ex01", "--out"])
+        .arg(course.path())
+        .arg(class.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("could not be hidden"));
+    assert!(!course.path().join("results").exists(), "something was written");
+}
+
+/// When cargo last built each unit of the shared build folder (its fingerprint files' newest time).
 fn fingerprints() -> BTreeMap<String, std::time::SystemTime> {
     let dir = shared_target().join("debug/.fingerprint");
     std::fs::read_dir(&dir)
