@@ -14,8 +14,6 @@ use std::path::{Component, Path, PathBuf};
 pub struct Submission {
     /// The folder or archive name (without the archive's extension).
     pub student: String,
-    /// The folder or archive it came from.
-    pub source: PathBuf,
     /// The folder holding the exercise folders (`ex04_pool/`, ...), or why there is none.
     pub exercises: Result<PathBuf, String>,
 }
@@ -76,7 +74,7 @@ pub fn discover(dir: &Path, course: &Course, unpack_to: &Path) -> Result<Vec<Sub
                     .and_then(|()| exercises_folder(&target, course))
             }
         };
-        submissions.push(Submission { student, source: path, exercises });
+        submissions.push(Submission { student, exercises });
     }
     Ok(submissions)
 }
