@@ -35,6 +35,7 @@ pub fn prepare(layout: &Layout, jobs: usize) -> Result<(), SetupError> {
         let own = worker.builds.parent().expect("a worker's folder holds its builds");
         passable(own)?;
         passable(&worker.builds)?;
+        remove_leftover_crates(&worker)?;
         // Cargo's own mode: the sandbox user runs the programs.
         std::fs::create_dir_all(&worker.artifacts)
             .map_err(SetupError::io(format!("creating {}", worker.artifacts.display())))?;
@@ -114,6 +115,17 @@ impl Drop for WorkingCopy {
             }
         }
     }
+}
+
+/// Students' crates a killed batch (or a checker that kept them) left in a worker's folder: its
+/// own jobs could read them. The workspaces and the hidden checks' manifests stay.
+fn remove_leftover_crates(worker: &Layout) -> Result<(), SetupError> {
+    for workspace in subfolders(&worker.builds) {
+        for folder in subfolders(&workspace.join(worker.crates_folder())).filter(|f| !f.ends_with("hidden")) {
+            std::fs::remove_dir_all(&folder).map_err(SetupError::io(format!("removing {}", folder.display())))?;
+        }
+    }
+    Ok(())
 }
 
 fn grade_folder(layout: &Layout) -> PathBuf {
@@ -201,6 +213,20 @@ mod tests {
         let mode = |path: &Path| std::fs::metadata(path).unwrap().mode() & 0o777;
         assert_eq!(mode(&grade), 0o711);
         assert_eq!(mode(&grade.join("worker-1/build")), 0o711);
+    }
+
+    #[test]
+    fn students_crates_left_by_a_killed_batch_are_removed_before_grading() {
+        let root = tempfile::tempdir().unwrap();
+        let layout = layout(root.path());
+        let crates = layout.for_worker(0).builds.join("ex05_queue/exercises-worker-0");
+        std::fs::create_dir_all(crates.join("ex05_queue/src")).unwrap();
+        std::fs::write(crates.join("ex05_queue/src/lib.rs"), "// a student's code").unwrap();
+        std::fs::create_dir_all(crates.join("hidden")).unwrap();
+        std::fs::write(crates.join("hidden/Cargo.toml"), "[package]").unwrap();
+        prepare(&layout, 1).unwrap();
+        assert!(!crates.join("ex05_queue").exists());
+        assert!(crates.join("hidden/Cargo.toml").is_file());
     }
 
     #[test]
