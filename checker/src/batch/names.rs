@@ -4,7 +4,7 @@
 //! The mapping is injective by construction, also on file systems that ignore case or Unicode
 //! normalisation (macOS, Windows): a name that is already a safe, canonical file name is kept as
 //! it is ("иван-петров", "ann_lee"); any other name keeps a readable form of itself and gets a
-//! short hash of the exact original name ("Ann Lee" → "Ann_Lee-3f0c52a1"). Kept names never end
+//! short hash of the exact original name ("Ann Lee" → "Ann_Lee-a36e143c"). Kept names never end
 //! in such a hash, so the two kinds cannot meet, and two kept names that a file system would
 //! take for one are equal already. What a 32-bit hash leaves to chance, [`clash`] refuses before
 //! grading anything.
@@ -209,6 +209,7 @@ mod tests {
         };
         changed("ann lee", "ann_lee");
         changed("Ann Lee", "Ann_Lee");
+        assert_eq!(file_name("Ann Lee"), "Ann_Lee-a36e143c", "the hash is of the exact name, as documented");
         changed("Иван Петров", "Иван_Петров");
         changed("王 小明", "王_小明");
         changed("🦀 crab", "__crab");
