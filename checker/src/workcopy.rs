@@ -125,7 +125,7 @@ impl Harness {
     }
 
     /// The workspace members these packages add, relative to the crates folder.
-    const MEMBERS: [&'static str; 3] = ["hidden", "stand-in", "pack-support"];
+    pub const MEMBERS: [&'static str; 3] = ["hidden", "stand-in", "pack-support"];
 }
 
 /// What was submitted, by content.

@@ -2,7 +2,7 @@
 //! small class with good, bad and broken submissions, every output format checked against the
 //! shape its reader expects, a batch killed halfway and resumed, and shards merged.
 
-use crate::util::{assert_no_leftovers, checker, copy_tree, repo, serial, shared_target};
+use crate::util::{assert_no_leftovers, checker, copy_tree, repo, serial, shared_target, Course};
 use base64::Engine;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -54,7 +54,11 @@ fn json(path: &Path) -> Value {
 }
 
 fn record(out: &Path, student: &str) -> Value {
-    json(&out.join("results").join(student).join("ex01_process.json"))
+    record_of(out, student, "ex01_process")
+}
+
+fn record_of(out: &Path, student: &str, exercise: &str) -> Value {
+    json(&out.join("results").join(student).join(format!("{exercise}.json")))
 }
 
 #[test]
@@ -298,4 +302,307 @@ fn the_handout_has_no_solutions_and_still_checks() {
     // A second handout into the same folder is refused rather than mixed in.
     checker().arg("handout").arg(&handout).assert().code(2);
     assert_no_leftovers();
+}
+
+/// Every file name under `dir` (sorted), as text.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// "ann lee" and "ann_lee" once shared `results/ann_lee/`, and any two Cyrillic names of one
+/// length shared a folder of underscores: one overwrote the other's grade in every format.
+#[test]
+fn students_whose_names_once_shared_a_file_each_get_their_own_results_in_every_format() {
+    let _serial = serial();
+    let class = Class::new();
+    let students: BTreeMap<&str, u64> = [("ann lee", 8), ("ann_lee", 0), ("иван-петров", 8), ("Анна Ильина", 0)].into();
+    for (student, score) in &students {
+        class.student(student, &if *score == 8 { solution() } else { skeleton() });
+    }
+    let out = tempfile::tempdir().unwrap();
+    let stdout = grade(class.path(), out.path(), &["-j", "2"]);
+    assert!(stdout.contains("graded 4 students"), "{stdout}");
+    assert_no_leftovers();
+
+    // results/: one folder per student, each with the student's own record; safe names kept.
+    let mut file_of: BTreeMap<String, String> = BTreeMap::new();
+    let folders = names_in(&out.path().join("results"));
+    assert_eq!(folders.len(), 4, "{folders:?}");
+    for folder in &folders {
+        let r = record(out.path(), folder);
+        let student = r["student"].as_str().unwrap().to_owned();
+        assert_eq!(r["score"].as_u64(), Some(students[student.as_str()]), "{folder}: {r:#}");
+        file_of.insert(student, folder.clone());
+    }
+    assert_eq!(file_of.keys().map(String::as_str).collect::<Vec<_>>(), students.keys().copied().collect::<Vec<_>>());
+    assert_eq!(file_of["ann_lee"], "ann_lee");
+    assert_eq!(file_of["иван-петров"], "иван-петров");
+    assert!(file_of["ann lee"].starts_with("ann_lee-"), "{file_of:?}");
+    assert!(file_of["Анна Ильина"].starts_with("Анна_Ильина-"), "{file_of:?}");
+    let folded: std::collections::BTreeSet<String> = folders.iter().map(|f| f.to_lowercase()).collect();
+    assert_eq!(folded.len(), 4, "two folders differ only in case: {folders:?}");
+
+    // Gradescope: the same folder names, each results.json the student's own.
+    assert_eq!(names_in(&out.path().join("gradescope")), folders);
+    for (student, folder) in &file_of {
+        let results = json(&out.path().join("gradescope").join(folder).join("results.json"));
+        assert_eq!(results["score"].as_u64(), Some(students[student.as_str()]), "{student}: {results:#}");
+        assert_eq!(results["output"], format!("{student}: {}/8 points", students[student.as_str()]));
+    }
+
+    // GitHub Classroom: <file>.json and .b64 per student, with the student's own score.
+    let mut classroom: Vec<String> = folders.iter().flat_map(|f| [format!("{f}.b64"), format!("{f}.json")]).collect();
+    classroom.sort();
+    assert_eq!(names_in(&out.path().join("classroom")), classroom);
+    for (student, folder) in &file_of {
+        let result = json(&out.path().join("classroom").join(format!("{folder}.json")));
+        let score: u64 = result["tests"].as_array().unwrap().iter().map(|t| t["score"].as_u64().unwrap()).sum();
+        assert_eq!(score, students[student.as_str()], "{student}: {result:#}");
+        let status = if score == 8 { "pass" } else { "fail" };
+        assert_eq!(result["status"], status, "{student}: {result:#}");
+        let encoded = std::fs::read_to_string(out.path().join("classroom").join(format!("{folder}.b64"))).unwrap();
+        let decoded = base64::engine::general_purpose::STANDARD.decode(encoded.trim()).unwrap();
+        assert_eq!(serde_json::from_slice::<Value>(&decoded).unwrap(), result);
+    }
+
+    // The reports that hold the whole class name each student once, with the right score.
+    let report = json(&out.path().join("class.json"));
+    let scores: BTreeMap<String, u64> = report["students"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["student"].as_str().unwrap().to_owned(), s["score"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(scores, students.iter().map(|(s, n)| (s.to_string(), *n)).collect());
+    let csv = std::fs::read_to_string(out.path().join("grades.csv")).unwrap();
+    let markdown = std::fs::read_to_string(out.path().join("summary.md")).unwrap();
+    let xml = std::fs::read_to_string(out.path().join("junit.xml")).unwrap();
+    let doc = roxmltree::Document::parse(&xml).expect("junit.xml is XML");
+    for (student, score) in &students {
+        assert!(csv.contains(&format!("\n{student},{score},{score}\n")), "{student}:\n{csv}");
+        assert!(markdown.contains(&format!("| {student} | {score}/8 | {score}/8 |")), "{student}:\n{markdown}");
+        let suite = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testsuite") && n.attribute("name") == Some(&format!("{student}/ex01_process")))
+            .unwrap_or_else(|| panic!("no test suite for {student}"));
+        let failures: u64 = suite.attribute("failures").unwrap().parse().unwrap();
+        assert_eq!(failures == 0, *score == 8, "{student}: {xml}");
+    }
+
+    // Everything the batch wrote is the instructor's alone.
+    use std::os::unix::fs::MetadataExt;
+    for path in [
+        out.path().join("class.json"),
+        out.path().join("results").join(&file_of["ann lee"]).join("ex01_process.json"),
+        out.path().join("classroom").join(format!("{}.json", file_of["ann_lee"])),
+    ] {
+        assert_eq!(std::fs::metadata(&path).unwrap().mode() & 0o077, 0, "{} is readable by others", path.display());
+    }
+    for dir in ["results", "gradescope", "classroom"] {
+        let mode = std::fs::metadata(out.path().join(dir)).unwrap().mode();
+        assert_eq!(mode & 0o077, 0, "{dir}/ is open to others");
+    }
+}
+
+/// A class holding one name twice (a folder and an archive) is refused before anything is
+/// graded, naming both.
+#[test]
+fn a_name_given_twice_is_refused_before_grading() {
+    let class = Class::new();
+    class.student("ann", &solution());
+    std::fs::write(class.path().join("ann.zip"), b"PK").unwrap();
+    let out = tempfile::tempdir().unwrap();
+    checker()
+        .args(["grade", "--exercises", "ex01", "--out"])
+        .arg(out.path())
+        .arg(class.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("cannot both be graded"))
+        .stderr(predicates::str::contains("ann.zip"));
+    assert!(!out.path().join("results").exists(), "something was graded");
+}
+
+/// Results written into the course itself could not be hidden from the students' code: such a
+/// folder is refused before anything is graded or written.
+#[test]
+fn results_that_would_hold_the_course_are_refused() {
+    let course = Course::new();
+    let class = Class::new();
+    class.student("ann", &solution());
+    course
+        .checker()
+        .args(["grade", "--exercises", "ex01", "--out"])
+        .arg(course.path())
+        .arg(class.path())
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("could not be hidden"));
+    assert!(!course.path().join("results").exists(), "something was written");
+}
+
+/// When cargo last built each unit of the shared build folder (its fingerprint files' newest time).
+fn fingerprints() -> BTreeMap<String, std::time::SystemTime> {
+    let dir = shared_target().join("debug/.fingerprint");
+    std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .flatten()
+        .map(|unit| {
+            let newest = std::fs::read_dir(unit.path())
+                .unwrap()
+                .flatten()
+                .filter_map(|f| f.metadata().ok()?.modified().ok())
+                .max()
+                .unwrap_or(std::time::UNIX_EPOCH);
+            (unit.file_name().to_string_lossy().to_string(), newest)
+        })
+        .collect()
+}
+
+/// Each student's working copy is removed once graded, but the workspace around it and the
+/// shared build folder stay: the next student's submission compiles its own crate only.
+#[test]
+fn a_second_submission_compiles_only_its_own_crate() {
+    let _serial = serial();
+    let class = Class::new();
+    class.student("ann", &solution());
+    let out = tempfile::tempdir().unwrap();
+    grade(class.path(), out.path(), &["-j", "1"]);
+    let worker = repo().join(".checker/grade/worker-0/build/ex01_process/exercises-worker-0");
+    assert!(!worker.join("ex01_process").exists(), "ann's working copy outlived her grading");
+    let before = fingerprints();
+
+    let bob = class.student("bob", &solution());
+    let main = std::fs::read_to_string(bob.join("src/main.rs")).unwrap();
+    std::fs::write(bob.join("src/main.rs"), format!("{main}\n// bob's own\n")).unwrap();
+    let started = Instant::now();
+    let stdout = grade(class.path(), out.path(), &["-j", "1"]);
+    let took = started.elapsed();
+    assert!(stdout.contains("1 results graded now, 1 unchanged"), "{stdout}");
+    assert_eq!(record(out.path(), "bob")["score"], 8);
+    let rebuilt: Vec<String> =
+        fingerprints().into_iter().filter(|(unit, at)| before.get(unit) != Some(at)).map(|(unit, _)| unit).collect();
+    assert!(!rebuilt.is_empty(), "bob's crate was not built");
+    assert!(
+        rebuilt.iter().all(|unit| unit.starts_with("ex01_process-")),
+        "more than the student's crate was built for the second submission: {rebuilt:?}"
+    );
+    assert!(!worker.join("ex01_process").exists(), "bob's working copy outlived his grading");
+    eprintln!("the second submission took {took:?}; cargo built {rebuilt:?}");
+}
+
+/// What a thief in a batch looks for: every file under the checker's batch folders (the other
+/// workers' working copies, unpacked archives), the class and the results, by listing and by
+/// guessing the paths; it fails its own tests with what it found, so that whatever it read
+/// would land in its own grade record.
+fn thief(grade_state: &Path, class: &Path, out: &Path) -> String {
+    format!(
+        r#"fn walk(dir: &std::path::Path, depth: usize, found: &mut Vec<std::path::PathBuf>) {{
+            if depth > 12 || found.len() > 5000 {{ return; }}
+            let Ok(entries) = std::fs::read_dir(dir) else {{ return }};
+            for entry in entries.flatten() {{
+                match entry.file_type() {{
+                    Ok(kind) if kind.is_dir() => walk(&entry.path(), depth + 1, found),
+                    Ok(kind) if kind.is_file() => found.push(entry.path()),
+                    _ => {{}}
+                }}
+            }}
+        }}
+        // Built at run time, so that the thief's own sources do not hold it.
+        let needle = format!("{{}}-{{}}", "VICTIM", "SECRET");
+        let holds = |path: &std::path::Path| {{
+            std::fs::read(path).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
+        }};
+        let mut files = Vec::new();
+        walk(std::path::Path::new({grade:?}), 0, &mut files);
+        walk(std::path::Path::new({class:?}), 0, &mut files);
+        for worker in 0..4 {{
+            files.push(format!("{grade}/worker-{{worker}}/build/ex04_pool/exercises-worker-{{worker}}/ex04_pool/src/lib.rs").into());
+        }}
+        let stolen: Vec<String> = files.iter().filter(|f| holds(f)).map(|f| f.display().to_string()).collect();
+        let mut results = Vec::new();
+        walk(std::path::Path::new({out:?}), 0, &mut results);
+        for victim in ["a-victim-1", "a-victim-2"] {{
+            results.push(format!("{out}/results/{{victim}}/ex04_pool.json").into());
+        }}
+        let read: Vec<String> =
+            results.iter().filter(|f| std::fs::read(f).is_ok()).map(|f| f.display().to_string()).collect();
+        // The sandbox user the job runs as (as root: never root itself).
+        let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+        let uid = status.lines().find(|l| l.starts_with("Uid:")).and_then(|l| l.split_whitespace().nth(1)).unwrap_or("?");
+        panic!("STOLEN {{stolen:?}} RESULTS {{read:?}} AS UID {{uid}}.");"#,
+        grade = grade_state.display(),
+        class = class.display(),
+        out = out.display(),
+    )
+}
+
+/// Two workers: while (and after) one grades a victim, a thief graded by the other tries to
+/// read the victim's working copy and the results, from its public tests and its hidden
+/// checks. It gets nothing, and its grade record says so.
+#[test]
+fn a_submission_cannot_read_another_students_working_copy_or_the_results() {
+    let _serial = serial();
+    let class = Class::new();
+    let pool = repo().join("solutions/ex04_pool/src/lib.rs");
+    let victim = |name: &str, extra: &str| {
+        let src = class.path().join(name).join("exercises/ex04_pool/src");
+        std::fs::create_dir_all(&src).unwrap();
+        let code = std::fs::read_to_string(&pool).unwrap();
+        std::fs::write(src.join("lib.rs"), format!("{code}\n// VICTIM-SECRET of {name}{extra}\n")).unwrap();
+    };
+    victim("a-victim-1", "");
+    victim("a-victim-2", "");
+    let out = tempfile::tempdir().unwrap();
+    let grade_ex04 = |jobs: &str| {
+        let output = checker()
+            .args(["grade", "--exercises", "ex04", "-j", jobs, "--format", "json", "--out"])
+            .arg(out.path())
+            .arg(class.path())
+            .output()
+            .unwrap();
+        let seen = format!("{}\n{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert_eq!(output.status.code(), Some(0), "{seen}");
+        seen
+    };
+    // Each worker grades a victim: its working copy would stay in the worker's folder.
+    grade_ex04("2");
+    // The thief comes; one victim changed, so it is graded again beside the thief.
+    crate::hostile::plant(
+        &class.path().join("b-thief/exercises/ex04_pool"),
+        &thief(&repo().join(".checker/grade"), class.path(), out.path()),
+    );
+    victim("a-victim-2", " (second version)");
+    let seen = grade_ex04("2");
+    assert!(seen.contains("1 unchanged"), "{seen}");
+    assert_no_leftovers();
+
+    for name in ["a-victim-1", "a-victim-2"] {
+        assert_eq!(
+            record_of(out.path(), name, "ex04_pool")["score"],
+            14,
+            "{name} was not graded as the reference solution"
+        );
+    }
+    let thief = record_of(out.path(), "b-thief", "ex04_pool");
+    let told: Vec<&str> =
+        thief["checks"].as_array().unwrap().iter().filter_map(|c| c["explanation"].as_str()).collect();
+    let told = told.join("\n");
+    assert!(told.contains("STOLEN [] RESULTS []"), "the thief's code did not run its search:\n{told}");
+    assert!(!told.contains("VICTIM") && !told.contains("STOLEN [\"") && !told.contains("RESULTS [\""), "{told}");
+    assert_eq!(thief["score"], 0);
+    if is_root() {
+        assert!(!told.contains("AS UID 0."), "as root, student code must run as a sandbox user:\n{told}");
+    }
+}
+
+fn is_root() -> bool {
+    std::fs::read_to_string("/proc/self/status")
+        .map(|s| s.lines().any(|l| l.starts_with("Uid:") && l.split_whitespace().nth(2) == Some("0")))
+        .unwrap_or(false)
 }

@@ -22,7 +22,7 @@ struct Expect {
 }
 
 /// Writes the reference pool with `hostile` injected into `dir/src/lib.rs`.
-fn plant(dir: &Path, hostile: &str) {
+pub fn plant(dir: &Path, hostile: &str) {
     let solution = std::fs::read_to_string(repo().join("solutions/ex04_pool/src/lib.rs")).unwrap();
     let marker = "pub fn new(max_workers: usize) -> ThreadPool {";
     assert!(solution.contains(marker), "the reference pool changed its constructor");

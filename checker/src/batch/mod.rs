@@ -6,9 +6,13 @@
 //! the records go to the [`store`]; the [`crate::formats`] render them for other graders.
 //! Workers share one cargo target folder, so the dependencies are built once per batch and
 //! each submission compiles only its own code; each worker has its own working copies (and, as
-//! root, every job its own user, see [`crate::sandbox`]). A check marked `timing_sensitive` runs
-//! alone ([`crate::gate`]).
+//! root, every job its own user, see [`crate::sandbox`]), and no job sees the class, the results
+//! or another worker's files ([`isolation`]). A check marked `timing_sensitive` runs alone
+//! ([`crate::gate`]).
 
+pub mod isolation;
+pub mod names;
+pub mod private;
 pub mod record;
 pub mod shard;
 pub mod store;
@@ -55,6 +59,9 @@ struct Task<'a> {
 }
 
 pub fn grade(layout: &Layout, course: &Course, options: &Options) -> Result<Graded, SetupError> {
+    // Student code must not read the class's submissions or results: refused if impossible.
+    isolation::check_hideable(layout, "the submissions folder", &options.submissions)?;
+    isolation::check_hideable(layout, "the results folder (--out)", &options.out)?;
     let unpacked = layout.state.join("grade").join("unpacked");
     let mut class = submissions::discover(&options.submissions, course, &unpacked)?;
     if let Some(shard) = options.shard {
@@ -73,12 +80,12 @@ pub fn grade(layout: &Layout, course: &Course, options: &Options) -> Result<Grad
     let gate = Gate::default();
     let stop = AtomicBool::new(false);
     let jobs = options.jobs.max(1);
-    // Student code must not read the other submissions or the results.
-    let hide: Vec<PathBuf> = [&options.submissions, &options.out, &unpacked]
+    // Every job finds these empty; each worker adds the other workers' folders.
+    let class_folders: Vec<PathBuf> = [&options.submissions, &options.out, &unpacked]
         .into_iter()
         .filter_map(|dir| std::fs::canonicalize(dir).ok())
-        .filter(|dir| !layout.state.starts_with(dir) && !layout.root.starts_with(dir))
         .collect();
+    isolation::prepare(layout, jobs)?;
     let progress = Progress::new(total);
     let (sender, results) = mpsc::channel::<Result<(GradeRecord, bool), SetupError>>();
     let mut records = Vec::new();
@@ -88,7 +95,7 @@ pub fn grade(layout: &Layout, course: &Course, options: &Options) -> Result<Grad
         for slot in 0..jobs {
             let (queue, gate, stop, sender, earlier, graders) =
                 (&queue, &gate, &stop, sender.clone(), &earlier, &graders);
-            let hide = hide.clone();
+            let hide = isolation::hidden_from(layout, slot, &class_folders);
             scope.spawn(move || {
                 let layout = layout.for_worker(slot);
                 let worker = Worker { gate, hide };
@@ -162,6 +169,15 @@ fn grade_one(
         if old.grader == grader && old.sources_sha256.as_deref() == Some(sources.sha256.as_str()) {
             return Ok((old.clone(), true));
         }
+    }
+    // The working copy is written in a closed folder and sealed before any of the student's
+    // code runs (`Run::execute` finds it written and leaves it as it is); it goes when this
+    // function returns.
+    let working_copy = isolation::WorkingCopy::open(layout, exercise)?;
+    match crate::workcopy::prepare(layout, course, exercise, &folder) {
+        Ok(_) => working_copy.seal()?,
+        Err(SetupError::Submission(why)) => return ungraded(Status::Refused, why),
+        Err(other) => return Err(other),
     }
     let run = Run { layout, course, exercise, mode: Mode::Submit, submission: folder, worker: Some(worker) };
     match run.execute(&mut |_| {}) {

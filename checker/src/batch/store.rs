@@ -1,7 +1,11 @@
 //! The results of a batch on disk: one JSON file per student and exercise under
 //! `OUT/results/`, each written whole (to a temporary file, then renamed), so a batch killed at
-//! any moment loses nothing it had finished, and a restart knows what is left to do.
+//! any moment loses nothing it had finished, and a restart knows what is left to do. Folders
+//! and files are the instructor's alone ([`super::private`]); each record names its student
+//! inside, the folder only stands for it ([`super::names`]).
 
+use super::names::file_name;
+use super::private;
 use super::record::{GradeRecord, SCHEMA, SCHEMA_VERSION};
 use crate::error::SetupError;
 use std::collections::BTreeMap;
@@ -13,8 +17,11 @@ pub struct Store {
 
 impl Store {
     pub fn open(out: &Path) -> Result<Store, SetupError> {
+        if !out.exists() {
+            private::folder(out).map_err(SetupError::io(format!("creating {}", out.display())))?;
+        }
         let dir = out.join("results");
-        std::fs::create_dir_all(&dir).map_err(SetupError::io(format!("creating {}", dir.display())))?;
+        private::folder(&dir).map_err(SetupError::io(format!("creating {}", dir.display())))?;
         Ok(Store { dir })
     }
 
@@ -25,19 +32,21 @@ impl Store {
     pub fn save(&self, record: &GradeRecord) -> Result<(), SetupError> {
         let path = self.path(&record.student, &record.exercise);
         let folder = path.parent().expect("a student folder");
-        std::fs::create_dir_all(folder).map_err(SetupError::io(format!("creating {}", folder.display())))?;
+        private::folder(folder).map_err(SetupError::io(format!("creating {}", folder.display())))?;
         let text = serde_json::to_vec_pretty(record).expect("a record serialises");
         let temporary = path.with_extension("json.partial");
-        std::fs::write(&temporary, text)
+        private::write(&temporary, &text)
             .and_then(|()| std::fs::rename(&temporary, &path))
             .map_err(SetupError::io(format!("writing {}", path.display())))
     }
 
-    /// Every record in the store, by (student, exercise). A file that is not a record of this
-    /// schema (a half-written one cannot exist, but a hand-edited one can) is reported and left
-    /// out, so that it is graded again.
+    /// Every record in the store, by (student, exercise), whatever folder it is in: a record
+    /// says whose it is. A file that is not a record of this schema (a half-written one cannot
+    /// exist, but a hand-edited one can) is reported and left out, so that it is graded again.
+    /// Where two files hold a record of the same student and exercise (one left by a checker
+    /// that named folders differently), the one where [`Store::save`] puts it wins.
     pub fn load(&self) -> Result<BTreeMap<(String, String), GradeRecord>, SetupError> {
-        let mut records = BTreeMap::new();
+        let mut records: BTreeMap<(String, String), GradeRecord> = BTreeMap::new();
         let students =
             std::fs::read_dir(&self.dir).map_err(SetupError::io(format!("reading {}", self.dir.display())))?;
         for student in students.flatten().filter(|e| e.path().is_dir()) {
@@ -51,7 +60,10 @@ impl Store {
                     .and_then(|bytes| serde_json::from_slice::<GradeRecord>(&bytes).map_err(|e| e.to_string()));
                 match parsed {
                     Ok(record) if record.schema == SCHEMA && record.schema_version == SCHEMA_VERSION => {
-                        records.insert((record.student.clone(), record.exercise.clone()), record);
+                        let key = (record.student.clone(), record.exercise.clone());
+                        if !records.contains_key(&key) || path == self.path(&key.0, &key.1) {
+                            records.insert(key, record);
+                        }
                     }
                     Ok(_) => {
                         eprintln!("note: {} is of another schema version; it will be graded again", path.display())
@@ -66,16 +78,6 @@ impl Store {
     }
 }
 
-/// A student's name as a file name: letters, digits, `.`, `-` and `_`; anything else is `_`.
-pub fn file_name(name: &str) -> String {
-    let cleaned: String =
-        name.chars().map(|c| if c.is_ascii_alphanumeric() || "._-".contains(c) { c } else { '_' }).collect();
-    match cleaned.trim_start_matches('.') {
-        "" => "_".into(),
-        rest => rest.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,16 +89,60 @@ mod tests {
         let store = Store::open(out.path()).unwrap();
         let record = GradeRecord::ungraded("ann lee", "ex04_pool", "g1", Status::Missing, 14, "no folder".into());
         store.save(&record).unwrap();
-        std::fs::write(out.path().join("results/ann_lee/ex05_queue.json"), "{ not json").unwrap();
+        std::fs::write(out.path().join("results").join(file_name("ann lee")).join("ex05_queue.json"), "{ not json")
+            .unwrap();
         let loaded = store.load().unwrap();
         assert_eq!(loaded.len(), 1);
         assert_eq!(loaded[&("ann lee".into(), "ex04_pool".into())], record);
     }
 
+    /// "ann lee" and "ann_lee" once shared `results/ann_lee/`: each has a folder of its own now.
     #[test]
-    fn names_become_safe_file_names() {
-        assert_eq!(file_name("../etc/passwd"), "_etc_passwd");
-        assert_eq!(file_name("ann-lee_2"), "ann-lee_2");
-        assert_eq!(file_name("..."), "_");
+    fn students_whose_names_once_shared_a_folder_keep_their_own_records() {
+        let out = tempfile::tempdir().unwrap();
+        let store = Store::open(out.path()).unwrap();
+        let students = ["ann lee", "ann_lee", "Ann_Lee", "иван-петров", "анна-ильина", "Иван Петров", "Анна Ильина"];
+        for (score, student) in students.iter().enumerate() {
+            let mut record = GradeRecord::ungraded(student, "ex04_pool", "g1", Status::Graded, 14, String::new());
+            record.score = score as u32;
+            store.save(&record).unwrap();
+        }
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.len(), students.len());
+        for (score, student) in students.iter().enumerate() {
+            assert_eq!(loaded[&(student.to_string(), "ex04_pool".into())].score, score as u32, "{student}");
+        }
+        assert!(out.path().join("results/иван-петров/ex04_pool.json").is_file());
+    }
+
+    /// A resumed batch finds the records of a checker that named folders the old way, and
+    /// prefers the one in its own place when both exist.
+    #[test]
+    fn records_in_folders_named_the_old_way_are_found_and_the_current_place_wins() {
+        let out = tempfile::tempdir().unwrap();
+        let store = Store::open(out.path()).unwrap();
+        let old = GradeRecord::ungraded("Ann Lee", "ex04_pool", "old", Status::Missing, 14, "old".into());
+        std::fs::create_dir_all(out.path().join("results/Ann_Lee")).unwrap();
+        let old_path = out.path().join("results/Ann_Lee/ex04_pool.json");
+        std::fs::write(&old_path, serde_json::to_vec(&old).unwrap()).unwrap();
+        assert_eq!(store.load().unwrap()[&("Ann Lee".into(), "ex04_pool".into())], old);
+        let new = GradeRecord::ungraded("Ann Lee", "ex04_pool", "new", Status::Missing, 14, "new".into());
+        store.save(&new).unwrap();
+        // Whichever file the folder listing gives first, the current place wins.
+        assert_eq!(store.load().unwrap()[&("Ann Lee".into(), "ex04_pool".into())], new);
+    }
+
+    #[test]
+    fn results_are_the_owners_alone() {
+        use std::os::unix::fs::MetadataExt;
+        let out = tempfile::tempdir().unwrap();
+        let store = Store::open(&out.path().join("grades")).unwrap();
+        let record = GradeRecord::ungraded("ann", "ex04_pool", "g1", Status::Missing, 14, "no folder".into());
+        store.save(&record).unwrap();
+        let mode = |path: &str| std::fs::metadata(out.path().join(path)).unwrap().mode() & 0o777;
+        assert_eq!(mode("grades"), 0o700);
+        assert_eq!(mode("grades/results"), 0o700);
+        assert_eq!(mode("grades/results/ann"), 0o700);
+        assert_eq!(mode("grades/results/ann/ex04_pool.json"), 0o600);
     }
 }

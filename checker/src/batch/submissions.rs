@@ -3,6 +3,7 @@
 //! `.tar.gz`, `.tgz`, `.tar`). Archives are unpacked with limits — only Rust sources, no links,
 //! no paths leaving the folder, a bounded size — since they come from students.
 
+use super::{names, private};
 use crate::error::SetupError;
 use crate::manifest::Course;
 use std::io::Read;
@@ -23,33 +24,57 @@ const MAX_ENTRIES: usize = 20_000;
 
 const ARCHIVES: [&str; 4] = [".tar.gz", ".tgz", ".tar", ".zip"];
 
-/// Every submission in `dir`, by student name. Archives are unpacked under `unpack_to`.
+/// Every submission in `dir`, by student name. Archives are unpacked under `unpack_to` (a
+/// folder of the instructor's alone). Two submissions that would be one student (a folder and
+/// an archive of one name, one name in two Unicode normalisations) are refused before anything
+/// is unpacked or graded: see [`super::names`].
 pub fn discover(dir: &Path, course: &Course, unpack_to: &Path) -> Result<Vec<Submission>, SetupError> {
     let entries =
         std::fs::read_dir(dir).map_err(SetupError::io(format!("reading the submissions in {}", dir.display())))?;
-    let mut names: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
-    names.sort();
-    let mut submissions = Vec::new();
-    for path in names {
+    let mut paths: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+    paths.sort();
+    let mut found: Vec<(String, PathBuf, Option<&str>)> = Vec::new();
+    for path in paths {
         let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
         if name.starts_with('.') {
             continue;
         }
         if path.is_dir() {
-            submissions.push(Submission { exercises: exercises_folder(&path, course), student: name });
+            found.push((name, path, None));
         } else if let Some(suffix) = ARCHIVES.iter().find(|s| name.to_ascii_lowercase().ends_with(*s)) {
-            let student = name[..name.len() - suffix.len()].to_owned();
-            let target = unpack_to.join(super::store::file_name(&student));
-            let exercises = unpack(&path, suffix, &target)
-                .map_err(|why| format!("the archive {name} could not be unpacked: {why}"))
-                .and_then(|()| exercises_folder(&target, course));
-            submissions.push(Submission { student, exercises });
+            found.push((name[..name.len() - suffix.len()].to_owned(), path, Some(*suffix)));
         } else {
             eprintln!(
                 "note: {} is neither a folder nor an archive (.zip, .tar.gz, .tgz, .tar): skipped",
                 path.display()
             );
         }
+    }
+    if let Some((first, second, why)) = names::clash(found.iter().map(|(student, path, _)| (student.as_str(), path))) {
+        return Err(SetupError::Refused(format!(
+            "the submissions {} and {} cannot both be graded: {}. Rename one of them (the student's name is the \
+             folder's or the archive's name)",
+            names::visible(&first.display().to_string()),
+            names::visible(&second.display().to_string()),
+            why.explain()
+        )));
+    }
+    if found.iter().any(|(_, _, archive)| archive.is_some()) {
+        private::folder(unpack_to).map_err(SetupError::io(format!("creating {}", unpack_to.display())))?;
+    }
+    let mut submissions = Vec::new();
+    for (student, path, archive) in found {
+        let exercises = match archive {
+            None => exercises_folder(&path, course),
+            Some(suffix) => {
+                let target = unpack_to.join(names::file_name(&student));
+                let name = path.file_name().unwrap_or_default().to_string_lossy().to_string();
+                unpack(&path, suffix, &target)
+                    .map_err(|why| format!("the archive {name} could not be unpacked: {why}"))
+                    .and_then(|()| exercises_folder(&target, course))
+            }
+        };
+        submissions.push(Submission { student, exercises });
     }
     Ok(submissions)
 }
@@ -145,6 +170,43 @@ fn safe_path(path: &Path) -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn course() -> Course {
+        let manifest = Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(crate::layout::MANIFEST);
+        Course::load(&manifest).unwrap()
+    }
+
+    fn refusal(class: &Path) -> String {
+        let unpacked = class.join(".unpacked");
+        match discover(class, &course(), &unpacked) {
+            Err(SetupError::Refused(why)) => why,
+            other => panic!("not refused: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn one_name_in_two_submissions_is_refused_before_anything_is_unpacked() {
+        let class = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(class.path().join("ann/exercises/ex04_pool/src")).unwrap();
+        std::fs::write(class.path().join("ann.zip"), b"not read").unwrap();
+        let why = refusal(class.path());
+        assert!(why.contains("ann\"") && why.contains("ann.zip\"") && why.contains("named the same"), "{why}");
+        assert!(!class.path().join(".unpacked").exists());
+    }
+
+    #[test]
+    fn one_name_in_two_normalisations_is_refused_naming_both() {
+        let class = tempfile::tempdir().unwrap();
+        for name in ["Jos\u{e9}", "Jose\u{301}", "ann lee", "ann_lee", "Ann Lee"] {
+            std::fs::create_dir_all(class.path().join(name).join("exercises/ex04_pool/src")).unwrap();
+        }
+        let why = refusal(class.path());
+        assert!(why.contains("Jose\\u{301}\"") && why.contains("José\""), "{why}");
+        assert!(why.contains("Unicode normalisations"), "{why}");
+        std::fs::remove_dir_all(class.path().join("Jose\u{301}")).unwrap();
+        let class = discover(class.path(), &course(), &class.path().join(".unpacked")).unwrap();
+        assert_eq!(class.len(), 4);
+    }
 
     #[test]
     fn paths_leaving_the_folder_are_refused() {

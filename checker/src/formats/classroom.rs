@@ -5,7 +5,7 @@
 //! variable `<RUNNER>_RESULTS`: the `.b64` file is that value.
 
 use super::{headline, Class};
-use crate::batch::store::file_name;
+use crate::batch::names::file_name;
 use base64::Engine;
 
 /// (student file name, JSON, base64 of the JSON) per student.

@@ -3,7 +3,7 @@
 //! tests are always visible; the hidden checks' explanations after the grades are published.
 
 use super::Class;
-use crate::batch::store::file_name;
+use crate::batch::names::file_name;
 
 /// (student folder name, results.json text) per student.
 pub fn render(class: &Class) -> Vec<(String, String)> {

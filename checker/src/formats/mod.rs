@@ -9,6 +9,8 @@ mod gradescope;
 mod junit;
 mod markdown;
 
+use crate::batch::names::fold;
+use crate::batch::private;
 use crate::batch::record::GradeRecord;
 use crate::batch::summary::{self, ExerciseSummary};
 use crate::error::SetupError;
@@ -89,8 +91,11 @@ pub fn class<'a>(course: &'a Course, records: &'a [GradeRecord]) -> Class<'a> {
 }
 
 /// Writes every format asked for into `out`; returns the files written.
+/// The files are the instructor's alone (`0600`, in `0700` folders): they hold every student's
+/// grades and explanations.
 pub fn write(out: &Path, class: &Class, formats: &[Format]) -> Result<Vec<PathBuf>, SetupError> {
     let mut written = Vec::new();
+    let mut written_folded = std::collections::HashSet::new();
     for format in formats {
         let files = match format {
             Format::Json => vec![(out.join("class.json"), class_json::render(class))],
@@ -110,10 +115,24 @@ pub fn write(out: &Path, class: &Class, formats: &[Format]) -> Result<Vec<PathBu
             Format::Markdown => vec![(out.join("summary.md"), markdown::render(class))],
         };
         for (path, text) in files {
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(SetupError::io(format!("creating {}", parent.display())))?;
+            // Student names map to file names injectively (`batch::names`), and a class whose
+            // names clash is refused before grading: two files on one path would be a bug that
+            // gives one student another's grade, so it stops the report instead.
+            if !written_folded.insert(fold(&path.to_string_lossy())) {
+                return Err(SetupError::Refused(format!(
+                    "two students' results would be written to {}: refusing to overwrite one with the other",
+                    path.display()
+                )));
             }
-            std::fs::write(&path, text).map_err(SetupError::io(format!("writing {}", path.display())))?;
+            // OUT itself is the instructor's choice and keeps its permissions; what the batch
+            // makes inside is private.
+            match path.parent() {
+                Some(parent) if parent != out || !out.exists() => {
+                    private::folder(parent).map_err(SetupError::io(format!("creating {}", parent.display())))?
+                }
+                _ => {}
+            }
+            private::write(&path, text.as_bytes()).map_err(SetupError::io(format!("writing {}", path.display())))?;
             written.push(path);
         }
     }
