@@ -61,9 +61,6 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     let parent = std::os::unix::process::parent_id();
     // SAFETY: plain syscalls with constant arguments.
     unsafe {
-        // Not dumpable: a job of the same user (a checker run without root) can then neither
-        // read this process's memory (the job's nonce) nor trace it.
-        libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0);
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         libc::signal(libc::SIGINT, libc::SIG_IGN);
         libc::signal(libc::SIGTERM, libc::SIG_IGN);
@@ -78,6 +75,12 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     let cwd_given = job.cwd.clone();
     let reachable = cwd_given.as_deref().unwrap_or(&job.program);
     let prepared = isolate::prepare(job, reachable)?;
+    // Not dumpable, now that the namespaces are set up (a user namespace is set up through
+    // /proc/self files that a non-dumpable process no longer owns) and before the job starts:
+    // a job of the same user (a checker run without root) can then neither read this process's
+    // memory, where the job's nonce is, nor trace it.
+    // SAFETY: prctl with constant arguments.
+    unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
     let scratch = prepared.scratch.display().to_string();
     let mut command = Command::new(&job.program);
     command.env_clear();
