@@ -10,6 +10,7 @@
 //! - [`error`]: setup errors and the exit codes.
 //! - [`batch`]: grading a class (`grade`, `merge`), and [`formats`]: what other graders read.
 //! - [`gate`]: how the parallel workers of a batch share the machine.
+//! - [`mutant`]: the course's own wrong solutions, as edits of the reference solutions.
 
 pub mod batch;
 pub mod cli;
@@ -21,6 +22,7 @@ pub mod formats;
 pub mod gate;
 pub mod layout;
 pub mod manifest;
+pub mod mutant;
 pub mod progress;
 pub mod reporter;
 pub mod runner;
