@@ -88,10 +88,12 @@ pub enum Change {
 /// Why a mutant cannot be read or applied. Every message names the mutant.
 #[derive(Debug, thiserror::Error)]
 pub enum MutantError {
-    #[error("cannot read {}: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
-    #[error("{}: {source}", path.display())]
-    Parse { path: PathBuf, source: toml::de::Error },
+    // The causes are part of the messages (the harness shows only the message), so they are
+    // not also `#[source]`s, which the checker's error chain would print a second time.
+    #[error("cannot read {}: {error}", path.display())]
+    Read { path: PathBuf, error: std::io::Error },
+    #[error("{}: {error}", path.display())]
+    Parse { path: PathBuf, error: toml::de::Error },
     #[error("mutant {mutant}: {reason}")]
     Invalid { mutant: String, reason: String },
     #[error(
@@ -104,8 +106,8 @@ pub enum MutantError {
     FindAmbiguous { mutant: String, index: usize, file: String, find: String, count: usize },
     #[error("mutant {mutant}: edit {index} changes {file}, which the solution does not have")]
     NoSuchFile { mutant: String, index: usize, file: String },
-    #[error("mutant {mutant}: cannot write the mutated sources to {}: {source}", path.display())]
-    Write { mutant: String, path: PathBuf, source: std::io::Error },
+    #[error("mutant {mutant}: cannot write the mutated sources to {}: {error}", path.display())]
+    Write { mutant: String, path: PathBuf, error: std::io::Error },
 }
 
 /// `mutant.toml` as written.
@@ -134,8 +136,8 @@ impl Mutant {
     /// a file under `src/`, each carrying the `MUTANT:` marker, at least one check it must fail.
     pub fn load(dir: &Path) -> Result<Mutant, MutantError> {
         let path = dir.join(FILE_NAME);
-        let text = std::fs::read_to_string(&path).map_err(|source| MutantError::Read { path: path.clone(), source })?;
-        let file: MutantFile = toml::from_str(&text).map_err(|source| MutantError::Parse { path, source })?;
+        let text = std::fs::read_to_string(&path).map_err(|error| MutantError::Read { path: path.clone(), error })?;
+        let file: MutantFile = toml::from_str(&text).map_err(|error| MutantError::Parse { path, error })?;
         let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let id = format!("{}/{name}", file.exercise);
         let invalid = |reason: String| MutantError::Invalid { mutant: id.clone(), reason };
@@ -167,7 +169,7 @@ impl Mutant {
                     }
                     let source = dir.join(&whole);
                     let text = std::fs::read_to_string(&source)
-                        .map_err(|e| MutantError::Read { path: source.clone(), source: e })?;
+                        .map_err(|error| MutantError::Read { path: source.clone(), error })?;
                     Change::Whole { source, text }
                 }
                 _ => {
@@ -231,7 +233,7 @@ impl Mutant {
         let write_error = |path: &Path| {
             let mutant = self.id();
             let path = path.to_path_buf();
-            move |source| MutantError::Write { mutant, path, source }
+            move |error| MutantError::Write { mutant, path, error }
         };
         if src.exists() {
             return Err(write_error(&src)(std::io::Error::new(
@@ -287,7 +289,7 @@ fn is_source_path(file: &str) -> bool {
 }
 
 fn sorted_subfolders(dir: &Path) -> Result<Vec<PathBuf>, MutantError> {
-    let read_error = |source| MutantError::Read { path: dir.to_path_buf(), source };
+    let read_error = |error| MutantError::Read { path: dir.to_path_buf(), error };
     let mut folders = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(read_error)? {
         let entry = entry.map_err(read_error)?;
