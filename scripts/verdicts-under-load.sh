@@ -3,9 +3,10 @@
 #
 # Keeps two CPU-bound busy loops running (on this project's 2-core machines: every core taken)
 # and grades, RUNS times, each exercise's reference solution and skeleton (what `checker verify`
-# grades) and, with MUTANTS=1, every mutant in tests/mutants/<id>/. Each submission's per-check
-# outcomes (PASS/FAIL/TIMEOUT/...) must be the same in every run; the script prints any
-# difference and exits 1 if there is one.
+# grades) and, with MUTANTS=1, every mutant in tests/mutants/<id>/ (each written once, from the
+# current reference solution and the mutant's edits, by `checker materialize-mutant`). Each
+# submission's per-check outcomes (PASS/FAIL/TIMEOUT/...) must be the same in every run; the
+# script prints any difference and exits 1 if there is one.
 #
 #   scripts/verdicts-under-load.sh                       # ex05–ex08, 10 runs
 #   RUNS=3 MUTANTS=1 scripts/verdicts-under-load.sh ex08_gil
@@ -32,17 +33,27 @@ for _ in 1 2; do
 done
 echo "load: ${#hogs[@]} busy loops (pids ${hogs[*]}) on $(nproc) cores"
 
+# A mutant is a set of edits of the reference solution: write each one's sources once, into
+# $out/mutants/<id>/<name>/src, and grade that folder in every run.
+if [ "$mutants" = 1 ]; then
+  for exercise in "${exercises[@]}"; do
+    for mutant in tests/mutants/"$exercise"/*/; do
+      "$checker" materialize-mutant "$mutant" --into "$out/mutants/$exercise/$(basename "$mutant")" >/dev/null
+    done
+  done
+fi
+
 for run in $(seq 1 "$runs"); do
   started=$(date +%s)
   for exercise in "${exercises[@]}"; do
     submissions=("solutions/$exercise" "exercises/$exercise")
     if [ "$mutants" = 1 ]; then
-      for mutant in tests/mutants/"$exercise"/*/; do
+      for mutant in "$out/mutants/$exercise"/*/; do
         submissions+=("${mutant%/}")
       done
     fi
     for submission in "${submissions[@]}"; do
-      file="$out/$run/$(echo "$submission" | tr / _)"
+      file="$out/$run/$(echo "${submission#"$out"/}" | tr / _)"
       mkdir -p "$(dirname "$file")"
       # The first line of each check in the console report: outcome, name, points.
       "$checker" submit "$exercise" --from "$submission" 2>&1 \

@@ -119,4 +119,14 @@ pub enum Command {
         /// A new folder.
         out: PathBuf,
     },
+    /// Write the sources of a mutant (a folder of tests/mutants/<id>/) into OUT/src: the current
+    /// reference solution with the mutant's edits, for `checker submit EX --from OUT`.
+    #[command(hide = true)]
+    MaterializeMutant {
+        /// The mutant's folder, holding its mutant.toml.
+        mutant: PathBuf,
+        /// Where to write it (OUT/src must not exist yet).
+        #[arg(long, value_name = "OUT")]
+        into: PathBuf,
+    },
 }

@@ -33,6 +33,9 @@ pub enum SetupError {
     Missing(String),
     #[error(transparent)]
     Sandbox(#[from] SandboxError),
+    /// One of the course's own mutants cannot be read or no longer fits its solution.
+    #[error(transparent)]
+    Mutant(#[from] crate::mutant::MutantError),
     #[error("cargo could not build the working copy: {0}")]
     Cargo(String),
     #[error("{0}")]

@@ -10,6 +10,7 @@
 //! - [`error`]: setup errors and the exit codes.
 //! - [`batch`]: grading a class (`grade`, `merge`), and [`formats`]: what other graders read.
 //! - [`gate`]: how the parallel workers of a batch share the machine.
+//! - [`mutant`]: the course's own wrong solutions, as edits of the reference solutions.
 //! - [`promises`]: each exercise's promises and the checks that observe them (`verify`, `promises`).
 
 pub mod batch;
@@ -22,6 +23,7 @@ pub mod formats;
 pub mod gate;
 pub mod layout;
 pub mod manifest;
+pub mod mutant;
 pub mod progress;
 pub mod promises;
 pub mod reporter;

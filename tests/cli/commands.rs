@@ -1,6 +1,6 @@
 //! The commands that do not grade: list, hint, reset, and the errors a user can run into.
 
-use crate::util::{checker, Course};
+use crate::util::{checker, repo, Course};
 use predicates::prelude::*;
 
 #[test]
@@ -125,4 +125,52 @@ fn a_corrupt_progress_file_is_kept_and_explained() {
         .stderr(predicate::str::contains("progress file"))
         .stderr(predicate::str::contains("corrupt"));
     assert_eq!(std::fs::read_to_string(course.path().join(".checker/progress.json")).unwrap(), "{ not json");
+}
+
+/// `materialize-mutant`, the scripts' way to a mutant's sources: the current solution with the
+/// mutant's edits; sources already there are not overwritten, and an edit that no longer fits
+/// the solution stops it, naming the mutant, the file and the text.
+#[test]
+fn materialize_mutant_writes_the_solution_with_the_mutants_edits() {
+    let mutant_dir = repo().join("tests/mutants/ex04_pool/one_worker");
+    let mutant = checker::mutant::Mutant::load(&mutant_dir).unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let into = out.path().join("one_worker");
+    checker().args(["materialize-mutant"]).arg(&mutant_dir).arg("--into").arg(&into).assert().success();
+    let solution = std::fs::read_to_string(repo().join("solutions/ex04_pool/src/lib.rs")).unwrap();
+    let mutated = std::fs::read_to_string(into.join("src/lib.rs")).unwrap();
+    let mut expected = solution.clone();
+    for edit in &mutant.edits {
+        let checker::mutant::Change::Replace { find, replace } = &edit.change else { panic!("{edit:?}") };
+        assert!(solution.contains(find.as_str()), "{find}");
+        expected = expected.replacen(find.as_str(), replace, 1);
+    }
+    assert_ne!(mutated, solution);
+    assert_eq!(mutated, expected);
+
+    checker()
+        .args(["materialize-mutant"])
+        .arg(&mutant_dir)
+        .arg("--into")
+        .arg(&into)
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("already exists"));
+
+    let stale = out.path().join("ex04_pool/stale");
+    std::fs::create_dir_all(&stale).unwrap();
+    let toml = std::fs::read_to_string(mutant_dir.join("mutant.toml")).unwrap();
+    let toml = toml.split("[[edit]]").next().unwrap().to_owned()
+        + "[[edit]]\nfile = \"src/lib.rs\"\nfind = \"a line the solution never had\"\nreplace = \"// MUTANT: x\"\n";
+    std::fs::write(stale.join("mutant.toml"), toml).unwrap();
+    checker()
+        .args(["materialize-mutant"])
+        .arg(&stale)
+        .arg("--into")
+        .arg(out.path().join("stale-out"))
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("mutant ex04_pool/stale: edit 1 (src/lib.rs)"))
+        .stderr(predicate::str::contains("no longer in the solution"))
+        .stderr(predicate::str::contains("a line the solution never had"));
 }

@@ -1,5 +1,6 @@
 //! The checker's integration tests: they run the real `checker` binary (assert_cmd) against the
-//! real course, its reference solutions, its skeletons and the mutants in `tests/mutants/`.
+//! real course, its reference solutions and its skeletons. The mutants in `tests/mutants/` have
+//! a harness of their own (`tests/mutants_harness/`).
 //!
 //! All of them build into one test binary. Tests that build or run student code hold
 //! [`util::serial`], so timing checks never compete with another test's build for the CPU.
@@ -8,7 +9,6 @@ mod batch;
 mod commands;
 mod grading;
 mod hostile;
-mod mutants;
 mod promises;
 mod replay;
 mod util;

@@ -4,6 +4,7 @@ mod grade;
 mod handout;
 mod hint;
 mod list;
+mod materialize_mutant;
 mod promises;
 mod reset;
 mod run;
@@ -57,6 +58,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
             grade::merge(&context, &inputs, &cwd.join(out), &format)
         }
         Command::Handout { out } => handout::run(&context, &out),
+        Command::MaterializeMutant { mutant, into } => materialize_mutant::run(&context, &mutant, &into),
     }
 }
 

@@ -1,0 +1,111 @@
+//! One mutant, graded: its sources are written from the current reference solution, submitted
+//! with `checker submit EX --from DIR --report FILE`, and the report compared with `[expect]`.
+
+use crate::util::{assert_no_leftovers, check, checker, read_report, repo};
+use checker::mutant::Mutant;
+use libtest_mimic::Failed;
+use std::path::PathBuf;
+
+pub fn mutants_folder() -> PathBuf {
+    repo().join("tests/mutants")
+}
+
+fn solution_of(mutant: &Mutant) -> PathBuf {
+    repo().join("solutions").join(&mutant.exercise)
+}
+
+/// Writes the mutant's sources into a new temporary folder.
+fn materialize(mutant: &Mutant) -> Result<tempfile::TempDir, String> {
+    let dir = tempfile::Builder::new().prefix("checker-mutant-").tempdir().map_err(|e| e.to_string())?;
+    mutant.materialize(&solution_of(mutant), dir.path()).map_err(|e| e.to_string())?;
+    Ok(dir)
+}
+
+/// Every mutant's edits still fit the current solutions (without grading anything), so a
+/// changed solution is reported at once, for every mutant it breaks.
+pub fn all_apply(mutants: &[Mutant]) -> Result<(), Failed> {
+    let problems: Vec<String> = mutants.iter().filter_map(|mutant| materialize(mutant).err()).collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n\n").into())
+    }
+}
+
+/// Submits the mutant and fails with everything that did not go as its `[expect]` says.
+/// `alone`: no other trial runs at the same time, so any student process still alive
+/// afterwards is this mutant's.
+pub fn fails_as_expected(mutant: &Mutant, alone: bool) -> Result<(), Failed> {
+    let sources = materialize(mutant)?;
+    let report_path = sources.path().join("report.json");
+    let output = checker()
+        .args(["submit", &mutant.exercise, "--from"])
+        .arg(sources.path())
+        .arg("--report")
+        .arg(&report_path)
+        .output()?;
+    if alone {
+        assert_no_leftovers();
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    if output.status.code() != Some(1) {
+        return Err(format!(
+            "{} ({}): exit status {:?}, expected 1\n{stdout}{}",
+            mutant.id(),
+            mutant.description,
+            output.status.code(),
+            String::from_utf8_lossy(&output.stderr)
+        )
+        .into());
+    }
+    let problems = compare(mutant, &read_report(&report_path), &stdout);
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems.join("\n\n").into())
+    }
+}
+
+/// What in the report differs from the mutant's `[expect]`.
+fn compare(mutant: &Mutant, report: &serde_json::Value, stdout: &str) -> Vec<String> {
+    let name = mutant.id();
+    let expect = &mutant.expect;
+    let mut problems = Vec::new();
+    for (index, failing) in expect.fails.iter().enumerate() {
+        let result = check(report, failing);
+        if result["outcome"] == "pass" {
+            problems.push(format!(
+                "{name} ({}): check {failing} passed, but it must catch this mutant",
+                mutant.description
+            ));
+            continue;
+        }
+        if index > 0 {
+            continue;
+        }
+        if result["outcome"] != expect.outcome.as_str() {
+            problems.push(format!(
+                "{name}: {failing} ended as {}, expected {}: {result:#}",
+                result["outcome"],
+                expect.outcome.as_str()
+            ));
+        }
+        if let Some(message) = &expect.message {
+            // A hang's explanation is what the check itself saw when it was stopped.
+            let seen = result["diagnosis"]["seen_by_the_check"].as_array().cloned().unwrap_or_default();
+            let said = format!("{} {} {} {seen:?}", result["observed"], result["expected"], result["why"]);
+            if !said.contains(message.as_str()) || !stdout.contains(message.as_str()) {
+                problems.push(format!("{name}: {failing} must explain {message:?}; the student saw:\n{stdout}"));
+            }
+        }
+        if let Some(diagnosis) = &expect.diagnosis {
+            if result["diagnosis"]["kind"] != diagnosis.as_str() {
+                problems.push(format!(
+                    "{name}: {failing} diagnosed as {}, expected {diagnosis}: {result:#}",
+                    result["diagnosis"]["kind"]
+                ));
+            }
+        }
+    }
+    problems
+}
