@@ -95,6 +95,14 @@ fn run_problems(context: &Context, exercise: &Exercise) -> Result<Vec<String>, S
     let solution = run_reported(context, exercise, Mode::Submit, &layout.solution_dir(exercise), None, false)?;
     println!("  solution: {}/{}", solution.score, solution.max_score);
     for check in solution.checks.iter().filter(|c| !c.outcome.passed()) {
+        if let crate::events::Outcome::NotJudged { why } = &check.outcome {
+            // The machine, not the course: a timing check could not measure here.
+            println!(
+                "  warning: {} could not be judged on this machine ({why}); verify again when it is quiet",
+                check.name
+            );
+            continue;
+        }
         problems.push(format!(
             "the reference solution fails {} ({}){}",
             check.name,
