@@ -115,8 +115,16 @@ impl Run<'_> {
     }
 
     /// A job for the sandbox, with the course's limits and the hidden folders hidden.
-    fn job(&self, program: &Path, timeout: Duration) -> Job {
-        Job::new(program, timeout).env("RUST_BACKTRACE", "0").output_cap(OUTPUT_CAP).hide(self.hidden_folders())
+    /// In a batch, the shared build folder (the other students' compiled code) is hidden too,
+    /// all but the job's own program and the student's binary, which `artifacts` names.
+    fn job(&self, program: &Path, timeout: Duration, artifacts: &Artifacts) -> Job {
+        let shared_build = self.worker.map(|_| self.layout.target.clone());
+        Job::new(program, timeout)
+            .env("RUST_BACKTRACE", "0")
+            .output_cap(OUTPUT_CAP)
+            .hide(self.hidden_folders())
+            .hide(shared_build)
+            .reach(artifacts.student_bin.clone())
     }
 
     /// What no job and no build of student code may read: the grading pack, the reference
@@ -159,7 +167,7 @@ impl Run<'_> {
         let mut isolation_gaps = Vec::new();
         let mut hung = false;
         for executable in &artifacts.test_executables {
-            for name in self.list_tests(executable, crate_dir)? {
+            for name in self.list_tests(executable, crate_dir, artifacts)? {
                 total += 1;
                 if hung {
                     // One hang is usually the same bug in every test: waiting for each to time out
@@ -177,7 +185,7 @@ impl Run<'_> {
                 // What `cargo test` gives a test, and the nonce on standard input for the
                 // sentinel: no extra descriptor, nothing extra in the environment.
                 let job = self
-                    .job(executable, limit)
+                    .job(executable, limit, artifacts)
                     .args(["--exact", &name, workcopy::SENTINEL_TEST, "--test-threads=1"])
                     .cwd(crate_dir)
                     .env("CARGO_MANIFEST_DIR", crate_dir.display().to_string())
@@ -241,8 +249,13 @@ impl Run<'_> {
 
     /// The test names of one test executable (`--list`), run in the sandbox too: it is the
     /// student's program.
-    fn list_tests(&self, executable: &Path, crate_dir: &Path) -> Result<Vec<String>, SetupError> {
-        let job = self.job(executable, LIST_TIMEOUT).args(["--list", "--format", "terse"]).cwd(crate_dir);
+    fn list_tests(
+        &self,
+        executable: &Path,
+        crate_dir: &Path,
+        artifacts: &Artifacts,
+    ) -> Result<Vec<String>, SetupError> {
+        let job = self.job(executable, LIST_TIMEOUT, artifacts).args(["--list", "--format", "terse"]).cwd(crate_dir);
         let record = sandbox::run(&job)?;
         Ok(record
             .stdout
@@ -261,7 +274,7 @@ impl Run<'_> {
             .ok_or_else(|| SetupError::Missing(format!("the hidden checks of {} were not built", self.exercise.id)))?;
         let nonce = nonce()?;
         let mut job = self
-            .job(&harness, spec.timeout)
+            .job(&harness, spec.timeout, artifacts)
             .args(["run", &spec.name])
             .env(checker_protocol::RESULT_FD_VAR, sandbox::RESULT_FD.to_string())
             .stdin(format!("{nonce}\n"))

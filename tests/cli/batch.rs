@@ -503,7 +503,7 @@ fn a_second_submission_compiles_only_its_own_crate() {
 fn thief(grade_state: &Path, class: &Path, out: &Path) -> String {
     format!(
         r#"fn walk(dir: &std::path::Path, depth: usize, found: &mut Vec<std::path::PathBuf>) {{
-            if depth > 12 || found.len() > 5000 {{ return; }}
+            if depth > 12 || found.len() > 50000 {{ return; }}
             let Ok(entries) = std::fs::read_dir(dir) else {{ return }};
             for entry in entries.flatten() {{
                 match entry.file_type() {{
@@ -521,6 +521,10 @@ fn thief(grade_state: &Path, class: &Path, out: &Path) -> String {
         let mut files = Vec::new();
         walk(std::path::Path::new({grade:?}), 0, &mut files);
         walk(std::path::Path::new({class:?}), 0, &mut files);
+        // The shared build folder: the other students' compiled crates and test programs.
+        let mut compiled = Vec::new();
+        walk(std::path::Path::new({target:?}), 0, &mut compiled);
+        files.extend(compiled.into_iter().filter(|f| f.to_string_lossy().contains("ex04_pool")));
         for worker in 0..4 {{
             files.push(format!("{grade}/worker-{{worker}}/build/ex04_pool/exercises-worker-{{worker}}/ex04_pool/src/lib.rs").into());
         }}
@@ -539,6 +543,7 @@ fn thief(grade_state: &Path, class: &Path, out: &Path) -> String {
         grade = grade_state.display(),
         class = class.display(),
         out = out.display(),
+        target = crate::util::shared_target().display(),
     )
 }
 
@@ -554,7 +559,13 @@ fn a_submission_cannot_read_another_students_working_copy_or_the_results() {
         let src = class.path().join(name).join("exercises/ex04_pool/src");
         std::fs::create_dir_all(&src).unwrap();
         let code = std::fs::read_to_string(&pool).unwrap();
-        std::fs::write(src.join("lib.rs"), format!("{code}\n// VICTIM-SECRET of {name}{extra}\n")).unwrap();
+        // In a comment (the sources) and in a string the compiled code holds (the build folder).
+        let mark = format!("VICTIM-SECRET of {name}{extra}");
+        std::fs::write(
+            src.join("lib.rs"),
+            format!("{code}\n// {mark}\npub fn victim_mark() -> &'static str {{ {mark:?} }}\n"),
+        )
+        .unwrap();
     };
     victim("a-victim-1", "");
     victim("a-victim-2", "");

@@ -144,8 +144,9 @@ pub fn prepare(job: &super::Job, cwd: &Path) -> std::io::Result<Prepared> {
                 .chain(job.writable.iter().cloned())
                 .chain(job.reach.iter().cloned())
                 .collect();
-            let confined = if root { make_reachable(&needed) } else { Ok(()) }
-                .and_then(|()| confine_filesystem(&scratch, run_as, limits.scratch_bytes, hide, &job.writable));
+            let confined = if root { make_reachable(&needed) } else { Ok(()) }.and_then(|()| {
+                confine_filesystem(&scratch, run_as, limits.scratch_bytes, hide, &job.writable, &needed)
+            });
             if let Err(why) = confined {
                 isolation.filesystem = Some(why);
             }
@@ -242,13 +243,15 @@ fn loopback_up() -> Result<(), String> {
 }
 
 /// Everything read-only but the `writable` folders, a private tmpfs as the job's folder, and the
-/// hidden folders emptied.
+/// hidden folders emptied of all but the `needed` files in them (a job's own program in the
+/// shared build folder).
 fn confine_filesystem(
     scratch: &Path,
     owner: Option<(Uid, Gid)>,
     size: u64,
     hide: &[PathBuf],
     writable: &[PathBuf],
+    needed: &[PathBuf],
 ) -> Result<(), String> {
     let none: Option<&str> = None;
     // Our mounts must not propagate back to the machine's namespace.
@@ -270,10 +273,46 @@ fn confine_filesystem(
     mount(Some("tmpfs"), scratch, Some("tmpfs"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV, Some(options.as_str()))
         .map_err(|e| format!("mounting the private temporary folder: {e}"))?;
     for path in hide.iter().filter(|p| p.is_dir()) {
-        mount(Some("tmpfs"), path, Some("tmpfs"), MsFlags::MS_RDONLY | MsFlags::MS_NOSUID, Some("size=4k,mode=0555"))
-            .map_err(|e| format!("hiding {}: {e}", path.display()))?;
+        hide_folder(path, needed)?;
     }
     Ok(())
+}
+
+/// Covers `folder` with an empty read-only tmpfs, into which the files of `needed` that lie
+/// below it are bound back, each at its own path.
+fn hide_folder(folder: &Path, needed: &[PathBuf]) -> Result<(), String> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::fs::OpenOptionsExt;
+    let none: Option<&str> = None;
+    let mut kept = Vec::new();
+    for path in needed.iter().filter(|p| p.starts_with(folder) && *p != folder && p.is_file()) {
+        // The program is often needed twice (as the working folder's stand-in too).
+        if kept.iter().any(|(known, _)| *known == path) {
+            continue;
+        }
+        let handle = std::fs::OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_PATH | libc::O_CLOEXEC)
+            .open(path)
+            .map_err(|e| format!("opening {}: {e}", path.display()))?;
+        kept.push((path, handle));
+    }
+    let flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
+    if kept.is_empty() {
+        return mount(Some("tmpfs"), folder, Some("tmpfs"), flags | MsFlags::MS_RDONLY, Some("size=4k,mode=0555"))
+            .map_err(|e| format!("hiding {}: {e}", folder.display()));
+    }
+    mount(Some("tmpfs"), folder, Some("tmpfs"), flags, Some("size=64k,mode=0755"))
+        .map_err(|e| format!("hiding {}: {e}", folder.display()))?;
+    for (path, handle) in kept {
+        let parent = path.parent().expect("below the folder");
+        std::fs::create_dir_all(parent).map_err(|e| format!("making {}: {e}", parent.display()))?;
+        std::fs::write(path, b"").map_err(|e| format!("making {}: {e}", path.display()))?;
+        let source = format!("/proc/self/fd/{}", handle.as_raw_fd());
+        mount(Some(source.as_str()), path, none, MsFlags::MS_BIND, none)
+            .map_err(|e| format!("binding {}: {e}", path.display()))?;
+    }
+    set_read_only(folder, true)
 }
 
 /// `mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)` set or cleared on `path` and every mount

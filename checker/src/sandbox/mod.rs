@@ -54,9 +54,10 @@ pub struct Job {
     /// build's target folders).
     #[serde(default)]
     pub writable: Vec<PathBuf>,
-    /// Folders the job reads (a toolchain, a course) that its user may not reach on the host
-    /// (under root's home, 0700): made reachable in its mount namespace, with nothing else of
-    /// the folders in the way. The program, the working folder and the writable folders always are.
+    /// Files and folders the job reads (a toolchain, a course, the student's program): made
+    /// reachable in its mount namespace where its user could not pass on the host (root's home,
+    /// 0700), and kept in sight inside a hidden folder, with nothing else of the folders in the
+    /// way. The program, the working folder and the writable folders always are.
     #[serde(default)]
     pub reach: Vec<PathBuf>,
     /// CPU seconds each process of the job may use; by default twice the wall limit plus 5 s.
