@@ -513,8 +513,9 @@ fn thief(grade_state: &Path, class: &Path, out: &Path) -> String {
                 }}
             }}
         }}
-        // Built at run time, so that the thief's own sources do not hold it.
-        let needle = format!("{{}}-{{}}", "VICTIM", "SECRET");
+        // Built at run time, so that the thief's own program does not hold it (format! of
+        // literals is folded into one literal by the compiler; a join is not).
+        let needle = [std::hint::black_box("VICTIM"), "SECRET"].join("-");
         let holds = |path: &std::path::Path| {{
             std::fs::read(path).is_ok_and(|b| b.windows(needle.len()).any(|w| w == needle.as_bytes()))
         }};
