@@ -21,6 +21,7 @@ pub mod formats;
 pub mod gate;
 pub mod layout;
 pub mod manifest;
+pub mod mutation;
 pub mod progress;
 pub mod reporter;
 pub mod runner;
