@@ -170,15 +170,7 @@ fn grade_one(
             return Ok((old.clone(), true));
         }
     }
-    let run = Run {
-        layout,
-        course,
-        exercise,
-        mode: Mode::Submit,
-        submission: folder,
-        worker: Some(worker),
-        fail_fast,
-    };
+    let run = Run { layout, course, exercise, mode: Mode::Submit, submission: folder, worker: Some(worker), fail_fast };
     match run.execute(&mut |_| {}) {
         Ok(summary) => {
             let mut record = GradeRecord::from_summary(student, grader, &summary);
