@@ -261,7 +261,8 @@ impl Progress {
                 bar.set_position(*done as u64);
                 bar.set_message(line);
             }
-            None => println!("[{}/{}] {line}", *done, self.total),
+            // A log of progress, not a result: stdout stays for the reports (`--format json`).
+            None => eprintln!("[{}/{}] {line}", *done, self.total),
         }
     }
 

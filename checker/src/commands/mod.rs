@@ -4,6 +4,7 @@ mod grade;
 mod handout;
 mod hint;
 mod list;
+pub mod mutants;
 mod reset;
 mod run;
 mod verify;
@@ -54,6 +55,10 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
             let inputs: Vec<_> = inputs.iter().map(|i| cwd.join(i)).collect();
             grade::merge(&context, &inputs, &cwd.join(out), &format)
         }
+        Command::Mutants { exercises, jobs, out, shard, list, fail_fast, sample, seed, format } => mutants::run(
+            &context,
+            mutants::MutantsArgs { exercises, jobs, out, shard, list, fail_fast, sample, seed, format },
+        ),
         Command::Handout { out } => handout::run(&context, &out),
     }
 }

@@ -70,7 +70,8 @@ fn from_listing(package: &str, listed: Vec<Listed>, files: &BTreeMap<String, Str
             notes.push(format!("{}: not a source file of the solution's src/; skipped", entry.file));
             continue;
         };
-        let mutated = match diffy::Patch::from_str(&entry.diff)
+        let diff = without_header(&entry.diff);
+        let mutated = match diffy::Patch::from_str(&diff)
             .map_err(|e| e.to_string())
             .and_then(|patch| diffy::apply(original, &patch).map_err(|e| e.to_string()))
         {
@@ -95,6 +96,18 @@ fn from_listing(package: &str, listed: Vec<Listed>, files: &BTreeMap<String, Str
     (mutants, notes)
 }
 
+/// The diff with neutral file names: cargo-mutants puts the mutation's description in the `+++`
+/// line, which may hold characters diffy does not accept in a file name (quotes).
+fn without_header(diff: &str) -> String {
+    let body = diff.lines().skip_while(|line| line.starts_with("--- ") || line.starts_with("+++ "));
+    let mut text = String::from("--- original\n+++ mutated\n");
+    for line in body {
+        text.push_str(line);
+        text.push('\n');
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,7 +123,7 @@ mod tests {
             "span": { "start": { "line": 2, "column": 5 }, "end": { "line": 2, "column": 14 } },
             "replacement": "true",
             "genre": "FnValue",
-            "diff": "--- ex04_pool/src/lib.rs\n+++ replace ready -> bool with true\n@@ -1,3 +1,3 @@\n pub fn ready() -> bool {\n-    compute()\n+    true\n }\n"
+            "diff": "--- ex04_pool/src/lib.rs\n+++ replace ready -> bool with \"true\"\n@@ -1,3 +1,3 @@\n pub fn ready() -> bool {\n-    compute()\n+    true\n }\n"
         }, {
             "name": "ex04_pool/src/gone.rs:1:1: replace x with y",
             "package": "ex04_pool",
