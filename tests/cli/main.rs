@@ -9,5 +9,6 @@ mod commands;
 mod grading;
 mod hostile;
 mod mutants;
+mod mutation;
 mod replay;
 mod util;

@@ -246,6 +246,28 @@ pub fn render_text(report: &MutationReport) -> String {
             }
         }
     }
+    let _ = writeln!(
+        out,
+        "\n{:<22} {:>7} {:>6} {:>6} {:>9} {:>8} {:>8} {:>10} {:>7} {:>8}",
+        "exercise", "mutants", "graded", "killed", "timed out", "survived", "unviable", "equivalent", "score", "time"
+    );
+    for exercise in &report.exercises {
+        let c = &exercise.counts;
+        let _ = writeln!(
+            out,
+            "{:<22} {:>7} {:>6} {:>6} {:>9} {:>8} {:>8} {:>10} {:>7} {:>7.0}s",
+            exercise.exercise,
+            c.generated,
+            c.graded,
+            c.killed,
+            c.timed_out,
+            c.survived,
+            c.unviable,
+            c.equivalent,
+            percent(c.killed, c.graded),
+            exercise.duration_ms as f64 / 1000.0
+        );
+    }
     let score = &report.mutation_score;
     let _ = writeln!(
         out,
@@ -253,6 +275,15 @@ pub fn render_text(report: &MutationReport) -> String {
         score.killed, score.total, report.total.timed_out, report.total.survived, score.caught
     );
     out
+}
+
+/// `k/n` as a whole percentage, `-` when nothing was graded.
+fn percent(k: usize, n: usize) -> String {
+    if n == 0 {
+        "-".into()
+    } else {
+        format!("{}%", k * 100 / n)
+    }
 }
 
 #[cfg(test)]
