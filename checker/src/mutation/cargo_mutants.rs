@@ -82,7 +82,7 @@ fn from_listing(package: &str, listed: Vec<Listed>, files: &BTreeMap<String, Str
             }
         };
         // The name is `file:line:column: what changed`.
-        let description = entry.name.splitn(2, ": ").nth(1).unwrap_or(&entry.name).to_owned();
+        let description = entry.name.split_once(": ").map_or(entry.name.as_str(), |(_, what)| what).to_owned();
         mutants.push(Mutant {
             id: String::new(),
             origin: Origin::CargoMutants,

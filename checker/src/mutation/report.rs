@@ -279,11 +279,7 @@ pub fn render_text(report: &MutationReport) -> String {
 
 /// `k/n` as a whole percentage, `-` when nothing was graded.
 fn percent(k: usize, n: usize) -> String {
-    if n == 0 {
-        "-".into()
-    } else {
-        format!("{}%", k * 100 / n)
-    }
+    (k * 100).checked_div(n).map_or_else(|| "-".into(), |p| format!("{p}%"))
 }
 
 #[cfg(test)]
