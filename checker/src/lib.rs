@@ -10,6 +10,8 @@
 //! - [`error`]: setup errors and the exit codes.
 //! - [`batch`]: grading a class (`grade`, `merge`), and [`formats`]: what other graders read.
 //! - [`gate`]: how the parallel workers of a batch share the machine.
+//! - [`mutation`]: mutants of the reference solutions, to measure the hidden checks
+//!   (`checker mutants`).
 
 pub mod batch;
 pub mod cli;
