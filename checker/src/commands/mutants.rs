@@ -62,7 +62,7 @@ pub fn run(context: &Context, args: MutantsArgs) -> Result<u8, SetupError> {
     }
     if args.list {
         for exercise in exercises {
-            let (mutants, exercise_notes) = generate(context, exercise, with_cargo_mutants)?;
+            let (_, mutants, exercise_notes) = generate(context, exercise, with_cargo_mutants)?;
             let equivalent = equivalent::load(&equivalent::path(&context.layout.root, &exercise.id))?;
             println!("{}: {} mutants", exercise.id, mutants.len());
             for mutant in mutants {
@@ -115,8 +115,7 @@ fn mutate_exercise(
 ) -> Result<(ExerciseReport, Vec<String>), SetupError> {
     let started = Instant::now();
     let layout = &context.layout;
-    let files = mutation::sources(&layout.solution_dir(exercise))?;
-    let (mutants, mut notes) = generate(context, exercise, with_cargo_mutants)?;
+    let (files, mutants, mut notes) = generate(context, exercise, with_cargo_mutants)?;
     let equivalent_file = equivalent::path(&layout.root, &exercise.id);
     let equivalent = equivalent::load(&equivalent_file)?;
     let ids: BTreeSet<&str> = mutants.iter().map(|m| m.id.as_str()).collect();
@@ -172,13 +171,13 @@ fn mutate_exercise(
     Ok((report, notes))
 }
 
-/// Every mutant of an exercise's solution, with ids, in the order of the files; and notes on
-/// what could not be generated.
+/// An exercise's solution (its sources by path), every mutant of it, with ids, in the order of
+/// the files, and notes on what could not be generated.
 fn generate(
     context: &Context,
     exercise: &Exercise,
     with_cargo_mutants: bool,
-) -> Result<(Vec<Mutant>, Vec<String>), SetupError> {
+) -> Result<(BTreeMap<String, String>, Vec<Mutant>, Vec<String>), SetupError> {
     let layout = &context.layout;
     let files = mutation::sources(&layout.solution_dir(exercise))?;
     let mut notes = Vec::new();
@@ -193,7 +192,7 @@ fn generate(
         }
     }
     mutation::assign_ids(&exercise.id, &mut mutants, &files);
-    Ok((without_duplicates(mutants), notes))
+    Ok((files, without_duplicates(mutants), notes))
 }
 
 /// The same mutated file from two sources (or two operators) is graded once: the first is kept.
