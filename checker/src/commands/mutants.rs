@@ -62,7 +62,7 @@ pub fn run(context: &Context, args: MutantsArgs) -> Result<u8, SetupError> {
     }
     if args.list {
         for exercise in exercises {
-            let (_, mutants, exercise_notes) = generate(context, exercise, with_cargo_mutants)?;
+            let Generated { mutants, notes: exercise_notes, .. } = generate(context, exercise, with_cargo_mutants)?;
             let equivalent = equivalent::load(&equivalent::path(&context.layout.root, &exercise.id))?;
             println!("{}: {} mutants", exercise.id, mutants.len());
             for mutant in mutants {
@@ -115,7 +115,7 @@ fn mutate_exercise(
 ) -> Result<(ExerciseReport, Vec<String>), SetupError> {
     let started = Instant::now();
     let layout = &context.layout;
-    let (files, mutants, mut notes) = generate(context, exercise, with_cargo_mutants)?;
+    let Generated { files, mutants, mut notes } = generate(context, exercise, with_cargo_mutants)?;
     let equivalent_file = equivalent::path(&layout.root, &exercise.id);
     let equivalent = equivalent::load(&equivalent_file)?;
     let ids: BTreeSet<&str> = mutants.iter().map(|m| m.id.as_str()).collect();
@@ -171,13 +171,17 @@ fn mutate_exercise(
     Ok((report, notes))
 }
 
-/// An exercise's solution (its sources by path), every mutant of it, with ids, in the order of
-/// the files, and notes on what could not be generated.
-fn generate(
-    context: &Context,
-    exercise: &Exercise,
-    with_cargo_mutants: bool,
-) -> Result<(BTreeMap<String, String>, Vec<Mutant>, Vec<String>), SetupError> {
+/// An exercise's solution and its mutants.
+struct Generated {
+    /// The solution's sources, by path relative to its folder.
+    files: BTreeMap<String, String>,
+    /// Every mutant, with its id, in the order of the files.
+    mutants: Vec<Mutant>,
+    /// What could not be generated.
+    notes: Vec<String>,
+}
+
+fn generate(context: &Context, exercise: &Exercise, with_cargo_mutants: bool) -> Result<Generated, SetupError> {
     let layout = &context.layout;
     let files = mutation::sources(&layout.solution_dir(exercise))?;
     let mut notes = Vec::new();
@@ -192,7 +196,7 @@ fn generate(
         }
     }
     mutation::assign_ids(&exercise.id, &mut mutants, &files);
-    Ok((files, without_duplicates(mutants), notes))
+    Ok(Generated { files, mutants: without_duplicates(mutants), notes })
 }
 
 /// The same mutated file from two sources (or two operators) is graded once: the first is kept.
