@@ -119,6 +119,9 @@ pub enum Command {
         /// Grade only the K-th of N slices of the mutants (e.g. 2/8), or `auto` (see `grade`).
         #[arg(long, value_name = "K/N")]
         shard: Option<String>,
+        /// Only mutants of these origins, comma-separated (default: both).
+        #[arg(long, value_delimiter = ',', value_enum)]
+        origin: Vec<crate::mutation::Origin>,
         /// List the mutants (id, file, line, mutation) without grading them.
         #[arg(long)]
         list: bool,

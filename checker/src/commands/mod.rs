@@ -55,10 +55,23 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
             let inputs: Vec<_> = inputs.iter().map(|i| cwd.join(i)).collect();
             grade::merge(&context, &inputs, &cwd.join(out), &format)
         }
-        Command::Mutants { exercises, jobs, out, shard, list, fail_fast, sample, seed, format } => mutants::run(
-            &context,
-            mutants::MutantsArgs { exercises, jobs, out, shard, list, fail_fast, sample, seed, format },
-        ),
+        Command::Mutants { exercises, jobs, out, shard, origin, list, fail_fast, sample, seed, format } => {
+            mutants::run(
+                &context,
+                mutants::MutantsArgs {
+                    exercises,
+                    jobs,
+                    out,
+                    shard,
+                    origins: origin,
+                    list,
+                    fail_fast,
+                    sample,
+                    seed,
+                    format,
+                },
+            )
+        }
         Command::Handout { out } => handout::run(&context, &out),
     }
 }

@@ -16,7 +16,7 @@ use crate::batch::{self, Options};
 use crate::error::{exit_code, SetupError};
 use crate::manifest::Exercise;
 use crate::mutation::report::{self, ExerciseReport, MutationReport};
-use crate::mutation::{self, cargo_mutants, equivalent, Mutant};
+use crate::mutation::{self, cargo_mutants, equivalent, Mutant, Origin};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -34,6 +34,8 @@ pub struct MutantsArgs {
     /// Default: `.checker/mutants` in the course.
     pub out: Option<PathBuf>,
     pub shard: Option<String>,
+    /// Only mutants of these origins (empty: all).
+    pub origins: Vec<Origin>,
     /// Only list the mutants.
     pub list: bool,
     pub fail_fast: bool,
@@ -52,8 +54,9 @@ pub fn run(context: &Context, args: MutantsArgs) -> Result<u8, SetupError> {
     let shard = args.shard.as_deref().map(|s| Shard::parse(s, |name| std::env::var(name).ok())).transpose()?;
     let out = args.out.as_ref().map_or_else(|| context.layout.state.join("mutants"), |out| cwd.join(out));
     let mut notes = Vec::new();
-    let with_cargo_mutants = cargo_mutants::installed();
-    if !with_cargo_mutants {
+    let wanted = |origin| args.origins.is_empty() || args.origins.contains(&origin);
+    let with_cargo_mutants = wanted(Origin::CargoMutants) && cargo_mutants::installed();
+    if wanted(Origin::CargoMutants) && !with_cargo_mutants {
         notes.push(format!(
             "cargo-mutants is not installed: only the checker's own mutants are graded (run `{}` to add its mutants)",
             cargo_mutants::INSTALL
@@ -62,7 +65,8 @@ pub fn run(context: &Context, args: MutantsArgs) -> Result<u8, SetupError> {
     }
     if args.list {
         for exercise in exercises {
-            let Generated { mutants, notes: exercise_notes, .. } = generate(context, exercise, with_cargo_mutants)?;
+            let Generated { mutants, notes: exercise_notes, .. } =
+                generate(context, exercise, wanted(Origin::Checker), with_cargo_mutants)?;
             let equivalent = equivalent::load(&equivalent::path(&context.layout.root, &exercise.id))?;
             println!("{}: {} mutants", exercise.id, mutants.len());
             for mutant in mutants {
@@ -76,7 +80,8 @@ pub fn run(context: &Context, args: MutantsArgs) -> Result<u8, SetupError> {
     let _lock = super::lock(&context.layout)?;
     let mut reports = Vec::new();
     for exercise in exercises {
-        let (report, exercise_notes) = mutate_exercise(context, exercise, &args, shard, &out, with_cargo_mutants)?;
+        let (report, exercise_notes) =
+            mutate_exercise(context, exercise, &args, shard, &out, (wanted(Origin::Checker), with_cargo_mutants))?;
         for note in &exercise_notes {
             eprintln!("note: {note}");
         }
@@ -111,11 +116,11 @@ fn mutate_exercise(
     args: &MutantsArgs,
     shard: Option<Shard>,
     out: &Path,
-    with_cargo_mutants: bool,
+    (with_own, with_cargo_mutants): (bool, bool),
 ) -> Result<(ExerciseReport, Vec<String>), SetupError> {
     let started = Instant::now();
     let layout = &context.layout;
-    let Generated { files, mutants, mut notes } = generate(context, exercise, with_cargo_mutants)?;
+    let Generated { files, mutants, mut notes } = generate(context, exercise, with_own, with_cargo_mutants)?;
     let equivalent_file = equivalent::path(&layout.root, &exercise.id);
     let equivalent = equivalent::load(&equivalent_file)?;
     let ids: BTreeSet<&str> = mutants.iter().map(|m| m.id.as_str()).collect();
@@ -181,11 +186,16 @@ struct Generated {
     notes: Vec<String>,
 }
 
-fn generate(context: &Context, exercise: &Exercise, with_cargo_mutants: bool) -> Result<Generated, SetupError> {
+fn generate(
+    context: &Context,
+    exercise: &Exercise,
+    with_own: bool,
+    with_cargo_mutants: bool,
+) -> Result<Generated, SetupError> {
     let layout = &context.layout;
     let files = mutation::sources(&layout.solution_dir(exercise))?;
     let mut notes = Vec::new();
-    let mut mutants = mutation::own_mutants(&files);
+    let mut mutants = if with_own { mutation::own_mutants(&files) } else { Vec::new() };
     if with_cargo_mutants {
         match cargo_mutants::mutants(&layout.root.join("solutions"), &exercise.dir, &files) {
             Ok((theirs, skipped)) => {
