@@ -34,7 +34,7 @@ fn a_sample_of_mutants_is_graded_killed_or_listed_as_surviving() {
 
     assert_eq!(report["schema"], "checker-mutation-report");
     assert_eq!(report["schema_version"], 1);
-    assert_eq!(report["sample"], serde_json::json!([SAMPLE, day]));
+    assert_eq!(report["sample"], serde_json::json!({ "size": SAMPLE, "seed": day }));
     let exercises = report["exercises"].as_array().unwrap();
     assert_eq!(exercises.len(), 1);
     let exercise = &exercises[0];

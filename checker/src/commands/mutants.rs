@@ -91,7 +91,7 @@ pub fn run(context: &Context, args: MutantsArgs) -> Result<u8, SetupError> {
     let report = MutationReport::new(
         reports,
         args.fail_fast,
-        args.sample.map(|size| (size, args.seed)),
+        args.sample.map(|size| report::Sample { size, seed: args.seed }),
         shard.map(|s| format!("{}/{}", s.index, s.total)),
         notes,
     );
@@ -101,8 +101,8 @@ pub fn run(context: &Context, args: MutantsArgs) -> Result<u8, SetupError> {
         .map_err(SetupError::io(format!("writing {}", path.display())))?;
     match args.format {
         ReportFormat::Text => {
+            eprintln!("the report in JSON: {}", path.display());
             print!("{}", report::render_text(&report));
-            println!("(the report in JSON: {})", path.display());
         }
         ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report).expect("a report serialises")),
     }

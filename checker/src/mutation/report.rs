@@ -93,6 +93,13 @@ pub struct Score {
     pub caught: usize,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sample {
+    /// Mutants per exercise.
+    pub size: usize,
+    pub seed: u64,
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct MutationReport {
     pub schema: String,
@@ -101,7 +108,7 @@ pub struct MutationReport {
     pub created_at: String,
     pub fail_fast: bool,
     /// `--sample N --seed S`, when given.
-    pub sample: Option<(usize, u64)>,
+    pub sample: Option<Sample>,
     /// `--shard K/N`, when given.
     pub shard: Option<String>,
     /// Why cargo-mutants' mutants are missing, when they are.
@@ -115,7 +122,7 @@ impl MutationReport {
     pub fn new(
         exercises: Vec<ExerciseReport>,
         fail_fast: bool,
-        sample: Option<(usize, u64)>,
+        sample: Option<Sample>,
         shard: Option<String>,
         notes: Vec<String>,
     ) -> MutationReport {
@@ -230,6 +237,14 @@ pub fn render_text(report: &MutationReport) -> String {
             }
         });
         let _ = writeln!(out, "  unviable (does not compile) {}", c.unviable);
+        for mutant in exercise.mutants.iter().filter(|m| m.verdict == Verdict::TimedOut) {
+            let check = mutant.check.as_deref().unwrap_or_default();
+            let _ = writeln!(
+                out,
+                "    {}:{}  {}  {} (hung in {check})",
+                mutant.file, mutant.line, mutant.id, mutant.description
+            );
+        }
         let _ = writeln!(out, "  survived {}", c.survived);
         for mutant in exercise.mutants.iter().filter(|m| m.verdict == Verdict::Survived) {
             let _ = writeln!(out, "    {}:{}  {}  {}", mutant.file, mutant.line, mutant.id, mutant.description);
