@@ -42,7 +42,14 @@ fn a_sample_of_mutants_is_graded_killed_or_listed_as_surviving() {
     let [generated, equivalent, selected, graded, killed, survived, timed_out, unviable] =
         ["generated", "equivalent", "selected", "graded", "killed", "survived", "timed_out", "unviable"]
             .map(|field| count(exercise, field));
-    assert!(generated > SAMPLE, "ex04_pool has more mutants than the sample: {exercise}");
+    // Without cargo-mutants (CI installs it) only the checker's own mutants exist, and the
+    // report says why.
+    let notes = report["notes"].as_array().unwrap();
+    if notes.iter().any(|n| n.as_str().unwrap().contains("cargo-mutants is not installed")) {
+        assert!(generated > 0, "{exercise}");
+    } else {
+        assert!(generated > SAMPLE, "ex04_pool has more mutants than the sample: {exercise}");
+    }
     assert_eq!(selected, SAMPLE.min(generated - equivalent));
     assert_eq!(killed + survived + timed_out, graded, "{exercise}");
     assert_eq!(graded + unviable, selected, "every selected mutant is accounted for: {exercise}");
