@@ -99,3 +99,22 @@ fn the_listing_has_the_concurrency_operators_and_stable_ids() {
     assert!(listing.lines().next().unwrap().starts_with("ex05_queue: "), "{listing}");
     assert_eq!(listing, list(), "the ids and the order do not change between runs");
 }
+
+#[test]
+fn without_cargo_mutants_the_checkers_own_mutants_remain_and_the_command_says_why() {
+    // cargo only, from the toolchain itself: no cargo-mutants on the PATH or in CARGO_HOME.
+    let sysroot = std::process::Command::new("rustc").args(["--print", "sysroot"]).output().unwrap();
+    let toolchain_bin = std::path::Path::new(String::from_utf8(sysroot.stdout).unwrap().trim()).join("bin");
+    let empty_cargo_home = tempfile::tempdir().unwrap();
+    let output = checker()
+        .args(["mutants", "ex05_queue", "--list"])
+        .env("PATH", format!("{}:/usr/bin:/bin", toolchain_bin.display()))
+        .env("CARGO_HOME", empty_cargo_home.path())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{stderr}");
+    assert!(stderr.contains("cargo-mutants is not installed"), "{stderr}");
+    assert!(stderr.contains("cargo install --locked cargo-mutants"), "{stderr}");
+    assert!(stdout.contains("while_to_if-") && !stdout.contains("cargo-"), "{stdout}");
+}
