@@ -41,6 +41,7 @@ pub type Operator = fn(&syn::File, &str) -> Vec<Edit>;
 pub const OPERATORS: &[(&str, Operator)] = &[
     ("notify_one", sync::notify_all_to_one),
     ("while_to_if", sync::while_wait_to_if),
+    ("wait_once", sync::wait_while_once),
     ("guard_dropped", sync::guard_dropped_before_use),
     ("locks_swapped", sync::lock_order_swapped),
     ("section_split", sync::critical_section_split),

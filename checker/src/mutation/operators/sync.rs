@@ -52,6 +52,36 @@ pub fn while_wait_to_if(file: &syn::File, _source: &str) -> Vec<Edit> {
         .collect()
 }
 
+/// `wait_while(guard, condition)` checks its condition only once, as an `if` around a single
+/// `wait` would: the first wake-up ends the wait whether or not the condition holds. (The
+/// predicate is wrapped in a function that answers as given the first time and `false` after;
+/// a function item fixes the closure's argument type, which a `let` would not.)
+pub fn wait_while_once(file: &syn::File, source: &str) -> Vec<Edit> {
+    collect(file)
+        .exprs
+        .into_iter()
+        .filter_map(|expr| match expr {
+            Expr::MethodCall(call) if call.method == "wait_while" && call.args.len() == 2 => {
+                let (guard, condition) = (text(source, &call.args[0]), text(source, &call.args[1]));
+                let receiver = text(source, &*call.receiver);
+                Some(Edit {
+                    operator: "wait_once",
+                    range: range(expr),
+                    replacement: format!(
+                        "{{ let mutant_guard = {guard}; \
+                         fn mutant_once<G: std::ops::DerefMut<Target = T>, T>(_: &G, mut condition: impl FnMut(&mut T) -> bool) -> impl FnMut(&mut T) -> bool {{ \
+                         let mut first = true; move |s| std::mem::take(&mut first) && condition(s) }} \
+                         let mutant_condition = mutant_once(&mutant_guard, {condition}); \
+                         {receiver}.wait_while(mutant_guard, mutant_condition) }}"
+                    ),
+                    description: "`wait_while` checks its condition once (an `if`, not a loop, around the wait)".into(),
+                })
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 /// Whether a loop body has a `break` or `continue` of its own loop (not of a nested loop or
 /// closure).
 fn controls_its_loop(body: &syn::Block) -> bool {
@@ -341,6 +371,19 @@ mod tests {
         // A loop that breaks out of itself would not compile as an `if`.
         assert!(mutate(while_wait_to_if, "fn f() { while a { if b { break; } g = cv.wait(g).unwrap(); } }").is_empty());
         assert!(mutate(while_wait_to_if, "fn f() { 'l: while a { g = cv.wait(g).unwrap(); } }").is_empty());
+    }
+
+    #[test]
+    fn wait_while_checks_its_condition_once() {
+        let source = "fn f() { let g = cv.wait_while(g, |s| s.busy).unwrap(); }";
+        let out = mutate(wait_while_once, source);
+        assert_eq!(out.len(), 1);
+        assert!(out[0].starts_with("fn f() { let g = { let mutant_guard = g; fn mutant_once"), "{}", out[0]);
+        assert!(
+            out[0].ends_with("let mutant_condition = mutant_once(&mutant_guard, |s| s.busy); cv.wait_while(mutant_guard, mutant_condition) }.unwrap(); }"),
+            "{}",
+            out[0]
+        );
     }
 
     #[test]
