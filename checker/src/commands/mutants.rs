@@ -217,3 +217,27 @@ fn without_duplicates(mutants: Vec<Mutant>) -> Vec<Mutant> {
     mutants.sort_by(|a, b| (&a.file, a.line, &a.id).cmp(&(&b.file, b.line, &b.id)));
     mutants
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn mutant(id: &str, line: usize, mutated: &str) -> Mutant {
+        Mutant {
+            id: id.into(),
+            origin: Origin::Checker,
+            operator: "op".into(),
+            file: "src/lib.rs".into(),
+            line,
+            description: String::new(),
+            mutated: mutated.into(),
+        }
+    }
+
+    #[test]
+    fn the_same_mutated_file_is_graded_once_and_mutants_are_in_file_order() {
+        let mutants = vec![mutant("b", 9, "x"), mutant("a", 3, "y"), mutant("c", 1, "x")];
+        let kept: Vec<String> = without_duplicates(mutants).into_iter().map(|m| m.id).collect();
+        assert_eq!(kept, ["a", "b"]);
+    }
+}
