@@ -64,18 +64,7 @@ pub fn run(context: &Context, args: MutantsArgs) -> Result<u8, SetupError> {
         eprintln!("note: {}", notes[0]);
     }
     if args.list {
-        for exercise in exercises {
-            let Generated { mutants, notes: exercise_notes, .. } =
-                generate(context, exercise, wanted(Origin::Checker), with_cargo_mutants)?;
-            let equivalent = equivalent::load(&equivalent::path(&context.layout.root, &exercise.id))?;
-            println!("{}: {} mutants", exercise.id, mutants.len());
-            for mutant in mutants {
-                let mark = if equivalent.contains_key(&mutant.id) { " (equivalent)" } else { "" };
-                println!("  {}:{}  {}  {}{mark}", mutant.file, mutant.line, mutant.id, mutant.description);
-            }
-            exercise_notes.iter().for_each(|note| eprintln!("note: {note}"));
-        }
-        return Ok(exit_code::PASS);
+        return list(context, &exercises, (wanted(Origin::Checker), with_cargo_mutants));
     }
     let _lock = super::lock(&context.layout)?;
     let mut reports = Vec::new();
@@ -105,6 +94,25 @@ pub fn run(context: &Context, args: MutantsArgs) -> Result<u8, SetupError> {
             print!("{}", report::render_text(&report));
         }
         ReportFormat::Json => println!("{}", serde_json::to_string_pretty(&report).expect("a report serialises")),
+    }
+    Ok(exit_code::PASS)
+}
+
+/// `--list`: every mutant, without grading.
+fn list(
+    context: &Context,
+    exercises: &[&Exercise],
+    (with_own, with_cargo_mutants): (bool, bool),
+) -> Result<u8, SetupError> {
+    for exercise in exercises {
+        let Generated { mutants, notes, .. } = generate(context, exercise, with_own, with_cargo_mutants)?;
+        let equivalent = equivalent::load(&equivalent::path(&context.layout.root, &exercise.id))?;
+        println!("{}: {} mutants", exercise.id, mutants.len());
+        for mutant in mutants {
+            let mark = if equivalent.contains_key(&mutant.id) { " (equivalent)" } else { "" };
+            println!("  {}:{}  {}  {}{mark}", mutant.file, mutant.line, mutant.id, mutant.description);
+        }
+        notes.iter().for_each(|note| eprintln!("note: {note}"));
     }
     Ok(exit_code::PASS)
 }
