@@ -113,6 +113,40 @@ pub enum Command {
         #[arg(long, value_delimiter = ',', value_enum)]
         format: Vec<crate::formats::Format>,
     },
+    /// For instructors: how good are the hidden checks? Grades wrong versions (mutants) of the
+    /// reference solutions like submissions and reports which ones the checks kill, by which
+    /// check, and which survive, with the mutation score.
+    Mutants {
+        /// Only these exercises (default: all).
+        exercises: Vec<String>,
+        /// Mutants graded in parallel.
+        #[arg(short = 'j', long, value_name = "N", default_value_t = 1)]
+        jobs: usize,
+        /// Where the mutants, their results and mutation-report.json go; a second run there
+        /// grades only what changed (default: .checker/mutants in the course).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Grade only the K-th of N slices of the mutants (e.g. 2/8), or `auto` (see `grade`).
+        #[arg(long, value_name = "K/N")]
+        shard: Option<String>,
+        /// Only mutants of these origins, comma-separated (default: both).
+        #[arg(long, value_delimiter = ',', value_enum)]
+        origin: Vec<crate::mutation::Origin>,
+        /// List the mutants (id, file, line, mutation) without grading them.
+        #[arg(long)]
+        list: bool,
+        /// Stop grading a mutant at its first failing check (the verdict is the same, sooner).
+        #[arg(long)]
+        fail_fast: bool,
+        /// Grade only N mutants per exercise, chosen by --seed (the same seed, the same mutants).
+        #[arg(long, value_name = "N")]
+        sample: Option<usize>,
+        #[arg(long, value_name = "S", default_value_t = 0, requires = "sample")]
+        seed: u64,
+        /// How the report is printed.
+        #[arg(long, value_enum, default_value = "text")]
+        format: crate::commands::mutants::ReportFormat,
+    },
     /// Write the repository a student receives: exercises, public tests, hints and the checker,
     /// without the solutions or the hidden checks.
     Handout {

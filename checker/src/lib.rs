@@ -12,6 +12,8 @@
 //! - [`gate`]: how the parallel workers of a batch share the machine.
 //! - [`mutant`]: the course's own wrong solutions, as edits of the reference solutions.
 //! - [`promises`]: each exercise's promises and the checks that observe them (`verify`, `promises`).
+//! - [`mutation`]: mutants of the reference solutions, to measure the hidden checks
+//!   (`checker mutants`).
 
 pub mod batch;
 pub mod cli;
@@ -24,6 +26,7 @@ pub mod gate;
 pub mod layout;
 pub mod manifest;
 pub mod mutant;
+pub mod mutation;
 pub mod progress;
 pub mod promises;
 pub mod reporter;

@@ -30,6 +30,8 @@ pub struct Run<'a> {
     pub submission: PathBuf,
     /// Set when the run is one of several in parallel (`checker grade -j N`).
     pub worker: Option<&'a Worker<'a>>,
+    /// Stop at the first check that does not pass (`checker mutants --fail-fast`).
+    pub fail_fast: bool,
 }
 
 impl Run<'_> {
@@ -83,6 +85,9 @@ impl Run<'_> {
 
         if hidden {
             for spec in &exercise.checks {
+                if self.fail_fast && checks.iter().any(|c: &CheckResult| !c.outcome.passed()) {
+                    break;
+                }
                 emit(Event::CheckStarted { name: spec.name.clone(), summary: spec.summary.clone() });
                 let result = match &artifacts {
                     Some(artifacts) => {

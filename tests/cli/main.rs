@@ -9,6 +9,7 @@ mod batch;
 mod commands;
 mod grading;
 mod hostile;
+mod mutation;
 mod promises;
 mod replay;
 mod util;

@@ -41,6 +41,8 @@ pub struct Options<'a> {
     pub exercises: Vec<&'a Exercise>,
     pub jobs: usize,
     pub shard: Option<Shard>,
+    /// Stop grading a submission at its first failing check (`checker mutants --fail-fast`).
+    pub fail_fast: bool,
 }
 
 /// What a batch did.
@@ -102,7 +104,7 @@ pub fn grade(layout: &Layout, course: &Course, options: &Options) -> Result<Grad
                 while !stop.load(Ordering::SeqCst) {
                     let Some(task) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front() else { break };
                     let grader = &graders[task.exercise.id.as_str()];
-                    let result = grade_one(&layout, course, &worker, &task, grader, earlier);
+                    let result = grade_one(&layout, course, &worker, &task, grader, earlier, options.fail_fast);
                     if sender.send(result).is_err() {
                         break;
                     }
@@ -147,6 +149,7 @@ fn grade_one(
     task: &Task,
     grader: &str,
     earlier: &BTreeMap<(String, String), GradeRecord>,
+    fail_fast: bool,
 ) -> Result<(GradeRecord, bool), SetupError> {
     let started = Instant::now();
     let (student, exercise) = (&task.submission.student, task.exercise);
@@ -179,7 +182,7 @@ fn grade_one(
         Err(SetupError::Submission(why)) => return ungraded(Status::Refused, why),
         Err(other) => return Err(other),
     }
-    let run = Run { layout, course, exercise, mode: Mode::Submit, submission: folder, worker: Some(worker) };
+    let run = Run { layout, course, exercise, mode: Mode::Submit, submission: folder, worker: Some(worker), fail_fast };
     match run.execute(&mut |_| {}) {
         Ok(summary) => {
             let mut record = GradeRecord::from_summary(student, grader, &summary);
@@ -270,7 +273,8 @@ impl Progress {
                 bar.set_position(*done as u64);
                 bar.set_message(line);
             }
-            None => println!("[{}/{}] {line}", *done, self.total),
+            // A log of progress, not a result: stdout stays for the reports (`--format json`).
+            None => eprintln!("[{}/{}] {line}", *done, self.total),
         }
     }
 

@@ -5,6 +5,7 @@ mod handout;
 mod hint;
 mod list;
 mod materialize_mutant;
+pub mod mutants;
 mod promises;
 mod reset;
 mod run;
@@ -56,6 +57,23 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
             let cwd = std::env::current_dir().map_err(SetupError::io("reading the current folder"))?;
             let inputs: Vec<_> = inputs.iter().map(|i| cwd.join(i)).collect();
             grade::merge(&context, &inputs, &cwd.join(out), &format)
+        }
+        Command::Mutants { exercises, jobs, out, shard, origin, list, fail_fast, sample, seed, format } => {
+            mutants::run(
+                &context,
+                mutants::MutantsArgs {
+                    exercises,
+                    jobs,
+                    out,
+                    shard,
+                    origins: origin,
+                    list,
+                    fail_fast,
+                    sample,
+                    seed,
+                    format,
+                },
+            )
         }
         Command::Handout { out } => handout::run(&context, &out),
         Command::MaterializeMutant { mutant, into } => materialize_mutant::run(&context, &mutant, &into),

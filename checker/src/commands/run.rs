@@ -63,6 +63,7 @@ pub fn run_reported(
         mode,
         submission: submission.to_path_buf(),
         worker: None,
+        fail_fast: false,
     };
     let summary = run.execute(&mut |event: Event| {
         for reporter in reporters.iter_mut() {
