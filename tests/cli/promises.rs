@@ -74,3 +74,41 @@ fn readme_shows_the_table_the_command_prints() {
          and promises:end markers with the command's output), then review and commit the change."
     );
 }
+
+/// `verify` holds the course's mutants to the reference solution and to the checks: a mutant
+/// whose edit no longer fits the solution, and a check that no mutant is caught by first, are
+/// problems of the course.
+#[test]
+fn verify_fails_on_a_stale_mutant_and_on_a_check_no_mutant_exercises() {
+    let course = Course::new();
+    crate::util::copy_tree(&repo().join("solutions/ex04_pool"), &course.path().join("solutions/ex04_pool"));
+    let mutants = course.path().join("tests/mutants/ex04_pool");
+    crate::util::copy_tree(&repo().join("tests/mutants/ex04_pool"), &mutants);
+    // Every mutant caught first by drop_joins_workers goes; one of the others goes stale.
+    let mut stale = None;
+    for entry in std::fs::read_dir(&mutants).unwrap().flatten() {
+        let Ok(text) = std::fs::read_to_string(entry.path().join("mutant.toml")) else { continue };
+        if text.contains("fails = [\"drop_joins_workers\"") {
+            std::fs::remove_dir_all(entry.path()).unwrap();
+        } else if stale.is_none() {
+            let broken = text.replacen("find = '''", "find = '''\n// a line the solution never had", 1);
+            assert_ne!(broken, text, "{} has a find/replace edit", entry.path().display());
+            std::fs::write(entry.path().join("mutant.toml"), broken).unwrap();
+            stale = Some(entry.file_name().to_string_lossy().into_owned());
+        }
+    }
+    let stale = stale.expect("ex04 has mutants besides those of drop_joins_workers");
+    course
+        .checker()
+        .args(["verify", "--static", "ex04"])
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("no mutant in")
+                .and(predicate::str::contains("caught first by drop_joins_workers")),
+        )
+        .stdout(
+            predicate::str::contains("a mutant does not fit the reference solution")
+                .and(predicate::str::contains(stale)),
+        );
+}

@@ -9,6 +9,7 @@ use super::Context;
 use crate::error::{exit_code, SetupError};
 use crate::events::{Mode, RunSummary};
 use crate::manifest::Exercise;
+use crate::mutant::{Mutant, MutantError};
 use crate::promises;
 use crate::sandbox::{self, Job};
 use std::time::Duration;
@@ -75,6 +76,53 @@ fn static_problems(context: &Context, exercise: &Exercise) -> Vec<String> {
         println!("  warning: {gap}");
     }
     problems.extend(audit.problems);
+    problems.extend(mutant_problems(context, exercise));
+    problems
+}
+
+/// The course's own wrong solutions (`tests/mutants/<id>/`): each still applies to the current
+/// reference solution, and every hidden check is the first catch of at least one of them, since
+/// a check that no wrong solution fails proves nothing. (Whether they are caught as their
+/// `mutant.toml` says is for the mutants' test harness, which grades them.) A course without
+/// the folder (a student's handout) has nothing to say here.
+fn mutant_problems(context: &Context, exercise: &Exercise) -> Vec<String> {
+    let layout = &context.layout;
+    let dir = layout.root.join("tests/mutants").join(&exercise.id);
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut problems = Vec::new();
+    let mut caught = std::collections::BTreeSet::new();
+    let mut folders: Vec<_> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.join("mutant.toml").is_file())
+        .collect();
+    folders.sort();
+    for folder in folders {
+        let applied = Mutant::load(&folder).and_then(|mutant| {
+            let scratch = tempfile::tempdir().map_err(|error| MutantError::Write {
+                mutant: mutant.id(),
+                path: std::env::temp_dir(),
+                error,
+            })?;
+            mutant.materialize(&layout.solution_dir(exercise), scratch.path())?;
+            Ok(mutant)
+        });
+        match applied {
+            Ok(mutant) => caught.extend(mutant.expect.fails.first().cloned()),
+            Err(error) => problems.push(format!("a mutant does not fit the reference solution: {error}")),
+        }
+    }
+    for check in exercise.checks.iter().filter(|c| !caught.contains(&c.name)) {
+        problems.push(format!(
+            "no mutant in {} is caught first by {}: a check that no wrong solution fails proves nothing",
+            layout.show(&dir),
+            check.name
+        ));
+    }
     problems
 }
 
