@@ -568,3 +568,41 @@ fn build_scripts_wrappers_and_toolchain_files_have_no_effect() {
         .success()
         .stdout(predicates::str::contains("public tests: passed"));
 }
+
+/// A timing check that cannot measure is "not judged" (no points, listed for a regrade), never
+/// passed: the reference GIL that uses up every descriptor the first time a GIL is disabled, so
+/// that nothing can be read from /proc any more, once passed ex08's speed-up check "not judged".
+/// (The check reads the machine's load through a descriptor opened before student code runs, and
+/// counts the job's own processes out of it, so busy helper processes gain nothing either.)
+#[test]
+fn using_up_the_descriptors_does_not_pass_a_timing_check() {
+    let _serial = serial();
+    let dir = tempfile::Builder::new().prefix("hostile-descriptors-").tempdir().unwrap();
+    crate::util::copy_tree(&repo().join("solutions/ex08_gil/src"), &dir.path().join("src"));
+    let lib = dir.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let marker = "    pub fn disabled() -> Gil {";
+    assert!(text.contains(marker), "the reference GIL changed its disabled()");
+    let hog = r#"
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            while let Ok(file) = std::fs::File::open("/dev/null") {
+                std::mem::forget(file);
+            }
+        });"#;
+    std::fs::write(&lib, text.replacen(marker, &format!("{marker}{hog}"), 1)).unwrap();
+    let report = dir.path().join("report.json");
+    checker()
+        .args(["submit", "ex08", "--from"])
+        .arg(dir.path())
+        .arg("--report")
+        .arg(&report)
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let report = crate::util::read_report(&report);
+    let result = crate::util::check(&report, "cpu_threads_without_gil_run_in_parallel");
+    assert_ne!(result["outcome"], "pass", "{result:#}");
+    assert_eq!(result["points"], 0, "{result:#}");
+    assert_no_leftovers();
+}
