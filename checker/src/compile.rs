@@ -44,6 +44,7 @@ pub enum BuildResult {
 pub struct Artifacts {
     pub test_executables: Vec<PathBuf>,
     pub student_bin: Option<PathBuf>,
+    /// The hidden-check program: always there when the hidden checks were built.
     pub harness: Option<PathBuf>,
     pub duration: Duration,
 }
@@ -152,6 +153,9 @@ pub fn build(
         }
         if !outcome.success {
             return Err(SetupError::Cargo(outcome.stderr_tail));
+        }
+        if artifacts.harness.is_none() {
+            return Err(SetupError::Cargo(format!("building {} produced no program", harness.manifest.display())));
         }
     }
     artifacts.duration = started.elapsed();

@@ -154,6 +154,10 @@ pub struct RunSummary {
     pub sources: SourcesDigest,
     pub build: BuildStatus,
     pub checks: Vec<CheckResult>,
+    /// The hidden-check program the build made, for `verify` to ask it for its checks; not part
+    /// of a report.
+    #[serde(skip)]
+    pub harness: Option<std::path::PathBuf>,
 }
 
 /// Everything a reporter hears about, in order.

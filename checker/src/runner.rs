@@ -114,6 +114,7 @@ impl Run<'_> {
             sources: work.sources,
             build: status,
             checks,
+            harness: artifacts.as_ref().and_then(|a| a.harness.clone()),
         };
         emit(Event::RunFinished(summary.clone()));
         Ok(summary)

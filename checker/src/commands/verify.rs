@@ -158,7 +158,7 @@ fn run_problems(context: &Context, exercise: &Exercise) -> Result<Vec<String>, S
             detail(check)
         ));
     }
-    problems.extend(compare_check_lists(context, exercise, &solution)?);
+    problems.extend(compare_check_lists(exercise, &solution)?);
     Ok(problems)
 }
 
@@ -174,15 +174,13 @@ fn detail(check: &crate::events::CheckResult) -> String {
 }
 
 /// The pack's program must implement exactly the checks the manifest lists.
-fn compare_check_lists(
-    context: &Context,
-    exercise: &Exercise,
-    solution: &RunSummary,
-) -> Result<Vec<String>, SetupError> {
+fn compare_check_lists(exercise: &Exercise, solution: &RunSummary) -> Result<Vec<String>, SetupError> {
     if !matches!(solution.build, crate::events::BuildStatus::Ok { .. }) {
         return Ok(Vec::new());
     }
-    let harness = context.layout.target.join("debug").join(format!("{}_hidden", exercise.id));
+    let Some(harness) = solution.harness.clone() else {
+        return Ok(vec!["the hidden checks were built, but the build named no program for them".into()]);
+    };
     let job = Job::new(harness, Duration::from_secs(30)).args(["list"]);
     let record = sandbox::run(&job)?;
     let listed: Vec<String> = record.stdout.text().lines().map(str::to_owned).collect();
