@@ -35,7 +35,10 @@ for id in ex01_process ex02_fork ex03_spawn ex04_pool; do
   add "solution-$id" "$id" "solutions/$id"
   add "skeleton-$id" "$id" "exercises/$id"
   for mutant in tests/mutants/$id/*/; do
-    add "mutant-$id-$(basename "$mutant")" "$id" "${mutant%/}"
+    # A mutant is edits of the reference solution: write its sources out first.
+    written=$work/mutants/$id/$(basename "$mutant")
+    "$checker" materialize-mutant "$mutant" --into "$written" >/dev/null
+    add "mutant-$id-$(basename "$mutant")" "$id" "$written"
   done
 done
 # Each synthetic student submitted one exercise; the others are missing (graded in no time).

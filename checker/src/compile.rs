@@ -389,7 +389,8 @@ impl CargoRun {
         {
             Some(format!(
                 "the compiler ran out of memory ({} MiB per process) on this code and was stopped. \
-                 Does it include a huge file (include_bytes!) or build an enormous constant?",
+                 Does it include a huge file (include_bytes!), or compute a constant that is \
+                 enormous or never finishes (a loop in a `const` or `static` initialiser)?",
                 Limits::default().memory_bytes >> 20
             ))
         } else {

@@ -30,7 +30,12 @@ fn blocked_threads(observed: &str) -> &str {
 #[test]
 fn a_lost_wakeup_found_by_exploration_replays_from_its_token() {
     let _serial = serial();
-    let mutant = repo().join("tests/mutants/ex05_queue/lost_wakeup_shared_condvar");
+    // The mutant is edits of the reference solution: write it out first.
+    let written = tempfile::tempdir().unwrap();
+    checker::mutant::Mutant::load(&repo().join("tests/mutants/ex05_queue/lost_wakeup_shared_condvar"))
+        .and_then(|m| m.materialize(&repo().join("solutions/ex05_queue"), written.path()))
+        .expect("the mutant applies to the reference solution");
+    let mutant = written.path().to_path_buf();
 
     let found = submit(&mutant, None);
     assert_eq!(found["outcome"], "fail", "{found:#}");
