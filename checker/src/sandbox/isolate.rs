@@ -281,13 +281,22 @@ fn confine_filesystem(
 /// Covers `folder` with an empty read-only tmpfs, into which the files of `needed` that lie
 /// below it are bound back, each at its own path.
 fn hide_folder(folder: &Path, needed: &[PathBuf]) -> Result<(), String> {
+    let kept: Vec<&Path> =
+        needed.iter().filter(|p| p.starts_with(folder) && *p != folder && p.is_file()).map(PathBuf::as_path).collect();
+    cover_keeping(folder, &kept)?;
+    set_read_only(folder, true)
+}
+
+/// Mounts an empty tmpfs over `folder` and binds each of `keep` (files or folders below it) back
+/// at its own path: nothing else of the folder stays in sight. Each is opened before the folder
+/// is covered and bound from that descriptor, since its path no longer leads to it afterwards.
+fn cover_keeping(folder: &Path, keep: &[&Path]) -> Result<(), String> {
     use std::os::fd::AsRawFd;
     use std::os::unix::fs::OpenOptionsExt;
-    let none: Option<&str> = None;
-    let mut kept = Vec::new();
-    for path in needed.iter().filter(|p| p.starts_with(folder) && *p != folder && p.is_file()) {
-        // The program is often needed twice (as the working folder's stand-in too).
-        if kept.iter().any(|(known, _)| *known == path) {
+    let mut handles: Vec<(&Path, std::fs::File, bool)> = Vec::new();
+    for path in keep {
+        // A path can be needed twice (the program as the working folder's stand-in too).
+        if handles.iter().any(|(known, _, _)| known == path) {
             continue;
         }
         let handle = std::fs::OpenOptions::new()
@@ -295,24 +304,24 @@ fn hide_folder(folder: &Path, needed: &[PathBuf]) -> Result<(), String> {
             .custom_flags(libc::O_PATH | libc::O_CLOEXEC)
             .open(path)
             .map_err(|e| format!("opening {}: {e}", path.display()))?;
-        kept.push((path, handle));
+        let is_dir = handle.metadata().map_err(|e| format!("reading {}: {e}", path.display()))?.is_dir();
+        handles.push((path, handle, is_dir));
     }
-    let flags = MsFlags::MS_NOSUID | MsFlags::MS_NODEV;
-    if kept.is_empty() {
-        return mount(Some("tmpfs"), folder, Some("tmpfs"), flags | MsFlags::MS_RDONLY, Some("size=4k,mode=0555"))
-            .map_err(|e| format!("hiding {}: {e}", folder.display()));
-    }
-    mount(Some("tmpfs"), folder, Some("tmpfs"), flags, Some("size=64k,mode=0755"))
-        .map_err(|e| format!("hiding {}: {e}", folder.display()))?;
-    for (path, handle) in kept {
-        let parent = path.parent().expect("below the folder");
-        std::fs::create_dir_all(parent).map_err(|e| format!("making {}: {e}", parent.display()))?;
-        std::fs::write(path, b"").map_err(|e| format!("making {}: {e}", path.display()))?;
+    let none: Option<&str> = None;
+    mount(Some("tmpfs"), folder, Some("tmpfs"), MsFlags::MS_NOSUID | MsFlags::MS_NODEV, Some("size=64k,mode=0755"))
+        .map_err(|e| format!("covering {}: {e}", folder.display()))?;
+    for (path, handle, is_dir) in handles {
+        let made = if is_dir {
+            std::fs::create_dir_all(path)
+        } else {
+            path.parent().map_or(Ok(()), std::fs::create_dir_all).and_then(|()| std::fs::write(path, b""))
+        };
+        made.map_err(|e| format!("making {}: {e}", path.display()))?;
         let source = format!("/proc/self/fd/{}", handle.as_raw_fd());
-        mount(Some(source.as_str()), path, none, MsFlags::MS_BIND, none)
+        mount(Some(source.as_str()), path, none, MsFlags::MS_BIND | MsFlags::MS_REC, none)
             .map_err(|e| format!("binding {}: {e}", path.display()))?;
     }
-    set_read_only(folder, true)
+    Ok(())
 }
 
 /// `mount_setattr(AT_RECURSIVE, MOUNT_ATTR_RDONLY)` set or cleared on `path` and every mount
@@ -354,8 +363,6 @@ fn set_read_only(path: &Path, read_only: bool) -> Result<(), String> {
 /// covered by a searchable tmpfs into which only the entries on the way to the needed paths are
 /// bound back. Nothing else of the covered folder is in sight.
 fn make_reachable(needed: &[PathBuf]) -> Result<(), String> {
-    use std::os::fd::AsRawFd;
-    use std::os::unix::fs::OpenOptionsExt;
     let searchable = |dir: &Path| std::fs::metadata(dir).map(|m| m.permissions().mode() & 0o001 != 0).unwrap_or(true);
     // Each round covers the topmost blocked folder; a deeper one, if any, in a later round.
     for _ in 0..32 {
@@ -364,41 +371,15 @@ fn make_reachable(needed: &[PathBuf]) -> Result<(), String> {
             above.into_iter().rev().find(|dir| !searchable(dir)).map(Path::to_path_buf)
         });
         let Some(blocked) = blocked else { return Ok(()) };
-        let mut entries: Vec<(std::ffi::OsString, std::fs::File, bool)> = Vec::new();
-        for path in needed {
-            let Some(first) = path.strip_prefix(&blocked).ok().and_then(|rest| rest.components().next()) else {
-                continue;
-            };
-            let name = first.as_os_str().to_owned();
-            if entries.iter().any(|(known, _, _)| *known == name) {
-                continue;
-            }
-            let entry = blocked.join(&name);
-            let Ok(meta) = std::fs::metadata(&entry) else { continue };
-            let handle = std::fs::OpenOptions::new()
-                .read(true)
-                .custom_flags(libc::O_PATH | libc::O_CLOEXEC)
-                .open(&entry)
-                .map_err(|e| format!("opening {}: {e}", entry.display()))?;
-            entries.push((name, handle, meta.is_dir()));
-        }
-        let none: Option<&str> = None;
-        mount(
-            Some("tmpfs"),
-            &blocked,
-            Some("tmpfs"),
-            MsFlags::MS_NOSUID | MsFlags::MS_NODEV,
-            Some("size=64k,mode=0755"),
-        )
-        .map_err(|e| format!("covering {}: {e}", blocked.display()))?;
-        for (name, handle, is_dir) in entries {
-            let target = blocked.join(&name);
-            if is_dir { std::fs::create_dir(&target) } else { std::fs::write(&target, b"") }
-                .map_err(|e| format!("making {}: {e}", target.display()))?;
-            let source = format!("/proc/self/fd/{}", handle.as_raw_fd());
-            mount(Some(source.as_str()), &target, none, MsFlags::MS_BIND | MsFlags::MS_REC, none)
-                .map_err(|e| format!("binding {}: {e}", target.display()))?;
-        }
+        // The entries of the blocked folder on the way to the needed paths.
+        let entries: Vec<PathBuf> = needed
+            .iter()
+            .filter_map(|path| path.strip_prefix(&blocked).ok()?.components().next())
+            .map(|first| blocked.join(first))
+            .filter(|entry| entry.exists())
+            .collect();
+        let entries: Vec<&Path> = entries.iter().map(PathBuf::as_path).collect();
+        cover_keeping(&blocked, &entries)?;
     }
     Err("too many folders that other users cannot search on the way to the job's files".into())
 }
