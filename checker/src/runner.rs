@@ -15,8 +15,10 @@ use checker_protocol::{HangLine, Verdict, VerdictLine};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-/// The variable that asks course_sync's checker mode to replay one explored schedule.
-const REPLAY_VARIABLE: &str = "CHECKER_SYNC_REPLAY";
+/// The variables of the student's own a hidden check reads, to replay a failure: which explored
+/// schedule (course_sync's checker mode) and which seed of a check's random workload. Nothing
+/// secret; every other variable stays out of the job.
+const REPLAY_VARIABLES: [&str; 2] = ["CHECKER_SYNC_REPLAY", "CHECKER_SEED"];
 
 /// Output kept per stream of a run.
 const OUTPUT_CAP: usize = 64 * 1024;
@@ -289,10 +291,10 @@ impl Run<'_> {
             .env(checker_protocol::RESULT_FD_VAR, sandbox::RESULT_FD.to_string())
             .stdin(format!("{nonce}\n"))
             .result_channel();
-        // The one variable of the student's own a hidden check reads: which explored schedule
-        // to replay (course_sync's checker mode), nothing secret.
-        if let Ok(token) = std::env::var(REPLAY_VARIABLE) {
-            job = job.env(REPLAY_VARIABLE, token);
+        for variable in REPLAY_VARIABLES {
+            if let Ok(token) = std::env::var(variable) {
+                job = job.env(variable, token);
+            }
         }
         if self.exercise.kind == Kind::Binary {
             let bin = artifacts.student_bin.clone().ok_or_else(|| {

@@ -18,14 +18,14 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use pack_support::{fail, proc, Check, Context, Failure, Verdict};
+use pack_support::{fail, proc, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "reports_own_pid", run: reports_own_pid },
-        Check { name: "reports_parent_pid", run: reports_parent_pid },
-        Check { name: "reports_open_fds", run: reports_open_fds },
-        Check { name: "reports_resident_memory", run: reports_resident_memory },
+    pack_support::main(pack_support::checks![
+        reports_own_pid,
+        reports_parent_pid,
+        reports_open_fds,
+        reports_resident_memory
     ])
 }
 

@@ -17,15 +17,10 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use pack_support::{fail, proc, Check, Context, Failure, Verdict};
+use pack_support::{fail, proc, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "forks_n_children", run: forks_n_children },
-        Check { name: "reaps_every_child", run: reaps_every_child },
-        Check { name: "memory_not_shared", run: memory_not_shared },
-        Check { name: "correct_total", run: correct_total },
-    ])
+    pack_support::main(pack_support::checks![forks_n_children, reaps_every_child, memory_not_shared, correct_total])
 }
 
 /// Workers asked for on the command line.

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use ex03_spawn::{child_main, Entry, Process};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, proc, Check, Context, Failure, Verdict};
+use pack_support::{fail, proc, Context, Failure, Verdict};
 
 /// The entries a started process can run.
 const ENTRIES: &[(&str, Entry)] =
@@ -35,13 +35,13 @@ fn main() {
         }
         let _ = CHILD_MAIN_PANIC.set(watch::panic_text(payload.as_ref()));
     }
-    pack_support::main(&[
-        Check { name: "runs_in_another_process", run: runs_in_another_process },
-        Check { name: "join_waits", run: join_waits },
-        Check { name: "exit_code_propagates", run: exit_code_propagates },
-        Check { name: "panic_propagates", run: panic_propagates },
-        Check { name: "signal_exit_code", run: signal_exit_code },
-        Check { name: "no_process_left_behind", run: no_process_left_behind },
+    pack_support::main(pack_support::checks![
+        runs_in_another_process,
+        join_waits,
+        exit_code_propagates,
+        panic_propagates,
+        signal_exit_code,
+        no_process_left_behind
     ])
 }
 

@@ -21,16 +21,16 @@ use std::time::{Duration, Instant};
 use ex04_pool::{as_completed, ThreadPool};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, proc, Check, Context, Failure, Verdict};
+use pack_support::{fail, proc, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "never_more_than_max_workers_jobs", run: never_more_than_max_workers_jobs },
-        Check { name: "worker_threads_bounded", run: worker_threads_bounded },
-        Check { name: "sleeping_jobs_overlap", run: sleeping_jobs_overlap },
-        Check { name: "as_completed_order", run: as_completed_order },
-        Check { name: "drop_joins_workers", run: drop_joins_workers },
-        Check { name: "panicking_job_does_not_kill_pool", run: panicking_job_does_not_kill_pool },
+    pack_support::main(pack_support::checks![
+        never_more_than_max_workers_jobs,
+        worker_threads_bounded,
+        sleeping_jobs_overlap,
+        as_completed_order,
+        drop_joins_workers,
+        panicking_job_does_not_kill_pool
     ])
 }
 

@@ -19,7 +19,7 @@ use course_sync::check::{FailureKind, ScheduleFailure};
 use ex05_queue::{BoundedQueue, Closed};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Call, Next};
-use pack_support::{fail, proc, Check, Context, Failure, Verdict};
+use pack_support::{fail, proc, Context, Failure, Verdict};
 
 #[path = "../shared/explore.rs"]
 mod explore;
@@ -27,13 +27,13 @@ mod explore;
 use explore::Doing;
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "delivers_each_item_once", run: delivers_each_item_once },
-        Check { name: "capacity_never_exceeded", run: capacity_never_exceeded },
-        Check { name: "blocked_calls_use_no_cpu", run: blocked_calls_use_no_cpu },
-        Check { name: "close_wakes_every_waiter", run: close_wakes_every_waiter },
-        Check { name: "close_keeps_queued_items", run: close_keeps_queued_items },
-        Check { name: "no_lost_wakeup_in_explored_schedules", run: no_lost_wakeup_in_explored_schedules },
+    pack_support::main(pack_support::checks![
+        delivers_each_item_once,
+        capacity_never_exceeded,
+        blocked_calls_use_no_cpu,
+        close_wakes_every_waiter,
+        close_keeps_queued_items,
+        no_lost_wakeup_in_explored_schedules
     ])
 }
 

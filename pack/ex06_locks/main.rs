@@ -28,14 +28,14 @@ use std::time::{Duration, Instant};
 use course_sync::check::{self, record, Mode};
 use ex06_locks::{transfer, Account, InsufficientFunds, Point};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, Check, Context, Failure, Verdict};
+use pack_support::{fail, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "point_reads_are_never_torn", run: point_reads_are_never_torn },
-        Check { name: "money_is_conserved", run: money_is_conserved },
-        Check { name: "no_deadlock_under_stress", run: no_deadlock_under_stress },
-        Check { name: "no_lock_order_cycle", run: no_lock_order_cycle },
+    pack_support::main(pack_support::checks![
+        point_reads_are_never_torn,
+        money_is_conserved,
+        no_deadlock_under_stress,
+        no_lock_order_cycle
     ])
 }
 

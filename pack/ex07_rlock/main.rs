@@ -21,7 +21,7 @@ use course_sync::check::{self, record, Explore, FailureKind, Mode, ScheduleFailu
 use ex07_rlock::{NotOwner, ReentrantMutex};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Call, Next};
-use pack_support::{fail, Check, Context, Failure, Verdict};
+use pack_support::{fail, Context, Failure, Verdict};
 
 #[path = "../shared/explore.rs"]
 mod explore;
@@ -29,12 +29,12 @@ mod explore;
 use explore::Doing;
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "owner_can_lock_again", run: owner_can_lock_again },
-        Check { name: "others_wait_until_count_is_zero", run: others_wait_until_count_is_zero },
-        Check { name: "unlock_by_non_owner_refused", run: unlock_by_non_owner_refused },
-        Check { name: "blocked_lock_uses_no_cpu", run: blocked_lock_uses_no_cpu },
-        Check { name: "mutual_exclusion_in_explored_schedules", run: mutual_exclusion_in_explored_schedules },
+    pack_support::main(pack_support::checks![
+        owner_can_lock_again,
+        others_wait_until_count_is_zero,
+        unlock_by_non_owner_refused,
+        blocked_lock_uses_no_cpu,
+        mutual_exclusion_in_explored_schedules
     ])
 }
 

@@ -32,14 +32,14 @@ use std::time::{Duration, Instant};
 use ex08_gil::Gil;
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, Check, Context, Failure, Verdict};
+use pack_support::{fail, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "cpu_threads_without_gil_run_in_parallel", run: cpu_threads_without_gil_run_in_parallel },
-        Check { name: "cpu_threads_with_gil_take_serial_time", run: cpu_threads_with_gil_take_serial_time },
-        Check { name: "io_threads_with_gil_overlap", run: io_threads_with_gil_overlap },
-        Check { name: "gil_switches_every_interval", run: gil_switches_every_interval },
+    pack_support::main(pack_support::checks![
+        cpu_threads_without_gil_run_in_parallel,
+        cpu_threads_with_gil_take_serial_time,
+        io_threads_with_gil_overlap,
+        gil_switches_every_interval
     ])
 }
 

@@ -16,15 +16,15 @@ use pack_support::net::{
     self, describe_stop, first_difference, quoted, read_exact_within, read_to_eof_within, wait_closed, Closed,
     FakeServer, Scenario, Server,
 };
-use pack_support::{fail, Check, Context, Failure, Verdict};
+use pack_support::{fail, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "echo_exact_bytes", run: echo_exact_bytes },
-        Check { name: "echo_split_writes", run: echo_split_writes },
-        Check { name: "half_close", run: half_close },
-        Check { name: "sequential_clients", run: sequential_clients },
-        Check { name: "client_sends_exact_bytes", run: client_sends_exact_bytes },
+    pack_support::main(pack_support::checks![
+        echo_exact_bytes,
+        echo_split_writes,
+        half_close,
+        sequential_clients,
+        client_sends_exact_bytes
     ])
 }
 

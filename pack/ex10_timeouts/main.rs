@@ -24,15 +24,15 @@ use pack_support::net::{
     self, quoted, read_exact_within, wait_closed, ClientRun, Closed, FakeServer, LoadProbe, Scenario, Server,
 };
 use pack_support::timing::{self, Judgement, Measurement};
-use pack_support::{fail, Check, Context, Failure, Verdict};
+use pack_support::{fail, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "client_read_timeout", run: client_read_timeout },
-        Check { name: "client_refused", run: client_refused },
-        Check { name: "client_reset", run: client_reset },
-        Check { name: "server_drops_idle_client", run: server_drops_idle_client },
-        Check { name: "server_keeps_serving_others", run: server_keeps_serving_others },
+    pack_support::main(pack_support::checks![
+        client_read_timeout,
+        client_refused,
+        client_reset,
+        server_drops_idle_client,
+        server_keeps_serving_others
     ])
 }
 

@@ -17,14 +17,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use pack_support::net::{self, Server};
-use pack_support::{fail, proc, Check, Context, Failure, Verdict};
+use pack_support::{fail, proc, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "silent_client_does_not_block_others", run: silent_client_does_not_block_others },
-        Check { name: "fifty_concurrent_clients", run: fifty_concurrent_clients },
-        Check { name: "threads_return_to_baseline", run: threads_return_to_baseline },
-        Check { name: "descriptors_return_to_baseline", run: descriptors_return_to_baseline },
+    pack_support::main(pack_support::checks![
+        silent_client_does_not_block_others,
+        fifty_concurrent_clients,
+        threads_return_to_baseline,
+        descriptors_return_to_baseline
     ])
 }
 

@@ -18,14 +18,10 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use pack_support::net::{self, Server};
-use pack_support::{fail, proc, Check, Context, Failure, Verdict};
+use pack_support::{fail, proc, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "serves_many_clients", run: serves_many_clients },
-        Check { name: "one_thread_only", run: one_thread_only },
-        Check { name: "slow_client_does_not_stall_others", run: slow_client_does_not_stall_others },
-    ])
+    pack_support::main(pack_support::checks![serves_many_clients, one_thread_only, slow_client_does_not_stall_others])
 }
 
 /// Clients connected at once.

@@ -26,14 +26,14 @@ use std::time::{Duration, Instant};
 
 use ex13_generators::{moving_average, numbers_from, running_average, Delay};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, measured, proc, Check, Context, Failure, Verdict};
+use pack_support::{fail, measured, proc, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "items_one_by_one", run: items_one_by_one },
-        Check { name: "memory_flat_on_endless_input", run: memory_flat_on_endless_input },
-        Check { name: "future_completes_under_tokio", run: future_completes_under_tokio },
-        Check { name: "future_not_busy_polled", run: future_not_busy_polled },
+    pack_support::main(pack_support::checks![
+        items_one_by_one,
+        memory_flat_on_endless_input,
+        future_completes_under_tokio,
+        future_not_busy_polled
     ])
 }
 

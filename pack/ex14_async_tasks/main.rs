@@ -22,14 +22,14 @@ use ex14_async_tasks::{gather, promise, run_blocking, Abandoned};
 use pack_support::net::LoadProbe;
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, measured, Check, Context, Failure, Verdict};
+use pack_support::{fail, measured, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "gather_runs_tasks_concurrently", run: gather_runs_tasks_concurrently },
-        Check { name: "gather_keeps_submission_order", run: gather_keeps_submission_order },
-        Check { name: "promise_resolved_from_another_task", run: promise_resolved_from_another_task },
-        Check { name: "blocking_call_does_not_stall_runtime", run: blocking_call_does_not_stall_runtime },
+    pack_support::main(pack_support::checks![
+        gather_runs_tasks_concurrently,
+        gather_keeps_submission_order,
+        promise_resolved_from_another_task,
+        blocking_call_does_not_stall_runtime
     ])
 }
 

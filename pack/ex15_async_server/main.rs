@@ -21,14 +21,14 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use pack_support::net::{self, Server};
-use pack_support::{fail, measured, Check, Context, Failure, Verdict};
+use pack_support::{fail, measured, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "serves_clients_concurrently", run: serves_clients_concurrently },
-        Check { name: "c10k_connections", run: c10k_connections },
-        Check { name: "sigterm_graceful_shutdown", run: sigterm_graceful_shutdown },
-        Check { name: "sigint_graceful_shutdown", run: sigint_graceful_shutdown },
+    pack_support::main(pack_support::checks![
+        serves_clients_concurrently,
+        c10k_connections,
+        sigterm_graceful_shutdown,
+        sigint_graceful_shutdown
     ])
 }
 

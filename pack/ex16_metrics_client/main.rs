@@ -23,19 +23,19 @@ use pack_support::metrics::{Answer, FakeMetricsServer, Pace, ERROR_REPLY, OK_EMP
 use pack_support::net::{escape, quoted, LoadProbe};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, Check, Context, Failure, Verdict};
+use pack_support::{fail, Context, Failure, Verdict};
 
 fn main() {
     // The hidden checks need a proper error type: this fails to compile otherwise.
     fn is_error<E: std::error::Error + Send + Sync + 'static>() {}
     is_error::<ClientError>();
-    pack_support::main(&[
-        Check { name: "request_bytes", run: request_bytes },
-        Check { name: "get_parses_reply", run: get_parses_reply },
-        Check { name: "replies_byte_by_byte", run: replies_byte_by_byte },
-        Check { name: "malformed_replies_rejected", run: malformed_replies_rejected },
-        Check { name: "one_connection_per_session", run: one_connection_per_session },
-        Check { name: "timeout_honoured", run: timeout_honoured },
+    pack_support::main(pack_support::checks![
+        request_bytes,
+        get_parses_reply,
+        replies_byte_by_byte,
+        malformed_replies_rejected,
+        one_connection_per_session,
+        timeout_honoured
     ])
 }
 

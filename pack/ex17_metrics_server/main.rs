@@ -19,18 +19,18 @@ use pack_support::metrics::{
     ERROR_REPLY, OK_EMPTY,
 };
 use pack_support::net::{self, escape, quoted, LoadProbe, Server};
-use pack_support::{fail, measured, Check, Context, Failure, Verdict};
+use pack_support::{fail, measured, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(&[
-        Check { name: "protocol_byte_for_byte", run: protocol_byte_for_byte },
-        Check { name: "malformed_requests_answered", run: malformed_requests_answered },
-        Check { name: "duplicate_timestamp_overwrites", run: duplicate_timestamp_overwrites },
-        Check { name: "sorted_by_timestamp", run: sorted_by_timestamp },
-        Check { name: "pipelined_and_split_requests", run: pipelined_and_split_requests },
-        Check { name: "clients_share_one_store", run: clients_share_one_store },
-        Check { name: "descriptors_stay_flat", run: descriptors_stay_flat },
-        Check { name: "latency_under_load", run: latency_under_load },
+    pack_support::main(pack_support::checks![
+        protocol_byte_for_byte,
+        malformed_requests_answered,
+        duplicate_timestamp_overwrites,
+        sorted_by_timestamp,
+        pipelined_and_split_requests,
+        clients_share_one_store,
+        descriptors_stay_flat,
+        latency_under_load
     ])
 }
 

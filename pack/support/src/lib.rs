@@ -15,9 +15,13 @@
 //! `PROGRAM list` prints the check names, one per line, so `checker verify` can compare them with
 //! the course manifest.
 
+pub mod cpu;
+pub mod gauge;
 pub mod metrics;
 pub mod net;
 pub mod proc;
+pub mod rng;
+pub mod threads;
 pub mod timing;
 pub mod watch;
 
@@ -55,6 +59,14 @@ static MEASUREMENTS: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::
 /// Records one line of measurements for the report (shown for passing checks too).
 pub fn measured(line: impl Into<String>) {
     MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()).push(line.into());
+}
+
+/// The name of the check this program runs (empty outside a run).
+static CHECK_NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// The name of the running check, as registered with [`checks!`].
+pub fn check_name() -> &'static str {
+    CHECK_NAME.get().map(String::as_str).unwrap_or("")
 }
 
 /// Why the check could not judge, if it could not (see [`not_judged`]).
@@ -149,6 +161,15 @@ fn watch_for_the_time_limit(nonce: String, check: String) {
     }
 }
 
+/// The table of an exercise's checks, each registered under its function's name (which must
+/// match a `[[exercise.check]]` in `course.toml`): `pack_support::main(checks![a, b])`.
+#[macro_export]
+macro_rules! checks {
+    ($($check:ident),+ $(,)?) => {
+        &[$($crate::Check { name: stringify!($check), run: $check }),+]
+    };
+}
+
 /// One named check of an exercise. The name must match a `[[exercise.check]]` in `course.toml`.
 pub struct Check {
     pub name: &'static str,
@@ -207,6 +228,7 @@ fn run_one(checks: &[Check], name: &str) -> ! {
         eprintln!("no check named {name}");
         std::process::exit(2)
     };
+    let _ = CHECK_NAME.set(name.to_owned());
     watch_for_the_time_limit(nonce.clone(), name.to_owned());
     proc::open_early();
     let context = Context {

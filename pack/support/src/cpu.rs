@@ -1,0 +1,153 @@
+//! CPU accounting of waits: what the code under test burns while nothing is ready.
+//!
+//! Every waiting path a promise says blocks (a `get` on an empty queue, `as_completed` while no
+//! job has finished, a server with no request) is judged the same way: over a window of wall
+//! time, the CPU the whole process used and how often its threads woke up by themselves. A
+//! blocked thread uses no CPU and does not wake; a busy-wait burns a core (a third of one at
+//! least, even when two other busy loops share the machine); a sleep-poll (`sleep(1 ms)` and
+//! look again) wakes hundreds of times a second. Both figures are ratios to the window, so a
+//! loaded machine never makes correct code look busy.
+
+use std::time::{Duration, Instant};
+
+use crate::watch::Usage;
+
+/// CPU time this whole process has used so far (every thread, user + system).
+pub fn process_cpu() -> Duration {
+    crate::proc::cpu_time(std::process::id()).unwrap_or_default()
+}
+
+/// Voluntary context switches of every thread of this process but the caller's.
+fn others_sleeps(me: u32) -> u64 {
+    let pid = std::process::id();
+    crate::proc::threads(pid)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|&tid| tid != me)
+        .filter_map(|tid| crate::proc::thread_sleeps(pid, tid))
+        .sum()
+}
+
+/// What the whole process (every thread but the caller's) used over the next `window`, while
+/// the caller sleeps. Threads that end meanwhile take their wake-ups with them, so `sleeps` is
+/// a lower bound; `cpu` is exact.
+pub fn process_usage_over(window: Duration) -> Usage {
+    let me = crate::proc::current_tid();
+    let start = Instant::now();
+    let (cpu0, sleeps0) = (process_cpu(), others_sleeps(me));
+    std::thread::sleep(window);
+    let (cpu1, sleeps1) = (process_cpu(), others_sleeps(me));
+    Usage { cpu: cpu1.saturating_sub(cpu0), sleeps: sleeps1.saturating_sub(sleeps0), wall: start.elapsed() }
+}
+
+impl Usage {
+    /// The CPU used as a fraction of one core over the window.
+    pub fn core_fraction(&self) -> f64 {
+        self.cpu.as_secs_f64() / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    /// Wake-ups per second of wall time.
+    pub fn wakeups_per_second(&self) -> f64 {
+        self.sleeps as f64 / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    /// Whether the window shows a busy-wait: a quarter of a core or more.
+    pub fn spins(&self) -> bool {
+        self.core_fraction() >= 0.25
+    }
+
+    /// Whether the window shows a sleep-poll: more than `per_second` wake-ups a second.
+    pub fn polls(&self, per_second: f64) -> bool {
+        self.wakeups_per_second() > per_second
+    }
+
+    /// "used 480 ms of CPU in 502 ms (96 % of a core) and woke up 3 times".
+    pub fn describe(&self) -> String {
+        format!(
+            "used {} ms of CPU in {} ms ({:.0} % of a core) and woke up {} time{}",
+            self.cpu.as_millis(),
+            self.wall.as_millis(),
+            self.core_fraction() * 100.0,
+            self.sleeps,
+            if self.sleeps == 1 { "" } else { "s" }
+        )
+    }
+}
+
+/// The CPU time the whole process uses from now on, to tell, when a wait ends badly, a
+/// busy-wait (a core burned the whole time) from a block (no CPU at all).
+pub struct CpuWatch {
+    cpu: Duration,
+    wall: Instant,
+}
+
+impl CpuWatch {
+    pub fn start() -> CpuWatch {
+        CpuWatch { cpu: process_cpu(), wall: Instant::now() }
+    }
+
+    /// CPU used since start, and wall time since start.
+    pub fn used(&self) -> (Duration, Duration) {
+        (process_cpu().saturating_sub(self.cpu), self.wall.elapsed())
+    }
+
+    /// Whether the process kept at least half a core busy since start.
+    pub fn busy(&self) -> bool {
+        let (cpu, wall) = self.used();
+        cpu * 2 >= wall
+    }
+
+    /// ", and meanwhile the process used 4990 ms of CPU in 5002 ms (a thread spinning)" when
+    /// busy, else "".
+    pub fn note(&self) -> String {
+        let (cpu, wall) = self.used();
+        if self.busy() {
+            format!(
+                ", and meanwhile the process used {} ms of CPU in {} ms (a thread spinning)",
+                cpu.as_millis(),
+                wall.as_millis()
+            )
+        } else {
+            String::new()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+
+    #[test]
+    fn a_spinning_thread_spins_a_sleep_poller_polls_and_a_blocked_one_does_neither() {
+        let stop = Arc::new(AtomicBool::new(false));
+        // (Whether a quiet process looks quiet is not asserted here: the other tests of this
+        // binary run in the same process meanwhile. `watch`'s tests judge a single thread.)
+        let s = Arc::clone(&stop);
+        let poller = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+        });
+        let polling = process_usage_over(Duration::from_millis(300));
+        stop.store(true, Ordering::Relaxed);
+        poller.join().unwrap();
+        assert!(polling.polls(50.0), "{}", polling.describe());
+
+        stop.store(false, Ordering::Relaxed);
+        let s = Arc::clone(&stop);
+        let spinner = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                std::hint::spin_loop();
+            }
+        });
+        let watch = CpuWatch::start();
+        let spinning = process_usage_over(Duration::from_millis(300));
+        stop.store(true, Ordering::Relaxed);
+        spinner.join().unwrap();
+        // However loaded the machine, a spinner gets a fair share of a core in 300 ms.
+        assert!(spinning.cpu > Duration::ZERO, "{}", spinning.describe());
+        assert!(watch.used().0 >= spinning.cpu);
+    }
+}
