@@ -11,6 +11,11 @@
 //! [`Mutant::load`] reads and validates one mutant, [`Mutant::load_all`] every mutant of a
 //! folder, and [`Mutant::materialize`] writes the mutated sources, ready for
 //! `checker submit EX --from DIR`.
+//!
+//! The same edits describe the opposite case, an [`Alternative`]: a correct solution of another
+//! design than the reference one (channels instead of a condition variable, an actor instead of
+//! a lock), kept in `tests/alternatives/<exercise>/<name>/alternative.toml`, which every check
+//! must pass. Mutants keep the checks sharp; alternatives keep them from grading one design.
 
 use serde::Deserialize;
 use std::path::{Component, Path, PathBuf};
@@ -19,6 +24,8 @@ use std::path::{Component, Path, PathBuf};
 pub const MARKER: &str = "MUTANT:";
 /// The file that describes a mutant, in the mutant's folder.
 pub const FILE_NAME: &str = "mutant.toml";
+/// The file that describes a correct alternative, in its folder.
+pub const ALTERNATIVE_FILE_NAME: &str = "alternative.toml";
 
 /// One mutant, validated: its edits are well formed and each says what it breaks.
 #[derive(Debug, Clone)]
@@ -147,47 +154,7 @@ impl Mutant {
         if file.edits.is_empty() {
             return Err(invalid("no [[edit]]: a mutant must change the solution".into()));
         }
-        let mut edits = Vec::with_capacity(file.edits.len());
-        for (index, entry) in file.edits.into_iter().enumerate() {
-            let index = index + 1;
-            if !is_source_path(&entry.file) {
-                return Err(invalid(format!("edit {index}: {:?} is not a path under src/", entry.file)));
-            }
-            let change = match (entry.find, entry.replace, entry.whole) {
-                (Some(find), Some(replace), None) => {
-                    if find.is_empty() {
-                        return Err(invalid(format!("edit {index} ({}): `find` is empty", entry.file)));
-                    }
-                    Change::Replace { find, replace }
-                }
-                (None, None, Some(whole)) => {
-                    if Path::new(&whole).components().count() != 1 || whole == FILE_NAME || whole.starts_with('.') {
-                        return Err(invalid(format!(
-                            "edit {index} ({}): `whole` must name a file in the mutant's folder, not {whole:?}",
-                            entry.file
-                        )));
-                    }
-                    let source = dir.join(&whole);
-                    let text = std::fs::read_to_string(&source)
-                        .map_err(|error| MutantError::Read { path: source.clone(), error })?;
-                    Change::Whole { source, text }
-                }
-                _ => {
-                    return Err(invalid(format!(
-                        "edit {index} ({}): give either `find` and `replace`, or `whole`",
-                        entry.file
-                    )))
-                }
-            };
-            let new_text = match &change {
-                Change::Replace { replace, .. } => replace,
-                Change::Whole { text, .. } => text,
-            };
-            if !new_text.contains(MARKER) {
-                return Err(MutantError::NoMarker { mutant: id, index, file: entry.file });
-            }
-            edits.push(Edit { file: PathBuf::from(entry.file), change });
-        }
+        let edits = read_edits(dir, file.edits, &id, true)?;
         Ok(Mutant {
             dir: dir.to_path_buf(),
             name,
@@ -229,55 +196,193 @@ impl Mutant {
     /// reference solution of the mutant's exercise), then every edit, in order. Each `find` must
     /// occur exactly once in the file as the previous edits left it. `into/src` must not exist.
     pub fn materialize(&self, solution: &Path, into: &Path) -> Result<(), MutantError> {
-        let src = into.join("src");
-        let write_error = |path: &Path| {
-            let mutant = self.id();
-            let path = path.to_path_buf();
-            move |error| MutantError::Write { mutant, path, error }
-        };
-        if src.exists() {
-            return Err(write_error(&src)(std::io::Error::new(
-                std::io::ErrorKind::AlreadyExists,
-                "the folder already exists",
-            )));
+        write_edited(&self.id(), &self.edits, solution, into)
+    }
+}
+
+/// A correct solution of another design than the reference one, which every check (public
+/// and hidden) must pass: `alternative.toml` in `tests/alternatives/<exercise>/<name>/`, with
+/// the same `[[edit]]`s as a mutant (no `MUTANT:` marker: nothing is wrong).
+#[derive(Debug, Clone)]
+pub struct Alternative {
+    /// The alternative's folder.
+    pub dir: PathBuf,
+    /// The folder's name.
+    pub name: String,
+    pub exercise: String,
+    /// What differs from the reference solution, in one line.
+    pub design: String,
+    pub edits: Vec<Edit>,
+}
+
+/// `alternative.toml` as written.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AlternativeFile {
+    exercise: String,
+    design: String,
+    #[serde(rename = "edit")]
+    edits: Vec<EditEntry>,
+}
+
+impl Alternative {
+    /// Reads the alternative in `dir`: at least one edit, each of a file under `src/`.
+    pub fn load(dir: &Path) -> Result<Alternative, MutantError> {
+        let path = dir.join(ALTERNATIVE_FILE_NAME);
+        let text = std::fs::read_to_string(&path).map_err(|error| MutantError::Read { path: path.clone(), error })?;
+        let file: AlternativeFile = toml::from_str(&text).map_err(|error| MutantError::Parse { path, error })?;
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let id = format!("{}/{name}", file.exercise);
+        if file.edits.is_empty() {
+            return Err(MutantError::Invalid {
+                mutant: id,
+                reason: "no [[edit]]: an alternative must change the solution".into(),
+            });
         }
-        copy_sources(&solution.join("src"), &src).map_err(write_error(&src))?;
-        for (index, edit) in self.edits.iter().enumerate() {
-            let index = index + 1;
-            let target = into.join(&edit.file);
-            let file = edit.file.display().to_string();
-            let text = match &edit.change {
-                Change::Whole { text, .. } => text.clone(),
-                Change::Replace { find, replace } => {
-                    let current = std::fs::read_to_string(&target).map_err(|_| MutantError::NoSuchFile {
-                        mutant: self.id(),
-                        index,
-                        file: file.clone(),
-                    })?;
-                    match current.matches(find.as_str()).count() {
-                        1 => current.replacen(find.as_str(), replace, 1),
-                        0 => {
-                            return Err(MutantError::FindMissing { mutant: self.id(), index, file, find: find.clone() })
-                        }
-                        count => {
-                            return Err(MutantError::FindAmbiguous {
-                                mutant: self.id(),
-                                index,
-                                file,
-                                find: find.clone(),
-                                count,
-                            })
-                        }
+        let edits = read_edits(dir, file.edits, &id, false)?;
+        Ok(Alternative { dir: dir.to_path_buf(), name, exercise: file.exercise, design: file.design, edits })
+    }
+
+    /// Every alternative under `root` (`root/<exercise>/<name>/alternative.toml`), sorted; none
+    /// when `root` does not exist.
+    pub fn load_all(root: &Path) -> Result<Vec<Alternative>, MutantError> {
+        if !root.exists() {
+            return Ok(Vec::new());
+        }
+        let mut alternatives = Vec::new();
+        for exercise_dir in sorted_subfolders(root)? {
+            for dir in sorted_subfolders(&exercise_dir)? {
+                if !dir.join(ALTERNATIVE_FILE_NAME).is_file() {
+                    continue;
+                }
+                let alternative = Alternative::load(&dir)?;
+                if exercise_dir.file_name() != Some(alternative.exercise.as_ref()) {
+                    return Err(MutantError::Invalid {
+                        mutant: alternative.id(),
+                        reason: format!("it is in the folder of another exercise, {}", exercise_dir.display()),
+                    });
+                }
+                alternatives.push(alternative);
+            }
+        }
+        Ok(alternatives)
+    }
+
+    /// `<exercise>/<name>`.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.exercise, self.name)
+    }
+
+    /// Writes the alternative's sources into `into`, as [`Mutant::materialize`] does.
+    pub fn materialize(&self, solution: &Path, into: &Path) -> Result<(), MutantError> {
+        write_edited(&self.id(), &self.edits, solution, into)
+    }
+}
+
+/// Writes `solution`'s `src/` into `into` (which must not have a `src/` yet), then applies
+/// `edits` in order; `id` names the mutant or alternative in errors. Each `find` must occur
+/// exactly once in the file as the previous edits left it.
+fn write_edited(id: &str, edits: &[Edit], solution: &Path, into: &Path) -> Result<(), MutantError> {
+    let src = into.join("src");
+    let write_error = |path: &Path| {
+        let mutant = id.to_owned();
+        let path = path.to_path_buf();
+        move |error| MutantError::Write { mutant, path, error }
+    };
+    if src.exists() {
+        return Err(write_error(&src)(std::io::Error::new(
+            std::io::ErrorKind::AlreadyExists,
+            "the folder already exists",
+        )));
+    }
+    copy_sources(&solution.join("src"), &src).map_err(write_error(&src))?;
+    for (index, edit) in edits.iter().enumerate() {
+        let index = index + 1;
+        let target = into.join(&edit.file);
+        let file = edit.file.display().to_string();
+        let text = match &edit.change {
+            Change::Whole { text, .. } => text.clone(),
+            Change::Replace { find, replace } => {
+                let current = std::fs::read_to_string(&target).map_err(|_| MutantError::NoSuchFile {
+                    mutant: id.to_owned(),
+                    index,
+                    file: file.clone(),
+                })?;
+                match current.matches(find.as_str()).count() {
+                    1 => current.replacen(find.as_str(), replace, 1),
+                    0 => {
+                        return Err(MutantError::FindMissing { mutant: id.to_owned(), index, file, find: find.clone() })
+                    }
+                    count => {
+                        return Err(MutantError::FindAmbiguous {
+                            mutant: id.to_owned(),
+                            index,
+                            file,
+                            find: find.clone(),
+                            count,
+                        })
                     }
                 }
-            };
-            if let Some(parent) = target.parent() {
-                std::fs::create_dir_all(parent).map_err(write_error(parent))?;
             }
-            std::fs::write(&target, text).map_err(write_error(&target))?;
+        };
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent).map_err(write_error(parent))?;
         }
-        Ok(())
+        std::fs::write(&target, text).map_err(write_error(&target))?;
     }
+    Ok(())
+}
+
+/// The `[[edit]]`s of the description in `dir`, validated: each of a file under `src/`, either
+/// `find` and `replace` or `whole`, and (`require_marker`) saying what is wrong.
+fn read_edits(dir: &Path, entries: Vec<EditEntry>, id: &str, require_marker: bool) -> Result<Vec<Edit>, MutantError> {
+    let invalid = |reason: String| MutantError::Invalid { mutant: id.to_owned(), reason };
+    let mut edits = Vec::with_capacity(entries.len());
+    for (index, entry) in entries.into_iter().enumerate() {
+        let index = index + 1;
+        if !is_source_path(&entry.file) {
+            return Err(invalid(format!("edit {index}: {:?} is not a path under src/", entry.file)));
+        }
+        let change = match (entry.find, entry.replace, entry.whole) {
+            (Some(find), Some(replace), None) => {
+                if find.is_empty() {
+                    return Err(invalid(format!("edit {index} ({}): `find` is empty", entry.file)));
+                }
+                Change::Replace { find, replace }
+            }
+            (None, None, Some(whole)) => {
+                if Path::new(&whole).components().count() != 1
+                    || whole == FILE_NAME
+                    || whole == ALTERNATIVE_FILE_NAME
+                    || whole.starts_with('.')
+                {
+                    return Err(invalid(format!(
+                        "edit {index} ({}): `whole` must name a file in the same folder, not {whole:?}",
+                        entry.file
+                    )));
+                }
+                let source = dir.join(&whole);
+                let text = std::fs::read_to_string(&source)
+                    .map_err(|error| MutantError::Read { path: source.clone(), error })?;
+                Change::Whole { source, text }
+            }
+            _ => {
+                return Err(invalid(format!(
+                    "edit {index} ({}): give either `find` and `replace`, or `whole`",
+                    entry.file
+                )))
+            }
+        };
+        let new_text = match &change {
+            Change::Replace { replace, .. } => replace,
+            Change::Whole { text, .. } => text,
+        };
+        if require_marker && !new_text.contains(MARKER) {
+            return Err(MutantError::NoMarker { mutant: id.to_owned(), index, file: entry.file });
+        }
+        edits.push(Edit { file: PathBuf::from(entry.file), change });
+    }
+    Ok(edits)
 }
 
 /// A relative path under `src/` that cannot leave it.
@@ -413,6 +518,28 @@ replace = "fn /* MUTANT: private */"
         for part in ["ex00_demo/wrong", "src/lib.rs", "pub fn", "2 times"] {
             assert!(message.contains(part), "{part:?} missing from: {message}");
         }
+    }
+
+    #[test]
+    fn an_alternative_needs_no_marker_and_replaces_whole_files() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("solution/src")).unwrap();
+        std::fs::write(dir.path().join("solution/src/lib.rs"), SOLUTION).unwrap();
+        let alt = dir.path().join("alternatives/ex00_demo/by_table");
+        std::fs::create_dir_all(&alt).unwrap();
+        std::fs::write(alt.join("lib.rs"), "pub fn answer() -> u32 {\n    [42][0]\n}\n").unwrap();
+        std::fs::write(
+            alt.join(ALTERNATIVE_FILE_NAME),
+            "exercise = \"ex00_demo\"\ndesign = \"a table\"\n\n[[edit]]\nfile = \"src/lib.rs\"\nwhole = \"lib.rs\"\n",
+        )
+        .unwrap();
+        let all = Alternative::load_all(&dir.path().join("alternatives")).unwrap();
+        assert_eq!(all.len(), 1);
+        assert_eq!((all[0].id().as_str(), all[0].design.as_str()), ("ex00_demo/by_table", "a table"));
+        let into = dir.path().join("out");
+        all[0].materialize(&dir.path().join("solution"), &into).unwrap();
+        assert!(std::fs::read_to_string(into.join("src/lib.rs")).unwrap().contains("[42][0]"));
+        assert!(Alternative::load_all(&dir.path().join("none")).unwrap().is_empty());
     }
 
     #[test]

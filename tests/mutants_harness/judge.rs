@@ -1,8 +1,9 @@
 //! One mutant, graded: its sources are written from the current reference solution, submitted
 //! with `checker submit EX --from DIR --report FILE`, and the report compared with `[expect]`.
+//! One correct alternative, graded the same way: every check must pass.
 
 use crate::util::{assert_no_leftovers, check, checker, read_report, repo};
-use checker::mutant::Mutant;
+use checker::mutant::{Alternative, Mutant};
 use libtest_mimic::Failed;
 use std::path::PathBuf;
 
@@ -10,14 +11,18 @@ pub fn mutants_folder() -> PathBuf {
     repo().join("tests/mutants")
 }
 
-fn solution_of(mutant: &Mutant) -> PathBuf {
-    repo().join("solutions").join(&mutant.exercise)
+pub fn alternatives_folder() -> PathBuf {
+    repo().join("tests/alternatives")
+}
+
+fn solution_of(exercise: &str) -> PathBuf {
+    repo().join("solutions").join(exercise)
 }
 
 /// Writes the mutant's sources into a new temporary folder.
 fn materialize(mutant: &Mutant) -> Result<tempfile::TempDir, String> {
     let dir = tempfile::Builder::new().prefix("checker-mutant-").tempdir().map_err(|e| e.to_string())?;
-    mutant.materialize(&solution_of(mutant), dir.path()).map_err(|e| e.to_string())?;
+    mutant.materialize(&solution_of(&mutant.exercise), dir.path()).map_err(|e| e.to_string())?;
     Ok(dir)
 }
 
@@ -63,6 +68,46 @@ pub fn fails_as_expected(mutant: &Mutant, alone: bool) -> Result<(), Failed> {
         Ok(())
     } else {
         Err(problems.join("\n\n").into())
+    }
+}
+
+/// Submits the correct alternative and fails unless every check passed, naming those that did
+/// not with what they said: a check that fails a correct design grades the design, not the
+/// promise.
+pub fn passes_every_check(alternative: &Alternative, alone: bool) -> Result<(), Failed> {
+    let sources = tempfile::Builder::new().prefix("checker-alternative-").tempdir()?;
+    alternative.materialize(&solution_of(&alternative.exercise), sources.path()).map_err(|e| e.to_string())?;
+    let report_path = sources.path().join("report.json");
+    let output = checker()
+        .args(["submit", &alternative.exercise, "--from"])
+        .arg(sources.path())
+        .arg("--report")
+        .arg(&report_path)
+        .output()?;
+    if alone {
+        assert_no_leftovers();
+    }
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let report = read_report(&report_path);
+    let failed: Vec<String> = report["checks"]
+        .as_array()
+        .map(Vec::as_slice)
+        .unwrap_or_default()
+        .iter()
+        .filter(|c| c["outcome"] != "pass")
+        .map(|c| format!("{} ended as {}: {} / {}", c["name"], c["outcome"], c["observed"], c["why"]))
+        .collect();
+    if output.status.code() == Some(0) && failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} ({}) is correct, but not every check passed (exit status {:?}):\n{}\n{stdout}",
+            alternative.id(),
+            alternative.design,
+            output.status.code(),
+            failed.join("\n")
+        )
+        .into())
     }
 }
 

@@ -6,6 +6,8 @@
 //! compares the report with the mutant's `[expect]`. A new mutant, or a new exercise, needs no
 //! new test function. Two more trials read the mutants without grading anything: every mutant
 //! still applies to the current solution, and every hidden check is the first catch of a mutant.
+//! The correct alternatives of `tests/alternatives/<exercise>/<name>/` (other designs than the
+//! reference solution) are trials too, `alternative::<exercise>::<name>`: every check must pass.
 //!
 //! The trials run one at a time unless `--test-threads` says otherwise, so timing checks never
 //! compete with another mutant's build for the CPU. The listing (`--list`) is the one cargo
@@ -19,7 +21,7 @@ mod judge;
 #[path = "../cli/util.rs"]
 mod util;
 
-use checker::mutant::Mutant;
+use checker::mutant::{Alternative, Mutant};
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn main() {
@@ -44,7 +46,19 @@ fn main() {
             move || coverage::every_hidden_check_is_caught_first(&mutants)
         }),
     ];
+    let alternatives = match Alternative::load_all(&judge::alternatives_folder()) {
+        Ok(alternatives) => alternatives,
+        Err(error) => {
+            eprintln!("error: {error}");
+            std::process::exit(101);
+        }
+    };
     let one_at_a_time = arguments.test_threads == Some(1);
+    trials.extend(alternatives.into_iter().map(|alternative| {
+        Trial::test(format!("alternative::{}::{}", alternative.exercise, alternative.name), move || {
+            judge::passes_every_check(&alternative, one_at_a_time)
+        })
+    }));
     trials.extend(mutants.into_iter().map(|mutant| {
         Trial::test(format!("{}::{}", mutant.exercise, mutant.name), move || -> Result<(), Failed> {
             judge::fails_as_expected(&mutant, one_at_a_time)
