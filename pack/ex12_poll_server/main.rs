@@ -21,7 +21,14 @@ use pack_support::net::{self, Server};
 use pack_support::{fail, proc, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(pack_support::checks![serves_many_clients, one_thread_only, slow_client_does_not_stall_others])
+    pack_support::main(pack_support::checks![
+        serves_many_clients,
+        one_thread_only,
+        slow_client_does_not_stall_others,
+        slow_reader_does_not_stall_others,
+        a_reset_client_is_dropped_alone,
+        idle_server_sleeps_and_lets_go_of_connections
+    ])
 }
 
 /// Clients connected at once.
@@ -57,7 +64,13 @@ fn serves_many_clients(ctx: &Context) -> Verdict {
     let mut clients = connect_many(&server, CLIENTS)?;
 
     // Round 1: everybody is connected; then each sends one line.
-    let first: Vec<Vec<u8>> = (0..CLIENTS).map(|i| format!("client {i:03}: first line\n").into_bytes()).collect();
+    // Lines are bytes: client 7's is not UTF-8.
+    let first: Vec<Vec<u8>> = (0..CLIENTS)
+        .map(|i| match i {
+            7 => b"client 007: \xff\xfe not UTF-8 \xc3\x28\n".to_vec(),
+            _ => format!("client {i:03}: first line\n").into_bytes(),
+        })
+        .collect();
     for (i, client) in clients.iter_mut().enumerate() {
         send(&server, client, &first[i], &format!("client {i}"))?;
     }
@@ -371,8 +384,324 @@ fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------------------------
+// slow_reader_does_not_stall_others
+// ---------------------------------------------------------------------------------------------
+
+/// How long the other clients may wait for a reply while a client does not read its echo.
+const BESIDE_DEAF_REPLY_WITHIN: Duration = Duration::from_secs(1);
+/// The most the client that does not read sends: far more than the kernel's buffers and
+/// MAX_PENDING together, so that its writes stall long before.
+const DEAF_MOST: usize = 160 << 20;
+/// A write that makes no progress for this long means the whole path is full.
+const DEAF_STALL: Duration = Duration::from_millis(300);
+
+/// Line `i` of what the client that does not read sends: 64 bytes.
+fn deaf_line(i: usize) -> Vec<u8> {
+    format!("{:<63}\n", format!("deaf line {i:08}")).into_bytes()
+}
+
+/// Promise `never-blocks` (and `partial-writes-kept`): a client that sends lines and does not
+/// read their echo fills every buffer between it and the server; meanwhile the others are
+/// served at once, and once it reads it gets every byte back.
+fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let mut deaf = connect_as(&server, "the client that does not read")?;
+    let mut deaf_writer = clone(&deaf)?;
+    // It writes until its writes stall: however large the kernel's buffers are here, the path
+    // is then full (the server stopped reading it, at MAX_PENDING or because it is stuck).
+    deaf_writer.set_write_timeout(Some(DEAF_STALL)).ok();
+    let started = Instant::now();
+    let mut sent = 0usize;
+    let mut lines = 0usize;
+    let mut pending: Vec<u8> = Vec::new();
+    let stalled = loop {
+        if sent >= DEAF_MOST || started.elapsed() > Duration::from_secs(12) {
+            break false;
+        }
+        if pending.is_empty() {
+            pending = (lines..lines + 1024).flat_map(deaf_line).collect();
+            lines += 1024;
+        }
+        match deaf_writer.write(&pending) {
+            Ok(n) => {
+                sent += n;
+                pending.drain(..n);
+            }
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => break true,
+            Err(e) => return Err(fail(
+                format!("a client sending lines without reading its echo could not send after {sent} bytes: {e}"),
+                "the connection stays open",
+                net::with_exit(
+                    &server,
+                    "the server must keep a connection open while its client sends, whether or not the client reads",
+                ),
+            )),
+        }
+    };
+    pack_support::measured(format!(
+        "the client that does not read sent {} MiB in {} ms before its writes stalled",
+        sent >> 20,
+        started.elapsed().as_millis()
+    ));
+    if !stalled {
+        pack_support::not_judged(format!(
+            "the machine's socket buffers took all {} MiB a client sent without reading: the check could not fill them",
+            sent >> 20
+        ));
+    }
+    for k in 0..3 {
+        let mut other = connect_as(&server, &format!("client {k} beside it"))?;
+        let line = format!("a client beside the one that does not read, number {k}\n").into_bytes();
+        send(&server, &mut other, &line, &format!("client {k} beside it"))?;
+        let sent_at = Instant::now();
+        match net::read_exact_within(&mut other, line.len(), sent_at + BESIDE_DEAF_REPLY_WITHIN) {
+            Ok(got) => same_line(&server, &line, &got, &format!("client {k} beside it"))?,
+            Err((got, e)) if e.kind() == std::io::ErrorKind::TimedOut => {
+                let mut observed = format!(
+                    "one client sent {} MiB of lines and read none of its echo, until its writes stalled; then another client sent {} and got {} within {} ms",
+                    sent >> 20,
+                    net::quoted(&line, 80),
+                    if got.is_empty() { "nothing back".to_owned() } else { format!("only {} back", net::quoted(&got, 80)) },
+                    BESIDE_DEAF_REPLY_WITHIN.as_millis()
+                );
+                if let Some(exit) = server.describe_exit() {
+                    observed.push_str(&format!("; {exit}"));
+                }
+                return Err(fail(
+                    observed,
+                    format!("every other line back within {} ms, whether or not one client reads", BESIDE_DEAF_REPLY_WITHIN.as_millis()),
+                    "the server seems to wait for the client that does not read. Perhaps it writes each echo until all of it is sent (write_all, a loop until `outgoing` is empty, or a socket left in blocking mode), which waits as long as that client does not read; or it keeps reading and writing one connection until it has nothing more to do. Write only what the socket takes, keep the rest in `outgoing`, ask for POLLOUT, and go back to poll",
+                ));
+            }
+            Err((got, e)) => return Err(cut_off(&server, &line, &got, &e, &format!("client {k} beside it"))),
+        }
+        thread::sleep(Duration::from_millis(100));
+    }
+    // The client now reads: every complete line it sent comes back, in order.
+    let complete = sent / 64 * 64;
+    let deadline = Instant::now() + BULK_READ_WITHIN;
+    let mut got = 0usize;
+    let mut expected: Vec<u8> = Vec::new();
+    let mut next_line = 0usize;
+    while got < complete {
+        let want = (complete - got).min(64 * 1024);
+        let piece = match net::read_exact_within(&mut deaf, want, deadline) {
+            Ok(piece) => piece,
+            Err((piece, e)) => {
+                return Err(fail(
+                    format!(
+                        "a client that had sent {complete} bytes of complete lines without reading then read, and got {} bytes back, {}",
+                        got + piece.len(),
+                        net::describe_stop(&e)
+                    ),
+                    format!("all {complete} bytes back within {} s once it reads", BULK_READ_WITHIN.as_secs()),
+                    net::with_exit(&server, "keep what the socket did not take in `outgoing` and send it when poll reports POLLOUT; nothing may be dropped"),
+                ))
+            }
+        };
+        while expected.len() < piece.len() {
+            expected.extend(deaf_line(next_line));
+            next_line += 1;
+        }
+        let wanted: Vec<u8> = expected.drain(..piece.len()).collect();
+        if piece != wanted {
+            return Err(fail(
+                format!(
+                    "a client that had sent {complete} bytes of lines without reading then read: after {got} correct bytes, {}",
+                    net::first_difference(&wanted, &piece).unwrap_or_default()
+                ),
+                "every line back exactly, in order",
+                net::with_exit(&server, "keep what the socket did not take in `outgoing` (remove only what a write took) and send the rest when poll reports POLLOUT: nothing may be dropped or sent twice"),
+            ));
+        }
+        got += piece.len();
+    }
+    server.stop()
+}
+
+// ---------------------------------------------------------------------------------------------
+// a_reset_client_is_dropped_alone
+// ---------------------------------------------------------------------------------------------
+
+/// Promise `failure-is-per-connection`: a client that resets its connection, in the middle of
+/// a line or while its echo is being written, costs only that connection.
+fn a_reset_client_is_dropped_alone(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let mut stays = connect_as(&server, "a client that stays")?;
+    round_trip(&server, &mut stays, b"before the resets\n", "a client that stays")?;
+
+    // One resets in the middle of a line.
+    let mut mid_line = connect_as(&server, "a client that resets mid-line")?;
+    send(&server, &mut mid_line, b"half a li", "a client that resets mid-line")?;
+    thread::sleep(Duration::from_millis(100));
+    net::reset(mid_line);
+    // One sends 2 MiB, reads nothing, and resets while the server writes its echo: the next
+    // write fails with ECONNRESET or EPIPE.
+    let mut deaf = connect_as(&server, "a client that resets while its echo is written")?;
+    deaf.set_write_timeout(Some(Duration::from_secs(2))).ok();
+    let chunk: Vec<u8> =
+        (0..(2 << 20) / 64).flat_map(|i| format!("{:<63}\n", format!("line {i}")).into_bytes()).collect();
+    let _ = deaf.write_all(&chunk);
+    thread::sleep(Duration::from_millis(200));
+    net::reset(deaf);
+    thread::sleep(Duration::from_millis(300));
+
+    let what = "after two other clients reset their connections (one in the middle of a line, one while the server was writing 2 MiB of echo to it)";
+    if let Some(exit) = server.describe_exit() {
+        return Err(fail(
+            format!("{what}, {exit}"),
+            "the server drops those two connections and goes on serving the others",
+            "an error of one connection (ECONNRESET from a read, EPIPE or ECONNRESET from a write) ended the whole server. Perhaps serve() returns it with `?`, or unwrap()s it; such an error means only that this client is gone: drop its connection and keep polling the rest",
+        ));
+    }
+    let line = b"after the resets\n";
+    send(&server, &mut stays, line, "the client that stayed")?;
+    match net::read_exact_within(&mut stays, line.len(), Instant::now() + REPLY_WITHIN) {
+        Ok(got) => same_line(&server, line, &got, "the client that stayed")?,
+        Err((got, e)) => {
+            return Err(fail(
+                format!(
+                    "{what}, a client that stayed connected sent {} and received {}, {}",
+                    net::quoted(line, 80),
+                    net::quoted(&got, 80),
+                    net::describe_stop(&e)
+                ),
+                format!("its line back within {} s", REPLY_WITHIN.as_secs()),
+                net::with_exit(&server, "a reset connection must be dropped from the poll set: perhaps the server keeps polling it and fails, or stops serving everyone else after the error"),
+            ))
+        }
+    }
+    let mut newcomer = connect_as(&server, "a client that connects after the resets")?;
+    round_trip(&server, &mut newcomer, b"a newcomer\n", "a client that connects after the resets")?;
+    drop((stays, newcomer));
+    server.stop()
+}
+
+// ---------------------------------------------------------------------------------------------
+// idle_server_sleeps_and_lets_go_of_connections
+// ---------------------------------------------------------------------------------------------
+
+/// How long an idle server is watched.
+const IDLE_WATCH: Duration = Duration::from_millis(1000);
+/// More wake-ups a second than this, with nothing to do, is a poll with a short timeout.
+const IDLE_WAKEUPS_PER_SECOND: f64 = 50.0;
+
+/// Promises `interest-no-busy-loop` and `finished-connections-dropped`: with clients connected
+/// and nothing to do (one of them half-closed), the server sleeps in poll; once the clients
+/// are gone, their descriptors are closed.
+fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let pid = server.pid();
+    thread::sleep(Duration::from_millis(100));
+    let baseline = server.fds();
+    let mut clients = connect_many(&server, 10)?;
+    for (i, client) in clients.iter_mut().enumerate() {
+        round_trip(&server, client, format!("client {i} says hello\n").as_bytes(), &format!("client {i}"))?;
+    }
+    // Client 0 half-closes after an unfinished line: it gets the piece back, then the end.
+    send(&server, &mut clients[0], b"no newline", "client 0")?;
+    clients[0].shutdown(std::net::Shutdown::Write).ok();
+    match net::wait_closed(&mut clients[0], Instant::now() + REPLY_WITHIN) {
+        net::Closed::Eof { extra, .. } if extra == b"no newline" => {}
+        closed => {
+            let what = match closed {
+                net::Closed::Eof { extra, .. } => {
+                    format!("{} back, then the end of the stream", net::quoted(&extra, 80))
+                }
+                net::Closed::Reset { extra, .. } => format!("{} back, then a reset", net::quoted(&extra, 80)),
+                net::Closed::Open { extra } => format!(
+                    "{} back, but the connection stayed open for {} s",
+                    net::quoted(&extra, 80),
+                    REPLY_WITHIN.as_secs()
+                ),
+                net::Closed::Error { error, extra } => {
+                    format!("{} back, then an error: {error}", net::quoted(&extra, 80))
+                }
+            };
+            return Err(fail(
+                format!("a client sent \"no newline\" without a newline and closed its side; it got {what}"),
+                "\"no newline\" back, then the end of the stream (the server closes the connection)",
+                net::with_exit(&server, "when a read returns 0 bytes the client has closed its side: send the unfinished rest back, then drop the connection once `outgoing` is empty"),
+            ));
+        }
+    }
+
+    // Nine clients connected, nothing to do.
+    let cpu0 = proc::cpu_time(pid);
+    let wakeups0 = proc::thread_sleeps(pid, pid);
+    let started = Instant::now();
+    thread::sleep(IDLE_WATCH);
+    let wall = started.elapsed();
+    let (cpu1, wakeups1) = (proc::cpu_time(pid), proc::thread_sleeps(pid, pid));
+    if let (Some(c0), Some(c1), Some(w0), Some(w1)) = (cpu0, cpu1, wakeups0, wakeups1) {
+        let usage = pack_support::watch::Usage { cpu: c1.saturating_sub(c0), sleeps: w1.saturating_sub(w0), wall };
+        pack_support::measured(format!("idle server with 9 clients: {}", usage.describe()));
+        if usage.spins() || usage.polls(IDLE_WAKEUPS_PER_SECOND) {
+            return Err(fail(
+                format!("with 9 clients connected and nothing to send or receive, the server {}", usage.describe()),
+                "about no CPU and a handful of wake-ups: an idle server sleeps in poll until a socket is ready",
+                if usage.spins() {
+                    "the server's loop keeps running while nothing happens. Perhaps interest() asks for POLLOUT when `outgoing` is empty (a socket is almost always writable, so poll returns at once), or keeps asking for POLLIN after the client closed (end of stream is always readable), or poll is called with a zero timeout"
+                } else {
+                    "the server wakes up many times a second with nothing to do: perhaps poll has a short timeout, or the loop sleeps and looks again. Let poll wait with no timeout (PollTimeout::NONE): it returns when a socket is ready"
+                },
+            ));
+        }
+    } else {
+        return Err(fail(
+            format!(
+                "the server could not be observed while idle; {}",
+                server.describe_exit().unwrap_or_else(|| "it was gone".into())
+            ),
+            "the server keeps running while clients are connected",
+            "the server must keep serving until it is killed",
+        ));
+    }
+
+    // Everybody leaves: their sockets are closed.
+    let before_leaving = server.fds();
+    drop(clients);
+    let deadline = Instant::now() + REPLY_WITHIN;
+    let mut now = server.fds();
+    while now > baseline && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(20));
+        now = server.fds();
+    }
+    if now > baseline {
+        return Err(fail(
+            format!(
+                "the server had {baseline} descriptors open before 10 clients came and {before_leaving} with 9 of them connected; {} s after the last one left it still had {now}",
+                REPLY_WITHIN.as_secs()
+            ),
+            format!("{baseline} descriptors again once every client has gone"),
+            net::with_exit(&server, "a connection whose client closed (a read returned 0 bytes and everything was sent) or failed must be dropped, which closes its socket; perhaps finished connections stay in the server's list, or their sockets are kept elsewhere"),
+        ));
+    }
+    server.stop()
+}
+
+// ---------------------------------------------------------------------------------------------
 // Conversations
 // ---------------------------------------------------------------------------------------------
+
+fn clone(stream: &TcpStream) -> Result<TcpStream, Failure> {
+    stream.try_clone().map_err(|e| {
+        fail(
+            format!("the checker could not clone its socket: {e}"),
+            "a working checker",
+            "this is a problem of the machine, not of your code",
+        )
+    })
+}
+
+/// Sends `line` and expects it back within REPLY_WITHIN.
+fn round_trip(server: &Server, stream: &mut TcpStream, line: &[u8], who: &str) -> Verdict {
+    send(server, stream, line, who)?;
+    match net::read_exact_within(stream, line.len(), Instant::now() + REPLY_WITHIN) {
+        Ok(got) => same_line(server, line, &got, who),
+        Err((got, e)) => Err(cut_off(server, line, &got, &e, who)),
+    }
+}
 
 fn connect_as(server: &Server, who: &str) -> Result<TcpStream, Failure> {
     server.connect().map_err(|mut f| {
