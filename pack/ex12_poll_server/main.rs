@@ -392,6 +392,12 @@ const BESIDE_DEAF_REPLY_WITHIN: Duration = Duration::from_secs(1);
 /// The most the client that does not read sends: far more than the kernel's buffers and
 /// MAX_PENDING together, so that its writes stall long before.
 const DEAF_MOST: usize = 160 << 20;
+/// The server's `MAX_PENDING` (the course's value, restated: the pack does not link the
+/// student's binary crate).
+const MAX_PENDING: usize = 16 << 20;
+/// The most a server may grow while one client does not read: MAX_PENDING, a `Vec` that
+/// doubled past it, and room for the allocator.
+const DEAF_BUFFERED_MOST: usize = 3 * MAX_PENDING;
 /// A write that makes no progress for this long means the whole path is full.
 const DEAF_STALL: Duration = Duration::from_millis(300);
 
@@ -400,9 +406,10 @@ fn deaf_line(i: usize) -> Vec<u8> {
     format!("{:<63}\n", format!("deaf line {i:08}")).into_bytes()
 }
 
-/// Promise `never-blocks` (and `partial-writes-kept`): a client that sends lines and does not
-/// read their echo fills every buffer between it and the server; meanwhile the others are
-/// served at once, and once it reads it gets every byte back.
+/// Promises `never-blocks`, `bounded-outgoing` and `partial-writes-kept`: a client that sends
+/// lines and does not read their echo fills every buffer between it and the server, which
+/// buffers MAX_PENDING bytes for it at most; meanwhile the others are served at once, and once
+/// it reads it gets every byte back.
 fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
     let mut deaf = connect_as(&server, "the client that does not read")?;
@@ -414,11 +421,32 @@ fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
     let mut sent = 0usize;
     let mut lines = 0usize;
     let mut pending: Vec<u8> = Vec::new();
+    // The server's memory: what it buffers for this client shows there (the kernel's socket
+    // buffers do not).
+    let rss_kb = || proc::status_kb(server.pid(), "VmRSS").unwrap_or(0);
+    let rss_before = rss_kb();
+    let mut rss_most = rss_before;
     let stalled = loop {
         if sent >= DEAF_MOST || started.elapsed() > Duration::from_secs(12) {
             break false;
         }
         if pending.is_empty() {
+            rss_most = rss_most.max(rss_kb());
+            let grown = rss_most.saturating_sub(rss_before) as usize * 1024;
+            if grown > DEAF_BUFFERED_MOST {
+                return Err(fail(
+                    format!(
+                        "a client sent {} MiB of lines without reading any of its echo, and the server's resident memory grew by {} MiB meanwhile (VmRSS in /proc/PID/status)",
+                        sent >> 20,
+                        grown >> 20
+                    ),
+                    format!(
+                        "the server stops reading a connection whose `outgoing` holds MAX_PENDING ({} MiB) or more, so its memory grows by about that much at most",
+                        MAX_PENDING >> 20
+                    ),
+                    "the server keeps reading from a client that does not read its replies, and buffers without limit. Perhaps interest() asks for POLLIN whatever `outgoing` holds: ask for POLLIN only while `outgoing` is under MAX_PENDING",
+                ));
+            }
             pending = (lines..lines + 1024).flat_map(deaf_line).collect();
             lines += 1024;
         }
