@@ -43,6 +43,10 @@ pub enum Command {
         /// Where to write the JSON report (default: .checker/reports/<exercise>.json).
         #[arg(long, value_name = "FILE")]
         report: Option<PathBuf>,
+        /// Run only this hidden check (repeatable), without the public tests: a partial run,
+        /// not recorded in the progress file.
+        #[arg(long, value_name = "CHECK")]
+        only: Vec<String>,
     },
     /// Show the next hint for an exercise.
     Hint {

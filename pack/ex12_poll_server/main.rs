@@ -413,6 +413,15 @@ fn deaf_line(i: usize) -> Vec<u8> {
 fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
     let mut deaf = connect_as(&server, "the client that does not read")?;
+    // A small receive buffer that cannot grow: the server's writes to this client then meet a
+    // full socket as soon as its own send buffer is full, on any machine.
+    net::fix_receive_buffer(&deaf, 64 * 1024).map_err(|e| {
+        fail(
+            format!("the checker could not set its socket's receive buffer: {e}"),
+            "a working checker",
+            "this is a problem of the machine, not of your code",
+        )
+    })?;
     let mut deaf_writer = clone(&deaf)?;
     // It writes until its writes stall: however large the kernel's buffers are here, the path
     // is then full (the server stopped reading it, at MAX_PENDING or because it is stuck).

@@ -169,3 +169,37 @@ fn watch_reruns_on_save_and_moves_on_when_the_exercise_passes() {
     child.kill().ok();
     child.wait().ok();
 }
+
+#[test]
+fn submit_only_runs_the_named_checks_and_leaves_the_progress_alone() {
+    let _serial = serial();
+    let course = Course::new();
+    course
+        .checker()
+        .args(["submit", "ex01", "--only", "no_such_check"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("ex01_process has no hidden check named \"no_such_check\""))
+        .stderr(predicate::str::contains("reports_own_pid"));
+
+    course.put_sources("ex01_process", &repo().join("solutions/ex01_process"));
+    let report = course.path().join("only.json");
+    course
+        .checker()
+        .args(["submit", "ex01", "--only", "reports_own_pid", "--report"])
+        .arg(&report)
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("reports_own_pid"))
+        .stdout(predicate::str::contains("public_tests").not());
+    let checks = read_report(&report)["checks"].as_array().cloned().unwrap_or_default();
+    let names: Vec<&str> = checks.iter().filter_map(|c| c["name"].as_str()).collect();
+    assert_eq!(names, ["reports_own_pid"]);
+    // A partial run proves nothing of the exercise: it stays "not started".
+    course
+        .checker()
+        .arg("list")
+        .assert()
+        .success()
+        .stdout(predicate::str::is_match(r"ex01_process .* not started").unwrap());
+}

@@ -1,5 +1,6 @@
 //! One mutant, graded: its sources are written from the current reference solution, submitted
-//! with `checker submit EX --from DIR --report FILE`, and the report compared with `[expect]`.
+//! with `checker submit EX --from DIR --report FILE --only CHECK...` (the checks it must fail),
+//! and the report compared with `[expect]`.
 //! One correct alternative, graded the same way: every check must pass.
 
 use crate::util::{assert_no_leftovers, check, checker, read_report, repo};
@@ -43,12 +44,14 @@ pub fn all_apply(mutants: &[Mutant]) -> Result<(), Failed> {
 pub fn fails_as_expected(mutant: &Mutant, alone: bool) -> Result<(), Failed> {
     let sources = materialize(mutant)?;
     let report_path = sources.path().join("report.json");
-    let output = checker()
-        .args(["submit", &mutant.exercise, "--from"])
-        .arg(sources.path())
-        .arg("--report")
-        .arg(&report_path)
-        .output()?;
+    // Only the checks the mutant must fail are run (not the public tests, nor the others):
+    // nothing else is compared, and a mutant's trial then costs one check, not the exercise.
+    let mut command = checker();
+    command.args(["submit", &mutant.exercise, "--from"]).arg(sources.path()).arg("--report").arg(&report_path);
+    for check in &mutant.expect.fails {
+        command.args(["--only", check]);
+    }
+    let output = command.output()?;
     if alone {
         assert_no_leftovers();
     }

@@ -182,7 +182,16 @@ fn grade_one(
         Err(SetupError::Submission(why)) => return ungraded(Status::Refused, why),
         Err(other) => return Err(other),
     }
-    let run = Run { layout, course, exercise, mode: Mode::Submit, submission: folder, worker: Some(worker), fail_fast };
+    let run = Run {
+        layout,
+        course,
+        exercise,
+        mode: Mode::Submit,
+        submission: folder,
+        worker: Some(worker),
+        fail_fast,
+        only: Vec::new(),
+    };
     match run.execute(&mut |_| {}) {
         Ok(summary) => {
             let mut record = GradeRecord::from_summary(student, grader, &summary);

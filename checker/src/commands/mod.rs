@@ -40,10 +40,10 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
     match cli.command {
         Command::List => list::run(&context),
         Command::Check { exercise, from } => {
-            run::check_or_submit(&context, &exercise, crate::events::Mode::Check, from, None)
+            run::check_or_submit(&context, &exercise, crate::events::Mode::Check, from, None, &[])
         }
-        Command::Submit { exercise, from, report } => {
-            run::check_or_submit(&context, &exercise, crate::events::Mode::Submit, from, report)
+        Command::Submit { exercise, from, report, only } => {
+            run::check_or_submit(&context, &exercise, crate::events::Mode::Submit, from, report, &only)
         }
         Command::Hint { exercise, all } => hint::run(&context, &exercise, all),
         Command::Reset { exercise, yes } => reset::run(&context, &exercise, yes),

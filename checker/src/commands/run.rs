@@ -16,9 +16,19 @@ pub fn check_or_submit(
     mode: Mode,
     from: Option<PathBuf>,
     report: Option<PathBuf>,
+    only: &[String],
 ) -> Result<u8, SetupError> {
     let exercise = context.exercise(query)?;
-    let own = from.is_none();
+    if let Some(unknown) = only.iter().find(|name| !exercise.checks.iter().any(|c| &c.name == *name)) {
+        let known: Vec<&str> = exercise.checks.iter().map(|c| c.name.as_str()).collect();
+        return Err(SetupError::Refused(format!(
+            "{} has no hidden check named {unknown:?}; its checks are: {}",
+            exercise.id,
+            known.join(", ")
+        )));
+    }
+    // A partial run says nothing of the whole exercise: the progress file is left alone.
+    let own = from.is_none() && only.is_empty();
     let submission = match from {
         Some(dir) => std::env::current_dir().map_err(SetupError::io("reading the current folder"))?.join(dir),
         None => context.layout.exercise_dir(exercise),
@@ -27,7 +37,7 @@ pub fn check_or_submit(
         Mode::Submit => Some(report.unwrap_or_else(|| context.layout.report_file(exercise))),
         Mode::Check => None,
     };
-    let summary = run_reported(context, exercise, mode, &submission, report.as_deref(), true)?;
+    let summary = run_reported(context, exercise, mode, &submission, report.as_deref(), true, only)?;
     if let Some(path) = &report {
         println!("report: {}", context.layout.show(path));
     }
@@ -45,6 +55,7 @@ pub fn run_reported(
     submission: &Path,
     report: Option<&Path>,
     console: bool,
+    only: &[String],
 ) -> Result<RunSummary, SetupError> {
     let _lock = super::lock(&context.layout)?;
     let mut reporters: Vec<Box<dyn Reporter>> = Vec::new();
@@ -64,6 +75,7 @@ pub fn run_reported(
         submission: submission.to_path_buf(),
         worker: None,
         fail_fast: false,
+        only: only.to_vec(),
     };
     let summary = run.execute(&mut |event: Event| {
         for reporter in reporters.iter_mut() {

@@ -130,7 +130,7 @@ fn run_problems(context: &Context, exercise: &Exercise) -> Result<Vec<String>, S
     let layout = &context.layout;
     let mut problems = Vec::new();
 
-    let skeleton = run_reported(context, exercise, Mode::Submit, &layout.exercise_dir(exercise), None, false)?;
+    let skeleton = run_reported(context, exercise, Mode::Submit, &layout.exercise_dir(exercise), None, false, &[])?;
     let passing: Vec<&str> = skeleton.checks.iter().filter(|c| c.outcome.passed()).map(|c| c.name.as_str()).collect();
     println!("  skeleton: {}/{}", skeleton.score, skeleton.max_score);
     if !passing.is_empty() {
@@ -140,7 +140,7 @@ fn run_problems(context: &Context, exercise: &Exercise) -> Result<Vec<String>, S
         ));
     }
 
-    let solution = run_reported(context, exercise, Mode::Submit, &layout.solution_dir(exercise), None, false)?;
+    let solution = run_reported(context, exercise, Mode::Submit, &layout.solution_dir(exercise), None, false, &[])?;
     println!("  solution: {}/{}", solution.score, solution.max_score);
     for check in solution.checks.iter().filter(|c| !c.outcome.passed()) {
         if let crate::events::Outcome::NotJudged { why } = &check.outcome {

@@ -54,7 +54,7 @@ fn watch_until_passing(context: &Context, exercise: &Exercise) -> Result<(), Set
         .watch(&dir, RecursiveMode::Recursive)
         .map_err(|e| SetupError::Missing(format!("cannot watch {}: {e}", context.layout.show(&dir))))?;
     loop {
-        let summary = run_reported(context, exercise, Mode::Check, &dir, None, true)?;
+        let summary = run_reported(context, exercise, Mode::Check, &dir, None, true, &[])?;
         let mut progress = Progress::load(&context.layout.progress_file())?;
         progress.entry(&exercise.id).last_passed = Some(summary.passed);
         progress.save()?;

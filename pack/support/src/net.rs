@@ -290,6 +290,28 @@ pub fn expect_bytes(stream: &mut TcpStream, expected: &[u8], deadline: Instant) 
     ))
 }
 
+/// Fixes the receive buffer of `stream` at about `bytes` (`SO_RCVBUF`), which also stops the
+/// kernel from growing it: a client that does not read then holds only that much, whatever the
+/// machine's `tcp_rmem`, and a server writing to it meets a full socket soon and every time.
+pub fn fix_receive_buffer(stream: &TcpStream, bytes: usize) -> io::Result<()> {
+    let size = bytes as libc::c_int;
+    // SAFETY: setsockopt reads a correctly sized int we own, on a descriptor we own.
+    let done = unsafe {
+        libc::setsockopt(
+            stream.as_raw_fd(),
+            libc::SOL_SOCKET,
+            libc::SO_RCVBUF,
+            (&size as *const libc::c_int).cast(),
+            std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+        )
+    };
+    if done == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
 /// Closes the connection with a reset (RST) instead of the usual end of stream (FIN): sets
 /// `SO_LINGER` to zero and drops the stream.
 pub fn reset(stream: TcpStream) {
