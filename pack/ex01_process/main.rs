@@ -207,9 +207,14 @@ fn hold_until_stdin_closes(ctx: &Context) -> Verdict {
     // Rust's runtime handles SIGBUS (to report stack overflows) without SA_RESTART, so a
     // SIGBUS that is not a fault interrupts the blocked read with EINTR and is otherwise
     // harmless (the handler steps aside, once). Any signal with a handler does the same.
-    // SAFETY: a signal to our own child.
-    unsafe { libc::kill(pid as i32, libc::SIGBUS) };
-    thread::sleep(WINDOW);
+    // Only if the program does catch SIGBUS (/proc/PID/status, SigCgt): else the signal
+    // would end a correct program, or be ignored.
+    let catches_sigbus = caught_signals(pid).is_some_and(|mask| mask & (1 << (libc::SIGBUS - 1)) != 0);
+    if catches_sigbus {
+        // SAFETY: a signal to our own child.
+        unsafe { libc::kill(pid as i32, libc::SIGBUS) };
+        thread::sleep(WINDOW);
+    }
     if let Ok(Some(status)) = held.child.try_wait() {
         return Err(fail(
             format!("the program ended ({status}) when a signal interrupted its read of stdin (the read returned EINTR); its stdin was still open"),
@@ -245,6 +250,13 @@ fn hold_until_stdin_closes(ctx: &Context) -> Verdict {
         Some(_) => {}
     }
     unreadable_stdin_ends_the_hold(ctx)
+}
+
+/// The mask of signals `pid` has a handler for (SigCgt in /proc/PID/status).
+fn caught_signals(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let hex = status.lines().find_map(|line| line.strip_prefix("SigCgt:"))?.trim();
+    u64::from_str_radix(hex, 16).ok()
 }
 
 /// With a stdin that cannot be read (a directory: read fails with EISDIR; std takes EBADF
