@@ -25,15 +25,20 @@ fn main() {
         reports_own_pid,
         reports_parent_pid,
         reports_open_fds,
-        reports_resident_memory
+        reports_resident_memory,
+        hold_until_stdin_closes
     ])
 }
 
 /// Descriptors the student's program inherits from the checker, besides 0, 1 and 2.
 const INHERITED_FDS: [i32; 2] = [6, 9];
+/// Another set for reports_open_fds: 3 and 4 are taken, so the descriptor that listing
+/// /proc/self/fd opens is 5, between inherited ones (neither 3 nor the highest).
+const INHERITED_LOW_FDS: [i32; 3] = [3, 4, 7];
 /// How long the program may take to print its report.
 const REPORT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// Observes `reports-own-pid`, `report-format` and `hold-until-stdin-closes`.
 fn reports_own_pid(ctx: &Context) -> Verdict {
     let held = Held::start(ctx)?;
     let real = held.pid;
@@ -56,6 +61,8 @@ fn reports_own_pid(ctx: &Context) -> Verdict {
     ))
 }
 
+/// Observes `reports-parent-pid` (the program runs in a process group of its own, so its
+/// process group and session differ from its parent) and `report-format`.
 fn reports_parent_pid(ctx: &Context) -> Verdict {
     let held = Held::start(ctx)?;
     let real = proc::parent(held.pid).unwrap_or(0);
@@ -77,8 +84,16 @@ fn reports_parent_pid(ctx: &Context) -> Verdict {
     ))
 }
 
+/// Observes `fds-exactly-open`, `fds-include-inherited`, `fds-sorted` and `report-format`,
+/// with two sets of inherited descriptors (so that the directory's own descriptor is 3 in one
+/// run and 5, between inherited ones, in the other).
 fn reports_open_fds(ctx: &Context) -> Verdict {
-    let held = Held::start(ctx)?;
+    open_fds_with(ctx, &INHERITED_FDS)?;
+    open_fds_with(ctx, &INHERITED_LOW_FDS)
+}
+
+fn open_fds_with(ctx: &Context, inherited: &[i32]) -> Verdict {
+    let held = Held::start_with(ctx, inherited)?;
     let pid = held.pid;
     let real = proc::fds(pid).map_err(|e| gone(pid, &e))?;
     let reported = held.report.fds.clone();
@@ -92,14 +107,14 @@ fn reports_open_fds(ctx: &Context) -> Verdict {
     let extra: Vec<i32> = reported_set.difference(&real_set).copied().collect();
     let mut causes = Vec::new();
     if !missing.is_empty() {
-        let inherited = missing.iter().any(|fd| INHERITED_FDS.contains(fd));
+        let is_inherited = missing.iter().any(|fd| inherited.contains(fd));
         causes.push(format!(
             "{} open but not reported{}",
             plural_fds(&missing),
-            if inherited {
-                " (the checker passed descriptors 6 and 9 down to the program: a process inherits its parent's open descriptors, so do not assume only 0 1 2 — list /proc/self/fd)"
+            if is_inherited {
+                format!(" (the checker passed descriptors {} down to the program: a process inherits its parent's open descriptors, so do not assume only 0 1 2, nor that the directory's own descriptor is 3 or the highest — list /proc/self/fd and leave out only the one that is closed again)", join(inherited))
             } else {
-                ""
+                String::new()
             }
         ));
     }
@@ -119,6 +134,7 @@ fn reports_open_fds(ctx: &Context) -> Verdict {
     ))
 }
 
+/// Observes `resident-kb` and `report-format`.
 fn reports_resident_memory(ctx: &Context) -> Verdict {
     let held = Held::start(ctx)?;
     let pid = held.pid;
@@ -162,6 +178,144 @@ fn reports_resident_memory(ctx: &Context) -> Verdict {
     ))
 }
 
+/// Observes `hold-until-stdin-closes` and `hold-survives-signals`: held, the program sleeps
+/// (no CPU) while its stdin is open, goes on holding after a signal interrupts its read
+/// (EINTR), exits with status 0 soon after its stdin is closed, and ends at once (without
+/// spinning) when its stdin cannot be read at all.
+fn hold_until_stdin_closes(ctx: &Context) -> Verdict {
+    const WINDOW: Duration = Duration::from_millis(300);
+    let mut held = Held::start(ctx)?;
+    let pid = held.pid;
+    // The report is out: the program should now be blocked reading its stdin.
+    let deadline = Instant::now() + Duration::from_secs(2);
+    while proc::state(pid) == Some('R') && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(5));
+    }
+    let cpu0 = proc::cpu_time(pid).unwrap_or_default();
+    let start = Instant::now();
+    thread::sleep(WINDOW);
+    let cpu = proc::cpu_time(pid).unwrap_or_default().saturating_sub(cpu0);
+    let wall = start.elapsed();
+    if cpu * 4 >= wall && cpu >= Duration::from_millis(40) {
+        held.kill();
+        return Err(fail(
+            format!("while holding (stdin open, nothing sent) the program used {} ms of CPU in {} ms", cpu.as_millis(), wall.as_millis()),
+            "a process blocked reading its stdin: no CPU at all",
+            "perhaps the hold loop reads a stdin that does not block, or goes round without reading; the provided main.rs blocks in read() until stdin is closed",
+        ));
+    }
+    // Rust's runtime handles SIGBUS (to report stack overflows) without SA_RESTART, so a
+    // SIGBUS that is not a fault interrupts the blocked read with EINTR and is otherwise
+    // harmless (the handler steps aside, once). Any signal with a handler does the same.
+    // Only if the program does catch SIGBUS (/proc/PID/status, SigCgt): else the signal
+    // would end a correct program, or be ignored.
+    let catches_sigbus = caught_signals(pid).is_some_and(|mask| mask & (1 << (libc::SIGBUS - 1)) != 0);
+    if catches_sigbus {
+        // SAFETY: a signal to our own child.
+        unsafe { libc::kill(pid as i32, libc::SIGBUS) };
+        thread::sleep(WINDOW);
+    }
+    if let Ok(Some(status)) = held.child.try_wait() {
+        return Err(fail(
+            format!("the program ended ({status}) when a signal interrupted its read of stdin (the read returned EINTR); its stdin was still open"),
+            "read() failing with ErrorKind::Interrupted is retried: the program holds until stdin is closed",
+            "perhaps the hold loop stops at any error of read(), or at Interrupted in particular. An interrupted read is no end of input: a signal came, read again (the provided main.rs does)",
+        ));
+    }
+    drop(held.stdin.take());
+    let closed = Instant::now();
+    let status = loop {
+        match held.child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            _ if closed.elapsed() > Duration::from_secs(3) => break None,
+            _ => thread::sleep(Duration::from_millis(5)),
+        }
+    };
+    match status {
+        None => {
+            held.kill();
+            return Err(fail(
+                "the program was still running 3 s after its stdin was closed",
+                "end of file on stdin ends the hold: the program exits",
+                "perhaps the hold loop does not stop when read() returns 0 (end of file)",
+            ));
+        }
+        Some(status) if !status.success() => {
+            return Err(fail(
+                format!("after its stdin was closed the program ended with {status}"),
+                "exit status 0",
+                "perhaps something after the hold panicked or exited with another code",
+            ));
+        }
+        Some(_) => {}
+    }
+    unreadable_stdin_ends_the_hold(ctx)
+}
+
+/// The mask of signals `pid` has a handler for (SigCgt in /proc/PID/status).
+fn caught_signals(pid: u32) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    let hex = status.lines().find_map(|line| line.strip_prefix("SigCgt:"))?.trim();
+    u64::from_str_radix(hex, 16).ok()
+}
+
+/// With a stdin that cannot be read (a directory: read fails with EISDIR; std takes EBADF
+/// for end of file, so a closed or write-only stdin would not do), the program must print its
+/// report and end, not retry the failing read forever.
+fn unreadable_stdin_ends_the_hold(ctx: &Context) -> Verdict {
+    let directory = File::open(ctx.scratch_dir()).expect("opening the scratch directory");
+    let mut child = Command::new(ctx.student_bin())
+        .arg("--hold")
+        .stdin(Stdio::from(directory))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| {
+            fail(
+                format!("the program could not be started: {e}"),
+                "a program that runs",
+                "the checker runs your compiled binary",
+            )
+        })?;
+    let pid = child.id();
+    let mut stdout = child.stdout.take().expect("stdout is piped");
+    let reader = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stdout, &mut text);
+        text
+    });
+    let start = Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break Some(status),
+            _ if start.elapsed() > Duration::from_secs(3) => break None,
+            _ => thread::sleep(Duration::from_millis(5)),
+        }
+    };
+    let Some(status) = status else {
+        let cpu = proc::cpu_time(pid).unwrap_or_default();
+        let _ = child.kill();
+        let _ = child.wait();
+        return Err(fail(
+            format!(
+                "started with --hold and a stdin that cannot be read (a directory: read() fails with EISDIR), the program was still running after 3 s, having used {} ms of CPU",
+                cpu.as_millis()
+            ),
+            "a read error other than Interrupted ends the hold, as end of file does",
+            "perhaps the hold loop retries every error of read(); an error that is not Interrupted comes back at once, every time, so the loop spins",
+        ));
+    };
+    let text = reader.join().unwrap_or_default();
+    if !status.success() || !text.starts_with("pid:") {
+        return Err(fail(
+            format!("started with --hold and a stdin that cannot be read, the program ended with {status} and printed {text:?}"),
+            "the report, then exit status 0",
+            "the report comes first whatever stdin is; a read error on stdin ends the hold like end of file",
+        ));
+    }
+    Ok(())
+}
+
 /// The four values the program printed.
 struct Report {
     pid: u32,
@@ -180,7 +334,14 @@ struct Held {
 
 impl Held {
     fn start(ctx: &Context) -> Result<Held, Failure> {
-        let extra: Vec<OwnedFd> = INHERITED_FDS
+        Held::start_with(ctx, &INHERITED_FDS)
+    }
+
+    /// Starts the program with `--hold`, handing it the descriptors `inherited` (beyond 0, 1
+    /// and 2) open on files of the scratch directory.
+    fn start_with(ctx: &Context, inherited: &[i32]) -> Result<Held, Failure> {
+        let targets: Vec<i32> = inherited.to_vec();
+        let extra: Vec<OwnedFd> = inherited
             .iter()
             .enumerate()
             .map(|(i, _)| {
@@ -197,10 +358,13 @@ impl Held {
         let sources: Vec<i32> = extra.iter().map(|f| f.as_raw_fd()).collect();
         let mut cmd = Command::new(ctx.student_bin());
         cmd.arg("--hold").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
+        // A process group of its own: its process group ID is then its own PID, not the
+        // parent's, so that reading the wrong field of /proc/self/stat shows.
+        cmd.process_group(0);
         // SAFETY: only async-signal-safe calls (dup2) between fork and exec.
         unsafe {
             cmd.pre_exec(move || {
-                for (&src, &dst) in sources.iter().zip(INHERITED_FDS.iter()) {
+                for (&src, &dst) in sources.iter().zip(targets.iter()) {
                     // dup2 clears close-on-exec on the new descriptor: the program inherits it.
                     if libc::dup2(src, dst) < 0 {
                         return Err(std::io::Error::last_os_error());

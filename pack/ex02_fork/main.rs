@@ -12,6 +12,7 @@
 //! waited for, or an orphan still running) was not reaped by the program. The output lines
 //! `total:` and `parent counter:` are compared with a total computed here and with 0.
 
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
@@ -20,7 +21,15 @@ use std::time::{Duration, Instant};
 use pack_support::{fail, proc, Context, Failure, Verdict};
 
 fn main() {
-    pack_support::main(pack_support::checks![forks_n_children, reaps_every_child, memory_not_shared, correct_total])
+    pack_support::main(pack_support::checks![
+        forks_n_children,
+        reaps_every_child,
+        memory_not_shared,
+        correct_total,
+        parent_waits_without_spinning,
+        shares_through_a_pipe,
+        any_number_of_workers
+    ])
 }
 
 /// Workers asked for on the command line.
@@ -30,9 +39,11 @@ const TARGET_PER_WORKER: Duration = Duration::from_millis(200);
 /// How long the program may run before the check gives up on it.
 const RUN_LIMIT: Duration = Duration::from_secs(20);
 
+/// Observes `forks-n-children`, `children-compute-their-shares` and `child-leaves-with-exit`
+/// (every child exits with status 0, read while the parent is frozen and cannot reap it).
 fn forks_n_children(ctx: &Context) -> Verdict {
     let n = choose_n();
-    let run = Run::observe(ctx, n)?;
+    let run = Run::observe_with(ctx, WORKERS, n, true)?;
     run.exited_ok()?;
     let pids = run.child_pids();
     let count = pids.len();
@@ -88,9 +99,145 @@ fn forks_n_children(ctx: &Context) -> Verdict {
             ));
         }
     }
+    // Every child must leave with status 0 once its share is sent.
+    let bad: Vec<String> = run
+        .children
+        .iter()
+        .filter_map(|c| match c.exit {
+            Some(status) if status != 0 => Some(format!("child {} {}", c.pid, describe_wait_status(status))),
+            _ => None,
+        })
+        .collect();
+    if !bad.is_empty() {
+        return Err(fail(
+            format!(
+                "of the {count} children, {} (read from /proc while the program was paused, before it reaped them)",
+                bad.join(", ")
+            ),
+            "every child leaves with _exit(0) once it has written its share",
+            "perhaps a child leaves with another code after an error it went on from (a write to the pipe that seemed to fail, a check that goes the wrong way); or it panicked (status 101) or was killed by a signal. The total can still be right, but whoever waits for the child reads a non-zero status as a failed worker",
+        ));
+    }
     Ok(())
 }
 
+/// Observes `parent-blocks-while-waiting`: while the children compute, the program's own
+/// process is blocked (reading the pipe, in waitpid): its CPU is small next to one child's and
+/// it wakes up about once per message, not hundreds of times a second.
+fn parent_waits_without_spinning(ctx: &Context) -> Verdict {
+    let run = Run::observe(ctx, choose_n())?;
+    run.exited_ok()?;
+    if run.children.is_empty() {
+        return Err(no_children(&run, "there is nothing the parent waits for"));
+    }
+    let Some(wait) = &run.wait else { return Ok(()) };
+    let count = run.children.len();
+    let children_cpu: Duration = run.children.iter().map(|c| c.cpu).sum();
+    let per_child = children_cpu / count as u32;
+    let spins = wait.cpu >= Duration::from_millis(40) && wait.cpu * 4 >= per_child;
+    // A blocked parent wakes for each share and each child's exit (and a few times more).
+    let extra = wait.sleeps.saturating_sub(4 * count as u64 + 4);
+    let polls = extra as f64 / wait.wall.as_secs_f64().max(0.05) > 100.0;
+    if !spins && !polls {
+        return Ok(());
+    }
+    Err(fail(
+        format!(
+            "while its {count} children computed ({} ms of CPU each on average), the program's own process used {} ms of CPU in {} ms and went to sleep {} times",
+            per_child.as_millis(),
+            wait.cpu.as_millis(),
+            wait.wall.as_millis(),
+            wait.sleeps
+        ),
+        "the parent blocked until a share arrives (read on the pipe) or a child exits (waitpid without WNOHANG): almost no CPU, a wake-up per message",
+        if spins {
+            "the parent was busy the whole time the children computed: perhaps it loops on waitpid with WNOHANG, or reads a non-blocking pipe again and again until data arrives. A blocking read (or waitpid) lets the kernel wake the parent when there is something to do"
+        } else {
+            "the parent woke up hundreds of times a second: perhaps it sleeps a little and looks again (waitpid with WNOHANG, a non-blocking read) in a loop. A blocking read (or waitpid) lets the kernel wake the parent when there is something to do"
+        },
+    ))
+}
+
+/// Observes `shares-through-a-pipe`: while the children compute, each of them and the parent
+/// have one pipe (or socket) open in common, made before fork.
+fn shares_through_a_pipe(ctx: &Context) -> Verdict {
+    let run = Run::observe(ctx, choose_n())?;
+    run.exited_ok()?;
+    if run.children.is_empty() {
+        return Err(no_children(&run, "no child could share a pipe with the parent"));
+    }
+    let cut_off: Vec<&Seen> = run.children.iter().filter(|c| c.channels.is_disjoint(&run.parent_channels)).collect();
+    if cut_off.is_empty() {
+        return Ok(());
+    }
+    let show = |set: &BTreeSet<String>| {
+        if set.is_empty() {
+            "no pipe or socket".to_owned()
+        } else {
+            set.iter().cloned().collect::<Vec<_>>().join(" ")
+        }
+    };
+    Err(fail(
+        format!(
+            "while the children computed, the program's own process had {} open (besides 0, 1, 2); {}",
+            show(&run.parent_channels),
+            cut_off.iter().map(|c| format!("child {} had {}", c.pid, show(&c.channels))).collect::<Vec<_>>().join("; ")
+        ),
+        "one pipe, created before fork(): the parent keeps its read end open, every child has its write end",
+        "no pipe connects the children with the parent: perhaps the shares travel through a file or a shared memory mapping instead. The exercise is about the pipe: create it with pipe() before the loop of forks, let each child write its 8 bytes to the write end and the parent read them from the read end",
+    ))
+}
+
+/// Observes `any-number-of-workers` and `refuses-zero-workers`: one worker alone, more workers
+/// than numbers (empty shares) and nothing to sum give the right total, every child reaped;
+/// zero workers is a usage error (status 2) that forks nothing.
+fn any_number_of_workers(ctx: &Context) -> Verdict {
+    let big = choose_n() / WORKERS as u64;
+    for (workers, n) in [(1usize, big), (5, 3), (4, 0), (7, 5)] {
+        let run = Run::observe_with(ctx, workers, n, false)?;
+        run.exited_ok()?;
+        let out = run.output()?;
+        let expected: u64 = (0..n).map(work).sum();
+        if out.total != expected {
+            let why = if workers > n as usize {
+                "with more workers than numbers some shares are empty (share(i, workers, n) gives an empty range): such a child sends 0, and the parent still reads one value per child"
+            } else {
+                "one worker computes the whole range 0..n: share(0, 1, n) is 0..n"
+            };
+            return Err(fail(
+                format!("`ex02_fork {workers} {n}` printed `total: {}`", out.total),
+                format!("total: {expected}"),
+                format!("perhaps the loop of forks or the shares are off for this number of workers; {why}"),
+            ));
+        }
+        if workers == 1 && run.children.len() != 1 {
+            return Err(fail(
+                format!("`ex02_fork 1 {n}` ran {} child process(es)", run.children.len()),
+                "exactly one child process",
+                "fork once per worker, even for a single worker (a loop over 0..workers)",
+            ));
+        }
+        if !run.leftovers.is_empty() {
+            return Err(fail(
+                format!("`ex02_fork {workers} {n}` exited leaving {} child(ren) not waited for", run.leftovers.len()),
+                "every child reaped",
+                "waitpid every PID fork() returned, also when the shares are empty",
+            ));
+        }
+    }
+    // Zero workers: the provided main refuses it before fork_sum runs.
+    let run = Run::observe_with(ctx, 0, 100, false)?;
+    if run.status.code() != Some(2) || !run.children.is_empty() {
+        return Err(fail(
+            format!("`ex02_fork 0 100` ended with {}, printed {:?} and ran {} child process(es)", run.status, run.stdout, run.children.len()),
+            "exit status 2 with the usage on stderr, and no child",
+            "zero workers cannot compute anything: the provided main.rs refuses it (`workers > 0`) with a usage message; keep it",
+        ));
+    }
+    Ok(())
+}
+
+/// Observes `reaps-every-child`: no child of the program is left when it exits.
 fn reaps_every_child(ctx: &Context) -> Verdict {
     let run = Run::observe(ctx, choose_n())?;
     if run.children.is_empty() {
@@ -125,6 +272,7 @@ fn reaps_every_child(ctx: &Context) -> Verdict {
     run.exited_ok()
 }
 
+/// Observes `memory-copied-not-shared`.
 fn memory_not_shared(ctx: &Context) -> Verdict {
     let run = Run::observe(ctx, choose_n())?;
     run.exited_ok()?;
@@ -149,6 +297,7 @@ fn memory_not_shared(ctx: &Context) -> Verdict {
     Ok(())
 }
 
+/// Observes `correct-total`, `shares-reach-the-parent` and `children-compute-their-shares`.
 fn correct_total(ctx: &Context) -> Verdict {
     let n = choose_n();
     let run = Run::observe(ctx, n)?;
@@ -236,11 +385,24 @@ fn thread_cpu() -> Duration {
 struct Seen {
     pid: u32,
     cpu: Duration,
+    /// Pipes and sockets it had open (beyond 0, 1 and 2), as /proc/PID/fd names them.
+    channels: BTreeSet<String>,
+    /// Its exit status as waitpid would give it, read while it was an unreaped zombie.
+    exit: Option<i32>,
+}
+
+/// What the program's own process did while its children ran.
+struct Wait {
+    wall: Duration,
+    cpu: Duration,
+    /// Times its threads went to sleep by themselves (voluntary context switches).
+    sleeps: u64,
 }
 
 /// What one run of the student's program showed.
 struct Run {
     pid: u32,
+    workers: usize,
     n: u64,
     status: ExitStatus,
     stdout: String,
@@ -251,6 +413,10 @@ struct Run {
     children: Vec<Seen>,
     /// Children still there when the program had exited, with their state then.
     leftovers: Vec<(u32, char)>,
+    /// Pipes and sockets the program's own process had open (beyond 0, 1 and 2).
+    parent_channels: BTreeSet<String>,
+    /// The program's own CPU and wake-ups from its first child on.
+    wait: Option<Wait>,
 }
 
 struct Output {
@@ -260,12 +426,20 @@ struct Output {
 
 impl Run {
     fn observe(ctx: &Context, n: u64) -> Result<Run, Failure> {
+        Run::observe_with(ctx, WORKERS, n, false)
+    }
+
+    /// Runs `ex02_fork workers n` and watches it. With `freeze`, the program's own process is
+    /// stopped (SIGSTOP) once `workers` children were seen, until every child has exited, so
+    /// that the children's exit statuses can be read from /proc while they are zombies nobody
+    /// has reaped yet; then it is let go on (SIGCONT).
+    fn observe_with(ctx: &Context, workers: usize, n: u64, freeze: bool) -> Result<Run, Failure> {
         // SAFETY: prctl with integer arguments only.
         let rc = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
         assert_eq!(rc, 0, "prctl(PR_SET_CHILD_SUBREAPER) failed");
 
         let mut child = Command::new(ctx.student_bin())
-            .arg(WORKERS.to_string())
+            .arg(workers.to_string())
             .arg(n.to_string())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -289,14 +463,42 @@ impl Run {
         let start = Instant::now();
         let mut children: Vec<Seen> = Vec::new();
         let mut parent_cpu = Duration::ZERO;
+        let mut parent_channels: BTreeSet<String> = BTreeSet::new();
+        // The parent's CPU and wake-ups when its first child was seen, and the latest values.
+        let mut waiting: Option<(Instant, Duration, u64)> = None;
+        let mut latest = (Instant::now(), Duration::ZERO, 0u64);
+        let mut frozen = false;
+        let mut samples = 0u64;
         let status = loop {
-            parent_cpu = parent_cpu.max(proc::cpu_time(pid).unwrap_or_default());
+            samples += 1;
+            let now_cpu = proc::cpu_time(pid).unwrap_or_default();
+            parent_cpu = parent_cpu.max(now_cpu);
+            if let Some(sleeps) = process_sleeps(pid) {
+                latest = (Instant::now(), parent_cpu, sleeps);
+            }
+            if samples % 10 == 1 {
+                parent_channels.extend(channels(pid));
+            }
             for c in proc::children_fast(pid) {
                 let cpu = proc::cpu_time(c).unwrap_or_default();
                 match children.iter_mut().find(|s| s.pid == c) {
-                    Some(seen) => seen.cpu = seen.cpu.max(cpu),
-                    None => children.push(Seen { pid: c, cpu }),
+                    Some(seen) => {
+                        seen.cpu = seen.cpu.max(cpu);
+                        if samples % 10 == 1 {
+                            seen.channels.extend(channels(c));
+                        }
+                    }
+                    None => {
+                        children.push(Seen { pid: c, cpu, channels: channels(c), exit: None });
+                        if waiting.is_none() {
+                            waiting = Some(latest);
+                        }
+                    }
                 }
+            }
+            if freeze && !frozen && children.len() >= workers {
+                frozen = true;
+                freeze_until_children_exit(pid, &mut children);
             }
             if let Some(status) = child.try_wait().expect("waiting for the program") {
                 break status;
@@ -306,7 +508,7 @@ impl Run {
                 let _ = child.wait();
                 reap_leftovers();
                 return Err(fail(
-                    format!("`ex02_fork {WORKERS} {n}` was still running after {} s", RUN_LIMIT.as_secs()),
+                    format!("`ex02_fork {workers} {n}` was still running after {} s", RUN_LIMIT.as_secs()),
                     format!("the program finishes in about a second (each worker computes ~{} ms)", TARGET_PER_WORKER.as_millis()),
                     "the parent must not wait for something that never comes: read exactly one u64 per child (close the write end of the pipe in the parent), and every child must leave with _exit(0)",
                 ));
@@ -327,7 +529,12 @@ impl Run {
             if !leftovers.iter().any(|(p, _)| *p == c) {
                 if let Some(s) = proc::state(c) {
                     leftovers.push((c, s));
-                    children.push(Seen { pid: c, cpu: proc::cpu_time(c).unwrap_or_default() });
+                    children.push(Seen {
+                        pid: c,
+                        cpu: proc::cpu_time(c).unwrap_or_default(),
+                        channels: BTreeSet::new(),
+                        exit: None,
+                    });
                 }
             }
         }
@@ -339,13 +546,18 @@ impl Run {
         reap_leftovers();
         let stdout = reader.join().unwrap_or_default();
         eprintln!(
-            "ran `ex02_fork {WORKERS} {n}` (PID {pid}) in {} ms: {status}; its CPU: {} ms; children (CPU used): {}; not reaped: {:?}",
+            "ran `ex02_fork {workers} {n}` (PID {pid}) in {} ms: {status}; its CPU: {} ms; children (CPU used): {}; not reaped: {:?}",
             elapsed.as_millis(),
             parent_cpu.as_millis(),
             children.iter().map(|c| format!("{} ({} ms)", c.pid, c.cpu.as_millis())).collect::<Vec<_>>().join(", "),
             leftovers
         );
-        Ok(Run { pid, n, status, stdout, elapsed, parent_cpu, children, leftovers })
+        let wait = waiting.map(|(at, cpu, sleeps)| Wait {
+            wall: latest.0.saturating_duration_since(at),
+            cpu: latest.1.saturating_sub(cpu),
+            sleeps: latest.2.saturating_sub(sleeps),
+        });
+        Ok(Run { pid, workers, n, status, stdout, elapsed, parent_cpu, children, leftovers, parent_channels, wait })
     }
 
     fn child_pids(&self) -> Vec<u32> {
@@ -357,7 +569,7 @@ impl Run {
             return Ok(());
         }
         Err(fail(
-            format!("`ex02_fork {WORKERS} {}` ended with {} and printed {:?}", self.n, self.status, self.stdout),
+            format!("`ex02_fork {} {}` ended with {} and printed {:?}", self.workers, self.n, self.status, self.stdout),
             "exit status 0",
             "the program must finish normally: a child that returns from fork() into main (instead of _exit(0)) or a failed pipe read often ends it badly",
         ))
@@ -370,12 +582,70 @@ impl Run {
         match (value("total"), value("parent counter")) {
             (Some(total), Some(parent_counter)) => Ok(Output { total, parent_counter }),
             _ => Err(fail(
-                format!("`ex02_fork {WORKERS} {}` printed {:?}", self.n, self.stdout),
+                format!("`ex02_fork {} {}` printed {:?}", self.workers, self.n, self.stdout),
                 "two lines: `total: <total>` and `parent counter: <parent_counter>`",
                 "the provided main.rs prints the Outcome in this format: keep it",
             )),
         }
     }
+}
+
+/// Sum of the voluntary context switches of every thread of `pid`.
+fn process_sleeps(pid: u32) -> Option<u64> {
+    let threads = proc::threads(pid).ok()?;
+    Some(threads.into_iter().filter_map(|tid| proc::thread_sleeps(pid, tid)).sum())
+}
+
+/// Pipes and sockets `pid` has open beyond 0, 1 and 2 ("pipe:[1234]").
+fn channels(pid: u32) -> BTreeSet<String> {
+    let Ok(fds) = proc::fds(pid) else { return BTreeSet::new() };
+    fds.into_iter()
+        .filter(|&fd| fd > 2)
+        .filter_map(|fd| std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).ok())
+        .map(|target| target.to_string_lossy().into_owned())
+        .filter(|target| target.starts_with("pipe:") || target.starts_with("socket:"))
+        .collect()
+}
+
+/// The exit status of a zombie as waitpid would give it (field 52 of /proc/PID/stat).
+fn zombie_status(pid: u32) -> Option<i32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    stat[stat.rfind(')')? + 1..].split_whitespace().nth(49)?.parse().ok()
+}
+
+/// "exited with status 1", "was killed by signal 9".
+fn describe_wait_status(status: i32) -> String {
+    if status & 0x7f == 0 {
+        format!("exited with status {}", (status >> 8) & 0xff)
+    } else {
+        format!("was killed by signal {}", status & 0x7f)
+    }
+}
+
+/// Stops the program (SIGSTOP), waits until each of its children seen so far has exited (is a
+/// zombie), records their exit statuses, and lets the program go on (SIGCONT). A child that
+/// does not exit within 5 s is left running, its status unknown.
+fn freeze_until_children_exit(pid: u32, children: &mut [Seen]) {
+    // SAFETY: signals to our own child process.
+    unsafe { libc::kill(pid as i32, libc::SIGSTOP) };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut running = false;
+        for c in children.iter_mut().filter(|c| c.exit.is_none()) {
+            c.cpu = c.cpu.max(proc::cpu_time(c.pid).unwrap_or_default());
+            match proc::state(c.pid) {
+                Some('Z') => c.exit = zombie_status(c.pid),
+                Some(_) => running = true,
+                None => {}
+            }
+        }
+        if !running || Instant::now() >= deadline {
+            break;
+        }
+        thread::sleep(Duration::from_millis(2));
+    }
+    // SAFETY: as above.
+    unsafe { libc::kill(pid as i32, libc::SIGCONT) };
 }
 
 /// Waits for every child this subreaper inherited, killing those still running after 3 s.

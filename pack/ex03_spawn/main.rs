@@ -10,6 +10,7 @@
 //! that never returns fails with an explanation instead of hanging the check.
 
 use std::fs;
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -18,8 +19,13 @@ use pack_support::watch::{self, Next};
 use pack_support::{fail, proc, Context, Failure, Verdict};
 
 /// The entries a started process can run.
-const ENTRIES: &[(&str, Entry)] =
-    &[("whoami", whoami), ("exit_with", exit_with), ("panic", panic_entry), ("sleep_ms", sleep_ms)];
+const ENTRIES: &[(&str, Entry)] = &[
+    ("whoami", whoami),
+    ("exit_with", exit_with),
+    ("panic", panic_entry),
+    ("sleep_ms", sleep_ms),
+    ("stdio_probe", stdio_probe),
+];
 
 fn main() {
     // In a process started by Process::start, child_main runs the entry and exits (a panic in
@@ -41,7 +47,11 @@ fn main() {
         exit_code_propagates,
         panic_propagates,
         signal_exit_code,
-        no_process_left_behind
+        no_process_left_behind,
+        new_starts_nothing,
+        child_stdio,
+        join_twice_is_ok,
+        is_alive_without_blocking
     ])
 }
 
@@ -87,9 +97,26 @@ fn sleep_ms(args: &[String]) -> i32 {
     0
 }
 
+/// Writes a line to stdout and one to stderr, then sleeps for its argument in milliseconds
+/// while the checker looks at its descriptors.
+fn stdio_probe(args: &[String]) -> i32 {
+    use std::io::Write;
+    let pid = std::process::id();
+    let out = writeln!(std::io::stdout(), "stdio_probe {pid} on stdout").and_then(|_| std::io::stdout().flush());
+    let err = writeln!(std::io::stderr(), "stdio_probe {pid} on stderr");
+    sleep_ms(args);
+    if out.is_ok() && err.is_ok() {
+        0
+    } else {
+        4
+    }
+}
+
 /// How long a check waits for one step of student code (start, join, drop).
 const WATCHDOG: Duration = Duration::from_secs(8);
 
+/// Observes `runs-in-new-child`, `entry-gets-its-arguments`, `pid-once-started` and
+/// `child-main-returns-in-parent`.
 fn runs_in_another_process(ctx: &Context) -> Verdict {
     child_main_returned()?;
     let path = ctx.scratch_dir().join("whoami.txt");
@@ -143,8 +170,11 @@ fn runs_in_another_process(ctx: &Context) -> Verdict {
     Ok(())
 }
 
+/// Observes `join-waits-and-reaps` (join blocks without burning CPU or polling, returns after
+/// the child exited, and the child is reaped) and `pid-once-started`.
 fn join_waits(_ctx: &Context) -> Verdict {
     child_main_returned()?;
+    join_blocks_quietly()?;
     const SLEEP: Duration = Duration::from_millis(500);
     let (pid, took, state, alive_before) = run_steps("join() of a process sleeping 500 ms", || {
         let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
@@ -195,6 +225,7 @@ fn join_waits(_ctx: &Context) -> Verdict {
     Ok(())
 }
 
+/// Observes `exit-code-is-entry-return` and `entry-gets-its-arguments`.
 fn exit_code_propagates(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     for code in [7, 0, 42] {
@@ -220,6 +251,7 @@ fn exit_code_propagates(_ctx: &Context) -> Verdict {
     Ok(())
 }
 
+/// Observes `panic-gives-101`.
 fn panic_propagates(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     let got = run_steps("join() of a process whose entry panics", || {
@@ -240,6 +272,7 @@ fn panic_propagates(_ctx: &Context) -> Verdict {
     Err(fail(format!("exit_code() = {got:?} after join() for an entry that panicked"), "Some(101)", why))
 }
 
+/// Observes `signal-gives-minus-signal`.
 fn signal_exit_code(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     for (signal, name) in [(libc::SIGKILL, "SIGKILL"), (libc::SIGTERM, "SIGTERM")] {
@@ -272,6 +305,7 @@ fn signal_exit_code(_ctx: &Context) -> Verdict {
     Ok(())
 }
 
+/// Observes `drop-joins-started`.
 fn no_process_left_behind(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     const SLEEP: Duration = Duration::from_millis(400);
@@ -330,6 +364,296 @@ fn no_process_left_behind(_ctx: &Context) -> Verdict {
         format!("drop waits for each started, unjoined child (~{} ms) and reaps it", SLEEP.as_millis()),
         "dropping a std::process::Child neither waits for nor kills the process: implement Drop for Process so that it joins a started, unjoined child; otherwise it runs on unwatched and ends as a zombie",
     ))
+}
+
+/// While join() waits for a child that sleeps, the thread calling it must be blocked in the
+/// kernel (waitpid): no CPU burned, no wake-ups every few milliseconds.
+fn join_blocks_quietly() -> Verdict {
+    const SLEEP: Duration = Duration::from_millis(1000);
+    const WINDOW: Duration = Duration::from_millis(500);
+    let (tx, rx) = mpsc::channel();
+    let call = watch::call("join", move || -> Result<(), Failure> {
+        let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
+        started(&mut p)?;
+        let _ = tx.send(());
+        joined(&mut p)
+    });
+    if rx.recv_timeout(WATCHDOG).is_err() {
+        // start() failed or hung: say what happened.
+        return match call.outcome(Duration::ZERO) {
+            Next::Item(result) => result,
+            Next::Panicked(message) => Err(fail(
+                format!("the code panicked in start(): {message}"),
+                "no panic",
+                "a panic here means a bug in Process::start (or a todo!() that is not written yet)",
+            )),
+            _ => Err(fail(
+                format!("start() had not returned after {} s", WATCHDOG.as_secs()),
+                "start() returns at once",
+                "start() spawns the child and returns; it does not wait for it",
+            )),
+        };
+    }
+    // Let join() get into its wait before looking.
+    thread::sleep(Duration::from_millis(50));
+    let usage = call.usage_over(WINDOW);
+    let outcome = call.outcome(WATCHDOG);
+    if let Some(usage) = usage {
+        if usage.spins() || usage.polls(50.0) {
+            return Err(fail(
+                format!(
+                    "while join() waited for a child that sleeps {} ms, the thread calling join() {}",
+                    SLEEP.as_millis(),
+                    usage.describe()
+                ),
+                "join() blocked in the kernel until the child exits (Child::wait or waitpid): almost no CPU and a wake-up or two",
+                "perhaps join() loops around try_wait() (or waitpid with WNOHANG, or is_alive()) until the child is gone; or it sleeps a little and looks again. A blocking wait lets the kernel wake the thread once, when the child exits",
+            ));
+        }
+    }
+    match outcome {
+        Next::Item(result) => result,
+        Next::Panicked(message) => Err(fail(
+            format!("the code panicked in join(): {message}"),
+            "no panic",
+            "a panic here means a bug in Process::join",
+        )),
+        Next::TimedOut => Err(fail(
+            format!(
+                "join() of a child sleeping {} ms had not returned after {} s",
+                SLEEP.as_millis(),
+                WATCHDOG.as_secs()
+            ),
+            "join() returns once the child has exited",
+            "join() must wait for the child process itself (Child::wait), not for something that never happens",
+        )),
+        Next::Ended => Ok(()),
+    }
+}
+
+/// Observes `new-starts-nothing`: Process::new creates no process (pid() is None and the
+/// checker has no child), and start() then creates exactly one.
+fn new_starts_nothing(_ctx: &Context) -> Verdict {
+    child_main_returned()?;
+    let own = std::process::id();
+    let before = proc::children_fast(own);
+    let (after_new, pid_after_new, after_start, pid) = run_steps("Process::new, then start()", move || {
+        let mut p = Process::new("sleep_ms", &["300"]);
+        // Give a child that new() might have spawned time to show up in /proc.
+        thread::sleep(Duration::from_millis(150));
+        let after_new: Vec<u32> = proc::children_fast(own).into_iter().filter(|c| !before.contains(c)).collect();
+        let pid_after_new = p.pid();
+        started(&mut p)?;
+        let after_start: Vec<u32> = proc::children_fast(own).into_iter().filter(|c| !before.contains(c)).collect();
+        let pid = p.pid();
+        for &c in after_new.iter().chain(&after_start) {
+            // SAFETY: a child of this process (it was listed among its children): stop it.
+            unsafe { libc::kill(c as i32, libc::SIGKILL) };
+        }
+        drop(p);
+        for &c in after_new.iter().chain(&after_start) {
+            // SAFETY: reaps our own child if Drop did not (ECHILD otherwise).
+            unsafe { libc::waitpid(c as i32, std::ptr::null_mut(), libc::WNOHANG) };
+        }
+        Ok((after_new, pid_after_new, after_start, pid))
+    })?;
+    if !after_new.is_empty() || pid_after_new.is_some() {
+        return Err(fail(
+            format!(
+                "150 ms after Process::new(\"sleep_ms\", ...), before start(), the checker had {} new child process{} ({}) and pid() returned {pid_after_new:?}",
+                after_new.len(),
+                if after_new.len() == 1 { "" } else { "es" },
+                list(&after_new)
+            ),
+            "no child process and pid() = None until start() is called",
+            "perhaps new() already spawns the child (Command::spawn belongs in start()); or pid() returns something before start(). As Python's Process(target=...), new only describes the process: a program may create it now and start it much later, or never",
+        ));
+    }
+    if after_start.len() != 1 || pid != after_start.first().copied() {
+        return Err(fail(
+            format!("right after start() the checker had {} new child process(es) ({}) and pid() returned {pid:?}", after_start.len(), list(&after_start)),
+            "exactly one new child process, whose PID pid() returns",
+            "perhaps start() spawns more than one process, or none (the entry ran in a thread); or pid() does not give the PID of the child it spawned (Child::id())",
+        ));
+    }
+    Ok(())
+}
+
+/// Observes `child-stdio`: the child's stdin is /dev/null, its stdout and stderr are the very
+/// files the parent has as stdout and stderr (here a scratch file as stdout, so that a child
+/// whose stdout goes to /dev/null or to a pipe cannot look inherited by chance).
+fn child_stdio(ctx: &Context) -> Verdict {
+    child_main_returned()?;
+    let path = ctx.scratch_dir().join("parent-stdout.txt");
+    let file = fs::File::create(&path).expect("creating a file in the scratch directory");
+    // Our own stdout becomes the scratch file for the length of the check.
+    // SAFETY: plain descriptor calls on descriptors we own; fd 1 is restored below.
+    let saved = unsafe { libc::dup(1) };
+    assert!(saved >= 0, "dup(1) failed");
+    // SAFETY: as above.
+    unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&file), 1) };
+    let result = run_steps("start() of a process that sleeps 1500 ms", || {
+        let mut p = Process::new("stdio_probe", &["1500"]);
+        started(&mut p)?;
+        let pid = own_child_pid(&mut p)?;
+        // Let the child's exec happen: before it, /proc shows the parent's copy of the fds.
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while exe_is_fresh(pid) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(5));
+        }
+        thread::sleep(Duration::from_millis(100));
+        let seen: Vec<(i32, Option<String>, Option<FileId>)> = (0..3)
+            .map(|fd| (fd, link(&format!("/proc/{pid}/fd/{fd}")), identity(&format!("/proc/{pid}/fd/{fd}"))))
+            .collect();
+        kill_and_reap(pid, p);
+        Ok(seen)
+    });
+    // SAFETY: restores our stdout.
+    unsafe {
+        libc::dup2(saved, 1);
+        libc::close(saved);
+    }
+    let seen = result?;
+    let ours: Vec<Option<(u64, u64)>> =
+        vec![identity("/dev/null"), identity(&path.to_string_lossy()), identity("/proc/self/fd/2")];
+    let names = ["stdin", "stdout", "stderr"];
+    let expected = ["/dev/null", "the parent's stdout (a file of the checker)", "the parent's stderr"];
+    let mut wrong = Vec::new();
+    for ((fd, target, id), (want, name)) in seen.iter().zip(ours.iter().zip(names)) {
+        if id.is_none() || id != want {
+            wrong.push(format!(
+                "its {name} (descriptor {fd}) is {} instead of {}",
+                target.as_deref().unwrap_or("not open"),
+                expected[*fd as usize]
+            ));
+        }
+    }
+    if wrong.is_empty() {
+        return Ok(());
+    }
+    Err(fail(
+        format!("while the started child ran, /proc showed: {}", wrong.join("; ")),
+        "stdin /dev/null (Stdio::null()), stdout and stderr inherited from the parent (Command's default)",
+        "perhaps start() sets stdout or stderr to Stdio::null() or Stdio::piped() (then the child's output is lost or waits in a pipe nobody reads); or it leaves stdin inherited, so that the child competes with the parent for its input. multiprocessing gives the child no stdin and the parent's terminal for its output",
+    ))
+}
+
+/// Observes `join-twice-is-ok`: a second join (of a child that exited, and of one killed by a
+/// signal) returns Ok(()) and changes nothing: the same exit code, pid() still the child's.
+fn join_twice_is_ok(_ctx: &Context) -> Verdict {
+    child_main_returned()?;
+    for (what, args, kill) in
+        [("returns 5", ["exit_with", "5"], false), ("is killed by SIGKILL", ["sleep_ms", "30000"], true)]
+    {
+        let report = run_steps(&format!("two joins of a process whose entry {what}"), move || {
+            let mut p = Process::new(args[0], &[args[1]]);
+            started(&mut p)?;
+            let pid = own_child_pid(&mut p)?;
+            if kill {
+                // SAFETY: sending a signal to our own child, checked just above.
+                unsafe { libc::kill(pid as i32, libc::SIGKILL) };
+            }
+            let first = p.join().map_err(|e| e.to_string());
+            let code1 = p.exit_code();
+            let second = p.join().map_err(|e| e.to_string());
+            let code2 = p.exit_code();
+            let pid2 = p.pid();
+            Ok((pid, first, code1, second, code2, pid2))
+        })?;
+        let (pid, first, code1, second, code2, pid2) = report;
+        let expected_code = if kill { -libc::SIGKILL } else { 5 };
+        if first.is_err() || code1 != Some(expected_code) {
+            // The first join is judged by other checks; say what was seen and stop here.
+            return Err(fail(
+                format!("the first join() of a process whose entry {what} returned {first:?}, then exit_code() = {code1:?}"),
+                format!("Ok(()), then Some({expected_code})"),
+                "join() waits for the child and keeps its status (see join_waits, exit_code_propagates and signal_exit_code)",
+            ));
+        }
+        if second.is_err() || code2 != code1 || pid2 != Some(pid) {
+            return Err(fail(
+                format!(
+                    "for a process whose entry {what}: the first join() returned Ok(()) with exit_code() = {code1:?}; the second returned {second:?}, then exit_code() = {code2:?} and pid() = {pid2:?} (the child was PID {pid})"
+                ),
+                format!("the second join() returns Ok(()) at once; exit_code() stays {code1:?} and pid() stays Some({pid})"),
+                "perhaps join() waits again for a child that was already reaped (waitpid then fails with ECHILD, or std's Child gives an error); or it takes the Child out of the Process, so the second join finds nothing started. Keep the status the first join saw and return Ok(()) when it is there, as Python's join() does",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Observes `is-alive-without-blocking`: is_alive() answers at once, true while the child runs,
+/// and false once it has exited, even before anybody joined it (a zombie is not alive).
+fn is_alive_without_blocking(_ctx: &Context) -> Verdict {
+    child_main_returned()?;
+    const SLEEP: Duration = Duration::from_millis(400);
+    let (running, asked_for, exited, zombie) = run_steps("is_alive() of a process that sleeps 400 ms", || {
+        let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
+        started(&mut p)?;
+        let pid = own_child_pid(&mut p)?;
+        let (running, asked_for) = pack_support::timing::timed(|| p.is_alive());
+        // Wait, without reaping, until the kernel shows the child exited (a zombie).
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while proc::state(pid).is_some_and(|s| s != 'Z') && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(5));
+        }
+        let zombie = proc::state(pid) == Some('Z');
+        let exited = p.is_alive();
+        drop(p);
+        // SAFETY: reaps our own child if Drop did not (ECHILD otherwise).
+        unsafe { libc::waitpid(pid as i32, std::ptr::null_mut(), libc::WNOHANG) };
+        Ok((running, asked_for, exited, zombie))
+    })?;
+    if asked_for >= SLEEP / 2 {
+        return Err(fail(
+            format!("is_alive() on a child that sleeps {} ms took {} ms to answer ({running})", SLEEP.as_millis(), asked_for.as_millis()),
+            "an answer at once, without waiting for the child",
+            "perhaps is_alive() waits for the child (Child::wait) instead of asking (Child::try_wait, waitpid with WNOHANG)",
+        ));
+    }
+    if !running {
+        return Err(fail(
+            format!("is_alive() = false right after start(), for a child that sleeps {} ms", SLEEP.as_millis()),
+            "true",
+            "perhaps is_alive() reads the answer the wrong way round (try_wait() gives Ok(None) while the child runs), or looks at a status only join() sets",
+        ));
+    }
+    if exited && zombie {
+        return Err(fail(
+            "is_alive() = true for a child that had exited (/proc showed it as a zombie: exited, not yet waited for)",
+            "false once the child has exited, joined or not",
+            "perhaps is_alive() only checks that the PID exists (kill(pid, 0) or /proc/PID), which stays true for a zombie until it is reaped; or it answers from what join() stored. Child::try_wait() tells an exited child from a running one",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether `pid` is still the forked copy of this process that has not run exec yet (its
+/// command line is still ours).
+fn exe_is_fresh(pid: u32) -> bool {
+    fs::read(format!("/proc/{pid}/cmdline")).ok() == fs::read("/proc/self/cmdline").ok()
+}
+
+/// Where a /proc/PID/fd/N link points ("/dev/null", "pipe:[1234]", a path).
+fn link(path: &str) -> Option<String> {
+    fs::read_link(path).ok().map(|p| p.to_string_lossy().into_owned())
+}
+
+/// A file's (device, inode): the same for every descriptor open on that file.
+type FileId = (u64, u64);
+
+/// The (device, inode) of the file a path (or a /proc/PID/fd/N link) leads to.
+fn identity(path: &str) -> Option<FileId> {
+    use std::os::unix::fs::MetadataExt;
+    fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+fn list(pids: &[u32]) -> String {
+    if pids.is_empty() {
+        return "none".to_owned();
+    }
+    pids.iter().map(u32::to_string).collect::<Vec<_>>().join(" ")
 }
 
 /// Runs `steps` (student code) on a scenario thread, waiting at most WATCHDOG for it.

@@ -1,0 +1,142 @@
+//! # ex02_fork: fork, wait and copied memory (lecture 1.2)
+//!
+//! `fork()` makes a copy of the calling process: the child starts with a copy of the parent's
+//! memory and open descriptors and goes on from the same point in the code. `fork` returns
+//! twice: in the parent with the child's PID, in the child with 0. Because the memory is
+//! *copied*, not shared, a child must send its result back through something both processes
+//! reach — here a pipe created before forking — and the parent must wait for (reap) every
+//! child, or it lingers as a zombie.
+//!
+//! You write [`fork_sum`]: split the work `0..n` between `workers` children, let each child
+//! compute its share and send it back through a pipe, collect the shares, and wait for every
+//! child. [`work`], [`share`], [`Outcome`] and `main.rs` are provided. Try it with
+//! `cargo run -p ex02_fork -- 4 1000000`.
+//!
+//! How it is checked: the checker runs your program and watches it from outside: it must fork
+//! exactly the number of children asked for, every child must be reaped by your program (none
+//! left as a zombie or adopted by someone else), the child's update of `counter` must not show
+//! in the parent, and the total must be right. Public tests: `cargo test -p ex02_fork`.
+
+use std::ops::Range;
+use std::os::fd::OwnedFd;
+
+use nix::unistd::{fork, pipe, read, write, ForkResult, Pid};
+
+/// A deliberately CPU-costly pure function: the number of steps the Collatz sequence of
+/// `k + 1` takes to reach 1 (about a microsecond or less on average).
+///
+/// Provided: you do not need to change this.
+pub fn work(k: u64) -> u64 {
+    let mut x = k + 1;
+    let mut steps = 0;
+    while x != 1 {
+        x = match x % 2 {
+            0 => x / 2,
+            _ => 3 * x + 1,
+        };
+        steps += 1;
+    }
+    steps
+}
+
+/// The part of `0..n` that worker number `worker` (counted from 0) computes: `workers`
+/// contiguous ranges, in order, that together cover `0..n` exactly (some may be empty when
+/// there are more workers than numbers).
+///
+/// Provided: you do not need to change this.
+pub fn share(worker: usize, workers: usize, n: u64) -> Range<u64> {
+    assert!(
+        worker < workers,
+        "worker {worker} of {workers} does not exist"
+    );
+    // Computed in u128 so that n * workers cannot overflow.
+    let bound = |i: usize| (u128::from(n) * i as u128 / workers as u128) as u64;
+    bound(worker)..bound(worker + 1)
+}
+
+/// What [`fork_sum`] returns.
+///
+/// Provided: you do not need to change this.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    /// The sum of `work(k)` for every `k` in `0..n`, added up from the children's shares.
+    pub total: u64,
+    /// The parent's `counter` after all the children are done (each child added its share to
+    /// its own copy).
+    pub parent_counter: u64,
+}
+
+/// Task: fork `workers` children; child `i` adds the sum of `work(k)` for `k` in
+/// `share(i, workers, n)` to its `counter`, writes it to a pipe as 8 little-endian bytes and
+/// leaves with `libc::_exit(0)`; the parent reads one `u64` per child, waits for every child
+/// and returns the total and its own `counter`.
+pub fn fork_sum(workers: usize, n: u64) -> Outcome {
+    let mut counter: u64 = 0;
+    // A pipe per child, each created just before its fork; the parent keeps only the read ends.
+    let mut readers: Vec<(Pid, OwnedFd)> = Vec::with_capacity(workers);
+    for worker in 0..workers {
+        let (reader, writer) = pipe().expect("creating a pipe");
+        // SAFETY: called from the single main thread of this program (see main.rs); the child
+        // only computes, writes and calls _exit.
+        match unsafe { fork() }.expect("fork failed") {
+            ForkResult::Child => {
+                drop(reader);
+                counter += share(worker, workers, n).map(work).sum::<u64>();
+                let status = if send(&writer, counter).is_ok() { 0 } else { 1 };
+                // SAFETY: _exit has no preconditions; it does not return.
+                unsafe { libc::_exit(status) }
+            }
+            ForkResult::Parent { child } => {
+                drop(writer);
+                readers.push((child, reader));
+            }
+        }
+    }
+    let mut total = 0;
+    for (_, reader) in &readers {
+        total += receive(reader).expect("a worker exited without sending its share");
+    }
+    // Reap the children in whatever order they end.
+    let mut left = readers.len();
+    while left > 0 {
+        match nix::sys::wait::wait() {
+            Ok(_) => left -= 1,
+            Err(nix::Error::EINTR) => {}
+            Err(e) => panic!("waiting for a worker: {e}"),
+        }
+    }
+    Outcome {
+        total,
+        parent_counter: counter,
+    }
+}
+
+/// Writes `value` to the pipe as 8 little-endian bytes, in one write.
+fn send(pipe: &OwnedFd, value: u64) -> nix::Result<()> {
+    let bytes = value.to_le_bytes();
+    let written = write(pipe, &bytes)?;
+    // A pipe write this small is all or nothing; anything else means the pipe is broken.
+    if written == bytes.len() {
+        Ok(())
+    } else {
+        Err(nix::Error::EIO)
+    }
+}
+
+/// Reads one u64 sent by [`send`]; `None` at end of file (no writer left).
+fn receive(pipe: &OwnedFd) -> Option<u64> {
+    let mut bytes = [0u8; 8];
+    let mut filled = 0;
+    // read() may return fewer bytes than asked (never here in practice, since every message
+    // is written whole, but a correct reader does not rely on it) and may be interrupted by
+    // a signal (EINTR): both just mean "read again".
+    while filled < bytes.len() {
+        match read(pipe, &mut bytes[filled..]) {
+            Ok(0) => return None,
+            Ok(count) => filled += count,
+            Err(nix::Error::EINTR) => {}
+            Err(e) => panic!("reading from the pipe: {e}"),
+        }
+    }
+    Some(u64::from_le_bytes(bytes))
+}
