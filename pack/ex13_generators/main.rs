@@ -16,15 +16,16 @@
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::future::Future;
-use std::io::{self, BufReader, Read};
+use std::io::{self, BufRead, BufReader, Read};
 use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::task::{Context as TaskContext, Poll};
+use std::task::{Context as TaskContext, Poll, Wake, Waker};
 use std::time::{Duration, Instant};
 
 use ex13_generators::{moving_average, numbers_from, running_average, Delay};
+use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
 use pack_support::{fail, measured, proc, Context, Failure, Verdict};
 
@@ -33,7 +34,11 @@ fn main() {
         items_one_by_one,
         memory_flat_on_endless_input,
         future_completes_under_tokio,
-        future_not_busy_polled
+        future_not_busy_polled,
+        reads_only_what_an_item_needs,
+        moving_average_of_zero_panics,
+        delay_counts_from_new,
+        delay_wakes_the_latest_waker
     ])
 }
 
@@ -616,4 +621,329 @@ fn future_not_busy_polled(_ctx: &Context) -> Verdict {
         ));
     }
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// reads_only_what_an_item_needs
+// ---------------------------------------------------------------------------------------------
+
+/// A buffered reader that offers everything it holds at once (`fill_buf` returns every line
+/// left, or the error it was given after them) and counts the bytes the code consumes: a
+/// generator that takes several lines per item shows here, whatever reads it uses.
+struct Burst {
+    data: Vec<u8>,
+    consumed: Arc<AtomicUsize>,
+    /// Fail with this error once the data is consumed, instead of ending.
+    error_at_end: bool,
+}
+
+impl Read for Burst {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let available = self.fill_buf()?;
+        let n = available.len().min(buf.len());
+        buf[..n].copy_from_slice(&available[..n]);
+        self.consume(n);
+        Ok(n)
+    }
+}
+
+impl BufRead for Burst {
+    fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        let at = self.consumed.load(Ordering::SeqCst);
+        if at >= self.data.len() && self.error_at_end {
+            return Err(io::Error::other("the disk went away (an error the hidden check returns on purpose)"));
+        }
+        Ok(&self.data[at.min(self.data.len())..])
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.consumed.fetch_add(amount, Ordering::SeqCst);
+    }
+}
+
+/// Promises `numbers-from-reads-nothing-at-start`, `items-one-by-one` (with a reader that
+/// offers every line at once) and `numbers-from-ends-on-read-error`.
+fn reads_only_what_an_item_needs(_ctx: &Context) -> Verdict {
+    let lines: Vec<String> = (0..8).map(|i| format!("{}.5\n", i * 3)).collect();
+    let ends: Vec<usize> = lines
+        .iter()
+        .scan(0, |at, l| {
+            *at += l.len();
+            Some(*at)
+        })
+        .collect();
+    let text = lines.concat().into_bytes();
+    let consumed = Arc::new(AtomicUsize::new(0));
+    let reader = Burst { data: text.clone(), consumed: consumed.clone(), error_at_end: true };
+    let seen = consumed.clone();
+    // (lines consumed when the generator was made, then per item: value and bytes consumed)
+    let scenario = watch::spawn("numbers_from", move |report| {
+        let mut numbers = numbers_from(reader);
+        report.send((None, seen.load(Ordering::SeqCst)));
+        // Bounded: eight lines and an error give eight numbers, then None.
+        for _ in 0..12 {
+            let item = numbers.next();
+            report.send((Some(item), seen.load(Ordering::SeqCst)));
+            if item.is_none() {
+                break;
+            }
+        }
+    });
+    let lines_in = |bytes: usize| {
+        ends.iter().filter(|&&end| end <= bytes).count() + usize::from(bytes > 0 && !ends.contains(&bytes))
+    };
+    let mut values = Vec::new();
+    loop {
+        match scenario.next(Duration::from_secs(3)) {
+            Next::Item((None, at_start)) => {
+                if at_start > 0 {
+                    return Err(fail(
+                        format!("numbers_from(reader) consumed {at_start} bytes of the input ({} lines) before the first next()", lines_in(at_start)),
+                        "nothing read when the generator is made: reading happens in next()",
+                        "a generator starts working when it is asked for an item: numbers_from only keeps the reader, and next() reads the line it needs",
+                    ));
+                }
+            }
+            Next::Item((Some(Some(value)), at)) => {
+                values.push(value);
+                let k = values.len();
+                if lines_in(at) > k + 1 {
+                    return Err(fail(
+                        format!(
+                            "with a reader that offers all its {} lines at once (fill_buf returns them together), numbers_from had consumed {} lines when it yielded item {k}",
+                            lines.len(),
+                            lines_in(at)
+                        ),
+                        format!("item {k} after at most {} lines consumed: one line per item (and one line of look-ahead at most)", k + 1),
+                        "numbers_from takes more of the input than one item needs: perhaps it consumes the whole buffer fill_buf offers, or reads with read() into a large buffer and splits the lines itself. Read one line per next() (read_line, or lines().next()) and leave the rest in the reader",
+                    ));
+                }
+            }
+            Next::Item((Some(None), _)) => break,
+            Next::Ended => break,
+            Next::Panicked(text) => {
+                return Err(fail(
+                    format!("numbers_from panicked when its reader failed after {} lines, or before: {text}", lines.len()),
+                    format!("the {} numbers, then None", lines.len()),
+                    "a read error ends the input: next() returns None (an error is not a panic)",
+                ))
+            }
+            Next::TimedOut => {
+                return Err(fail(
+                    format!(
+                        "after {} numbers, the reader failed with an error at every read, and next() did not return within 3 s",
+                        values.len()
+                    ),
+                    "None: a read error ends the input",
+                    "next() seems to retry the failing read for ever (perhaps it skips errors as it skips lines that are not numbers): an Err from read_line must end the iteration",
+                ))
+            }
+        }
+    }
+    let expected: Vec<f64> = (0..8).map(|i| (i * 3) as f64 + 0.5).collect();
+    if values != expected {
+        return Err(fail(
+            format!("over the lines 0.5 3.5 ... 21.5 followed by a read error, numbers_from yielded {values:?}"),
+            format!("{expected:?}, then None"),
+            "one number per line, in order; a read error after the last line ends the input",
+        ));
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// moving_average_of_zero_panics
+// ---------------------------------------------------------------------------------------------
+
+/// Promise `moving-average-zero-panics`.
+fn moving_average_of_zero_panics(_ctx: &Context) -> Verdict {
+    // First a window that is fine: a panic there is not the answer to n = 0.
+    let working = watch::spawn("moving_average", |report| {
+        report.send(moving_average([1.0, 2.0, 3.0].into_iter(), 2).take(3).collect::<Vec<f64>>())
+    });
+    match working.next(Duration::from_secs(3)) {
+        Next::Item(items) if items == [1.0, 1.5, 2.5] => {}
+        Next::Item(items) => {
+            return Err(fail(
+                format!("moving_average([1, 2, 3], 2) yielded {items:?}"),
+                "[1.0, 1.5, 2.5]",
+                "item k is the average of the last 2 values up to item k (fewer at the start)",
+            ))
+        }
+        Next::Panicked(text) => return Err(panicked(&text, "taking three items of moving_average([1, 2, 3], 2)")),
+        Next::TimedOut | Next::Ended => {
+            return Err(fail(
+                "moving_average([1, 2, 3], 2) did not yield its three items within 3 s",
+                "[1.0, 1.5, 2.5]",
+                "each next() takes one value from the stage before and returns at once",
+            ))
+        }
+    }
+    let scenario = watch::spawn("moving_average", |report| {
+        let mut averages = moving_average([1.0, 2.0, 3.0].into_iter(), 0);
+        // The panic may come when the first item is asked for.
+        report.send(averages.next());
+    });
+    match scenario.next(Duration::from_secs(3)) {
+        Next::Panicked(_) => Ok(()),
+        Next::Item(item) => Err(fail(
+            format!("moving_average(numbers, 0) did not panic, and its first item was {item:?}"),
+            "a panic: there is no average of the last 0 values",
+            "check n at the start of moving_average (assert!(n > 0, ...)): averaging over a window of 0 values divides by zero (NaN) or yields nothing, and neither is an answer",
+        )),
+        Next::TimedOut | Next::Ended => Err(fail(
+            "moving_average(numbers, 0) neither panicked nor yielded its first item within 3 s",
+            "a panic: there is no average of the last 0 values",
+            "check n at the start of moving_average (assert!(n > 0, ...))",
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// delay_counts_from_new and delay_wakes_the_latest_waker
+// ---------------------------------------------------------------------------------------------
+
+/// A waker that counts its wake-ups.
+#[derive(Default)]
+struct CountingWaker {
+    woken: AtomicUsize,
+}
+
+impl Wake for CountingWaker {
+    fn wake(self: Arc<Self>) {
+        self.woken.fetch_add(1, Ordering::SeqCst);
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.fetch_add(1, Ordering::SeqCst);
+    }
+}
+
+/// Polls `delay` once with `waker`.
+fn poll_once(delay: &mut Pin<Box<Delay>>, waker: &Arc<CountingWaker>) -> Poll<()> {
+    let waker = Waker::from(Arc::clone(waker));
+    delay.as_mut().poll(&mut TaskContext::from_waker(&waker))
+}
+
+/// Promise `delay-timer-starts-at-new`: a delay made, then first polled after its duration,
+/// is ready at once; its lateness is bounded.
+fn delay_counts_from_new(_ctx: &Context) -> Verdict {
+    const DURATION: Duration = Duration::from_millis(100);
+    const FIRST_POLL_AFTER: Duration = Duration::from_millis(250);
+    timing::decide(3, |_attempt| {
+        let scenario = watch::spawn("delay", |report| {
+            let started = Instant::now();
+            let mut delay = Box::pin(Delay::new(DURATION));
+            std::thread::sleep(FIRST_POLL_AFTER);
+            let waker = Arc::new(CountingWaker::default());
+            let first_poll_at = started.elapsed();
+            let first = poll_once(&mut delay, &waker);
+            // If not ready, wait for the wake-up (or give up after 2 s) and poll again.
+            let mut ready_at = first.is_ready().then_some(first_poll_at);
+            let deadline = Instant::now() + Duration::from_secs(2);
+            while ready_at.is_none() && Instant::now() < deadline {
+                if waker.woken.load(Ordering::SeqCst) > 0 && poll_once(&mut delay, &waker).is_ready() {
+                    ready_at = Some(started.elapsed());
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            report.send((first_poll_at, ready_at));
+        });
+        let (first_poll_at, ready_at) = match scenario.next(Duration::from_secs(5)) {
+            Next::Item(v) => v,
+            Next::Panicked(text) => {
+                return Measurement {
+                    judgement: Judgement::Fatal(panicked(&text, "polling a Delay by hand")),
+                    summary: "a panic".into(),
+                }
+            }
+            _ => {
+                return Measurement {
+                    judgement: Judgement::Fatal(fail(
+                        "polling Delay::new(100 ms) by hand, 250 ms after it was made, did not return within 5 s",
+                        "poll returns at once",
+                        "poll must never block: it checks the shared state and returns Ready or Pending",
+                    )),
+                    summary: "no answer".into(),
+                }
+            }
+        };
+        let summary = format!(
+            "first poll {} ms after Delay::new(100 ms); ready {}",
+            first_poll_at.as_millis(),
+            ready_at.map(|t| format!("at {} ms", t.as_millis())).unwrap_or_else(|| "never (2 s)".into())
+        );
+        let judgement = match ready_at {
+            // Ready at the first poll: the timer ran from new().
+            Some(at) if at == first_poll_at => Judgement::Pass,
+            // The first poll itself came late: the machine is too busy to tell.
+            _ if first_poll_at > FIRST_POLL_AFTER + DURATION => Judgement::Unsure(format!(
+                "the first poll came {} ms after new() instead of 250 ms",
+                first_poll_at.as_millis()
+            )),
+            Some(at) => Judgement::Fail(fail(
+                format!(
+                    "Delay::new(100 ms) was made, first polled {} ms later, and was not ready then: it completed {} ms after new(), {} ms after that first poll",
+                    first_poll_at.as_millis(),
+                    at.as_millis(),
+                    (at - first_poll_at).as_millis()
+                ),
+                "Ready at the first poll: 100 ms had passed since Delay::new",
+                "the delay counts from its first poll, not from Delay::new. Perhaps the timer thread is started in poll(), or the deadline is computed there: start the timer (or fix the deadline) in new()",
+            )),
+            None => Judgement::Fail(fail(
+                format!(
+                    "Delay::new(100 ms) was made, first polled {} ms later, and was not ready then, nor within 2 s after",
+                    first_poll_at.as_millis()
+                ),
+                "Ready at the first poll: 100 ms had passed since Delay::new",
+                "the delay did not complete at all when its first poll came after its duration: perhaps the timer starts only at the first poll and never wakes the waker given then, or the delay waits for something else",
+            )),
+        };
+        Measurement { judgement, summary }
+    })
+}
+
+/// Promise `delay-stores-waker` (keep the newest): a task that moved polls with a new waker;
+/// the timer must wake that one.
+fn delay_wakes_the_latest_waker(_ctx: &Context) -> Verdict {
+    let scenario = watch::spawn("delay", |report| {
+        let mut delay = Box::pin(Delay::new(Duration::from_millis(200)));
+        let (first, second) = (Arc::new(CountingWaker::default()), Arc::new(CountingWaker::default()));
+        let a = poll_once(&mut delay, &first);
+        std::thread::sleep(Duration::from_millis(20));
+        let b = poll_once(&mut delay, &second);
+        let deadline = Instant::now() + Duration::from_secs(2);
+        while second.woken.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        report.send((
+            a.is_pending(),
+            b.is_pending(),
+            first.woken.load(Ordering::SeqCst),
+            second.woken.load(Ordering::SeqCst),
+        ));
+    });
+    match scenario.next(Duration::from_secs(5)) {
+        Next::Item((false, _, _, _)) | Next::Item((_, false, _, _)) => Err(fail(
+            "Delay::new(200 ms) returned Ready when polled at once",
+            "Pending until 200 ms have passed",
+            "poll must return Pending until the timer thread marks the delay done",
+        )),
+        Next::Item((true, true, first, 0)) => Err(fail(
+            format!(
+                "Delay::new(200 ms) was polled with a waker, then 20 ms later with another one (as when the task moves to another thread of the executor); after 2 s the second waker had not been woken{}",
+                if first > 0 { " (the first one had)" } else { ", nor the first" }
+            ),
+            "the waker of the latest poll is woken when the time is up",
+            "the future keeps the first waker it was given. An executor may poll a task with a different waker each time; store cx.waker().clone() on every Pending poll (or replace it unless the stored one will_wake() the new one), so the timer wakes the task where it is now",
+        )),
+        Next::Item(_) => Ok(()),
+        Next::Panicked(text) => Err(panicked(&text, "polling a Delay by hand with two wakers")),
+        _ => Err(fail(
+            "polling Delay::new(200 ms) by hand did not return within 5 s",
+            "poll returns at once",
+            "poll must never block: it checks the shared state and returns Ready or Pending",
+        )),
+    }
 }
