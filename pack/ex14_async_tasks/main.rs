@@ -29,7 +29,9 @@ fn main() {
         gather_runs_tasks_concurrently,
         gather_keeps_submission_order,
         promise_resolved_from_another_task,
-        blocking_call_does_not_stall_runtime
+        blocking_call_does_not_stall_runtime,
+        panics_come_back_with_their_payload,
+        promise_from_a_thread_and_after_drop
     ])
 }
 
@@ -520,4 +522,155 @@ fn blocking_call_does_not_stall_runtime(_ctx: &Context) -> Verdict {
         measured(summary.clone());
         Measurement { judgement, summary }
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// panics_come_back_with_their_payload
+// ---------------------------------------------------------------------------------------------
+
+/// The payload the panicking task and function of this check panic with.
+const PAYLOAD: &str = "payload 4217 (a panic the hidden check makes on purpose)";
+
+/// Runs `body` on a runtime of its own on a scenario thread: its panic text, or what it
+/// returned, within 3 s.
+fn panic_of<T: Send + 'static>(body: impl FnOnce() -> T + Send + 'static) -> Next<T> {
+    let scenario = watch::spawn("runtime", move |report| {
+        report.send(body());
+    });
+    scenario.next(Duration::from_secs(3))
+}
+
+/// Promises `gather-propagates-panic` and `run-blocking-propagates-panic`: a panic in a
+/// gathered task or in a blocking function comes back to the caller, with its own payload.
+fn panics_come_back_with_their_payload(_ctx: &Context) -> Verdict {
+    let gathered = panic_of(|| {
+        event_loop().block_on(async {
+            let tasks: Vec<BoxedTask<u32>> = vec![
+                Box::pin(async { 1 }),
+                Box::pin(async {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    panic!("{PAYLOAD}")
+                }),
+                Box::pin(async { 3 }),
+            ];
+            gather(tasks).await
+        })
+    });
+    judge_payload(
+        gathered,
+        "gather over three tasks, the second of which panics",
+        "gather",
+        "a task's JoinError: if e.is_panic(), std::panic::resume_unwind(e.into_panic()) re-raises the task's own panic",
+    )?;
+    let blocking = panic_of(|| event_loop().block_on(async { run_blocking(|| -> u32 { panic!("{PAYLOAD}") }).await }));
+    judge_payload(
+        blocking,
+        "run_blocking(|| panic!(..)) awaited in a task",
+        "run_blocking",
+        "the JoinError of spawn_blocking: std::panic::resume_unwind(e.into_panic()) re-raises the function's own panic",
+    )
+}
+
+fn judge_payload<T: std::fmt::Debug>(next: Next<T>, doing: &str, who: &str, how: &str) -> Verdict {
+    match next {
+        Next::Panicked(text) if text == PAYLOAD => Ok(()),
+        Next::Panicked(text) => Err(fail(
+            format!("{doing} panicked, but with another message: {text:?}"),
+            format!("a panic with the task's own payload, {PAYLOAD:?}"),
+            format!("{who} must re-raise the panic itself, not a new one that describes it (unwrap() or expect() on the JoinError panics with the JoinError's text): {how}"),
+        )),
+        Next::Item(value) => Err(fail(
+            format!("{doing} returned {value:?} instead of panicking"),
+            format!("a panic with the payload {PAYLOAD:?}"),
+            format!("a panic must not vanish: {who} re-raises it ({how})"),
+        )),
+        Next::TimedOut | Next::Ended => Err(fail(
+            format!("{doing} neither returned nor panicked within 3 s"),
+            format!("a panic with the payload {PAYLOAD:?}"),
+            format!("perhaps {who} waits for a result that the panicking code never sends; {how}"),
+        )),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// promise_from_a_thread_and_after_drop
+// ---------------------------------------------------------------------------------------------
+
+/// More polls than this while a Promise waits 200 ms is a busy loop (a correct one: 2).
+const PROMISE_MAX_POLLS: usize = 10;
+
+/// Promises `promise-resolved-from-a-thread`, `promise-not-busy-polled` and
+/// `resolve-without-promise-is-quiet`.
+fn promise_from_a_thread_and_after_drop(_ctx: &Context) -> Verdict {
+    let polls = Arc::new(AtomicUsize::new(0));
+    let p = polls.clone();
+    let from_thread = panic_of(move || {
+        event_loop().block_on(async move {
+            let (resolver, awaited) = promise::<u64>();
+            let counted = Counted { inner: Box::pin(awaited), polls: p };
+            // A plain thread, outside the runtime, resolves 200 ms later.
+            let setter = thread::spawn(move || {
+                thread::sleep(Duration::from_millis(200));
+                resolver.resolve(99);
+            });
+            let value = counted.await;
+            let _ = setter.join();
+            value
+        })
+    });
+    let n = polls.load(Ordering::SeqCst);
+    match from_thread {
+        Next::Item(Ok(99)) => {}
+        Next::Item(other) => {
+            return Err(fail(
+                format!("a task awaiting a Promise that a plain thread resolved with 99 got {other:?}"),
+                "Ok(99)",
+                "the Resolver may be used from any thread: resolve sends the value and wakes the awaiting task wherever it runs",
+            ))
+        }
+        Next::Panicked(text) => return Err(panicked(&text, "resolving a Promise from a plain thread")),
+        Next::TimedOut | Next::Ended => {
+            return Err(fail(
+                format!("a plain thread (not a task) resolved a Promise 200 ms after a task began awaiting it; 3 s later the task still had not got the value (the Promise was polled {n} times)"),
+                "Ok(99) as soon as the thread resolves it",
+                "resolving must wake the awaiting task even from outside the runtime: store the waker of the Pending poll where resolve finds it (a oneshot channel's receiver, polled, does it), and do not rely on tokio's context in resolve",
+            ))
+        }
+    }
+    measured(format!("a Promise resolved from a thread after 200 ms: {n} polls"));
+    if n > PROMISE_MAX_POLLS {
+        return Err(fail(
+            format!("while a task awaited a Promise for 200 ms, the Promise was polled {n} times"),
+            format!("a handful of polls (at most {PROMISE_MAX_POLLS}): once at the start, once after resolve wakes the task"),
+            "the Promise wakes its own task on every Pending (cx.waker().wake_by_ref()), so the runtime polls it again at once, in a busy loop. Store the waker and let resolve wake it",
+        ));
+    }
+    // Resolving a promise nobody awaits any more: from a task and from a thread.
+    let quiet = panic_of(|| {
+        event_loop().block_on(async {
+            let (resolver, awaited) = promise::<String>();
+            drop(awaited);
+            tokio::spawn(async move { resolver.resolve("nobody listens".to_owned()) })
+                .await
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()));
+            let (resolver, awaited) = promise::<String>();
+            drop(awaited);
+            thread::spawn(move || resolver.resolve("nobody listens either".to_owned()))
+                .join()
+                .unwrap_or_else(|e| std::panic::resume_unwind(e));
+        })
+    });
+    match quiet {
+        Next::Item(()) => Ok(()),
+        Next::Panicked(text) => Err(fail(
+            format!("resolve() on a Resolver whose Promise had been dropped panicked: {text}"),
+            "the value is dropped quietly",
+            "nobody waits for the value any more, which is not an error: ignore the Err of sending it (let _ = self.tx.send(value)) instead of unwrap()ping it",
+        )),
+        Next::TimedOut | Next::Ended => Err(fail(
+            "resolve() on a Resolver whose Promise had been dropped did not return within 3 s",
+            "resolve returns at once",
+            "resolve must never wait for the Promise: set the value and wake, if anybody waits",
+        )),
+    }
 }
