@@ -24,7 +24,9 @@ fn main() {
         echo_split_writes,
         half_close,
         sequential_clients,
-        client_sends_exact_bytes
+        client_sends_exact_bytes,
+        survives_client_resets,
+        listens_on_loopback_only
     ])
 }
 
@@ -470,4 +472,54 @@ fn io_failure(doing: &str, e: std::io::Error) -> Failure {
         "the server keeps the connection open while the client talks",
         "the server must not close or reset a connection while the client is still sending",
     )
+}
+
+/// Promise `client-error-does-not-stop-server`: after clients reset their connections, the
+/// next client is echoed.
+fn survives_client_resets(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let storm = net::reset_storm(&server)?;
+    let message = b"the client after the resets\n";
+    let mut stream = match net::connect(server.port(), Duration::from_secs(2)) {
+        Ok(stream) => stream,
+        Err(e) => {
+            return Err(fail(
+                format!("after {storm}, the next client could not connect: {e}"),
+                "the server accepts the next client",
+                net::with_exit(
+                    &server,
+                    "an error with one client must not stop the server: report it on stderr and accept the next",
+                ),
+            ))
+        }
+    };
+    let sent = stream.write_all(message).and_then(|()| stream.shutdown(Shutdown::Write));
+    match read_to_eof_within(&mut stream, Instant::now() + REPLY_WAIT, 1 << 16) {
+        Ok(got) if got == message && sent.is_ok() => server.stop(),
+        Ok(got) | Err((got, _)) => Err(fail(
+            format!(
+                "after {storm}, the next client sent {} and received {}",
+                quoted(message, 80),
+                quoted(&got, 80)
+            ),
+            format!("{} back, then the end of the stream, within {} s", quoted(message, 80), REPLY_WAIT.as_secs()),
+            net::with_exit(&server, "an error with one client (a reset) is reported on stderr and the server goes on with the next client: perhaps the server is still stuck with a client that reset, or stopped accepting"),
+        )),
+    }
+}
+
+/// Promise `server-loopback-only`: the listening socket is bound to 127.0.0.1, not to every
+/// address of the machine.
+fn listens_on_loopback_only(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let addresses: Vec<std::net::SocketAddr> =
+        net::listening_addresses(server.pid()).into_iter().filter(|a| a.port() == server.port()).collect();
+    if let Some(wide) = addresses.iter().find(|a| !a.ip().is_loopback()) {
+        return Err(fail(
+            format!("the server listens on {wide} (read from /proc/PID/net/tcp)"),
+            format!("127.0.0.1:{}", server.port()),
+            "a server bound to 0.0.0.0 (or ::) accepts connections from every network the machine is on: bind 127.0.0.1, so only programs on this machine can connect",
+        ));
+    }
+    server.stop()
 }

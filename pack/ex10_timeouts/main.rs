@@ -32,7 +32,8 @@ fn main() {
         client_refused,
         client_reset,
         server_drops_idle_client,
-        server_keeps_serving_others
+        server_keeps_serving_others,
+        server_survives_client_resets
     ])
 }
 
@@ -519,4 +520,23 @@ fn io_failure(doing: &str, e: std::io::Error) -> Failure {
         "the server keeps the connection open while the client talks",
         "the server must not close or reset a connection that is in use",
     )
+}
+
+/// Promise `server-survives-client-errors`: after clients reset their connections, the next
+/// client is echoed.
+fn server_survives_client_resets(ctx: &Context) -> Verdict {
+    let server = start_server(ctx, LONG_IDLE_TIMEOUT)?;
+    let storm = net::reset_storm(&server)?;
+    let message: &[u8] = b"the client after the resets\n";
+    let mut next = server.connect().map_err(|mut f| {
+        f.observed = format!("after {storm}, the next client could not connect: {}", f.observed);
+        f
+    })?;
+    next.write_all(message).map_err(|e| io_failure("the client after the resets, sending", e))?;
+    net::expect_bytes(&mut next, message, Instant::now() + ECHO_WAIT).map_err(|mut f| {
+        f.observed = format!("after {storm}: {}", f.observed);
+        f.why = net::with_exit(&server, "an error with one client (a reset) is printed to stderr and the server keeps serving: the thread that served that client ends, and the others go on");
+        f
+    })?;
+    server.stop()
 }

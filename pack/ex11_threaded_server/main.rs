@@ -24,7 +24,8 @@ fn main() {
         silent_client_does_not_block_others,
         fifty_concurrent_clients,
         threads_return_to_baseline,
-        descriptors_return_to_baseline
+        descriptors_return_to_baseline,
+        resets_and_raw_bytes
     ])
 }
 
@@ -453,4 +454,40 @@ fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], n: usize
         ),
     };
     Err(fail(observed, format!("all {n} clients get their line back within {} s", MANY_REPLY_WITHIN.as_secs()), why))
+}
+
+/// Promises `errors-do-not-stop-server` and `lines-are-bytes`: after clients reset their
+/// connections (their threads end), a line that is not UTF-8 comes back unchanged, and the
+/// threads are back to what they were at rest.
+fn resets_and_raw_bytes(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let mut warm = connect_as(&server, "a first client")?;
+    let line = b"warming up\n";
+    send(&server, &mut warm, line, "a first client")?;
+    match net::read_exact_within(&mut warm, line.len(), Instant::now() + REPLY_WITHIN) {
+        Ok(got) => same_line(&server, line, &got, "a first client")?,
+        Err((got, e)) => return Err(cut_off(&server, line, &got, &e, "a first client, alone")),
+    }
+    drop(warm);
+    let baseline = settled(|| server.threads());
+    let storm = net::reset_storm(&server)?;
+    let mut next = connect_as(&server, "the client after the resets")?;
+    let raw: &[u8] = b"bytes \xff\xfe that are not UTF-8 \xc3\x28\n";
+    send(&server, &mut next, raw, "the client after the resets")?;
+    match net::read_exact_within(&mut next, raw.len(), Instant::now() + REPLY_WITHIN) {
+        Ok(got) => same_line(&server, raw, &got, &format!("the client after the resets ({storm})"))?,
+        Err((got, e)) => {
+            return Err(cut_off(&server, raw, &got, &e, &format!("the client after the resets ({storm})")))
+        }
+    }
+    drop(next);
+    let after = settled(|| server.threads());
+    if after > baseline {
+        return Err(fail(
+            format!("{after} threads in /proc/PID/task once every client had gone, {baseline} at rest before {storm}"),
+            format!("{baseline} threads again: the threads of the clients that reset have ended"),
+            net::with_exit(&server, "a client's thread must end when its connection fails, not only when the client closes politely: perhaps an error (ECONNRESET, EPIPE) leaves the thread waiting, or retrying the failed read or write"),
+        ));
+    }
+    server.stop()
 }

@@ -312,6 +312,36 @@ pub fn fix_receive_buffer(stream: &TcpStream, bytes: usize) -> io::Result<()> {
     }
 }
 
+/// Resets two connections at the moments a server is most likely to mishandle: one client
+/// resets in the middle of a line, another after sending 2 MiB without reading (the server is
+/// then writing its echo, and its next write fails with ECONNRESET or EPIPE). Returns what
+/// was done, for messages, or a failure when the server exited because of it.
+pub fn reset_storm(server: &Server) -> Result<&'static str, Failure> {
+    const DONE: &str = "two clients reset their connections (one in the middle of a line, one while the server was writing 2 MiB of echo to it)";
+    if let Ok(mut mid_line) = server.connect() {
+        let _ = mid_line.write_all(b"half a li");
+        thread::sleep(Duration::from_millis(100));
+        reset(mid_line);
+    }
+    if let Ok(mut deaf) = server.connect() {
+        deaf.set_write_timeout(Some(Duration::from_secs(2))).ok();
+        let chunk: Vec<u8> =
+            (0..(2 << 20) / 64).flat_map(|i| format!("{:<63}\n", format!("line {i}")).into_bytes()).collect();
+        let _ = deaf.write_all(&chunk);
+        thread::sleep(Duration::from_millis(200));
+        reset(deaf);
+    }
+    thread::sleep(Duration::from_millis(300));
+    match server.describe_exit() {
+        None => Ok(DONE),
+        Some(exit) => Err(crate::fail(
+            format!("after {DONE}, {exit}"),
+            "the server drops those connections and goes on serving other clients",
+            "an error of one connection (ECONNRESET from a read, EPIPE or ECONNRESET from a write) ended the whole server. Perhaps the error is returned from the serving loop with `?`, or unwrap()ped in the code that serves a client: such an error means only that this client is gone; report it on stderr and go on with the others",
+        )),
+    }
+}
+
 /// Closes the connection with a reset (RST) instead of the usual end of stream (FIN): sets
 /// `SO_LINGER` to zero and drops the stream.
 pub fn reset(stream: TcpStream) {
