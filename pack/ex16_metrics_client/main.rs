@@ -35,7 +35,8 @@ fn main() {
         replies_byte_by_byte,
         malformed_replies_rejected,
         one_connection_per_session,
-        timeout_honoured
+        timeout_honoured,
+        bad_keys_refused
     ])
 }
 
@@ -423,6 +424,18 @@ fn malformed_replies_rejected(_ctx: &Context) -> Verdict {
     }
     let cases = [
         Case { call: "put", reply: ERROR_REPLY, close: false, what: "the error reply, to a put" },
+        Case {
+            call: "put",
+            reply: b"ok\nk1 0.5 1\n\n",
+            close: false,
+            what: "measurements, to a put (which gets `ok` alone)",
+        },
+        Case {
+            call: "put",
+            reply: b"hello\n\n",
+            close: false,
+            what: "a first line that is neither ok nor error, to a put",
+        },
         Case { call: "get", reply: ERROR_REPLY, close: false, what: "the error reply, to a get" },
         Case {
             call: "get",
@@ -603,4 +616,49 @@ fn timeout_honoured(_ctx: &Context) -> Verdict {
         };
         Measurement { judgement, summary }
     })
+}
+
+// ---------------------------------------------------------------------------------------------
+// bad_keys_refused
+// ---------------------------------------------------------------------------------------------
+
+/// Promise `bad-key-refused`: a key that is empty or holds whitespace is refused before
+/// anything is sent (it would break the request line apart).
+fn bad_keys_refused(_ctx: &Context) -> Verdict {
+    let fake = FakeMetricsServer::replying(Pace::Whole, OK_EMPTY).expect("starting the fake metrics server");
+    let client = connect(&fake, TIMEOUT)?;
+    for key in ["", "a b", "a\nb", "tab\tkey"] {
+        let put = client.put(key, 1.5, Some(7))?;
+        let get = client.get(key)?.map(|m| show_metrics(&m));
+        for (call, result) in
+            [(format!("put({key:?}, 1.5, Some(7))"), put.map(|()| "()".to_owned())), (format!("get({key:?})"), get)]
+        {
+            match result {
+                Err(e) if e.contains("BadKey") || e.to_lowercase().contains("key") => {}
+                Err(e) => {
+                    return Err(fail(
+                        format!("{call} returned Err({e})"),
+                        "Err(ClientError::BadKey(..)), whose text names the key",
+                        "the key is checked before anything is sent: empty, or with whitespace (a space, a tab, a newline), is ClientError::BadKey",
+                    ))
+                }
+                Ok(value) => {
+                    return Err(fail(
+                        format!("{call} returned Ok({value})"),
+                        "Err(ClientError::BadKey(..)), and nothing sent",
+                        "a key with whitespace, or an empty one, breaks the request line apart (`put a b 1.5 7` has one word too many, and a newline ends the request early): check the key first and return ClientError::BadKey",
+                    ))
+                }
+            }
+        }
+    }
+    let sent: Vec<u8> = fake.sessions().iter().flat_map(|s| s.received.clone()).collect();
+    if !sent.is_empty() {
+        return Err(fail(
+            format!("the client refused the bad keys, but the server received {}", quoted(&sent, 120)),
+            "nothing sent for a refused key",
+            "check the key before writing the request: a refused call sends nothing",
+        ));
+    }
+    Ok(())
 }
