@@ -68,7 +68,7 @@ fn round_trip(server: &Server, stream: &mut TcpStream, line: &[u8], who: &str, w
     })?;
     net::expect_bytes(stream, line, Instant::now() + within).map_err(|mut f| {
         f.observed = format!("{who} sent {}: {}", net::quoted(line, 80), f.observed);
-        f.why = net::with_exit(server, "the server sends each line back, byte for byte, as soon as it is complete");
+        f.why = net::with_exit(server, "the server sends each line back, byte for byte, as soon as it is complete; lines are bytes and need not be UTF-8 (read_line into a String fails on them: read_until(b'\\n') into a Vec<u8>)");
         f
     })
 }
@@ -80,7 +80,8 @@ fn round_trip(server: &Server, stream: &mut TcpStream, line: &[u8], who: &str, w
 fn serves_clients_concurrently(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
     let mut first = connect_as(&server, "the first client")?;
-    round_trip(&server, &mut first, b"first client\n", "the first client", REPLY_WITHIN)?;
+    // Lines are bytes: this one is not UTF-8.
+    round_trip(&server, &mut first, b"first client \xff\xfe not UTF-8 \xc3\x28\n", "the first client", REPLY_WITHIN)?;
 
     // The first client stays connected, silent, while a second one talks.
     let mut second = connect_as(&server, "the second client")?;
