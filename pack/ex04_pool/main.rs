@@ -519,6 +519,22 @@ fn panicking_job_does_not_kill_pool(_ctx: &Context) -> Verdict {
 /// ThreadPool::new(0) on a thread of its own: it must panic (a pool without workers would
 /// never run a job). Promise: `new-zero-panics`.
 fn new_zero_panics(_ctx: &Context) -> Verdict {
+    // A panic proves something only from a new() that works otherwise (not a todo!()).
+    let one = watch::call("new(1)", || {
+        let pool = ThreadPool::new(1);
+        pool.submit(|| 1 + 1).result().ok()
+    });
+    match one.outcome(WATCHDOG) {
+        Next::Item(Some(2)) => {}
+        Next::Item(got) => {
+            return Err(fail(
+                format!("on ThreadPool::new(1), result() of a job returning 2 gave {got:?} (Some: Ok)"),
+                "Some(2)",
+                "result() must give Ok with the job's value",
+            ))
+        }
+        other => return Err(stuck(other, "running one job on ThreadPool::new(1)", &CpuWatch::start())),
+    }
     let call = watch::call("new(0)", || {
         // A pool that was made anyway is kept alive: its drop is not what this check grades.
         std::mem::forget(ThreadPool::new(0));
