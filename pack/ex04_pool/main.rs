@@ -1030,22 +1030,80 @@ fn same_workers_run_every_job(_ctx: &Context) -> Verdict {
 /// is blocking; a poll every few milliseconds wakes hundreds of times a second.
 const WAKEUPS_PER_SECOND: f64 = 40.0;
 
-/// The failure for a wait that burned CPU or woke up too often, `None` for one that blocked.
-fn judge_wait(usage: &Usage, what: &str, fix: &str) -> Option<Failure> {
-    if !usage.spins() && !usage.polls(WAKEUPS_PER_SECOND) {
+/// What the process, and the thread waiting in the code under test, used over one window.
+struct Observed {
+    /// Every thread but the check's own: CPU exact, wake-ups of the threads that lived
+    /// through the window.
+    process: Usage,
+    /// The thread that called result() or as_completed (None if it ended).
+    waiter: Option<Usage>,
+}
+
+/// Watches every thread of the process over `window`, the waiting one apart.
+fn observe_wait(waiter: u32, window: Duration) -> Observed {
+    let me = proc::current_tid();
+    let tids: Vec<u32> = thread_ids().into_iter().filter(|&t| t != me).collect();
+    let (cpu0, start) = (cpu::process_cpu(), Instant::now());
+    let each = watch::usage_over(&tids, window);
+    let process = Usage {
+        cpu: cpu::process_cpu().saturating_sub(cpu0),
+        sleeps: each.iter().flatten().map(|u| u.sleeps).sum(),
+        wall: start.elapsed(),
+    };
+    let waiter = tids.iter().position(|&t| t == waiter).and_then(|i| each[i]);
+    Observed { process, waiter }
+}
+
+fn quiet(usage: &Usage) -> bool {
+    !usage.spins() && !usage.polls(WAKEUPS_PER_SECOND)
+}
+
+/// The failure for a wait during which the process burned CPU or woke up too often, `None`
+/// when everything was blocked. `call` names the waiting call ("as_completed").
+fn judge_wait(seen: &Observed, call: &str, what: &str, fix: &str) -> Option<Failure> {
+    if quiet(&seen.process) {
         return None;
     }
-    Some(fail(
-        format!("while {what}, the process {}", usage.describe()),
-        format!(
-            "no CPU and at most {WAKEUPS_PER_SECOND:.0} wake-ups a second: nothing happens, so a blocked thread sleeps until a job finishes"
-        ),
-        if usage.spins() {
-            format!("something spins while nothing is ready: perhaps a loop that looks again and again (is_done(), try_recv(), a flag) without blocking; {fix}")
+    let expected = format!(
+        "no CPU and at most {WAKEUPS_PER_SECOND:.0} wake-ups a second: nothing happens, so every thread sleeps until a job finishes"
+    );
+    let how = |u: &Usage| {
+        if u.spins() {
+            "spins: perhaps a loop that looks again and again (is_done(), try_recv(), a flag) without blocking"
+                .to_owned()
         } else {
-            format!("something polls: it wakes up {:.0} times a second, perhaps a loop that looks and then sleeps for a millisecond or a few; {fix}", usage.wakeups_per_second())
-        },
-    ))
+            format!(
+                "polls, waking up {:.0} times a second: perhaps a loop that looks and then sleeps for a millisecond or a few",
+                u.wakeups_per_second()
+            )
+        }
+    };
+    Some(match seen.waiter {
+        Some(waiter) if !quiet(&waiter) => fail(
+            format!("while {what}, the thread calling {call} {} (the whole process {})", waiter.describe(), seen.process.describe()),
+            expected,
+            format!("{call} {}; {fix}", how(&waiter)),
+        ),
+        waiter => fail(
+            format!(
+                "while {what}, the process {}{}",
+                seen.process.describe(),
+                match waiter {
+                    Some(w) => format!(", though the thread calling {call} was quiet ({})", w.describe()),
+                    None => String::new(),
+                }
+            ),
+            expected,
+            format!(
+                "other threads {}: perhaps idle workers poll the queue (try_recv, with or without a sleep) instead of blocking in recv() or on a Condvar, or {call} hands the wait to helper threads that poll",
+                if seen.process.spins() {
+                    "spin".to_owned()
+                } else {
+                    format!("poll, waking up {:.0} times a second", seen.process.wakeups_per_second())
+                }
+            ),
+        ),
+    })
 }
 
 /// While as_completed waits for jobs held at gates (none finished, then one of three), and
@@ -1088,7 +1146,7 @@ fn waiting_uses_no_cpu(_ctx: &Context) -> Verdict {
             }
         });
         thread::sleep(SETTLE);
-        let usage = cpu::process_usage_over(WINDOW);
+        let seen = observe_wait(consumer.tid(), WINDOW);
         let fix = "block instead: recv() on one channel that every job reports to when it finishes, or a Condvar that the worker notifies after storing the result";
         if let Ok(early) = yielded.try_recv() {
             return Err(fail(
@@ -1097,9 +1155,12 @@ fn waiting_uses_no_cpu(_ctx: &Context) -> Verdict {
                 "as_completed must wait for a job to finish before yielding its result",
             ));
         }
-        if let Some(failure) =
-            judge_wait(&usage, &format!("as_completed waited for {JOBS} jobs that were all still running"), fix)
-        {
+        if let Some(failure) = judge_wait(
+            &seen,
+            "as_completed",
+            &format!("as_completed waited for {JOBS} jobs that were all still running"),
+            fix,
+        ) {
             return Err(failure);
         }
         // One job finishes: its result comes, and the wait for the two others blocks too.
@@ -1122,9 +1183,10 @@ fn waiting_uses_no_cpu(_ctx: &Context) -> Verdict {
             }
         }
         thread::sleep(SETTLE);
-        let usage = cpu::process_usage_over(WINDOW);
+        let seen = observe_wait(consumer.tid(), WINDOW);
         if let Some(failure) = judge_wait(
-            &usage,
+            &seen,
+            "as_completed",
             &format!("as_completed waited for the {} jobs still running after it had yielded one", JOBS - 1),
             fix,
         ) {
@@ -1134,9 +1196,17 @@ fn waiting_uses_no_cpu(_ctx: &Context) -> Verdict {
         let mut rest: Vec<usize> =
             (0..JOBS - 1).filter_map(|_| yielded.recv_timeout(WATCHDOG).ok().flatten()).collect();
         rest.sort_unstable();
-        if rest != [0, 2] || !matches!(consumer.outcome(WATCHDOG), Next::Item(())) {
+        let ended = consumer.outcome(WATCHDOG);
+        if rest != [0, 2] || !matches!(ended, Next::Item(())) {
             return Err(fail(
-                format!("after all {JOBS} jobs finished, as_completed yielded jobs {rest:?} besides job 1 (and the iteration {})", "did not end or panicked"),
+                format!(
+                    "after all {JOBS} jobs finished, as_completed yielded jobs {rest:?} besides job 1, and then {}",
+                    match ended {
+                        Next::Item(()) => "ended".to_owned(),
+                        Next::Panicked(m) => format!("panicked: {m}"),
+                        _ => format!("did not end within {} s", WATCHDOG.as_secs()),
+                    }
+                ),
                 "jobs 0 and 2, then the end of the iteration",
                 "as_completed must yield exactly one result per handle and then end",
             ));
@@ -1148,9 +1218,10 @@ fn waiting_uses_no_cpu(_ctx: &Context) -> Verdict {
         }
         let waiter = watch::call("result", move || held.result());
         thread::sleep(SETTLE);
-        let usage = cpu::process_usage_over(WINDOW);
+        let seen = observe_wait(waiter.tid(), WINDOW);
         if let Some(failure) = judge_wait(
-            &usage,
+            &seen,
+            "result()",
             "result() waited for a job that was still running",
             "block instead: recv() on the job's channel, or Condvar::wait_while on its result",
         ) {
