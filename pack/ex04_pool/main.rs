@@ -1368,16 +1368,27 @@ fn instant_jobs_race(_ctx: &Context) -> Verdict {
             drop(pacer);
             pace.store(2, Ordering::SeqCst);
             let mut expected: Vec<usize> = handles.iter().map(|(v, _)| *v).collect();
-            let mut got: Vec<usize> = if rng.chance(70) {
-                as_completed(handles.into_iter().map(|(_, h)| h).collect())
+            let handles = handles.into_iter().map(|(_, h)| h);
+            // as_completed; result() of each in turn right here, while the jobs complete; or
+            // result() on another thread than the one that submitted.
+            let mut got: Vec<usize> = match rng.below(20) {
+                0..=11 => as_completed(handles.collect())
                     .filter_map(|r| {
                         p.yielded.fetch_add(1, Ordering::SeqCst);
                         r.ok()
                     })
-                    .collect()
-            } else {
-                let _ = to_taker.send(handles.into_iter().map(|(_, h)| h).collect());
-                results.recv().unwrap_or_default()
+                    .collect(),
+                12..=16 => handles
+                    .filter_map(|h| {
+                        let value = h.result().ok();
+                        p.yielded.fetch_add(1, Ordering::SeqCst);
+                        value
+                    })
+                    .collect(),
+                _ => {
+                    let _ = to_taker.send(handles.collect());
+                    results.recv().unwrap_or_default()
+                }
             };
             expected.sort_unstable();
             got.sort_unstable();
@@ -1410,7 +1421,7 @@ fn instant_jobs_race(_ctx: &Context) -> Verdict {
                     fail(
                         format!("in round {round} of {ROUNDS}, every job submitted so far had run, but the results had not all come back {} s later ({yielded} of this round's results came){}; {hint}", WATCHDOG.as_secs(), cpu.note()),
                         "each result as soon as its job has run, however quickly jobs complete",
-                        "a completion was lost: perhaps as_completed (or result()) looks whether a job is done and registers for its notification in two steps, and a job that completes in between is never reported; look and register under the same lock the worker takes to store the result (or let the worker send on a channel that the iterator owns from the start)",
+                        "a completion was lost: perhaps as_completed or result() looks whether a job is done and then registers for its notification (or waits on the Condvar) in two steps, and a job that completes in between is never reported; look and register (or wait) under the same lock the worker takes to store the result, or let the worker send on a channel that the waiter owns from the start",
                     )
                 } else {
                     fail(
