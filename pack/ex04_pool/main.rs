@@ -1367,18 +1367,24 @@ fn instant_jobs_race(_ctx: &Context) -> Verdict {
             // The pacer's handle is dropped while its job runs.
             drop(pacer);
             pace.store(2, Ordering::SeqCst);
+            // A random pause of up to 1.5 µs: the consumer's first look then falls anywhere
+            // around the moment the freed worker completes the next job.
+            let until = Instant::now() + Duration::from_nanos(rng.below(1500));
+            while Instant::now() < until {
+                std::hint::spin_loop();
+            }
             let mut expected: Vec<usize> = handles.iter().map(|(v, _)| *v).collect();
             let handles = handles.into_iter().map(|(_, h)| h);
             // as_completed; result() of each in turn right here, while the jobs complete; or
             // result() on another thread than the one that submitted.
             let mut got: Vec<usize> = match rng.below(20) {
-                0..=11 => as_completed(handles.collect())
+                0..=9 => as_completed(handles.collect())
                     .filter_map(|r| {
                         p.yielded.fetch_add(1, Ordering::SeqCst);
                         r.ok()
                     })
                     .collect(),
-                12..=16 => handles
+                10..=17 => handles
                     .filter_map(|h| {
                         let value = h.result().ok();
                         p.yielded.fetch_add(1, Ordering::SeqCst);
@@ -1404,7 +1410,14 @@ fn instant_jobs_race(_ctx: &Context) -> Verdict {
     let hint = rng::replay_hint(seed, "ex04_pool");
     loop {
         match scenario.next(WATCHDOG) {
-            Next::Item(None) => break,
+            Next::Item(None) => {
+                pack_support::measured(format!(
+                    "{} rounds, {} jobs",
+                    progress.round.load(Ordering::SeqCst) + 1,
+                    progress.submitted.load(Ordering::SeqCst)
+                ));
+                break;
+            }
             Next::Item(Some((_, expected, got))) if expected == got => {}
             Next::Item(Some((round, expected, got))) => {
                 return Err(fail(
