@@ -16,9 +16,12 @@
 //! `std::sync::mpsc` channels, `Mutex`/`Condvar` and `std::panic::catch_unwind`.
 //!
 //! How it is checked: the hidden checks count the jobs running at once and the process's
-//! threads in /proc/PID/task, time sleeping jobs (N jobs of one sleep each should take about
+//! threads in /proc/PID/task (which threads, not only how many: the ones `new` started must
+//! run every job), time sleeping jobs (N jobs of one sleep each should take about
 //! ceil(N / max_workers) sleeps), check the order of `as_completed`, that dropping the pool
-//! joins its workers, and that a panicking job leaves the pool working. Public tests:
+//! joins its workers, and that a panicking job leaves the pool working; they measure the CPU
+//! and the wake-ups of the process while `result` and `as_completed` wait, and run hundreds of
+//! rounds of instant jobs whose results are consumed while they complete. Public tests:
 //! `cargo test -p ex04_pool`.
 
 use std::fmt;
