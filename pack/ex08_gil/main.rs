@@ -1031,14 +1031,16 @@ fn misuse_panics_instead_of_hanging(_ctx: &Context) -> Verdict {
     });
     match zero.outcome(limit) {
         Next::Panicked(_) => {}
-        Next::Item(interval) => return Err(fail(
-            format!(
+        Next::Item(interval) => {
+            return Err(fail(
+                format!(
                 "Gil::with_switch_interval(Duration::ZERO) returned a Gil (whose switch_interval() is {interval:?})"
             ),
-            "a panic: a zero switch interval is refused",
-            "with a zero interval every safe point would hand the GIL over: its doc comment says it panics \
+                "a panic: a zero switch interval is refused",
+                "with a zero interval every safe point would hand the GIL over: its doc comment says it panics \
                  (assert! that the interval is not zero)",
-        )),
+            ))
+        }
         Next::TimedOut | Next::Ended => {
             return Err(fail(
                 format!("Gil::with_switch_interval(Duration::ZERO) did not return within {} s", limit.as_secs()),
@@ -1104,8 +1106,9 @@ fn experiment_table(_ctx: &Context) -> Verdict {
         .min()
         .unwrap_or_default()
         .max(Duration::from_micros(1));
-    // About 25 ms per count-down, at least the probe's n.
-    let n = ((probe_n as f64 * 0.025 / one.as_secs_f64()) as u64).clamp(probe_n, 50_000_000);
+    // About 10 ms per count-down without the GIL (with it, each step also looks at the clock:
+    // several times that), at least the probe's n.
+    let n = ((probe_n as f64 * 0.010 / one.as_secs_f64()) as u64).clamp(probe_n, 50_000_000);
     let one = one.mul_f64(n as f64 / probe_n as f64);
     timing::decide(3, |_| {
         let load = Load::start();
