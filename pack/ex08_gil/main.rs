@@ -224,9 +224,22 @@ fn gil_switches_every_interval(_ctx: &Context) -> Verdict {
             steps_per_interval(),
             h.window.as_millis() / INTERVAL.as_millis()
         );
-        if h.median < INTERVAL / 2 {
-            return Judgement::Fail(fail(
-                format!("{seen}: the GIL changed hands long before the switch interval was up"),
+        // A hold shorter than half the interval cannot happen with a correct GIL, however busy the
+        // machine: the holder keeps the GIL until its interval is up. With three threads another one
+        // is always queued, so a GIL that hands over too early does it at (nearly) every step.
+        let h3 = &t.holds3;
+        if h3.early + h.early >= 2 {
+            return Judgement::Fatal(fail(
+                format!(
+                    "{seen}; with three CPU-bound threads, {} hold(s) and with two {} ended before half the switch \
+                     interval (the shortest {}; median hold with three threads {}, {} steps): the GIL changed hands \
+                     long before the switch interval was up",
+                    h3.early,
+                    h.early,
+                    us(h3.shortest.min(if h.early > 0 { h.shortest } else { h3.shortest })),
+                    ms(h3.median),
+                    h3.median_steps
+                ),
                 expected,
                 "the holder must keep the GIL for its whole switch interval and hand it over only at the first safe \
                  point after it: perhaps the safe point compares the time held with the interval the wrong way round, \
@@ -293,6 +306,11 @@ struct Holds {
     /// Steps in the median hold, and in the longest.
     median_steps: usize,
     longest_steps: usize,
+    /// Holds (not the first or the last in the window) shorter than half the switch interval:
+    /// the GIL changed hands before the holder's interval was up.
+    early: usize,
+    /// The shortest of those.
+    shortest: Duration,
 }
 
 /// One measurement of the whole experiment.
@@ -305,6 +323,8 @@ struct Table {
     gil_cpu: Row,
     gil_io: Row,
     holds: Holds,
+    /// The same with three threads (always another one queued while one holds the GIL).
+    holds3: Holds,
 }
 
 impl Table {
@@ -420,8 +440,9 @@ fn run_experiment(spin: u64) -> Table {
     let (free_cpu, _) = cpu_row(&Gil::disabled(), spin, cpu_steps);
     let others = load.others();
     let (gil_cpu, holds) = cpu_row(&Gil::new(), spin, cpu_steps);
+    let (_, holds3) = cpu_row_on(3, &Gil::new(), spin, cpu_steps / 4);
     let gil_io = io_row(&Gil::new(), spin);
-    Table { cpu_steps, plain_cpu, free_cpu, others, gil_cpu, gil_io, holds }
+    Table { cpu_steps, plain_cpu, free_cpu, others, gil_cpu, gil_io, holds, holds3 }
 }
 
 /// The CPU time the whole machine and this check's job have used so far, to tell how much other
@@ -464,16 +485,21 @@ struct Trace {
 /// Two CPU-bound count-downs of `steps` steps: serially under one acquire(), then on two
 /// threads, each with its own acquire().
 fn cpu_row(gil: &Gil, spin: u64, steps: usize) -> (Row, Holds) {
+    cpu_row_on(2, gil, spin, steps)
+}
+
+/// `threads` CPU-bound count-downs of `steps` steps: serially, then on as many threads.
+fn cpu_row_on(threads: usize, gil: &Gil, spin: u64, steps: usize) -> (Row, Holds) {
     let serial = timed(|| {
         let mut guard = gil.acquire();
-        for _ in 0..2 * steps {
+        for _ in 0..threads * steps {
             guard.step(|| work(spin));
         }
     });
     let mut traces = Vec::new();
     let threaded = timed(|| {
         traces = thread::scope(|s| {
-            let handles: Vec<_> = (0..2)
+            let handles: Vec<_> = (0..threads)
                 .map(|i| {
                     thread::Builder::new()
                         .name(format!("interpreter-{}", i + 1))
@@ -576,6 +602,8 @@ fn holds(traces: &[Trace]) -> Holds {
         longest: Duration::ZERO,
         median_steps: 0,
         longest_steps: 0,
+        early: 0,
+        shortest: Duration::ZERO,
     };
     if traces.len() < 2 || traces.iter().any(|t| t.steps.is_empty()) {
         return none;
@@ -612,6 +640,9 @@ fn holds(traces: &[Trace]) -> Holds {
     if let Some(run) = current {
         close(run, &mut spans);
     }
+    // Interior holds only: the first and the last are cut by the window.
+    let interior = if spans.len() > 2 { &spans[1..spans.len() - 1] } else { &[][..] };
+    let early: Vec<Duration> = interior.iter().map(|s| s.0).filter(|&d| d < INTERVAL / 2).collect();
     let mut by_steps: Vec<usize> = spans.iter().map(|&(_, n)| n).collect();
     by_steps.sort_unstable();
     spans.sort_unstable();
@@ -622,6 +653,8 @@ fn holds(traces: &[Trace]) -> Holds {
         longest: spans.last().map(|s| s.0).unwrap_or_default(),
         median_steps: by_steps.get(by_steps.len() / 2).copied().unwrap_or_default(),
         longest_steps: by_steps.last().copied().unwrap_or_default(),
+        early: early.len(),
+        shortest: early.iter().min().copied().unwrap_or_default(),
     }
 }
 
@@ -804,10 +837,17 @@ fn contend(shared: &Arc<Contention>, seed: u64) {
                             break;
                         }
                         shared.did[me].store(did, Ordering::SeqCst);
+                        // Half the steps yield in the middle: if another thread wrongly believes
+                        // it holds the GIL too, it gets the core and enters a step meanwhile.
+                        let pause = rng.chance(50);
                         guard.step(|| {
                             match shared.inside.compare_exchange(NOBODY, me, Ordering::SeqCst, Ordering::SeqCst) {
                                 Ok(_) => {
-                                    work(200);
+                                    work(300);
+                                    if pause {
+                                        thread::yield_now();
+                                    }
+                                    work(300);
                                     let _ =
                                         shared.inside.compare_exchange(me, NOBODY, Ordering::SeqCst, Ordering::SeqCst);
                                 }
@@ -829,11 +869,11 @@ fn contend(shared: &Arc<Contention>, seed: u64) {
                         shared.steps.fetch_add(1, Ordering::SeqCst);
                         did = 1;
                         match rng.below(10) {
-                            0..=2 => {
+                            0..=1 => {
                                 guard.allow_threads(|| rng.jitter(Duration::from_micros(30)));
                                 did = 2;
                             }
-                            3 => {
+                            2 => {
                                 drop(guard);
                                 rng.jitter(Duration::from_micros(30));
                                 guard = gil.acquire();
