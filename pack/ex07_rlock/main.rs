@@ -535,11 +535,17 @@ fn explored_scenario() {
             course_sync::thread::Builder::new()
                 .name(who.clone())
                 .spawn(move || {
-                    for _ in 0..EXPLORE_ROUNDS {
+                    for round in 0..EXPLORE_ROUNDS {
                         Doing::now(&who, "in lock()");
                         lock.lock();
-                        Doing::now(&who, "in its 2nd lock() (reentering)");
-                        lock.lock();
+                        // Reentry through lock() and, every other round, through try_lock().
+                        if round % 2 == 0 {
+                            Doing::now(&who, "in its 2nd lock() (reentering)");
+                            lock.lock();
+                        } else {
+                            Doing::now(&who, "in try_lock() (reentering)");
+                            assert!(lock.try_lock(), "REENTRY: the owner's try_lock() returned false");
+                        }
                         Doing::now(&who, "inside the critical section");
                         let before = inside.fetch_add(1, Ordering::SeqCst);
                         assert!(before == 0, "EXCLUSION: two threads held the lock at once");
@@ -549,6 +555,21 @@ fn explored_scenario() {
                         assert!(lock.unlock().is_ok(), "REFUSED: the owner's 1st unlock() returned Err(NotOwner)");
                         Doing::now(&who, "in its 2nd unlock()");
                         assert!(lock.unlock().is_ok(), "REFUSED: the owner's 2nd unlock() returned Err(NotOwner)");
+                        // try_lock() under contention: when it says yes, this thread holds the lock
+                        // alone.
+                        Doing::now(&who, "in try_lock() (not holding the lock)");
+                        if lock.try_lock() {
+                            Doing::now(&who, "inside the critical section (after try_lock())");
+                            let before = inside.fetch_add(1, Ordering::SeqCst);
+                            assert!(before == 0, "EXCLUSION: two threads held the lock at once");
+                            course_sync::thread::yield_now();
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            Doing::now(&who, "in unlock() after try_lock()");
+                            assert!(
+                                lock.unlock().is_ok(),
+                                "REFUSED: the unlock() after a successful try_lock() returned Err(NotOwner)"
+                            );
+                        }
                     }
                     Doing::now(&who, "finished");
                 })
@@ -605,7 +626,7 @@ fn mutual_exclusion_in_explored_schedules(_ctx: &Context) -> Verdict {
         Err(None) => return Err(stuck_or_panicked(Next::<()>::TimedOut, what)),
     }
     let description = format!(
-        "{EXPLORE_THREADS} threads each taking the lock twice (reentrant), staying inside a moment and unlocking twice, {EXPLORE_ROUNDS} times"
+        "{EXPLORE_THREADS} threads each taking the lock twice (reentrant, by lock() or try_lock()), staying inside a moment, unlocking twice and then trying try_lock() once, {EXPLORE_ROUNDS} times"
     );
     explore::explore(&explore::Exploration {
         exercise: "ex07",
@@ -630,6 +651,11 @@ fn explain_schedule(failure: &ScheduleFailure, description: &str, found: &str) -
             format!("{description}: in one schedule two threads held the lock at once — {} — {found}", Doing::last()),
             expected,
             "mutual exclusion is broken in some interleavings. Typical causes: lock() looks whether the lock is free under the inner Mutex, lets go of it, and takes the lock under a second hold (another thread can take it in between: check and take under one guard of the inner Mutex); a wait in an `if` instead of a `while` (a woken thread must look again: a third thread may have taken the lock first); or an unlock() that frees the lock before the count is zero.",
+        ),
+        FailureKind::Panic if message.contains("REENTRY") => fail(
+            format!("{description}: in one schedule the thread holding the lock called try_lock() and got false — {} — {found}", Doing::last()),
+            expected,
+            "the owner may always take its own lock again: try_lock() fails only when another thread holds it; perhaps try_lock() only looks whether the lock is free, or compares the owner with an id that is not course_sync::thread::current().id()",
         ),
         FailureKind::Panic if message.contains("REFUSED") => fail(
             format!("{description}: in one schedule {} — {} — {found}", message.trim_start_matches("REFUSED: "), Doing::last()),
