@@ -248,6 +248,23 @@ fn gil_switches_every_interval(_ctx: &Context) -> Verdict {
                  code many times slower",
             ));
         }
+        // With three threads another one is always queued, so no hold may be longer than the
+        // interval in steps (a busy machine stretches a hold in wall time, never in steps).
+        if h3.longest_steps > 2 * steps_per_interval() {
+            return Judgement::Fatal(fail(
+                format!(
+                    "{seen}; with three CPU-bound threads (always another one waiting), one thread ran {} steps \
+                     ({}) at a stretch: the GIL did not change hands when the switch interval was up",
+                    h3.longest_steps,
+                    ms(h3.longest)
+                ),
+                expected,
+                "at each safe point (the start of a step) the holder must hand the GIL over once it has held it for \
+                 the interval and another thread waits: perhaps the safe point compares the time held with the \
+                 interval the wrong way round, or stops handing over after some event (a long step, a hand-over to \
+                 nobody), or the interval is not measured from the moment this thread took the GIL",
+            ));
+        }
         if h.median > INTERVAL * 4 {
             if h.median_steps <= 2 * steps_per_interval() {
                 return Judgement::Unsure(format!(
@@ -440,7 +457,7 @@ fn run_experiment(spin: u64) -> Table {
     let (free_cpu, _) = cpu_row(&Gil::disabled(), spin, cpu_steps);
     let others = load.others();
     let (gil_cpu, holds) = cpu_row(&Gil::new(), spin, cpu_steps);
-    let (_, holds3) = cpu_row_on(3, &Gil::new(), spin, cpu_steps / 4);
+    let (_, holds3) = cpu_row_on(3, &Gil::new(), spin, cpu_steps / 2);
     let gil_io = io_row(&Gil::new(), spin);
     Table { cpu_steps, plain_cpu, free_cpu, others, gil_cpu, gil_io, holds, holds3 }
 }
