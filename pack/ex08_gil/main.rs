@@ -23,6 +23,11 @@
 //! Each check judges its own row, re-measures (up to 3 times, `pack_support::timing`) when the
 //! machine was too busy to tell, and reports the whole table with `pack_support::measured`,
 //! passing or not.
+//!
+//! Besides the table: a race amplifier (four threads, a 50 µs switch interval, seeded random
+//! blocking calls and re-acquires, steps that yield in the middle: no two threads ever inside a
+//! step), the CPU of every kind of wait for the GIL read from /proc, the misuse that must panic
+//! (a zero interval, acquiring twice), `experiment::run`'s table, and the facade probe.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
