@@ -180,6 +180,14 @@ fn io_threads_with_gil_overlap(_ctx: &Context) -> Verdict {
         }
         if io.ratio() <= 0.6 {
             Judgement::Pass
+        } else if t.io_others.is_none_or(|o| o > OTHERS_AT_MOST) {
+            // Late wake-ups on a busy machine stretch the threaded run more than the serial one.
+            Judgement::Unsure(format!(
+                "the I/O-bound threads took {:.2} x the serial time while other processes used {} cores: too busy to \
+                 tell a partial overlap from late wake-ups",
+                io.ratio(),
+                t.io_others.map_or("?".to_owned(), |o| format!("{o:.1}"))
+            ))
         } else {
             Judgement::Fail(fail(
                 format!(
@@ -204,7 +212,7 @@ fn io_threads_with_gil_overlap(_ctx: &Context) -> Verdict {
 /// up). A hold is judged long only when it is long in steps too: a busy machine stretches holds
 /// in wall time (the holder is descheduled while it holds the GIL) but never adds steps to them.
 fn gil_switches_every_interval(_ctx: &Context) -> Verdict {
-    experiment_check(|t| {
+    experiment_check_with(true, |t| {
         let h = &t.holds;
         if h.window < INTERVAL * 4 {
             return Judgement::Unsure(format!(
@@ -336,6 +344,22 @@ struct Holds {
     shortest: Duration,
 }
 
+impl Holds {
+    /// No holds seen.
+    fn none() -> Holds {
+        Holds {
+            window: Duration::ZERO,
+            count: 0,
+            median: Duration::ZERO,
+            longest: Duration::ZERO,
+            median_steps: 0,
+            longest_steps: 0,
+            early: 0,
+            shortest: Duration::ZERO,
+        }
+    }
+}
+
 /// One measurement of the whole experiment.
 struct Table {
     cpu_steps: usize,
@@ -345,6 +369,8 @@ struct Table {
     others: Option<f64>,
     gil_cpu: Row,
     gil_io: Row,
+    /// Cores used by other processes while the I/O-bound threads ran.
+    io_others: Option<f64>,
     holds: Holds,
     /// The same with three threads (always another one queued while one holds the GIL).
     holds3: Holds,
@@ -397,10 +423,16 @@ impl Table {
 /// Measures the table up to three times, judging each with `judge`, and reports the table of
 /// the last measurement.
 fn experiment_check(judge: impl Fn(&Table) -> Judgement) -> Verdict {
+    experiment_check_with(false, judge)
+}
+
+/// The same, with the three-thread CPU-bound run too when `with_three` (only the switch check
+/// needs it).
+fn experiment_check_with(with_three: bool, judge: impl Fn(&Table) -> Judgement) -> Verdict {
     let spin = calibrate();
     let mut last: Option<Table> = None;
     let (mut undecided, mut why_undecided) = (0, String::new());
-    let verdict = timing::decide(3, |_attempt| match measure(spin) {
+    let verdict = timing::decide(3, |_attempt| match measure(spin, with_three) {
         Ok(table) => {
             let judgement = judge(&table);
             if let Judgement::Unsure(why) = &judgement {
@@ -434,8 +466,8 @@ fn experiment_check(judge: impl Fn(&Table) -> Judgement) -> Verdict {
 }
 
 /// Runs the whole experiment once on a scenario thread, under a watchdog.
-fn measure(spin: u64) -> Result<Table, Failure> {
-    let scenario = watch::spawn("experiment", move |report| report.send(run_experiment(spin)));
+fn measure(spin: u64, with_three: bool) -> Result<Table, Failure> {
+    let scenario = watch::spawn("experiment", move |report| report.send(run_experiment(spin, with_three)));
     match scenario.next(WATCHDOG) {
         Next::Item(table) => Ok(table),
         Next::Panicked(message) => Err(fail(
@@ -454,7 +486,7 @@ fn measure(spin: u64) -> Result<Table, Failure> {
     }
 }
 
-fn run_experiment(spin: u64) -> Table {
+fn run_experiment(spin: u64, with_three: bool) -> Table {
     let cpu_steps = (CPU_RUN.as_nanos() / CPU_STEP.as_nanos()) as usize;
     let plain_cpu = plain_threads(spin, cpu_steps);
     // What other processes used while the threads ran without the GIL: the speed-up is only
@@ -463,9 +495,11 @@ fn run_experiment(spin: u64) -> Table {
     let (free_cpu, _) = cpu_row(&Gil::disabled(), spin, cpu_steps);
     let others = load.others();
     let (gil_cpu, holds) = cpu_row(&Gil::new(), spin, cpu_steps);
-    let (_, holds3) = cpu_row_on(3, &Gil::new(), spin, cpu_steps);
+    let holds3 = if with_three { cpu_row_on(3, &Gil::new(), spin, cpu_steps).1 } else { Holds::none() };
+    let load = Load::start();
     let gil_io = io_row(&Gil::new(), spin);
-    Table { cpu_steps, plain_cpu, free_cpu, others, gil_cpu, gil_io, holds, holds3 }
+    let io_others = load.others();
+    Table { cpu_steps, plain_cpu, free_cpu, others, gil_cpu, gil_io, io_others, holds, holds3 }
 }
 
 /// The CPU time the whole machine and this check's job have used so far, to tell how much other
@@ -618,16 +652,7 @@ fn overlapping_steps(traces: &[Trace]) -> usize {
 /// thread, from its first step's start to its last step's end (so the time a hand-over takes is
 /// not counted against the holder), clipped to the window in which both threads wanted it.
 fn holds(traces: &[Trace]) -> Holds {
-    let none = Holds {
-        window: Duration::ZERO,
-        count: 0,
-        median: Duration::ZERO,
-        longest: Duration::ZERO,
-        median_steps: 0,
-        longest_steps: 0,
-        early: 0,
-        shortest: Duration::ZERO,
-    };
+    let none = Holds::none();
     if traces.len() < 2 || traces.iter().any(|t| t.steps.is_empty()) {
         return none;
     }
