@@ -1020,14 +1020,32 @@ fn waiting_for_the_gil_uses_no_cpu(_ctx: &Context) -> Verdict {
     thread::sleep(Duration::from_millis(50));
     let waiters = [&stepper, &io, &acquirer];
     let tids: Vec<u32> = waiters.iter().map(|c| c.tid()).collect();
+    // Meanwhile, each waiter's state every 5 ms: a blocked thread is asleep (S); a thread that
+    // spins or yields in a loop is runnable (R) even when a busy machine gives it little CPU.
+    let sampled = tids.clone();
+    let sampler = thread::spawn(move || {
+        let (mut awake, mut samples) = (vec![0usize; sampled.len()], 0usize);
+        let end = Instant::now() + WINDOW;
+        while Instant::now() < end {
+            for (i, &tid) in sampled.iter().enumerate() {
+                if !matches!(pack_support::proc::thread_state(std::process::id(), tid), Some('S' | 'D') | None) {
+                    awake[i] += 1;
+                }
+            }
+            samples += 1;
+            thread::sleep(Duration::from_millis(5));
+        }
+        (awake, samples.max(1))
+    });
     let usage = watch::usage_over(&tids, WINDOW);
+    let (awake, samples) = sampler.join().unwrap_or_default();
     let _ = release.send(());
     let what = [
         "handed the GIL over at a safe point and queued to get it back",
         "came back from allow_threads and waited to take the GIL back",
         "called acquire()",
     ];
-    for ((call, u), what) in waiters.iter().zip(&usage).zip(what) {
+    for (i, ((call, u), what)) in waiters.iter().zip(&usage).zip(what).enumerate() {
         let Some(u) = u else {
             return Err(fail(
                 format!("thread `{}`, which {what}, ended while thread `holder` still held the GIL", call.name()),
@@ -1040,7 +1058,9 @@ fn waiting_for_the_gil_uses_no_cpu(_ctx: &Context) -> Verdict {
             call.name(),
             u.describe()
         );
-        if u.cpu * 10 >= u.wall {
+        let runnable = awake.get(i).copied().unwrap_or(0) as f64 / samples.max(1) as f64;
+        let seen = format!("{seen}, and was runnable (not asleep) in {:.0} % of {samples} looks", runnable * 100.0);
+        if u.cpu * 10 >= u.wall || runnable > 0.5 {
             return Err(fail(
                 seen,
                 "about 0 ms of CPU: a thread waiting for the GIL sleeps until it is notified",
