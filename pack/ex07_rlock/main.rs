@@ -32,6 +32,7 @@ fn main() {
     pack_support::main(pack_support::checks![
         owner_can_lock_again,
         others_wait_until_count_is_zero,
+        waiter_gets_the_lock_at_once,
         unlock_by_non_owner_refused,
         blocked_lock_uses_no_cpu,
         mutual_exclusion_in_explored_schedules
@@ -189,6 +190,154 @@ fn others_wait_until_count_is_zero(_ctx: &Context) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------------------------
+// The hand-off: a waiter gets the lock as soon as the count is zero
+
+/// Hand-offs timed per attempt: the owner releases its last level, the waiter gets the lock.
+const HANDOFFS: usize = 15;
+
+/// Observes `waiter-wakes-at-zero` ("not a moment later"): the time from the owner's last
+/// unlock() to the moment a thread blocked in lock() holds the lock, over HANDOFFS hand-offs,
+/// against the same hand-off through a plain std Mutex and Condvar measured in between (what
+/// the machine gives a woken thread right now). A lock whose unlock() forgets to notify, and
+/// whose waiters only find the lock free when a timed wait runs out, hands over late.
+fn waiter_gets_the_lock_at_once(_ctx: &Context) -> Verdict {
+    timing::decide(3, |_| {
+        let lock = Arc::new(ReentrantMutex::new());
+        let owner = Actor::start("owner");
+        let (mut theirs, mut reference) = (Vec::new(), Vec::new());
+        for round in 1..=HANDOFFS {
+            let lock2 = lock.clone();
+            if let other @ (Next::TimedOut | Next::Ended | Next::Panicked(_)) = owner.run(WATCHDOG, move || {
+                lock2.lock();
+                lock2.lock();
+            }) {
+                return fatal(stuck_or_panicked(other, "the owner's lock(), lock()"));
+            }
+            let lock2 = lock.clone();
+            let waiter = watch::call("waiter", move || {
+                lock2.lock();
+                let got = Instant::now();
+                (got, lock2.unlock())
+            });
+            let deadline = Instant::now() + Duration::from_millis(500);
+            thread::sleep(Duration::from_millis(2));
+            while !waiter.is_asleep() && Instant::now() < deadline {
+                thread::sleep(Duration::from_millis(1));
+            }
+            let lock2 = lock.clone();
+            let released = owner.run(WATCHDOG, move || {
+                let first = lock2.unlock();
+                let at = Instant::now();
+                (first, at, lock2.unlock())
+            });
+            let released_at = match released {
+                Next::Item((Ok(()), at, Ok(()))) => at,
+                Next::Item(_) => {
+                    return fatal(fail(
+                        "thread `owner` locked twice; one of its two unlock() calls returned Err(NotOwner)",
+                        "Ok(()) for each of the owner's unlocks",
+                        "the owner holds the lock until its count is zero",
+                    ))
+                }
+                other => return fatal(stuck_or_panicked(other, "the owner's unlock(), unlock()")),
+            };
+            match waiter.outcome(WATCHDOG) {
+                Next::Item((got, _)) if got < released_at => {
+                    return fatal(fail(
+                        format!("hand-off {round}: thread `waiter` got the lock before the owner's last unlock()"),
+                        "another thread gets the lock only after the owner's last unlock (count 0)",
+                        "the lock was free before its count reached zero: unlock() must only count down until then",
+                    ))
+                }
+                Next::Item((got, _)) => theirs.push(got - released_at),
+                other => {
+                    return fatal(fail(
+                        format!(
+                            "hand-off {round}: after the owner's last unlock(), thread `waiter` {}",
+                            describe(&other)
+                        ),
+                        "the waiting thread gets the lock as soon as the count is back to zero",
+                        "unlock() must notify the condition variable the waiters sleep on when the count reaches zero",
+                    ))
+                }
+            }
+            reference.push(std_handoff());
+        }
+        theirs.sort_unstable();
+        reference.sort_unstable();
+        let (median, slowest, calm) = (theirs[HANDOFFS / 2], theirs[HANDOFFS - 1], reference[HANDOFFS / 2]);
+        let summary = format!(
+            "{HANDOFFS} hand-offs: median {} (slowest {}); a std Mutex + Condvar meanwhile: median {}",
+            micros(median),
+            micros(slowest),
+            micros(calm)
+        );
+        pack_support::measured(summary.clone());
+        let judgement = if median <= Duration::from_millis(5).max(calm * 5) {
+            Judgement::Pass
+        } else if calm > Duration::from_millis(1) {
+            Judgement::Unsure(format!(
+                "a woken thread of a plain std Mutex + Condvar took {} to run: the machine is too busy",
+                micros(calm)
+            ))
+        } else {
+            Judgement::Fail(fail(
+                format!(
+                    "thread `waiter` blocked in lock(); after the owner's last unlock() it held the lock only {} later \
+                     (median of {HANDOFFS} hand-offs, slowest {}), while a thread woken through a plain std Mutex + \
+                     Condvar ran {} after its notify",
+                    micros(median),
+                    micros(slowest),
+                    micros(calm)
+                ),
+                "the waiter gets the lock at once: within a few hundred microseconds",
+                "the waiter did not wake when the lock became free but later, by itself: perhaps unlock() does not \
+                 notify the condition variable when the count reaches zero (or notifies before the lock is free, or \
+                 another condition variable), and lock() waits with a timeout (wait_timeout) that hides the missing \
+                 notification; or lock() sleeps between looks instead of waiting to be notified",
+            ))
+        };
+        Measurement { judgement, summary }
+    })
+}
+
+/// One hand-off through a plain std Mutex and Condvar: from a notify to the woken thread holding
+/// the mutex.
+fn std_handoff() -> Duration {
+    let pair = Arc::new((std::sync::Mutex::new(None::<Instant>), std::sync::Condvar::new()));
+    let pair2 = pair.clone();
+    let waiter = watch::call("reference-waiter", move || {
+        let (m, cv) = &*pair2;
+        let guard = cv.wait_while(m.lock().unwrap_or_else(|e| e.into_inner()), |at| at.is_none());
+        let at = guard.unwrap_or_else(|e| e.into_inner()).expect("set before the notify");
+        Instant::now() - at
+    });
+    let deadline = Instant::now() + Duration::from_millis(500);
+    thread::sleep(Duration::from_millis(1));
+    while !waiter.is_asleep() && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(1));
+    }
+    {
+        let (m, cv) = &*pair;
+        *m.lock().unwrap_or_else(|e| e.into_inner()) = Some(Instant::now());
+        cv.notify_one();
+    }
+    match waiter.outcome(WATCHDOG) {
+        Next::Item(took) => took,
+        _ => WATCHDOG,
+    }
+}
+
+/// "180 µs", "12.4 ms".
+fn micros(d: Duration) -> String {
+    if d < Duration::from_millis(1) {
+        format!("{} µs", d.as_micros())
+    } else {
+        format!("{:.1} ms", d.as_secs_f64() * 1e3)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // Unlock by a thread that does not hold the lock
 
 fn unlock_by_non_owner_refused(_ctx: &Context) -> Verdict {
@@ -199,7 +348,19 @@ fn unlock_by_non_owner_refused(_ctx: &Context) -> Verdict {
         watch::call("intruder", move || lock.unlock()).outcome(WATCHDOG)
     };
     match intrude(&lock) {
-        Next::Item(Err(NotOwner)) => {}
+        Next::Item(Err(error)) => {
+            // The error explains itself: a caller that prints it (`{error}`, `?` in main) must
+            // see why its unlock failed.
+            let message = error.to_string();
+            if !message.contains("not hold") {
+                return Err(fail(
+                    format!("unlock() of a free lock returned Err(NotOwner), which prints as {message:?}"),
+                    "\"unlock from a thread that does not hold the lock\"",
+                    "Display for NotOwner is provided code: perhaps it was changed; an error that prints nothing \
+                     tells the caller nothing",
+                ));
+            }
+        }
         Next::Item(Ok(())) => {
             return Err(fail(
                 "unlock() of a lock that nobody held returned Ok(())",
@@ -375,11 +536,17 @@ fn explored_scenario() {
             course_sync::thread::Builder::new()
                 .name(who.clone())
                 .spawn(move || {
-                    for _ in 0..EXPLORE_ROUNDS {
+                    for round in 0..EXPLORE_ROUNDS {
                         Doing::now(&who, "in lock()");
                         lock.lock();
-                        Doing::now(&who, "in its 2nd lock() (reentering)");
-                        lock.lock();
+                        // Reentry through lock() and, every other round, through try_lock().
+                        if round % 2 == 0 {
+                            Doing::now(&who, "in its 2nd lock() (reentering)");
+                            lock.lock();
+                        } else {
+                            Doing::now(&who, "in try_lock() (reentering)");
+                            assert!(lock.try_lock(), "REENTRY: the owner's try_lock() returned false");
+                        }
                         Doing::now(&who, "inside the critical section");
                         let before = inside.fetch_add(1, Ordering::SeqCst);
                         assert!(before == 0, "EXCLUSION: two threads held the lock at once");
@@ -389,6 +556,21 @@ fn explored_scenario() {
                         assert!(lock.unlock().is_ok(), "REFUSED: the owner's 1st unlock() returned Err(NotOwner)");
                         Doing::now(&who, "in its 2nd unlock()");
                         assert!(lock.unlock().is_ok(), "REFUSED: the owner's 2nd unlock() returned Err(NotOwner)");
+                        // try_lock() under contention: when it says yes, this thread holds the lock
+                        // alone.
+                        Doing::now(&who, "in try_lock() (not holding the lock)");
+                        if lock.try_lock() {
+                            Doing::now(&who, "inside the critical section (after try_lock())");
+                            let before = inside.fetch_add(1, Ordering::SeqCst);
+                            assert!(before == 0, "EXCLUSION: two threads held the lock at once");
+                            course_sync::thread::yield_now();
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                            Doing::now(&who, "in unlock() after try_lock()");
+                            assert!(
+                                lock.unlock().is_ok(),
+                                "REFUSED: the unlock() after a successful try_lock() returned Err(NotOwner)"
+                            );
+                        }
                     }
                     Doing::now(&who, "finished");
                 })
@@ -445,7 +627,7 @@ fn mutual_exclusion_in_explored_schedules(_ctx: &Context) -> Verdict {
         Err(None) => return Err(stuck_or_panicked(Next::<()>::TimedOut, what)),
     }
     let description = format!(
-        "{EXPLORE_THREADS} threads each taking the lock twice (reentrant), staying inside a moment and unlocking twice, {EXPLORE_ROUNDS} times"
+        "{EXPLORE_THREADS} threads each taking the lock twice (reentrant, by lock() or try_lock()), staying inside a moment, unlocking twice and then trying try_lock() once, {EXPLORE_ROUNDS} times"
     );
     explore::explore(&explore::Exploration {
         exercise: "ex07",
@@ -470,6 +652,11 @@ fn explain_schedule(failure: &ScheduleFailure, description: &str, found: &str) -
             format!("{description}: in one schedule two threads held the lock at once — {} — {found}", Doing::last()),
             expected,
             "mutual exclusion is broken in some interleavings. Typical causes: lock() looks whether the lock is free under the inner Mutex, lets go of it, and takes the lock under a second hold (another thread can take it in between: check and take under one guard of the inner Mutex); a wait in an `if` instead of a `while` (a woken thread must look again: a third thread may have taken the lock first); or an unlock() that frees the lock before the count is zero.",
+        ),
+        FailureKind::Panic if message.contains("REENTRY") => fail(
+            format!("{description}: in one schedule the thread holding the lock called try_lock() and got false — {} — {found}", Doing::last()),
+            expected,
+            "the owner may always take its own lock again: try_lock() fails only when another thread holds it; perhaps try_lock() only looks whether the lock is free, or compares the owner with an id that is not course_sync::thread::current().id()",
         ),
         FailureKind::Panic if message.contains("REFUSED") => fail(
             format!("{description}: in one schedule {} — {} — {found}", message.trim_start_matches("REFUSED: "), Doing::last()),

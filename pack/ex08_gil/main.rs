@@ -23,9 +23,15 @@
 //! Each check judges its own row, re-measures (up to 3 times, `pack_support::timing`) when the
 //! machine was too busy to tell, and reports the whole table with `pack_support::measured`,
 //! passing or not.
+//!
+//! Besides the table: a race amplifier (four threads, a 50 µs switch interval, seeded random
+//! blocking calls and re-acquires, steps that yield in the middle: no two threads ever inside a
+//! step), the CPU of every kind of wait for the GIL read from /proc, the misuse that must panic
+//! (a zero interval, acquiring twice), `experiment::run`'s table, and the facade probe.
 
 use std::fmt::Write as _;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -34,12 +40,20 @@ use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
 use pack_support::{fail, Context, Failure, Verdict};
 
+#[path = "../shared/explore.rs"]
+mod explore;
+
 fn main() {
     pack_support::main(pack_support::checks![
         cpu_threads_without_gil_run_in_parallel,
         cpu_threads_with_gil_take_serial_time,
         io_threads_with_gil_overlap,
-        gil_switches_every_interval
+        gil_switches_every_interval,
+        steps_never_overlap_under_contention,
+        waiting_for_the_gil_uses_no_cpu,
+        misuse_panics_instead_of_hanging,
+        experiment_table,
+        built_on_the_facade
     ])
 }
 
@@ -166,6 +180,14 @@ fn io_threads_with_gil_overlap(_ctx: &Context) -> Verdict {
         }
         if io.ratio() <= 0.6 {
             Judgement::Pass
+        } else if t.io_others.is_none_or(|o| o > OTHERS_AT_MOST) {
+            // Late wake-ups on a busy machine stretch the threaded run more than the serial one.
+            Judgement::Unsure(format!(
+                "the I/O-bound threads took {:.2} x the serial time while other processes used {} cores: too busy to \
+                 tell a partial overlap from late wake-ups",
+                io.ratio(),
+                t.io_others.map_or("?".to_owned(), |o| format!("{o:.1}"))
+            ))
         } else {
             Judgement::Fail(fail(
                 format!(
@@ -184,8 +206,13 @@ fn io_threads_with_gil_overlap(_ctx: &Context) -> Verdict {
     })
 }
 
+/// Observes `switches-every-interval`: while both CPU-bound threads want the GIL, each hold
+/// (a run of one thread's consecutive steps) lasts about the switch interval — not the whole
+/// run (no safe point), and not a single step (a hand-over at every step, before the interval is
+/// up). A hold is judged long only when it is long in steps too: a busy machine stretches holds
+/// in wall time (the holder is descheduled while it holds the GIL) but never adds steps to them.
 fn gil_switches_every_interval(_ctx: &Context) -> Verdict {
-    experiment_check(|t| {
+    experiment_check_with(true, |t| {
         let h = &t.holds;
         if h.window < INTERVAL * 4 {
             return Judgement::Unsure(format!(
@@ -193,30 +220,90 @@ fn gil_switches_every_interval(_ctx: &Context) -> Verdict {
                 ms(h.window)
             ));
         }
+        let seen = format!(
+            "while both threads wanted the GIL ({} of the CPU-bound run, steps of about {} each), it changed hands \
+             {} time(s): median hold {} ({} steps), longest {} ({} steps)",
+            ms(h.window),
+            us(CPU_STEP),
+            h.count.saturating_sub(1),
+            ms(h.median),
+            h.median_steps,
+            ms(h.longest),
+            h.longest_steps
+        );
+        let expected = format!(
+            "holds of about the switch interval, {} (about {} steps): about {} hand-overs",
+            ms(INTERVAL),
+            steps_per_interval(),
+            h.window.as_millis() / INTERVAL.as_millis()
+        );
+        // A hold shorter than half the interval cannot happen with a correct GIL, however busy the
+        // machine: the holder keeps the GIL until its interval is up. With three threads another one
+        // is always queued, so a GIL that hands over too early does it at (nearly) every step.
+        let h3 = &t.holds3;
+        if h3.early + h.early >= 2 {
+            return Judgement::Fatal(fail(
+                format!(
+                    "{seen}; with three CPU-bound threads, {} hold(s) and with two {} ended before half the switch \
+                     interval (the shortest {}; median hold with three threads {}, {} steps): the GIL changed hands \
+                     long before the switch interval was up",
+                    h3.early,
+                    h.early,
+                    us(h3.shortest.min(if h.early > 0 { h.shortest } else { h3.shortest })),
+                    ms(h3.median),
+                    h3.median_steps
+                ),
+                expected,
+                "the holder must keep the GIL for its whole switch interval and hand it over only at the first safe \
+                 point after it: perhaps the safe point compares the time held with the interval the wrong way round, \
+                 or hands over whenever another thread waits (also before the interval is up), or the interval is not \
+                 measured from the moment this thread took the GIL; a thread switch at every step makes interpreted \
+                 code many times slower",
+            ));
+        }
+        // With three threads another one is always queued, so no hold may be longer than the
+        // interval in steps (a busy machine stretches a hold in wall time, never in steps).
+        // Three intervals' worth: margin for steps that run faster than calibrated.
+        if h3.longest_steps > 3 * steps_per_interval() {
+            return Judgement::Fatal(fail(
+                format!(
+                    "{seen}; with three CPU-bound threads (always another one waiting), one thread ran {} steps \
+                     ({}) at a stretch: the GIL did not change hands when the switch interval was up",
+                    h3.longest_steps,
+                    ms(h3.longest)
+                ),
+                expected,
+                "at each safe point (the start of a step) the holder must hand the GIL over once it has held it for \
+                 the interval and another thread waits: perhaps the safe point compares the time held with the \
+                 interval the wrong way round, or stops handing over after some event (a long step, a hand-over to \
+                 nobody), or the interval is not measured from the moment this thread took the GIL",
+            ));
+        }
         if h.median > INTERVAL * 4 {
-            Judgement::Fail(fail(
-                format!(
-                    "while both threads wanted the GIL ({} of the CPU-bound run), it changed hands {} time(s): a thread \
-                     held the GIL for {} at a stretch (median hold {}) while the other waited",
-                    ms(h.window),
-                    h.count.saturating_sub(1),
-                    ms(h.longest),
-                    ms(h.median)
-                ),
-                format!(
-                    "holds of about the switch interval, {}: about {} hand-overs",
-                    ms(INTERVAL),
-                    h.window.as_millis() / INTERVAL.as_millis()
-                ),
+            if h.median_steps <= 2 * steps_per_interval() {
+                return Judgement::Unsure(format!(
+                    "{seen}: long in wall time but short in steps, so the holders were descheduled while they held the \
+                     GIL (a busy machine)"
+                ));
+            }
+            return Judgement::Fail(fail(
+                format!("{seen}: a thread held the GIL long past its switch interval while the other waited"),
+                expected,
                 "at each safe point (the start of a step) the holder must check whether its switch interval is up and \
                  another thread waits, and then hand the GIL over (and make sure the waiter really gets it before \
-                 queuing again); otherwise one CPU-bound thread starves the others, and a waiting thread (one that \
-                 just got its I/O) stalls for the holder's whole run",
-            ))
-        } else {
-            Judgement::Pass
+                 queuing again); perhaps step() never hands over, or only when nobody waits, or the holder takes the \
+                 GIL straight back before the woken waiter gets it (the convoy problem); otherwise one CPU-bound \
+                 thread starves the others, and a waiting thread (one that just got its I/O) stalls for the holder's \
+                 whole run",
+            ));
         }
+        Judgement::Pass
     })
+}
+
+/// How many steps of CPU_STEP fit in one switch interval on an idle core.
+fn steps_per_interval() -> usize {
+    (INTERVAL.as_nanos() / CPU_STEP.as_nanos()) as usize
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -247,6 +334,30 @@ struct Holds {
     count: usize,
     median: Duration,
     longest: Duration,
+    /// Steps in the median hold, and in the longest.
+    median_steps: usize,
+    longest_steps: usize,
+    /// Holds (not the first or the last in the window) shorter than half the switch interval:
+    /// the GIL changed hands before the holder's interval was up.
+    early: usize,
+    /// The shortest of those.
+    shortest: Duration,
+}
+
+impl Holds {
+    /// No holds seen.
+    fn none() -> Holds {
+        Holds {
+            window: Duration::ZERO,
+            count: 0,
+            median: Duration::ZERO,
+            longest: Duration::ZERO,
+            median_steps: 0,
+            longest_steps: 0,
+            early: 0,
+            shortest: Duration::ZERO,
+        }
+    }
 }
 
 /// One measurement of the whole experiment.
@@ -258,7 +369,11 @@ struct Table {
     others: Option<f64>,
     gil_cpu: Row,
     gil_io: Row,
+    /// Cores used by other processes while the I/O-bound threads ran.
+    io_others: Option<f64>,
     holds: Holds,
+    /// The same with three threads (always another one queued while one holds the GIL).
+    holds3: Holds,
 }
 
 impl Table {
@@ -308,10 +423,16 @@ impl Table {
 /// Measures the table up to three times, judging each with `judge`, and reports the table of
 /// the last measurement.
 fn experiment_check(judge: impl Fn(&Table) -> Judgement) -> Verdict {
+    experiment_check_with(false, judge)
+}
+
+/// The same, with the three-thread CPU-bound run too when `with_three` (only the switch check
+/// needs it).
+fn experiment_check_with(with_three: bool, judge: impl Fn(&Table) -> Judgement) -> Verdict {
     let spin = calibrate();
     let mut last: Option<Table> = None;
     let (mut undecided, mut why_undecided) = (0, String::new());
-    let verdict = timing::decide(3, |_attempt| match measure(spin) {
+    let verdict = timing::decide(3, |_attempt| match measure(spin, with_three) {
         Ok(table) => {
             let judgement = judge(&table);
             if let Judgement::Unsure(why) = &judgement {
@@ -345,8 +466,8 @@ fn experiment_check(judge: impl Fn(&Table) -> Judgement) -> Verdict {
 }
 
 /// Runs the whole experiment once on a scenario thread, under a watchdog.
-fn measure(spin: u64) -> Result<Table, Failure> {
-    let scenario = watch::spawn("experiment", move |report| report.send(run_experiment(spin)));
+fn measure(spin: u64, with_three: bool) -> Result<Table, Failure> {
+    let scenario = watch::spawn("experiment", move |report| report.send(run_experiment(spin, with_three)));
     match scenario.next(WATCHDOG) {
         Next::Item(table) => Ok(table),
         Next::Panicked(message) => Err(fail(
@@ -365,7 +486,7 @@ fn measure(spin: u64) -> Result<Table, Failure> {
     }
 }
 
-fn run_experiment(spin: u64) -> Table {
+fn run_experiment(spin: u64, with_three: bool) -> Table {
     let cpu_steps = (CPU_RUN.as_nanos() / CPU_STEP.as_nanos()) as usize;
     let plain_cpu = plain_threads(spin, cpu_steps);
     // What other processes used while the threads ran without the GIL: the speed-up is only
@@ -374,8 +495,11 @@ fn run_experiment(spin: u64) -> Table {
     let (free_cpu, _) = cpu_row(&Gil::disabled(), spin, cpu_steps);
     let others = load.others();
     let (gil_cpu, holds) = cpu_row(&Gil::new(), spin, cpu_steps);
+    let holds3 = if with_three { cpu_row_on(3, &Gil::new(), spin, cpu_steps).1 } else { Holds::none() };
+    let load = Load::start();
     let gil_io = io_row(&Gil::new(), spin);
-    Table { cpu_steps, plain_cpu, free_cpu, others, gil_cpu, gil_io, holds }
+    let io_others = load.others();
+    Table { cpu_steps, plain_cpu, free_cpu, others, gil_cpu, gil_io, io_others, holds, holds3 }
 }
 
 /// The CPU time the whole machine and this check's job have used so far, to tell how much other
@@ -418,16 +542,21 @@ struct Trace {
 /// Two CPU-bound count-downs of `steps` steps: serially under one acquire(), then on two
 /// threads, each with its own acquire().
 fn cpu_row(gil: &Gil, spin: u64, steps: usize) -> (Row, Holds) {
+    cpu_row_on(2, gil, spin, steps)
+}
+
+/// `threads` CPU-bound count-downs of `steps` steps: serially, then on as many threads.
+fn cpu_row_on(threads: usize, gil: &Gil, spin: u64, steps: usize) -> (Row, Holds) {
     let serial = timed(|| {
         let mut guard = gil.acquire();
-        for _ in 0..2 * steps {
+        for _ in 0..threads * steps {
             guard.step(|| work(spin));
         }
     });
     let mut traces = Vec::new();
     let threaded = timed(|| {
         traces = thread::scope(|s| {
-            let handles: Vec<_> = (0..2)
+            let handles: Vec<_> = (0..threads)
                 .map(|i| {
                     thread::Builder::new()
                         .name(format!("interpreter-{}", i + 1))
@@ -523,7 +652,7 @@ fn overlapping_steps(traces: &[Trace]) -> usize {
 /// thread, from its first step's start to its last step's end (so the time a hand-over takes is
 /// not counted against the holder), clipped to the window in which both threads wanted it.
 fn holds(traces: &[Trace]) -> Holds {
-    let none = Holds { window: Duration::ZERO, count: 0, median: Duration::ZERO, longest: Duration::ZERO };
+    let none = Holds::none();
     if traces.len() < 2 || traces.iter().any(|t| t.steps.is_empty()) {
         return none;
     }
@@ -535,33 +664,45 @@ fn holds(traces: &[Trace]) -> Holds {
     let mut all: Vec<(Instant, Instant, usize)> =
         traces.iter().enumerate().flat_map(|(t, tr)| tr.steps.iter().map(move |&(s, e)| (s, e, t))).collect();
     all.sort_by_key(|&(start, _, _)| start);
-    let mut spans: Vec<Duration> = Vec::new();
-    let mut current: Option<(usize, Instant, Instant)> = None;
-    let close = |run: (usize, Instant, Instant), spans: &mut Vec<Duration>| {
+    // (duration, steps) of each hold within the window.
+    let mut spans: Vec<(Duration, usize)> = Vec::new();
+    // The thread, its first step's start, its last step's end, and its steps within the window.
+    let mut current: Option<(usize, Instant, Instant, usize)> = None;
+    let close = |run: (usize, Instant, Instant, usize), spans: &mut Vec<(Duration, usize)>| {
         let (start, end) = (run.1.max(from), run.2.min(until));
         if end > start {
-            spans.push(end - start);
+            spans.push((end - start, run.3));
         }
     };
     for (start, end, thread) in all {
+        let inside = usize::from(start >= from && end <= until);
         current = match current {
-            Some((t, s, e)) if t == thread => Some((t, s, e.max(end))),
+            Some((t, s, e, n)) if t == thread => Some((t, s, e.max(end), n + inside)),
             Some(run) => {
                 close(run, &mut spans);
-                Some((thread, start, end))
+                Some((thread, start, end, inside))
             }
-            None => Some((thread, start, end)),
+            None => Some((thread, start, end, inside)),
         };
     }
     if let Some(run) = current {
         close(run, &mut spans);
     }
+    // Interior holds only: the first and the last are cut by the window.
+    let interior = if spans.len() > 2 { &spans[1..spans.len() - 1] } else { &[][..] };
+    let early: Vec<Duration> = interior.iter().map(|s| s.0).filter(|&d| d < INTERVAL / 2).collect();
+    let mut by_steps: Vec<usize> = spans.iter().map(|&(_, n)| n).collect();
+    by_steps.sort_unstable();
     spans.sort_unstable();
     Holds {
         window: until - from,
         count: spans.len(),
-        median: spans.get(spans.len() / 2).copied().unwrap_or_default(),
-        longest: spans.last().copied().unwrap_or_default(),
+        median: spans.get(spans.len() / 2).map(|s| s.0).unwrap_or_default(),
+        longest: spans.last().map(|s| s.0).unwrap_or_default(),
+        median_steps: by_steps.get(by_steps.len() / 2).copied().unwrap_or_default(),
+        longest_steps: by_steps.last().copied().unwrap_or_default(),
+        early: early.len(),
+        shortest: early.iter().min().copied().unwrap_or_default(),
     }
 }
 
@@ -586,7 +727,678 @@ fn timed(f: impl FnOnce()) -> Duration {
     timing::timed(f).1
 }
 
+/// A short duration for messages: "20 µs".
+fn us(d: Duration) -> String {
+    format!("{} µs", d.as_micros())
+}
+
 /// A duration for messages: "4.8 ms".
 fn ms(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exclusion under contention: many threads, short intervals, blocking calls and re-acquires
+// ---------------------------------------------------------------------------------------------
+
+/// Threads that contend for one GIL in the race amplifier.
+const CONTENDERS: usize = 4;
+/// Steps each contender runs (between them: blocking calls, new acquires).
+const CONTENTION_ROUNDS: usize = 2500;
+/// A switch interval short enough that the GIL changes hands at many safe points.
+const SHORT_INTERVAL: Duration = Duration::from_micros(50);
+/// No thread inside a step.
+const NOBODY: usize = usize::MAX;
+
+/// What a contender did just before a step, for the explanation of an overlap.
+const DID: [&str; 4] = [
+    "had just acquired the GIL (acquire())",
+    "had just run a step (so this step began with a safe point)",
+    "had just come back from allow_threads",
+    "had just dropped its guard and acquired the GIL again",
+];
+
+/// Two threads seen inside a step at once.
+#[derive(Clone)]
+struct Overlap {
+    intruder: usize,
+    holder: usize,
+    intruder_did: &'static str,
+    holder_did: &'static str,
+    round: usize,
+}
+
+/// What the contenders share with the check (also readable when they hang).
+struct Contention {
+    /// The contender inside a step now, or NOBODY.
+    inside: AtomicUsize,
+    /// What each contender did before its current or last step (an index into DID).
+    did: Vec<AtomicUsize>,
+    overlap: std::sync::Mutex<Option<Overlap>>,
+    stop: std::sync::atomic::AtomicBool,
+    steps: AtomicUsize,
+    /// A guard whose gil() was not the Gil it was acquired from.
+    wrong_gil: std::sync::atomic::AtomicBool,
+}
+
+/// Observes `one-thread-runs-steps`, `allow-threads-retakes`, `acquire-blocks-drop-releases` and
+/// `guard-names-its-gil` under contention: CONTENDERS threads share one GIL with a 50 µs switch
+/// interval and run tiny steps, with (at random, seeded) blocking calls through allow_threads,
+/// drops and new acquires in between, so that the GIL is released and taken tens of thousands of
+/// times and a thread often comes for it while a woken waiter is on its way. No step may start
+/// while another thread is inside one.
+fn steps_never_overlap_under_contention(_ctx: &Context) -> Verdict {
+    let seed = pack_support::rng::seed();
+    let shared = Arc::new(Contention {
+        inside: AtomicUsize::new(NOBODY),
+        did: (0..CONTENDERS).map(|_| AtomicUsize::new(0)).collect(),
+        overlap: std::sync::Mutex::new(None),
+        stop: std::sync::atomic::AtomicBool::new(false),
+        steps: AtomicUsize::new(0),
+        wrong_gil: std::sync::atomic::AtomicBool::new(false),
+    });
+    let scenario_shared = Arc::clone(&shared);
+    let started = Instant::now();
+    let scenario = watch::spawn("contention", move |report| {
+        contend(&scenario_shared, seed);
+        report.send(());
+    });
+    let outcome = scenario.next(WATCHDOG);
+    let took = started.elapsed();
+    let steps = shared.steps.load(Ordering::SeqCst);
+    pack_support::measured(format!(
+        "{CONTENDERS} threads, switch interval {}: {steps} steps in {}",
+        us(SHORT_INTERVAL),
+        ms(took)
+    ));
+    let replay = pack_support::rng::replay_hint(seed, "ex08");
+    let what = format!(
+        "{CONTENDERS} threads sharing Gil::with_switch_interval({}) ran tiny steps, and at random called \
+         allow_threads (a blocking call) or dropped their guard and acquired again",
+        us(SHORT_INTERVAL)
+    );
+    if let Some(o) = shared.overlap.lock().unwrap_or_else(|e| e.into_inner()).clone() {
+        return Err(fail(
+            format!(
+                "{what}: at step {} of thread `contender-{}`, which {}, thread `contender-{}` was still inside a \
+                 step; `contender-{}` {} ({steps} steps run in all; {replay})",
+                o.round + 1,
+                o.intruder + 1,
+                o.intruder_did,
+                o.holder + 1,
+                o.holder + 1,
+                o.holder_did
+            ),
+            "only the thread holding the GIL runs steps: never two threads inside a step at once",
+            "two threads believed they held the GIL. Possible causes: a thread woken in acquire() takes the GIL \
+             without looking again whether another thread took it first (an `if` around the wait instead of a \
+             loop, or a wait_while whose condition is not the GIL being held); allow_threads does not take the GIL \
+             back after the blocking call (or takes it back without waiting for it); a hand-over at a safe point \
+             queues again without waiting for its turn; or releasing clears the holder even when another thread \
+             holds the GIL",
+        ));
+    }
+    if shared.wrong_gil.load(Ordering::SeqCst) {
+        return Err(fail(
+            "a guard returned by gil.acquire() answered gil() with another Gil",
+            "guard.gil() is the very Gil the guard was acquired from",
+            "GilGuard::gil is provided code: it must return the guard's own `gil` field",
+        ));
+    }
+    match outcome {
+        Next::Item(()) => Ok(()),
+        Next::Panicked(message) => Err(fail(
+            format!("{what}: the Gil's code panicked: {message} ({replay})"),
+            "no panic",
+            "a panic here means a bug in the Gil (or a todo!() that is not written yet); perhaps an assertion that \
+             the calling thread does not hold the GIL fires because the holder is not cleared on release",
+        )),
+        Next::TimedOut | Next::Ended => Err(fail(
+            format!("{what}: they had not finished after {} s ({steps} steps run; {replay})", WATCHDOG.as_secs()),
+            "every thread gets the GIL in turn and finishes its steps, in well under a second",
+            "some thread waits for the GIL for ever: perhaps a release (dropping the guard, a hand-over, \
+             allow_threads) does not notify a waiting thread, or notifies one that cannot take it, or a thread that \
+             handed the GIL over waits for a take that never comes",
+        )),
+    }
+}
+
+/// The contenders' run: each acquires the GIL, runs CONTENTION_ROUNDS steps, and between steps
+/// at random calls allow_threads or drops its guard and acquires again.
+fn contend(shared: &Arc<Contention>, seed: u64) {
+    let gil = Gil::with_switch_interval(SHORT_INTERVAL);
+    let mut rng = pack_support::rng::Rng::new(seed);
+    let rngs: Vec<_> = (0..CONTENDERS).map(|_| rng.split()).collect();
+    thread::scope(|s| {
+        for (me, mut rng) in rngs.into_iter().enumerate() {
+            let gil = &gil;
+            thread::Builder::new()
+                .name(format!("contender-{}", me + 1))
+                .spawn_scoped(s, move || {
+                    let mut guard = gil.acquire();
+                    if !std::ptr::eq(guard.gil(), gil) {
+                        shared.wrong_gil.store(true, Ordering::SeqCst);
+                    }
+                    let mut did = 0;
+                    for round in 0..CONTENTION_ROUNDS {
+                        if shared.stop.load(Ordering::SeqCst) {
+                            break;
+                        }
+                        shared.did[me].store(did, Ordering::SeqCst);
+                        // Half the steps yield in the middle: if another thread wrongly believes
+                        // it holds the GIL too, it gets the core and enters a step meanwhile.
+                        let pause = rng.chance(50);
+                        guard.step(|| {
+                            match shared.inside.compare_exchange(NOBODY, me, Ordering::SeqCst, Ordering::SeqCst) {
+                                Ok(_) => {
+                                    work(300);
+                                    if pause {
+                                        thread::yield_now();
+                                    }
+                                    work(300);
+                                    let _ =
+                                        shared.inside.compare_exchange(me, NOBODY, Ordering::SeqCst, Ordering::SeqCst);
+                                }
+                                Err(holder) => {
+                                    let mut overlap = shared.overlap.lock().unwrap_or_else(|e| e.into_inner());
+                                    if overlap.is_none() && holder != NOBODY {
+                                        *overlap = Some(Overlap {
+                                            intruder: me,
+                                            holder,
+                                            intruder_did: DID[did],
+                                            holder_did: DID[shared.did[holder].load(Ordering::SeqCst)],
+                                            round,
+                                        });
+                                    }
+                                    shared.stop.store(true, Ordering::SeqCst);
+                                }
+                            }
+                        });
+                        shared.steps.fetch_add(1, Ordering::SeqCst);
+                        did = 1;
+                        match rng.below(10) {
+                            0..=1 => {
+                                guard.allow_threads(|| rng.jitter(Duration::from_micros(30)));
+                                did = 2;
+                            }
+                            2 => {
+                                drop(guard);
+                                rng.jitter(Duration::from_micros(30));
+                                guard = gil.acquire();
+                                did = 3;
+                            }
+                            _ => {}
+                        }
+                    }
+                })
+                .expect("starting a contender");
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Waiting for the GIL without burning the CPU
+// ---------------------------------------------------------------------------------------------
+
+/// Observes `waiting-uses-no-cpu`: while one thread holds the GIL inside a long step (as a C
+/// extension that computes without releasing it), the three kinds of thread that wait for it —
+/// one in acquire(), one that handed it over at a safe point and queues to get it back, one
+/// coming back from allow_threads — sleep: their CPU time and wake-ups are read from /proc over
+/// half a second. Afterwards each of them gets the GIL.
+fn waiting_for_the_gil_uses_no_cpu(_ctx: &Context) -> Verdict {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::mpsc;
+    const WINDOW: Duration = Duration::from_millis(500);
+    let limit = Duration::from_secs(3);
+    let gil = Arc::new(Gil::with_switch_interval(Duration::from_millis(1)));
+    let holder_in = Arc::new(AtomicBool::new(false));
+    let holder_done = Arc::new(AtomicBool::new(false));
+
+    // 1. A thread that takes the GIL and then waits for "I/O" in allow_threads until told.
+    let (io_in_tx, io_in) = mpsc::channel();
+    let (io_go, io_go_rx) = mpsc::channel::<()>();
+    let g = Arc::clone(&gil);
+    let io = watch::call("back-from-io", move || {
+        let mut guard = g.acquire();
+        guard.allow_threads(|| {
+            let _ = io_in_tx.send(());
+            let _ = io_go_rx.recv();
+        });
+        guard.step(|| ());
+    });
+    if io_in.recv_timeout(limit).is_err() {
+        return Err(stuck(&io, "acquire() of a free GIL, then allow_threads", limit));
+    }
+    // 2. A thread that holds the GIL and runs steps until the holder below has taken it from
+    // it at a safe point and finished.
+    let (g, done) = (Arc::clone(&gil), Arc::clone(&holder_done));
+    let (stepping_tx, stepping) = mpsc::channel();
+    let stepper = watch::call("handed-over", move || {
+        let mut guard = g.acquire();
+        let _ = stepping_tx.send(());
+        let started = Instant::now();
+        while !done.load(Ordering::SeqCst) && started.elapsed() < Duration::from_secs(6) {
+            guard.step(|| work(50));
+        }
+    });
+    if stepping.recv_timeout(limit).is_err() {
+        return Err(stuck(&stepper, "acquire() while the only other thread was inside allow_threads", limit));
+    }
+    // 3. The holder: takes the GIL from the stepper and keeps it inside one long step.
+    let (g, inside, done) = (Arc::clone(&gil), Arc::clone(&holder_in), Arc::clone(&holder_done));
+    let (release, release_rx) = mpsc::channel::<()>();
+    let holder = watch::call("holder", move || {
+        let mut guard = g.acquire();
+        guard.step(|| {
+            inside.store(true, Ordering::SeqCst);
+            let _ = release_rx.recv();
+        });
+        done.store(true, Ordering::SeqCst);
+    });
+    let deadline = Instant::now() + limit;
+    while !holder_in.load(Ordering::SeqCst) && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(1));
+    }
+    if !holder_in.load(Ordering::SeqCst) {
+        return Err(fail(
+            format!(
+                "thread `handed-over` held the GIL (switch interval 1 ms) and ran steps; thread `holder` called \
+                 acquire() and still had not got the GIL {} s later",
+                limit.as_secs()
+            ),
+            "the holder hands the GIL over at its first safe point after the interval",
+            "step() must hand the GIL over when the interval is up and another thread waits",
+        ));
+    }
+    // 4. The I/O is done: back-from-io wants the GIL again; and a new thread acquires.
+    let _ = io_go.send(());
+    let g = Arc::clone(&gil);
+    let acquirer = watch::call("acquirer", move || {
+        let mut guard = g.acquire();
+        guard.step(|| ());
+    });
+    thread::sleep(Duration::from_millis(50));
+    let waiters = [&stepper, &io, &acquirer];
+    let tids: Vec<u32> = waiters.iter().map(|c| c.tid()).collect();
+    // Meanwhile, each waiter's state every 5 ms: a blocked thread is asleep (S); a thread that
+    // spins or yields in a loop is runnable (R) even when a busy machine gives it little CPU.
+    let sampled = tids.clone();
+    let sampler = thread::spawn(move || {
+        let (mut awake, mut samples) = (vec![0usize; sampled.len()], 0usize);
+        let end = Instant::now() + WINDOW;
+        while Instant::now() < end {
+            for (i, &tid) in sampled.iter().enumerate() {
+                if !matches!(pack_support::proc::thread_state(std::process::id(), tid), Some('S' | 'D') | None) {
+                    awake[i] += 1;
+                }
+            }
+            samples += 1;
+            thread::sleep(Duration::from_millis(5));
+        }
+        (awake, samples.max(1))
+    });
+    let usage = watch::usage_over(&tids, WINDOW);
+    let (awake, samples) = sampler.join().unwrap_or_default();
+    let _ = release.send(());
+    let what = [
+        "handed the GIL over at a safe point and queued to get it back",
+        "came back from allow_threads and waited to take the GIL back",
+        "called acquire()",
+    ];
+    for (i, ((call, u), what)) in waiters.iter().zip(&usage).zip(what).enumerate() {
+        let Some(u) = u else {
+            return Err(fail(
+                format!("thread `{}`, which {what}, ended while thread `holder` still held the GIL", call.name()),
+                "it waits until the holder lets go of the GIL",
+                "a thread that wants the GIL must wait while another thread holds it",
+            ));
+        };
+        let seen = format!(
+            "while thread `holder` held the GIL inside one long step, thread `{}`, which {what}, {}",
+            call.name(),
+            u.describe()
+        );
+        let runnable = awake.get(i).copied().unwrap_or(0) as f64 / samples.max(1) as f64;
+        let seen = format!("{seen}, and was runnable (not asleep) in {:.0} % of {samples} looks", runnable * 100.0);
+        if u.cpu * 10 >= u.wall || runnable > 0.5 {
+            return Err(fail(
+                seen,
+                "about 0 ms of CPU: a thread waiting for the GIL sleeps until it is notified",
+                "the wait burns the CPU: perhaps it loops looking at the GIL's state (lock, look, unlock, yield, look \
+                 again) instead of waiting on a Condvar; the holder may need that very CPU to finish",
+            ));
+        }
+        if u.polls(50.0) {
+            return Err(fail(
+                seen,
+                "no wake-up while nothing changes: a waiting thread sleeps until the GIL is released",
+                "the wait polls: perhaps it sleeps a little (or waits with a short timeout) and looks again, instead \
+                 of waiting on a Condvar that every release notifies",
+            ));
+        }
+    }
+    let _ = holder.outcome(limit);
+    for (call, what) in
+        [(&stepper, "its next step"), (&io, "the step after allow_threads"), (&acquirer, "acquire() and a step")]
+    {
+        match call.outcome(limit) {
+            Next::Item(()) => {}
+            Next::Panicked(message) => {
+                return Err(fail(
+                    format!("thread `{}` panicked in {what}: {message}", call.name()),
+                    "no panic",
+                    "a panic here means a bug in the Gil",
+                ))
+            }
+            Next::TimedOut | Next::Ended => {
+                return Err(fail(
+                    format!(
+                        "thread `holder` let go of the GIL; thread `{}` was still waiting in {what} {} s later",
+                        call.name(),
+                        limit.as_secs()
+                    ),
+                    "each waiting thread gets the GIL in turn",
+                    "a release must wake a waiting thread (and the next release the next one); perhaps a notify is \
+                     missing, or wakes a thread that then waits again without passing the GIL on",
+                ))
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The failure of a call that should have returned (or reported) at once.
+fn stuck<T>(call: &watch::Call<T>, what: &str, limit: Duration) -> Failure {
+    match call.outcome(Duration::ZERO) {
+        Next::Panicked(message) => fail(
+            format!("thread `{}` panicked in {what}: {message}", call.name()),
+            "no panic",
+            "a panic here means a bug in the Gil (or a todo!() that is not written yet)",
+        ),
+        _ => fail(
+            format!("thread `{}`: {what} did not return within {} s", call.name(), limit.as_secs()),
+            "it returns at once: nobody else holds the GIL",
+            "a free GIL is taken without waiting; perhaps allow_threads does not release it, or acquire() waits for \
+             something other than the GIL being free",
+        ),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Misuse: a zero interval, acquiring twice
+// ---------------------------------------------------------------------------------------------
+
+/// Observes `zero-interval-panics` and `acquire-twice-panics`: Gil::with_switch_interval(ZERO)
+/// panics, and a thread that acquires a GIL it already holds panics instead of waiting for
+/// itself for ever.
+fn misuse_panics_instead_of_hanging(_ctx: &Context) -> Verdict {
+    let limit = Duration::from_secs(3);
+    let zero = watch::call("zero-interval", || {
+        let gil = Gil::with_switch_interval(Duration::ZERO);
+        gil.switch_interval()
+    });
+    match zero.outcome(limit) {
+        Next::Panicked(_) => {}
+        Next::Item(interval) => {
+            return Err(fail(
+                format!(
+                "Gil::with_switch_interval(Duration::ZERO) returned a Gil (whose switch_interval() is {interval:?})"
+            ),
+                "a panic: a zero switch interval is refused",
+                "with a zero interval every safe point would hand the GIL over: its doc comment says it panics \
+                 (assert! that the interval is not zero)",
+            ))
+        }
+        Next::TimedOut | Next::Ended => {
+            return Err(fail(
+                format!("Gil::with_switch_interval(Duration::ZERO) did not return within {} s", limit.as_secs()),
+                "a panic at once",
+                "creating a Gil should not wait for anything",
+            ))
+        }
+    }
+    let twice = watch::call("acquires-twice", || {
+        let gil = Gil::new();
+        let _first = gil.acquire();
+        let _second = gil.acquire();
+    });
+    match twice.outcome(limit) {
+        Next::Panicked(_) => Ok(()),
+        Next::Item(()) => Err(fail(
+            "a thread that held the GIL called acquire() on it again and got a second guard",
+            "a panic: the calling thread already holds this GIL",
+            "acquire() must refuse a thread that already holds the GIL (compare the holder with \
+             course_sync::thread::current().id()); handing out a second guard lets one thread release the GIL \
+             twice",
+        )),
+        Next::TimedOut | Next::Ended => {
+            let state = if twice.is_asleep() { "asleep" } else { "running" };
+            Err(fail(
+                format!(
+                    "a thread that held the GIL called acquire() on it again: {} s later it was still in acquire() \
+                     ({state})",
+                    limit.as_secs()
+                ),
+                "a panic at once: the calling thread already holds this GIL",
+                "the thread waits for a GIL that only it can release, for ever (a self-deadlock): acquire() must \
+                 first compare the holder with course_sync::thread::current().id() and panic if it is the caller",
+            ))
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The experiment's table
+// ---------------------------------------------------------------------------------------------
+
+/// The I/O-bound row of experiment::run as this check runs it.
+const RUN_IO_THREADS: usize = 3;
+const RUN_IO_N: u64 = 4;
+const RUN_IO_PAUSE: Duration = Duration::from_millis(3);
+
+/// Observes `experiment-run-table` and `experiment-table-printed`: experiment::run gives the
+/// three rows (CPU-bound on 2 threads without and with the GIL, I/O-bound on `io_threads`), each
+/// a real measurement (the I/O-bound waits really happen; two count-downs really run serially),
+/// each row's ratio is its threaded / serial time, the printed table shows every row; and, when
+/// two cores are free, the row without the GIL is the faster one.
+fn experiment_table(_ctx: &Context) -> Verdict {
+    use ex08_gil::experiment::{self, Workload};
+    // One count-down from `n` alone, best of 3: the least two of them can take serially.
+    let probe_n = 200_000u64;
+    let one = (0..3)
+        .map(|_| {
+            let gil = Gil::disabled();
+            let mut guard = gil.acquire();
+            timed(|| experiment::count_down(&mut guard, probe_n, Workload::CpuBound))
+        })
+        .min()
+        .unwrap_or_default()
+        .max(Duration::from_micros(1));
+    // About 10 ms per count-down without the GIL (with it, each step also looks at the clock:
+    // several times that), at least the probe's n.
+    let n = ((probe_n as f64 * 0.010 / one.as_secs_f64()) as u64).clamp(probe_n, 50_000_000);
+    let one = one.mul_f64(n as f64 / probe_n as f64);
+    timing::decide(3, |_| {
+        let load = Load::start();
+        let run = watch::spawn("experiment-run", move |report| {
+            report.send(experiment::run(n, RUN_IO_THREADS, RUN_IO_N, RUN_IO_PAUSE))
+        });
+        let table = match run.next(WATCHDOG) {
+            Next::Item(table) => table,
+            Next::Panicked(message) => {
+                return fatal(fail(
+                    format!("experiment::run({n}, {RUN_IO_THREADS}, {RUN_IO_N}, 3 ms) panicked: {message}"),
+                    "the table",
+                    "a panic here means a bug in the experiment or the Gil",
+                ))
+            }
+            _ => {
+                return fatal(fail(
+                    format!(
+                        "experiment::run({n}, {RUN_IO_THREADS}, {RUN_IO_N}, 3 ms) did not return within {} s",
+                        WATCHDOG.as_secs()
+                    ),
+                    "the table, in well under a second",
+                    "some count-down waits for the GIL for ever, or run() does much more work than asked",
+                ))
+            }
+        };
+        let others = load.others();
+        judge_table(&table, n, one, others)
+    })
+}
+
+fn fatal(failure: Failure) -> Measurement {
+    Measurement { summary: failure.observed.clone(), judgement: Judgement::Fatal(failure) }
+}
+
+fn judge_table(table: &ex08_gil::experiment::Table, n: u64, one: Duration, others: Option<f64>) -> Measurement {
+    let rows = table.rows();
+    let call = format!("experiment::run({n}, {RUN_IO_THREADS}, {RUN_IO_N}, 3 ms)");
+    let listing: Vec<String> = rows
+        .iter()
+        .map(|(name, t)| {
+            format!("\"{name}\": {} threads, serial {}, threaded {}", t.threads, ms(t.serial), ms(t.threaded))
+        })
+        .collect();
+    let summary = listing.join("; ");
+    let fatal = |observed: String, expected: &str, why: &str| Measurement {
+        summary: summary.clone(),
+        judgement: Judgement::Fatal(fail(observed, expected, why)),
+    };
+    let lecture = "three rows, in the lecture's order: CPU-bound on 2 threads without the GIL, CPU-bound on 2 threads \
+                   with it, I/O-bound on io_threads threads with it";
+    if rows.len() != 3 {
+        return fatal(
+            format!("{call} gave {} row(s): {summary}", rows.len()),
+            lecture,
+            "run() adds one row per compare()",
+        );
+    }
+    let threads: Vec<usize> = rows.iter().map(|(_, t)| t.threads).collect();
+    if threads != [2, 2, RUN_IO_THREADS] {
+        return fatal(
+            format!("{call} gave rows of {threads:?} threads: {summary}"),
+            &format!("{lecture}: [2, 2, {RUN_IO_THREADS}] threads"),
+            "the CPU-bound rows compare two count-downs; the I/O-bound row as many as io_threads asks",
+        );
+    }
+    for (name, t) in rows {
+        let expected = t.threaded.as_secs_f64() / t.serial.as_secs_f64().max(f64::MIN_POSITIVE);
+        let got = t.ratio();
+        if !(got - expected).abs().le(&(1e-9 * expected.abs().max(1.0))) {
+            return fatal(
+                format!(
+                    "row \"{name}\": serial {}, threaded {}, but its ratio() is {got}",
+                    ms(t.serial),
+                    ms(t.threaded)
+                ),
+                &format!("ratio() = threaded / serial = {expected:.3}"),
+                "Timing::ratio is provided code (threaded / serial): perhaps it was changed",
+            );
+        }
+    }
+    let printed = table.to_string();
+    for (name, t) in rows {
+        let ratio = format!("{:.2}", t.ratio());
+        if !printed.lines().any(|line| line.contains(name.as_str()) && line.contains(&ratio)) {
+            return fatal(
+                format!(
+                    "the printed table (Display) has no line with row \"{name}\" and its ratio {ratio}: {printed:?}"
+                ),
+                "one line per row with its name, times, threads and ratio, as the lecture's table",
+                "Display for Table is provided code: perhaps it was changed",
+            );
+        }
+    }
+    let io = &rows[2].1;
+    let io_waits = RUN_IO_PAUSE * (RUN_IO_N as u32);
+    if io.serial < io_waits * RUN_IO_THREADS as u32 || io.threaded < io_waits {
+        return fatal(
+            format!("{call}: the I/O-bound row took {} serially and {} threaded", ms(io.serial), ms(io.threaded)),
+            &format!(
+                "at least {} serially ({RUN_IO_THREADS} count-downs of {RUN_IO_N} waits of 3 ms one after another) and {} \
+                 threaded (each thread's own waits)",
+                ms(io_waits * RUN_IO_THREADS as u32),
+                ms(io_waits)
+            ),
+            "each step of an I/O-bound count-down waits io_pause in allow_threads: perhaps the waits are skipped, \
+             or compare() runs fewer count-downs than asked",
+        );
+    }
+    for (name, t) in &rows[..2] {
+        if t.serial < one.mul_f64(2.0 * 0.5) {
+            return fatal(
+                format!(
+                    "{call}: row \"{name}\" took {} serially, but one count-down from {n} alone takes at least {} here",
+                    ms(t.serial),
+                    ms(one)
+                ),
+                "the serial run does two count-downs from n, one after another: about twice that or more",
+                "compare() must run `threads` count-downs from n serially before it runs them on threads; perhaps it \
+                 runs only one, or counts down from less than n",
+            );
+        }
+    }
+    let (free, gil) = (rows[0].1.ratio(), rows[1].1.ratio());
+    let summary = format!(
+        "{summary}; ratios {free:.2} and {gil:.2}, other processes {} cores",
+        others.map_or("?".into(), |o| format!("{o:.1}"))
+    );
+    let judgement = match others {
+        Some(o) if o <= OTHERS_AT_MOST => {
+            if free < 0.8 && free < gil * 0.85 {
+                Judgement::Pass
+            } else {
+                Judgement::Fail(fail(
+                    format!(
+                        "{call}, with two cores free (other processes used {o:.1} cores): row \"{}\" {free:.2} x the \
+                         serial time, row \"{}\" {gil:.2} x",
+                        rows[0].0, rows[1].0
+                    ),
+                    "the first row without the GIL (about 0.5 x on two free cores), the second with it (about 1 x)",
+                    "run() must compare Gil::disabled() in the first row and Gil::new() in the second; perhaps both rows \
+                     use the same kind of Gil, or they are swapped, or Gil::disabled() still excludes",
+                ))
+            }
+        }
+        Some(o) => Judgement::Unsure(format!(
+            "other processes used {o:.1} cores: two cores were not free to tell the row without the GIL from the one \
+             with it"
+        )),
+        None => Judgement::Unsure("/proc/stat could not tell how busy the machine was".into()),
+    };
+    Measurement { judgement, summary }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The facade
+// ---------------------------------------------------------------------------------------------
+
+/// Observes `uses-the-facade`: acquiring the GIL, a step, allow_threads and dropping the guard,
+/// on one thread in the facade's recording mode, lock course_sync primitives.
+fn built_on_the_facade(_ctx: &Context) -> Verdict {
+    let what = "Gil::new(), acquire(), a step, allow_threads and dropping the guard, on one thread";
+    match explore::uses_facade(Duration::from_secs(3), || {
+        let gil = Gil::new();
+        let mut guard = gil.acquire();
+        guard.step(|| ());
+        guard.allow_threads(|| ());
+        guard.step(|| ());
+    }) {
+        Ok(0) => Err(fail(
+            format!("{what}: no course_sync lock was taken"),
+            "the GIL's state lives in a course_sync::Mutex (with course_sync::Condvar to wait on)",
+            "the GIL is built from std::sync (or atomics) directly: the checker can only watch the GIL's lock \
+             through the course's facade — import Mutex, Condvar and thread from course_sync",
+        )),
+        Ok(_) => Ok(()),
+        Err(Some(message)) => Err(fail(format!("{what}: panicked: {message}"), "no panic", "a bug in the Gil")),
+        Err(None) => Err(fail(
+            format!("{what}: did not finish within 3 s"),
+            "it finishes at once: no other thread wants the GIL",
+            "a single thread never waits for its own GIL: perhaps allow_threads does not release it before taking it \
+             back, or the guard is not what releases it",
+        )),
+    }
 }
