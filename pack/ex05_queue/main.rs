@@ -46,6 +46,8 @@ const WATCHDOG: Duration = Duration::from_secs(3);
 // ---------------------------------------------------------------------------------------------
 // Many producers and consumers on real threads
 
+/// Observes `each-item-once`, `get-waits-while-empty`, `no-lost-wakeup` and
+/// `none-only-when-closed-and-empty`: 4 producers and 4 consumers on real threads.
 fn delivers_each_item_once(_ctx: &Context) -> Verdict {
     let plan = Traffic { producers: 4, consumers: 4, per_producer: 400, capacity: 4 };
     let delivered = plan.run()?;
@@ -284,6 +286,8 @@ impl Traffic {
     }
 }
 
+/// Observes `capacity-never-exceeded`, `no-lost-wakeup` and `len-and-is-closed`: put() blocks
+/// exactly when the queue is full, and len() never exceeds the capacity under contention.
 fn capacity_never_exceeded(_ctx: &Context) -> Verdict {
     const CAPACITY: usize = 4;
     const ITEMS: usize = 12;
@@ -375,6 +379,8 @@ fn capacity_never_exceeded(_ctx: &Context) -> Verdict {
 // ---------------------------------------------------------------------------------------------
 // Blocking without burning the CPU
 
+/// Observes `blocked-calls-use-no-cpu` and `get-waits-while-empty`: the CPU time and wake-ups
+/// of a get() on an empty queue and a put() on a full one, read from /proc while they wait.
 fn blocked_calls_use_no_cpu(_ctx: &Context) -> Verdict {
     const WINDOW: Duration = Duration::from_secs(1);
     timing::decide(2, |_| {
@@ -522,6 +528,8 @@ fn panicked(what: &str, message: &str) -> Failure {
 // ---------------------------------------------------------------------------------------------
 // close()
 
+/// Observes `close-wakes-every-waiter` and `put-after-close-gives-item-back`: five threads in
+/// get() and five in put(), then close().
 fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
     const WAITERS: usize = 5;
     let empty = Arc::new(BoundedQueue::<usize>::new(1));
@@ -625,7 +633,20 @@ fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
     Ok(())
 }
 
+/// Observes `close-keeps-queued-items`, `fifo`, `put-after-close-gives-item-back`,
+/// `none-only-when-closed-and-empty`, `len-and-is-closed` and `closed-is-an-error` (the error a
+/// refused put() returns shows as text, with Debug and Display, whatever the item).
 fn close_keeps_queued_items(_ctx: &Context) -> Verdict {
+    // An item type without Debug: Closed<T> must still show itself (put(..).unwrap() works).
+    struct Opaque;
+    let (debug, display) = (format!("{:?}", Closed(Opaque)), Closed(Opaque).to_string());
+    if debug.is_empty() || display.is_empty() {
+        return Err(fail(
+            format!("the error of a refused put() shows as {debug:?} with {{:?}} and as {display:?} with {{}}"),
+            "a text in both, such as Closed(..) and \"put on a closed queue\" (the provided versions)",
+            "Closed<T> is an error like mpsc's SendError: put(..).unwrap() and `?` show it to a person, so its Debug and Display must say something, without needing T: Debug. Perhaps the provided impls were changed",
+        ));
+    }
     #[derive(Debug)]
     enum Step {
         Len(usize, bool),
@@ -1340,6 +1361,8 @@ fn named<T: Send + 'static>(
     course_sync::thread::Builder::new().name(name).spawn(f).expect("starting a thread")
 }
 
+/// Observes `no-lost-wakeup`, `each-item-once`, `capacity-never-exceeded`,
+/// `none-only-when-closed-and-empty` and `uses-the-facade`, over explored schedules.
 fn no_lost_wakeup_in_explored_schedules(_ctx: &Context) -> Verdict {
     let bypass = |observed: String| {
         fail(
