@@ -36,6 +36,7 @@ fn main() {
         close_keeps_queued_items,
         close_twice_is_harmless,
         queries_tell_the_state,
+        every_arrival_wakes_a_waiter,
         no_lost_wakeup_in_explored_schedules
     ])
 }
@@ -528,8 +529,9 @@ fn panicked(what: &str, message: &str) -> Failure {
 // ---------------------------------------------------------------------------------------------
 // close()
 
-/// Observes `close-wakes-every-waiter` and `put-after-close-gives-item-back`: five threads in
-/// get() and five in put(), then close().
+/// Observes `close-wakes-every-waiter`, `put-after-close-gives-item-back` and
+/// `blocked-calls-use-no-cpu` (many waiters at once): five threads in get() and five in put()
+/// stay quiet while nothing changes, then close() wakes them all.
 fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
     const WAITERS: usize = 5;
     let empty = Arc::new(BoundedQueue::<usize>::new(1));
@@ -568,6 +570,33 @@ fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
                 "get() must wait on a condition variable while the queue is empty and open",
             ));
         }
+    }
+    // Many waiters on one condition variable: together they must stay as quiet as one. A
+    // blocked thread uses no CPU and never wakes, however busy the machine, so this needs no
+    // calibration; waiters that pass wake-ups on to each other keep the CPU busy.
+    let tids: Vec<u32> = consumers.iter().map(|c| c.tid()).chain(producers.iter().map(|p| p.tid())).collect();
+    let usage = watch::usage_over(&tids, Duration::from_millis(300));
+    let (cpu, sleeps) = usage.iter().flatten().fold((Duration::ZERO, 0), |(c, s), u| (c + u.cpu, s + u.sleeps));
+    let wall = usage.iter().flatten().map(|u| u.wall).max().unwrap_or_default();
+    pack_support::measured(format!(
+        "{} waiters: {} ms CPU and {sleeps} wake-ups in {} ms",
+        2 * WAITERS,
+        cpu.as_millis(),
+        wall.as_millis()
+    ));
+    if cpu * 4 >= wall || sleeps > 30 {
+        return Err(fail(
+            format!(
+                "{WAITERS} threads blocked in get() on an empty queue and {WAITERS} in put() on a full one used {} ms of CPU \
+                 together and woke up {sleeps} times in {} ms, while nothing changed",
+                cpu.as_millis(),
+                wall.as_millis()
+            ),
+            "about 0 ms and no wake-up: a blocked thread sleeps until a put(), get() or close() notifies it",
+            "the waiters keep waking up: perhaps a woken thread that finds nothing to do notifies the next waiter \
+             before it waits again (passing the wake-up on, so that the waiters wake each other for ever), or the \
+             wait has a short timeout, or it is a sleep-and-look-again loop",
+        ));
     }
     run_within(WATCHDOG, {
         let (empty, full) = (empty.clone(), full.clone());
@@ -1282,6 +1311,110 @@ fn some_usize(items: &[usize]) -> String {
     let head: Vec<String> = items[..4].iter().map(usize::to_string).collect();
     let tail: Vec<String> = items[items.len() - 3..].iter().map(usize::to_string).collect();
     format!("{}, …, {}", head.join(", "), tail.join(", "))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every change wakes a waiter
+
+/// Observes `no-lost-wakeup`, `get-waits-while-empty` ("returns as soon as an item arrives")
+/// and `capacity-never-exceeded` ("put waits while the queue is full, and only then"): several
+/// threads blocked in get() while items arrive back to back, and several blocked in put() while
+/// items leave back to back, on queues bigger than one item (where "the queue was empty" and
+/// "the queue was full" are not the only changes a waiter may need).
+fn every_arrival_wakes_a_waiter(_ctx: &Context) -> Verdict {
+    let seed = rng::seed();
+    let mut rng = Rng::new(seed);
+    for round in 1..=30 {
+        let waiters = 2 + rng.below(3) as usize;
+        let consumers_side = round % 2 == 1;
+        let capacity = if consumers_side { waiters + rng.below(3) as usize } else { 2 + rng.below(2) as usize };
+        let queue = Arc::new(BoundedQueue::<usize>::new(capacity));
+        if !consumers_side {
+            run_within(WATCHDOG, {
+                let queue = queue.clone();
+                move || (0..capacity).all(|i| queue.put(1000 + i).is_ok())
+            })?;
+        }
+        let calls: Vec<Call<bool>> = (0..waiters)
+            .map(|i| {
+                let queue = queue.clone();
+                if consumers_side {
+                    watch::call(&format!("consumer-{}", i + 1), move || queue.get().is_some())
+                } else {
+                    watch::call(&format!("producer-{}", i + 1), move || queue.put(i).is_ok())
+                }
+            })
+            .collect();
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while !calls.iter().all(|c| c.is_asleep()) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(1));
+        }
+        // Back to back, from one thread: the waiters have no time to run in between.
+        let changer = {
+            let queue = queue.clone();
+            watch::call("changer", move || {
+                for i in 0..waiters {
+                    if consumers_side {
+                        let _ = queue.put(i);
+                    } else {
+                        let _ = queue.get();
+                    }
+                }
+            })
+        };
+        let limit = Instant::now() + WATCHDOG;
+        let left = || limit.saturating_duration_since(Instant::now());
+        let mut returned = 0;
+        for c in &calls {
+            match c.outcome(left()) {
+                Next::Item(true) => returned += 1,
+                Next::Item(false) => {
+                    return Err(fail(
+                        format!(
+                            "{} returned {} on an open queue",
+                            c.name(),
+                            if consumers_side { "None from get()" } else { "Err from put()" }
+                        ),
+                        if consumers_side { "Some(item)" } else { "Ok(())" },
+                        "only a closed queue refuses a put() or ends a get()",
+                    ))
+                }
+                Next::Panicked(message) => return Err(panicked(c.name(), &message)),
+                Next::TimedOut | Next::Ended => {}
+            }
+        }
+        let _ = changer.outcome(left());
+        if returned < waiters {
+            let (blocked, change, why) = if consumers_side {
+                (
+                    "get() on an empty",
+                    format!("one thread put {waiters} items back to back"),
+                    "every put() must notify a waiting consumer, not only the put() that finds the queue empty: when \
+                     several items arrive before the first woken consumer runs, each needs a consumer of its own. Perhaps \
+                     put() notifies only when the queue was empty before (an optimisation that loses wake-ups), or \
+                     notifies before adding the item",
+                )
+            } else {
+                (
+                    "put() on a full",
+                    format!("one thread got {waiters} items back to back"),
+                    "every get() must notify a waiting producer, not only the get() that finds the queue full: when \
+                     several slots free up before the first woken producer runs, each needs a producer of its own. \
+                     Perhaps get() notifies only when the queue was full before (an optimisation that loses wake-ups)",
+                )
+            };
+            return Err(fail(
+                format!(
+                    "{waiters} threads were blocked in {blocked} BoundedQueue::new({capacity}); {change}; {} s later only {returned} of the {waiters} had returned (round {round}, {})",
+                    WATCHDOG.as_secs(),
+                    rng::replay_hint(seed, "ex05")
+                ),
+                format!("all {waiters} return at once"),
+                why,
+            ));
+        }
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
