@@ -154,11 +154,15 @@ impl Traffic {
                 })
             })
             .collect();
+        // The consumers' kernel thread ids, so that close() can wait until they all sleep.
+        let tids = Arc::new(std::sync::Mutex::new(Vec::new()));
         let consumers: Vec<_> = (0..self.consumers)
             .map(|c| {
                 let (queue, closed, got, ended, events) =
                     (queue.clone(), closed.clone(), got.clone(), ended.clone(), events.clone());
+                let tids = tids.clone();
                 spawn(format!("consumer-{}", c + 1), move || {
+                    tids.lock().unwrap_or_else(|e| e.into_inner()).push(proc::current_tid());
                     let mut mine = Vec::new();
                     while let Some(item) = queue.get() {
                         mine.push(item);
@@ -187,6 +191,20 @@ impl Traffic {
                             let _ = events.send(Event::Panicked(watch::panic_text(payload.as_ref())));
                             return;
                         }
+                    }
+                    // Close only once every consumer sleeps in get() (or has ended): then a
+                    // close() that wakes a single waiter leaves the others asleep in every run,
+                    // not only when the consumers happen to be slow.
+                    let pid = std::process::id();
+                    let deadline = Instant::now() + Duration::from_millis(300);
+                    while Instant::now() < deadline
+                        && !tids
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .iter()
+                            .all(|&tid| matches!(proc::thread_state(pid, tid), None | Some('S' | 'D')))
+                    {
+                        thread::sleep(Duration::from_millis(2));
                     }
                     closed.store(true, Ordering::SeqCst);
                     queue.close();
@@ -514,7 +532,7 @@ fn describe_next<T: std::fmt::Debug>(next: &Next<T>, waited: Duration) -> String
     match next {
         Next::Item(value) => format!("returned {value:?}"),
         Next::Panicked(message) => format!("panicked: {message}"),
-        Next::TimedOut | Next::Ended => format!("was still blocked {} s later", waited.as_secs()),
+        Next::TimedOut | Next::Ended => format!("was still blocked {} s later", waited.as_secs_f64()),
     }
 }
 
@@ -654,6 +672,10 @@ fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
             "every waiting thread wakes up: each get() returns None, each put() returns Err(Closed(item))",
             if woke_consumers + woke_producers == 0 {
                 "close() changes what every waiter waits for, so it must notify them: after setting the closed flag, notify_all() on both condition variables (and the waits must check the flag)"
+            } else if woke_producers == 0 && woke_consumers == WAITERS {
+                "close() woke every consumer but no producer: the producers blocked in put() wait on their own condition variable, which close() must notify too (notify_all() on both); or put()'s wait does not check the closed flag"
+            } else if woke_consumers == 0 && woke_producers == WAITERS {
+                "close() woke every producer but no consumer: the consumers blocked in get() wait on their own condition variable, which close() must notify too (notify_all() on both); or get()'s wait does not check the closed flag"
             } else {
                 "close() changes the condition every waiter waits for, so every waiter must be told: notify_all(), not notify_one(), which wakes a single thread and leaves the others asleep forever (a consumer that never ends, a pool that never shuts down)"
             },
@@ -846,14 +868,15 @@ fn queries_step_by_step<T: Send + 'static>(capacity: usize, kind: &str, item: fn
             ));
         }
         queue.close();
-        return match extra.outcome(WATCHDOG) {
+        // Within the step-by-step's own watchdog, so that this wait is the one reported.
+        return match extra.outcome(WATCHDOG / 2) {
             Next::Item(false) => Ok(()),
             other => Err(fail(
                 format!(
                     "close() on a full queue of (): the put() blocked on it {}",
                     match other {
                         Next::Item(_) => "returned Ok(()): it added its item to a closed queue".to_owned(),
-                        other => describe_next(&other, WATCHDOG),
+                        other => describe_next(&other, WATCHDOG / 2),
                     }
                 ),
                 "Err(Closed(()))",
