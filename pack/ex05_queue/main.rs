@@ -17,6 +17,7 @@ use std::time::{Duration, Instant};
 
 use course_sync::check::{FailureKind, ScheduleFailure};
 use ex05_queue::{BoundedQueue, Closed};
+use pack_support::rng::{self, Rng};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Call, Next};
 use pack_support::{fail, proc, Context, Failure, Verdict};
@@ -33,6 +34,9 @@ fn main() {
         blocked_calls_use_no_cpu,
         close_wakes_every_waiter,
         close_keeps_queued_items,
+        close_twice_is_harmless,
+        queries_tell_the_state,
+        every_arrival_wakes_a_waiter,
         no_lost_wakeup_in_explored_schedules
     ])
 }
@@ -43,6 +47,8 @@ const WATCHDOG: Duration = Duration::from_secs(3);
 // ---------------------------------------------------------------------------------------------
 // Many producers and consumers on real threads
 
+/// Observes `each-item-once`, `get-waits-while-empty`, `no-lost-wakeup` and
+/// `none-only-when-closed-and-empty`: 4 producers and 4 consumers on real threads.
 fn delivers_each_item_once(_ctx: &Context) -> Verdict {
     let plan = Traffic { producers: 4, consumers: 4, per_producer: 400, capacity: 4 };
     let delivered = plan.run()?;
@@ -148,11 +154,15 @@ impl Traffic {
                 })
             })
             .collect();
+        // The consumers' kernel thread ids, so that close() can wait until they all sleep.
+        let tids = Arc::new(std::sync::Mutex::new(Vec::new()));
         let consumers: Vec<_> = (0..self.consumers)
             .map(|c| {
                 let (queue, closed, got, ended, events) =
                     (queue.clone(), closed.clone(), got.clone(), ended.clone(), events.clone());
+                let tids = tids.clone();
                 spawn(format!("consumer-{}", c + 1), move || {
+                    tids.lock().unwrap_or_else(|e| e.into_inner()).push(proc::current_tid());
                     let mut mine = Vec::new();
                     while let Some(item) = queue.get() {
                         mine.push(item);
@@ -181,6 +191,20 @@ impl Traffic {
                             let _ = events.send(Event::Panicked(watch::panic_text(payload.as_ref())));
                             return;
                         }
+                    }
+                    // Close only once every consumer sleeps in get() (or has ended): then a
+                    // close() that wakes a single waiter leaves the others asleep in every run,
+                    // not only when the consumers happen to be slow.
+                    let pid = std::process::id();
+                    let deadline = Instant::now() + Duration::from_millis(300);
+                    while Instant::now() < deadline
+                        && !tids
+                            .lock()
+                            .unwrap_or_else(|e| e.into_inner())
+                            .iter()
+                            .all(|&tid| matches!(proc::thread_state(pid, tid), None | Some('S' | 'D')))
+                    {
+                        thread::sleep(Duration::from_millis(2));
                     }
                     closed.store(true, Ordering::SeqCst);
                     queue.close();
@@ -281,6 +305,8 @@ impl Traffic {
     }
 }
 
+/// Observes `capacity-never-exceeded`, `no-lost-wakeup` and `len-and-is-closed`: put() blocks
+/// exactly when the queue is full, and len() never exceeds the capacity under contention.
 fn capacity_never_exceeded(_ctx: &Context) -> Verdict {
     const CAPACITY: usize = 4;
     const ITEMS: usize = 12;
@@ -372,6 +398,8 @@ fn capacity_never_exceeded(_ctx: &Context) -> Verdict {
 // ---------------------------------------------------------------------------------------------
 // Blocking without burning the CPU
 
+/// Observes `blocked-calls-use-no-cpu` and `get-waits-while-empty`: the CPU time and wake-ups
+/// of a get() on an empty queue and a put() on a full one, read from /proc while they wait.
 fn blocked_calls_use_no_cpu(_ctx: &Context) -> Verdict {
     const WINDOW: Duration = Duration::from_secs(1);
     timing::decide(2, |_| {
@@ -504,7 +532,7 @@ fn describe_next<T: std::fmt::Debug>(next: &Next<T>, waited: Duration) -> String
     match next {
         Next::Item(value) => format!("returned {value:?}"),
         Next::Panicked(message) => format!("panicked: {message}"),
-        Next::TimedOut | Next::Ended => format!("was still blocked {} s later", waited.as_secs()),
+        Next::TimedOut | Next::Ended => format!("was still blocked {} s later", waited.as_secs_f64()),
     }
 }
 
@@ -519,6 +547,9 @@ fn panicked(what: &str, message: &str) -> Failure {
 // ---------------------------------------------------------------------------------------------
 // close()
 
+/// Observes `close-wakes-every-waiter`, `put-after-close-gives-item-back` and
+/// `blocked-calls-use-no-cpu` (many waiters at once): five threads in get() and five in put()
+/// stay quiet while nothing changes, then close() wakes them all.
 fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
     const WAITERS: usize = 5;
     let empty = Arc::new(BoundedQueue::<usize>::new(1));
@@ -557,6 +588,33 @@ fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
                 "get() must wait on a condition variable while the queue is empty and open",
             ));
         }
+    }
+    // Many waiters on one condition variable: together they must stay as quiet as one. A
+    // blocked thread uses no CPU and never wakes, however busy the machine, so this needs no
+    // calibration; waiters that pass wake-ups on to each other keep the CPU busy.
+    let tids: Vec<u32> = consumers.iter().map(|c| c.tid()).chain(producers.iter().map(|p| p.tid())).collect();
+    let usage = watch::usage_over(&tids, Duration::from_millis(300));
+    let (cpu, sleeps) = usage.iter().flatten().fold((Duration::ZERO, 0), |(c, s), u| (c + u.cpu, s + u.sleeps));
+    let wall = usage.iter().flatten().map(|u| u.wall).max().unwrap_or_default();
+    pack_support::measured(format!(
+        "{} waiters: {} ms CPU and {sleeps} wake-ups in {} ms",
+        2 * WAITERS,
+        cpu.as_millis(),
+        wall.as_millis()
+    ));
+    if cpu * 4 >= wall || sleeps > 30 {
+        return Err(fail(
+            format!(
+                "{WAITERS} threads blocked in get() on an empty queue and {WAITERS} in put() on a full one used {} ms of CPU \
+                 together and woke up {sleeps} times in {} ms, while nothing changed",
+                cpu.as_millis(),
+                wall.as_millis()
+            ),
+            "about 0 ms and no wake-up: a blocked thread sleeps until a put(), get() or close() notifies it",
+            "the waiters keep waking up: perhaps a woken thread that finds nothing to do notifies the next waiter \
+             before it waits again (passing the wake-up on, so that the waiters wake each other for ever), or the \
+             wait has a short timeout, or it is a sleep-and-look-again loop",
+        ));
     }
     run_within(WATCHDOG, {
         let (empty, full) = (empty.clone(), full.clone());
@@ -614,6 +672,10 @@ fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
             "every waiting thread wakes up: each get() returns None, each put() returns Err(Closed(item))",
             if woke_consumers + woke_producers == 0 {
                 "close() changes what every waiter waits for, so it must notify them: after setting the closed flag, notify_all() on both condition variables (and the waits must check the flag)"
+            } else if woke_producers == 0 && woke_consumers == WAITERS {
+                "close() woke every consumer but no producer: the producers blocked in put() wait on their own condition variable, which close() must notify too (notify_all() on both); or put()'s wait does not check the closed flag"
+            } else if woke_consumers == 0 && woke_producers == WAITERS {
+                "close() woke every producer but no consumer: the consumers blocked in get() wait on their own condition variable, which close() must notify too (notify_all() on both); or get()'s wait does not check the closed flag"
             } else {
                 "close() changes the condition every waiter waits for, so every waiter must be told: notify_all(), not notify_one(), which wakes a single thread and leaves the others asleep forever (a consumer that never ends, a pool that never shuts down)"
             },
@@ -622,7 +684,20 @@ fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
     Ok(())
 }
 
+/// Observes `close-keeps-queued-items`, `fifo`, `put-after-close-gives-item-back`,
+/// `none-only-when-closed-and-empty`, `len-and-is-closed` and `closed-is-an-error` (the error a
+/// refused put() returns shows as text, with Debug and Display, whatever the item).
 fn close_keeps_queued_items(_ctx: &Context) -> Verdict {
+    // An item type without Debug: Closed<T> must still show itself (put(..).unwrap() works).
+    struct Opaque;
+    let (debug, display) = (format!("{:?}", Closed(Opaque)), Closed(Opaque).to_string());
+    if debug.is_empty() || display.is_empty() {
+        return Err(fail(
+            format!("the error of a refused put() shows as {debug:?} with {{:?}} and as {display:?} with {{}}"),
+            "a text in both, such as Closed(..) and \"put on a closed queue\" (the provided versions)",
+            "Closed<T> is an error like mpsc's SendError: put(..).unwrap() and `?` show it to a person, so its Debug and Display must say something, without needing T: Debug. Perhaps the provided impls were changed",
+        ));
+    }
     #[derive(Debug)]
     enum Step {
         Len(usize, bool),
@@ -706,6 +781,666 @@ fn close_keeps_queued_items(_ctx: &Context) -> Verdict {
 }
 
 // ---------------------------------------------------------------------------------------------
+// len(), is_empty(), is_closed(), capacity()
+
+/// Observes `len-and-is-closed` and `new-is-empty-and-open`: len(), is_empty(), is_closed()
+/// and capacity() tell the queue's state step by step on one thread (also for items of size
+/// zero, for which a VecDeque's own capacity is unbounded), and stay consistent while
+/// producers, consumers and a closer work on the queue: len() never above the capacity,
+/// capacity() fixed, is_closed() false before close() is called and true for good once it was.
+fn queries_tell_the_state(_ctx: &Context) -> Verdict {
+    for capacity in [1usize, 3, 7] {
+        run_within(WATCHDOG, move || queries_step_by_step::<u32>(capacity, "u32", |i| i as u32))??;
+    }
+    run_within(WATCHDOG, || queries_step_by_step::<()>(3, "()", |_| ()))??;
+    let seed = rng::seed();
+    let scenario = watch::spawn("rounds", move |report| report.send(queries_under_traffic(seed)));
+    match scenario.next(WATCHDOG * 3) {
+        Next::Item(verdict) => verdict,
+        Next::Panicked(message) => Err(panicked(
+            &format!("producers, consumers, a closer and threads calling len()/is_empty()/is_closed()/capacity() ({})", rng::replay_hint(seed, "ex05")),
+            &message,
+        )),
+        Next::TimedOut | Next::Ended => Err(fail(
+            format!(
+                "short rounds of producers, consumers, a closer and threads calling len(), is_empty(), is_closed() and capacity() did not finish within {} s ({})",
+                (WATCHDOG * 3).as_secs(),
+                rng::replay_hint(seed, "ex05")
+            ),
+            "each round finishes in a few milliseconds",
+            "some call never returned: perhaps a query (len(), is_closed()) takes a lock it never releases, or a put() or get() missed the close() of its round (a lost wake-up)",
+        )),
+    }
+}
+
+/// Why a query's answer is wrong, by query.
+fn query_why(query: &str) -> &'static str {
+    match query {
+        "capacity()" => "capacity() returns the capacity given to new(), whatever the queue holds: perhaps it returns the VecDeque's own capacity (which can be larger than asked, and for items of size zero is unbounded) or the number of free slots",
+        "len()" => "len() is the number of items queued now: perhaps it is not updated by every put() and get(), or it counts something else (the capacity, the free slots)",
+        "is_empty()" => "is_empty() is true exactly when no item is queued (the provided version is `self.len() == 0`): perhaps it was changed, or len() is wrong",
+        _ => "is_closed() is true exactly once close() has been called: perhaps it returns a constant or another flag, close() does not set the flag, or it says whether the queue is closed *and* empty",
+    }
+}
+
+/// One query's answer against the expected one, after the calls in `done`.
+fn expect_query<V: PartialEq + std::fmt::Debug>(done: &[String], query: &str, seen: V, want: V) -> Result<(), Failure> {
+    if seen == want {
+        return Ok(());
+    }
+    Err(fail(format!("after {}, {query} returned {seen:?}", done.join(", ")), format!("{want:?}"), query_why(query)))
+}
+
+/// new, put until full, a put that must block, get, close, close again, get until None: every
+/// query checked after every step.
+fn queries_step_by_step<T: Send + 'static>(capacity: usize, kind: &str, item: fn(usize) -> T) -> Result<(), Failure> {
+    let queue = Arc::new(BoundedQueue::<T>::new(capacity));
+    let mut done = vec![format!("BoundedQueue::<{kind}>::new({capacity})")];
+    let all = |done: &[String], queue: &BoundedQueue<T>, len: usize, closed: bool| -> Result<(), Failure> {
+        expect_query(done, "capacity()", queue.capacity(), capacity)?;
+        expect_query(done, "len()", queue.len(), len)?;
+        expect_query(done, "is_empty()", queue.is_empty(), len == 0)?;
+        expect_query(done, "is_closed()", queue.is_closed(), closed)
+    };
+    all(&done, &queue, 0, false)?;
+    for i in 0..capacity {
+        if queue.put(item(i)).is_err() {
+            return Err(fail(
+                format!("after {}, put() returned Err(Closed(..))", done.join(", ")),
+                "Ok(()): the queue is open and has room",
+                "put() may only refuse an item once close() has been called",
+            ));
+        }
+        done.push(format!("put() #{}", i + 1));
+        all(&done, &queue, i + 1, false)?;
+    }
+    if kind == "()" {
+        // A full queue of zero-sized items: put() must wait like any other.
+        let extra = {
+            let queue = queue.clone();
+            watch::call("producer", move || queue.put(item(capacity)).is_ok())
+        };
+        if let Next::Item(accepted) = extra.outcome(Duration::from_millis(150)) {
+            return Err(fail(
+                format!("after {}, one more put() returned {} at once", done.join(", "), if accepted { "Ok" } else { "Err" }),
+                format!("put() blocks: the queue holds its capacity, {capacity} items"),
+                "the queue is full when it holds capacity items, whatever their size: perhaps put() compares with the VecDeque's own capacity, which is unbounded for items of size zero",
+            ));
+        }
+        queue.close();
+        // Within the step-by-step's own watchdog, so that this wait is the one reported.
+        return match extra.outcome(WATCHDOG / 2) {
+            Next::Item(false) => Ok(()),
+            other => Err(fail(
+                format!(
+                    "close() on a full queue of (): the put() blocked on it {}",
+                    match other {
+                        Next::Item(_) => "returned Ok(()): it added its item to a closed queue".to_owned(),
+                        other => describe_next(&other, WATCHDOG / 2),
+                    }
+                ),
+                "Err(Closed(()))",
+                "close() wakes every waiting put(), which then gives its item back",
+            )),
+        };
+    }
+    let _ = queue.get();
+    done.push("get()".into());
+    all(&done, &queue, capacity - 1, false)?;
+    queue.close();
+    done.push("close()".into());
+    all(&done, &queue, capacity - 1, true)?;
+    queue.close();
+    done.push("close() again".into());
+    all(&done, &queue, capacity - 1, true)?;
+    for left in (0..capacity - 1).rev() {
+        let _ = queue.get();
+        done.push("get()".into());
+        all(&done, &queue, left, true)?;
+    }
+    Ok(())
+}
+
+/// Short rounds of producers, consumers, a closer and two observers calling the queries with
+/// random pauses: the first inconsistency an observer saw, or an item count that does not add
+/// up.
+fn queries_under_traffic(seed: u64) -> Verdict {
+    const LOOK: Duration = Duration::from_millis(500);
+    let mut rng = Rng::new(seed);
+    let started = Instant::now();
+    let mut round = 0;
+    while round < 20 || started.elapsed() < LOOK {
+        round += 1;
+        let capacity = 1 + rng.below(4) as usize;
+        let per_producer = 20 + rng.below(30) as usize;
+        // Half the rounds close while the producers still run.
+        let early_close = rng.chance(50);
+        let queue = Arc::new(BoundedQueue::<usize>::new(capacity));
+        let close_started = Arc::new(AtomicBool::new(false));
+        let close_done = Arc::new(AtomicBool::new(false));
+        let over = Arc::new(AtomicBool::new(false));
+        let producers: Vec<_> = (0..2)
+            .map(|p| {
+                let (queue, mut rng) = (queue.clone(), rng.split());
+                spawn(format!("producer-{}", p + 1), move || {
+                    let mut accepted = 0;
+                    for i in 0..per_producer {
+                        rng.jitter(Duration::from_micros(200));
+                        if queue.put(p * 1000 + i).is_err() {
+                            break;
+                        }
+                        accepted += 1;
+                    }
+                    accepted
+                })
+            })
+            .collect();
+        let consumers: Vec<_> = (0..2)
+            .map(|c| {
+                let (queue, mut rng) = (queue.clone(), rng.split());
+                spawn(format!("consumer-{}", c + 1), move || {
+                    let mut got = 0;
+                    while queue.get().is_some() {
+                        got += 1;
+                        rng.jitter(Duration::from_micros(200));
+                    }
+                    got
+                })
+            })
+            .collect();
+        let observers: Vec<_> = (0..2)
+            .map(|o| {
+                let (queue, mut rng) = (queue.clone(), rng.split());
+                let (close_started, close_done, over) = (close_started.clone(), close_done.clone(), over.clone());
+                spawn(format!("observer-{}", o + 1), move || -> Option<String> {
+                    let mut seen_closed = false;
+                    while !over.load(Ordering::SeqCst) {
+                        // Read before the query: close() had returned before it started.
+                        let had_closed = close_done.load(Ordering::SeqCst);
+                        let len = queue.len();
+                        if len > capacity {
+                            return Some(format!("len() returned {len} on a BoundedQueue::new({capacity})"));
+                        }
+                        let cap = queue.capacity();
+                        if cap != capacity {
+                            return Some(format!("capacity() returned {cap} on a BoundedQueue::new({capacity})"));
+                        }
+                        let closed = queue.is_closed();
+                        // Read after the query: close() had started before it returned true.
+                        let was_started = close_started.load(Ordering::SeqCst);
+                        if closed && !was_started {
+                            return Some("is_closed() returned true before close() was called".into());
+                        }
+                        if !closed && seen_closed {
+                            return Some("is_closed() returned false after it had returned true".into());
+                        }
+                        if !closed && had_closed {
+                            return Some("is_closed() returned false after close() had returned".into());
+                        }
+                        seen_closed |= closed;
+                        let _ = queue.is_empty();
+                        rng.jitter(Duration::from_micros(300));
+                    }
+                    None
+                })
+            })
+            .collect();
+        let close = || {
+            close_started.store(true, Ordering::SeqCst);
+            queue.close();
+            close_done.store(true, Ordering::SeqCst);
+        };
+        if early_close {
+            thread::sleep(Duration::from_micros(rng.below(1500)));
+            close();
+        }
+        let accepted: usize =
+            producers.into_iter().map(|p| p.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).sum();
+        if !early_close {
+            close();
+        }
+        let got: usize = consumers.into_iter().map(|c| c.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).sum();
+        over.store(true, Ordering::SeqCst);
+        let wrong: Option<String> =
+            observers.into_iter().filter_map(|o| o.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).next();
+        let when = format!(
+            "in round {round} (BoundedQueue::new({capacity}), 2 producers putting up to {per_producer} items each, 2 consumers, close() {}; {})",
+            if early_close { "while the producers still ran" } else { "once the producers were done" },
+            rng::replay_hint(seed, "ex05")
+        );
+        if let Some(wrong) = wrong {
+            let query = ["len()", "capacity()", "is_closed()"]
+                .into_iter()
+                .find(|q| wrong.starts_with(q))
+                .unwrap_or("is_closed()");
+            return Err(fail(
+                format!("{wrong}, while other threads put, got and closed, {when}"),
+                "len() between 0 and the capacity, capacity() as given to new(), is_closed() false until close() is called and true from then on",
+                format!(
+                    "{}{}",
+                    query_why(query),
+                    if query == "len()" {
+                        "; or len() is counted apart from the items (a counter updated outside the lock), so it can run ahead of them"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        // len() is a query under test here, compared with the count it must give.
+        let (len, empty, closed) = (queue.len(), queue.is_empty(), queue.is_closed());
+        if got != accepted || len != 0 || !empty || !closed {
+            return Err(fail(
+                format!(
+                    "{when}: put() accepted {accepted} items and the consumers received {got}; afterwards len() returned {len}, is_empty() {empty} and is_closed() {closed}"
+                ),
+                "every accepted item received once; then len() 0, is_empty() true, is_closed() true",
+                "an item was lost or delivered twice, or a query does not tell the state: take and add items only while holding the lock, and answer the queries from the same state",
+            ));
+        }
+    }
+    pack_support::measured(format!("{round} rounds of traffic with observers"));
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// close() twice
+
+/// Observes `close-twice-harmless` (with `put-after-close-gives-item-back`,
+/// `close-keeps-queued-items` and `fifo` around it): close() twice on a queue with items, two
+/// close() calls at once over waiting threads, and hundreds of short rounds in which two
+/// closers race a producer and a consumer at random moments.
+fn close_twice_is_harmless(_ctx: &Context) -> Verdict {
+    // One thread: close twice on a queue holding items, and once more when it is empty.
+    let sequence = run_within(WATCHDOG, || {
+        let queue = BoundedQueue::new(4);
+        let mut seen = Vec::new();
+        for i in 1..=3 {
+            seen.push(format!("put({i}) -> {:?}", queue.put(i)));
+        }
+        queue.close();
+        queue.close();
+        seen.push(format!("close(), close(); is_closed() -> {}", queue.is_closed()));
+        seen.push(format!("put(9) -> {:?}", queue.put(9).map_err(Closed::into_inner)));
+        for _ in 0..4 {
+            seen.push(format!("get() -> {:?}", queue.get()));
+        }
+        queue.close();
+        seen.push(format!("close(); get() -> {:?}", queue.get()));
+        seen
+    });
+    let want = [
+        "put(1) -> Ok(())",
+        "put(2) -> Ok(())",
+        "put(3) -> Ok(())",
+        "close(), close(); is_closed() -> true",
+        "put(9) -> Err(9)",
+        "get() -> Some(1)",
+        "get() -> Some(2)",
+        "get() -> Some(3)",
+        "get() -> None",
+        "close(); get() -> None",
+    ];
+    match sequence {
+        Ok(seen) if seen == want => {}
+        Ok(seen) => {
+            return Err(fail(
+                format!("on one thread: {}", seen.join("; ")),
+                want.join("; "),
+                "closing an already closed queue changes nothing: the flag stays set, the queued items stay for get(), later puts give their item back. Perhaps the second close() toggles the flag or clears the items",
+            ))
+        }
+        Err(f) => {
+            return Err(fail(
+                format!("put(1), put(2), put(3), close(), close() on a BoundedQueue::new(4): {}", f.observed),
+                "no panic, no wait: closing twice is harmless",
+                "close() on a queue that is already closed must simply do nothing more (perhaps it asserts or panics when the flag is already set)",
+            ))
+        }
+    }
+    close_twice_over_waiters()?;
+    let seed = rng::seed();
+    let scenario = watch::spawn("rounds", move |report| report.send(closers_race(seed)));
+    match scenario.next(WATCHDOG * 3) {
+        Next::Item(verdict) => verdict,
+        Next::Panicked(message) => Err(panicked(
+            &format!("two closers racing a producer and a consumer ({})", rng::replay_hint(seed, "ex05")),
+            &message,
+        )),
+        Next::TimedOut | Next::Ended => Err(fail(
+            format!(
+                "short rounds of two closers racing a producer and a consumer did not finish within {} s ({})",
+                (WATCHDOG * 3).as_secs(),
+                rng::replay_hint(seed, "ex05")
+            ),
+            "each round finishes in a few milliseconds",
+            "a thread slept through a close(): perhaps close() notifies only when it changes the flag and two closers both think the other did it, or a put()/get() waits without checking the closed flag",
+        )),
+    }
+}
+
+/// Three threads blocked in get() and three in put(), then two threads calling close() at
+/// once on each queue: every waiter returns, every closer returns.
+fn close_twice_over_waiters() -> Verdict {
+    const WAITERS: usize = 3;
+    let empty = Arc::new(BoundedQueue::<usize>::new(1));
+    let full = Arc::new(BoundedQueue::<usize>::new(1));
+    run_within(WATCHDOG, {
+        let full = full.clone();
+        move || full.put(999).is_ok()
+    })?;
+    let getters: Vec<Call<Option<usize>>> = (0..WAITERS)
+        .map(|i| {
+            let empty = empty.clone();
+            watch::call(&format!("consumer-{}", i + 1), move || empty.get())
+        })
+        .collect();
+    let putters: Vec<Call<Result<(), Closed<usize>>>> = (0..WAITERS)
+        .map(|i| {
+            let full = full.clone();
+            watch::call(&format!("producer-{}", i + 1), move || full.put(i))
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while !(getters.iter().all(|c| c.is_asleep()) && putters.iter().all(|p| p.is_asleep())) && Instant::now() < deadline
+    {
+        thread::sleep(Duration::from_millis(5));
+    }
+    let gate = Arc::new(std::sync::Barrier::new(2));
+    let closers: Vec<Call<()>> = (0..2)
+        .map(|i| {
+            let (empty, full, gate) = (empty.clone(), full.clone(), gate.clone());
+            watch::call(&format!("closer-{}", i + 1), move || {
+                gate.wait();
+                empty.close();
+                full.close();
+            })
+        })
+        .collect();
+    let deadline = Instant::now() + WATCHDOG;
+    let left = || deadline.saturating_duration_since(Instant::now());
+    for c in &closers {
+        match c.outcome(left()) {
+            Next::Item(()) => {}
+            Next::Panicked(message) => {
+                return Err(fail(
+                    format!("two threads called close() at the same time on a queue with waiters; {} panicked: {message}", c.name()),
+                    "both close() calls return",
+                    "close() on a queue that is already closed (or being closed) must simply do nothing more: perhaps it asserts that the queue is still open",
+                ))
+            }
+            Next::TimedOut | Next::Ended => {
+                return Err(fail(
+                    format!("two threads called close() at the same time; {}'s close() did not return within {} s", c.name(), WATCHDOG.as_secs()),
+                    "both close() calls return at once",
+                    "close() must not wait for anything: set the flag under the lock, release it, notify",
+                ))
+            }
+        }
+    }
+    let mut still = Vec::new();
+    for c in &getters {
+        match c.outcome(left()) {
+            Next::Item(None) => {}
+            Next::Item(Some(v)) => {
+                return Err(fail(
+                    format!("{}'s get() on a closed, empty queue returned Some({v})", c.name()),
+                    "None",
+                    "once the queue is closed and empty, get() returns None",
+                ))
+            }
+            Next::Panicked(message) => {
+                return Err(panicked(&format!("{}'s get() after two close() calls", c.name()), &message))
+            }
+            Next::TimedOut | Next::Ended => still.push(c.name().to_owned()),
+        }
+    }
+    for (i, p) in putters.iter().enumerate() {
+        match p.outcome(left()) {
+            Next::Item(Err(Closed(item))) if item == i => {}
+            Next::Item(other) => {
+                return Err(fail(
+                    format!(
+                        "{}'s put({i}), blocked on a full queue, returned {other:?} after two close() calls",
+                        p.name()
+                    ),
+                    format!("Err(Closed({i}))"),
+                    "a put() waiting on a full queue that gets closed gives its own item back",
+                ))
+            }
+            Next::Panicked(message) => {
+                return Err(panicked(&format!("{}'s put() after two close() calls", p.name()), &message))
+            }
+            Next::TimedOut | Next::Ended => still.push(p.name().to_owned()),
+        }
+    }
+    if !still.is_empty() {
+        return Err(fail(
+            format!(
+                "two threads called close() at the same time on a queue with {WAITERS} threads in get() and one with {WAITERS} in put(); {} s later {} still waited",
+                WATCHDOG.as_secs(),
+                still.join(", ")
+            ),
+            "every waiter wakes up",
+            "the second close() must not undo the first: perhaps close() toggles the flag, or notifies only when it is the one that changed it and the waits miss it; or close() notifies only one waiter (notify_one)",
+        ));
+    }
+    Ok(())
+}
+
+/// Rounds of one producer, one consumer and two closers that call close() at random moments:
+/// the consumer receives exactly the items put() accepted, in order; every refused put() gives
+/// back its own item, and once refused, put() keeps refusing.
+fn closers_race(seed: u64) -> Verdict {
+    const LOOK: Duration = Duration::from_millis(500);
+    let mut rng = Rng::new(seed);
+    let started = Instant::now();
+    let mut round = 0;
+    while round < 50 || started.elapsed() < LOOK {
+        round += 1;
+        let capacity = 1 + rng.below(3) as usize;
+        let items = 10 + rng.below(30) as usize;
+        let queue = Arc::new(BoundedQueue::<usize>::new(capacity));
+        let producer = {
+            let (queue, mut rng) = (queue.clone(), rng.split());
+            spawn("producer".into(), move || -> Result<Vec<usize>, String> {
+                let mut accepted = Vec::new();
+                for i in 0..items {
+                    rng.jitter(Duration::from_micros(100));
+                    match queue.put(i) {
+                        Ok(()) => accepted.push(i),
+                        Err(Closed(back)) if back != i => return Err(format!("put({i}) returned Err(Closed({back}))")),
+                        Err(_) => {
+                            return match queue.put(items + 1) {
+                                Err(_) => Ok(accepted),
+                                Ok(()) => Err(format!("put({i}) was refused, then put({}) returned Ok(())", items + 1)),
+                            }
+                        }
+                    }
+                }
+                Ok(accepted)
+            })
+        };
+        let consumer = {
+            let (queue, mut rng) = (queue.clone(), rng.split());
+            spawn("consumer".into(), move || {
+                let mut got = Vec::new();
+                while let Some(item) = queue.get() {
+                    got.push(item);
+                    rng.jitter(Duration::from_micros(100));
+                }
+                got
+            })
+        };
+        let closers: Vec<_> = (0..2)
+            .map(|c| {
+                let (queue, mut rng) = (queue.clone(), rng.split());
+                let wait = Duration::from_micros(rng.below(1500));
+                spawn(format!("closer-{}", c + 1), move || {
+                    thread::sleep(wait);
+                    rng.jitter(Duration::from_micros(100));
+                    queue.close();
+                })
+            })
+            .collect();
+        let when = format!(
+            "round {round}: BoundedQueue::new({capacity}), a producer putting 0..{items}, a consumer, and two threads each calling close() at a random moment ({})",
+            rng::replay_hint(seed, "ex05")
+        );
+        for closer in closers {
+            if let Err(panic) = closer.join() {
+                return Err(fail(
+                    format!("in {when}, a close() panicked: {}", watch::panic_text(panic.as_ref())),
+                    "both close() calls return",
+                    "close() on a queue that is already closed must simply do nothing more: perhaps it asserts that the queue is still open",
+                ));
+            }
+        }
+        let accepted = producer.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let got = consumer.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        let accepted = match accepted {
+            Ok(accepted) => accepted,
+            Err(wrong) => {
+                return Err(fail(
+                    format!("in {when}, {wrong}"),
+                    "a refused put() gives back its own item, and once the queue is closed every later put() is refused",
+                    "close() is for good: perhaps the second close() reopens the queue (the flag toggled), or put() gives back another item than its own",
+                ))
+            }
+        };
+        if got != accepted {
+            return Err(fail(
+                format!(
+                    "in {when}, put() accepted {} items ({}), and the consumer received {} ({})",
+                    accepted.len(),
+                    some_usize(&accepted),
+                    got.len(),
+                    some_usize(&got)
+                ),
+                "the consumer receives exactly the accepted items, in order, then None",
+                "every item put() accepted stays queued until get() takes it, also across close(): perhaps close() drops the queued items, get() returns None while items are left, or put() adds the item after the queue was closed",
+            ));
+        }
+    }
+    pack_support::measured(format!("{round} rounds of two closers racing a producer and a consumer"));
+    Ok(())
+}
+
+/// "0, 1, 2, 3, 4, …" (the first and last few).
+fn some_usize(items: &[usize]) -> String {
+    if items.len() <= 8 {
+        return items.iter().map(usize::to_string).collect::<Vec<_>>().join(", ");
+    }
+    let head: Vec<String> = items[..4].iter().map(usize::to_string).collect();
+    let tail: Vec<String> = items[items.len() - 3..].iter().map(usize::to_string).collect();
+    format!("{}, …, {}", head.join(", "), tail.join(", "))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Every change wakes a waiter
+
+/// Observes `no-lost-wakeup`, `get-waits-while-empty` ("returns as soon as an item arrives")
+/// and `capacity-never-exceeded` ("put waits while the queue is full, and only then"): several
+/// threads blocked in get() while items arrive back to back, and several blocked in put() while
+/// items leave back to back, on queues bigger than one item (where "the queue was empty" and
+/// "the queue was full" are not the only changes a waiter may need).
+fn every_arrival_wakes_a_waiter(_ctx: &Context) -> Verdict {
+    let seed = rng::seed();
+    let mut rng = Rng::new(seed);
+    for round in 1..=30 {
+        let waiters = 2 + rng.below(3) as usize;
+        let consumers_side = round % 2 == 1;
+        let capacity = if consumers_side { waiters + rng.below(3) as usize } else { 2 + rng.below(2) as usize };
+        let queue = Arc::new(BoundedQueue::<usize>::new(capacity));
+        if !consumers_side {
+            run_within(WATCHDOG, {
+                let queue = queue.clone();
+                move || (0..capacity).all(|i| queue.put(1000 + i).is_ok())
+            })?;
+        }
+        let calls: Vec<Call<bool>> = (0..waiters)
+            .map(|i| {
+                let queue = queue.clone();
+                if consumers_side {
+                    watch::call(&format!("consumer-{}", i + 1), move || queue.get().is_some())
+                } else {
+                    watch::call(&format!("producer-{}", i + 1), move || queue.put(i).is_ok())
+                }
+            })
+            .collect();
+        let deadline = Instant::now() + Duration::from_millis(500);
+        while !calls.iter().all(|c| c.is_asleep()) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(1));
+        }
+        // Back to back, from one thread: the waiters have no time to run in between.
+        let changer = {
+            let queue = queue.clone();
+            watch::call("changer", move || {
+                for i in 0..waiters {
+                    if consumers_side {
+                        let _ = queue.put(i);
+                    } else {
+                        let _ = queue.get();
+                    }
+                }
+            })
+        };
+        let limit = Instant::now() + WATCHDOG;
+        let left = || limit.saturating_duration_since(Instant::now());
+        let mut returned = 0;
+        for c in &calls {
+            match c.outcome(left()) {
+                Next::Item(true) => returned += 1,
+                Next::Item(false) => {
+                    return Err(fail(
+                        format!(
+                            "{} returned {} on an open queue",
+                            c.name(),
+                            if consumers_side { "None from get()" } else { "Err from put()" }
+                        ),
+                        if consumers_side { "Some(item)" } else { "Ok(())" },
+                        "only a closed queue refuses a put() or ends a get()",
+                    ))
+                }
+                Next::Panicked(message) => return Err(panicked(c.name(), &message)),
+                Next::TimedOut | Next::Ended => {}
+            }
+        }
+        let _ = changer.outcome(left());
+        if returned < waiters {
+            let (blocked, change, why) = if consumers_side {
+                (
+                    "get() on an empty",
+                    format!("one thread put {waiters} items back to back"),
+                    "every put() must notify a waiting consumer, not only the put() that finds the queue empty: when \
+                     several items arrive before the first woken consumer runs, each needs a consumer of its own. Perhaps \
+                     put() notifies only when the queue was empty before (an optimisation that loses wake-ups), or \
+                     notifies before adding the item",
+                )
+            } else {
+                (
+                    "put() on a full",
+                    format!("one thread got {waiters} items back to back"),
+                    "every get() must notify a waiting producer, not only the get() that finds the queue full: when \
+                     several slots free up before the first woken producer runs, each needs a producer of its own. \
+                     Perhaps get() notifies only when the queue was full before (an optimisation that loses wake-ups)",
+                )
+            };
+            return Err(fail(
+                format!(
+                    "{waiters} threads were blocked in {blocked} BoundedQueue::new({capacity}); {change}; {} s later only {returned} of the {waiters} had returned (round {round}, {})",
+                    WATCHDOG.as_secs(),
+                    rng::replay_hint(seed, "ex05")
+                ),
+                format!("all {waiters} return at once"),
+                why,
+            ));
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
 // Schedule exploration
 
 /// Producers and consumers on a queue of capacity 1 under shuttle: every put() and get() is a
@@ -782,6 +1517,8 @@ fn named<T: Send + 'static>(
     course_sync::thread::Builder::new().name(name).spawn(f).expect("starting a thread")
 }
 
+/// Observes `no-lost-wakeup`, `each-item-once`, `capacity-never-exceeded`,
+/// `none-only-when-closed-and-empty` and `uses-the-facade`, over explored schedules.
 fn no_lost_wakeup_in_explored_schedules(_ctx: &Context) -> Verdict {
     let bypass = |observed: String| {
         fail(

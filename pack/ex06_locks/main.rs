@@ -27,13 +27,18 @@ use std::time::{Duration, Instant};
 
 use course_sync::check::{self, record, Mode};
 use ex06_locks::{transfer, Account, InsufficientFunds, Point};
+use pack_support::rng::{self, Rng};
 use pack_support::watch::{self, Next};
 use pack_support::{fail, Context, Failure, Verdict};
+
+#[path = "../shared/explore.rs"]
+mod explore;
 
 fn main() {
     pack_support::main(pack_support::checks![
         point_reads_are_never_torn,
         money_is_conserved,
+        transfer_edge_cases,
         no_deadlock_under_stress,
         no_lock_order_cycle
     ])
@@ -51,9 +56,48 @@ const BYPASS: &str = "the checker can only verify deadlock-freedom through the c
 // Point
 // ---------------------------------------------------------------------------------------------
 
+/// Observes `point-never-torn` (two writers, two readers, looking for an x of one set() with
+/// the y of another) and `point-uses-the-facade` (set() and get() each lock a course_sync
+/// primitive, counted in the facade's recording mode).
 fn point_reads_are_never_torn(_ctx: &Context) -> Verdict {
     /// How long readers look for a torn read in a correct solution.
     const LOOK: Duration = Duration::from_millis(800);
+    for (what, probe) in [
+        ("Point::set", (|| Point::new(1, 2).set(3, 4)) as fn()),
+        ("Point::get", || {
+            let _ = Point::new(1, 2).get();
+        }),
+    ] {
+        match explore::uses_facade(WATCHDOG, move || {
+            // Created inside the probe: the facade records only locks made in recording mode.
+            probe();
+        }) {
+            Ok(0) => {
+                return Err(fail(
+                    format!("Point::new(1, 2) then {what} took no course_sync lock (record::stats(): 0 acquisitions)"),
+                    format!("{what} locks the Point's course_sync lock (a Mutex or an RwLock)"),
+                    "the Point's lock comes from course_sync too, so that the checker can watch it: perhaps Point \
+                     uses std::sync::Mutex (import Mutex from course_sync), or no lock at all (atomics per coordinate \
+                     cannot make the pair atomic)",
+                ))
+            }
+            Ok(_) => {}
+            Err(Some(message)) => {
+                return Err(fail(
+                    format!("Point::new(1, 2) then {what} panicked: {message}"),
+                    "no panic",
+                    "a panic here means a bug in Point (or a todo!() that is not written yet)",
+                ))
+            }
+            Err(None) => {
+                return Err(fail(
+                    format!("Point::new(1, 2) then {what} did not return within {} s", WATCHDOG.as_secs()),
+                    "it returns at once",
+                    "something waits for ever: perhaps a lock taken twice on one thread, or one never released",
+                ))
+            }
+        }
+    }
     struct Seen {
         torn: Option<(i64, i64)>,
         reads: usize,
@@ -139,6 +183,9 @@ fn point_reads_are_never_torn(_ctx: &Context) -> Verdict {
 // Money
 // ---------------------------------------------------------------------------------------------
 
+/// Observes `money-conserved`, `overdraft-refused-unchanged` and `self-transfer-changes-nothing`:
+/// threads transfer random amounts (a fifth of them everything the source held a moment before)
+/// between a few accounts, seeded (CHECKER_SEED replays a workload), and the money is counted.
 fn money_is_conserved(_ctx: &Context) -> Verdict {
     const ACCOUNTS: usize = 4;
     const START: u64 = 1_000;
@@ -174,6 +221,8 @@ fn money_is_conserved(_ctx: &Context) -> Verdict {
     // Transfers done so far: a run that stops making progress is stuck, not slow.
     let progress = Arc::new(AtomicUsize::new(0));
     let done = progress.clone();
+    let seed = rng::seed();
+    let replay = rng::replay_hint(seed, "ex06");
     let scenario = watch::spawn("scenario", move |report| {
         let started = Instant::now();
         let mut round = 0u64;
@@ -185,12 +234,20 @@ fn money_is_conserved(_ctx: &Context) -> Verdict {
                 .map(|t| {
                     let (accounts, bad_refusal, done) = (accounts.clone(), bad_refusal.clone(), done.clone());
                     named(&format!("transfer-{}", t + 1), move || {
-                        let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (round << 8) ^ t as u64);
+                        let mut rng = Rng::new(seed ^ (round << 8) ^ t as u64);
                         let (mut ok, mut refused) = (0, 0);
                         for _ in 0..TRANSFERS {
                             let from = &accounts[rng.below(ACCOUNTS as u64) as usize];
                             let to = &accounts[rng.below(ACCOUNTS as u64) as usize];
-                            match transfer(from, to, 1 + rng.below(400)) {
+                            // Now and then everything `from` held a moment ago: an exact-balance
+                            // transfer when no other thread got there first, else a refusal or
+                            // a smaller remainder, the edge where a check outside the locks
+                            // overdraws.
+                            let amount = if rng.chance(20) { from.balance() } else { 1 + rng.below(400) };
+                            if rng.chance(2) {
+                                rng.jitter(Duration::from_micros(50));
+                            }
+                            match transfer(from, to, amount) {
                                 Ok(()) => ok += 1,
                                 Err(e) => {
                                     refused += 1;
@@ -260,7 +317,7 @@ fn money_is_conserved(_ctx: &Context) -> Verdict {
         rounds += 1;
         if let Some(e) = r.bad_refusal {
             return Err(fail(
-                format!("transfer returned Err({e:?}) although the balance it reports covers the amount"),
+                format!("transfer returned Err({e:?}) although the balance it reports covers the amount ({replay})"),
                 "Err(InsufficientFunds) only when available < requested",
                 "refuse a transfer only when the balance, read under the account's lock, is smaller than the amount",
             ));
@@ -274,7 +331,8 @@ fn money_is_conserved(_ctx: &Context) -> Verdict {
             return Err(fail(
                 format!(
                     "{ACCOUNTS} accounts held {expected_total} in total; after {THREADS} threads made {} transfers at once \
-                     ({} succeeded, {} refused), they held {}: {diff} was {verb}",
+                     (random amounts, a fifth of them everything the source held a moment before; {} succeeded, {} \
+                     refused), they held {}: {diff} was {verb} ({replay})",
                     THREADS * TRANSFERS,
                     r.ok,
                     r.refused,
@@ -289,22 +347,139 @@ fn money_is_conserved(_ctx: &Context) -> Verdict {
     }
 }
 
-/// A small random-number generator (xorshift), so the check needs no crate.
-struct Rng(u64);
+// ---------------------------------------------------------------------------------------------
+// Edges
+// ---------------------------------------------------------------------------------------------
 
-impl Rng {
-    fn below(&mut self, n: u64) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0 % n
+/// Observes `overflow-panics` (a credit past u64::MAX panics and, if the balances can still be
+/// read, changes neither), `transfer-moves-money` (exactly the balance; 0; up to exactly
+/// u64::MAX), `overdraft-refused-unchanged`, `self-transfer-changes-nothing` and
+/// `shown-as-text` (what InsufficientFunds displays, what a Point and an Account show with
+/// `{:?}`), one call at a time.
+fn transfer_edge_cases(_ctx: &Context) -> Verdict {
+    let scenario = watch::spawn("edges", |report| report.send(edges()));
+    match scenario.next(WATCHDOG) {
+        Next::Item(verdict) => verdict,
+        other => Err(stuck(other, "transferring exact balances, 0, and up to u64::MAX, one call at a time")),
     }
+}
+
+/// The edge cases, in order; the first that goes wrong.
+fn edges() -> Verdict {
+    let (a, b) = (Account::new(250), Account::new(7));
+    let step = |done: &str, seen: String, want: &str, why: &str| -> Verdict {
+        if seen == want {
+            Ok(())
+        } else {
+            Err(fail(format!("{done}: {seen}"), want.to_owned(), why.to_owned()))
+        }
+    };
+    let both = |r: Result<(), InsufficientFunds>, x: &Account, y: &Account| {
+        format!("{r:?}, balances {} and {}", x.balance(), y.balance())
+    };
+    step(
+        "a holding 250 and b 7, transfer(a, b, 250)",
+        both(transfer(&a, &b, 250), &a, &b),
+        "Ok(()), balances 0 and 257",
+        "a balance that equals the amount covers it: refuse only when the balance is smaller than the amount (perhaps the comparison is <= instead of <)",
+    )?;
+    step(
+        "then, a holding 0, transfer(a, b, 0)",
+        both(transfer(&a, &b, 0), &a, &b),
+        "Ok(()), balances 0 and 257",
+        "an amount of 0 is covered by any balance, and moves nothing",
+    )?;
+    step(
+        "then transfer(b, a, 258) with b holding 257",
+        both(transfer(&b, &a, 258), &b, &a),
+        "Err(InsufficientFunds { requested: 258, available: 257 }), balances 257 and 0",
+        "a transfer the balance does not cover is refused with the amount and the balance, and changes nothing",
+    )?;
+    let self_transfers = {
+        let ok = transfer(&b, &b, 257);
+        let refused = transfer(&b, &b, 258);
+        format!("{ok:?} then {refused:?}, balance {}", b.balance())
+    };
+    step(
+        "transfer(b, b, 257) then transfer(b, b, 258) with b holding 257",
+        self_transfers,
+        "Ok(()) then Err(InsufficientFunds { requested: 258, available: 257 }), balance 257",
+        "a transfer from an account to itself changes nothing, and is refused only when the balance is smaller than the amount",
+    )?;
+    let (c, d) = (Account::new(u64::MAX - 5), Account::new(5));
+    step(
+        &format!("c holding {} and d 5, transfer(d, c, 5)", u64::MAX - 5),
+        both(transfer(&d, &c, 5), &d, &c),
+        &format!("Ok(()), balances 0 and {}", u64::MAX),
+        "a credit that reaches u64::MAX exactly does not overflow: only one past it does",
+    )?;
+
+    // One past u64::MAX: transfer must panic, on a thread of its own so the check survives it.
+    let (c, e) = (Arc::new(c), Arc::new(Account::new(1)));
+    let overflow = {
+        let (c, e) = (c.clone(), e.clone());
+        watch::call("overflowing-transfer", move || transfer(&e, &c, 1))
+    };
+    let done = format!("e holding 1 and c {}, transfer(e, c, 1)", u64::MAX);
+    match overflow.outcome(WATCHDOG) {
+        Next::Panicked(_) => {}
+        Next::Item(result) => {
+            let after = readable_balances(&e, &c).map_or("unreadable".to_owned(), |(x, y)| format!("{x} and {y}"));
+            return Err(fail(
+                format!("{done} returned {result:?}; balances then {after}"),
+                "a panic: c's balance would overflow a u64 (the doc comment's # Panics)",
+                "a balance past u64::MAX cannot be represented: wrapping around (+ in a release build, wrapping_add) \
+                 destroys money, and saturating_add keeps a u64::MAX that is not the sum, so the credit must fail \
+                 loudly (checked_add(..).expect(..)) instead of returning as if it had worked",
+            ));
+        }
+        other => return Err(stuck(other, &done)),
+    }
+    // A lock poisoned by the panic may make balance() panic in turn (lock().unwrap()): then
+    // nothing more can be read, and nothing more is asked.
+    if let Some((x, y)) = readable_balances(&e, &c) {
+        if (x, y) != (1, u64::MAX) {
+            return Err(fail(
+                format!("{done} panicked, as it should; but afterwards e held {x} and c {y}"),
+                format!("balances 1 and {} unchanged: the panic comes before either balance changes", u64::MAX),
+                "the transfer changed a balance before it found out that the credit overflows: perhaps it subtracts \
+                 from `from` first and then adds to `to` (which panics half-way). Compute the new balance of `to` \
+                 (checked_add) before changing either",
+            ));
+        }
+    }
+
+    // Text: the provided Display and Debug impls, over the student's fields and getters.
+    let refusal = InsufficientFunds { requested: 258, available: 257 }.to_string();
+    let point = format!("{:?}", Point::new(3, -4));
+    let account = format!("{:?}", b);
+    let shows = |text: &str, parts: &[&str]| parts.iter().all(|p| text.contains(p));
+    if !shows(&refusal, &["258", "257"]) || !shows(&point, &["3", "-4"]) || !shows(&account, &["257"]) {
+        return Err(fail(
+            format!(
+                "InsufficientFunds {{ requested: 258, available: 257 }} displays as {refusal:?}; Point::new(3, -4) shows \
+                 as {point:?} with {{:?}}; an Account holding 257 as {account:?}"
+            ),
+            "the refusal's text names the amount and the balance; a Point shows its coordinates, an Account its \
+             balance (the provided impls)",
+            "these impls are provided and call your get() and balance(): perhaps they were changed, or get() or \
+             balance() returns something else than the state",
+        ));
+    }
+    Ok(())
+}
+
+/// Both balances, or None if reading either panicked (a lock poisoned by an earlier panic).
+fn readable_balances(x: &Account, y: &Account) -> Option<(u64, u64)> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (x.balance(), y.balance()))).ok()
 }
 
 // ---------------------------------------------------------------------------------------------
 // Deadlock
 // ---------------------------------------------------------------------------------------------
 
+/// Observes `no-deadlock-opposite-directions` and `uses-the-facade`: threads transfer both ways
+/// between two accounts while the facade's wait-for graph is polled.
 fn no_deadlock_under_stress(_ctx: &Context) -> Verdict {
     const THREADS: usize = 6;
     const TRANSFERS: usize = 2_000;
@@ -431,6 +606,8 @@ fn no_deadlock_under_stress(_ctx: &Context) -> Verdict {
     Ok(())
 }
 
+/// Observes `one-global-lock-order` and `uses-the-facade`: the lock-order graph of transfers run
+/// one at a time has no cycle.
 fn no_lock_order_cycle(_ctx: &Context) -> Verdict {
     check::set_mode(Mode::Record);
     pack_support::on_hang(facade_hang_report);
