@@ -25,6 +25,9 @@ pub enum Verdict {
     Unviable,
     /// Listed as equivalent: not graded, not counted.
     Equivalent,
+    /// No check failed, but a timing check could not measure (the machine was kept busy): the
+    /// mutant is neither killed nor a survivor until it is graded again; not counted.
+    NotJudged,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -57,6 +60,9 @@ pub struct Counts {
     pub survived: usize,
     pub timed_out: usize,
     pub unviable: usize,
+    /// Graded, but a check that could have decided was not judged (see [`Verdict::NotJudged`]).
+    #[serde(default)]
+    pub not_judged: usize,
 }
 
 impl Counts {
@@ -69,6 +75,7 @@ impl Counts {
         self.survived += other.survived;
         self.timed_out += other.timed_out;
         self.unviable += other.unviable;
+        self.not_judged += other.not_judged;
     }
 }
 
@@ -153,7 +160,9 @@ pub fn verdict(record: &GradeRecord) -> (Verdict, Option<String>) {
     if record.status != Status::Graded || record.checks.iter().all(|c| c.outcome == "not_run") {
         return (Verdict::Unviable, None);
     }
-    match record.checks.iter().find(|c| c.outcome != "pass") {
+    // A check that was not judged neither kills the mutant nor lets it survive.
+    match record.checks.iter().find(|c| c.outcome != "pass" && c.outcome != "not_judged") {
+        None if record.checks.iter().any(|c| c.outcome == "not_judged") => (Verdict::NotJudged, None),
         None => (Verdict::Survived, None),
         Some(check) if check.outcome == "timeout" => (Verdict::TimedOut, Some(check.name.clone())),
         Some(check) => (Verdict::Killed, Some(check.name.clone())),
@@ -184,6 +193,7 @@ pub fn exercise_report(
                 Verdict::TimedOut => counts.timed_out += 1,
                 Verdict::Survived => counts.survived += 1,
                 Verdict::Unviable => counts.unviable += 1,
+                Verdict::NotJudged => counts.not_judged += 1,
                 Verdict::Equivalent => unreachable!("records are never equivalent"),
             }
             if let Some(check) = &check {
@@ -244,6 +254,12 @@ pub fn render_text(report: &MutationReport) -> String {
                 "    {}:{}  {}  {} (hung in {check})",
                 mutant.file, mutant.line, mutant.id, mutant.description
             );
+        }
+        if c.not_judged > 0 {
+            let _ = writeln!(out, "  not judged {} (a timing check could not measure: grade them again)", c.not_judged);
+            for mutant in exercise.mutants.iter().filter(|m| m.verdict == Verdict::NotJudged) {
+                let _ = writeln!(out, "    {}:{}  {}  {}", mutant.file, mutant.line, mutant.id, mutant.description);
+            }
         }
         let _ = writeln!(out, "  survived {}", c.survived);
         for mutant in exercise.mutants.iter().filter(|m| m.verdict == Verdict::Survived) {
@@ -343,6 +359,12 @@ mod tests {
             (Verdict::Killed, Some("public_tests".into()))
         );
         assert_eq!(verdict(&record(&[("public_tests", "not_run"), ("b", "not_run")])), (Verdict::Unviable, None));
+        // A busy machine's "not judged" is no kill: the next check decides, or nobody does.
+        assert_eq!(
+            verdict(&record(&[("public_tests", "pass"), ("timing", "not_judged"), ("b", "fail")])),
+            (Verdict::Killed, Some("b".into()))
+        );
+        assert_eq!(verdict(&record(&[("public_tests", "pass"), ("timing", "not_judged")])), (Verdict::NotJudged, None));
     }
 
     #[test]

@@ -74,6 +74,21 @@ impl Usage {
     }
 }
 
+/// The share of `samples` looks, one every `every`, in which thread `tid` of process `pid` was
+/// runnable (`R`: running or waiting for a core) rather than asleep. A thread that spins, even
+/// with `yield_now`, is runnable nearly every time however little CPU a crowded machine gives
+/// it; a blocked one almost never. `None` if the thread is gone.
+pub fn runnable_share(pid: u32, tid: u32, samples: usize, every: Duration) -> Option<f64> {
+    let mut runnable = 0usize;
+    for _ in 0..samples.max(1) {
+        if crate::proc::thread_state(pid, tid)? == 'R' {
+            runnable += 1;
+        }
+        std::thread::sleep(every);
+    }
+    Some(runnable as f64 / samples.max(1) as f64)
+}
+
 /// The CPU time the whole process uses from now on, to tell, when a wait ends badly, a
 /// busy-wait (a core burned the whole time) from a block (no CPU at all).
 pub struct CpuWatch {
@@ -149,5 +164,8 @@ mod tests {
         // However loaded the machine, a spinner gets a fair share of a core in 300 ms.
         assert!(spinning.cpu > Duration::ZERO, "{}", spinning.describe());
         assert!(watch.used().0 >= spinning.cpu);
+        // The caller is awake when it looks at itself; a sleeping thread is not.
+        let me = crate::proc::current_tid();
+        assert_eq!(runnable_share(std::process::id(), me, 3, Duration::from_millis(1)), Some(1.0));
     }
 }
