@@ -1133,6 +1133,35 @@ fn stuck<T>(call: &watch::Call<T>, what: &str, limit: Duration) -> Failure {
 /// itself for ever.
 fn misuse_panics_instead_of_hanging(_ctx: &Context) -> Verdict {
     let limit = Duration::from_secs(3);
+    // First the proper uses: a panic there (a todo!() not written yet) is no refusal of misuse.
+    let proper = watch::call("proper-use", || {
+        let gil = Gil::with_switch_interval(Duration::from_millis(5));
+        drop(gil.acquire());
+        drop(gil.acquire());
+        gil.switch_interval()
+    });
+    match proper.outcome(limit) {
+        Next::Item(_) => {}
+        Next::Panicked(text) => {
+            return Err(fail(
+                format!(
+                    "Gil::with_switch_interval(5 ms), then acquire() and its release twice in a row, panicked: {text}"
+                ),
+                "no panic: a thread may take the GIL again once it has released it",
+                "this check needs the proper uses to work before it can see misuse refused",
+            ))
+        }
+        Next::TimedOut | Next::Ended => {
+            return Err(fail(
+                format!(
+                    "Gil::with_switch_interval(5 ms), then acquire() and its release twice, did not return within {} s",
+                    limit.as_secs()
+                ),
+                "the GIL taken and released at once, twice",
+                "dropping the guard must release the GIL so that the next acquire() gets it",
+            ))
+        }
+    }
     let zero = watch::call("zero-interval", || {
         let gil = Gil::with_switch_interval(Duration::ZERO);
         gil.switch_interval()
