@@ -552,24 +552,7 @@ fn panicked(what: &str, message: &str) -> Failure {
 /// stay quiet while nothing changes, then close() wakes them all.
 fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
     const WAITERS: usize = 5;
-    let empty = Arc::new(BoundedQueue::<usize>::new(1));
-    let full = Arc::new(BoundedQueue::<usize>::new(1));
-    run_within(WATCHDOG, {
-        let full = full.clone();
-        move || full.put(999).is_ok()
-    })?;
-    let consumers: Vec<Call<Option<usize>>> = (0..WAITERS)
-        .map(|i| {
-            let empty = empty.clone();
-            watch::call(&format!("consumer-{}", i + 1), move || empty.get())
-        })
-        .collect();
-    let producers: Vec<Call<Result<(), Closed<usize>>>> = (0..WAITERS)
-        .map(|i| {
-            let full = full.clone();
-            watch::call(&format!("producer-{}", i + 1), move || full.put(i))
-        })
-        .collect();
+    let (empty, full, consumers, producers) = waiters_on_both_sides(WAITERS)?;
     // Wait until all of them sleep in their call (or give up after a while: they are then
     // judged by what they return).
     let deadline = Instant::now() + Duration::from_secs(1);
@@ -1119,28 +1102,46 @@ fn close_twice_is_harmless(_ctx: &Context) -> Verdict {
     }
 }
 
-/// Three threads blocked in get() and three in put(), then two threads calling close() at
-/// once on each queue: every waiter returns, every closer returns.
-fn close_twice_over_waiters() -> Verdict {
-    const WAITERS: usize = 3;
+/// A queue of capacity 1 left empty and one left full, with `n` threads calling get() on the
+/// empty one and `n` calling put() on the full one (each call on a watched thread of its own).
+#[allow(clippy::type_complexity)]
+fn waiters_on_both_sides(
+    n: usize,
+) -> Result<
+    (
+        Arc<BoundedQueue<usize>>,
+        Arc<BoundedQueue<usize>>,
+        Vec<Call<Option<usize>>>,
+        Vec<Call<Result<(), Closed<usize>>>>,
+    ),
+    Failure,
+> {
     let empty = Arc::new(BoundedQueue::<usize>::new(1));
     let full = Arc::new(BoundedQueue::<usize>::new(1));
     run_within(WATCHDOG, {
         let full = full.clone();
         move || full.put(999).is_ok()
     })?;
-    let getters: Vec<Call<Option<usize>>> = (0..WAITERS)
+    let getters: Vec<Call<Option<usize>>> = (0..n)
         .map(|i| {
             let empty = empty.clone();
             watch::call(&format!("consumer-{}", i + 1), move || empty.get())
         })
         .collect();
-    let putters: Vec<Call<Result<(), Closed<usize>>>> = (0..WAITERS)
+    let putters: Vec<Call<Result<(), Closed<usize>>>> = (0..n)
         .map(|i| {
             let full = full.clone();
             watch::call(&format!("producer-{}", i + 1), move || full.put(i))
         })
         .collect();
+    Ok((empty, full, getters, putters))
+}
+
+/// Three threads blocked in get() and three in put(), then two threads calling close() at
+/// once on each queue: every waiter returns, every closer returns.
+fn close_twice_over_waiters() -> Verdict {
+    const WAITERS: usize = 3;
+    let (empty, full, getters, putters) = waiters_on_both_sides(WAITERS)?;
     let deadline = Instant::now() + Duration::from_secs(1);
     while !(getters.iter().all(|c| c.is_asleep()) && putters.iter().all(|p| p.is_asleep())) && Instant::now() < deadline
     {

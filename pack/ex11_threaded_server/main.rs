@@ -231,14 +231,7 @@ fn returns_to_baseline(ctx: &Context, what: Counted) -> Verdict {
     let pid = server.pid();
 
     // Warm-up: one client comes, talks and leaves; then the count at rest is the baseline.
-    let mut warm = connect_as(&server, "a first client")?;
-    let line = b"warming up\n";
-    send(&server, &mut warm, line, "a first client")?;
-    match net::read_exact_within(&mut warm, line.len(), Instant::now() + REPLY_WITHIN) {
-        Ok(got) => same_line(&server, line, &got, "a first client")?,
-        Err((got, e)) => return Err(cut_off(&server, line, &got, &e, "a first client, alone")),
-    }
-    drop(warm);
+    warm_up(&server)?;
     let baseline = settled(|| what.measure(&server));
     let baseline_tids: BTreeSet<u32> = proc::threads(pid).unwrap_or_default().into_iter().collect();
     eprintln!("baseline: {baseline} {}", what.noun());
@@ -373,6 +366,18 @@ fn syscall_meaning(number: Option<i64>) -> &'static str {
 // Conversations
 // ---------------------------------------------------------------------------------------------
 
+/// One client comes, is echoed and leaves, so that a pool or lazily started threads exist
+/// before the count at rest is taken.
+fn warm_up(server: &Server) -> Verdict {
+    let mut warm = connect_as(server, "a first client")?;
+    let line = b"warming up\n";
+    send(server, &mut warm, line, "a first client")?;
+    match net::read_exact_within(&mut warm, line.len(), Instant::now() + REPLY_WITHIN) {
+        Ok(got) => same_line(server, line, &got, "a first client"),
+        Err((got, e)) => Err(cut_off(server, line, &got, &e, "a first client, alone")),
+    }
+}
+
 fn connect_as(server: &Server, who: &str) -> Result<TcpStream, Failure> {
     server.connect().map_err(|mut f| {
         f.observed = format!("{who} could not connect: {}", f.observed);
@@ -461,14 +466,7 @@ fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], n: usize
 /// threads are back to what they were at rest.
 fn resets_and_raw_bytes(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
-    let mut warm = connect_as(&server, "a first client")?;
-    let line = b"warming up\n";
-    send(&server, &mut warm, line, "a first client")?;
-    match net::read_exact_within(&mut warm, line.len(), Instant::now() + REPLY_WITHIN) {
-        Ok(got) => same_line(&server, line, &got, "a first client")?,
-        Err((got, e)) => return Err(cut_off(&server, line, &got, &e, "a first client, alone")),
-    }
-    drop(warm);
+    warm_up(&server)?;
     let baseline = settled(|| server.threads());
     let storm = net::reset_storm(&server)?;
     let mut next = connect_as(&server, "the client after the resets")?;

@@ -118,13 +118,7 @@ fn serves_many_clients(ctx: &Context) -> Verdict {
     let bulk: Vec<u8> =
         (0..bulk_bytes() / 64).flat_map(|i| format!("{:<63}\n", format!("bulk line {i:06}")).into_bytes()).collect();
     let mut reader = clients.swap_remove(0);
-    let mut writer = reader.try_clone().map_err(|e| {
-        fail(
-            format!("the checker could not clone its socket: {e}"),
-            "a working checker",
-            "this is a problem of the machine, not of your code",
-        )
-    })?;
+    let mut writer = clone(&reader)?;
     writer.set_write_timeout(Some(BULK_READ_WITHIN + BULK_DEAF)).ok();
     let sending = {
         let bulk = bulk.clone();
@@ -300,13 +294,7 @@ fn one_thread_only(ctx: &Context) -> Verdict {
 fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
     let mut slow = connect_as(&server, "the slow client")?;
-    let mut slow_writer = slow.try_clone().map_err(|e| {
-        fail(
-            format!("the checker could not clone its socket: {e}"),
-            "a working checker",
-            "this is a problem of the machine, not of your code",
-        )
-    })?;
+    let mut slow_writer = clone(&slow)?;
     let slow_started = Instant::now();
     let sending = thread::spawn(move || {
         let result = net::send_split(&mut slow_writer, SLOW_LINE, 1, SLOW_PAUSE);
@@ -568,30 +556,8 @@ fn a_reset_client_is_dropped_alone(ctx: &Context) -> Verdict {
     let mut stays = connect_as(&server, "a client that stays")?;
     round_trip(&server, &mut stays, b"before the resets\n", "a client that stays")?;
 
-    // One resets in the middle of a line.
-    let mut mid_line = connect_as(&server, "a client that resets mid-line")?;
-    send(&server, &mut mid_line, b"half a li", "a client that resets mid-line")?;
-    thread::sleep(Duration::from_millis(100));
-    net::reset(mid_line);
-    // One sends 2 MiB, reads nothing, and resets while the server writes its echo: the next
-    // write fails with ECONNRESET or EPIPE.
-    let mut deaf = connect_as(&server, "a client that resets while its echo is written")?;
-    deaf.set_write_timeout(Some(Duration::from_secs(2))).ok();
-    let chunk: Vec<u8> =
-        (0..(2 << 20) / 64).flat_map(|i| format!("{:<63}\n", format!("line {i}")).into_bytes()).collect();
-    let _ = deaf.write_all(&chunk);
-    thread::sleep(Duration::from_millis(200));
-    net::reset(deaf);
-    thread::sleep(Duration::from_millis(300));
-
-    let what = "after two other clients reset their connections (one in the middle of a line, one while the server was writing 2 MiB of echo to it)";
-    if let Some(exit) = server.describe_exit() {
-        return Err(fail(
-            format!("{what}, {exit}"),
-            "the server drops those two connections and goes on serving the others",
-            "an error of one connection (ECONNRESET from a read, EPIPE or ECONNRESET from a write) ended the whole server. Perhaps serve() returns it with `?`, or unwrap()s it; such an error means only that this client is gone: drop its connection and keep polling the rest",
-        ));
-    }
+    // The shared storm: one client resets mid-line, another while its echo is written.
+    let what = format!("after {}", net::reset_storm(&server)?);
     let line = b"after the resets\n";
     send(&server, &mut stays, line, "the client that stayed")?;
     match net::read_exact_within(&mut stays, line.len(), Instant::now() + REPLY_WITHIN) {
