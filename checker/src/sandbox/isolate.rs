@@ -60,15 +60,24 @@ pub struct Isolation {
     /// `None` when a root checker bounded the job with control groups, or the checker is not root.
     #[serde(default)]
     pub cgroups: Option<String>,
+    /// `None` when the job had a PID namespace of its own; otherwise why not.
+    #[serde(default)]
+    pub processes: Option<String>,
 }
 
 impl Isolation {
     /// One line per part that is missing, for a notice.
     pub fn gaps(&self) -> Vec<String> {
-        [("network", &self.network), ("file system", &self.filesystem), ("user", &self.user), ("cgroup", &self.cgroups)]
-            .into_iter()
-            .filter_map(|(what, gap)| gap.as_ref().map(|why| format!("no {what} isolation: {why}")))
-            .collect()
+        [
+            ("network", &self.network),
+            ("file system", &self.filesystem),
+            ("user", &self.user),
+            ("cgroup", &self.cgroups),
+            ("process", &self.processes),
+        ]
+        .into_iter()
+        .filter_map(|(what, gap)| gap.as_ref().map(|why| format!("no {what} isolation: {why}")))
+        .collect()
     }
 }
 

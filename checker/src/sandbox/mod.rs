@@ -12,6 +12,7 @@
 mod capture;
 mod diagnose;
 mod isolate;
+mod pidns;
 mod proctree;
 pub mod supervisor;
 

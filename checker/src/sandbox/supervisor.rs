@@ -8,6 +8,7 @@
 use super::capture::{CappedBuffer, Captured};
 use super::diagnose::{self, HangDiagnosis};
 use super::isolate;
+use super::pidns;
 use super::proctree;
 use super::{Exit, Job, RunRecord, RESULT_FD};
 use std::io::{Read, Write};
@@ -57,8 +58,6 @@ pub fn main() -> i32 {
 }
 
 fn supervise(job: &Job) -> std::io::Result<RunRecord> {
-    let me = std::process::id();
-    let parent = std::os::unix::process::parent_id();
     // SAFETY: plain syscalls with constant arguments.
     unsafe {
         libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -67,20 +66,26 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
         libc::signal(libc::SIGHUP, libc::SIG_IGN);
     }
 
-    let (stdout_read, stdout_write) = std::io::pipe()?;
-    let (stderr_read, stderr_write) = std::io::pipe()?;
-    let result_pipe = if job.result_channel { Some(std::io::pipe()?) } else { None };
-    let result_write_fd = result_pipe.as_ref().map(|(_, w)| w.as_raw_fd());
-
     let cwd_given = job.cwd.clone();
     let reachable = cwd_given.as_deref().unwrap_or(&job.program);
-    let prepared = isolate::prepare(job, reachable)?;
+    let mut prepared = isolate::prepare(job, reachable)?;
     // Not dumpable, now that the namespaces are set up (a user namespace is set up through
     // /proc/self files that a non-dumpable process no longer owns) and before the job starts:
     // a job of the same user (a checker run without root) can then neither read this process's
     // memory, where the job's nonce is, nor trace it.
     // SAFETY: prctl with constant arguments.
     unsafe { libc::prctl(libc::PR_SET_DUMPABLE, 0, 0, 0, 0) };
+    // From here on, as process 1 of the job's PID namespace when the kernel allows it.
+    if let pidns::Entered::Refused(why) = pidns::enter() {
+        prepared.isolation.processes = Some(why);
+    }
+    let me = std::process::id();
+    let parent = std::os::unix::process::parent_id();
+
+    let (stdout_read, stdout_write) = std::io::pipe()?;
+    let (stderr_read, stderr_write) = std::io::pipe()?;
+    let result_pipe = if job.result_channel { Some(std::io::pipe()?) } else { None };
+    let result_write_fd = result_pipe.as_ref().map(|(_, w)| w.as_raw_fd());
     let scratch = prepared.scratch.display().to_string();
     let mut command = Command::new(&job.program);
     command.env_clear();
