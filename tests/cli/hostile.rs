@@ -585,6 +585,42 @@ fn build_scripts_wrappers_and_toolchain_files_have_no_effect() {
 /// that nothing can be read from /proc any more, once passed ex08's speed-up check "not judged".
 /// (The check reads the machine's load through a descriptor opened before student code runs, and
 /// counts the job's own processes out of it, so busy helper processes gain nothing either.)
+/// A pool that is slow on purpose when the check calibrates (one job alone) would make every
+/// timing measurement look spoiled by a busy machine, and the check "not judged" instead of
+/// failed. The supervisor sees that the machine outside the job was quiet: the check runs once
+/// more and then fails, naming the job's own doing.
+#[test]
+fn spoiling_the_calibration_on_a_quiet_machine_fails() {
+    let _serial = serial();
+    let dir = tempfile::Builder::new().prefix("hostile-calibration-").tempdir().unwrap();
+    crate::util::copy_tree(&repo().join("solutions/ex04_pool/src"), &dir.path().join("src"));
+    let lib = dir.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    let marker = "        T: Send + 'static,\n    {\n";
+    assert!(text.contains(marker), "the reference pool changed its submit()");
+    let slow = r#"        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        // The first two jobs of every nine: the calibration of each measurement.
+        if CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) % 9 < 2 {
+            std::thread::sleep(std::time::Duration::from_millis(300));
+        }
+"#;
+    std::fs::write(&lib, text.replacen(marker, &format!("{marker}{slow}"), 1)).unwrap();
+    let report = dir.path().join("report.json");
+    checker()
+        .args(["submit", "ex04", "--only", "sleeping_jobs_overlap", "--from"])
+        .arg(dir.path())
+        .arg("--report")
+        .arg(&report)
+        .timeout(Duration::from_secs(300))
+        .output()
+        .unwrap();
+    let report = crate::util::read_report(&report);
+    let result = crate::util::check(&report, "sleeping_jobs_overlap");
+    assert_eq!(result["outcome"], "fail", "{result:#}");
+    assert!(result.to_string().contains("your program's own"), "{result:#}");
+    assert_no_leftovers();
+}
+
 #[test]
 fn using_up_the_descriptors_does_not_pass_a_timing_check() {
     let _serial = serial();

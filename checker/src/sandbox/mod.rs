@@ -12,6 +12,7 @@
 mod capture;
 mod diagnose;
 mod isolate;
+mod load;
 mod pidns;
 mod proctree;
 pub mod supervisor;
@@ -202,6 +203,10 @@ pub struct RunRecord {
     pub isolation: Isolation,
     /// Limits the job ran into, in words ("the output was cut: 3 GB written").
     pub limits_hit: Vec<String>,
+    /// The share of the machine's processors (0 to 1) that processes outside the job used while
+    /// it ran, which the job cannot raise; `None` when it could not be measured.
+    #[serde(default)]
+    pub outside_load: Option<f64>,
 }
 
 /// Why a job could not be run at all (as opposed to running and failing).

@@ -8,6 +8,7 @@
 use super::capture::{CappedBuffer, Captured};
 use super::diagnose::{self, HangDiagnosis};
 use super::isolate;
+use super::load;
 use super::pidns;
 use super::proctree;
 use super::{Exit, Job, RunRecord, RESULT_FD};
@@ -135,6 +136,7 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
             Ok(())
         });
     }
+    let load_before = load::Snapshot::take();
     let started = Instant::now();
     let mut child = command.spawn()?;
     drop(command);
@@ -197,6 +199,9 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     while streams.iter().any(|s| s.open) && Instant::now() < drain_until {
         pump(&mut streams, 20);
     }
+    // Every process of the job has been reaped now, so its time is in our children's account.
+    let outside_load =
+        load_before.zip(load::Snapshot::take()).map(|(before, after)| before.outside_share(&after, started.elapsed()));
     let result = if job.result_channel {
         streams.pop().map(|s| s.buffer.finish().head.into_bytes()).unwrap_or_default()
     } else {
@@ -223,6 +228,7 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
         max_processes: most_processes,
         isolation: prepared.isolation,
         limits_hit,
+        outside_load,
     })
 }
 
