@@ -304,6 +304,12 @@ impl Run<'_> {
         second.duration += first.duration;
         if let Outcome::NotJudged { why } = &second.outcome {
             let busiest = first_outside.zip(second_outside).map(|(a, b)| a.max(b));
+            if let Some(outside) = busiest {
+                second.measurements.push(format!(
+                    "the check ran twice; processes outside it used at most {:.0}% of the machine's processors meanwhile",
+                    outside * 100.0
+                ));
+            }
             if let Some(outside) = busiest.filter(|share| *share < QUIET_OUTSIDE) {
                 second.outcome = Outcome::Fail(Failure {
                     observed: format!(

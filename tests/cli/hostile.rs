@@ -35,8 +35,8 @@ pub fn plant(dir: &Path, hostile: &str) {
     .unwrap();
 }
 
-fn scratch_folders() -> usize {
-    std::fs::read_dir(std::env::temp_dir())
+fn scratch_folders(tmp: &Path) -> usize {
+    std::fs::read_dir(tmp)
         .map(|d| d.flatten().filter(|e| e.file_name().to_string_lossy().starts_with("checker-job-")).count())
         .unwrap_or(0)
 }
@@ -47,11 +47,14 @@ fn run(name: &str, hostile: &str, expect: Expect) {
     let dir = tempfile::Builder::new().prefix(&format!("hostile-{name}-")).tempdir().unwrap();
     plant(dir.path(), hostile);
     let report = dir.path().join("report.json");
-    let scratch_before = scratch_folders();
+    // The checker's temporary folder, for this case alone: what is left in it is this case's.
+    let tmp = tempfile::Builder::new().prefix(&format!("hostile-tmp-{name}-")).tempdir().unwrap();
+    std::fs::set_permissions(tmp.path(), std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let started = Instant::now();
     let output = checker()
         // A secret of the grader's: neither the build nor the jobs may see it.
         .env("CHECKER_TEST_SECRET", "s3cr3t")
+        .env("TMPDIR", tmp.path())
         .args([expect.command, "ex04", "--from"])
         .arg(dir.path())
         .args(if expect.command == "submit" {
@@ -80,11 +83,7 @@ fn run(name: &str, hostile: &str, expect: Expect) {
     }
     assert!(elapsed < Duration::from_secs(200), "{name}: took {elapsed:?}");
     assert_no_leftovers();
-    assert!(
-        scratch_folders() <= scratch_before,
-        "{name}: a job's temporary folder was left in {}",
-        std::env::temp_dir().display()
-    );
+    assert_eq!(scratch_folders(tmp.path()), 0, "{name}: a job's temporary folder was left in {}", tmp.path().display());
 }
 
 #[test]
@@ -606,16 +605,25 @@ fn spoiling_the_calibration_on_a_quiet_machine_fails() {
 "#;
     std::fs::write(&lib, text.replacen(marker, &format!("{marker}{slow}"), 1)).unwrap();
     let report = dir.path().join("report.json");
-    checker()
-        .args(["submit", "ex04", "--only", "sleeping_jobs_overlap", "--from"])
-        .arg(dir.path())
-        .arg("--report")
-        .arg(&report)
-        .timeout(Duration::from_secs(300))
-        .output()
-        .unwrap();
-    let report = crate::util::read_report(&report);
-    let result = crate::util::check(&report, "sleeping_jobs_overlap");
+    // The promise holds on a quiet machine only: while other processes keep the machine busy
+    // (the check says how busy), not judged is the right verdict, and the case is tried again.
+    let mut result = serde_json::Value::Null;
+    for _ in 0..3 {
+        checker()
+            .args(["submit", "ex04", "--only", "sleeping_jobs_overlap", "--from"])
+            .arg(dir.path())
+            .arg("--report")
+            .arg(&report)
+            .timeout(Duration::from_secs(300))
+            .output()
+            .unwrap();
+        result = crate::util::check(&crate::util::read_report(&report), "sleeping_jobs_overlap").clone();
+        if result["outcome"] != "not_judged" {
+            break;
+        }
+        let busy = result["measurements"].to_string().contains("processes outside it used at most");
+        assert!(busy, "not judged without the machine's load outside the job: {result:#}");
+    }
     assert_eq!(result["outcome"], "fail", "{result:#}");
     assert!(result.to_string().contains("your program's own"), "{result:#}");
     assert_no_leftovers();
