@@ -26,7 +26,8 @@ fn main() {
         sequential_clients,
         client_sends_exact_bytes,
         survives_client_resets,
-        listens_on_loopback_only
+        listens_on_loopback_only,
+        echo_survives_stop_and_continue
     ])
 }
 
@@ -522,4 +523,49 @@ fn listens_on_loopback_only(ctx: &Context) -> Verdict {
         ));
     }
     server.stop()
+}
+
+/// Promise `echo-exact-bytes` while the server is stopped and continued (Ctrl-Z, `fg`) in the
+/// middle of its writes: an interrupted write that sent part of its bytes returns that part,
+/// and the server must send the rest.
+fn echo_survives_stop_and_continue(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    // Past what the server's send buffer can hold, so that its writes block and get interrupted.
+    let size = net::send_buffer_max() + (4 << 20);
+    let mut payload = binary_payload();
+    while payload.len() < size {
+        payload.extend_from_within(..payload.len().min(size - payload.len()));
+    }
+    let seen = net::echo_under_job_control(&server, &payload, Instant::now() + Duration::from_secs(20))?;
+    if seen.got == payload {
+        pack_support::measured(format!(
+            "{} bytes echoed whole while the server was stopped and continued {} times",
+            payload.len(),
+            seen.stops
+        ));
+        return Ok(());
+    }
+    let n = payload.len();
+    let how = format!(
+        "the checker sent {n} bytes and read the echo slowly, stopping and continuing the server (SIGSTOP, SIGCONT: what Ctrl-Z and fg do) {} times meanwhile{}",
+        seen.stops,
+        if seen.all_sent { "" } else { " (the checker could not send everything)" }
+    );
+    let stop = seen.stop.as_ref().map(|e| format!(", {}", describe_stop(e))).unwrap_or_default();
+    let why = if seen.got.len() < n && !payload.starts_with(&seen.got) {
+        "bytes are missing in the middle of the echo: a short write. A write() interrupted part-way (the process was stopped, a signal came) returns how many bytes it sent, which may be fewer than asked; the rest must still be sent. write_all does that, in a loop, and retries on Interrupted; a single write() whose count is ignored loses the rest"
+    } else if seen.got.len() < n {
+        "the echo stopped early: keep reading and writing back until read() returns 0, and finish every write (write_all); a stop and continue must change nothing"
+    } else {
+        "an echo server sends back exactly the bytes it read, each once, whatever happens to the process meanwhile: a short write must be finished, not repeated from the start"
+    };
+    Err(fail(
+        format!(
+            "{how}; {} bytes came back{stop}; {}",
+            seen.got.len(),
+            first_difference(&payload, &seen.got).unwrap_or_default()
+        ),
+        format!("the same {n} bytes back, in order"),
+        why,
+    ))
 }

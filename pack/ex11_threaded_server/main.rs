@@ -25,7 +25,8 @@ fn main() {
         fifty_concurrent_clients,
         threads_return_to_baseline,
         descriptors_return_to_baseline,
-        resets_and_raw_bytes
+        resets_and_raw_bytes,
+        echo_survives_stop_and_continue
     ])
 }
 
@@ -488,4 +489,56 @@ fn resets_and_raw_bytes(ctx: &Context) -> Verdict {
         ));
     }
     server.stop()
+}
+
+/// Promise `echoes-each-line` while the server is stopped and continued (Ctrl-Z, `fg`) in the
+/// middle of its writes: lines of 100 KiB, echoed to a client that reads slowly, so that each
+/// write blocks part-way and is interrupted; an interrupted write returns what it sent, and
+/// the server must send the rest of the line.
+fn echo_survives_stop_and_continue(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    const LINE: usize = 100 * 1024;
+    let size = net::send_buffer_max() + (4 << 20);
+    let mut payload = Vec::with_capacity(size + LINE);
+    let mut x: u32 = 0x9e37_79b9;
+    while payload.len() < size {
+        for _ in 0..LINE - 1 {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            // Any byte but the newline.
+            payload.push(match (x >> 24) as u8 {
+                b'\n' => b'.',
+                b => b,
+            });
+        }
+        payload.push(b'\n');
+    }
+    let seen = net::echo_under_job_control(&server, &payload, Instant::now() + Duration::from_secs(20))?;
+    let lines = payload.len() / LINE;
+    if seen.got == payload {
+        pack_support::measured(format!(
+            "{lines} lines of {} KiB echoed whole while the server was stopped and continued {} times",
+            LINE / 1024,
+            seen.stops
+        ));
+        return Ok(());
+    }
+    let stop = seen.stop.as_ref().map(|e| format!(", {}", net::describe_stop(e))).unwrap_or_default();
+    Err(fail(
+        format!(
+            "the checker sent {lines} lines of {} KiB and read the echo slowly, stopping and continuing the server (SIGSTOP, SIGCONT: what Ctrl-Z and fg do) {} times meanwhile; {} of {} bytes came back{stop}; {}",
+            LINE / 1024,
+            seen.stops,
+            seen.got.len(),
+            payload.len(),
+            net::first_difference(&payload, &seen.got).unwrap_or_default()
+        ),
+        "every line back whole, in order",
+        if payload.starts_with(&seen.got) {
+            "the echo stopped early: a stop and continue must change nothing; finish every write (write_all) and keep serving until the client closes"
+        } else {
+            "bytes are missing in the middle of a line: a short write. A write() interrupted part-way (the process was stopped, a signal came) returns how many bytes it sent, which may be fewer than asked; the rest must still be sent. write_all does that, in a loop, and retries on Interrupted; a single write() whose count is ignored loses the rest of the line"
+        },
+    ))
 }

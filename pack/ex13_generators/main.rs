@@ -38,7 +38,8 @@ fn main() {
         reads_only_what_an_item_needs,
         moving_average_of_zero_panics,
         delay_counts_from_new,
-        delay_wakes_the_latest_waker
+        delay_wakes_the_latest_waker,
+        delay_never_loses_a_wake_up
     ])
 }
 
@@ -944,6 +945,117 @@ fn delay_wakes_the_latest_waker(_ctx: &Context) -> Verdict {
             "polling Delay::new(200 ms) by hand did not return within 5 s",
             "poll returns at once",
             "poll must never block: it checks the shared state and returns Ready or Pending",
+        )),
+    }
+}
+
+/// One of the wakers of a race round: waking it records its poll's number and unparks the
+/// round's thread.
+struct NumberedWaker {
+    poll: isize,
+    round: Arc<RoundWakes>,
+}
+
+/// What a race round's wakers saw.
+struct RoundWakes {
+    /// The number of the latest poll whose waker was woken (-1: none).
+    latest_woken: AtomicIsize,
+    waiter: std::thread::Thread,
+}
+
+impl Wake for NumberedWaker {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.round.latest_woken.fetch_max(self.poll, Ordering::SeqCst);
+        self.round.waiter.unpark();
+    }
+}
+
+/// How a race round between a timer and its polls ended badly.
+struct LostWakeUp {
+    round: usize,
+    duration: Duration,
+    last_pending: isize,
+    latest_woken: isize,
+}
+
+/// Promise `delay-stores-waker` (under the same lock as `done`): thousands of delays of a few
+/// microseconds, each polled in a tight loop, every poll with a new waker, until it is Ready,
+/// so that the timer thread finishes at every point of `poll`. Only the waker of the most
+/// recent poll counts (the `Future` contract): when the last poll that returned Pending was
+/// number L, the timer must wake the waker of poll L or of a later one. A poll that lets the
+/// lock go between its check and storing its waker sometimes returns Pending after the timer
+/// has already woken an older waker: a lost wake-up, which the rounds make show up.
+fn delay_never_loses_a_wake_up(_ctx: &Context) -> Verdict {
+    const ROUNDS: usize = 3_000;
+    const MAX_POLLS: isize = 200_000;
+    const TIME_BUDGET: Duration = Duration::from_secs(4);
+    const WAKE_WITHIN: Duration = Duration::from_secs(2);
+    let seed = pack_support::rng::seed();
+    let scenario = watch::spawn("delay race", move |report| {
+        let mut rng = pack_support::rng::Rng::new(seed);
+        let started = Instant::now();
+        let mut rounds = 0;
+        while rounds < ROUNDS && started.elapsed() < TIME_BUDGET {
+            rounds += 1;
+            let duration = Duration::from_micros(rng.below(40));
+            let wakes = Arc::new(RoundWakes { latest_woken: AtomicIsize::new(-1), waiter: std::thread::current() });
+            let mut delay = Box::pin(Delay::new(duration));
+            let mut last_pending = -1;
+            for poll in 0..MAX_POLLS {
+                let waker = Waker::from(Arc::new(NumberedWaker { poll, round: Arc::clone(&wakes) }));
+                if delay.as_mut().poll(&mut TaskContext::from_waker(&waker)).is_ready() {
+                    break;
+                }
+                last_pending = poll;
+            }
+            if last_pending < 0 {
+                continue;
+            }
+            let deadline = Instant::now() + WAKE_WITHIN;
+            while wakes.latest_woken.load(Ordering::SeqCst) < last_pending && Instant::now() < deadline {
+                std::thread::park_timeout(deadline.saturating_duration_since(Instant::now()));
+            }
+            let latest_woken = wakes.latest_woken.load(Ordering::SeqCst);
+            if latest_woken < last_pending {
+                report.send(Err(LostWakeUp { round: rounds, duration, last_pending, latest_woken }));
+                return;
+            }
+        }
+        report.send(Ok(rounds));
+    });
+    match scenario.next(TIME_BUDGET + WAKE_WITHIN * 2 + Duration::from_secs(10)) {
+        Next::Item(Ok(rounds)) => {
+            measured(format!(
+                "{rounds} delays of 0-40 us, each polled until ready with a new waker every time: the latest Pending poll's waker (or a later one) was woken every time"
+            ));
+            Ok(())
+        }
+        Next::Item(Err(lost)) => Err(fail(
+            format!(
+                "in round {} of a race between timers and polls, Delay::new({} us) was polled again and again, each time with a new waker; poll number {} returned Pending, yet {} s later the only waker woken was {}; {}",
+                lost.round,
+                lost.duration.as_micros(),
+                lost.last_pending + 1,
+                WAKE_WITHIN.as_secs(),
+                if lost.latest_woken < 0 {
+                    "none at all".to_owned()
+                } else {
+                    format!("that of poll number {}, an older one", lost.latest_woken + 1)
+                },
+                pack_support::rng::replay_hint(seed, "ex13"),
+            ),
+            "the waker of the latest poll that returned Pending (or of a later poll) is woken when the time is up",
+            "a lost wake-up: poll looked at `done` and let the lock go; the timer thread then set `done` and woke the waker it found (an older one, or none); only then did poll store its own waker and return Pending, and nobody will wake that one. Check `done` and store the waker in one critical section, under the lock the timer thread sets `done` and takes the waker under",
+        )),
+        Next::Panicked(text) => Err(panicked(&text, "racing short delays against polls")),
+        _ => Err(fail(
+            "racing short delays against polls did not finish in time",
+            "each poll returns at once and each delay is ready within microseconds of its duration",
+            "poll must never block, and Delay::new must return at once (the timer runs on its own thread)",
         )),
     }
 }

@@ -312,6 +312,111 @@ pub fn fix_receive_buffer(stream: &TcpStream, bytes: usize) -> io::Result<()> {
     }
 }
 
+/// What [`echo_under_job_control`] saw.
+#[derive(Debug)]
+pub struct EchoUnderStops {
+    /// The bytes that came back before the server closed or the deadline passed.
+    pub got: Vec<u8>,
+    /// How often the server was stopped and continued meanwhile.
+    pub stops: usize,
+    /// Why reading stopped early, if it did (`TimedOut`, `ConnectionReset`, ...).
+    pub stop: Option<io::Error>,
+    /// Whether the checker could send the whole payload and half-close.
+    pub all_sent: bool,
+}
+
+/// The most a TCP send buffer grows to by itself (the third figure of `tcp_wmem`, 4 MiB by
+/// default): a peer's writes block only once that much is queued.
+pub fn send_buffer_max() -> usize {
+    fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
+        .ok()
+        .and_then(|text| text.split_whitespace().nth(2)?.parse().ok())
+        .unwrap_or(4 << 20)
+}
+
+/// Sends `payload` to an echo server and half-closes, while reading the echo slowly (16 KiB at
+/// a time, through a small receive buffer) so that the server keeps blocking in its writes;
+/// between two reads the server is stopped and continued (as Ctrl-Z and `fg` do). A blocked
+/// write that is interrupted after sending part of its bytes returns that part: a server that
+/// does not send the rest (one `write` instead of `write_all`) loses bytes. The payload must
+/// be larger than [`send_buffer_max`] for the server's writes to block at all.
+pub fn echo_under_job_control(server: &Server, payload: &[u8], deadline: Instant) -> Result<EchoUnderStops, Failure> {
+    let mut stream = connect_small(server.addr(), 16 * 1024).map_err(|e| io_failure("connecting to the server", e))?;
+    let mut writer = stream.try_clone().map_err(|e| io_failure("cloning the connection", e))?;
+    let bytes = payload.to_vec();
+    let sender = thread::spawn(move || {
+        bytes
+            .chunks(16 * 1024)
+            .try_for_each(|chunk| writer.write_all(chunk))
+            .and_then(|()| writer.shutdown(Shutdown::Write))
+    });
+    let mut got = Vec::with_capacity(payload.len());
+    let mut buf = vec![0u8; 16 * 1024];
+    let mut stops = 0;
+    let stop = loop {
+        // Let the server fill the connection and block in write again, then interrupt it.
+        thread::sleep(Duration::from_millis(2));
+        if crate::proc::stop_and_continue(server.pid()).is_ok() {
+            stops += 1;
+        }
+        match read_before(&mut stream, &mut buf, deadline) {
+            Ok(0) => break None,
+            Ok(k) => got.extend_from_slice(&buf[..k]),
+            Err(e) => break Some(e),
+        }
+        if got.len() > payload.len() + (1 << 20) {
+            break Some(io::Error::new(io::ErrorKind::InvalidData, "far more bytes came back than were sent"));
+        }
+    };
+    let _ = stream.shutdown(Shutdown::Both);
+    let all_sent = sender.join().is_ok_and(|r| r.is_ok());
+    Ok(EchoUnderStops { got, stops, stop, all_sent })
+}
+
+/// Connects to an IPv4 `addr` with a receive buffer fixed at `bytes` before the handshake, so
+/// that the window the peer sees is small from the start and its send buffer does not grow: its
+/// large writes then block part-way, every time.
+pub fn connect_small(addr: SocketAddr, bytes: usize) -> io::Result<TcpStream> {
+    use std::os::fd::FromRawFd;
+    let SocketAddr::V4(v4) = addr else {
+        return Err(io::Error::new(io::ErrorKind::Unsupported, "an IPv4 address is expected"));
+    };
+    // SAFETY: a new socket whose descriptor we own from here on (OwnedFd closes it on error).
+    let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
+    if fd < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: `fd` is a valid descriptor nobody else owns.
+    let stream = unsafe { TcpStream::from_raw_fd(fd) };
+    fix_receive_buffer(&stream, bytes)?;
+    let raw = libc::sockaddr_in {
+        sin_family: libc::AF_INET as libc::sa_family_t,
+        sin_port: v4.port().to_be(),
+        sin_addr: libc::in_addr { s_addr: u32::from(*v4.ip()).to_be() },
+        sin_zero: [0; 8],
+    };
+    // SAFETY: connect with a correctly sized sockaddr_in we own.
+    let done = unsafe {
+        libc::connect(
+            fd,
+            (&raw as *const libc::sockaddr_in).cast(),
+            std::mem::size_of::<libc::sockaddr_in>() as libc::socklen_t,
+        )
+    };
+    if done != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    Ok(stream)
+}
+
+fn io_failure(doing: &str, e: io::Error) -> Failure {
+    Failure {
+        observed: format!("{doing} failed in the checker: {e}"),
+        expected: "the checker's own socket calls work".into(),
+        why: "this is a problem of the checker or the machine, not of your code; please report it".into(),
+    }
+}
+
 /// Resets two connections at the moments a server is most likely to mishandle: one client
 /// resets in the middle of a line, another after sending 2 MiB without reading (the server is
 /// then writing its echo, and its next write fails with ECONNRESET or EPIPE). Returns what

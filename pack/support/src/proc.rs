@@ -193,6 +193,28 @@ fn cpu_from_stat(fields: &[String]) -> Option<std::time::Duration> {
     Some(std::time::Duration::from_millis((utime + stime) * 1000 / ticks))
 }
 
+/// Stops `pid` (SIGSTOP) and lets it go on (SIGCONT) right away, as job control does (Ctrl-Z,
+/// then `fg`). Every system call the process was blocked in is interrupted: most start again by
+/// themselves, but a write that had already sent part of its bytes returns that part (a short
+/// write), which a program must go on with. Waits until the process was seen stopped, at most
+/// 100 ms, so that the stop really happened before the process goes on.
+pub fn stop_and_continue(pid: u32) -> io::Result<()> {
+    let signal = |sig| {
+        // SAFETY: kill has no memory effects; a wrong PID is an error, not undefined behaviour.
+        if unsafe { libc::kill(pid as libc::pid_t, sig) } == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    };
+    signal(libc::SIGSTOP)?;
+    let until = std::time::Instant::now() + std::time::Duration::from_millis(100);
+    while state(pid).is_some_and(|s| s != 'T') && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_micros(200));
+    }
+    signal(libc::SIGCONT)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,5 +273,19 @@ mod job_tests {
         let ended = job_cpu_time().expect("readable").saturating_sub(before);
         assert!(ended >= running, "an ended spinner: counted only {ended:?}, {running:?} while it ran");
         assert!(machine_busy_ticks().is_some());
+    }
+
+    #[test]
+    fn a_stopped_and_continued_process_runs_on() {
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().unwrap();
+        for _ in 0..3 {
+            stop_and_continue(child.id()).unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+        assert_ne!(state(child.id()), Some('T'), "the process was left stopped");
+        assert!(child.try_wait().unwrap().is_none(), "the process ended");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(stop_and_continue(child.id()).is_err(), "a process that is gone is an error");
     }
 }
