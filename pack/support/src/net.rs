@@ -1458,8 +1458,14 @@ pub fn run_client(bin: &Path, args: &[String], watchdog: Option<Duration>) -> io
     outputs.wait_ended(Duration::from_secs(1));
     let stdout = lock(&outputs.stdout).bytes();
     let stderr = lock(&outputs.stderr).bytes();
+    // A long argument (ex10 sends a 100 kB message) is not copied whole into the log.
+    let shown: String = if command.chars().count() > 300 {
+        format!("{}... ({} bytes in all)", command.chars().take(200).collect::<String>(), command.len())
+    } else {
+        command.clone()
+    };
     eprintln!(
-        "ran `{command}` (PID {pid}): {} after {} ms; stdout: {}",
+        "ran `{shown}` (PID {pid}): {} after {} ms; stdout: {}",
         status.map(|s| s.to_string()).unwrap_or_else(|| "killed".to_owned()),
         (ended_at - started_at).as_millis(),
         quoted(&stdout, 200)
