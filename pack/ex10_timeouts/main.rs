@@ -325,12 +325,12 @@ fn client_host_option(ctx: &Context) -> Verdict {
         return Ok(());
     };
     // A decoy on 127.0.0.1 at the same port: a client that ignores --host lands there.
-    let decoy = FakeServer::start_at(net::loopback(fake.port()), Scenario::Echo).ok();
+    let decoy = FakeServer::start_at(net::loopback(fake.port()), Scenario::Scripted(b"wrong host".to_vec())).ok();
     let args = client_args_host("127.0.0.2", fake.port(), Duration::from_millis(3000), message);
     let ran = run(ctx, &args, Some(Duration::from_secs(8)))?;
     let line = one_line(&ran)?;
     let expected = format!("exactly `reply: {message}` (the server on 127.0.0.2:{} echoes)", fake.port());
-    if line != format!("reply: {message}") {
+    if line != format!("reply: {message}") || fake.connections().is_empty() {
         let went_to_decoy = decoy.as_ref().is_some_and(|d| !d.connections().is_empty());
         let (observed, why) = if went_to_decoy {
             (
