@@ -349,7 +349,9 @@ fn client_host_option(ctx: &Context) -> Verdict {
 
     // A name: the check listens on every address `localhost` resolves to here, on one port.
     let Some(fakes) = listen_on_localhost() else {
-        pack_support::not_judged("`localhost` does not resolve to loopback addresses the checker can all listen on here");
+        pack_support::not_judged(
+            "`localhost` does not resolve to loopback addresses the checker can all listen on here",
+        );
         return Ok(());
     };
     let port = fakes[0].port();
@@ -465,7 +467,13 @@ fn client_broken_pipe(ctx: &Context) -> Verdict {
     let conns = fake.wait_until(Duration::from_millis(500), |c| c.iter().all(|c| c.closed_at.is_some()));
     let Some(conn) = conns.first() else {
         return Err(fail(
-            format!("`{}` never connected to the checker's server on 127.0.0.1:{}; it ended with {}{}", ran.command, fake.port(), ran.describe_status(), ran.stderr_note()),
+            format!(
+                "`{}` never connected to the checker's server on 127.0.0.1:{}; it ended with {}{}",
+                ran.command,
+                fake.port(),
+                ran.describe_status(),
+                ran.stderr_note()
+            ),
             "a connection, then `error: reset` when the server resets it",
             ran.crash_hint().unwrap_or("the client connects to --host (default 127.0.0.1) and --port"),
         ));
@@ -516,7 +524,8 @@ fn client_unresolved_host(ctx: &Context) -> Verdict {
         ));
     }
     let line = one_line(&ran)?;
-    let expected = "one line `error: <the resolver's message>` (not refused, timed out or reset) and a non-zero exit status";
+    let expected =
+        "one line `error: <the resolver's message>` (not refused, timed out or reset) and a non-zero exit status";
     let kind = line.strip_prefix("error: ");
     let wrong = match kind {
         None if line.starts_with("reply:") => Some("the client printed a reply from 127.0.0.1 although --host named another machine: --host was ignored. The client connects to (host, port).to_socket_addrs()".to_owned()),
@@ -526,7 +535,12 @@ fn client_unresolved_host(ctx: &Context) -> Verdict {
     };
     if let Some(why) = wrong {
         return Err(fail(
-            format!("{situation}; `{}` printed `{line}` and ended with {}{}", ran.command, ran.describe_status(), ran.stderr_note()),
+            format!(
+                "{situation}; `{}` printed `{line}` and ended with {}{}",
+                ran.command,
+                ran.describe_status(),
+                ran.stderr_note()
+            ),
             expected,
             why,
         ));
@@ -543,9 +557,8 @@ fn client_unresolved_host(ctx: &Context) -> Verdict {
 
 /// Whether this process's network namespace has no interface but `lo` (the checker's sandbox).
 fn only_loopback() -> bool {
-    std::fs::read_to_string("/proc/self/net/dev").is_ok_and(|table| {
-        table.lines().skip(2).filter_map(|l| l.split(':').next()).all(|name| name.trim() == "lo")
-    })
+    std::fs::read_to_string("/proc/self/net/dev")
+        .is_ok_and(|table| table.lines().skip(2).filter_map(|l| l.split(':').next()).all(|name| name.trim() == "lo"))
 }
 
 fn start_server(ctx: &Context, idle: Duration) -> Result<Server, Failure> {

@@ -811,7 +811,9 @@ fn write_timeout(_ctx: &Context) -> Verdict {
         if written >= LONG_KEY_BYTES {
             // The whole request fitted in the buffers: no write was blocked, nothing to judge.
             return Measurement {
-                judgement: Judgement::Unsure(format!("the whole request fitted in this machine's socket buffers ({summary})")),
+                judgement: Judgement::Unsure(format!(
+                    "the whole request fitted in this machine's socket buffers ({summary})"
+                )),
                 summary,
             };
         }
