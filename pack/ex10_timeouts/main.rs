@@ -13,7 +13,9 @@
 //! (`net::HangingConnect`: the client must say `timed out` within T ± 20%, which needs
 //! connect_timeout and classify's TimedOut), a server that stops reading and then ends and resets
 //! the connection while the client is still writing a 100 kB message (`BrokenPipe`: `reset`), and
-//! a host name that does not resolve (any `error: ...` but the three kinds). `--host` is
+//! a host name that does not resolve (any `error: ...` but the three kinds); a server that never
+//! reads (`Scenario::Deaf`) must make the client's write give up, T to 2T after the last bytes it
+//! got through (`timed out`). `--host` is
 //! observed with a server on 127.0.0.2 (only a client that connects where --host says reaches
 //! it; a decoy on 127.0.0.1 at the same port tells a client that ignored it) and with the name
 //! `localhost`, which must be resolved, not parsed.
@@ -44,6 +46,7 @@ fn main() {
         client_host_option,
         client_connect_timeout,
         client_broken_pipe,
+        client_write_timeout,
         client_unresolved_host,
         server_drops_idle_client,
         server_keeps_serving_others,
@@ -502,6 +505,113 @@ fn client_broken_pipe(ctx: &Context) -> Verdict {
         ));
     }
     expect_error(&ran, "reset", &situation)
+}
+
+/// Promise `client-write-timeout`: against a server that reads nothing, the client's write gives
+/// up (`timed out`) once it has made no progress for the timeout, instead of blocking forever.
+///
+/// As in ex16's write_timeout: each write call waits at most T, a call that got some bytes
+/// through returns them, so what is judged is the time from the last bytes the client got
+/// through (its socket's queue plus the server's, from /proc/net/tcp) to its exit: between T and
+/// 2T (the failing call waits T, and began when the previous one, which made the progress, ended).
+fn client_write_timeout(ctx: &Context) -> Verdict {
+    let t = CONNECT_TIMEOUT;
+    let (lo, hi) = (t * 4 / 5, t * 2 * 6 / 5);
+    let watchdog = Duration::from_secs(6);
+    let message: String = "0123456789".repeat(10_000);
+    timing::decide(3, |_| {
+        let fake = FakeServer::start(Scenario::Deaf).expect("starting the fake server");
+        let (bin, args) = (ctx.student_bin().to_path_buf(), client_args(fake.port(), t, &message));
+        let probe = LoadProbe::start(watchdog + Duration::from_secs(1));
+        let client = thread::spawn(move || net::run_client(&bin, &args, Some(watchdog)));
+        // (when, bytes the client had got through by then), at every change seen.
+        let mut growth: Vec<(Instant, usize)> = Vec::new();
+        while !client.is_finished() {
+            thread::sleep(Duration::from_millis(5));
+            let Some(peer) = fake.connections().first().map(|c| c.peer) else { continue };
+            let now = net::socket_queues(peer, fake.addr())
+                .zip(net::socket_queues(fake.addr(), peer))
+                .map(|((tx, _), (_, rx))| tx + rx);
+            if let Some(now) = now.filter(|&now| growth.last().is_none_or(|&(_, w)| w != now)) {
+                growth.push((Instant::now(), now));
+            }
+        }
+        let late = probe.finish();
+        let mut ran = match client.join().expect("the client runner") {
+            Ok(ran) => ran,
+            Err(e) => {
+                return fatal(fail(
+                    format!("the client could not be started: {e}"),
+                    "a program that runs",
+                    "the checker runs your compiled binary",
+                ))
+            }
+        };
+        ran.command = ran.command.replace(&message, &format!("<the {}-byte message>", message.len()));
+        // Only what happened while the client ran: its exit closes the socket (a FIN).
+        let (grew_at, written) = growth.iter().rev().find(|(at, _)| *at <= ran.ended_at).copied().unzip();
+        let written = written.unwrap_or(0);
+        let situation = format!(
+            "the checker's server accepted the connection and never read anything, so the client's {}-byte message stopped after {written} bytes",
+            message.len()
+        );
+        let expected = format!(
+            "exactly `error: timed out` {}-{} ms after the last bytes got through (the failing write waits --timeout-ms, {} ms, and began at most that long after them)",
+            ms(lo),
+            ms(hi),
+            ms(t)
+        );
+        if let Some(after) = ran.killed_after {
+            return fatal(fail(
+                format!("{situation}; `{}` was still running after {} ms (--timeout-ms {}) and was killed", ran.command, ms(after), ms(t)),
+                expected,
+                "without a write timeout, write() waits forever for a server that reads nothing (its receive buffer and the client's send buffer are full): set stream.set_write_timeout(Some(timeout)) as well as the read timeout, so that the write fails (WouldBlock, classified as timed out)",
+            ));
+        }
+        if written >= message.len() {
+            return Measurement {
+                judgement: Judgement::Unsure(format!(
+                    "the whole message fitted in this machine's socket buffers ({written} bytes)"
+                )),
+                summary: format!("{written} bytes in the buffers"),
+            };
+        }
+        if let Err(f) = expect_error(&ran, "timed out", &situation) {
+            return fatal(f);
+        }
+        let Some(grew_at) = grew_at else {
+            return Measurement {
+                judgement: Judgement::Unsure("the client's socket could not be found in /proc/net/tcp".to_owned()),
+                summary: "no progress observed".to_owned(),
+            };
+        };
+        let quiet = ran.ended_at.saturating_duration_since(grew_at);
+        let summary = format!(
+            "said `error: timed out` {} ms after its last bytes got through ({} ms after it started; --timeout-ms {}; wake-ups up to {} ms late)",
+            ms(quiet),
+            ms(ran.elapsed()),
+            ms(t),
+            ms(late)
+        );
+        let judgement = if quiet >= lo && quiet <= hi {
+            Judgement::Pass
+        } else if quiet < lo {
+            Judgement::Fail(fail(
+                format!("{situation}; the client gave up {} ms after its last bytes got through", ms(quiet)),
+                expected,
+                "the client gave up writing too early: the write timeout is the --timeout-ms value itself (set_write_timeout(Some(timeout)))",
+            ))
+        } else if quiet.saturating_sub(late) <= hi {
+            Judgement::Unsure(format!("the machine was loaded ({summary})"))
+        } else {
+            Judgement::Fail(fail(
+                format!("{situation}; the client said `error: timed out` only {} ms after its last bytes got through", ms(quiet)),
+                expected,
+                "the write waited too long: its timeout is --timeout-ms (set_write_timeout(Some(timeout))), not a fixed value or a multiple of it",
+            ))
+        };
+        Measurement { judgement, summary }
+    })
 }
 
 /// Promise `classify-other-kinds` (anything else): a host name that does not resolve is an
