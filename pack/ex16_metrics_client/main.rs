@@ -46,6 +46,7 @@ fn main() {
         timeout_honoured,
         connect_timeout,
         write_timeout,
+        long_request_sent_whole,
         bad_keys_refused
     ])
 }
@@ -852,6 +853,72 @@ fn write_timeout(_ctx: &Context) -> Verdict {
 fn fatal(f: Failure) -> Measurement {
     let summary = f.observed.clone();
     Measurement { judgement: Judgement::Fatal(f), summary }
+}
+
+// ---------------------------------------------------------------------------------------------
+// long_request_sent_whole
+// ---------------------------------------------------------------------------------------------
+
+/// The key of the put in long_request_sent_whole: several times what the buffers hold.
+const WHOLE_KEY_BYTES: usize = 256 << 10;
+
+/// Promise `put-request-bytes`, for a request longer than the socket buffers: the server begins
+/// reading only 1.5 timeouts after accepting, so the client's write is still waiting when its
+/// write timeout comes; a write returns part of the request then, and only a client that goes on
+/// (write_all) sends it whole and gets its `ok`.
+fn long_request_sent_whole(_ctx: &Context) -> Verdict {
+    let t = TIMEOUT;
+    let pause = t * 3 / 2;
+    let what = format!("put(<a key of {WHOLE_KEY_BYTES} bytes>, 1.5, Some(1))");
+    let key = "k".repeat(WHOLE_KEY_BYTES);
+    let line = format!("put {key} 1.5 1\n").into_bytes();
+    timing::decide(2, |_| {
+        let fake = FakeMetricsServer::start(Pace::LateReader(pause), |_| Answer::Reply(OK_EMPTY.to_vec()))
+            .expect("starting the fake metrics server");
+        let client = match connect(&fake, t) {
+            Ok(client) => client,
+            Err(f) => return fatal(f),
+        };
+        let result = match client.put(&key, 1.5, Some(1)) {
+            Ok(result) => result,
+            Err(mut f) => {
+                let short = format!("<a key of {WHOLE_KEY_BYTES} bytes>");
+                f.observed = f.observed.replace(&key, &short);
+                f.expected = f.expected.replace(&key, &short);
+                return fatal(f);
+            }
+        };
+        let sessions =
+            fake.wait_until(Duration::from_millis(300), |s| s.first().is_some_and(|s| !s.requests.is_empty()));
+        let Some(session) = sessions.first() else {
+            return fatal(fail(format!("{what}: no connection"), "one connection", "Client::new connects"));
+        };
+        let began = session.reading_from.map(|r| r.saturating_duration_since(session.accepted_at));
+        let situation = format!(
+            "the server began reading {} ms after accepting the connection (the client's timeout is {} ms), through small buffers",
+            began.map(|b| b.as_millis().to_string()).unwrap_or_else(|| "?".to_owned()),
+            t.as_millis()
+        );
+        let summary = format!("{situation}; the put returned {}", if result.is_ok() { "Ok" } else { "Err" });
+        let received = session.received.len();
+        let judgement = match (result, session.requests.first()) {
+            (Ok(()), Some(request)) if *request == line => Judgement::Pass,
+            (Ok(()), _) => Judgement::Fatal(fail(
+                format!("{situation}; {what} returned Ok, but the server received {} (of the {} bytes of `put <key> 1.5 1\\n`)", quoted(&session.received, 60), line.len()),
+                format!("the {} bytes of `put <key> 1.5 1\\n`, whole", line.len()),
+                "every request is one line, sent whole, in order: the server answers only once it has read up to the \\n",
+            )),
+            (Err(_), _) if began.is_none_or(|b| b > pause + t / 4) => {
+                Judgement::Unsure(format!("the server began reading late ({situation})"))
+            }
+            (Err(e), _) => Judgement::Fail(fail(
+                format!("{situation}; {what} returned Err({e}); the server had received {received} of the request's {} bytes{}", line.len(), if session.requests.is_empty() { ", no \\n" } else { "" }),
+                "Ok(()): the whole request sent, then `ok\\n\\n` received",
+                "write() sends what fits in the socket's buffers and returns how many bytes that was: with a write timeout, a long write returns part of the request when the timeout comes, and the rest is never sent. write_all goes on with the rest (each write waiting at most the timeout while nothing moves), so the server gets the whole line and answers",
+            )),
+        };
+        Measurement { judgement, summary }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -31,7 +31,8 @@
 //! connection) and expect a `ClientError` for each, count your connections (one per session),
 //! and time how long `get` takes to give up on a server that never answers, how long
 //! `Client::new` takes to give up on a server that never answers the connection attempt, and
-//! how long a `put` of megabytes takes to give up on a server that reads nothing. Public tests:
+//! how long a `put` of megabytes takes to give up on a server that reads nothing; a `put` longer
+//! than the socket buffers, to a server that starts reading late, must arrive whole. Public tests:
 //! `cargo test -p ex16_metrics_client`.
 
 use std::collections::BTreeMap;
