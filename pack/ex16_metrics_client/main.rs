@@ -13,9 +13,11 @@
 //! never answers a connection attempt (`net::HangingConnect`), and a server that never reads
 //! (`net::Scenario::Deaf`, with small segments and window so that writes block after a few tens
 //! of kilobytes). `Client::new` must give up within its timeout ± 20%; a put of a 4 MiB key must
-//! end with an error, neither sooner than the timeout nor later than a few times it (each write
-//! call that makes no progress waits the timeout; a long write can make progress a few times
-//! before it stops), instead of blocking forever.
+//! end with an error, instead of blocking forever, between T and 2T after the last bytes it got
+//! through (each write call waits at most T, and one that got some bytes through returns them, so
+//! a long write_all takes a few timeouts: only its last stretch is judged). A put of 256 KiB to a
+//! server that begins reading 1.5 T late (`Pace::LateReader`) must arrive whole: one write()
+//! returns part of it at its timeout, write_all goes on.
 //!
 //! The student's `Client` lives on a thread of its own ([`Remote`]): each call is sent there and
 //! its result awaited with a watchdog, so a client that hangs (no timeout, a loop that never
