@@ -9,6 +9,17 @@
 //! non-zero. `client_read_timeout` has no watchdog of its own: a client without a read timeout
 //! hangs in read() until the checker's time limit, which diagnoses it as waiting on I/O.
 //!
+//! The other kinds of failure are provoked too: a connection attempt nobody answers
+//! (`net::HangingConnect`: the client must say `timed out` within T ± 20%, which needs
+//! connect_timeout and classify's TimedOut), a server that stops reading and then ends and resets
+//! the connection while the client is still writing a 100 kB message (`BrokenPipe`: `reset`), and
+//! a host name that does not resolve (any `error: ...` but the three kinds); a server that never
+//! reads (`Scenario::Deaf`) must make the client's write give up, T to 2T after the last bytes it
+//! got through (`timed out`). `--host` is
+//! observed with a server on 127.0.0.2 (only a client that connects where --host says reaches
+//! it; a decoy on 127.0.0.1 at the same port tells a client that ignored it) and with the name
+//! `localhost`, which must be resolved, not parsed.
+//!
 //! Server checks start `ex10_timeouts server --port N --idle-timeout-ms T`: an active connection
 //! (a message every 0.6 T) stays open past T, a silent one is closed T ± 20% after its last byte;
 //! and while one client sits idle, others are served. Timing is judged with
@@ -16,12 +27,13 @@
 //! makes a measurement inconclusive rather than failing a correct solution.
 
 use std::io::Write;
-use std::net::Shutdown;
+use std::net::{IpAddr, Ipv4Addr, Shutdown, SocketAddr, ToSocketAddrs};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use pack_support::net::{
-    self, quoted, read_exact_within, wait_closed, ClientRun, Closed, FakeServer, LoadProbe, Scenario, Server,
+    self, quoted, read_exact_within, wait_closed, ClientRun, Closed, FakeServer, HangingConnect, LoadProbe, Scenario,
+    Server,
 };
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::{fail, Context, Failure, Verdict};
@@ -31,6 +43,11 @@ fn main() {
         client_read_timeout,
         client_refused,
         client_reset,
+        client_host_option,
+        client_connect_timeout,
+        client_broken_pipe,
+        client_write_timeout,
+        client_unresolved_host,
         server_drops_idle_client,
         server_keeps_serving_others,
         server_survives_client_resets
@@ -60,6 +77,13 @@ fn client_args(port: u16, timeout: Duration, message: &str) -> Vec<String> {
         .iter()
         .map(|s| s.to_string())
         .collect()
+}
+
+/// `client_args` with `--host host` after the port.
+fn client_args_host(host: &str, port: u16, timeout: Duration, message: &str) -> Vec<String> {
+    let mut args = client_args(port, timeout, message);
+    args.splice(3..3, ["--host".to_owned(), host.to_owned()]);
+    args
 }
 
 fn run(ctx: &Context, args: &[String], watchdog: Option<Duration>) -> Result<ClientRun, Failure> {
@@ -103,6 +127,9 @@ fn wrong_report_why(line: &str, right: &str) -> String {
         ("reset", "refused") => "the connection was refused (ConnectionRefused: nobody listens on that port); reset means an established connection was torn down".to_owned(),
         ("timed out", "reset") => "the server reset the connection and the client reported a timeout: a reset is not a timeout — the client did not wait in vain, the server tore the connection down. ConnectionReset (and BrokenPipe when writing after it, ConnectionAborted) is NetError::Reset".to_owned(),
         ("refused", "reset") => "the server accepted the connection and then reset it: refused is only for a connection nobody accepts (ConnectionRefused); ConnectionReset is NetError::Reset".to_owned(),
+        (other, "timed out") if other.contains("timed out") => "connect_timeout fails with ErrorKind::TimedOut (a read timeout gives WouldBlock on Linux): classify() maps both to NetError::TimedOut, which prints exactly `timed out`; here the io::Error itself was printed (NetError::Other)".to_owned(),
+        (other, "reset") if other.contains("roken pipe") || other.contains("os error 32") => "the server reset the connection while the client was still writing its message: a write after the server reset fails with BrokenPipe (EPIPE) rather than ConnectionReset (Linux says so when the server had ended its side first). classify() maps BrokenPipe, ConnectionReset and ConnectionAborted to NetError::Reset".to_owned(),
+        (_, "reset") if !line.starts_with("reply:") => "the server reset the connection while the client was still writing its message: a write after the server reset fails (BrokenPipe or ConnectionReset), and that error is the result — write_all(..).map_err(classify)?, before shutting down or reading. classify() maps BrokenPipe, ConnectionReset and ConnectionAborted to NetError::Reset".to_owned(),
         _ if line.starts_with("reply:") => format!("an error must not look like an empty reply: request() returns Err(NetError) when connecting, writing or reading fails, and main.rs prints `error: {right}`. Do not ignore the error of read_to_end"),
         _ => format!("the failure must be reported by its kind: `error: {right}` (classify() maps the io::ErrorKind to NetError)"),
     }
@@ -286,6 +313,362 @@ fn client_reset(ctx: &Context) -> Verdict {
         ));
     }
     expect_error(&run, "reset", &situation)
+}
+
+/// The client's --timeout-ms in client_connect_timeout.
+const CONNECT_TIMEOUT: Duration = Duration::from_millis(500);
+
+/// Promise `client-host-option`: --host is resolved and used, an address (127.0.0.2, which
+/// only a client that connects where --host says reaches) and a name (`localhost`) alike.
+fn client_host_option(ctx: &Context) -> Verdict {
+    let message = "hello, other host";
+    let other_ip = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
+    let Ok(fake) = FakeServer::start_at(SocketAddr::new(other_ip, 0), Scenario::Echo) else {
+        pack_support::not_judged("127.0.0.2 cannot be bound on this machine (it is loopback on Linux)");
+        return Ok(());
+    };
+    // A decoy on 127.0.0.1 at the same port: a client that ignores --host lands there.
+    let decoy = FakeServer::start_at(net::loopback(fake.port()), Scenario::Scripted(b"wrong host".to_vec())).ok();
+    let args = client_args_host("127.0.0.2", fake.port(), Duration::from_millis(3000), message);
+    let ran = run(ctx, &args, Some(Duration::from_secs(8)))?;
+    let line = one_line(&ran)?;
+    let expected = format!("exactly `reply: {message}` (the server on 127.0.0.2:{} echoes)", fake.port());
+    if line != format!("reply: {message}") || fake.connections().is_empty() {
+        let went_to_decoy = decoy.as_ref().is_some_and(|d| !d.connections().is_empty());
+        let (observed, why) = if went_to_decoy {
+            (
+                format!("the checker's echo server listened on 127.0.0.2:{0} only; `{1}` connected to 127.0.0.1:{0} instead and printed `{line}`", fake.port(), ran.command),
+                "--host was ignored: the client connects to (host, port) as given on the command line — (host, port).to_socket_addrs(), then connect_timeout to that address — not to a fixed 127.0.0.1".to_owned(),
+            )
+        } else {
+            (
+                format!("the checker's echo server listened on 127.0.0.2:{}; `{}` printed `{line}` and ended with {}{}", fake.port(), ran.command, ran.describe_status(), ran.stderr_note()),
+                ran.crash_hint().unwrap_or("the client connects to --host at --port: resolve (host, port) with to_socket_addrs() and connect to the address it gives").to_owned(),
+            )
+        };
+        return Err(fail(observed, expected, why));
+    }
+    drop((fake, decoy));
+
+    // A name: the check listens on every address `localhost` resolves to here, on one port.
+    let Some(fakes) = listen_on_localhost() else {
+        pack_support::not_judged(
+            "`localhost` does not resolve to loopback addresses the checker can all listen on here",
+        );
+        return Ok(());
+    };
+    let port = fakes[0].port();
+    let args = client_args_host("localhost", port, Duration::from_millis(3000), message);
+    let ran = run(ctx, &args, Some(Duration::from_secs(8)))?;
+    let line = one_line(&ran)?;
+    if line != format!("reply: {message}") {
+        let addrs: Vec<String> = fakes.iter().map(|f| f.addr().to_string()).collect();
+        return Err(fail(
+            format!("the checker's echo server listened on {} (the addresses localhost resolves to); `{}` printed `{line}` and ended with {}{}", addrs.join(" and "), ran.command, ran.describe_status(), ran.stderr_note()),
+            format!("exactly `reply: {message}`"),
+            ran.crash_hint().unwrap_or("--host may be a name as well as an address: (host, port).to_socket_addrs() resolves a name (localhost, example.org) and reads an address; parse::<SocketAddr>() or parse::<IpAddr>() only reads numeric addresses"),
+        ));
+    }
+    Ok(())
+}
+
+/// Echo servers on one port of every address `localhost` resolves to (127.0.0.1, often ::1),
+/// or `None` if it does not resolve to loopback addresses that can all be bound.
+fn listen_on_localhost() -> Option<Vec<FakeServer>> {
+    let mut addrs: Vec<IpAddr> = ("localhost", 0).to_socket_addrs().ok()?.map(|a| a.ip()).collect();
+    addrs.dedup();
+    if addrs.is_empty() || !addrs.iter().all(IpAddr::is_loopback) {
+        return None;
+    }
+    for _ in 0..3 {
+        let first = FakeServer::start_at(SocketAddr::new(addrs[0], 0), Scenario::Echo).ok()?;
+        let port = first.port();
+        let rest: Option<Vec<FakeServer>> =
+            addrs[1..].iter().map(|ip| FakeServer::start_at(SocketAddr::new(*ip, port), Scenario::Echo).ok()).collect();
+        if let Some(rest) = rest {
+            return Some(std::iter::once(first).chain(rest).collect());
+        }
+    }
+    None
+}
+
+/// Promises `client-connect-timeout` and (TimedOut) `classify-other-kinds`: a connection
+/// attempt that gets no answer ends after --timeout-ms, reported as `timed out`.
+fn client_connect_timeout(ctx: &Context) -> Verdict {
+    let t = CONNECT_TIMEOUT;
+    let (lo, hi) = window(t);
+    let watchdog = Duration::from_secs(5);
+    timing::decide(3, |_| {
+        let hang = match HangingConnect::start() {
+            Ok(hang) => hang,
+            Err(e) => {
+                return Measurement {
+                    judgement: Judgement::Unsure(format!("no connection attempt could be made to hang here: {e}")),
+                    summary: "no hanging connect".to_owned(),
+                }
+            }
+        };
+        let probe = LoadProbe::start(watchdog + Duration::from_secs(1));
+        let ran = match run(ctx, &client_args(hang.port(), t, "anybody?"), Some(watchdog)) {
+            Ok(ran) => ran,
+            Err(f) => return fatal(f),
+        };
+        let late = probe.finish();
+        let situation = format!(
+            "the checker's listener on 127.0.0.1:{} never answered the connection attempt (its queue was full, so the system dropped the SYN, as for a machine that is down)",
+            hang.port()
+        );
+        if let Some(after) = ran.killed_after {
+            return fatal(fail(
+                format!("{situation}; `{}` was still running after {} ms (--timeout-ms {}) and was killed", ran.command, ms(after), ms(t)),
+                format!("exactly `error: timed out` after --timeout-ms {} ms ± 20% ({}–{} ms)", ms(t), ms(lo), ms(hi)),
+                "TcpStream::connect waits for the system's own limit when nobody answers (about two minutes on Linux): connect with TcpStream::connect_timeout(&addr, timeout), which gives up after the timeout with ErrorKind::TimedOut",
+            ));
+        }
+        if let Err(f) = expect_error(&ran, "timed out", &situation) {
+            return fatal(f);
+        }
+        // From the start of the process: at least the true waiting time.
+        let took = ran.elapsed();
+        let summary = format!(
+            "said `error: timed out` {} ms after it started; --timeout-ms {}; wake-ups up to {} ms late",
+            ms(took),
+            ms(t),
+            ms(late)
+        );
+        let expected = format!("`error: timed out` after --timeout-ms {} ms ± 20% ({}–{} ms)", ms(t), ms(lo), ms(hi));
+        let judgement = if took >= lo && took <= hi {
+            Judgement::Pass
+        } else if took < lo {
+            Judgement::Fail(fail(
+                format!("{situation}; the client gave up after {} ms", ms(took)),
+                expected,
+                "the client gave up connecting too early: the connect timeout is the --timeout-ms value itself (connect_timeout(&addr, timeout))",
+            ))
+        } else if took.saturating_sub(late) <= hi {
+            Judgement::Unsure(format!("the machine was loaded ({summary})"))
+        } else {
+            Judgement::Fail(fail(
+                format!("{situation}; the client said `error: timed out` only after {} ms", ms(took)),
+                expected,
+                "the connect waited too long: its timeout is --timeout-ms (connect_timeout(&addr, timeout)), not a fixed value or a multiple of it, nor several attempts one after another",
+            ))
+        };
+        Measurement { judgement, summary }
+    })
+}
+
+/// Promise `classify-other-kinds` (BrokenPipe): the server stops reading, then ends its side and
+/// resets while the client is still writing; the client's next write fails with EPIPE.
+fn client_broken_pipe(ctx: &Context) -> Verdict {
+    let message: String = "0123456789".repeat(10_000);
+    let fake = FakeServer::start(Scenario::DeafThenReset).expect("starting the fake server");
+    let args = client_args(fake.port(), Duration::from_millis(3000), &message);
+    let mut ran = run(ctx, &args, Some(Duration::from_secs(8)))?;
+    // The message itself is not repeated in what the student reads.
+    ran.command = ran.command.replace(&message, &format!("<the {}-byte message>", message.len()));
+    let conns = fake.wait_until(Duration::from_millis(500), |c| c.iter().all(|c| c.closed_at.is_some()));
+    let Some(conn) = conns.first() else {
+        return Err(fail(
+            format!(
+                "`{}` never connected to the checker's server on 127.0.0.1:{}; it ended with {}{}",
+                ran.command,
+                fake.port(),
+                ran.describe_status(),
+                ran.stderr_note()
+            ),
+            "a connection, then `error: reset` when the server resets it",
+            ran.crash_hint().unwrap_or("the client connects to --host (default 127.0.0.1) and --port"),
+        ));
+    };
+    let written = conn.held + conn.peer_queued.unwrap_or(0);
+    if conn.closed_at.is_some() && written >= message.len() {
+        // The whole message fitted in the two kernels' buffers: the client was not writing
+        // any more when the reset came, so this run says nothing about BrokenPipe.
+        pack_support::not_judged(format!(
+            "the client's {}-byte message fitted in the socket buffers of this machine ({written} bytes held), so no write was in progress when the server reset",
+            message.len()
+        ));
+        return Ok(());
+    }
+    let situation = format!(
+        "the client was writing a {}-byte message; the checker's server read none of it (its buffers were full after {} bytes), then ended its side of the connection and reset it (RST){}",
+        message.len(),
+        written,
+        conn.closed_at.map(|t| format!(" {} ms after accepting", ms(t.saturating_duration_since(conn.accepted_at)))).unwrap_or_default()
+    );
+    if let Some(after) = ran.killed_after {
+        return Err(fail(
+            format!("{situation}; `{}` was still running {} ms after it started, and was killed", ran.command, ms(after)),
+            "exactly `error: reset` on stdout, and a non-zero exit status",
+            "a reset ends the connection at once: the write in progress fails with BrokenPipe (or ConnectionReset); report it instead of waiting",
+        ));
+    }
+    expect_error(&ran, "reset", &situation)
+}
+
+/// Promise `client-write-timeout`: against a server that reads nothing, the client's write gives
+/// up (`timed out`) once it has made no progress for the timeout, instead of blocking forever.
+///
+/// As in ex16's write_timeout: each write call waits at most T, a call that got some bytes
+/// through returns them, so what is judged is the time from the last bytes the client got
+/// through (its socket's queue plus the server's, from /proc/net/tcp) to its exit: between T and
+/// 2T (the failing call waits T, and began when the previous one, which made the progress, ended).
+fn client_write_timeout(ctx: &Context) -> Verdict {
+    let t = CONNECT_TIMEOUT;
+    let (lo, hi) = (t * 4 / 5, t * 2 * 6 / 5);
+    let watchdog = Duration::from_secs(6);
+    let message: String = "0123456789".repeat(10_000);
+    timing::decide(3, |_| {
+        let fake = FakeServer::start(Scenario::Deaf).expect("starting the fake server");
+        let (bin, args) = (ctx.student_bin().to_path_buf(), client_args(fake.port(), t, &message));
+        let probe = LoadProbe::start(watchdog + Duration::from_secs(1));
+        let client = thread::spawn(move || net::run_client(&bin, &args, Some(watchdog)));
+        // (when, bytes the client had got through by then), at every change seen.
+        let mut growth: Vec<(Instant, usize)> = Vec::new();
+        while !client.is_finished() {
+            thread::sleep(Duration::from_millis(5));
+            let Some(peer) = fake.connections().first().map(|c| c.peer) else { continue };
+            let now = net::socket_queues(peer, fake.addr())
+                .zip(net::socket_queues(fake.addr(), peer))
+                .map(|((tx, _), (_, rx))| tx + rx);
+            if let Some(now) = now.filter(|&now| growth.last().is_none_or(|&(_, w)| w != now)) {
+                growth.push((Instant::now(), now));
+            }
+        }
+        let late = probe.finish();
+        let mut ran = match client.join().expect("the client runner") {
+            Ok(ran) => ran,
+            Err(e) => {
+                return fatal(fail(
+                    format!("the client could not be started: {e}"),
+                    "a program that runs",
+                    "the checker runs your compiled binary",
+                ))
+            }
+        };
+        ran.command = ran.command.replace(&message, &format!("<the {}-byte message>", message.len()));
+        // Only what happened while the client ran: its exit closes the socket (a FIN).
+        let (grew_at, written) = growth.iter().rev().find(|(at, _)| *at <= ran.ended_at).copied().unzip();
+        let written = written.unwrap_or(0);
+        let situation = format!(
+            "the checker's server accepted the connection and never read anything, so the client's {}-byte message stopped after {written} bytes",
+            message.len()
+        );
+        let expected = format!(
+            "exactly `error: timed out` {}-{} ms after the last bytes got through (the failing write waits --timeout-ms, {} ms, and began at most that long after them)",
+            ms(lo),
+            ms(hi),
+            ms(t)
+        );
+        if let Some(after) = ran.killed_after {
+            return fatal(fail(
+                format!("{situation}; `{}` was still running after {} ms (--timeout-ms {}) and was killed", ran.command, ms(after), ms(t)),
+                expected,
+                "without a write timeout, write() waits forever for a server that reads nothing (its receive buffer and the client's send buffer are full): set stream.set_write_timeout(Some(timeout)) as well as the read timeout, so that the write fails (WouldBlock, classified as timed out)",
+            ));
+        }
+        if written >= message.len() {
+            return Measurement {
+                judgement: Judgement::Unsure(format!(
+                    "the whole message fitted in this machine's socket buffers ({written} bytes)"
+                )),
+                summary: format!("{written} bytes in the buffers"),
+            };
+        }
+        if let Err(f) = expect_error(&ran, "timed out", &situation) {
+            return fatal(f);
+        }
+        let Some(grew_at) = grew_at else {
+            return Measurement {
+                judgement: Judgement::Unsure("the client's socket could not be found in /proc/net/tcp".to_owned()),
+                summary: "no progress observed".to_owned(),
+            };
+        };
+        let quiet = ran.ended_at.saturating_duration_since(grew_at);
+        let summary = format!(
+            "said `error: timed out` {} ms after its last bytes got through ({} ms after it started; --timeout-ms {}; wake-ups up to {} ms late)",
+            ms(quiet),
+            ms(ran.elapsed()),
+            ms(t),
+            ms(late)
+        );
+        let judgement = if quiet >= lo && quiet <= hi {
+            Judgement::Pass
+        } else if quiet < lo {
+            Judgement::Fail(fail(
+                format!("{situation}; the client gave up {} ms after its last bytes got through", ms(quiet)),
+                expected,
+                "the client gave up writing too early: the write timeout is the --timeout-ms value itself (set_write_timeout(Some(timeout)))",
+            ))
+        } else if quiet.saturating_sub(late) <= hi {
+            Judgement::Unsure(format!("the machine was loaded ({summary})"))
+        } else {
+            Judgement::Fail(fail(
+                format!("{situation}; the client said `error: timed out` only {} ms after its last bytes got through", ms(quiet)),
+                expected,
+                "the write waited too long: its timeout is --timeout-ms (set_write_timeout(Some(timeout))), not a fixed value or a multiple of it",
+            ))
+        };
+        Measurement { judgement, summary }
+    })
+}
+
+/// Promise `classify-other-kinds` (anything else): a host name that does not resolve is an
+/// error of another kind, printed as such, not one of the three kinds.
+fn client_unresolved_host(ctx: &Context) -> Verdict {
+    // In the checker's network namespace (only `lo`), no DNS server is reachable: resolving a
+    // name fails at once. Elsewhere the resolver would ask the network, so the name is one
+    // the resolver itself rejects (a space), which fails without asking anybody.
+    let host = if only_loopback() { "no.such.host.invalid" } else { "no such host.invalid" };
+    // A client that ignores --host connects here instead, and is told so.
+    let fake = FakeServer::start(Scenario::Echo).expect("starting the fake server");
+    let args = client_args_host(host, fake.port(), Duration::from_millis(3000), "where are you?");
+    let ran = run(ctx, &args, Some(Duration::from_secs(10)))?;
+    let situation = format!("the host {host:?} does not resolve (and the network cannot be reached)");
+    if let Some(after) = ran.killed_after {
+        return Err(fail(
+            format!("{situation}; `{}` was still running after {} ms, and was killed", ran.command, ms(after)),
+            "one line `error: <why>` at once, and a non-zero exit status",
+            "resolving the name fails at once here: report that error (NetError::Other) instead of retrying",
+        ));
+    }
+    let line = one_line(&ran)?;
+    let expected =
+        "one line `error: <the resolver's message>` (not refused, timed out or reset) and a non-zero exit status";
+    let kind = line.strip_prefix("error: ");
+    let wrong = match kind {
+        None if line.starts_with("reply:") => Some("the client printed a reply from 127.0.0.1 although --host named another machine: --host was ignored. The client connects to (host, port).to_socket_addrs()".to_owned()),
+        None | Some("") => Some("an error is printed as `error: ` and its description (main.rs does it for the Err that request() returns)".to_owned()),
+        Some(k @ ("refused" | "timed out" | "reset")) => Some(format!("a name that does not resolve is neither refused, a timeout nor a reset: nothing was even tried. to_socket_addrs() fails with an error of another kind, and classify() keeps every other kind as NetError::Other(error), whose text (the resolver's message) main.rs prints after `error: `, so the user learns that the name is wrong; `{k}` sends them looking for a problem that is not there")),
+        Some(_) => None,
+    };
+    if let Some(why) = wrong {
+        return Err(fail(
+            format!(
+                "{situation}; `{}` printed `{line}` and ended with {}{}",
+                ran.command,
+                ran.describe_status(),
+                ran.stderr_note()
+            ),
+            expected,
+            why,
+        ));
+    }
+    if ran.status.is_none_or(|s| s.success()) {
+        return Err(fail(
+            format!("{situation}; `{}` printed `{line}` but ended with {}", ran.command, ran.describe_status()),
+            expected,
+            "a program that failed says so with its exit status (main.rs exits 1 when request() returns Err): scripts rely on it",
+        ));
+    }
+    Ok(())
+}
+
+/// Whether this process's network namespace has no interface but `lo` (the checker's sandbox).
+fn only_loopback() -> bool {
+    std::fs::read_to_string("/proc/self/net/dev")
+        .is_ok_and(|table| table.lines().skip(2).filter_map(|l| l.split(':').next()).all(|name| name.trim() == "lo"))
 }
 
 fn start_server(ctx: &Context, idle: Duration) -> Result<Server, Failure> {

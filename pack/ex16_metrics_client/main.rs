@@ -9,6 +9,16 @@
 //! `pack_support::timing::decide` and a `LoadProbe` so that a loaded machine never fails a
 //! correct client.
 //!
+//! `connect_timeout` and `write_timeout` use the checker's own network helpers: a listener that
+//! never answers a connection attempt (`net::HangingConnect`), and a server that never reads
+//! (`net::Scenario::Deaf`, with small segments and window so that writes block after a few tens
+//! of kilobytes). `Client::new` must give up within its timeout ± 20%; a put of a 4 MiB key must
+//! end with an error, instead of blocking forever, between T and 2T after the last bytes it got
+//! through (each write call waits at most T, and one that got some bytes through returns them, so
+//! a long write_all takes a few timeouts: only its last stretch is judged). A put of 256 KiB to a
+//! server that begins reading 1.5 T late (`Pace::LateReader`) must arrive whole: one write()
+//! returns part of it at its timeout, write_all goes on.
+//!
 //! The student's `Client` lives on a thread of its own ([`Remote`]): each call is sent there and
 //! its result awaited with a watchdog, so a client that hangs (no timeout, a loop that never
 //! sees the end of a reply) fails with an explanation instead of stalling the check.
@@ -20,7 +30,7 @@ use std::time::{Duration, Instant};
 
 use ex16_metrics_client::{Client, ClientError};
 use pack_support::metrics::{Answer, FakeMetricsServer, Pace, ERROR_REPLY, OK_EMPTY};
-use pack_support::net::{escape, quoted, LoadProbe};
+use pack_support::net::{self, escape, quoted, FakeServer, HangingConnect, LoadProbe, Scenario};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
 use pack_support::{fail, Context, Failure, Verdict};
@@ -36,6 +46,9 @@ fn main() {
         malformed_replies_rejected,
         one_connection_per_session,
         timeout_honoured,
+        connect_timeout,
+        write_timeout,
+        long_request_sent_whole,
         bad_keys_refused
     ])
 }
@@ -215,7 +228,7 @@ fn request_bytes(_ctx: &Context) -> Verdict {
         ("put(\"k\", 0.25, None)", Expect::Put { key: "k", value: 0.25, ts: None }),
     ];
     for (i, (call, expect)) in steps.iter().enumerate() {
-        let before = ex16_metrics_client::now();
+        let before = unix_now();
         let result = match i {
             0 => client.put("k", 1.5, Some(1))?,
             1 => client.get("k")?.map(drop),
@@ -223,7 +236,7 @@ fn request_bytes(_ctx: &Context) -> Verdict {
             3 => client.put("cpu.load", 30.0, Some(1501864247))?,
             _ => client.put("k", 0.25, None)?,
         };
-        let after = ex16_metrics_client::now();
+        let after = unix_now();
         let sessions =
             fake.wait_until(Duration::from_millis(500), |s| s.iter().map(|s| s.requests.len()).sum::<usize>() > i);
         let requests: Vec<Vec<u8>> = sessions.iter().flat_map(|s| s.requests.clone()).collect();
@@ -256,6 +269,12 @@ fn request_bytes(_ctx: &Context) -> Verdict {
         }
     }
     Ok(())
+}
+
+/// The current Unix time in seconds, read by the check itself: the crate's `now()` is the
+/// student's copy, which a wrong one would make agree with itself.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs() as i64).unwrap_or(0)
 }
 
 fn show_expect(expect: &Expect) -> String {
@@ -319,7 +338,8 @@ fn wrong_request(sent: &[u8], expect: &Expect, before: i64, after: i64) -> Optio
                 (_, None, _) => Some("the timestamp is an integer, written in decimal digits".to_owned()),
                 (_, Some(t), Some(ts)) if t != *ts => Some(format!("the timestamp is the one given, {ts}")),
                 (_, Some(t), None) if t < before - 1 || t > after + 1 => Some(format!(
-                    "a put without a timestamp uses the current time in whole seconds since 1970 (it was {before} when the call started), as SystemTime::now().duration_since(UNIX_EPOCH) gives it; {t} is not that (milliseconds?)"
+                    "a put without a timestamp uses the current time in whole seconds since 1970 (it was {before} when the call started), as SystemTime::now().duration_since(UNIX_EPOCH) gives it; {t} is not that{}",
+                    if t > after * 100 { " (milliseconds?)" } else { "" }
                 )),
                 _ => None,
             }
@@ -613,6 +633,291 @@ fn timeout_honoured(_ctx: &Context) -> Verdict {
             )),
             Next::Panicked(text) => Judgement::Fatal(fail(format!("get(\"k\") panicked: {text}"), "Err(ClientError) after the timeout", "a client returns errors; it never panics")),
             _ => Judgement::Fatal(fail("the client's thread ended without an answer", "Err(ClientError) after the timeout", "the client's thread ended early")),
+        };
+        Measurement { judgement, summary }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// connect_timeout
+// ---------------------------------------------------------------------------------------------
+
+/// Promise `connect-timeout`: `Client::new` gives up connecting after its timeout.
+fn connect_timeout(_ctx: &Context) -> Verdict {
+    let t = SHORT_TIMEOUT;
+    let (lo, hi) = (t * 4 / 5, t * 6 / 5);
+    let limit = t * 6;
+    timing::decide(3, |_| {
+        let hang = match HangingConnect::start() {
+            Ok(hang) => hang,
+            Err(e) => {
+                return Measurement {
+                    judgement: Judgement::Unsure(format!("no connection attempt could be made to hang here: {e}")),
+                    summary: "no hanging connect".to_owned(),
+                }
+            }
+        };
+        let port = hang.port();
+        let what = format!("Client::new(\"127.0.0.1\", {port}, {t:?})");
+        let situation = format!("the server at 127.0.0.1:{port} never answered the connection attempt (its queue was full, so the system dropped the SYN, as for a machine that is down)");
+        let probe = LoadProbe::start(limit + Duration::from_secs(1));
+        let start = Instant::now();
+        let results = watch::spawn("student-client", move |report| {
+            report.send(Client::new("127.0.0.1", port, t).map(drop).map_err(|e| show_error(&e)));
+        });
+        let next = results.next(limit);
+        let took = start.elapsed();
+        let late = probe.finish();
+        let summary = format!(
+            "Client::new returned after {} ms (timeout {} ms; the machine woke threads up to {} ms late)",
+            took.as_millis(),
+            t.as_millis(),
+            late.as_millis()
+        );
+        let expected = format!("Err(ClientError) after {}-{} ms (the timeout ± 20%)", lo.as_millis(), hi.as_millis());
+        let judgement = match next {
+            Next::Item(Err(_)) if took >= lo && took <= hi => Judgement::Pass,
+            Next::Item(Err(e)) if took < lo => Judgement::Fail(fail(
+                format!("{situation}; {what} returned Err({e}) after {} ms", took.as_millis()),
+                expected,
+                "the client gave up connecting before its timeout: connect with TcpStream::connect_timeout(&addr, timeout), the timeout given to Client::new, unchanged",
+            )),
+            Next::Item(Err(e)) if took.saturating_sub(late) <= hi => {
+                Judgement::Unsure(format!("Client::new returned Err({e}) late, but the machine itself was {} ms late", late.as_millis()))
+            }
+            Next::Item(Err(e)) => Judgement::Fail(fail(
+                format!("{situation}; {what} returned Err({e}), but it gave up connecting only after {} ms", took.as_millis()),
+                expected,
+                "the timeout given to Client::new is the longest it waits for the server to answer: TcpStream::connect_timeout(&addr, timeout) with that timeout, not a fixed or longer one",
+            )),
+            Next::Item(Ok(())) => Judgement::Fatal(fail(
+                format!("{situation}; {what} returned Ok after {} ms", took.as_millis()),
+                "Err(ClientError): no connection was made",
+                "Client::new connects, and a connection nobody answers is its error: a session must not start without a connection",
+            )),
+            Next::TimedOut => Judgement::Fatal(fail(
+                format!("{situation}; {what} had not returned after {} ms", limit.as_millis()),
+                expected,
+                "TcpStream::connect waits for the system's own limit when nobody answers (about two minutes on Linux): connect with TcpStream::connect_timeout(&addr, timeout) for each address of (host, port).to_socket_addrs()",
+            )),
+            Next::Panicked(text) => Judgement::Fatal(fail(format!("{what} panicked: {text}"), expected, "a client returns a ClientError when it cannot connect; it never panics")),
+            Next::Ended => Judgement::Fatal(fail(format!("{what} did not report back"), expected, "the client's thread ended early")),
+        };
+        drop(hang);
+        Measurement { judgement, summary }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// write_timeout
+// ---------------------------------------------------------------------------------------------
+
+/// The key of the long put in write_timeout: far more than any socket buffer here holds.
+const LONG_KEY_BYTES: usize = 4 << 20;
+
+/// Promise `write-timeout`: a put to a server that reads nothing ends with an error once a write
+/// has made no progress for the timeout, not a write blocked forever.
+///
+/// A write timeout bounds each write call, and a call that got some bytes through returns them
+/// when its time is up, so a long write_all may take a few timeouts before a call gets nothing
+/// through at all and fails. What is judged is that last stretch: the check watches how many
+/// bytes the client has handed to its kernel (its socket's queue plus the server's, from
+/// /proc/net/tcp), and the error must come between T and 2T after the last of them (the failing
+/// call waits T, and began when the previous one, which got its last bytes through, ended).
+fn write_timeout(_ctx: &Context) -> Verdict {
+    let t = SHORT_TIMEOUT;
+    let (lo, hi) = (t * 4 / 5, t * 2 * 6 / 5);
+    let limit = Duration::from_secs(8);
+    let what = format!("put(<a key of {LONG_KEY_BYTES} bytes>, 1.5, Some(1))");
+    timing::decide(3, |_| {
+        let fake = FakeServer::start(Scenario::Deaf).expect("starting the fake server");
+        let port = fake.port();
+        let situation = format!(
+            "the server at 127.0.0.1:{port} accepted the connection and never read anything, so the buffers were full after a few tens of kilobytes"
+        );
+        let probe = LoadProbe::start(limit + Duration::from_secs(1));
+        let start = Instant::now();
+        let results = watch::spawn("student-client", move |report| {
+            let mut client = match Client::new("127.0.0.1", port, t) {
+                Ok(client) => client,
+                Err(e) => return report.send(Err(format!("Client::new returned Err({})", show_error(&e)))),
+            };
+            let key = "k".repeat(LONG_KEY_BYTES);
+            let result = client.put(&key, 1.5, Some(1)).map_err(|e| show_error(&e));
+            report.send(Ok((result, Instant::now())));
+            // Dropping the client now would send its FIN, which the watcher would take for bytes
+            // got through after the call ended: kept until the process exits.
+            std::mem::forget(client);
+        });
+        // (when, bytes the client had got through by then), at every change seen.
+        let mut growth: Vec<(Instant, usize)> = Vec::new();
+        let next = loop {
+            match results.next(Duration::from_millis(5)) {
+                Next::TimedOut if start.elapsed() < limit => {
+                    let Some(peer) = fake.connections().first().map(|c| c.peer) else { continue };
+                    let now = net::socket_queues(peer, fake.addr())
+                        .zip(net::socket_queues(fake.addr(), peer))
+                        .map(|((tx, _), (_, rx))| tx + rx);
+                    if let Some(now) = now.filter(|&now| growth.last().is_none_or(|&(_, w)| w != now)) {
+                        growth.push((Instant::now(), now));
+                    }
+                }
+                other => break other,
+            }
+        };
+        let late = probe.finish();
+        let (written, grew_at) = match growth.last() {
+            Some(&(at, w)) => (w, Some(at)),
+            None => (0, None),
+        };
+        let expected = format!(
+            "Err(ClientError) {}-{} ms after the last bytes got through (the failing write waits the timeout, {} ms, and began at most one timeout after them)",
+            lo.as_millis(),
+            hi.as_millis(),
+            t.as_millis()
+        );
+        let (result, ended) = match next {
+            Next::Item(Ok(item)) => item,
+            Next::Item(Err(e)) => {
+                let f = fail(
+                    format!("{e} while a server listened on 127.0.0.1:{port}"),
+                    "Ok(client): the connection is made",
+                    "Client::new connects to (host, port) with TcpStream::connect_timeout and keeps the stream",
+                );
+                return fatal(f);
+            }
+            Next::TimedOut => {
+                return fatal(fail(
+                    format!(
+                        "{situation}; {what}, with a timeout of {} ms, had not returned after {} ms (the last bytes got through {} ms after the call)",
+                        t.as_millis(),
+                        limit.as_millis(),
+                        grew_at.map(|g| g.saturating_duration_since(start).as_millis().to_string()).unwrap_or_else(|| "?".to_owned())
+                    ),
+                    expected,
+                    "without a write timeout, write() waits forever for a server that reads nothing (its receive buffer and the client's send buffer are full). Client::new must call set_write_timeout(Some(timeout)) as well as set_read_timeout on the stream, so that a write that cannot go on fails once the timeout has passed",
+                ))
+            }
+            Next::Panicked(text) => {
+                return fatal(fail(format!("{what} panicked: {text}"), expected, "a client returns errors; it never panics"))
+            }
+            Next::Ended => return fatal(fail(format!("{what} did not report back"), expected, "the client's thread ended early")),
+        };
+        let Some(grew_at) = grew_at else {
+            return Measurement {
+                judgement: Judgement::Unsure("the client's socket could not be found in /proc/net/tcp".to_owned()),
+                summary: "no progress observed".to_owned(),
+            };
+        };
+        let quiet = ended.saturating_duration_since(grew_at);
+        let summary = format!(
+            "the put returned {} {} ms after it started and {} ms after its last bytes got through ({written} bytes in all; timeout {} ms; the machine woke threads up to {} ms late)",
+            if result.is_ok() { "Ok" } else { "Err" },
+            ended.saturating_duration_since(start).as_millis(),
+            quiet.as_millis(),
+            t.as_millis(),
+            late.as_millis()
+        );
+        if written >= LONG_KEY_BYTES {
+            // The whole request fitted in the buffers: no write was blocked, nothing to judge.
+            return Measurement {
+                judgement: Judgement::Unsure(format!(
+                    "the whole request fitted in this machine's socket buffers ({summary})"
+                )),
+                summary,
+            };
+        }
+        let judgement = match result {
+            Ok(()) => Judgement::Fatal(fail(
+                format!("{situation}; {what} returned Ok ({written} of its bytes got through)"),
+                "Err(ClientError): the request could not even be sent",
+                "the server read nothing and answered nothing: a put succeeds only on `ok\\n\\n`; a write that fails (WouldBlock after the write timeout) is the call's error",
+            )),
+            Err(_) if quiet >= lo && quiet <= hi => Judgement::Pass,
+            Err(e) if quiet < lo => Judgement::Fail(fail(
+                format!("{situation}; {what} returned Err({e}) {} ms after its last bytes got through, with a timeout of {} ms", quiet.as_millis(), t.as_millis()),
+                expected,
+                "the client gave up writing before its timeout: the write timeout is the timeout given to Client::new (set_write_timeout(Some(timeout))), unchanged",
+            )),
+            Err(e) if quiet.saturating_sub(late) <= hi => {
+                Judgement::Unsure(format!("the put returned Err({e}) late, but the machine itself was {} ms late", late.as_millis()))
+            }
+            Err(e) => Judgement::Fail(fail(
+                format!("{situation}; {what} returned Err({e}) only {} ms after its last bytes got through, with a timeout of {} ms", quiet.as_millis(), t.as_millis()),
+                expected,
+                "each write may wait at most the timeout given to Client::new: set it as the socket's write timeout (set_write_timeout(Some(timeout))), not a fixed or longer one, and do not retry a write that timed out",
+            )),
+        };
+        Measurement { judgement, summary }
+    })
+}
+
+fn fatal(f: Failure) -> Measurement {
+    let summary = f.observed.clone();
+    Measurement { judgement: Judgement::Fatal(f), summary }
+}
+
+// ---------------------------------------------------------------------------------------------
+// long_request_sent_whole
+// ---------------------------------------------------------------------------------------------
+
+/// The key of the put in long_request_sent_whole: several times what the buffers hold.
+const WHOLE_KEY_BYTES: usize = 256 << 10;
+
+/// Promise `put-request-bytes`, for a request longer than the socket buffers: the server begins
+/// reading only 1.5 timeouts after accepting, so the client's write is still waiting when its
+/// write timeout comes; a write returns part of the request then, and only a client that goes on
+/// (write_all) sends it whole and gets its `ok`.
+fn long_request_sent_whole(_ctx: &Context) -> Verdict {
+    let t = TIMEOUT;
+    let pause = t * 3 / 2;
+    let what = format!("put(<a key of {WHOLE_KEY_BYTES} bytes>, 1.5, Some(1))");
+    let key = "k".repeat(WHOLE_KEY_BYTES);
+    let line = format!("put {key} 1.5 1\n").into_bytes();
+    timing::decide(2, |_| {
+        let fake = FakeMetricsServer::start(Pace::LateReader(pause), |_| Answer::Reply(OK_EMPTY.to_vec()))
+            .expect("starting the fake metrics server");
+        let client = match connect(&fake, t) {
+            Ok(client) => client,
+            Err(f) => return fatal(f),
+        };
+        let result = match client.put(&key, 1.5, Some(1)) {
+            Ok(result) => result,
+            Err(mut f) => {
+                let short = format!("<a key of {WHOLE_KEY_BYTES} bytes>");
+                f.observed = f.observed.replace(&key, &short);
+                f.expected = f.expected.replace(&key, &short);
+                return fatal(f);
+            }
+        };
+        let sessions =
+            fake.wait_until(Duration::from_millis(300), |s| s.first().is_some_and(|s| !s.requests.is_empty()));
+        let Some(session) = sessions.first() else {
+            return fatal(fail(format!("{what}: no connection"), "one connection", "Client::new connects"));
+        };
+        let began = session.reading_from.map(|r| r.saturating_duration_since(session.accepted_at));
+        let situation = format!(
+            "the server began reading {} ms after accepting the connection (the client's timeout is {} ms), through small buffers",
+            began.map(|b| b.as_millis().to_string()).unwrap_or_else(|| "?".to_owned()),
+            t.as_millis()
+        );
+        let summary = format!("{situation}; the put returned {}", if result.is_ok() { "Ok" } else { "Err" });
+        let received = session.received.len();
+        let judgement = match (result, session.requests.first()) {
+            (Ok(()), Some(request)) if *request == line => Judgement::Pass,
+            (Ok(()), _) => Judgement::Fatal(fail(
+                format!("{situation}; {what} returned Ok, but the server received {} (of the {} bytes of `put <key> 1.5 1\\n`)", quoted(&session.received, 60), line.len()),
+                format!("the {} bytes of `put <key> 1.5 1\\n`, whole", line.len()),
+                "every request is one line, sent whole, in order: the server answers only once it has read up to the \\n",
+            )),
+            (Err(_), _) if began.is_none_or(|b| b > pause + t / 4) => {
+                Judgement::Unsure(format!("the server began reading late ({situation})"))
+            }
+            (Err(e), _) => Judgement::Fail(fail(
+                format!("{situation}; {what} returned Err({e}); the server had received {received} of the request's {} bytes{}", line.len(), if session.requests.is_empty() { ", no \\n" } else { "" }),
+                "Ok(()): the whole request sent, then `ok\\n\\n` received",
+                "write() sends what fits in the socket's buffers and returns how many bytes that was: with a write timeout, a long write returns part of the request when the timeout comes, and the rest is never sent. write_all goes on with the rest (each write waiting at most the timeout while nothing moves), so the server gets the whole line and answers",
+            )),
         };
         Measurement { judgement, summary }
     })

@@ -42,10 +42,16 @@
 //!
 //! The checker plays the server for your client: one that accepts and never answers (your
 //! client must give up within its timeout ± 20%, measured from outside, and say `timed out`),
-//! a port where nobody listens (`refused`, at once), and one that resets the connection
-//! (`reset`). It starts your server and checks that an idle connection is closed within the
-//! idle timeout ± 20% (while an active one stays open), and that one idle client does not stop
-//! the server from serving the others. Public tests: `cargo test -p ex10_timeouts`.
+//! a port where nobody listens (`refused`, at once), one that resets the connection (`reset`),
+//! one that never answers the connection attempt at all (`timed out`, within the timeout ± 20%:
+//! that is connect_timeout's work), one that resets while your client is still writing a long
+//! message (`reset`: the write fails with `BrokenPipe`), one that never reads (your write must
+//! give up: `timed out`), one on 127.0.0.2 and one reached by the name `localhost` (`--host`),
+//! and a host name that does not resolve (an `error: ...` line of its own, none of the three
+//! kinds). It starts your server and checks that an idle connection is
+//! closed within the idle timeout ± 20% (while an active one stays open), and that one idle
+//! client does not stop the server from serving the others. Public tests:
+//! `cargo test -p ex10_timeouts`.
 
 use std::fmt;
 use std::io;

@@ -29,7 +29,10 @@
 //! (`error\nwrong command\n\n`, `ok\nblablabla\n\n`, a value that is not a number, a timestamp
 //! that is not an integer, fields swapped, a reply cut short by the server closing the
 //! connection) and expect a `ClientError` for each, count your connections (one per session),
-//! and time how long `get` takes to give up on a server that never answers. Public tests:
+//! and time how long `get` takes to give up on a server that never answers, how long
+//! `Client::new` takes to give up on a server that never answers the connection attempt, and
+//! how long a `put` of megabytes takes to give up on a server that reads nothing; a `put` longer
+//! than the socket buffers, to a server that starts reading late, must arrive whole. Public tests:
 //! `cargo test -p ex16_metrics_client`.
 
 use std::collections::BTreeMap;

@@ -297,6 +297,10 @@ pub enum Pace {
     Whole,
     /// Each byte in a write of its own (Nagle's algorithm off), with this pause between them.
     ByteByByte(Duration),
+    /// Each reply in one write, but each connection is read only this long after it was
+    /// accepted, through small buffers ([`net::hold_little`]): a long request fills them, and
+    /// the client's write must wait, then go on until the whole request is sent.
+    LateReader(Duration),
 }
 
 /// One connection a [`FakeMetricsServer`] accepted, as recorded.
@@ -311,6 +315,8 @@ pub struct Session {
     pub replies: Vec<Vec<u8>>,
     /// When the client closed its side (a read returned 0).
     pub client_closed_at: Option<Instant>,
+    /// When the server began reading (`Pace::LateReader`: after its pause; else at once).
+    pub reading_from: Option<Instant>,
 }
 
 type Responder = dyn Fn(&[u8]) -> Answer + Send + Sync;
@@ -364,6 +370,9 @@ impl FakeMetricsServer {
         let listener = TcpListener::bind((LOOPBACK, 0))?;
         let port = listener.local_addr()?.port();
         listener.set_nonblocking(true)?;
+        if let Pace::LateReader(_) = pace {
+            net::hold_little(&listener)?;
+        }
         let shared = Arc::new(FakeShared {
             state: Mutex::new(FakeState::default()),
             changed: Condvar::new(),
@@ -448,6 +457,7 @@ fn fake_accept(listener: TcpListener, shared: Arc<FakeShared>) {
                     requests: Vec::new(),
                     replies: Vec::new(),
                     client_closed_at: None,
+                    reading_from: None,
                 });
                 state.streams.push(stream.try_clone().ok());
                 shared.changed.notify_all();
@@ -471,6 +481,13 @@ fn fake_session(mut stream: TcpStream, index: usize, shared: &FakeShared) {
     let _ = stream.set_nodelay(true);
     // A short read timeout, so that the handler notices when the server is being dropped.
     let _ = stream.set_read_timeout(Some(Duration::from_millis(50)));
+    if let Pace::LateReader(pause) = shared.pace {
+        let accepted = lock(&shared.state).sessions[index].accepted_at;
+        while accepted.elapsed() < pause && !shared.stopping() {
+            thread::sleep(Duration::from_millis(5));
+        }
+    }
+    shared.update(index, |s| s.reading_from = Some(Instant::now()));
     let mut buf = [0u8; 4096];
     let mut line = Vec::new();
     let mut total = 0;
@@ -522,7 +539,7 @@ fn fake_session(mut stream: TcpStream, index: usize, shared: &FakeShared) {
 
 fn fake_send(stream: &mut TcpStream, reply: &[u8], pace: Pace, shared: &FakeShared) -> bool {
     match pace {
-        Pace::Whole => stream.write_all(reply).is_ok(),
+        Pace::Whole | Pace::LateReader(_) => stream.write_all(reply).is_ok(),
         Pace::ByteByByte(pause) => {
             for (i, byte) in reply.iter().enumerate() {
                 if i > 0 {
@@ -896,6 +913,25 @@ mod tests {
         assert!(!same_samples(&want, &mixed, true), "the lines of one key must come together");
         assert_eq!(ok_reply(&[Sample::new("k", 10.0, 1)]), b"ok\nk 10 1\n\n");
         assert_eq!(show_samples(&[Sample::new("k", 0.5, 1)]), "k 0.5 1");
+    }
+
+    #[test]
+    fn late_reader_makes_a_long_write_wait_then_takes_it_whole() {
+        let fake = FakeMetricsServer::start(Pace::LateReader(Duration::from_millis(400)), |_| {
+            Answer::Reply(b"ok\n\n".to_vec())
+        })
+        .unwrap();
+        let mut s = net::connect(fake.port(), Duration::from_secs(1)).unwrap();
+        s.set_write_timeout(Some(Duration::from_millis(200))).unwrap();
+        let mut line = vec![b'k'; 256 << 10];
+        line.push(b'\n');
+        let first = s.write(&line).unwrap();
+        assert!(first < line.len(), "the whole request fitted: the buffers are not small");
+        s.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+        s.write_all(&line[first..]).unwrap();
+        let sessions = fake.wait_until(Duration::from_secs(3), |s| s.first().is_some_and(|s| s.replies.len() == 1));
+        assert_eq!(sessions[0].requests, vec![line]);
+        assert!(sessions[0].reading_from.is_some());
     }
 
     #[test]

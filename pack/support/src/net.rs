@@ -17,8 +17,10 @@
 //!   bytes in messages (`b"ab\n\x00"` is shown as `ab\n\x00`).
 //! - [`FakeServer`] plays the server for a student's client: it accepts on a free port, records
 //!   the exact bytes received with timestamps, and answers as its [`Scenario`] says (echo, never
-//!   answer, answer slowly, reset, a scripted reply). A refused connection is a port nobody
-//!   listens on: [`free_port`] with no listener.
+//!   answer, answer slowly, reset, a scripted reply, never read). A refused connection is a port
+//!   nobody listens on: [`free_port`] with no listener; a connection attempt that gets no answer
+//!   at all is [`HangingConnect`]. [`FakeServer::start_at`] listens on another loopback address
+//!   (127.0.0.2, ::1), for clients that must connect where `--host` says.
 //! - [`run_client`] runs a student's client to its end, with or without a watchdog, and records
 //!   its output and when it ended; [`LoadProbe`] measures how late this machine wakes sleeping
 //!   threads, to tell a slow machine from a slow program.
@@ -462,6 +464,133 @@ pub fn reset(stream: TcpStream) {
         );
     }
     drop(stream);
+}
+
+/// Makes every connection `listener` accepts from now on hold little: segments of at most 536
+/// bytes (`TCP_MAXSEG`, advertised to the client, which then sizes its send buffer from it) and
+/// the smallest receive buffer (`SO_RCVBUF`). A client writing to such a connection that is not
+/// read blocks after a few tens of kilobytes, instead of the megabytes loopback's 64 KiB segments
+/// let its send buffer grow to.
+pub fn hold_little(listener: &TcpListener) -> io::Result<()> {
+    let set = |level: libc::c_int, name: libc::c_int, value: libc::c_int| -> io::Result<()> {
+        // SAFETY: setsockopt reads a correctly sized int we own, on a descriptor we own.
+        let done = unsafe {
+            libc::setsockopt(
+                listener.as_raw_fd(),
+                level,
+                name,
+                (&value as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if done == 0 {
+            Ok(())
+        } else {
+            Err(io::Error::last_os_error())
+        }
+    };
+    set(libc::IPPROTO_TCP, libc::TCP_MAXSEG, 536)?;
+    set(libc::SOL_SOCKET, libc::SO_RCVBUF, 1)
+}
+
+/// Bytes received on `stream` and not read yet (`FIONREAD`).
+fn unread(stream: &TcpStream) -> usize {
+    let mut n: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one int we own, on a descriptor we own.
+    let done = unsafe { libc::ioctl(stream.as_raw_fd(), libc::FIONREAD, &mut n) };
+    if done == 0 {
+        n.max(0) as usize
+    } else {
+        0
+    }
+}
+
+/// Waits, without reading, until the bytes waiting on `stream` have stopped growing for 200 ms
+/// (after at least one came), or 1 s has passed, or the fake server stops. Returns their count.
+fn wait_stalled(stream: &TcpStream, shared: &FakeShared) -> usize {
+    let start = Instant::now();
+    let mut last = unread(stream);
+    let mut since = Instant::now();
+    while start.elapsed() < Duration::from_secs(1) && !shared.stopping() {
+        thread::sleep(Duration::from_millis(10));
+        let now = unread(stream);
+        if now != last {
+            last = now;
+            since = Instant::now();
+        } else if now > 0 && since.elapsed() >= Duration::from_millis(200) {
+            break;
+        }
+    }
+    last
+}
+
+/// The send and receive queues (`tx_queue`, `rx_queue`: bytes not yet acknowledged by the peer,
+/// bytes not yet read) of the TCP socket of this network namespace whose local address is
+/// `local` and whose peer is `remote`, read from `/proc/self/net/tcp{,6}`.
+pub fn socket_queues(local: SocketAddr, remote: SocketAddr) -> Option<(usize, usize)> {
+    for (file, v6) in [("tcp", false), ("tcp6", true)] {
+        let Ok(table) = fs::read_to_string(format!("/proc/self/net/{file}")) else { continue };
+        for line in table.lines().skip(1) {
+            let fields: Vec<&str> = line.split_whitespace().collect();
+            if fields.len() < 5 {
+                continue;
+            }
+            let (Some(l), Some(r)) = (parse_proc_addr(fields[1], v6), parse_proc_addr(fields[2], v6)) else {
+                continue;
+            };
+            if l != local || r != remote {
+                continue;
+            }
+            let (tx, rx) = fields[4].split_once(':')?;
+            return Some((usize::from_str_radix(tx, 16).ok()?, usize::from_str_radix(rx, 16).ok()?));
+        }
+    }
+    None
+}
+
+/// A port on 127.0.0.1 where a connection attempt gets no answer at all, as when a machine is
+/// down or a firewall drops the packets: the listener never accepts, its queue of established
+/// connections is full (backlog 0, filled by connections of our own), and Linux then drops a new
+/// SYN without answering (`tcp_abort_on_overflow` is 0 by default), so the client's `connect`
+/// waits, retransmitting its SYN, until its own timeout. Dropping it closes everything.
+pub struct HangingConnect {
+    listener: TcpListener,
+    /// The connections that fill the queue.
+    _queued: Vec<TcpStream>,
+}
+
+impl HangingConnect {
+    /// Listens with backlog 0 and connects until a connection attempt times out (200 ms), which
+    /// shows that the kernel now drops new SYNs. Fails if the kernel answers instead (it refused
+    /// or kept accepting): then a hanging connect cannot be made on this machine.
+    pub fn start() -> io::Result<HangingConnect> {
+        let listener = TcpListener::bind((LOOPBACK, 0))?;
+        // SAFETY: listen on a listening socket we own only changes its backlog.
+        if unsafe { libc::listen(listener.as_raw_fd(), 0) } != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let addr = listener.local_addr()?;
+        let mut queued = Vec::new();
+        for _ in 0..8 {
+            match TcpStream::connect_timeout(&addr, Duration::from_millis(200)) {
+                Ok(stream) => queued.push(stream),
+                Err(e) if e.kind() == io::ErrorKind::TimedOut => {
+                    return Ok(HangingConnect { listener, _queued: queued });
+                }
+                Err(e) => {
+                    return Err(io::Error::new(
+                        e.kind(),
+                        format!("a connection to a listener with a full queue failed at once instead of hanging: {e}"),
+                    ))
+                }
+            }
+        }
+        Err(io::Error::other("a listener with backlog 0 that never accepts took 8 connections without making a 9th wait"))
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -964,6 +1093,17 @@ pub enum Scenario {
     /// Reads until the client shuts down its side (or 2 s pass without a new byte), then sends
     /// these bytes and closes.
     Scripted(Vec<u8>),
+    /// Never reads, never answers, never closes (until the fake server is dropped). The listener
+    /// advertises small segments and a minimal receive window ([`hold_little`]), so a client's
+    /// writes block after a few tens of kilobytes, whatever the machine's buffer settings: only
+    /// a write timeout ends them.
+    Deaf,
+    /// Like `Deaf` until the client has stopped getting bytes through (nothing more arrived for
+    /// 200 ms, or 1 s passed), then ends its sending side (FIN) and resets (RST). A client still
+    /// blocked writing then fails with `EPIPE` (`BrokenPipe`): Linux reports a reset that comes
+    /// after the peer's end of stream that way. [`Connection::held`] and
+    /// [`Connection::peer_queued`] tell whether the client had handed all its bytes to its kernel.
+    DeafThenReset,
 }
 
 /// One connection a [`FakeServer`] accepted, as recorded.
@@ -983,6 +1123,12 @@ pub struct Connection {
     pub sent: Vec<u8>,
     /// When the fake server closed (or reset) its side.
     pub closed_at: Option<Instant>,
+    /// `DeafThenReset`: the bytes received and left unread when it reset.
+    pub held: usize,
+    /// `DeafThenReset`: the bytes the client's socket still held, unsent or unacknowledged, when
+    /// it reset (from `/proc/net/tcp`; `None` if that socket was not found). `held` plus this is
+    /// what the client had written by then: less than its message means it was still writing.
+    pub peer_queued: Option<usize>,
 }
 
 #[derive(Default)]
@@ -1021,7 +1167,7 @@ impl FakeShared {
 /// A server played by the checker on a free loopback port, for checking a student's client.
 /// Dropping it closes every connection and stops its threads.
 pub struct FakeServer {
-    port: u16,
+    addr: SocketAddr,
     shared: Arc<FakeShared>,
     acceptor: Option<JoinHandle<()>>,
 }
@@ -1032,8 +1178,17 @@ const FAKE_MAX_CONNECTIONS: usize = 200;
 impl FakeServer {
     /// Listens on a free port of 127.0.0.1 and serves every connection as `scenario` says.
     pub fn start(scenario: Scenario) -> io::Result<FakeServer> {
-        let listener = TcpListener::bind((LOOPBACK, 0))?;
-        let port = listener.local_addr()?.port();
+        FakeServer::start_at(loopback(0), scenario)
+    }
+
+    /// Listens on `addr` (port 0: a free one) and serves every connection as `scenario` says.
+    /// Any loopback address works on Linux (all of 127.0.0.0/8 is `lo`'s, and `::1`).
+    pub fn start_at(addr: SocketAddr, scenario: Scenario) -> io::Result<FakeServer> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
+        if matches!(scenario, Scenario::Deaf | Scenario::DeafThenReset) {
+            hold_little(&listener)?;
+        }
         let shared = Arc::new(FakeShared { state: Mutex::new(FakeState::default()), changed: Condvar::new() });
         let acceptor = {
             let shared = shared.clone();
@@ -1041,15 +1196,16 @@ impl FakeServer {
                 .name("fake-server".to_owned())
                 .spawn(move || accept_loop(listener, scenario, shared))?
         };
-        Ok(FakeServer { port, shared, acceptor: Some(acceptor) })
+        Ok(FakeServer { addr, shared, acceptor: Some(acceptor) })
     }
 
     pub fn port(&self) -> u16 {
-        self.port
+        self.addr.port()
     }
 
+    /// The address it listens on.
     pub fn addr(&self) -> SocketAddr {
-        loopback(self.port)
+        self.addr
     }
 
     /// A snapshot of every connection so far, in the order they were accepted.
@@ -1088,7 +1244,7 @@ impl Drop for FakeServer {
             std::mem::take(&mut state.handlers)
         };
         // Wake the acceptor out of accept() with a connection of our own.
-        let _ = connect(self.port, Duration::from_millis(500));
+        let _ = TcpStream::connect_timeout(&self.addr, Duration::from_millis(500));
         if let Some(acceptor) = self.acceptor.take() {
             let _ = acceptor.join();
         }
@@ -1127,6 +1283,8 @@ fn accept_loop(listener: TcpListener, scenario: Scenario, shared: Arc<FakeShared
             error: None,
             sent: Vec::new(),
             closed_at: None,
+            held: 0,
+            peer_queued: None,
         });
         state.streams.push(stream.try_clone().ok());
         shared.changed.notify_all();
@@ -1272,6 +1430,30 @@ fn serve_scenario(mut stream: TcpStream, index: usize, scenario: Scenario, share
             reset(stream);
             shared.update(index, |c| c.closed_at = Some(Instant::now()));
         }
+        Scenario::Deaf => {
+            let mut state = lock(&shared.state);
+            while !state.stopping {
+                state = shared.changed.wait(state).unwrap_or_else(|p| p.into_inner());
+            }
+        }
+        Scenario::DeafThenReset => {
+            let held = wait_stalled(&stream, shared);
+            let peer_queued = match (stream.peer_addr(), stream.local_addr()) {
+                (Ok(peer), Ok(local)) => socket_queues(peer, local).map(|(tx, _)| tx),
+                _ => None,
+            };
+            shared.update(index, |c| {
+                c.held = held;
+                c.peer_queued = peer_queued;
+            });
+            // The end of stream first: the client's socket goes to CLOSE_WAIT, where a reset
+            // makes its next write fail with EPIPE rather than ECONNRESET.
+            let _ = stream.shutdown(Shutdown::Write);
+            thread::sleep(Duration::from_millis(50));
+            shared.forget_stream(index);
+            reset(stream);
+            shared.update(index, |c| c.closed_at = Some(Instant::now()));
+        }
         Scenario::Scripted(reply) => {
             if read_until_quiet(&mut stream, index, shared, Duration::from_secs(2), Duration::from_secs(5)) {
                 fake_write(&mut stream, &reply, index, shared);
@@ -1381,8 +1563,14 @@ pub fn run_client(bin: &Path, args: &[String], watchdog: Option<Duration>) -> io
     outputs.wait_ended(Duration::from_secs(1));
     let stdout = lock(&outputs.stdout).bytes();
     let stderr = lock(&outputs.stderr).bytes();
+    // A long argument (ex10 sends a 100 kB message) is not copied whole into the log.
+    let shown: String = if command.chars().count() > 300 {
+        format!("{}... ({} bytes in all)", command.chars().take(200).collect::<String>(), command.len())
+    } else {
+        command.clone()
+    };
     eprintln!(
-        "ran `{command}` (PID {pid}): {} after {} ms; stdout: {}",
+        "ran `{shown}` (PID {pid}): {} after {} ms; stdout: {}",
         status.map(|s| s.to_string()).unwrap_or_else(|| "killed".to_owned()),
         (ended_at - started_at).as_millis(),
         quoted(&stdout, 200)
@@ -1701,6 +1889,40 @@ mod tests {
         s.shutdown(Shutdown::Write).unwrap();
         let w = wait_closed(&mut s, Instant::now() + Duration::from_secs(3));
         assert!(matches!(w, Closed::Reset { .. }), "{w:?} {:?}", fake.connections());
+    }
+
+    #[test]
+    fn hanging_connect_gets_no_answer() {
+        let hang = HangingConnect::start().unwrap();
+        for _ in 0..2 {
+            let e = connect(hang.port(), Duration::from_millis(300)).unwrap_err();
+            assert_eq!(e.kind(), io::ErrorKind::TimedOut, "{e}");
+        }
+    }
+
+    #[test]
+    fn fake_server_on_another_loopback_address() {
+        let fake = FakeServer::start_at("127.0.0.2:0".parse().unwrap(), Scenario::Echo).unwrap();
+        assert_eq!(fake.addr().ip(), "127.0.0.2".parse::<IpAddr>().unwrap());
+        let mut s = TcpStream::connect_timeout(&fake.addr(), Duration::from_secs(1)).unwrap();
+        s.write_all(b"hi").unwrap();
+        expect_bytes(&mut s, b"hi", Instant::now() + Duration::from_secs(2)).unwrap();
+        // Nobody listens on 127.0.0.1 at that port.
+        assert!(connect(fake.port(), Duration::from_secs(1)).is_err());
+    }
+
+    #[test]
+    fn deaf_server_blocks_a_writer_then_its_reset_is_a_broken_pipe() {
+        let fake = FakeServer::start(Scenario::DeafThenReset).unwrap();
+        let mut s = connect(fake.port(), Duration::from_secs(1)).unwrap();
+        s.set_write_timeout(Some(Duration::from_secs(5))).unwrap();
+        let message = vec![b'x'; 100_000];
+        let e = s.write_all(&message).unwrap_err();
+        assert_eq!(e.kind(), io::ErrorKind::BrokenPipe, "{e}");
+        let c = fake.wait_until(Duration::from_secs(2), |c| c.first().is_some_and(|c| c.closed_at.is_some()));
+        assert!(c[0].held > 0 && c[0].received.is_empty(), "{:?}", c[0]);
+        let written = c[0].held + c[0].peer_queued.expect("the client's socket in /proc/self/net/tcp");
+        assert!(written < message.len(), "{written} bytes were in the kernels: the write was not blocked");
     }
 
     #[test]
