@@ -297,7 +297,7 @@ impl Run<'_> {
     /// times, the load was the job's own doing and the check fails, saying so.
     fn hidden_check(&self, spec: &CheckSpec, artifacts: &Artifacts) -> Result<CheckResult, SetupError> {
         let (first, first_outside) = self.run_hidden_check(spec, artifacts)?;
-        if !matches!(first.outcome, Outcome::NotJudged { .. }) {
+        if first_outside.is_none() {
             return Ok(first);
         }
         let (mut second, second_outside) = self.run_hidden_check(spec, artifacts)?;
@@ -324,8 +324,8 @@ impl Run<'_> {
         Ok(second)
     }
 
-    /// One run of a hidden check in a fresh job, with the share of the machine that processes
-    /// outside the job used meanwhile.
+    /// One run of a hidden check in a fresh job; when the check found the machine too busy to
+    /// judge, with the share of the machine that processes outside the job used meanwhile.
     fn run_hidden_check(
         &self,
         spec: &CheckSpec,
@@ -365,7 +365,7 @@ impl Run<'_> {
                 return Ok((result, None));
             }
         };
-        let (outcome, measurements) = judge_check(&record, &nonce, &spec.name, spec.timeout);
+        let (outcome, measurements, busy) = judge_check(&record, &nonce, &spec.name, spec.timeout);
         let result = CheckResult {
             isolation_gaps: record.isolation.gaps(),
             limits_hit: record.limits_hit,
@@ -374,7 +374,7 @@ impl Run<'_> {
             duration: record.wall,
             ..CheckResult::new(spec.name.clone(), spec.summary.clone(), CheckKind::Hidden, spec.points, outcome)
         };
-        Ok((result, record.outside_load))
+        Ok((result, record.outside_load.filter(|_| busy)))
     }
 }
 
@@ -438,17 +438,18 @@ fn judge_test(record: &RunRecord, nonce: &str, limit: Duration) -> Outcome {
 }
 
 /// The verdict of a hidden check, from the nonce-guarded channel and the supervisor's record,
-/// and the measurements the check reported with it.
-fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> (Outcome, Vec<String>) {
+/// the measurements the check reported with it, and whether it found the machine too busy.
+fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> (Outcome, Vec<String>, bool) {
     let line = VerdictLine::read(&record.result, nonce, name);
     let measurements = line.as_ref().map(|l| bounded(&l.measurements)).unwrap_or_default();
     if let Some(diagnosis) = &record.timed_out {
         let mut diagnosis = diagnosis.clone();
         diagnosis.seen_by_the_check = bounded(&HangLine::read(&record.result, nonce, name));
-        return (Outcome::TimedOut { limit, diagnosis }, measurements);
+        return (Outcome::TimedOut { limit, diagnosis }, measurements, false);
     }
+    let busy = matches!(line.as_ref().map(|l| &l.verdict), Some(Verdict::NotJudged { busy: true, .. }));
     let outcome = match line.map(|l| l.verdict) {
-        Some(Verdict::NotJudged { why }) => Outcome::NotJudged { why },
+        Some(Verdict::NotJudged { why, .. }) => Outcome::NotJudged { why },
         Some(Verdict::Fail { failure }) => {
             Outcome::Fail(Failure { observed: failure.observed, expected: failure.expected, why: failure.why })
         }
@@ -460,7 +461,7 @@ fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> 
             Outcome::NoVerdict { exit: record.exit, stderr_tail: lines[lines.len().saturating_sub(12)..].join("\n") }
         }
     };
-    (outcome, measurements)
+    (outcome, measurements, busy)
 }
 
 /// At most 40 lines of at most 300 characters: measurements come from a process that also ran

@@ -49,6 +49,10 @@ pub enum Verdict {
     /// other processes): neither a pass nor a fail, to be graded again.
     NotJudged {
         why: String,
+        /// Whether a busy machine was the reason (rather than something this machine cannot
+        /// do at all): the checker then compares with the load it measured outside the job.
+        #[serde(default)]
+        busy: bool,
     },
 }
 
@@ -183,7 +187,7 @@ mod tests {
         let line = VerdictLine {
             nonce: "n".into(),
             check: "c".into(),
-            verdict: Verdict::NotJudged { why: "busy".into() },
+            verdict: Verdict::NotJudged { why: "busy".into(), busy: true },
             measurements: Vec::new(),
         };
         let value: serde_json::Value = serde_json::from_str(&line.to_line()).unwrap();

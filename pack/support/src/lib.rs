@@ -69,15 +69,23 @@ pub fn check_name() -> &'static str {
     CHECK_NAME.get().map(String::as_str).unwrap_or("")
 }
 
-/// Why the check could not judge, if it could not (see [`not_judged`]).
-static NOT_JUDGED: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+/// Why the check could not judge, if it could not, and whether a busy machine was the reason
+/// (see [`not_judged`] and [`not_judged_busy`]).
+static NOT_JUDGED: std::sync::Mutex<Option<(String, bool)>> = std::sync::Mutex::new(None);
 
-/// Marks the check as not judged: it could not measure what it needed (every timing attempt
-/// spoiled by a busy machine). A check that then returns `Ok` reports "not judged" instead of a
-/// pass: no points, and an instructor sees it to grade again. Never a pass the code under test
-/// could bring about by keeping the machine busy.
+/// Marks the check as not judged because this machine cannot set up what it needs (an address
+/// it cannot bind, buffers it cannot fill). A check that then returns `Ok` reports "not
+/// judged" instead of a pass: no points, and an instructor sees it.
 pub fn not_judged(why: impl Into<String>) {
-    *NOT_JUDGED.lock().unwrap_or_else(|e| e.into_inner()) = Some(why.into());
+    *NOT_JUDGED.lock().unwrap_or_else(|e| e.into_inner()) = Some((why.into(), false));
+}
+
+/// Marks the check as not judged because the machine was too busy to measure (every timing
+/// attempt spoiled). The checker runs such a check again, and when the machine outside the job
+/// was quiet both times, the job spoiled its own measurement and the check fails: never a pass
+/// or a "not judged" the code under test could bring about by keeping the machine busy.
+pub fn not_judged_busy(why: impl Into<String>) {
+    *NOT_JUDGED.lock().unwrap_or_else(|e| e.into_inner()) = Some((why.into(), true));
 }
 
 /// What a check can tell about a hang that only it can see (the course_sync facade's wait-for
@@ -247,7 +255,7 @@ fn run_one(checks: &[Check], name: &str) -> ! {
     let measurements = std::mem::take(&mut *MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()));
     let not_judged = NOT_JUDGED.lock().unwrap_or_else(|e| e.into_inner()).take();
     let verdict = match (verdict, not_judged) {
-        (Ok(()), Some(why)) => Wire::NotJudged { why },
+        (Ok(()), Some((why, busy))) => Wire::NotJudged { why, busy },
         (Ok(()), None) => Wire::Pass,
         (Err(failure), _) => Wire::Fail { failure },
     };

@@ -36,7 +36,7 @@ pub struct Measurement {
 ///
 /// Passes at the first measurement that passes. Fails, with the last clean failure and the
 /// summary of every attempt, when no attempt passed and at least one was clean. When no attempt
-/// could decide, marks the check [`crate::not_judged`] with the last reason.
+/// could decide, marks the check [`crate::not_judged_busy`] with the last reason.
 pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) -> Verdict {
     let mut summaries = Vec::new();
     let mut last_failure = None;
@@ -63,7 +63,7 @@ pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) ->
             Err(f)
         }
         None => {
-            crate::not_judged(format!(
+            crate::not_judged_busy(format!(
                 "the machine was too busy to measure in {} attempts ({}): {last_doubt}",
                 summaries.len(),
                 summaries.join("; ")
@@ -111,7 +111,10 @@ mod tests {
         let verdict = decide(2, |_| measurement(Judgement::Unsure("other processes used 1.5 cores".into())));
         // Ok for the check's own flow, but the verdict sent is "not judged" (see `run_one`).
         assert!(verdict.is_ok());
-        let why = crate::NOT_JUDGED.lock().unwrap().take();
-        assert!(why.is_some_and(|why| why.contains("2 attempts") && why.contains("1.5 cores")), "not marked");
+        let marked = crate::NOT_JUDGED.lock().unwrap().take();
+        assert!(
+            marked.is_some_and(|(why, busy)| busy && why.contains("2 attempts") && why.contains("1.5 cores")),
+            "not marked as a busy machine"
+        );
     }
 }
