@@ -16,7 +16,7 @@ use pack_support::net::{
     self, describe_stop, first_difference, quoted, read_exact_within, read_to_eof_within, wait_closed, Closed,
     FakeServer, Scenario, Server,
 };
-use pack_support::{fail, Context, Failure, Verdict};
+use pack_support::{fail, proc, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -27,7 +27,9 @@ fn main() {
         client_sends_exact_bytes,
         survives_client_resets,
         listens_on_loopback_only,
-        echo_survives_stop_and_continue
+        echo_survives_stop_and_continue,
+        client_host_option,
+        client_survives_stop_and_continue
     ])
 }
 
@@ -567,5 +569,134 @@ fn echo_survives_stop_and_continue(ctx: &Context) -> Verdict {
         ),
         format!("the same {n} bytes back, in order"),
         why,
+    ))
+}
+
+/// Runs the student's client with `args` (a watchdog of 20 s), or fails saying it could not.
+fn run_client(ctx: &Context, args: &[String]) -> Result<net::ClientRun, Failure> {
+    net::run_client(ctx.student_bin(), args, Some(Duration::from_secs(20))).map_err(|e| {
+        fail(format!("the client could not be started: {e}"), "a program that runs", "the checker runs your binary")
+    })
+}
+
+/// Promise `client-host-option`: the client connects where --host says. The checker's server
+/// listens on 127.0.0.2 (loopback too, on Linux), and a decoy with another reply on 127.0.0.1
+/// at the same port catches a client that connects to the default host whatever --host says.
+fn client_host_option(ctx: &Context) -> Verdict {
+    let message = "hello, other host";
+    let reply: &[u8] = b"reply from 127.0.0.2\n";
+    let other = std::net::SocketAddr::from(([127, 0, 0, 2], 0));
+    let Ok(fake) = FakeServer::start_at(other, Scenario::Scripted(reply.to_vec())) else {
+        pack_support::not_judged("127.0.0.2 cannot be bound on this machine (it is loopback on Linux)");
+        return Ok(());
+    };
+    let decoy =
+        FakeServer::start_at(net::loopback(fake.port()), Scenario::Scripted(b"the decoy on 127.0.0.1\n".to_vec())).ok();
+    let args: Vec<String> = ["client", "--host", "127.0.0.2", "--port", &fake.port().to_string(), message]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let run = run_client(ctx, &args)?;
+    if run.stdout == reply && !fake.connections().is_empty() {
+        return Ok(());
+    }
+    let command = format!("`{}`", run.command);
+    let to_decoy = decoy.as_ref().is_some_and(|d| !d.connections().is_empty());
+    let (observed, why) = if to_decoy {
+        (
+            format!("the checker's server listened on 127.0.0.2:{0}; {command} connected to 127.0.0.1:{0} instead and printed {1}", fake.port(), quoted(&run.stdout, 80)),
+            "--host was ignored: the client connects to (host, port) as given on the command line, TcpStream::connect((host.as_str(), port)), not to a fixed 127.0.0.1".to_owned(),
+        )
+    } else {
+        (
+            format!("the checker's server listened on 127.0.0.2:{}; {command} printed {} and ended with {}{}", fake.port(), quoted(&run.stdout, 80), run.describe_status(), run.stderr_note()),
+            run.crash_hint().unwrap_or("the client connects to --host at --port: TcpStream::connect((host.as_str(), port)) resolves a name or reads an address").to_owned(),
+        )
+    };
+    Err(fail(
+        observed,
+        format!("a connection to 127.0.0.2:{}, and its reply {} on stdout", fake.port(), quoted(reply, 80)),
+        why,
+    ))
+}
+
+/// Promise `client-sends-exact-bytes` while the client is stopped and continued (Ctrl-Z, `fg`)
+/// in the middle of writing a long message: the checker's server takes little at a time, so the
+/// client's write blocks part-way again and again, and each stop interrupts it; an interrupted
+/// write returns what it sent, and the client must send the rest.
+fn client_survives_stop_and_continue(ctx: &Context) -> Verdict {
+    // Under the 128 KiB the system allows for one argument.
+    let message: String = (0..100_000).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+    let reply: &[u8] = b"got it\n";
+    let listener = std::net::TcpListener::bind(net::loopback(0)).map_err(|e| net::checker_trouble("listening", e))?;
+    let _ = net::hold_little(&listener);
+    let port = listener.local_addr().map_err(|e| net::checker_trouble("listening", e))?.port();
+    let me = std::process::id();
+    let server = thread::spawn(move || -> std::io::Result<(Vec<u8>, usize)> {
+        let (mut conn, _) = listener.accept()?;
+        // Let the client fill the buffers and block in its write.
+        thread::sleep(Duration::from_millis(300));
+        let client = proc::children(me).into_iter().next();
+        conn.set_read_timeout(Some(Duration::from_millis(5)))?;
+        let (mut got, mut stops) = (Vec::new(), 0);
+        let mut buf = [0u8; 2048];
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if client.is_some_and(|pid| proc::stop_and_continue(pid).is_ok()) {
+                stops += 1;
+            }
+            thread::sleep(Duration::from_millis(2));
+            match std::io::Read::read(&mut conn, &mut buf) {
+                Ok(0) => break,
+                Ok(n) => got.extend_from_slice(&buf[..n]),
+                Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        conn.write_all(reply)?;
+        conn.shutdown(Shutdown::Write)?;
+        Ok((got, stops))
+    });
+    let args: Vec<String> = vec!["client".into(), "--port".into(), port.to_string(), message.clone()];
+    let run = run_client(ctx, &args)?;
+    let (got, stops) = match server.join() {
+        Ok(Ok(seen)) => seen,
+        Ok(Err(e)) => {
+            return Err(fail(
+                format!("the checker's server on 127.0.0.1:{port} lost the client: {e}; the client ended with {}{}", run.describe_status(), run.stderr_note()),
+                "a connection that sends the whole message, then a half-close",
+                run.crash_hint().unwrap_or("the client connects once, writes the whole message (write_all), shuts down its sending side and reads the reply"),
+            ))
+        }
+        Err(_) => return Err(net::checker_trouble("serving the client", std::io::Error::other("the server thread panicked"))),
+    };
+    let expected = message.as_bytes();
+    if got == expected && run.stdout == reply {
+        pack_support::measured(format!(
+            "{} bytes arrived whole while the client was stopped and continued {stops} times",
+            got.len()
+        ));
+        return Ok(());
+    }
+    let how = format!(
+        "the client wrote a {}-byte message to the checker's server, which read it slowly, 2 KiB at a time, while stopping and continuing the client (SIGSTOP, SIGCONT: what Ctrl-Z and fg do) {stops} times",
+        expected.len()
+    );
+    if got != expected {
+        let why = if got.len() < expected.len() {
+            "bytes of the message are missing: a short write. A write() interrupted part-way (the process was stopped, a signal came) returns how many bytes it sent, which may be fewer than asked; the rest must still be sent. write_all does that, in a loop, and retries on Interrupted; a single write() whose count is ignored loses the rest"
+        } else {
+            "the client must send the message exactly as given, whole, whatever happens to the process meanwhile: write_all, then shut down the sending side"
+        };
+        return Err(fail(
+            format!("{how}; {} bytes arrived; {}", got.len(), first_difference(expected, &got).unwrap_or_default()),
+            format!("all {} bytes of the message, unchanged", expected.len()),
+            why,
+        ));
+    }
+    Err(fail(
+        format!("{how}; the message arrived whole and the server replied {}, but the client printed {} and ended with {}{}", quoted(reply, 80), quoted(&run.stdout, 80), run.describe_status(), run.stderr_note()),
+        format!("{} on stdout, exit status 0", quoted(reply, 80)),
+        "read the reply until the server closes (read_to_end), whatever happened to the process meanwhile, and print it as it came",
     ))
 }

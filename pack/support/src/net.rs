@@ -343,8 +343,9 @@ pub fn send_buffer_max() -> usize {
 /// does not send the rest (one `write` instead of `write_all`) loses bytes. The payload must
 /// be larger than [`send_buffer_max`] for the server's writes to block at all.
 pub fn echo_under_job_control(server: &Server, payload: &[u8], deadline: Instant) -> Result<EchoUnderStops, Failure> {
-    let mut stream = connect_small(server.addr(), 16 * 1024).map_err(|e| io_failure("connecting to the server", e))?;
-    let mut writer = stream.try_clone().map_err(|e| io_failure("cloning the connection", e))?;
+    let mut stream =
+        connect_small(server.addr(), 16 * 1024).map_err(|e| checker_trouble("connecting to the server", e))?;
+    let mut writer = stream.try_clone().map_err(|e| checker_trouble("cloning the connection", e))?;
     let bytes = payload.to_vec();
     let sender = thread::spawn(move || {
         bytes
@@ -411,7 +412,8 @@ pub fn connect_small(addr: SocketAddr, bytes: usize) -> io::Result<TcpStream> {
     Ok(stream)
 }
 
-fn io_failure(doing: &str, e: io::Error) -> Failure {
+/// A failure of the checker's own socket calls, said as such (not the student's fault).
+pub fn checker_trouble(doing: &str, e: io::Error) -> Failure {
     Failure {
         observed: format!("{doing} failed in the checker: {e}"),
         expected: "the checker's own socket calls work".into(),
@@ -585,7 +587,9 @@ impl HangingConnect {
                 }
             }
         }
-        Err(io::Error::other("a listener with backlog 0 that never accepts took 8 connections without making a 9th wait"))
+        Err(io::Error::other(
+            "a listener with backlog 0 that never accepts took 8 connections without making a 9th wait",
+        ))
     }
 
     pub fn port(&self) -> u16 {
