@@ -98,6 +98,7 @@ pub fn build(
     if !rendered.is_empty() {
         return Ok(BuildResult::StudentErrors { rendered });
     }
+    seal_for_jobs(&artifacts.test_executables)?;
     let outside = files_read_outside(&student.messages, &student_manifest, &work.dir, &work.crate_dir);
     if !outside.is_empty() {
         let list: Vec<String> = outside.iter().map(|p| p.display().to_string()).collect();
@@ -571,4 +572,22 @@ fn package_name(manifest: &Path) -> Result<String, SetupError> {
 
 fn same(a: &Path, b: &Path) -> bool {
     a == b || std::fs::canonicalize(a).ok() == std::fs::canonicalize(b).ok()
+}
+
+/// Makes the public test programs executable but not readable for the jobs' users. A process
+/// started from a file its user cannot read is not dumpable: its /proc/self files belong to
+/// root, so the student code in a test process can neither read the process's memory (where
+/// the first sentinel keeps the nonce) through /proc/self/mem nor reopen its standard input
+/// through /proc/self/fd. Only a root checker can do this, whose jobs run as users of their
+/// own; a student's own checker runs jobs as the student, who owns the files anyway.
+fn seal_for_jobs(executables: &[PathBuf]) -> Result<(), SetupError> {
+    use std::os::unix::fs::PermissionsExt;
+    if !nix::unistd::Uid::effective().is_root() {
+        return Ok(());
+    }
+    for exe in executables {
+        std::fs::set_permissions(exe, std::fs::Permissions::from_mode(0o711))
+            .map_err(SetupError::io(format!("sealing {}", exe.display())))?;
+    }
+    Ok(())
 }

@@ -211,7 +211,13 @@ impl Run<'_> {
                 // sentinel: no extra descriptor, nothing extra in the environment.
                 let job = self
                     .job(executable, limit, artifacts)
-                    .args(["--exact", &name, workcopy::SENTINEL_TEST, "--test-threads=1"])
+                    .args([
+                        "--exact",
+                        workcopy::SENTINEL_FIRST_TEST,
+                        &name,
+                        workcopy::SENTINEL_TEST,
+                        "--test-threads=1",
+                    ])
                     .cwd(crate_dir)
                     .env("CARGO_MANIFEST_DIR", crate_dir.display().to_string())
                     .stdin(format!("{nonce}\n"));
@@ -282,14 +288,22 @@ impl Run<'_> {
     ) -> Result<Vec<String>, SetupError> {
         let job = self.job(executable, LIST_TIMEOUT, artifacts).args(["--list", "--format", "terse"]).cwd(crate_dir);
         let record = sandbox::run(&job)?;
-        Ok(record
+        let names: Vec<String> = record
             .stdout
             .text()
             .lines()
             .filter_map(|line| line.strip_suffix(": test"))
-            .filter(|name| *name != workcopy::SENTINEL_TEST)
+            .filter(|name| *name != workcopy::SENTINEL_TEST && *name != workcopy::SENTINEL_FIRST_TEST)
             .map(str::to_owned)
-            .collect())
+            .collect();
+        // The first sentinel must run before the test: libtest runs them in name order.
+        if let Some(early) = names.iter().find(|name| name.as_str() <= workcopy::SENTINEL_FIRST_TEST) {
+            return Err(SetupError::Refused(format!(
+                "the public test {early} sorts before the checker's sentinel {}: name public tests in lowercase",
+                workcopy::SENTINEL_FIRST_TEST
+            )));
+        }
+        Ok(names)
     }
 
     /// Runs a hidden check. One that could not judge (too busy a machine) runs once more, in a

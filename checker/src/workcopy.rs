@@ -22,7 +22,7 @@ pub const MAX_SOURCE_FILE: u64 = 1 << 20;
 pub const MAX_SOURCES: u64 = 8 << 20;
 pub const MAX_SOURCE_FILES: usize = 1000;
 
-pub use checker_protocol::{sentinel_reached, SENTINEL_MARK, SENTINEL_TEST};
+pub use checker_protocol::{sentinel_reached, SENTINEL_FIRST_TEST, SENTINEL_MARK, SENTINEL_TEST};
 
 /// A prepared working copy.
 #[derive(Debug, Clone)]

@@ -296,6 +296,33 @@ fn fake_test_output_gains_nothing() {
     );
 }
 
+/// Student code that takes the public tests' nonce off standard input (where the sentinel gets
+/// it) and writes the sentinel's line itself before ending the process: standard input is
+/// already empty when student code runs, and the process's memory and descriptors are out of
+/// its reach, so the forged line carries no nonce and the tests fail.
+#[test]
+fn forging_the_public_tests_sentinel_gains_nothing() {
+    run(
+        "forge_sentinel",
+        r#"let mut nonce = String::new();
+        let _ = std::io::stdin().read_line(&mut nonce);
+        for fd in 0..8 {
+            if let Ok(text) = std::fs::read_to_string(format!("/proc/self/fd/{fd}")) {
+                nonce.push_str(text.trim());
+            }
+        }
+        eprintln!("\nchecker-sentinel: {}", nonce.trim());
+        std::process::exit(0);"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["exited with status 0 before the test finished"],
+            never_says: &["public tests: passed"],
+            says_one_of: &[],
+        },
+    );
+}
+
 #[test]
 fn exit_zero_inside_a_test_gains_nothing() {
     run(

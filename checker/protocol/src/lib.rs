@@ -7,9 +7,11 @@
 //!   the descriptor [`RESULT_FD`] (named in the environment as [`RESULT_FD_VAR`]). If the checker
 //!   stops it at its time limit, it may write what it saw of the hang instead ([`HangLine`]).
 //!   The checker accepts exactly one verdict line with the right nonce and check name.
-//! - A **public test process** gets the nonce on standard input too and nothing else extra: the
-//!   sentinel test the checker appends to every test crate ([`sentinel_source`]) writes it back
-//!   on standard error after [`SENTINEL_MARK`], which proves the process ran to its end.
+//! - A **public test process** gets the nonce on standard input too and nothing else extra. Of
+//!   the two sentinel tests the checker appends to every test crate ([`sentinel_source`]), the
+//!   first ([`SENTINEL_FIRST_TEST`]) takes the nonce off standard input before the test being
+//!   checked runs any student code, and the last ([`SENTINEL_TEST`]) writes it back on standard
+//!   error after [`SENTINEL_MARK`], which proves the process ran to its end.
 
 use serde::{Deserialize, Serialize};
 
@@ -22,8 +24,12 @@ pub const RESULT_FD_VAR: &str = "CHECKER_RESULT_FD";
 /// What the public tests' sentinel writes before the nonce, on a line of its own.
 pub const SENTINEL_MARK: &str = "checker-sentinel: ";
 
-/// The name of the sentinel test, as libtest lists it.
+/// The name of the sentinel test that runs last and writes the nonce back, as libtest lists it.
 pub const SENTINEL_TEST: &str = "zzzz_checker_sentinel::zzzz_checker_sentinel";
+
+/// The name of the sentinel test that runs first and takes the nonce, as libtest lists it:
+/// `_` sorts before every lowercase letter, so it comes before every public test.
+pub const SENTINEL_FIRST_TEST: &str = "__checker_sentinel_first::take_the_nonce";
 
 /// Why a check failed, in the three parts every report shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -114,23 +120,39 @@ fn lines<'a, T: serde::de::DeserializeOwned + 'a>(channel: &'a [u8]) -> impl Ite
     channel.split(|byte| *byte == b'\n').filter_map(|line| serde_json::from_slice::<T>(line).ok())
 }
 
-/// The sentinel test's source, appended to every public test crate. Run after the test being
-/// checked (libtest runs tests in name order on one thread), it proves that the test process got
-/// to the end: a test that calls `process::exit(0)` never lets it write the nonce. It writes to
-/// the real standard error, which libtest does not capture, and needs no `unsafe`.
+/// The sentinel tests' source, appended to every public test crate. libtest runs the tests it
+/// is given in name order on one thread, so the first sentinel runs before the test being
+/// checked and the last one after it. The first takes the nonce off standard input while no
+/// student code has run yet (student code finds standard input empty), and keeps it where only
+/// the last one can name it; the last writes it back, proving that the test process got to the
+/// end: a test that calls `process::exit(0)` never lets it. It writes to the real standard
+/// error, which libtest does not capture, and needs no `unsafe`. (Reading the nonce out of the
+/// process's memory needs /proc/self/mem, which a test process the checker started as root
+/// cannot open: see `compile::seal_for_jobs`.)
 pub fn sentinel_source() -> String {
     format!(
         r#"
 
 // Appended by the checker (see checker_protocol): proves the test process ran to the end.
 #[cfg(test)]
+mod __checker_sentinel_first {{
+    pub(crate) static NONCE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+    #[test]
+    fn take_the_nonce() {{
+        let mut nonce = String::new();
+        let _ = std::io::stdin().read_line(&mut nonce);
+        let _ = NONCE.set(nonce.trim().to_owned());
+    }}
+}}
+
+#[cfg(test)]
 mod zzzz_checker_sentinel {{
     #[test]
     fn zzzz_checker_sentinel() {{
         use std::io::Write;
-        let mut nonce = String::new();
-        let _ = std::io::stdin().read_line(&mut nonce);
-        let _ = std::io::stderr().write_all(format!("\n{SENTINEL_MARK}{{}}\n", nonce.trim()).as_bytes());
+        let nonce = crate::__checker_sentinel_first::NONCE.get().map(String::as_str).unwrap_or("");
+        let _ = std::io::stderr().write_all(format!("\n{SENTINEL_MARK}{{}}\n", nonce).as_bytes());
     }}
 }}
 "#
@@ -208,6 +230,9 @@ mod tests {
         let source = sentinel_source();
         assert!(source.contains(SENTINEL_MARK));
         assert!(SENTINEL_TEST.starts_with("zzzz_checker_sentinel::"));
+        assert!(source.contains("mod __checker_sentinel_first") && source.contains("fn take_the_nonce"));
+        // libtest's order: the first sentinel before any lowercase test name, the last after.
+        assert!(SENTINEL_FIRST_TEST < "a" && SENTINEL_TEST > "z");
         assert!(sentinel_reached(&format!("noise\n{SENTINEL_MARK}n1\n"), "n1"));
         assert!(!sentinel_reached(&format!("{SENTINEL_MARK}n2\n"), "n1"));
         assert!(!sentinel_reached("n1\n", "n1"));
