@@ -921,5 +921,17 @@ fn server_survives_client_resets(ctx: &Context) -> Verdict {
         f.why = net::with_exit(&server, "an error with one client (a reset) is printed to stderr and the server keeps serving: the thread that served that client ends, and the others go on");
         f
     })?;
+    // The resets were errors, and errors are told on stderr (not taken for idle clients).
+    let deadline = Instant::now() + Duration::from_secs(1);
+    while server.stderr().is_empty() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    if server.stderr().is_empty() {
+        return Err(fail(
+            format!("after {storm}, the server went on serving, but printed nothing on stderr"),
+            "a line on stderr for each connection that failed (\"client failed: Connection reset by peer\")",
+            "an error with one client is printed to stderr, so whoever runs the server sees it: only WouldBlock and TimedOut mean an idle client; a reset (ConnectionReset), a broken pipe and the rest are errors, returned from handle_client and printed by the accept loop",
+        ));
+    }
     server.stop()
 }

@@ -863,6 +863,11 @@ impl Server {
         status
     }
 
+    /// The bytes it wrote to stderr so far (the end kept, if it wrote a lot).
+    pub fn stderr(&self) -> Vec<u8> {
+        lock(&self.outputs.stderr).bytes()
+    }
+
     /// What it printed so far: "nothing", or its stdout and stderr (escaped, the end kept).
     pub fn printed(&self) -> String {
         self.outputs.describe(600)
