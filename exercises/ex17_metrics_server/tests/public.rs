@@ -100,9 +100,10 @@ fn reply_follows_the_protocol() {
         "a get of an unknown key"
     );
     assert_eq!(reply(b"put k 1.5 1", &store), b"ok\n\n");
-    assert_eq!(
-        String::from_utf8_lossy(&reply(b"get k", &store)),
-        "ok\nk 1.5 1\n\n"
+    assert_reply(
+        reply(b"get k", &store),
+        "ok\nk 1.5 1\n\n",
+        "get after a put",
     );
     assert_eq!(reply(b"hello", &store), ERROR_REPLY);
 }
@@ -129,6 +130,37 @@ fn connect(addr: SocketAddr) -> TcpStream {
     let stream = TcpStream::connect(addr).expect("connecting to the server");
     stream.set_read_timeout(Some(REPLY_WITHIN)).unwrap();
     stream
+}
+
+/// Whether two replies say the same: the same status line and, line by line, the same key and
+/// timestamp with values equal as numbers (`1`, `1.0` and `1e0` are one value: the protocol
+/// compares values as numbers, not as text).
+fn same_reply(got: &str, want: &str) -> bool {
+    let (got, want): (Vec<&str>, Vec<&str>) =
+        (got.split('\n').collect(), want.split('\n').collect());
+    got.len() == want.len()
+        && got.iter().zip(&want).all(|(g, w)| {
+            let (gf, wf): (Vec<&str>, Vec<&str>) = (g.split(' ').collect(), w.split(' ').collect());
+            if gf.len() == 3 && wf.len() == 3 {
+                let number = |text: &str| text.parse::<f64>().ok();
+                gf[0] == wf[0]
+                    && gf[2] == wf[2]
+                    && number(gf[1]).is_some()
+                    && number(gf[1]) == number(wf[1])
+            } else {
+                g == w
+            }
+        })
+}
+
+/// Asserts that `got` says the same as `want` (see [`same_reply`]).
+#[track_caller]
+fn assert_reply(got: impl AsRef<[u8]>, want: &str, what: &str) {
+    let got = String::from_utf8_lossy(got.as_ref()).into_owned();
+    assert!(
+        same_reply(&got, want),
+        "{what}: expected {want:?} (values compared as numbers), got {got:?}"
+    );
 }
 
 /// Reads one reply (up to and including its empty line), one byte at a time so that nothing
@@ -159,7 +191,11 @@ fn the_server_answers_each_request() {
     client.write_all(b"put k1 0.25 1\n").unwrap();
     assert_eq!(read_reply(&client), "ok\n\n");
     client.write_all(b"get k1\n").unwrap();
-    assert_eq!(read_reply(&client), "ok\nk1 0.25 1\n\n");
+    assert_reply(
+        read_reply(&client),
+        "ok\nk1 0.25 1\n\n",
+        "get k1 after put k1 0.25 1",
+    );
     client.write_all(b"bad request\n").unwrap();
     assert_eq!(read_reply(&client), "error\nwrong command\n\n");
     client.write_all(b"get k3\n").unwrap();
@@ -177,10 +213,10 @@ fn requests_in_one_write_get_a_reply_each() {
     client.write_all(b"put k 2 2\nput k 1 1\nget k\n").unwrap();
     assert_eq!(read_reply(&client), "ok\n\n");
     assert_eq!(read_reply(&client), "ok\n\n");
-    assert_eq!(
+    assert_reply(
         read_reply(&client),
         "ok\nk 1 1\nk 2 2\n\n",
-        "three requests, three replies, sorted lines"
+        "three requests, three replies, sorted lines",
     );
 }
 
@@ -198,10 +234,10 @@ fn two_clients_share_the_store() {
         "the second client is served while the first stays connected"
     );
     first.write_all(b"get k\n").unwrap();
-    assert_eq!(
+    assert_reply(
         read_reply(&first),
         "ok\nk 1 1\nk 2 2\n\n",
-        "the first client sees the second one's put"
+        "the first client sees the second one's put",
     );
 }
 
@@ -242,5 +278,9 @@ fn the_program_serves_on_its_port() {
     client.set_read_timeout(Some(REPLY_WITHIN)).unwrap();
     (&client).write_all(b"put k 1.5 1\nget *\n").unwrap();
     assert_eq!(read_reply(&client), "ok\n\n");
-    assert_eq!(read_reply(&client), "ok\nk 1.5 1\n\n");
+    assert_reply(
+        read_reply(&client),
+        "ok\nk 1.5 1\n\n",
+        "get * after put k 1.5 1",
+    );
 }
