@@ -103,7 +103,7 @@ fn cpu_threads_without_gil_run_in_parallel(_ctx: &Context) -> Verdict {
                      speed-up without the GIL could not be measured"
                 ))
             }
-            None => return Judgement::Unsure("/proc/stat could not tell how busy the machine was".to_owned()),
+            None => return Judgement::CannotMeasure("/proc/stat could not tell how busy the machine was".to_owned()),
         }
         if free.ratio() < NO_SPEED_UP {
             Judgement::Pass
@@ -1395,7 +1395,7 @@ fn judge_table(table: &ex08_gil::experiment::Table, n: u64, one: Duration, other
             "other processes used {o:.1} cores: two cores were not free to tell the row without the GIL from the one \
              with it"
         )),
-        None => Judgement::Unsure("/proc/stat could not tell how busy the machine was".into()),
+        None => Judgement::CannotMeasure("/proc/stat could not tell how busy the machine was".into()),
     };
     Measurement { judgement, summary }
 }

@@ -403,7 +403,9 @@ fn client_connect_timeout(ctx: &Context) -> Verdict {
             Ok(hang) => hang,
             Err(e) => {
                 return Measurement {
-                    judgement: Judgement::Unsure(format!("no connection attempt could be made to hang here: {e}")),
+                    judgement: Judgement::CannotMeasure(format!(
+                        "no connection attempt could be made to hang here: {e}"
+                    )),
                     summary: "no hanging connect".to_owned(),
                 }
             }
@@ -570,7 +572,7 @@ fn client_write_timeout(ctx: &Context) -> Verdict {
         }
         if written >= message.len() {
             return Measurement {
-                judgement: Judgement::Unsure(format!(
+                judgement: Judgement::CannotMeasure(format!(
                     "the whole message fitted in this machine's socket buffers ({written} bytes)"
                 )),
                 summary: format!("{written} bytes in the buffers"),
@@ -581,7 +583,9 @@ fn client_write_timeout(ctx: &Context) -> Verdict {
         }
         let Some(grew_at) = grew_at else {
             return Measurement {
-                judgement: Judgement::Unsure("the client's socket could not be found in /proc/net/tcp".to_owned()),
+                judgement: Judgement::CannotMeasure(
+                    "the client's socket could not be found in /proc/net/tcp".to_owned(),
+                ),
                 summary: "no progress observed".to_owned(),
             };
         };

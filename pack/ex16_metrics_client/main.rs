@@ -652,7 +652,9 @@ fn connect_timeout(_ctx: &Context) -> Verdict {
             Ok(hang) => hang,
             Err(e) => {
                 return Measurement {
-                    judgement: Judgement::Unsure(format!("no connection attempt could be made to hang here: {e}")),
+                    judgement: Judgement::CannotMeasure(format!(
+                        "no connection attempt could be made to hang here: {e}"
+                    )),
                     summary: "no hanging connect".to_owned(),
                 }
             }
@@ -805,7 +807,9 @@ fn write_timeout(_ctx: &Context) -> Verdict {
         };
         let Some(grew_at) = grew_at else {
             return Measurement {
-                judgement: Judgement::Unsure("the client's socket could not be found in /proc/net/tcp".to_owned()),
+                judgement: Judgement::CannotMeasure(
+                    "the client's socket could not be found in /proc/net/tcp".to_owned(),
+                ),
                 summary: "no progress observed".to_owned(),
             };
         };
@@ -821,7 +825,7 @@ fn write_timeout(_ctx: &Context) -> Verdict {
         if written >= LONG_KEY_BYTES {
             // The whole request fitted in the buffers: no write was blocked, nothing to judge.
             return Measurement {
-                judgement: Judgement::Unsure(format!(
+                judgement: Judgement::CannotMeasure(format!(
                     "the whole request fitted in this machine's socket buffers ({summary})"
                 )),
                 summary,

@@ -605,11 +605,6 @@ fn build_scripts_wrappers_and_toolchain_files_have_no_effect() {
         .stdout(predicates::str::contains("public tests: passed"));
 }
 
-/// A timing check that cannot measure is "not judged" (no points, listed for a regrade), never
-/// passed: the reference GIL that uses up every descriptor the first time a GIL is disabled, so
-/// that nothing can be read from /proc any more, once passed ex08's speed-up check "not judged".
-/// (The check reads the machine's load through a descriptor opened before student code runs, and
-/// counts the job's own processes out of it, so busy helper processes gain nothing either.)
 /// A pool that is slow on purpose when the check calibrates (one job alone) would make every
 /// timing measurement look spoiled by a busy machine, and the check "not judged" instead of
 /// failed. The supervisor sees that the machine outside the job was quiet: the check runs once
@@ -655,6 +650,11 @@ fn spoiling_the_calibration_on_a_quiet_machine_fails() {
     assert_no_leftovers();
 }
 
+/// A timing check that cannot measure is "not judged" (no points, listed for a regrade), never
+/// passed: the reference GIL that uses up every descriptor the first time a GIL is disabled, so
+/// that nothing can be read from /proc any more, once passed ex08's speed-up check "not judged".
+/// (The check reads the machine's load through a descriptor opened before student code runs, and
+/// counts the job's own processes out of it, so busy helper processes gain nothing either.)
 #[test]
 fn using_up_the_descriptors_does_not_pass_a_timing_check() {
     let _serial = serial();

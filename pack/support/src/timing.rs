@@ -18,8 +18,13 @@ pub enum Judgement {
     Pass,
     /// The measurement was clean and shows the wrong behaviour.
     Fail(Failure),
-    /// The measurement cannot be trusted (the calibration was far off): say why.
+    /// The measurement cannot be trusted because the machine was busy (the calibration was far
+    /// off, wake-ups came late): say why.
     Unsure(String),
+    /// The situation to measure could not be set up on this machine (its socket buffers took a
+    /// whole message, a connection attempt could not be made to hang): say why. Not a busy
+    /// machine, so the checker does not compare with the load outside the job.
+    CannotMeasure(String),
     /// The code under test failed in a way no re-measurement can change (it panicked, it
     /// returned an error): fail at once.
     Fatal(Failure),
@@ -41,6 +46,7 @@ pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) ->
     let mut summaries = Vec::new();
     let mut last_failure = None;
     let mut last_doubt = String::new();
+    let mut busy = false;
     for attempt in 1..=attempts.max(1) {
         let m = measure(attempt);
         eprintln!("timing attempt {attempt}: {}", m.summary);
@@ -51,6 +57,11 @@ pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) ->
             Judgement::Fail(f) => last_failure = Some(f),
             Judgement::Unsure(why) => {
                 eprintln!("  cannot decide from this measurement: {why}");
+                last_doubt = why;
+                busy = true;
+            }
+            Judgement::CannotMeasure(why) => {
+                eprintln!("  cannot measure here: {why}");
                 last_doubt = why;
             }
         }
@@ -63,11 +74,12 @@ pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) ->
             Err(f)
         }
         None => {
-            crate::not_judged_busy(format!(
-                "the machine was too busy to measure in {} attempts ({}): {last_doubt}",
-                summaries.len(),
-                summaries.join("; ")
-            ));
+            let attempts = format!("in {} attempts ({}): {last_doubt}", summaries.len(), summaries.join("; "));
+            if busy {
+                crate::not_judged_busy(format!("the machine was too busy to measure {attempts}"));
+            } else {
+                crate::not_judged(format!("the situation could not be set up on this machine {attempts}"));
+            }
             Ok(())
         }
     }
@@ -116,5 +128,13 @@ mod tests {
             marked.is_some_and(|(why, busy)| busy && why.contains("2 attempts") && why.contains("1.5 cores")),
             "not marked as a busy machine"
         );
+    }
+
+    #[test]
+    fn a_situation_that_cannot_be_set_up_is_not_judged_but_not_for_a_busy_machine() {
+        let verdict = decide(2, |_| measurement(Judgement::CannotMeasure("the buffers took it all".into())));
+        assert!(verdict.is_ok());
+        let marked = crate::NOT_JUDGED.lock().unwrap().take();
+        assert!(marked.is_some_and(|(why, busy)| !busy && why.contains("the buffers took it all")), "not marked");
     }
 }
