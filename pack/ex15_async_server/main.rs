@@ -745,6 +745,7 @@ fn stops_accepting_at_once(ctx: &Context) -> Verdict {
             )),
             _ => Judgement::Pass,
         };
+        measured(summary.clone());
         Measurement { judgement, summary }
     })?;
     Ok(())
@@ -810,6 +811,7 @@ fn idle_connections_told_to_finish(ctx: &Context) -> Verdict {
         } else {
             Judgement::Unsure(format!("the exit took {} ms: neither at once nor a whole DRAIN_TIME", exit.as_millis()))
         };
+        measured(summary.clone());
         Measurement { judgement, summary }
     })
 }
