@@ -482,6 +482,15 @@ fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
                 break;
             }
             Ok(got) | Err((got, _)) => {
+                // A server that is exiting closed the connections in its listen queue; its exit
+                // status comes a moment after.
+                let closed = Instant::now();
+                while server.exit_status().is_none() && closed.elapsed() < Duration::from_secs(1) {
+                    thread::sleep(Duration::from_millis(10));
+                }
+                if let Some(exit) = server.describe_exit() {
+                    return Err(stopped_by_accept(limit, open, served.len(), i, &exit));
+                }
                 return Err(fail(
                     format!(
                         "with the server's descriptor limit lowered to {limit} ({open} open), {who} sent {} and received {}",
@@ -504,11 +513,7 @@ fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
     // The server met EMFILE with client i waiting: it must still be running a moment later.
     thread::sleep(Duration::from_millis(300));
     if let Some(exit) = server.describe_exit() {
-        return Err(fail(
-            format!("the server's descriptor limit was lowered to {limit} ({open} open); {} clients were served, then client {i} could not be accepted (accept failed with EMFILE, \"Too many open files\"); {exit}", served.len()),
-            "the server goes on: once some clients leave and descriptors are free, it accepts again",
-            "a failed accept is no reason to stop: accept fails when the process is out of descriptors (EMFILE) or a connection was reset before it was accepted, and the listener itself is fine. `listener.accept().await?` returns that error out of serve and ends the server; match on it instead, report it on stderr, pause a moment (so that a full descriptor table does not make the loop spin) and accept again",
-        ));
+        return Err(stopped_by_accept(limit, open, served.len(), i, &exit));
     }
     // Every client but one leaves: their descriptors are freed in the server.
     let kept = served.len();
@@ -533,6 +538,15 @@ fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
     measured(format!("descriptor limit lowered to {limit} with {open} open: {kept} clients served, client {i} waited until others left, then was served"));
     drop((served, waiting, newcomer));
     server.stop()
+}
+
+/// The server ended when accept failed: client `i` could not be accepted after `served` were.
+fn stopped_by_accept(limit: u64, open: u64, served: usize, i: usize, exit: &str) -> Failure {
+    fail(
+        format!("the server's descriptor limit was lowered to {limit} ({open} open); {served} clients were served, then client {i} could not be accepted (accept failed with EMFILE, \"Too many open files\"); {exit}"),
+        "the server goes on: once some clients leave and descriptors are free, it accepts again",
+        "a failed accept is no reason to stop: accept fails when the process is out of descriptors (EMFILE) or a connection was reset before it was accepted, and the listener itself is fine. `listener.accept().await?` returns that error out of serve and ends the server; match on it instead, report it on stderr, pause a moment (so that a full descriptor table does not make the loop spin) and accept again",
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
