@@ -499,7 +499,7 @@ fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
                     ),
                     format!("{} back, or no answer until a descriptor is free", net::quoted(&line, 80)),
                     net::with_exit(&server, "a connection the server has accepted is served; one it cannot accept yet waits in the listen queue"),
-                ))
+                ));
             }
         }
     }
@@ -646,7 +646,11 @@ fn recv_in_child(signal: libc::c_int) -> Recv {
         },
         _ if libc::WIFSIGNALED(status) => {
             let sig = libc::WTERMSIG(status);
-            Recv::Died(if sig == signal { "was killed by that very signal".to_owned() } else { format!("was killed by signal {sig}") })
+            Recv::Died(if sig == signal {
+                "was killed by that very signal".to_owned()
+            } else {
+                format!("was killed by signal {sig}")
+            })
         }
         _ => Recv::Died(format!("exited (status {}) without a word", libc::WEXITSTATUS(status))),
     }
@@ -725,11 +729,18 @@ fn stops_accepting_at_once(ctx: &Context) -> Verdict {
     timing::decide(3, |_| {
         let server = match start(ctx) {
             Ok(server) => server,
-            Err(f) => return Measurement { judgement: Judgement::Fatal(f), summary: "the server did not start".into() },
+            Err(f) => {
+                return Measurement { judgement: Judgement::Fatal(f), summary: "the server did not start".into() }
+            }
         };
         let deaf = match net::SlowReader::fill(&server, 64 << 20, |_| Ok(())) {
             Ok(deaf) => deaf,
-            Err(f) => return Measurement { judgement: Judgement::Fatal(f), summary: "the client that does not read failed".into() },
+            Err(f) => {
+                return Measurement {
+                    judgement: Judgement::Fatal(f),
+                    summary: "the client that does not read failed".into(),
+                }
+            }
         };
         let idle = server.connect().ok();
         let (exit, last_accepted) = signal_and_probe(&server, true);
@@ -786,7 +797,9 @@ fn idle_connections_told_to_finish(ctx: &Context) -> Verdict {
             let who = format!("idle client {i}");
             let mut client = match connect_as(&with_clients, &who) {
                 Ok(client) => client,
-                Err(f) => return Measurement { judgement: Judgement::Fatal(f), summary: "a client could not connect".into() },
+                Err(f) => {
+                    return Measurement { judgement: Judgement::Fatal(f), summary: "a client could not connect".into() }
+                }
             };
             if let Err(f) = round_trip(&with_clients, &mut client, b"hello, then silence\n", &who, REPLY_WITHIN) {
                 return Measurement { judgement: Judgement::Fatal(f), summary: "a client was not served".into() };

@@ -836,7 +836,14 @@ fn idle_server_sleeps(ctx: &Context) -> Verdict {
     let mut peers = Vec::new();
     for k in 0..10 {
         let mut peer = open(&server)?;
-        expect_exact(&server, &mut peer, format!("put idle.{k} 1 {k}\n").as_bytes(), OK_EMPTY, &format!("client {k}"), PUT_WHY)?;
+        expect_exact(
+            &server,
+            &mut peer,
+            format!("put idle.{k} 1 {k}\n").as_bytes(),
+            OK_EMPTY,
+            &format!("client {k}"),
+            PUT_WHY,
+        )?;
         peers.push(peer);
     }
     pack_support::cpu::idle_server(
