@@ -281,6 +281,24 @@ mod tests {
     }
 
     #[test]
+    fn the_checks_link_a_library_exercise_and_a_binary_one_that_asks() {
+        let text = |kind: &str, extra: &str| {
+            format!(
+                "format = 1\ntitle = \"t\"\n[[exercise]]\nid = \"ex15_x\"\ntitle = \"X\"\nsection = \"3.4\"\n\
+                 dir = \"ex15_x\"\nkind = \"{kind}\"\n{extra}public_tests = {{ points = 1, timeout = \"5s\" }}\n\
+                 hints = [\"a\", \"b\", \"c\"]\n"
+            )
+        };
+        let links = |kind: &str, extra: &str| {
+            let course: Course = toml::from_str(&text(kind, extra)).unwrap();
+            course.exercises[0].checks_link_crate()
+        };
+        assert!(links("library", ""));
+        assert!(!links("binary", ""));
+        assert!(links("binary", "checks_link_library = true\n"));
+    }
+
+    #[test]
     fn rejects_a_duplicate_check() {
         let mut course = course();
         let again = course.exercises[0].checks[0].clone();
