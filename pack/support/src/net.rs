@@ -313,23 +313,21 @@ pub fn fix_receive_buffer(stream: &TcpStream, bytes: usize) -> io::Result<()> {
 }
 
 /// Resets two connections at the moments a server is most likely to mishandle: one client
-/// resets in the middle of a line, another after sending 2 MiB without reading (the server is
-/// then writing its echo, and its next write fails with ECONNRESET or EPIPE). Returns what
-/// was done, for messages, or a failure when the server exited because of it.
+/// resets in the middle of a line, another after sending lines without reading until its writes
+/// stalled (a [`SlowReader`]: the server is then in the middle of writing its echo, with more to
+/// write, and its next write fails with ECONNRESET or EPIPE). Returns what was done, for
+/// messages, or a failure when the server exited because of it.
 pub fn reset_storm(server: &Server) -> Result<&'static str, Failure> {
-    const DONE: &str = "two clients reset their connections (one in the middle of a line, one while the server was writing 2 MiB of echo to it)";
+    const DONE: &str = "two clients reset their connections (one in the middle of a line, one while the server was writing its echo to it: it had sent lines without reading until its writes stalled)";
     if let Ok(mut mid_line) = server.connect() {
         let _ = mid_line.write_all(b"half a li");
         thread::sleep(Duration::from_millis(100));
         reset(mid_line);
     }
-    if let Ok(mut deaf) = server.connect() {
-        deaf.set_write_timeout(Some(Duration::from_secs(2))).ok();
-        let chunk: Vec<u8> =
-            (0..(2 << 20) / 64).flat_map(|i| format!("{:<63}\n", format!("line {i}")).into_bytes()).collect();
-        let _ = deaf.write_all(&chunk);
+    // A server that fails on this client is judged below, by whether it is still running.
+    if let Ok(deaf) = SlowReader::fill_until_stalled(server, 64 << 20, |_| Ok(())) {
         thread::sleep(Duration::from_millis(200));
-        reset(deaf);
+        reset(deaf.stream);
     }
     thread::sleep(Duration::from_millis(300));
     match server.describe_exit() {
@@ -392,6 +390,28 @@ impl SlowReader {
     pub fn fill(
         server: &Server,
         most: usize,
+        between: impl FnMut(usize) -> Result<(), Failure>,
+    ) -> Result<SlowReader, Failure> {
+        let started = Instant::now();
+        let deaf = SlowReader::fill_until_stalled(server, most, between)?;
+        crate::measured(format!(
+            "the client that does not read sent {} KiB in {} ms before its writes stalled",
+            deaf.sent >> 10,
+            started.elapsed().as_millis()
+        ));
+        if !deaf.stalled {
+            crate::not_judged(format!(
+                "the machine's socket buffers took all {} MiB a client sent without reading: the check could not fill them",
+                deaf.sent >> 20
+            ));
+        }
+        Ok(deaf)
+    }
+
+    /// [`SlowReader::fill`] without reporting anything.
+    fn fill_until_stalled(
+        server: &Server,
+        most: usize,
         mut between: impl FnMut(usize) -> Result<(), Failure>,
     ) -> Result<SlowReader, Failure> {
         let stream = server.connect().map_err(|mut f| {
@@ -443,17 +463,6 @@ impl SlowReader {
                 }
             }
         };
-        crate::measured(format!(
-            "the client that does not read sent {} KiB in {} ms before its writes stalled",
-            sent >> 10,
-            started.elapsed().as_millis()
-        ));
-        if !stalled {
-            crate::not_judged(format!(
-                "the machine's socket buffers took all {} MiB a client sent without reading: the check could not fill them",
-                sent >> 20
-            ));
-        }
         Ok(SlowReader { stream, sent, stalled })
     }
 
