@@ -17,7 +17,7 @@
 
 use crate::error::SetupError;
 use crate::layout::Layout;
-use crate::manifest::{Exercise, Kind};
+use crate::manifest::Exercise;
 use crate::sandbox::{self, Exit, Job, Limits, BUILD_UID};
 use crate::workcopy::WorkCopy;
 use serde::Deserialize;
@@ -71,7 +71,7 @@ pub fn build(
     let student_manifest = work.crate_dir.join("Cargo.toml");
     let student_package = package_name(&student_manifest)?;
     let mut artifacts = Artifacts::default();
-    if exercise.kind == Kind::Library {
+    if exercise.checks_link_crate() {
         if let Some(rendered) = forbidden_macros(&work.crate_dir.join("src")) {
             return Ok(BuildResult::StudentErrors { rendered });
         }
@@ -112,7 +112,7 @@ pub fn build(
     }
 
     if let (true, Some(harness)) = (hidden, &work.harness) {
-        if exercise.kind == Kind::Library {
+        if exercise.checks_link_crate() {
             // Step 2: the student's crate as the hidden checks link it.
             let linked = builder.cargo(&["build", "--package", &package_name(&harness.stand_in)?])?;
             let mut rendered = linked.errors_of(&student_manifest);

@@ -36,6 +36,11 @@ pub struct Exercise {
     /// The exercise's folder under `exercises/` (and `solutions/`).
     pub dir: String,
     pub kind: Kind,
+    /// A binary exercise whose hidden checks also link its library crate, to call what the
+    /// program's behaviour cannot show from outside (what ex15's `ShutdownSignal::recv`
+    /// returns). The library is then held to a library exercise's rules (no `unsafe`).
+    #[serde(default)]
+    pub checks_link_library: bool,
     /// Names from the course's `[dependencies]`.
     #[serde(default)]
     pub dependencies: Vec<String>,
@@ -46,6 +51,14 @@ pub struct Exercise {
     /// What a correct solution must honour, each with how it is observed (see [`crate::promises`]).
     #[serde(rename = "promise", default)]
     pub promises: Vec<Promise>,
+}
+
+impl Exercise {
+    /// Whether the hidden-check program links the student's crate (and so shares a process
+    /// with its code): a library exercise, or a binary one with `checks_link_library`.
+    pub fn checks_link_crate(&self) -> bool {
+        self.kind == Kind::Library || self.checks_link_library
+    }
 }
 
 /// How the hidden checks meet the student's code.
@@ -265,6 +278,24 @@ mod tests {
     #[test]
     fn counts_points() {
         assert_eq!(course().exercises[0].max_points(), 3);
+    }
+
+    #[test]
+    fn the_checks_link_a_library_exercise_and_a_binary_one_that_asks() {
+        let text = |kind: &str, extra: &str| {
+            format!(
+                "format = 1\ntitle = \"t\"\n[[exercise]]\nid = \"ex15_x\"\ntitle = \"X\"\nsection = \"3.4\"\n\
+                 dir = \"ex15_x\"\nkind = \"{kind}\"\n{extra}public_tests = {{ points = 1, timeout = \"5s\" }}\n\
+                 hints = [\"a\", \"b\", \"c\"]\n"
+            )
+        };
+        let links = |kind: &str, extra: &str| {
+            let course: Course = toml::from_str(&text(kind, extra)).unwrap();
+            course.exercises[0].checks_link_crate()
+        };
+        assert!(links("library", ""));
+        assert!(!links("binary", ""));
+        assert!(links("binary", "checks_link_library = true\n"));
     }
 
     #[test]

@@ -10,7 +10,7 @@
 
 use crate::error::SetupError;
 use crate::layout::Layout;
-use crate::manifest::{Course, Exercise, Kind};
+use crate::manifest::{Course, Exercise};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::collections::BTreeMap;
@@ -241,7 +241,7 @@ fn student_manifest(layout: &Layout, course: &Course, exercise: &Exercise, has_l
         text.push_str(&format!("\n[[bin]]\nname = {}\npath = \"src/main.rs\"\n", quote(&exercise.id)));
     }
     text.push_str(&dependency_table(layout, course, &exercise.dependencies, false, Vec::new()));
-    if exercise.kind == Kind::Library {
+    if exercise.checks_link_crate() {
         // The hidden checks share the process with this code: without `unsafe` (and what the
         // lint covers with it: `no_mangle`, `export_name`, `link_section`) it cannot reach
         // their memory or run before them. A lint level given by cargo on the command line,
@@ -284,7 +284,7 @@ fn harness_manifest_text(
     );
     let every: Vec<String> = course.dependencies.keys().cloned().collect();
     let mut extra = vec![("pack_support".to_owned(), support)];
-    if exercise.kind == Kind::Library {
+    if exercise.checks_link_crate() {
         // The packages are siblings of the student crate (see `prepare`).
         extra.push((exercise.id.clone(), path_dependency(&format!("../{}", exercise.dir))));
     }

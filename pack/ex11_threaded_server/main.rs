@@ -8,7 +8,10 @@
 //! first client is counted in it), with the clients connected, and after they have left. A
 //! correct server ends a connection's thread and closes its socket a moment after the client
 //! leaves, so "after" is a bounded wait ([`SETTLE`]) for the count to come back down, not one
-//! reading. Every check stops the server with SIGTERM at the end.
+//! reading. A client that sends lines and reads none of their echo (`net::SlowReader`, shared
+//! with the other servers) must block only its own thread, and with clients connected and
+//! nothing to do the server must use no CPU (`cpu::idle_server`): each thread waits blocked in
+//! read. Every check stops the server with SIGTERM at the end.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -26,7 +29,9 @@ fn main() {
         threads_return_to_baseline,
         descriptors_return_to_baseline,
         resets_and_raw_bytes,
-        echo_survives_stop_and_continue
+        echo_survives_stop_and_continue,
+        slow_reader_does_not_stall_others,
+        idle_server_sleeps
     ])
 }
 
@@ -541,4 +546,59 @@ fn echo_survives_stop_and_continue(ctx: &Context) -> Verdict {
             "bytes are missing in the middle of a line: a short write. A write() interrupted part-way (the process was stopped, a signal came) returns how many bytes it sent, which may be fewer than asked; the rest must still be sent. write_all does that, in a loop, and retries on Interrupted; a single write() whose count is ignored loses the rest of the line"
         },
     ))
+}
+
+// ---------------------------------------------------------------------------------------------
+// slow_reader_does_not_stall_others
+// ---------------------------------------------------------------------------------------------
+
+/// How long a client beside the one that does not read may wait for its line.
+const BESIDE_DEAF_REPLY_WITHIN: Duration = Duration::from_secs(1);
+/// The most the client that does not read sends: far more than the kernel's buffers together.
+const DEAF_MOST: usize = 160 << 20;
+
+/// Promise `slow-client-blocks-only-its-thread`: a client that sends lines and reads none of
+/// their echo, until its writes stall, keeps its thread waiting in write_all; the others are
+/// served meanwhile, and once it reads it gets every line back.
+fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let mut deaf = net::SlowReader::fill(&server, DEAF_MOST, |_| Ok(()))?;
+    deaf.others_served(
+        &server,
+        BESIDE_DEAF_REPLY_WITHIN,
+        "the other clients wait for the one that does not read: its thread, blocked in write_all until that client reads, holds something every thread needs. Perhaps a lock shared by all connections (a Mutex around the writes, or around the list of clients) is held while writing: a slow client must block only its own thread, so hold no shared lock across a read or a write",
+    )?;
+    deaf.reads_everything_back(
+        &server,
+        Duration::from_secs(15),
+        "once the client reads, its thread's write_all goes on: every line must come back exactly once, in order",
+    )?;
+    server.stop()
+}
+
+// ---------------------------------------------------------------------------------------------
+// idle_server_sleeps
+// ---------------------------------------------------------------------------------------------
+
+/// Promise `silent-client-thread-blocks`: with clients connected and nothing to do, each
+/// thread waits blocked in read (and the main thread in accept): no CPU, no wake-ups.
+fn idle_server_sleeps(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let mut clients = connect_many(&server, 10)?;
+    for (i, client) in clients.iter_mut().enumerate() {
+        let line = format!("client {i} says hello\n").into_bytes();
+        send(&server, client, &line, &format!("client {i}"))?;
+        match net::read_exact_within(client, line.len(), Instant::now() + REPLY_WITHIN) {
+            Ok(got) => same_line(&server, &line, &got, &format!("client {i}"))?,
+            Err((got, e)) => return Err(cut_off(&server, &line, &got, &e, &format!("client {i}"))),
+        }
+    }
+    pack_support::cpu::idle_server(
+        &server,
+        "with 10 clients connected and nothing to send or receive",
+        "the server keeps a thread running while nothing happens: perhaps a socket in nonblocking mode read in a loop that tries again at once on WouldBlock (with or without thread::yield_now()). A blocking read waits in the kernel, using no CPU, until the client sends; that is what a thread per client is for",
+        "the server wakes up many times a second with nothing to do: a loop that sleeps a little and reads again (a nonblocking socket, or a short read timeout). Let each thread block in read: the kernel wakes it when its client sends",
+    )?;
+    drop(clients);
+    server.stop()
 }

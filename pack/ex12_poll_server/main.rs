@@ -387,161 +387,48 @@ const MAX_PENDING: usize = 16 << 20;
 /// for the connection's incoming buffer, a `Vec` that doubled past it (only its written pages
 /// count in VmRSS) and the allocator.
 const DEAF_BUFFERED_MOST: usize = 2 * MAX_PENDING;
-/// A write that makes no progress for this long means the whole path is full.
-const DEAF_STALL: Duration = Duration::from_millis(300);
-
-/// Line `i` of what the client that does not read sends: 64 bytes.
-fn deaf_line(i: usize) -> Vec<u8> {
-    format!("{:<63}\n", format!("deaf line {i:08}")).into_bytes()
-}
 
 /// Promises `never-blocks`, `bounded-outgoing` and `partial-writes-kept`: a client that sends
 /// lines and does not read their echo fills every buffer between it and the server, which
 /// buffers MAX_PENDING bytes for it at most; meanwhile the others are served at once, and once
-/// it reads it gets every byte back.
+/// it reads it gets every byte back (the scenario is shared with the other servers:
+/// `net::SlowReader`).
 fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
-    let mut deaf = connect_as(&server, "the client that does not read")?;
-    // A small receive buffer that cannot grow: the server's writes to this client then meet a
-    // full socket as soon as its own send buffer is full, on any machine.
-    net::fix_receive_buffer(&deaf, 64 * 1024).map_err(|e| {
-        fail(
-            format!("the checker could not set its socket's receive buffer: {e}"),
-            "a working checker",
-            "this is a problem of the machine, not of your code",
-        )
-    })?;
-    let mut deaf_writer = clone(&deaf)?;
-    // It writes until its writes stall: however large the kernel's buffers are here, the path
-    // is then full (the server stopped reading it, at MAX_PENDING or because it is stuck).
-    deaf_writer.set_write_timeout(Some(DEAF_STALL)).ok();
-    let started = Instant::now();
-    let mut sent = 0usize;
-    let mut lines = 0usize;
-    let mut pending: Vec<u8> = Vec::new();
     // The server's memory: what it buffers for this client shows there (the kernel's socket
     // buffers do not).
     let rss_kb = || proc::status_kb(server.pid(), "VmRSS").unwrap_or(0);
     let rss_before = rss_kb();
     let mut rss_most = rss_before;
-    let stalled = loop {
-        if sent >= DEAF_MOST || started.elapsed() > Duration::from_secs(12) {
-            break false;
-        }
-        if pending.is_empty() {
-            rss_most = rss_most.max(rss_kb());
-            let grown = rss_most.saturating_sub(rss_before) as usize * 1024;
-            if grown > DEAF_BUFFERED_MOST {
-                return Err(fail(
-                    format!(
-                        "a client sent {} MiB of lines without reading any of its echo, and the server's resident memory grew by {} MiB meanwhile (VmRSS in /proc/PID/status)",
-                        sent >> 20,
-                        grown >> 20
-                    ),
-                    format!(
-                        "the server stops reading a connection whose `outgoing` holds MAX_PENDING ({} MiB) or more, so its memory grows by about that much at most",
-                        MAX_PENDING >> 20
-                    ),
-                    "the server keeps reading from a client that does not read its replies, and buffers without limit. Perhaps interest() asks for POLLIN whatever `outgoing` holds: ask for POLLIN only while `outgoing` is under MAX_PENDING",
-                ));
-            }
-            pending = (lines..lines + 1024).flat_map(deaf_line).collect();
-            lines += 1024;
-        }
-        match deaf_writer.write(&pending) {
-            Ok(n) => {
-                sent += n;
-                pending.drain(..n);
-            }
-            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => break true,
-            Err(e) => return Err(fail(
-                format!("a client sending lines without reading its echo could not send after {sent} bytes: {e}"),
-                "the connection stays open",
-                net::with_exit(
-                    &server,
-                    "the server must keep a connection open while its client sends, whether or not the client reads",
-                ),
-            )),
-        }
-    };
-    pack_support::measured(format!(
-        "the client that does not read sent {} MiB in {} ms before its writes stalled",
-        sent >> 20,
-        started.elapsed().as_millis()
-    ));
-    if !stalled {
-        pack_support::not_judged(format!(
-            "the machine's socket buffers took all {} MiB a client sent without reading: the check could not fill them",
-            sent >> 20
-        ));
-    }
-    for k in 0..3 {
-        let mut other = connect_as(&server, &format!("client {k} beside it"))?;
-        let line = format!("a client beside the one that does not read, number {k}\n").into_bytes();
-        send(&server, &mut other, &line, &format!("client {k} beside it"))?;
-        let sent_at = Instant::now();
-        match net::read_exact_within(&mut other, line.len(), sent_at + BESIDE_DEAF_REPLY_WITHIN) {
-            Ok(got) => same_line(&server, &line, &got, &format!("client {k} beside it"))?,
-            Err((got, e)) if e.kind() == std::io::ErrorKind::TimedOut => {
-                let mut observed = format!(
-                    "one client sent {} MiB of lines and read none of its echo, until its writes stalled; then another client sent {} and got {} within {} ms",
-                    sent >> 20,
-                    net::quoted(&line, 80),
-                    if got.is_empty() { "nothing back".to_owned() } else { format!("only {} back", net::quoted(&got, 80)) },
-                    BESIDE_DEAF_REPLY_WITHIN.as_millis()
-                );
-                if let Some(exit) = server.describe_exit() {
-                    observed.push_str(&format!("; {exit}"));
-                }
-                return Err(fail(
-                    observed,
-                    format!("every other line back within {} ms, whether or not one client reads", BESIDE_DEAF_REPLY_WITHIN.as_millis()),
-                    "the server seems to wait for the client that does not read. Perhaps it writes each echo until all of it is sent (write_all, a loop until `outgoing` is empty, or a socket left in blocking mode), which waits as long as that client does not read; or it keeps reading and writing one connection until it has nothing more to do. Write only what the socket takes, keep the rest in `outgoing`, ask for POLLOUT, and go back to poll",
-                ));
-            }
-            Err((got, e)) => return Err(cut_off(&server, &line, &got, &e, &format!("client {k} beside it"))),
-        }
-        thread::sleep(Duration::from_millis(100));
-    }
-    // The client now reads: every complete line it sent comes back, in order.
-    let complete = sent / 64 * 64;
-    let deadline = Instant::now() + BULK_READ_WITHIN;
-    let mut got = 0usize;
-    let mut expected: Vec<u8> = Vec::new();
-    let mut next_line = 0usize;
-    while got < complete {
-        let want = (complete - got).min(64 * 1024);
-        let piece = match net::read_exact_within(&mut deaf, want, deadline) {
-            Ok(piece) => piece,
-            Err((piece, e)) => {
-                return Err(fail(
-                    format!(
-                        "a client that had sent {complete} bytes of complete lines without reading then read, and got {} bytes back, {}",
-                        got + piece.len(),
-                        net::describe_stop(&e)
-                    ),
-                    format!("all {complete} bytes back within {} s once it reads", BULK_READ_WITHIN.as_secs()),
-                    net::with_exit(&server, "keep what the socket did not take in `outgoing` and send it when poll reports POLLOUT; nothing may be dropped"),
-                ))
-            }
-        };
-        while expected.len() < piece.len() {
-            expected.extend(deaf_line(next_line));
-            next_line += 1;
-        }
-        let wanted: Vec<u8> = expected.drain(..piece.len()).collect();
-        if piece != wanted {
+    let mut deaf = net::SlowReader::fill(&server, DEAF_MOST, |sent| {
+        rss_most = rss_most.max(rss_kb());
+        let grown = rss_most.saturating_sub(rss_before) as usize * 1024;
+        if grown > DEAF_BUFFERED_MOST {
             return Err(fail(
                 format!(
-                    "a client that had sent {complete} bytes of lines without reading then read: after {got} correct bytes, {}",
-                    net::first_difference(&wanted, &piece).unwrap_or_default()
+                    "a client sent {} MiB of lines without reading any of its echo, and the server's resident memory grew by {} MiB meanwhile (VmRSS in /proc/PID/status)",
+                    sent >> 20,
+                    grown >> 20
                 ),
-                "every line back exactly, in order",
-                net::with_exit(&server, "keep what the socket did not take in `outgoing` (remove only what a write took) and send the rest when poll reports POLLOUT: nothing may be dropped or sent twice"),
+                format!(
+                    "the server stops reading a connection whose `outgoing` holds MAX_PENDING ({} MiB) or more, so its memory grows by about that much at most",
+                    MAX_PENDING >> 20
+                ),
+                "the server keeps reading from a client that does not read its replies, and buffers without limit. Perhaps interest() asks for POLLIN whatever `outgoing` holds: ask for POLLIN only while `outgoing` is under MAX_PENDING",
             ));
         }
-        got += piece.len();
-    }
+        Ok(())
+    })?;
+    deaf.others_served(
+        &server,
+        BESIDE_DEAF_REPLY_WITHIN,
+        "the server seems to wait for the client that does not read. Perhaps it writes each echo until all of it is sent (write_all, a loop until `outgoing` is empty, or a socket left in blocking mode), which waits as long as that client does not read; or it keeps reading and writing one connection until it has nothing more to do. Write only what the socket takes, keep the rest in `outgoing`, ask for POLLOUT, and go back to poll",
+    )?;
+    deaf.reads_everything_back(
+        &server,
+        BULK_READ_WITHIN,
+        "keep what the socket did not take in `outgoing` (remove only what a write took) and send the rest when poll reports POLLOUT: nothing may be dropped or sent twice",
+    )?;
     server.stop()
 }
 
@@ -585,15 +472,11 @@ fn a_reset_client_is_dropped_alone(ctx: &Context) -> Verdict {
 // idle_server_sleeps_and_lets_go_of_connections
 // ---------------------------------------------------------------------------------------------
 
-/// More wake-ups a second than this, with nothing to do, is a poll with a short timeout.
-const IDLE_WAKEUPS_PER_SECOND: f64 = 50.0;
-
 /// Promises `interest-no-busy-loop` and `finished-connections-dropped`: with clients connected
 /// and nothing to do (one of them half-closed), the server sleeps in poll; once the clients
 /// are gone, their descriptors are closed.
 fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
-    let pid = server.pid();
     thread::sleep(Duration::from_millis(100));
     let baseline = server.fds();
     let mut clients = connect_many(&server, 10)?;
@@ -630,39 +513,12 @@ fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
 
     // Nine clients connected, nothing to do. Meanwhile the server's thread is looked at every
     // 5 ms: a loop that spins is runnable at nearly every look, however crowded the machine.
-    let cpu0 = proc::cpu_time(pid);
-    let wakeups0 = proc::thread_sleeps(pid, pid);
-    let started = Instant::now();
-    let runnable = pack_support::cpu::runnable_share(pid, pid, 200, Duration::from_millis(5)).unwrap_or(0.0);
-    let wall = started.elapsed();
-    let (cpu1, wakeups1) = (proc::cpu_time(pid), proc::thread_sleeps(pid, pid));
-    if let (Some(c0), Some(c1), Some(w0), Some(w1)) = (cpu0, cpu1, wakeups0, wakeups1) {
-        let usage = pack_support::watch::Usage { cpu: c1.saturating_sub(c0), sleeps: w1.saturating_sub(w0), wall };
-        let seen =
-            format!("{}, and was runnable (not asleep) at {:.0} % of 200 looks", usage.describe(), runnable * 100.0);
-        pack_support::measured(format!("idle server with 9 clients: {seen}"));
-        let spins = usage.spins() || runnable > 0.5;
-        if spins || usage.polls(IDLE_WAKEUPS_PER_SECOND) {
-            return Err(fail(
-                format!("with 9 clients connected and nothing to send or receive, the server {seen}"),
-                "about no CPU and a handful of wake-ups: an idle server sleeps in poll until a socket is ready",
-                if spins {
-                    "the server's loop keeps running while nothing happens. Perhaps interest() asks for POLLOUT when `outgoing` is empty (a socket is almost always writable, so poll returns at once), or keeps asking for POLLIN after the client closed (end of stream is always readable), or poll is called with a zero timeout"
-                } else {
-                    "the server wakes up many times a second with nothing to do: perhaps poll has a short timeout, or the loop sleeps and looks again. Let poll wait with no timeout (PollTimeout::NONE): it returns when a socket is ready"
-                },
-            ));
-        }
-    } else {
-        return Err(fail(
-            format!(
-                "the server could not be observed while idle; {}",
-                server.describe_exit().unwrap_or_else(|| "it was gone".into())
-            ),
-            "the server keeps running while clients are connected",
-            "the server must keep serving until it is killed",
-        ));
-    }
+    pack_support::cpu::idle_server(
+        &server,
+        "with 9 clients connected and nothing to send or receive",
+        "the server's loop keeps running while nothing happens. Perhaps interest() asks for POLLOUT when `outgoing` is empty (a socket is almost always writable, so poll returns at once), or keeps asking for POLLIN after the client closed (end of stream is always readable), or poll is called with a zero timeout",
+        "the server wakes up many times a second with nothing to do: perhaps poll has a short timeout, or the loop sleeps and looks again. Let poll wait with no timeout (PollTimeout::NONE): it returns when a socket is ready",
+    )?;
 
     // Everybody leaves: their sockets are closed.
     let before_leaving = server.fds();

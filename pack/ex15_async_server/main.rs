@@ -13,6 +13,14 @@
 //! - Shutdown: with clients connected (one idle, one mid-line, one that was served), SIGTERM or
 //!   SIGINT must make the process exit with status 0 within 1 s, and the port must be free to
 //!   bind again.
+//! - A failed accept: the server's descriptor limit is lowered from outside (`prlimit`) until
+//!   accept fails with EMFILE; once some clients leave, the waiting client and a new one must be
+//!   served.
+//! - `ShutdownSignal::recv` is called directly (the pack links the library: `checks_link_library`
+//!   in course.toml) in a forked child that raises SIGINT or SIGTERM at itself.
+//! - During the drain (a client that does not read keeps its task writing), connecting must be
+//!   refused; with only idle clients, the exit must come well before DRAIN_TIME has passed.
+//! - With clients connected and nothing to do, the runtime's threads sleep (no CPU, no polling).
 
 use std::io::Write;
 use std::net::TcpStream;
@@ -21,14 +29,20 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use pack_support::net::{self, Server};
-use pack_support::{fail, measured, Context, Failure, Verdict};
+use pack_support::timing::{self, Judgement, Measurement};
+use pack_support::{fail, measured, proc, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
         serves_clients_concurrently,
         c10k_connections,
         sigterm_graceful_shutdown,
-        sigint_graceful_shutdown
+        sigint_graceful_shutdown,
+        failed_accept_is_no_reason_to_stop,
+        recv_names_the_signal,
+        stops_accepting_at_once,
+        idle_connections_told_to_finish,
+        idle_server_sleeps
     ])
 }
 
@@ -424,4 +438,432 @@ fn graceful_shutdown(ctx: &Context, signal: libc::c_int, name: &str) -> Verdict 
     measured(format!("exit status 0 {took_ms} ms after {name}, with 3 clients connected; port free again"));
     drop((served, idle, halfway));
     Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// failed_accept_is_no_reason_to_stop
+// ---------------------------------------------------------------------------------------------
+
+/// Descriptors the server may still open once its limit is lowered.
+const ROOM: u64 = 4;
+/// How long a client that is accepted waits for its reply before the check takes it as one the
+/// server could not accept.
+const NOT_ACCEPTED_AFTER: Duration = Duration::from_millis(500);
+
+/// Promise `failed-accept-is-no-reason-to-stop`: the server's descriptor limit is lowered from
+/// outside to a few above what it holds, clients connect until one is not answered (its
+/// connection waits in the listen queue: accept failed with EMFILE), then the others leave, and
+/// the waiting client and a new one must be served.
+fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let mut first = connect_as(&server, "the first client")?;
+    round_trip(&server, &mut first, b"before the limit\n", "the first client", REPLY_WITHIN)?;
+    thread::sleep(Duration::from_millis(100));
+    let open = server.fds() as u64;
+    let limit = open + ROOM;
+    if let Err(e) = proc::set_descriptor_limit(server.pid(), limit) {
+        return Err(fail(
+            format!("the checker could not lower the server's descriptor limit: {e}"),
+            "a working checker",
+            "this is a problem of the machine, not of your code",
+        ));
+    }
+    let mut served = vec![first];
+    let mut waiting = None;
+    for i in 1..=(2 * ROOM as usize + 8) {
+        let who = format!("client {i}");
+        let mut client = connect_as(&server, &who)?;
+        let line = format!("client {i}, with the server near its descriptor limit\n").into_bytes();
+        client.write_all(&line).ok();
+        match net::read_exact_within(&mut client, line.len(), Instant::now() + NOT_ACCEPTED_AFTER) {
+            Ok(got) if got == line => served.push(client),
+            Err((got, e)) if got.is_empty() && e.kind() == std::io::ErrorKind::TimedOut => {
+                waiting = Some((client, line, i));
+                break;
+            }
+            Ok(got) | Err((got, _)) => {
+                // A server that is exiting closed the connections in its listen queue; its exit
+                // status comes a moment after.
+                let closed = Instant::now();
+                while server.exit_status().is_none() && closed.elapsed() < Duration::from_secs(1) {
+                    thread::sleep(Duration::from_millis(10));
+                }
+                if let Some(exit) = server.describe_exit() {
+                    return Err(stopped_by_accept(limit, open, served.len(), i, &exit));
+                }
+                return Err(fail(
+                    format!(
+                        "with the server's descriptor limit lowered to {limit} ({open} open), {who} sent {} and received {}",
+                        net::quoted(&line, 80),
+                        net::quoted(&got, 80)
+                    ),
+                    format!("{} back, or no answer until a descriptor is free", net::quoted(&line, 80)),
+                    net::with_exit(&server, "a connection the server has accepted is served; one it cannot accept yet waits in the listen queue"),
+                ));
+            }
+        }
+    }
+    let Some((mut waiting, line, i)) = waiting else {
+        pack_support::not_judged(format!(
+            "the server's descriptor limit was lowered to {limit} ({open} open), yet all {} clients were answered: accept never failed",
+            served.len()
+        ));
+        return server.stop();
+    };
+    // The server met EMFILE with client i waiting: it must still be running a moment later.
+    thread::sleep(Duration::from_millis(300));
+    if let Some(exit) = server.describe_exit() {
+        return Err(stopped_by_accept(limit, open, served.len(), i, &exit));
+    }
+    // Every client but one leaves: their descriptors are freed in the server.
+    let kept = served.len();
+    served.truncate(1);
+    match net::read_exact_within(&mut waiting, line.len(), Instant::now() + REPLY_WITHIN) {
+        Ok(got) if got == line => {}
+        Ok(got) | Err((got, _)) => {
+            return Err(fail(
+                format!(
+                    "with the server's descriptor limit lowered to {limit} ({open} open), client {i} could not be accepted; then {} of the {kept} clients served left, and in {} s client {i} received {}",
+                    kept - 1,
+                    REPLY_WITHIN.as_secs(),
+                    net::quoted(&got, 80)
+                ),
+                format!("{} back once descriptors are free again", net::quoted(&line, 80)),
+                net::with_exit(&server, "after a failed accept the server must go on accepting: the client that waited in the listen queue is accepted as soon as a descriptor is free. Perhaps the accept loop ended (break or return on the error) while the connections' tasks kept running"),
+            ))
+        }
+    }
+    let mut newcomer = connect_as(&server, "a client that connects afterwards")?;
+    round_trip(&server, &mut newcomer, b"a newcomer\n", "a client that connects afterwards", REPLY_WITHIN)?;
+    measured(format!("descriptor limit lowered to {limit} with {open} open: {kept} clients served, client {i} waited until others left, then was served"));
+    drop((served, waiting, newcomer));
+    server.stop()
+}
+
+/// The server ended when accept failed: client `i` could not be accepted after `served` were.
+fn stopped_by_accept(limit: u64, open: u64, served: usize, i: usize, exit: &str) -> Failure {
+    fail(
+        format!("the server's descriptor limit was lowered to {limit} ({open} open); {served} clients were served, then client {i} could not be accepted (accept failed with EMFILE, \"Too many open files\"); {exit}"),
+        "the server goes on: once some clients leave and descriptors are free, it accepts again",
+        "a failed accept is no reason to stop: accept fails when the process is out of descriptors (EMFILE) or a connection was reset before it was accepted, and the listener itself is fine. `listener.accept().await?` returns that error out of serve and ends the server; match on it instead, report it on stderr, pause a moment (so that a full descriptor table does not make the loop spin) and accept again",
+    )
+}
+
+// ---------------------------------------------------------------------------------------------
+// recv_names_the_signal
+// ---------------------------------------------------------------------------------------------
+
+/// What a forked child that installed the handlers and raised a signal at itself reported.
+enum Recv {
+    /// recv returned this.
+    Named(String),
+    /// The child said something else went wrong (a panic, an error from install, no return).
+    Broken(String),
+    /// The child died: by this signal, or with this status.
+    Died(String),
+}
+
+/// Forks; the child installs `ShutdownSignal`, sends `signal` to itself and awaits `recv` (2 s
+/// at most) on a runtime of its own, and writes what it got on a pipe. A child: the handlers
+/// and the signal must not touch this process (whose SIGTERM is the checker's time limit).
+fn recv_in_child(signal: libc::c_int) -> Recv {
+    use std::io::Read;
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: pipe writes two descriptors into the array we own.
+    if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
+        return Recv::Broken(format!("the checker could not make a pipe: {}", std::io::Error::last_os_error()));
+    }
+    // SAFETY: fork; the child runs only the code below and leaves with _exit.
+    let pid = unsafe { libc::fork() };
+    if pid == 0 {
+        // SAFETY: in the child: default dispositions (the checker's SIGTERM handler is not the
+        // student's), then only this process's own descriptors are written and closed.
+        unsafe {
+            libc::close(fds[0]);
+            libc::signal(libc::SIGTERM, libc::SIG_DFL);
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+        }
+        let said = std::panic::catch_unwind(|| {
+            let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+                Ok(runtime) => runtime,
+                Err(e) => return format!("!no runtime: {e}"),
+            };
+            runtime.block_on(async {
+                let mut signals = match ex15_async_server::ShutdownSignal::install() {
+                    Ok(signals) => signals,
+                    Err(e) => return format!("!ShutdownSignal::install returned an error: {e}"),
+                };
+                // SAFETY: a signal to this very (child) process.
+                unsafe { libc::kill(libc::getpid(), signal) };
+                match tokio::time::timeout(Duration::from_secs(2), signals.recv()).await {
+                    Ok(name) => name.to_owned(),
+                    Err(_) => "!recv did not return within 2 s".to_owned(),
+                }
+            })
+        })
+        .unwrap_or_else(|payload| {
+            let text = payload
+                .downcast_ref::<&str>()
+                .map(|s| (*s).to_owned())
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_default();
+            format!("!it panicked: {text}")
+        });
+        // SAFETY: writing our own buffer to our end of the pipe, then leaving at once.
+        unsafe {
+            libc::write(fds[1], said.as_ptr().cast(), said.len());
+            libc::_exit(0);
+        }
+    }
+    // SAFETY: the parent's end of the pipe is ours; the write end belongs to the child.
+    let mut from_child = unsafe {
+        libc::close(fds[1]);
+        std::fs::File::from_raw_fd(fds[0])
+    };
+    if pid < 0 {
+        return Recv::Broken(format!("the checker could not fork: {}", std::io::Error::last_os_error()));
+    }
+    // The child ends within 2 s by itself; a reader thread bounds the wait anyway.
+    let (tx, rx) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let mut said = String::new();
+        let _ = from_child.read_to_string(&mut said);
+        let _ = tx.send(said);
+    });
+    let said = rx.recv_timeout(Duration::from_secs(5)).ok();
+    if said.is_none() {
+        // SAFETY: killing the child this function forked.
+        unsafe { libc::kill(pid, libc::SIGKILL) };
+    }
+    let mut status = 0;
+    // SAFETY: reaping the child this function forked.
+    unsafe { libc::waitpid(pid, &mut status, 0) };
+    match said {
+        Some(said) if !said.is_empty() => match said.strip_prefix('!') {
+            Some(problem) => Recv::Broken(problem.to_owned()),
+            None => Recv::Named(said),
+        },
+        _ if libc::WIFSIGNALED(status) => {
+            let sig = libc::WTERMSIG(status);
+            Recv::Died(if sig == signal {
+                "was killed by that very signal".to_owned()
+            } else {
+                format!("was killed by signal {sig}")
+            })
+        }
+        _ => Recv::Died(format!("exited (status {}) without a word", libc::WEXITSTATUS(status))),
+    }
+}
+
+/// Promise `recv-names-the-signal`: `ShutdownSignal::recv` returns "SIGINT" after a SIGINT and
+/// "SIGTERM" after a SIGTERM (each in a fresh process, as a server gets one of them).
+fn recv_names_the_signal(_ctx: &Context) -> Verdict {
+    for (signal, name) in [(libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM")] {
+        let what = format!("a process that called ShutdownSignal::install() and then received {name} (it sent it to itself) awaited recv()");
+        match recv_in_child(signal) {
+            Recv::Named(got) if got == name => {}
+            Recv::Named(got) => {
+                return Err(fail(
+                    format!("{what}, and it returned {got:?}"),
+                    format!("{name:?}: the name of the signal that came"),
+                    "recv must say which signal came (main prints it: the log of a server tells a Ctrl-C from a service manager's stop). Await both Signal streams in one tokio::select! and return the name from the branch that completed, not a fixed string",
+                ))
+            }
+            Recv::Broken(problem) => {
+                return Err(fail(
+                    format!("{what}: {problem}"),
+                    format!("recv returns {name:?}"),
+                    "install() creates one tokio::signal::unix::signal stream per signal and recv() awaits both in one tokio::select!: a signal that arrives after install() is kept until recv() looks",
+                ))
+            }
+            Recv::Died(how) => {
+                return Err(fail(
+                    format!("{what}, and the process {how}"),
+                    format!("recv returns {name:?} and the process lives on"),
+                    format!("install() must install a handler for {name} (tokio::signal::unix::signal), which takes the signal's default action (ending the process) away"),
+                ))
+            }
+        }
+    }
+    measured("recv() returned \"SIGINT\" after SIGINT and \"SIGTERM\" after SIGTERM");
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// stops_accepting_at_once
+// ---------------------------------------------------------------------------------------------
+
+/// The course's DRAIN_TIME, restated (a student's copy of the constant is not trusted to judge
+/// the student's server).
+const DRAIN_TIME: Duration = Duration::from_millis(300);
+
+/// Signals `server` with SIGTERM and waits (at most EXIT_WITHIN + LATE_WAIT) for it to exit,
+/// trying to connect every few ms meanwhile. Returns how long the exit took (`None`: it did not
+/// exit) and when, after the signal, the last connection attempt succeeded.
+fn signal_and_probe(server: &Server, probe: bool) -> (Option<Duration>, Option<Duration>) {
+    // SAFETY: signalling the server process this check started.
+    unsafe { libc::kill(server.pid() as libc::pid_t, libc::SIGTERM) };
+    let sent = Instant::now();
+    let mut last_accepted = None;
+    while sent.elapsed() < EXIT_WITHIN + LATE_WAIT {
+        if server.exit_status().is_some() {
+            return (Some(sent.elapsed()), last_accepted);
+        }
+        if probe {
+            let at = sent.elapsed();
+            if net::connect(server.port(), Duration::from_millis(100)).is_ok() && server.exit_status().is_none() {
+                last_accepted = Some(at);
+            }
+        }
+        thread::sleep(Duration::from_millis(3));
+    }
+    (None, last_accepted)
+}
+
+/// Promise `stops-accepting-at-once`: a client that does not read keeps its task busy writing,
+/// so the drain lasts; from the signal to the exit the checker tries to connect every few ms,
+/// and once the server has taken the signal in (well before the drain ends) every attempt must
+/// be refused. Judged on the ratio of the last accepted attempt to the exit time.
+fn stops_accepting_at_once(ctx: &Context) -> Verdict {
+    timing::decide(3, |_| {
+        let server = match start(ctx) {
+            Ok(server) => server,
+            Err(f) => {
+                return Measurement { judgement: Judgement::Fatal(f), summary: "the server did not start".into() }
+            }
+        };
+        let deaf = match net::SlowReader::fill(&server, 64 << 20, |_| Ok(())) {
+            Ok(deaf) => deaf,
+            Err(f) => {
+                return Measurement {
+                    judgement: Judgement::Fatal(f),
+                    summary: "the client that does not read failed".into(),
+                }
+            }
+        };
+        let idle = server.connect().ok();
+        let (exit, last_accepted) = signal_and_probe(&server, true);
+        drop((deaf, idle));
+        let Some(exit) = exit else {
+            return Measurement {
+                judgement: Judgement::Fatal(fail(
+                    format!("the server was still running {} s after SIGTERM, with a client that does not read connected", (EXIT_WITHIN + LATE_WAIT).as_secs()),
+                    format!("exit status 0 within {} s of SIGTERM", EXIT_WITHIN.as_secs()),
+                    "the drain after the signal must be bounded (tokio::time::timeout(DRAIN_TIME, ...)), whatever the connections do",
+                )),
+                summary: "no exit".into(),
+            };
+        };
+        let summary = format!(
+            "exit {} ms after SIGTERM, last connection accepted {}",
+            exit.as_millis(),
+            last_accepted.map_or("never".to_owned(), |t| format!("{} ms after it", t.as_millis()))
+        );
+        let judgement = match last_accepted {
+            // The drain was too short to see anything: nothing was accepted while it lasted.
+            _ if exit < DRAIN_TIME / 3 => Judgement::Pass,
+            Some(at) if at * 2 > exit => Judgement::Fail(fail(
+                format!("after SIGTERM (with a client that does not read connected, so that its task was still writing), the server exited {} ms later, and a new connection was still accepted {} ms after the signal", exit.as_millis(), at.as_millis()),
+                "connections refused from the moment the server takes the signal in: the listening socket is closed before the connections are drained",
+                "the server keeps its listener open until serve returns, so new clients are accepted by the kernel (into the listen queue) while the server drains, and then cut off. Drop the listener as soon as the shutdown future completes (drop(listener) right after the accept loop), before waiting for the connections",
+            )),
+            _ => Judgement::Pass,
+        };
+        measured(summary.clone());
+        Measurement { judgement, summary }
+    })?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// idle_connections_told_to_finish
+// ---------------------------------------------------------------------------------------------
+
+/// Promise `connections-told-to-finish`: with only idle clients connected, the exit after
+/// SIGTERM comes well before DRAIN_TIME, as quickly as with no client at all (the calibration,
+/// measured in the same attempt).
+fn idle_connections_told_to_finish(ctx: &Context) -> Verdict {
+    timing::decide(3, |_| {
+        let started = (start(ctx), start(ctx));
+        let (with_clients, alone) = match started {
+            (Ok(a), Ok(b)) => (a, b),
+            (Err(f), _) | (_, Err(f)) => {
+                return Measurement { judgement: Judgement::Fatal(f), summary: "the server did not start".into() }
+            }
+        };
+        let mut clients = Vec::new();
+        for i in 0..5 {
+            let who = format!("idle client {i}");
+            let mut client = match connect_as(&with_clients, &who) {
+                Ok(client) => client,
+                Err(f) => {
+                    return Measurement { judgement: Judgement::Fatal(f), summary: "a client could not connect".into() }
+                }
+            };
+            if let Err(f) = round_trip(&with_clients, &mut client, b"hello, then silence\n", &who, REPLY_WITHIN) {
+                return Measurement { judgement: Judgement::Fatal(f), summary: "a client was not served".into() };
+            }
+            clients.push(client);
+        }
+        thread::sleep(Duration::from_millis(50));
+        let (alone_exit, _) = signal_and_probe(&alone, false);
+        let (exit, _) = signal_and_probe(&with_clients, false);
+        drop(clients);
+        let (Some(exit), Some(alone_exit)) = (exit, alone_exit) else {
+            return Measurement {
+                judgement: Judgement::Fatal(fail(
+                    format!("the server was still running {} s after SIGTERM", (EXIT_WITHIN + LATE_WAIT).as_secs()),
+                    format!("exit status 0 within {} s of SIGTERM", EXIT_WITHIN.as_secs()),
+                    "the server must act on SIGTERM and bound its drain",
+                )),
+                summary: "no exit".into(),
+            };
+        };
+        let summary = format!(
+            "with 5 idle clients the exit came {} ms after SIGTERM; with none, {} ms",
+            exit.as_millis(),
+            alone_exit.as_millis()
+        );
+        let judgement = if exit < DRAIN_TIME / 2 {
+            Judgement::Pass
+        } else if alone_exit >= DRAIN_TIME / 3 {
+            Judgement::Unsure(format!("even with no client the exit took {} ms", alone_exit.as_millis()))
+        } else if exit >= DRAIN_TIME * 9 / 10 {
+            Judgement::Fail(fail(
+                format!("with 5 idle clients connected (each served once, then silent), the server exited {} ms after SIGTERM; with no client, {} ms after it", exit.as_millis(), alone_exit.as_millis()),
+                format!("an exit well before DRAIN_TIME ({} ms) has passed: idle connections finish at once when told", DRAIN_TIME.as_millis()),
+                "the connections were never told to finish, so the server waited out DRAIN_TIME for clients that would never leave by themselves. After the accept loop, send on the channel every handle_client selects on (stop.send(true) on a tokio::sync::watch channel; shutdown.changed() in handle_client's select!), then wait for the tasks",
+            ))
+        } else {
+            Judgement::Unsure(format!("the exit took {} ms: neither at once nor a whole DRAIN_TIME", exit.as_millis()))
+        };
+        measured(summary.clone());
+        Measurement { judgement, summary }
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// idle_server_sleeps
+// ---------------------------------------------------------------------------------------------
+
+/// Promise `workers-sleep-when-idle`: with clients connected and nothing to do, the runtime's
+/// threads sleep in epoll: no CPU, a handful of wake-ups.
+fn idle_server_sleeps(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let mut clients = Vec::new();
+    for i in 0..10 {
+        let who = format!("client {i}");
+        let mut client = connect_as(&server, &who)?;
+        round_trip(&server, &mut client, format!("client {i} says hello\n").as_bytes(), &who, REPLY_WITHIN)?;
+        clients.push(client);
+    }
+    pack_support::cpu::idle_server(
+        &server,
+        "with 10 clients connected and nothing to send or receive",
+        "the server keeps a thread running while nothing happens: a loop that tries again at once (a nonblocking accept or read in a loop with tokio::task::yield_now(), or a select! with a branch that is always ready). `listener.accept().await` and `read_until(...).await` give the thread back to the runtime, which sleeps in epoll until a socket is ready",
+        "the server wakes up many times a second with nothing to do: a loop that sleeps a little and looks again (tokio::time::sleep or interval around a try_ or nonblocking call). Await accept and reads: the runtime wakes the task when its socket is ready",
+    )?;
+    drop(clients);
+    server.stop()
 }

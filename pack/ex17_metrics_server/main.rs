@@ -10,7 +10,10 @@
 //! latency under 100 concurrent clients is measured with `pack_support::metrics::run_load` and
 //! reported with `pack_support::measured`; the verdict on it is a correctness condition (every
 //! request answered right, by every client, while all of them are connected) with a generous
-//! bound, never a fixed latency. Every check stops the server with SIGTERM at the end.
+//! bound, never a fixed latency. A client that sends requests and reads none of the replies
+//! (`net::SlowReader`, shared with the other servers) must not keep the others from their
+//! replies, and with clients connected and nothing to do the server must use no CPU
+//! (`cpu::idle_server`). Every check stops the server with SIGTERM at the end.
 
 use std::time::{Duration, Instant};
 
@@ -30,7 +33,9 @@ fn main() {
         pipelined_and_split_requests,
         clients_share_one_store,
         descriptors_stay_flat,
-        latency_under_load
+        latency_under_load,
+        slow_reader_does_not_stall_others,
+        idle_server_sleeps
     ])
 }
 
@@ -767,5 +772,86 @@ fn latency_under_load(ctx: &Context) -> Verdict {
             &format!("{LOAD_CLIENTS} clients connected at once, {LOAD_REQUESTS} requests each"),
         ));
     }
+    server.stop()
+}
+
+// ---------------------------------------------------------------------------------------------
+// slow_reader_does_not_stall_others
+// ---------------------------------------------------------------------------------------------
+
+/// How long a client beside the one that does not read may wait for its reply.
+const BESIDE_DEAF_REPLY_WITHIN: Duration = Duration::from_secs(1);
+/// The most the client that does not read sends: far more than the kernel's buffers together.
+const DEAF_MOST: usize = 160 << 20;
+
+/// Promise `lock-not-held-across-await`: a client that sends requests (malformed ones: each is
+/// answered with the error reply) and reads none of the replies, until its writes stall, keeps
+/// its task waiting in a write; meanwhile the other clients, sharing the store with it, must
+/// get their replies at once. A lock held across that write stalls them all.
+fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let deaf = net::SlowReader::fill(&server, DEAF_MOST, |_| Ok(()))?;
+    for k in 0..3 {
+        let who = format!("client {k} beside the one that does not read");
+        let mut peer = open(&server)?;
+        let request = format!("put beside.{k} 1.5 {k}\n").into_bytes();
+        match peer.ask(&request, Instant::now() + BESIDE_DEAF_REPLY_WITHIN) {
+            Ok(reply) if reply == OK_EMPTY => {}
+            Ok(reply) => {
+                return Err(fail(
+                    format!("{who} sent {} and received {}", req(&request), quoted(&reply, 120)),
+                    format!("exactly {}", quoted(OK_EMPTY, 120)),
+                    PUT_WHY,
+                ))
+            }
+            Err(cut) if cut.error.kind() == std::io::ErrorKind::TimedOut => {
+                return Err(fail(
+                    format!(
+                        "one client sent {} KiB of requests and read none of the replies, until its writes stalled (its task then waits in a write); then {who} sent {} and {} within {} ms",
+                        deaf.sent >> 10,
+                        req(&request),
+                        cut.describe(),
+                        BESIDE_DEAF_REPLY_WITHIN.as_millis()
+                    ),
+                    format!("its reply within {} ms, whether or not another client reads its replies", BESIDE_DEAF_REPLY_WITHIN.as_millis()),
+                    net::with_exit(&server, "the other clients wait for the one that does not read: its task holds something they all need while it waits in a write. Perhaps a lock (the store's, or one taken to send replies one at a time) is held across an .await: a tokio::sync::Mutex guard kept while write_all(...).await or flush().await waits. Take the lock, copy out what the reply needs, release it, then write"),
+                ));
+            }
+            Err(cut) => return Err(no_reply(&server, &request, &who, &cut)),
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    drop(deaf);
+    server.stop()
+}
+
+// ---------------------------------------------------------------------------------------------
+// idle_server_sleeps
+// ---------------------------------------------------------------------------------------------
+
+/// Promise `awaits-when-idle`: with clients connected and nothing to do, every thread of the
+/// server sleeps (in epoll, where the runtime waits for sockets).
+fn idle_server_sleeps(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let mut peers = Vec::new();
+    for k in 0..10 {
+        let mut peer = open(&server)?;
+        expect_exact(
+            &server,
+            &mut peer,
+            format!("put idle.{k} 1 {k}\n").as_bytes(),
+            OK_EMPTY,
+            &format!("client {k}"),
+            PUT_WHY,
+        )?;
+        peers.push(peer);
+    }
+    pack_support::cpu::idle_server(
+        &server,
+        "with 10 clients connected and nothing to send or receive",
+        "the server keeps a thread running while nothing happens: a loop that tries again at once (a nonblocking accept or read in a loop with tokio::task::yield_now(), or a select! with a branch that is always ready). `.await` on accept and on reads gives the thread back to the runtime, which sleeps in epoll until a socket is ready",
+        "the server wakes up many times a second with nothing to do: a loop that sleeps a little and looks again (tokio::time::sleep or interval around a try_ call, or a read with a short timeout). Await accept and reads: the runtime wakes the task when its socket is ready",
+    )?;
+    drop(peers);
     server.stop()
 }

@@ -41,7 +41,9 @@
 //! to it from outside. A client that connects and sends nothing must not keep another client
 //! from getting its reply; 50 clients connected at once must all be served; and the server's
 //! thread count (`/proc/PID/task`) and open descriptors (`/proc/PID/fd`) must come back to what
-//! they were before the clients came, a moment after the clients leave. A thread pool is fine if
+//! they were before the clients came, a moment after the clients leave. A client that sends
+//! lines and reads none of its echo must not keep the others from their replies, and with
+//! clients connected and nothing to do the server must use no CPU. A thread pool is fine if
 //! it is started before the first client and can serve many clients at once. Public tests:
 //! `cargo test -p ex11_threaded_server`.
 

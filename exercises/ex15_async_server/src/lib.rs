@@ -43,8 +43,12 @@
 //! once, each does one round trip, and the server's thread count in `/proc/PID/task` must stay
 //! a handful (the runtime's workers, one per core, plus a few), never a thread per connection;
 //! finally, with clients connected, SIGTERM and SIGINT must each make the program exit with
-//! status 0 within 1 s, with the port free to bind again. Public tests:
-//! `cargo test -p ex15_async_server`.
+//! status 0 within 1 s, with the port free to bind again. Also: with its descriptor limit
+//! lowered from outside until accept fails (EMFILE), the server must go on and serve new clients
+//! once others leave; [`ShutdownSignal::recv`] is called directly and must name the signal; while
+//! the connections drain, new connections must be refused; with only idle clients the exit must
+//! come well before [`DRAIN_TIME`]; and with clients connected and nothing to do the server must
+//! use no CPU. Public tests: `cargo test -p ex15_async_server`.
 
 use std::future::Future;
 use std::io;

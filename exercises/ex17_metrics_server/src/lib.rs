@@ -29,8 +29,9 @@
 //! connection must stay usable), overwriting and sorting, several requests in one write and one
 //! request written a byte at a time, two clients interleaving puts into one store, 1,000
 //! connect/disconnect cycles (the server's open descriptors in /proc/PID/fd must come back to
-//! where they were), and 100 clients at once (every request answered; the latency is
-//! reported). Public tests: `cargo test -p ex17_metrics_server`.
+//! where they were), 100 clients at once (every request answered; the latency is reported), a
+//! client that sends requests and reads none of the replies (the others must still be answered
+//! at once), and an idle server (no CPU). Public tests: `cargo test -p ex17_metrics_server`.
 
 use std::io;
 

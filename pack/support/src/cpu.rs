@@ -89,6 +89,107 @@ pub fn runnable_share(pid: u32, tid: u32, samples: usize, every: Duration) -> Op
     Some(runnable as f64 / samples.max(1) as f64)
 }
 
+/// More wake-ups a second than this, with nothing to do, is a loop that sleeps briefly and
+/// looks again (a poll or a read with a short timeout).
+pub const IDLE_WAKEUPS_PER_SECOND: f64 = 50.0;
+
+/// What another process (a student's server) did while it had nothing to do: see [`idle_over`].
+#[derive(Debug, Clone, Copy)]
+pub struct Idle {
+    /// CPU of the whole process, and wake-ups of every thread, over the looks.
+    pub usage: Usage,
+    /// The largest share of looks in which one of its threads was runnable.
+    pub runnable: f64,
+    /// How many looks were taken.
+    pub looks: usize,
+}
+
+impl Idle {
+    /// A loop that keeps running while nothing happens: a quarter of a core, or a thread found
+    /// runnable at most looks (which holds however little CPU a crowded machine gives it).
+    pub fn spins(&self) -> bool {
+        self.usage.spins() || self.runnable > 0.5
+    }
+
+    /// A loop that sleeps briefly and looks again.
+    pub fn polls(&self) -> bool {
+        self.usage.polls(IDLE_WAKEUPS_PER_SECOND)
+    }
+
+    /// "used 0 ms of CPU in 1012 ms (0 % of a core) and woke up 2 times, and its busiest thread
+    /// was runnable (not asleep) at 0 % of 200 looks".
+    pub fn describe(&self) -> String {
+        format!(
+            "{}, and its busiest thread was runnable (not asleep) at {:.0} % of {} looks",
+            self.usage.describe(),
+            self.runnable * 100.0,
+            self.looks
+        )
+    }
+}
+
+/// Watches process `pid` (every thread but the caller's) over `looks` looks, one every
+/// `every`: its CPU, its threads' wake-ups, and how often each thread was runnable. `None` if
+/// the process is gone.
+pub fn idle_over(pid: u32, looks: usize, every: Duration) -> Option<Idle> {
+    let me = (pid == std::process::id()).then(crate::proc::current_tid);
+    let tids = || -> Vec<u32> {
+        crate::proc::threads(pid).unwrap_or_default().into_iter().filter(|&t| Some(t) != me).collect()
+    };
+    let sleeps = |tids: &[u32]| -> std::collections::HashMap<u32, u64> {
+        tids.iter().filter_map(|&t| Some((t, crate::proc::thread_sleeps(pid, t)?))).collect()
+    };
+    let start = Instant::now();
+    let cpu0 = crate::proc::cpu_time(pid)?;
+    let sleeps0 = sleeps(&tids());
+    let mut runnable: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
+    for _ in 0..looks.max(1) {
+        for tid in tids() {
+            if crate::proc::thread_state(pid, tid) == Some('R') {
+                *runnable.entry(tid).or_default() += 1;
+            }
+        }
+        std::thread::sleep(every);
+    }
+    let cpu1 = crate::proc::cpu_time(pid)?;
+    let sleeps1 = sleeps(&tids());
+    // Threads that ended meanwhile take their wake-ups with them: a lower bound.
+    let woke: u64 = sleeps1.iter().map(|(t, n)| n.saturating_sub(sleeps0.get(t).copied().unwrap_or(*n))).sum();
+    let most = runnable.values().copied().max().unwrap_or(0);
+    Some(Idle {
+        usage: Usage { cpu: cpu1.saturating_sub(cpu0), sleeps: woke, wall: start.elapsed() },
+        runnable: most as f64 / looks.max(1) as f64,
+        looks: looks.max(1),
+    })
+}
+
+/// The shared judgement of a server with clients connected and nothing to do: over 200 looks
+/// 5 ms apart it must use about no CPU and wake up a handful of times. `situation` says what
+/// the clients are doing ("with 9 clients connected and nothing to send or receive"); `spins`
+/// and `polls` are the exercise's explanations of each wrong loop. The figures are reported.
+pub fn idle_server(server: &crate::net::Server, situation: &str, spins: &str, polls: &str) -> crate::Verdict {
+    let Some(idle) = idle_over(server.pid(), 200, Duration::from_millis(5)) else {
+        return Err(crate::fail(
+            format!(
+                "the server could not be observed while idle; {}",
+                server.describe_exit().unwrap_or_else(|| "it was gone".into())
+            ),
+            "the server keeps running while clients are connected",
+            "the server must keep serving until it is stopped",
+        ));
+    };
+    let seen = idle.describe();
+    crate::measured(format!("idle server {situation}: {seen}"));
+    if idle.spins() || idle.polls() {
+        return Err(crate::fail(
+            format!("{situation}, the server {seen}"),
+            "about no CPU and a handful of wake-ups: an idle server sleeps in the kernel until a socket is ready",
+            if idle.spins() { spins } else { polls },
+        ));
+    }
+    Ok(())
+}
+
 /// The CPU time the whole process uses from now on, to tell, when a wait ends badly, a
 /// busy-wait (a core burned the whole time) from a block (no CPU at all).
 pub struct CpuWatch {
@@ -167,5 +268,32 @@ mod tests {
         // The caller is awake when it looks at itself; a sleeping thread is not.
         let me = crate::proc::current_tid();
         assert_eq!(runnable_share(std::process::id(), me, 3, Duration::from_millis(1)), Some(1.0));
+    }
+
+    #[test]
+    fn another_process_asleep_is_idle() {
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().expect("sleep runs");
+        let idle = idle_over(child.id(), 40, Duration::from_millis(5)).expect("it runs");
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(!idle.spins() && !idle.polls(), "{}", idle.describe());
+        assert_eq!(idle.looks, 40);
+        assert!(idle_over(child.id(), 2, Duration::from_millis(1)).is_none(), "a reaped process is gone");
+    }
+
+    #[test]
+    fn a_thread_that_spins_with_yield_is_seen_runnable() {
+        let stop = Arc::new(AtomicBool::new(false));
+        let s = Arc::clone(&stop);
+        let spinner = std::thread::spawn(move || {
+            while !s.load(Ordering::Relaxed) {
+                std::thread::yield_now();
+            }
+        });
+        // The caller's own thread (awake while it looks) is left out of the looks.
+        let idle = idle_over(std::process::id(), 60, Duration::from_millis(5)).expect("this process runs");
+        stop.store(true, Ordering::Relaxed);
+        spinner.join().unwrap();
+        assert!(idle.spins(), "{}", idle.describe());
     }
 }

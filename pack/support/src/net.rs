@@ -422,23 +422,21 @@ pub fn checker_trouble(doing: &str, e: io::Error) -> Failure {
 }
 
 /// Resets two connections at the moments a server is most likely to mishandle: one client
-/// resets in the middle of a line, another after sending 2 MiB without reading (the server is
-/// then writing its echo, and its next write fails with ECONNRESET or EPIPE). Returns what
-/// was done, for messages, or a failure when the server exited because of it.
+/// resets in the middle of a line, another after sending lines without reading until its writes
+/// stalled (a [`SlowReader`]: the server is then in the middle of writing its echo, with more to
+/// write, and its next write fails with ECONNRESET or EPIPE). Returns what was done, for
+/// messages, or a failure when the server exited because of it.
 pub fn reset_storm(server: &Server) -> Result<&'static str, Failure> {
-    const DONE: &str = "two clients reset their connections (one in the middle of a line, one while the server was writing 2 MiB of echo to it)";
+    const DONE: &str = "two clients reset their connections (one in the middle of a line, one while the server was writing its echo to it: it had sent lines without reading until its writes stalled)";
     if let Ok(mut mid_line) = server.connect() {
         let _ = mid_line.write_all(b"half a li");
         thread::sleep(Duration::from_millis(100));
         reset(mid_line);
     }
-    if let Ok(mut deaf) = server.connect() {
-        deaf.set_write_timeout(Some(Duration::from_secs(2))).ok();
-        let chunk: Vec<u8> =
-            (0..(2 << 20) / 64).flat_map(|i| format!("{:<63}\n", format!("line {i}")).into_bytes()).collect();
-        let _ = deaf.write_all(&chunk);
+    // A server that fails on this client is judged below, by whether it is still running.
+    if let Ok(deaf) = SlowReader::fill_until_stalled(server, 64 << 20, |_| Ok(())) {
         thread::sleep(Duration::from_millis(200));
-        reset(deaf);
+        reset(deaf.stream);
     }
     thread::sleep(Duration::from_millis(300));
     match server.describe_exit() {
@@ -594,6 +592,213 @@ impl HangingConnect {
 
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A client that does not read (ex11, ex12, ex15, ex17: the concurrent servers)
+// ---------------------------------------------------------------------------------------------
+
+/// Line `i` of what a [`SlowReader`] sends: 64 bytes.
+pub fn deaf_line(i: usize) -> Vec<u8> {
+    format!("{:<63}\n", format!("deaf line {i:08}")).into_bytes()
+}
+
+/// A write that makes no progress for this long means the whole path to the server is full.
+pub const DEAF_STALL: Duration = Duration::from_millis(300);
+
+/// A client that sends lines and reads none of their echo, until its writes stall: every buffer
+/// between it and the server is then full, and the server's writes to it would block.
+pub struct SlowReader {
+    /// Its connection (read it to take the echo).
+    pub stream: TcpStream,
+    /// Bytes it sent (whole 64-byte lines, and maybe part of one).
+    pub sent: usize,
+    /// Whether its writes stalled (false: the machine's buffers took all it sent).
+    pub stalled: bool,
+}
+
+impl SlowReader {
+    /// Connects and writes [`deaf_line`]s, 1024 at a time, until a write makes no progress for
+    /// [`DEAF_STALL`], `most` bytes are sent, or 12 s have passed. Its receive buffer is fixed at
+    /// 64 KiB, so the server's writes to it meet a full socket soon on any machine. `between`
+    /// is called before each batch with the bytes sent so far (to watch the server's memory);
+    /// its failure ends the scenario. Reports how much it sent; a client that never stalled
+    /// marks the check not judged (the check could not fill the buffers).
+    pub fn fill(
+        server: &Server,
+        most: usize,
+        between: impl FnMut(usize) -> Result<(), Failure>,
+    ) -> Result<SlowReader, Failure> {
+        let started = Instant::now();
+        let deaf = SlowReader::fill_until_stalled(server, most, between)?;
+        crate::measured(format!(
+            "the client that does not read sent {} KiB in {} ms before its writes stalled",
+            deaf.sent >> 10,
+            started.elapsed().as_millis()
+        ));
+        if !deaf.stalled {
+            crate::not_judged(format!(
+                "the machine's socket buffers took all {} MiB a client sent without reading: the check could not fill them",
+                deaf.sent >> 20
+            ));
+        }
+        Ok(deaf)
+    }
+
+    /// [`SlowReader::fill`] without reporting anything.
+    fn fill_until_stalled(
+        server: &Server,
+        most: usize,
+        mut between: impl FnMut(usize) -> Result<(), Failure>,
+    ) -> Result<SlowReader, Failure> {
+        let stream = server.connect().map_err(|mut f| {
+            f.observed = format!("a client that would not read could not connect: {}", f.observed);
+            f
+        })?;
+        fix_receive_buffer(&stream, 64 * 1024).map_err(|e| {
+            fail(
+                format!("the checker could not set its socket's receive buffer: {e}"),
+                "a working checker",
+                "this is a problem of the machine, not of your code",
+            )
+        })?;
+        let mut writer = stream.try_clone().map_err(|e| {
+            fail(
+                format!("the checker could not clone its socket: {e}"),
+                "a working checker",
+                "this is a problem of the machine, not of your code",
+            )
+        })?;
+        writer.set_write_timeout(Some(DEAF_STALL)).ok();
+        let started = Instant::now();
+        let (mut sent, mut lines) = (0usize, 0usize);
+        let mut pending: Vec<u8> = Vec::new();
+        let stalled = loop {
+            if sent >= most || started.elapsed() > Duration::from_secs(12) {
+                break false;
+            }
+            if pending.is_empty() {
+                between(sent)?;
+                pending = (lines..lines + 1024).flat_map(deaf_line).collect();
+                lines += 1024;
+            }
+            match writer.write(&pending) {
+                Ok(n) => {
+                    sent += n;
+                    pending.drain(..n);
+                }
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => break true,
+                Err(e) => {
+                    return Err(fail(
+                        format!("a client sending lines without reading its echo could not send after {sent} bytes: {e}"),
+                        "the connection stays open",
+                        with_exit(
+                            server,
+                            "the server must keep a connection open while its client sends, whether or not the client reads",
+                        ),
+                    ))
+                }
+            }
+        };
+        Ok(SlowReader { stream, sent, stalled })
+    }
+
+    /// Three clients, one after another, each connect beside the client that does not read,
+    /// send a line and expect it back within `within`. `stall_why` explains a server that keeps
+    /// them waiting (the exercise's words for "it waits for the client that does not read").
+    pub fn others_served(&self, server: &Server, within: Duration, stall_why: &str) -> Result<(), Failure> {
+        for k in 0..3 {
+            let who = format!("client {k} beside it");
+            let mut other = server.connect().map_err(|mut f| {
+                f.observed = format!("{who} could not connect: {}", f.observed);
+                f
+            })?;
+            let line = format!("a client beside the one that does not read, number {k}\n").into_bytes();
+            other.write_all(&line).map_err(|e| {
+                fail(
+                    format!("{who} could not send {}: {e}", quoted(&line, 80)),
+                    "the connection stays open until the client closes it",
+                    with_exit(server, "the server must keep each connection open until its client closes it"),
+                )
+            })?;
+            match read_exact_within(&mut other, line.len(), Instant::now() + within) {
+                Ok(got) if got == line => {}
+                Ok(got) => {
+                    return Err(fail(
+                        format!("{who} sent {} and received {}", quoted(&line, 80), quoted(&got, 80)),
+                        format!("exactly {} back", quoted(&line, 80)),
+                        with_exit(server, "the server sends each line back exactly as it was received, byte for byte"),
+                    ))
+                }
+                Err((got, e)) if e.kind() == io::ErrorKind::TimedOut => {
+                    let mut observed = format!(
+                        "one client sent {} KiB of lines and read none of its echo, until its writes stalled; then another client sent {} and got {} within {} ms",
+                        self.sent >> 10,
+                        quoted(&line, 80),
+                        if got.is_empty() { "nothing back".to_owned() } else { format!("only {} back", quoted(&got, 80)) },
+                        within.as_millis()
+                    );
+                    if let Some(exit) = server.describe_exit() {
+                        observed.push_str(&format!("; {exit}"));
+                    }
+                    return Err(fail(
+                        observed,
+                        format!("every other line back within {} ms, whether or not one client reads", within.as_millis()),
+                        stall_why,
+                    ));
+                }
+                Err((got, e)) => {
+                    return Err(fail(
+                        format!("{who} sent {} and received {}, {}", quoted(&line, 80), quoted(&got, 80), describe_stop(&e)),
+                        format!("{} back, with the connection kept open", quoted(&line, 80)),
+                        with_exit(server, "the server sends each line back as soon as it is complete and keeps the connection open until the client closes it"),
+                    ))
+                }
+            }
+            thread::sleep(Duration::from_millis(100));
+        }
+        Ok(())
+    }
+
+    /// The client now reads: every complete line it sent must come back, in order, within
+    /// `within`. `lost_why` explains a server that lost or repeated some.
+    pub fn reads_everything_back(&mut self, server: &Server, within: Duration, lost_why: &str) -> Result<(), Failure> {
+        let complete = self.sent / 64 * 64;
+        let deadline = Instant::now() + within;
+        let (mut got, mut next_line) = (0usize, 0usize);
+        let mut expected: Vec<u8> = Vec::new();
+        while got < complete {
+            let want = (complete - got).min(64 * 1024);
+            let piece = read_exact_within(&mut self.stream, want, deadline).map_err(|(piece, e)| {
+                fail(
+                    format!(
+                        "a client that had sent {complete} bytes of complete lines without reading then read, and got {} bytes back, {}",
+                        got + piece.len(),
+                        describe_stop(&e)
+                    ),
+                    format!("all {complete} bytes back within {} s once it reads", within.as_secs()),
+                    with_exit(server, lost_why),
+                )
+            })?;
+            while expected.len() < piece.len() {
+                expected.extend(deaf_line(next_line));
+                next_line += 1;
+            }
+            let wanted: Vec<u8> = expected.drain(..piece.len()).collect();
+            if piece != wanted {
+                return Err(fail(
+                    format!(
+                        "a client that had sent {complete} bytes of lines without reading then read: after {got} correct bytes, {}",
+                        first_difference(&wanted, &piece).unwrap_or_default()
+                    ),
+                    "every line back exactly, in order",
+                    with_exit(server, lost_why),
+                ));
+            }
+            got += piece.len();
+        }
+        Ok(())
     }
 }
 

@@ -166,6 +166,25 @@ pub fn thread_sleeps(pid: u32, tid: u32) -> Option<u64> {
     status.lines().find_map(|line| line.strip_prefix("voluntary_ctxt_switches:")?.trim().parse().ok())
 }
 
+/// Sets the soft descriptor limit (RLIMIT_NOFILE) of the running process `pid` to `soft` (the
+/// hard limit stays) and returns the soft limit it had. A process of the same user may be
+/// changed from outside (`prlimit`): a server whose limit is lowered below what it would open
+/// meets EMFILE in its next accept, as a server that runs out of descriptors does.
+pub fn set_descriptor_limit(pid: u32, soft: u64) -> io::Result<u64> {
+    let mut old = libc::rlimit { rlim_cur: 0, rlim_max: 0 };
+    // SAFETY: prlimit reads and writes structs we own; a null new limit only reads.
+    unsafe {
+        if libc::prlimit(pid as libc::pid_t, libc::RLIMIT_NOFILE, std::ptr::null(), &mut old) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+        let new = libc::rlimit { rlim_cur: soft.min(old.rlim_max), rlim_max: old.rlim_max };
+        if libc::prlimit(pid as libc::pid_t, libc::RLIMIT_NOFILE, &new, std::ptr::null_mut()) != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
+    Ok(old.rlim_cur)
+}
+
 /// The fields of `/proc/PID/task/TID/stat` after the command name, as in [`stat_fields`].
 fn task_stat_fields(pid: u32, tid: u32) -> Option<Vec<String>> {
     let stat = fs::read_to_string(format!("/proc/{pid}/task/{tid}/stat")).ok()?;
@@ -287,5 +306,26 @@ mod job_tests {
         child.kill().unwrap();
         child.wait().unwrap();
         assert!(stop_and_continue(child.id()).is_err(), "a process that is gone is an error");
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    #[test]
+    fn a_lowered_descriptor_limit_is_what_the_other_process_has_then() {
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().expect("sleep runs");
+        let pid = child.id();
+        let limit = || {
+            let limits = fs::read_to_string(format!("/proc/{pid}/limits")).unwrap();
+            let line = limits.lines().find(|l| l.starts_with("Max open files")).unwrap().to_owned();
+            line.split_whitespace().nth(3).unwrap().parse::<u64>().unwrap()
+        };
+        let before = limit();
+        assert_eq!(set_descriptor_limit(pid, 16).unwrap(), before);
+        assert_eq!(limit(), 16);
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
 }
