@@ -240,8 +240,11 @@ fn protocol_byte_for_byte(ctx: &Context) -> Verdict {
 // ---------------------------------------------------------------------------------------------
 
 fn malformed_requests_answered(ctx: &Context) -> Verdict {
-    let cases: [(&[u8], &str); 11] = [
+    let cases: [(&[u8], &str); 14] = [
         (b"\n", "an empty line"),
+        (b"put  1.5 1\n", "put with an empty key (two spaces after put)"),
+        (b"get \n", "get with an empty key"),
+        (b"put k\t1 1.5 1\n", "a key with a tab in it (a key is one word)"),
         (b"got k1\n", "an unknown command"),
         (b"PUT k1 1.5 1\n", "an unknown command (commands are lowercase)"),
         (b"put k1 1.5\n", "put with 2 arguments instead of 3"),
@@ -291,7 +294,7 @@ fn malformed_requests_answered(ctx: &Context) -> Verdict {
         b"get k1\n",
         &[Sample::new("k1", 1.5, 1)],
         false,
-        "after the 11 malformed requests, the same client",
+        "after the 14 malformed requests, the same client",
         "a malformed request changes nothing: only the valid `put k1 1.5 1` is stored",
     )?;
     let mut other = open(&server)?;
@@ -316,6 +319,9 @@ fn malformed_why(request: &[u8]) -> String {
         }
         b"put k1 abc 1\n" => "the value must parse as a float (str::parse::<f64>), or the request is malformed",
         b"put k1 1.5 1.5\n" => "the timestamp must parse as an integer (str::parse::<i64>), or the request is malformed",
+        b"put  1.5 1\n" | b"get \n" | b"put k\t1 1.5 1\n" => {
+            "a key is one word: not empty, and without whitespace in it (words are separated by exactly one space, so two spaces make an empty word, and a tab stays inside a word): check it, or the request is malformed"
+        }
         _ => "bytes that are not UTF-8 are a malformed request: check with std::str::from_utf8 and answer the error, rather than failing the connection (AsyncBufReadExt::lines() returns an error there: use read_until(b'\\n'))",
     };
     format!("{why}; every malformed request is answered with exactly `error\\nwrong command\\n\\n`")
