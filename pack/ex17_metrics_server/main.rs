@@ -35,7 +35,8 @@ fn main() {
         descriptors_stay_flat,
         latency_under_load,
         slow_reader_does_not_stall_others,
-        idle_server_sleeps
+        idle_server_sleeps,
+        large_reply_arrives_whole
     ])
 }
 
@@ -860,4 +861,71 @@ fn idle_server_sleeps(ctx: &Context) -> Verdict {
     )?;
     drop(peers);
     server.stop()
+}
+
+/// Promise `get-replies-measurements` for a reply far larger than a socket's buffer: 20,000
+/// measurements of one key, then `get` on a connection whose receive buffer is small, so the
+/// server's socket takes only part of the reply at a time. An async `write` returns as soon as
+/// it wrote part of its buffer; `write_all` goes on until all of it is written.
+fn large_reply_arrives_whole(ctx: &Context) -> Verdict {
+    const MEASUREMENTS: usize = 20_000;
+    const BATCH: usize = 1_000;
+    let server = start(ctx)?;
+    let mut filler = open(&server)?;
+    for first in (0..MEASUREMENTS).step_by(BATCH) {
+        let batch: Vec<u8> =
+            (first..first + BATCH).flat_map(|t| format!("put big {}.5 {t}\n", t % 97).into_bytes()).collect();
+        filler.send(&batch).map_err(|e| net::checker_trouble("sending puts", e))?;
+        for _ in 0..BATCH {
+            let got = filler.read_reply(Instant::now() + REPLY_WITHIN).map_err(|cut| {
+                no_reply(&server, b"put big ...\n", "a client putting 20,000 measurements in batches of 1,000", &cut)
+            })?;
+            if got != OK_EMPTY {
+                return Err(fail(
+                    format!("a put of the batch was answered with {}", quoted(&got, 80)),
+                    format!("exactly {}", quoted(OK_EMPTY, 80)),
+                    PUT_WHY,
+                ));
+            }
+        }
+    }
+    let stream =
+        net::connect_small_segments(server.addr(), 16 * 1024).map_err(|e| net::checker_trouble("connecting", e))?;
+    let mut reader = Peer::new(stream);
+    let got = match reader.ask(b"get big\n", Instant::now() + Duration::from_secs(10)) {
+        Ok(got) => got,
+        Err(cut) if cut.received.starts_with(b"ok\n") => cut.received,
+        Err(cut) => {
+            return Err(no_reply(&server, b"get big\n", "a client reading through a small receive buffer", &cut));
+        }
+    };
+    let lines: Vec<&[u8]> = got.split(|b| *b == b'\n').collect();
+    // "ok", the measurements, then the empty line and what follows the last newline.
+    let count = lines.len().saturating_sub(3);
+    let whole = got.starts_with(b"ok\n")
+        && count == MEASUREMENTS
+        && lines[1..=count].iter().enumerate().all(|(t, line)| {
+            let text = String::from_utf8_lossy(line);
+            let words: Vec<&str> = text.split(' ').collect();
+            words.len() == 3
+                && words[0] == "big"
+                && words[1].parse::<f64>().ok() == Some((t % 97) as f64 + 0.5)
+                && words[2] == t.to_string()
+        });
+    if whole {
+        measured(format!(
+            "a reply of {} bytes (20,000 lines) arrived whole through a 16 KiB receive buffer and 536-byte segments",
+            got.len()
+        ));
+        return Ok(());
+    }
+    Err(fail(
+        format!(
+            "after 20,000 puts of `big`, `get big` on a connection with a 16 KiB receive buffer and 536-byte segments was answered with {} bytes holding {count} measurement lines (or lines that differ), ending {}",
+            got.len(),
+            quoted(&got[got.len().saturating_sub(60)..], 60)
+        ),
+        "`ok`, the 20,000 lines in timestamp order, then the empty line, within 10 s",
+        "a reply larger than the socket's buffer is written in many pieces: AsyncWriteExt::write (or a write straight to the stream) returns as soon as part of it was written, and the rest is lost unless written too. Use write_all, which goes on until every byte is written; with a BufWriter, a reply larger than its buffer goes straight to the socket, so the same holds",
+    ))
 }

@@ -380,6 +380,18 @@ pub fn echo_under_job_control(server: &Server, payload: &[u8], deadline: Instant
 /// that the window the peer sees is small from the start and its send buffer does not grow: its
 /// large writes then block part-way, every time.
 pub fn connect_small(addr: SocketAddr, bytes: usize) -> io::Result<TcpStream> {
+    connect_with(addr, bytes, None)
+}
+
+/// [`connect_small`] with segments of at most 536 bytes as well (`TCP_MAXSEG` before the
+/// handshake). Linux sizes a new connection's send buffer from its segment size (with
+/// loopback's 64 KiB segments it starts at megabytes), so the peer's socket then takes only a
+/// few tens of kilobytes at a time: a large nonblocking write (an async one) returns part-way.
+pub fn connect_small_segments(addr: SocketAddr, bytes: usize) -> io::Result<TcpStream> {
+    connect_with(addr, bytes, Some(536))
+}
+
+fn connect_with(addr: SocketAddr, bytes: usize, segment: Option<libc::c_int>) -> io::Result<TcpStream> {
     use std::os::fd::FromRawFd;
     let SocketAddr::V4(v4) = addr else {
         return Err(io::Error::new(io::ErrorKind::Unsupported, "an IPv4 address is expected"));
@@ -392,6 +404,21 @@ pub fn connect_small(addr: SocketAddr, bytes: usize) -> io::Result<TcpStream> {
     // SAFETY: `fd` is a valid descriptor nobody else owns.
     let stream = unsafe { TcpStream::from_raw_fd(fd) };
     fix_receive_buffer(&stream, bytes)?;
+    if let Some(segment) = segment {
+        // SAFETY: setsockopt reads a correctly sized int we own, on a descriptor we own.
+        let done = unsafe {
+            libc::setsockopt(
+                fd,
+                libc::IPPROTO_TCP,
+                libc::TCP_MAXSEG,
+                (&segment as *const libc::c_int).cast(),
+                std::mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        };
+        if done != 0 {
+            return Err(io::Error::last_os_error());
+        }
+    }
     let raw = libc::sockaddr_in {
         sin_family: libc::AF_INET as libc::sa_family_t,
         sin_port: v4.port().to_be(),
