@@ -399,16 +399,9 @@ fn client_connect_timeout(ctx: &Context) -> Verdict {
     let (lo, hi) = window(t);
     let watchdog = Duration::from_secs(5);
     timing::decide(3, |_| {
-        let hang = match HangingConnect::start() {
+        let hang = match HangingConnect::start_for_measurement() {
             Ok(hang) => hang,
-            Err(e) => {
-                return Measurement {
-                    judgement: Judgement::CannotMeasure(format!(
-                        "no connection attempt could be made to hang here: {e}"
-                    )),
-                    summary: "no hanging connect".to_owned(),
-                }
-            }
+            Err(cannot) => return cannot,
         };
         let probe = LoadProbe::start(watchdog + Duration::from_secs(1));
         let ran = match run(ctx, &client_args(hang.port(), t, "anybody?"), Some(watchdog)) {

@@ -648,16 +648,9 @@ fn connect_timeout(_ctx: &Context) -> Verdict {
     let (lo, hi) = (t * 4 / 5, t * 6 / 5);
     let limit = t * 6;
     timing::decide(3, |_| {
-        let hang = match HangingConnect::start() {
+        let hang = match HangingConnect::start_for_measurement() {
             Ok(hang) => hang,
-            Err(e) => {
-                return Measurement {
-                    judgement: Judgement::CannotMeasure(format!(
-                        "no connection attempt could be made to hang here: {e}"
-                    )),
-                    summary: "no hanging connect".to_owned(),
-                }
-            }
+            Err(cannot) => return cannot,
         };
         let port = hang.port();
         let what = format!("Client::new(\"127.0.0.1\", {port}, {t:?})");

@@ -617,6 +617,18 @@ impl HangingConnect {
         ))
     }
 
+    /// [`HangingConnect::start`] inside a timing measurement: on a machine where no connection
+    /// attempt can be made to hang, the measurement comes back as "cannot measure" (the
+    /// machine's doing, never a busy machine's or the student's).
+    pub fn start_for_measurement() -> Result<HangingConnect, crate::timing::Measurement> {
+        HangingConnect::start().map_err(|e| crate::timing::Measurement {
+            judgement: crate::timing::Judgement::CannotMeasure(format!(
+                "no connection attempt could be made to hang here: {e}"
+            )),
+            summary: "no hanging connect".to_owned(),
+        })
+    }
+
     pub fn port(&self) -> u16 {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
