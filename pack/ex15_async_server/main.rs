@@ -472,7 +472,21 @@ fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
     let mut waiting = None;
     for i in 1..=(2 * ROOM as usize + 8) {
         let who = format!("client {i}");
-        let mut client = connect_as(&server, &who)?;
+        let mut client = match server.connect() {
+            Ok(client) => client,
+            // Refused: the listening socket is gone. A server whose accept loop returned the
+            // error closes it at once and may take a moment more to exit (or never exit).
+            Err(_) => {
+                let refused = Instant::now();
+                while server.exit_status().is_none() && refused.elapsed() < Duration::from_secs(1) {
+                    thread::sleep(Duration::from_millis(10));
+                }
+                let ended = server.describe_exit().unwrap_or_else(|| {
+                    format!("its listening socket was closed ({who}'s connection was refused) while the server, PID {}, kept running", server.pid())
+                });
+                return Err(stopped_by_accept(limit, open, served.len(), i, &ended));
+            }
+        };
         let line = format!("client {i}, with the server near its descriptor limit\n").into_bytes();
         client.write_all(&line).ok();
         match net::read_exact_within(&mut client, line.len(), Instant::now() + NOT_ACCEPTED_AFTER) {
