@@ -140,8 +140,13 @@ fn compare(mutant: &Mutant, report: &serde_json::Value, stdout: &str) -> Vec<Str
         }
         if let Some(message) = &expect.message {
             // A hang's explanation is what the check itself saw when it was stopped.
+            // The fields as text (a JSON value's Display would escape quotes and backslashes, so
+            // a message quoting the student's output could never match).
+            let text = |value: &serde_json::Value| value.as_str().unwrap_or_default().to_owned();
             let seen = result["diagnosis"]["seen_by_the_check"].as_array().cloned().unwrap_or_default();
-            let said = format!("{} {} {} {seen:?}", result["observed"], result["expected"], result["why"]);
+            let mut said = vec![text(&result["observed"]), text(&result["expected"]), text(&result["why"])];
+            said.extend(seen.iter().map(text));
+            let said = said.join("\n");
             if !said.contains(message.as_str()) || !stdout.contains(message.as_str()) {
                 problems.push(format!("{name}: {failing} must explain {message:?}; the student saw:\n{stdout}"));
             }
