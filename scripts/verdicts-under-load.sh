@@ -4,9 +4,9 @@
 # Keeps two CPU-bound busy loops running (on this project's 2-core machines: every core taken)
 # and grades, RUNS times, each exercise's reference solution and skeleton (what `checker verify`
 # grades) and, with MUTANTS=1, every mutant in tests/mutants/<id>/ (each written once, from the
-# current reference solution and the mutant's edits, by `checker materialize-mutant`). Each
-# submission's per-check outcomes (PASS/FAIL/TIMEOUT/...) must be the same in every run; the
-# script prints any difference and exits 1 if there is one.
+# current reference solution and the mutant's edits, by `checker materialize-mutant`, and graded
+# with only the checks it must fail). Each submission's per-check outcomes (PASS/FAIL/TIMEOUT/...)
+# must be the same in every run; the script prints any difference and exits 1 if there is one.
 #
 #   scripts/verdicts-under-load.sh                       # ex05–ex08, 10 runs
 #   RUNS=3 MUTANTS=1 scripts/verdicts-under-load.sh ex08_gil
@@ -38,7 +38,11 @@ echo "load: ${#hogs[@]} busy loops (pids ${hogs[*]}) on $(nproc) cores"
 if [ "$mutants" = 1 ]; then
   for exercise in "${exercises[@]}"; do
     for mutant in tests/mutants/"$exercise"/*/; do
-      "$checker" materialize-mutant "$mutant" --into "$out/mutants/$exercise/$(basename "$mutant")" >/dev/null
+      into="$out/mutants/$exercise/$(basename "$mutant")"
+      "$checker" materialize-mutant "$mutant" --into "$into" >/dev/null
+      # As in the mutants harness, a mutant is graded with only the checks it must fail (its
+      # `fails = [...]`, one line): the verdicts that matter, at a fraction of the exercise's cost.
+      grep -m1 '^fails = ' "$mutant/mutant.toml" | grep -o '"[^"]*"' | tr -d '"' | sed 's/^/--only\n/' >"$into/only"
     done
   done
 fi
@@ -56,7 +60,9 @@ for run in $(seq 1 "$runs"); do
       file="$out/$run/$(echo "${submission#"$out"/}" | tr / _)"
       mkdir -p "$(dirname "$file")"
       # The first line of each check in the console report: outcome, name, points.
-      "$checker" submit "$exercise" --from "$submission" 2>&1 \
+      only=()
+      [ ! -f "$submission/only" ] || mapfile -t only <"$submission/only"
+      "$checker" submit "$exercise" --from "$submission" "${only[@]}" 2>&1 \
         | grep -E '^(PASS|FAIL|TIMEOUT|CRASH|LEFTOVER|NOT RUN) ' | tr -s ' ' >"$file" || true
     done
   done

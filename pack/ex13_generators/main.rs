@@ -21,13 +21,13 @@ use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
-use std::task::{Context as TaskContext, Poll, Wake, Waker};
+use std::task::{Context as TaskContext, Poll};
 use std::time::{Duration, Instant};
 
 use ex13_generators::{moving_average, numbers_from, running_average, Delay};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, measured, proc, Context, Failure, Verdict};
+use pack_support::{fail, measured, proc, wakers, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -804,28 +804,6 @@ fn moving_average_of_zero_panics(_ctx: &Context) -> Verdict {
 // delay_counts_from_new and delay_wakes_the_latest_waker
 // ---------------------------------------------------------------------------------------------
 
-/// A waker that counts its wake-ups.
-#[derive(Default)]
-struct CountingWaker {
-    woken: AtomicUsize,
-}
-
-impl Wake for CountingWaker {
-    fn wake(self: Arc<Self>) {
-        self.woken.fetch_add(1, Ordering::SeqCst);
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.woken.fetch_add(1, Ordering::SeqCst);
-    }
-}
-
-/// Polls `delay` once with `waker`.
-fn poll_once(delay: &mut Pin<Box<Delay>>, waker: &Arc<CountingWaker>) -> Poll<()> {
-    let waker = Waker::from(Arc::clone(waker));
-    delay.as_mut().poll(&mut TaskContext::from_waker(&waker))
-}
-
 /// Promise `delay-timer-starts-at-new`: a delay made, then first polled after its duration,
 /// is ready at once; its lateness is bounded.
 fn delay_counts_from_new(_ctx: &Context) -> Verdict {
@@ -836,14 +814,15 @@ fn delay_counts_from_new(_ctx: &Context) -> Verdict {
             let started = Instant::now();
             let mut delay = Box::pin(Delay::new(DURATION));
             std::thread::sleep(FIRST_POLL_AFTER);
-            let waker = Arc::new(CountingWaker::default());
+            let counting = wakers::Counting::new();
+            let waker = counting.waker();
             let first_poll_at = started.elapsed();
-            let first = poll_once(&mut delay, &waker);
+            let first = wakers::poll_with(delay.as_mut(), &waker);
             // If not ready, wait for the wake-up (or give up after 2 s) and poll again.
             let mut ready_at = first.is_ready().then_some(first_poll_at);
             let deadline = Instant::now() + Duration::from_secs(2);
             while ready_at.is_none() && Instant::now() < deadline {
-                if waker.woken.load(Ordering::SeqCst) > 0 && poll_once(&mut delay, &waker).is_ready() {
+                if counting.woken() > 0 && wakers::poll_with(delay.as_mut(), &waker).is_ready() {
                     ready_at = Some(started.elapsed());
                 }
                 std::thread::sleep(Duration::from_millis(1));
@@ -910,20 +889,12 @@ fn delay_counts_from_new(_ctx: &Context) -> Verdict {
 fn delay_wakes_the_latest_waker(_ctx: &Context) -> Verdict {
     let scenario = watch::spawn("delay", |report| {
         let mut delay = Box::pin(Delay::new(Duration::from_millis(200)));
-        let (first, second) = (Arc::new(CountingWaker::default()), Arc::new(CountingWaker::default()));
-        let a = poll_once(&mut delay, &first);
+        let (first, second) = (wakers::Counting::new(), wakers::Counting::new());
+        let a = wakers::poll_with(delay.as_mut(), &first.waker());
         std::thread::sleep(Duration::from_millis(20));
-        let b = poll_once(&mut delay, &second);
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while second.woken.load(Ordering::SeqCst) == 0 && Instant::now() < deadline {
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        report.send((
-            a.is_pending(),
-            b.is_pending(),
-            first.woken.load(Ordering::SeqCst),
-            second.woken.load(Ordering::SeqCst),
-        ));
+        let b = wakers::poll_with(delay.as_mut(), &second.waker());
+        second.wait_woken(Duration::from_secs(2));
+        report.send((a.is_pending(), b.is_pending(), first.woken(), second.woken()));
     });
     match scenario.next(Duration::from_secs(5)) {
         Next::Item((false, _, _, _)) | Next::Item((_, false, _, _)) => Err(fail(
@@ -946,31 +917,6 @@ fn delay_wakes_the_latest_waker(_ctx: &Context) -> Verdict {
             "poll returns at once",
             "poll must never block: it checks the shared state and returns Ready or Pending",
         )),
-    }
-}
-
-/// One of the wakers of a race round: waking it records its poll's number and unparks the
-/// round's thread.
-struct NumberedWaker {
-    poll: isize,
-    round: Arc<RoundWakes>,
-}
-
-/// What a race round's wakers saw.
-struct RoundWakes {
-    /// The number of the latest poll whose waker was woken (-1: none).
-    latest_woken: AtomicIsize,
-    waiter: std::thread::Thread,
-}
-
-impl Wake for NumberedWaker {
-    fn wake(self: Arc<Self>) {
-        self.wake_by_ref();
-    }
-
-    fn wake_by_ref(self: &Arc<Self>) {
-        self.round.latest_woken.fetch_max(self.poll, Ordering::SeqCst);
-        self.round.waiter.unpark();
     }
 }
 
@@ -1002,25 +948,17 @@ fn delay_never_loses_a_wake_up(_ctx: &Context) -> Verdict {
         while rounds < ROUNDS && started.elapsed() < TIME_BUDGET {
             rounds += 1;
             let duration = Duration::from_micros(rng.below(40));
-            let wakes = Arc::new(RoundWakes { latest_woken: AtomicIsize::new(-1), waiter: std::thread::current() });
+            let family = wakers::Numbered::new();
             let mut delay = Box::pin(Delay::new(duration));
-            let mut last_pending = -1;
-            for poll in 0..MAX_POLLS {
-                let waker = Waker::from(Arc::new(NumberedWaker { poll, round: Arc::clone(&wakes) }));
-                if delay.as_mut().poll(&mut TaskContext::from_waker(&waker)).is_ready() {
-                    break;
-                }
-                last_pending = poll;
-            }
-            if last_pending < 0 {
-                continue;
-            }
-            let deadline = Instant::now() + WAKE_WITHIN;
-            while wakes.latest_woken.load(Ordering::SeqCst) < last_pending && Instant::now() < deadline {
-                std::thread::park_timeout(deadline.saturating_duration_since(Instant::now()));
-            }
-            let latest_woken = wakes.latest_woken.load(Ordering::SeqCst);
-            if latest_woken < last_pending {
+            // Still pending after MAX_POLLS: the timer thread is late; only a Pending poll
+            // followed by no wake-up is a lost one.
+            let last_pending = match wakers::poll_tightly(delay.as_mut(), &family, MAX_POLLS) {
+                wakers::TightPolls::Ready { last_pending: None, .. } => continue,
+                wakers::TightPolls::Ready { last_pending: Some(last), .. } => last,
+                wakers::TightPolls::StillPending { polls } => polls - 1,
+            };
+            if !family.wait_woken_from(last_pending, WAKE_WITHIN) {
+                let latest_woken = family.latest_woken().unwrap_or(-1);
                 report.send(Err(LostWakeUp { round: rounds, duration, last_pending, latest_woken }));
                 return;
             }

@@ -23,6 +23,7 @@ pub mod proc;
 pub mod rng;
 pub mod threads;
 pub mod timing;
+pub mod wakers;
 pub mod watch;
 
 use std::any::Any;
