@@ -524,9 +524,7 @@ fn client_write_timeout(ctx: &Context) -> Verdict {
         while !client.is_finished() {
             thread::sleep(Duration::from_millis(5));
             let Some(peer) = fake.connections().first().map(|c| c.peer) else { continue };
-            let now = net::socket_queues(peer, fake.addr())
-                .zip(net::socket_queues(fake.addr(), peer))
-                .map(|((tx, _), (_, rx))| tx + rx);
+            let now = net::queued_from(peer, fake.addr());
             if let Some(now) = now.filter(|&now| growth.last().is_none_or(|&(_, w)| w != now)) {
                 growth.push((Instant::now(), now));
             }

@@ -605,6 +605,18 @@ fn build_scripts_wrappers_and_toolchain_files_have_no_effect() {
         .stdout(predicates::str::contains("public tests: passed"));
 }
 
+/// A copy of the reference solution's src/ of `exercise` in a new folder, with `code` planted
+/// right after the first `marker` in its lib.rs: a correct program with one hostile addition.
+fn solution_with(exercise: &str, marker: &str, code: &str) -> tempfile::TempDir {
+    let dir = tempfile::Builder::new().prefix("hostile-").tempdir().unwrap();
+    crate::util::copy_tree(&repo().join("solutions").join(exercise).join("src"), &dir.path().join("src"));
+    let lib = dir.path().join("src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    assert!(text.contains(marker), "the reference solution of {exercise} no longer has {marker:?}");
+    std::fs::write(&lib, text.replacen(marker, &format!("{marker}{code}"), 1)).unwrap();
+    dir
+}
+
 /// A pool that is slow on purpose when the check calibrates (one job alone) would make every
 /// timing measurement look spoiled by a busy machine, and the check "not judged" instead of
 /// failed. The supervisor sees that the machine outside the job was quiet: the check runs once
@@ -612,19 +624,13 @@ fn build_scripts_wrappers_and_toolchain_files_have_no_effect() {
 #[test]
 fn spoiling_the_calibration_on_a_quiet_machine_fails() {
     let _serial = serial();
-    let dir = tempfile::Builder::new().prefix("hostile-calibration-").tempdir().unwrap();
-    crate::util::copy_tree(&repo().join("solutions/ex04_pool/src"), &dir.path().join("src"));
-    let lib = dir.path().join("src/lib.rs");
-    let text = std::fs::read_to_string(&lib).unwrap();
-    let marker = "        T: Send + 'static,\n    {\n";
-    assert!(text.contains(marker), "the reference pool changed its submit()");
     let slow = r#"        static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         // The first two jobs of every nine: the calibration of each measurement.
         if CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst) % 9 < 2 {
             std::thread::sleep(std::time::Duration::from_millis(300));
         }
 "#;
-    std::fs::write(&lib, text.replacen(marker, &format!("{marker}{slow}"), 1)).unwrap();
+    let dir = solution_with("ex04_pool", "        T: Send + 'static,\n    {\n", slow);
     let report = dir.path().join("report.json");
     // The promise holds on a quiet machine only: while other processes keep the machine busy
     // (the check says how busy), not judged is the right verdict, and the case is tried again.
@@ -658,12 +664,6 @@ fn spoiling_the_calibration_on_a_quiet_machine_fails() {
 #[test]
 fn using_up_the_descriptors_does_not_pass_a_timing_check() {
     let _serial = serial();
-    let dir = tempfile::Builder::new().prefix("hostile-descriptors-").tempdir().unwrap();
-    crate::util::copy_tree(&repo().join("solutions/ex08_gil/src"), &dir.path().join("src"));
-    let lib = dir.path().join("src/lib.rs");
-    let text = std::fs::read_to_string(&lib).unwrap();
-    let marker = "    pub fn disabled() -> Gil {";
-    assert!(text.contains(marker), "the reference GIL changed its disabled()");
     let hog = r#"
         static ONCE: std::sync::Once = std::sync::Once::new();
         ONCE.call_once(|| {
@@ -671,7 +671,7 @@ fn using_up_the_descriptors_does_not_pass_a_timing_check() {
                 std::mem::forget(file);
             }
         });"#;
-    std::fs::write(&lib, text.replacen(marker, &format!("{marker}{hog}"), 1)).unwrap();
+    let dir = solution_with("ex08_gil", "    pub fn disabled() -> Gil {", hog);
     let report = dir.path().join("report.json");
     checker()
         .args(["submit", "ex08", "--from"])

@@ -575,6 +575,15 @@ pub fn socket_queues(local: SocketAddr, remote: SocketAddr) -> Option<(usize, us
     None
 }
 
+/// The bytes the socket at `sender` (connected to `receiver`, both in this network namespace)
+/// has written that `receiver` has not read yet: the sender's send queue plus the receiver's
+/// receive queue. None if either socket is gone.
+pub fn queued_from(sender: SocketAddr, receiver: SocketAddr) -> Option<usize> {
+    let (unacknowledged, _) = socket_queues(sender, receiver)?;
+    let (_, unread) = socket_queues(receiver, sender)?;
+    Some(unacknowledged + unread)
+}
+
 /// A port on 127.0.0.1 where a connection attempt gets no answer at all, as when a machine is
 /// down or a firewall drops the packets: the listener never accepts, its queue of established
 /// connections is full (backlog 0, filled by connections of our own), and Linux then drops a new
@@ -2048,6 +2057,27 @@ pub fn ranges(items: &[usize]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn queued_from_counts_what_the_receiver_has_not_read() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let mut client = TcpStream::connect(listener.local_addr().unwrap()).unwrap();
+        let (mut server, _) = listener.accept().unwrap();
+        let (from, to) = (client.local_addr().unwrap(), server.local_addr().unwrap());
+        client.write_all(&[7; 1000]).unwrap();
+        // Loopback delivers at once; the bytes wait in the server's receive queue.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while queued_from(from, to) != Some(1000) && Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(5));
+        }
+        assert_eq!(queued_from(from, to), Some(1000));
+        assert_eq!(queued_from(to, from), Some(0));
+        server.read_exact(&mut [0; 1000]).unwrap();
+        assert_eq!(queued_from(from, to), Some(0));
+        drop((client, server));
+        let gone: SocketAddr = "127.0.0.1:1".parse().unwrap();
+        assert_eq!(queued_from(from, gone), None);
+    }
 
     #[test]
     fn programs_start_with_no_signal_blocked() {
