@@ -17,6 +17,10 @@ pub struct Cli {
     /// The grading pack with the hidden checks (default: pack/ in the course).
     #[arg(long, global = true, value_name = "DIR")]
     pub pack: Option<PathBuf>,
+    /// The language of the lessons (default: CHECKER_LANG, then the locale: LC_ALL,
+    /// LC_MESSAGES, LANG; English when none of them is Russian or English).
+    #[arg(long, global = true, value_enum, value_name = "LANG")]
+    pub lang: Option<crate::lang::Language>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -47,6 +51,12 @@ pub enum Command {
         /// not recorded in the progress file.
         #[arg(long, value_name = "CHECK")]
         only: Vec<String>,
+    },
+    /// Show the lesson of an exercise: the topic, its Python original in the lecture notes and
+    /// its Rust counterpart, pitfalls, and runnable examples (paged on a terminal).
+    Lesson {
+        /// The exercise: ex04, ex04_pool or 4.
+        exercise: String,
     },
     /// Show the next hint for an exercise.
     Hint {

@@ -6,6 +6,7 @@
 //!
 //! - [`cli`]: the command line; [`commands`]: one module per subcommand.
 //! - [`layout`]: where the course, the pack and the checker's state live.
+//! - [`lang`]: the language the checker speaks (`--lang`, `CHECKER_LANG`, the locale).
 //! - [`progress`]: the student's progress (statuses, hints shown).
 //! - [`error`]: setup errors and the exit codes.
 //! - [`batch`]: grading a class (`grade`, `merge`), and [`formats`]: what other graders read.
@@ -23,6 +24,7 @@ pub mod error;
 pub mod events;
 pub mod formats;
 pub mod gate;
+pub mod lang;
 pub mod layout;
 pub mod manifest;
 pub mod mutant;

@@ -174,3 +174,36 @@ fn materialize_mutant_writes_the_solution_with_the_mutants_edits() {
         .stderr(predicate::str::contains("no longer in the solution"))
         .stderr(predicate::str::contains("a line the solution never had"));
 }
+
+/// The lesson in the language asked for (`--lang`, then `CHECKER_LANG`, then the locale), as
+/// plain Markdown when the output is not a terminal; English, said so, when a language lacks it.
+#[test]
+fn a_lesson_is_shown_in_the_chosen_language_with_english_as_the_fallback() {
+    let course = Course::new();
+    let lessons = course.path().join("lessons");
+    std::fs::create_dir_all(lessons.join("en")).unwrap();
+    std::fs::create_dir_all(lessons.join("ru")).unwrap();
+    std::fs::write(lessons.join("en/ex04_pool.md"), "# Thread pools\n\nA pool keeps its threads.\n").unwrap();
+    std::fs::write(lessons.join("ru/ex04_pool.md"), "# Пулы потоков\n\nПул хранит свои потоки.\n").unwrap();
+    std::fs::write(lessons.join("en/ex05_queue.md"), "# Queues\n").unwrap();
+    let lesson = |args: &[&str], env: &[(&str, &str)]| {
+        let mut command = course.checker();
+        command.env_remove("CHECKER_LANG").env_remove("LC_ALL").env_remove("LC_MESSAGES").env("LANG", "C.UTF-8");
+        command.arg("lesson").args(args).envs(env.iter().copied());
+        command.assert().success()
+    };
+    lesson(&["4"], &[]).stdout("# Thread pools\n\nA pool keeps its threads.\n");
+    lesson(&["ex04", "--lang", "ru"], &[]).stdout(predicate::str::contains("Пул хранит свои потоки"));
+    lesson(&["ex04"], &[("LANG", "ru_RU.UTF-8")]).stdout(predicate::str::contains("Пулы потоков"));
+    lesson(&["ex04"], &[("LANG", "ru_RU.UTF-8"), ("CHECKER_LANG", "en")])
+        .stdout(predicate::str::contains("Thread pools"));
+    lesson(&["ex05", "--lang", "ru"], &[])
+        .stdout("# Queues\n")
+        .stderr(predicate::str::contains("showing the English one"));
+    course
+        .checker()
+        .args(["lesson", "ex06"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("the course has no lesson for ex06_locks"));
+}

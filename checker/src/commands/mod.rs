@@ -3,6 +3,7 @@
 mod grade;
 mod handout;
 mod hint;
+mod lesson;
 mod list;
 mod materialize_mutant;
 pub mod mutants;
@@ -37,6 +38,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
     let layout = Layout::discover(cli.root, cli.pack)?;
     let course = Course::load(&layout.manifest())?;
     let context = Context { layout, course };
+    let language = crate::lang::Language::choose(cli.lang);
     match cli.command {
         Command::List => list::run(&context),
         Command::Check { exercise, from } => {
@@ -45,6 +47,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
         Command::Submit { exercise, from, report, only } => {
             run::check_or_submit(&context, &exercise, crate::events::Mode::Submit, from, report, &only)
         }
+        Command::Lesson { exercise } => lesson::run(&context, &exercise, language),
         Command::Hint { exercise, all } => hint::run(&context, &exercise, all),
         Command::Reset { exercise, yes } => reset::run(&context, &exercise, yes),
         Command::Watch { exercise } => watch::run(&context, exercise.as_deref()),
