@@ -116,7 +116,7 @@ fn a_class_with_bad_submissions_is_graded_in_every_format() {
     // The checker's class report.
     let report = json(&out.path().join("class.json"));
     assert_eq!(report["schema"], "checker-class-report");
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["schema_version"], 2);
     assert_eq!(report["students"].as_array().unwrap().len(), 8);
     let summary = &report["summary"][0];
     assert_eq!((summary["exercise"].as_str(), summary["passed"].as_u64()), (Some("ex01_process"), Some(2)));
@@ -615,8 +615,13 @@ fn a_submission_cannot_read_another_students_working_copy_or_the_results() {
         );
     }
     let thief = record_of(out.path(), "b-thief", "ex04_pool");
-    let told: Vec<&str> =
-        thief["checks"].as_array().unwrap().iter().filter_map(|c| c["explanation"].as_str()).collect();
+    let told: Vec<&str> = thief["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["explanation"]["lines"].as_array().unwrap())
+        .map(|line| line["text"].as_str().unwrap())
+        .collect();
     let told = told.join("\n");
     assert!(told.contains("STOLEN [] RESULTS []"), "the thief's code did not run its search:\n{told}");
     assert!(!told.contains("VICTIM") && !told.contains("STOLEN [\"") && !told.contains("RESULTS [\""), "{told}");

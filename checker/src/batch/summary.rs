@@ -2,6 +2,7 @@
 //! failed most often (where the class needs help).
 
 use super::record::{GradeRecord, Status};
+use crate::events::OutcomeKind;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -33,7 +34,7 @@ pub fn summarise(exercises: &[(String, u32)], records: &[&GradeRecord]) -> Vec<E
             scores.sort_unstable();
             let mut failures: BTreeMap<&str, usize> = BTreeMap::new();
             for record in &graded {
-                for check in record.failing().filter(|c| c.outcome != "not_judged") {
+                for check in record.failing().filter(|c| c.outcome != OutcomeKind::NotJudged) {
                     *failures.entry(check.name.as_str()).or_default() += 1;
                 }
             }
@@ -52,7 +53,7 @@ pub fn summarise(exercises: &[(String, u32)], records: &[&GradeRecord]) -> Vec<E
                 most_failed_check,
                 not_judged: graded
                     .iter()
-                    .filter(|r| r.checks.iter().any(|c| c.outcome == "not_judged"))
+                    .filter(|r| r.checks.iter().any(|c| c.outcome == OutcomeKind::NotJudged))
                     .map(|r| r.student.clone())
                     .collect(),
             }
@@ -72,6 +73,8 @@ fn median(sorted: &[u32]) -> f64 {
 mod tests {
     use super::*;
     use crate::batch::record::CheckRecord;
+    use crate::events::CheckKind;
+    use crate::explanation::Explanation;
 
     fn record(student: &str, score: u32, failing: &[&str]) -> GradeRecord {
         let mut r = GradeRecord::ungraded(student, "ex04_pool", "g", Status::Graded, 10, String::new());
@@ -81,11 +84,11 @@ mod tests {
             .iter()
             .map(|name| CheckRecord {
                 name: name.to_string(),
-                kind: "hidden".into(),
+                kind: CheckKind::Hidden,
                 points: 0,
                 max_points: 2,
-                outcome: "fail".into(),
-                explanation: String::new(),
+                outcome: OutcomeKind::Fail,
+                explanation: Explanation::from_text(""),
                 duration_ms: 0,
             })
             .collect();

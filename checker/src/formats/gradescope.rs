@@ -4,6 +4,7 @@
 
 use super::Class;
 use crate::batch::names::file_name;
+use crate::events::{CheckKind, OutcomeKind};
 
 /// (student folder name, results.json text) per student.
 pub fn render(class: &Class) -> Vec<(String, String)> {
@@ -24,8 +25,8 @@ pub fn render(class: &Class) -> Vec<(String, String)> {
                     }));
                 }
                 for check in &grade.checks {
-                    let public = check.kind == "public";
-                    let mut output = check.explanation.clone();
+                    let public = check.kind == CheckKind::Public;
+                    let mut output = check.explanation.plain();
                     if public && output.is_empty() {
                         output = grade.reason.clone().unwrap_or_default();
                     }
@@ -33,7 +34,7 @@ pub fn render(class: &Class) -> Vec<(String, String)> {
                         "name": format!("{}: {}", grade.exercise, check.name),
                         "score": check.points,
                         "max_score": check.max_points,
-                        "status": if check.outcome == "pass" { "passed" } else { "failed" },
+                        "status": if check.outcome == OutcomeKind::Pass { "passed" } else { "failed" },
                         "visibility": if public { "visible" } else { "after_published" },
                         "output": output,
                     }));
