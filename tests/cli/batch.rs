@@ -441,6 +441,26 @@ fn a_name_given_twice_is_refused_before_grading() {
     assert!(!out.path().join("results").exists(), "something was graded");
 }
 
+/// A folder that cannot be a class is refused before anything is graded or written: an empty
+/// one, and one course (whose `checker`, `exercises` and `target` would be graded as students).
+#[test]
+fn a_folder_that_is_not_a_class_is_refused() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let refused = |class: &Path, why: &str| {
+        checker()
+            .args(["grade", "--out"])
+            .arg(out.path().join("grades"))
+            .arg(class)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(why));
+        assert!(!out.path().join("grades").exists(), "something was written");
+    };
+    refused(empty.path(), "holds no submissions");
+    refused(&repo(), "is one copy of the course, not a class: it holds course.toml");
+}
+
 /// Results written into the course itself could not be hidden from the students' code: such a
 /// folder is refused before anything is graded or written.
 #[test]

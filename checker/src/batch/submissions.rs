@@ -79,6 +79,46 @@ pub fn discover(dir: &Path, course: &Course, unpack_to: &Path) -> Result<Vec<Sub
     Ok(submissions)
 }
 
+/// Refuses a folder that cannot be a class, before anything is graded: one copy of the course
+/// (whose folders would be graded as students) or a folder with no submission in it.
+pub fn check_is_a_class(dir: &Path, course: &Course) -> Result<(), SetupError> {
+    if let Some(what) = one_course(dir, course) {
+        return Err(SetupError::Refused(format!(
+            "{} is one copy of the course, not a class: it holds {what}, and its folders (checker, exercises, \
+             target, ...) would be graded as students. Give the folder that holds one such copy (or archive) per \
+             student",
+            dir.display()
+        )));
+    }
+    let entries =
+        std::fs::read_dir(dir).map_err(SetupError::io(format!("reading the submissions in {}", dir.display())))?;
+    let submission = |entry: &std::fs::DirEntry| {
+        let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
+        !name.starts_with('.') && (entry.path().is_dir() || ARCHIVES.iter().any(|suffix| name.ends_with(suffix)))
+    };
+    if !entries.flatten().any(|entry| submission(&entry)) {
+        return Err(SetupError::Refused(format!(
+            "{} holds no submissions: give the folder that holds one folder (a copy of the course) or one archive \
+             (.zip, .tar.gz, .tgz, .tar) per student",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// What makes `dir` one copy of the course rather than a folder of copies: its manifest, its
+/// `exercises/` folder, or the exercise folders themselves. A class holds these one level down.
+fn one_course(dir: &Path, course: &Course) -> Option<String> {
+    if dir.join(crate::layout::MANIFEST).is_file() {
+        return Some(crate::layout::MANIFEST.to_owned());
+    }
+    let exercise = |base: &Path| course.exercises.iter().find(|e| base.join(&e.dir).is_dir()).map(|e| e.dir.clone());
+    if let Some(exercise) = exercise(&dir.join("exercises")) {
+        return Some(format!("exercises/{exercise}/"));
+    }
+    exercise(dir).map(|exercise| format!("the exercise folder {exercise}/"))
+}
+
 /// The folder that holds the exercise folders: the submission itself, its `exercises/`, or the
 /// same inside a single top folder (as archives of a repository usually have).
 fn exercises_folder(root: &Path, course: &Course) -> Result<PathBuf, String> {
@@ -178,7 +218,8 @@ mod tests {
 
     fn refusal(class: &Path) -> String {
         let unpacked = class.join(".unpacked");
-        match discover(class, &course(), &unpacked) {
+        let checked = check_is_a_class(class, &course()).and_then(|()| discover(class, &course(), &unpacked));
+        match checked {
             Err(SetupError::Refused(why)) => why,
             other => panic!("not refused: {other:?}"),
         }
@@ -206,6 +247,33 @@ mod tests {
         std::fs::remove_dir_all(class.path().join("Jose\u{301}")).unwrap();
         let class = discover(class.path(), &course(), &class.path().join(".unpacked")).unwrap();
         assert_eq!(class.len(), 4);
+    }
+
+    #[test]
+    fn an_empty_folder_is_not_a_class() {
+        let class = tempfile::tempdir().unwrap();
+        std::fs::write(class.path().join("notes.txt"), "not a submission").unwrap();
+        let why = refusal(class.path());
+        assert!(why.contains("holds no submissions") && why.contains("one folder"), "{why}");
+    }
+
+    /// Given one course, the checker would grade `checker`, `exercises` and `target` as students.
+    #[test]
+    fn one_course_or_its_exercises_folder_is_not_a_class() {
+        let why = refusal(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+        assert!(why.contains("one copy of the course, not a class: it holds course.toml"), "{why}");
+        let copy = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(copy.path().join("exercises/ex04_pool/src")).unwrap();
+        std::fs::create_dir_all(copy.path().join("checker")).unwrap();
+        assert!(refusal(copy.path()).contains("it holds exercises/ex04_pool/"));
+        assert!(refusal(&copy.path().join("exercises")).contains("it holds the exercise folder ex04_pool/"));
+        // One student's copy, one level down, is a class of one.
+        let class = tempfile::tempdir().unwrap();
+        std::fs::rename(copy.path().join("exercises"), class.path().join("exercises")).unwrap();
+        std::fs::create_dir(class.path().join("ann")).unwrap();
+        std::fs::rename(class.path().join("exercises"), class.path().join("ann/exercises")).unwrap();
+        check_is_a_class(class.path(), &course()).unwrap();
+        assert_eq!(discover(class.path(), &course(), &class.path().join(".unpacked")).unwrap().len(), 1);
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub fn grade(context: &Context, args: GradeArgs) -> Result<u8, SetupError> {
             args.submissions.display()
         )));
     }
+    batch::submissions::check_is_a_class(&submissions, &context.course)?;
     let exercises: Vec<&Exercise> = if args.exercises.is_empty() {
         context.course.exercises.iter().collect()
     } else {
