@@ -4,7 +4,7 @@
 //! `message`, `line_no`, `execution_time`. The reporter takes it base64-encoded in the
 //! variable `<RUNNER>_RESULTS`: the `.b64` file is that value.
 
-use super::{headline, Class};
+use super::{headline, told, Class};
 use crate::batch::names::file_name;
 use crate::events::OutcomeKind;
 use base64::Engine;
@@ -32,7 +32,7 @@ pub fn render(class: &Class) -> Vec<(String, String, String)> {
                         "name": format!("{}: {}", grade.exercise, check.name),
                         "status": if check.outcome == OutcomeKind::Pass { "pass" } else { "fail" },
                         "score": check.points,
-                        "message": check.explanation.plain(),
+                        "message": told(grade, check),
                         "line_no": 0,
                         "execution_time": format!("{:.2}s", check.duration_ms as f64 / 1000.0),
                     }));

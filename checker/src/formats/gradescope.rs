@@ -2,7 +2,7 @@
 //! `name`, `score`, `max_score`, `status` (passed/failed), `visibility` and `output`. Public
 //! tests are always visible; the hidden checks' explanations after the grades are published.
 
-use super::Class;
+use super::{told, Class};
 use crate::batch::names::file_name;
 use crate::events::{CheckKind, OutcomeKind};
 
@@ -26,17 +26,13 @@ pub fn render(class: &Class) -> Vec<(String, String)> {
                 }
                 for check in &grade.checks {
                     let public = check.kind == CheckKind::Public;
-                    let mut output = check.explanation.plain();
-                    if public && output.is_empty() {
-                        output = grade.reason.clone().unwrap_or_default();
-                    }
                     tests.push(serde_json::json!({
                         "name": format!("{}: {}", grade.exercise, check.name),
                         "score": check.points,
                         "max_score": check.max_points,
                         "status": if check.outcome == OutcomeKind::Pass { "passed" } else { "failed" },
                         "visibility": if public { "visible" } else { "after_published" },
-                        "output": output,
+                        "output": told(grade, check),
                     }));
                 }
             }

@@ -1,7 +1,7 @@
 //! `junit.xml` (with the quick-junit crate): one test suite per student and exercise, one test
 //! case per graded item, for CI systems and dashboards that read JUnit.
 
-use super::{headline, Class};
+use super::{headline, told, Class};
 use crate::events::OutcomeKind;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
@@ -33,7 +33,7 @@ pub fn render(class: &Class) -> String {
                         status
                             .set_type(outcome.name())
                             .set_message(check.explanation.headline.as_str())
-                            .set_description(check.explanation.plain());
+                            .set_description(told(grade, check));
                         status
                     }
                 };

@@ -11,9 +11,10 @@ mod markdown;
 
 use crate::batch::names::fold;
 use crate::batch::private;
-use crate::batch::record::GradeRecord;
+use crate::batch::record::{CheckRecord, GradeRecord};
 use crate::batch::summary::{self, ExerciseSummary};
 use crate::error::SetupError;
+use crate::events::CheckKind;
 use crate::manifest::Course;
 use std::path::{Path, PathBuf};
 
@@ -139,7 +140,70 @@ pub fn write(out: &Path, class: &Class, formats: &[Format]) -> Result<Vec<PathBu
     Ok(written)
 }
 
+/// The lines of a grade's reason shown with its public tests: the compiler's first errors are
+/// the ones to fix, and a page of them is enough.
+const REASON_LINES: usize = 60;
+
+/// What the reader of a format is told about one check: its explanation and, with the public
+/// tests of a submission graded with a reason (its code does not compile, or the hidden checks
+/// cannot be built against it), that reason, trimmed. The public tests are where a student
+/// looks first, and are visible on every platform; the hidden checks only say they were not run.
+fn told(grade: &GradeRecord, check: &CheckRecord) -> String {
+    let mut text = check.explanation.plain();
+    if let (CheckKind::Public, Some(reason)) = (check.kind, &grade.reason) {
+        let lines: Vec<&str> = reason.trim_end().lines().collect();
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&lines[..lines.len().min(REASON_LINES)].join("\n"));
+        if lines.len() > REASON_LINES {
+            text.push_str(&format!("\n... ({} more lines; fix the first errors first)", lines.len() - REASON_LINES));
+        }
+    }
+    text
+}
+
 /// The first line of an explanation, for places that show one line.
 fn headline(text: &str) -> &str {
     text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+}
+
+#[cfg(test)]
+mod fixture;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_that_does_not_compile_shows_the_compilers_first_messages_with_the_public_tests() {
+        let course = fixture::course();
+        let records = fixture::records(&course);
+        let class = class(&course, &records);
+        let carl = &records[2];
+        let public = told(carl, &carl.checks[0]);
+        assert!(
+            public.starts_with("checks that the public tests pass\nnot run: the code does not compile"),
+            "{public}"
+        );
+        assert!(public.contains("error[E0308]: mismatched types\n --> src/lib.rs:1:23"), "{public}");
+        assert!(public.contains("note 50") && !public.contains("note 70"), "{public}");
+        assert!(public.ends_with("more lines; fix the first errors first)"), "{public}");
+        assert!(!told(carl, &carl.checks[1]).contains("E0308"), "a hidden check repeats the compiler");
+
+        let (_, gradescope) = gradescope::render(&class).into_iter().find(|(s, _)| s == "carl").unwrap();
+        let gradescope: serde_json::Value = serde_json::from_str(&gradescope).unwrap();
+        assert_eq!(gradescope["tests"][0]["visibility"], "visible");
+        assert_eq!(gradescope["tests"][0]["output"], public);
+
+        let xml = junit::render(&class);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let case = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testcase") && n.attribute("classname") == Some("carl.ex01_process"))
+            .unwrap();
+        let error = case.children().find(|n| n.has_tag_name("error")).unwrap();
+        assert_eq!(error.attribute("message"), Some("not run: the code does not compile"));
+        assert_eq!(error.text(), Some(public.as_str()));
+    }
 }
