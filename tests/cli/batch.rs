@@ -228,7 +228,7 @@ fn a_killed_batch_resumes_and_regrades_only_what_changed() {
     // Bob fixes his code: only his result is graded again.
     copy_tree(&solution().join("src"), &class.path().join("bob/exercises/ex01_process/src"));
     let stdout = grade(class.path(), out.path(), &[]);
-    assert!(stdout.contains("1 results graded now, 3 unchanged"), "{stdout}");
+    assert!(stdout.contains("1 result graded now, 3 unchanged"), "{stdout}");
     assert_eq!(record(out.path(), "bob")["score"], full());
     assert_no_leftovers();
 }
@@ -516,7 +516,7 @@ fn a_second_submission_compiles_only_its_own_crate() {
     let started = Instant::now();
     let stdout = grade(class.path(), out.path(), &["-j", "1"]);
     let took = started.elapsed();
-    assert!(stdout.contains("1 results graded now, 1 unchanged"), "{stdout}");
+    assert!(stdout.contains("1 result graded now, 1 unchanged"), "{stdout}");
     assert_eq!(record(out.path(), "bob")["score"], full());
     let rebuilt: Vec<String> =
         fingerprints().into_iter().filter(|(unit, at)| before.get(unit) != Some(at)).map(|(unit, _)| unit).collect();

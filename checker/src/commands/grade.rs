@@ -7,6 +7,7 @@ use crate::batch::shard::Shard;
 use crate::batch::store::Store;
 use crate::batch::{self, Options};
 use crate::error::{exit_code, SetupError};
+use crate::explanation::plural;
 use crate::formats::{self, Format};
 use crate::manifest::Exercise;
 use std::collections::BTreeMap;
@@ -45,8 +46,10 @@ pub fn grade(context: &Context, args: GradeArgs) -> Result<u8, SetupError> {
     }
     let graded = batch::grade(&context.layout, &context.course, &options)?;
     println!(
-        "\ngraded {} students: {} results graded now, {} unchanged since an earlier run and kept",
-        graded.students, graded.graded_now, graded.kept
+        "\ngraded {}: {} graded now, {} unchanged since an earlier run and kept",
+        plural(graded.students, "student", "students"),
+        plural(graded.graded_now, "result", "results"),
+        graded.kept
     );
     report(context, &out, &graded.records, &args.formats)?;
     Ok(exit_code::PASS)
@@ -84,7 +87,12 @@ pub fn merge(context: &Context, inputs: &[PathBuf], out: &Path, formats: &[Forma
         store.save(record)?;
     }
     let students: std::collections::BTreeSet<&str> = records.iter().map(|r| r.student.as_str()).collect();
-    println!("merged {} results of {} students from {} folders", records.len(), students.len(), inputs.len());
+    println!(
+        "merged {} of {} from {}",
+        plural(records.len(), "result", "results"),
+        plural(students.len(), "student", "students"),
+        plural(inputs.len(), "folder", "folders")
+    );
     report(context, out, &records, formats)?;
     Ok(exit_code::PASS)
 }
@@ -93,9 +101,13 @@ pub fn merge(context: &Context, inputs: &[PathBuf], out: &Path, formats: &[Forma
 fn report(context: &Context, out: &Path, records: &[GradeRecord], formats: &[Format]) -> Result<(), SetupError> {
     let class = formats::class(&context.course, records);
     println!();
-    println!("{:<24} {:>8} {:>8} {:>10}  most failed check", "exercise", "passed", "median", "missing");
+    println!("{:<24} {:>8} {:>8} {:>10}  most failed checks", "exercise", "passed", "median", "missing");
     for s in &class.summary {
-        let most = s.most_failed_check.as_ref().map(|(n, c)| format!("{n} ({c})")).unwrap_or_else(|| "-".into());
+        let most = s
+            .most_failed_checks
+            .as_ref()
+            .map(|most| format!("{} {}", most.checks.join(", "), most.count()))
+            .unwrap_or_else(|| "-".into());
         println!(
             "{:<24} {:>8} {:>8} {:>10}  {most}",
             s.exercise,
@@ -106,6 +118,11 @@ fn report(context: &Context, out: &Path, records: &[GradeRecord], formats: &[For
     }
     let formats = if formats.is_empty() { Format::ALL.to_vec() } else { formats.to_vec() };
     let written = formats::write(out, &class, &formats)?;
-    println!("\nwrote {} files in {} (results in {})", written.len(), out.display(), out.join("results").display());
+    println!(
+        "\nwrote {} in {} (results in {})",
+        plural(written.len(), "file", "files"),
+        out.display(),
+        out.join("results").display()
+    );
     Ok(())
 }
