@@ -93,9 +93,14 @@ fn a_class_with_bad_submissions_is_graded_in_every_format() {
     builder.into_inner().unwrap().finish().unwrap();
 
     let out = tempfile::tempdir().unwrap();
-    let stdout = grade(class.path(), out.path(), &["-j", "2"]);
+    let roster = out.path().join("roster.csv");
+    std::fs::write(&roster, "submission,id,name,email\nann,s1,Ann Lee,ann@uni.edu\nzed,s9,Zed Moe,zed@uni.edu\n")
+        .unwrap();
+    let stdout = grade(class.path(), out.path(), &["-j", "2", "--roster", roster.to_str().unwrap()]);
     assert_no_leftovers();
     assert!(stdout.contains("graded 8 students"), "{stdout}");
+    assert!(stdout.contains("not in the roster (7): bob, carl, dora, emil, eve, gina, hugo"), "{stdout}");
+    assert!(stdout.contains("no submission (1): Zed Moe (zed)"), "{stdout}");
 
     let expect = |student: &str, status: &str, score: u64, reason: Option<&str>| {
         let r = record(out.path(), student);
@@ -174,9 +179,19 @@ fn a_class_with_bad_submissions_is_graded_in_every_format() {
     // The gradebook and the Markdown summary.
     let csv = std::fs::read_to_string(out.path().join("grades.csv")).unwrap();
     let mut lines = csv.lines();
-    let header = format!("student,ex01_process (/{0}),total (/{0})", full());
+    let header = format!(
+        "submission,id,name,email,ex01_process (/{0}),total (/{0}),percentage,ex01_process sources_sha256,\
+         ex01_process graded_at,note",
+        full()
+    );
     assert_eq!(lines.next(), Some(header.as_str()));
-    assert!(csv.contains(&format!("\nann,{0},{0}\n", full())) && csv.contains("\nhugo,0,0"), "{csv}");
+    let ann = format!(
+        "\nann,s1,Ann Lee,ann@uni.edu,{0},{0},100.0,{1},",
+        full(),
+        record(out.path(), "ann")["sources_sha256"].as_str().unwrap()
+    );
+    assert!(csv.contains(&ann) && csv.contains("\nhugo,,,,0,0,0.0,,"), "{csv}");
+    assert!(csv.contains("\n,s9,Zed Moe,zed@uni.edu,"), "{csv}");
     let markdown = std::fs::read_to_string(out.path().join("summary.md")).unwrap();
     // Two of the eight students passed.
     assert!(markdown.contains("| ex01_process | 2/8 |"), "{markdown}");
@@ -266,10 +281,19 @@ fn shards_merge_into_what_one_run_gives() {
             .collect()
     };
     assert_eq!(scores(merged.path()), scores(whole.path()));
-    assert_eq!(
-        std::fs::read_to_string(merged.path().join("grades.csv")).unwrap(),
-        std::fs::read_to_string(whole.path().join("grades.csv")).unwrap()
-    );
+    // The same gradebook, but for when each result was graded: the shards graded theirs apart.
+    let gradebook = |out: &Path| -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(out.join("grades.csv")).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let kept = |i: usize| !header[i].ends_with("graded_at");
+        std::iter::once(header.clone())
+            .chain(reader.records().map(|r| r.unwrap().iter().map(String::from).collect()))
+            .map(|row: Vec<String>| row.into_iter().enumerate().filter(|(i, _)| kept(*i)).map(|(_, c)| c).collect())
+            .collect()
+    };
+    assert_eq!(gradebook(merged.path()), gradebook(whole.path()));
+    assert!(gradebook(whole.path())[1].iter().any(|cell| cell.len() == 64), "a sources' hash is in the gradebook");
     checker().args(["grade", "--shard", "3/2"]).arg(class.path()).assert().code(2);
     assert_no_leftovers();
 }

@@ -30,6 +30,14 @@ pub struct GradeRecord {
     pub reason: Option<String>,
     pub checks: Vec<CheckRecord>,
     pub duration_ms: u64,
+    /// When this result was graded (RFC 3339, UTC); none in records of earlier checkers.
+    #[serde(default)]
+    pub graded_at: Option<String>,
+    /// When the submission was last changed (RFC 3339, UTC): its last commit where the
+    /// submission is a git repository, else the newest modification time of the graded files;
+    /// none when nothing was graded. A late policy reads it (see [`crate::manifest::LatePolicy`]).
+    #[serde(default)]
+    pub submitted_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -104,6 +112,8 @@ impl GradeRecord {
                 })
                 .collect(),
             duration_ms: 0,
+            graded_at: None,
+            submitted_at: None,
         }
     }
 
@@ -130,6 +140,8 @@ impl GradeRecord {
             reason: Some(reason),
             checks: Vec::new(),
             duration_ms: 0,
+            graded_at: None,
+            submitted_at: None,
         }
     }
 

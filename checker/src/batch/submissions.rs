@@ -8,6 +8,7 @@ use crate::error::SetupError;
 use crate::manifest::Course;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 /// One student's submission.
 #[derive(Debug, Clone)]
@@ -16,6 +17,9 @@ pub struct Submission {
     pub student: String,
     /// The folder holding the exercise folders (`ex04_pool/`, ...), or why there is none.
     pub exercises: Result<PathBuf, String>,
+    /// When the submission was last committed, where it is a git repository (a clone, as GitHub
+    /// Classroom gives them).
+    pub committed_at: Option<SystemTime>,
 }
 
 /// What an archive may unpack to: far above a course's sources.
@@ -74,7 +78,8 @@ pub fn discover(dir: &Path, course: &Course, unpack_to: &Path) -> Result<Vec<Sub
                     .and_then(|()| exercises_folder(&target, course))
             }
         };
-        submissions.push(Submission { student, exercises });
+        let committed_at = if archive.is_none() { last_commit(&path) } else { None };
+        submissions.push(Submission { student, exercises, committed_at });
     }
     Ok(submissions)
 }
@@ -117,6 +122,26 @@ fn one_course(dir: &Path, course: &Course) -> Option<String> {
         return Some(format!("exercises/{exercise}/"));
     }
     exercise(dir).map(|exercise| format!("the exercise folder {exercise}/"))
+}
+
+/// The time of the last commit of the git repository `folder`, if it is one (its own `.git`, not
+/// a repository around it, such as the instructor's). The repository is a student's: git is
+/// asked for the log only, with no hook or file-system monitor to run, whoever owns it.
+fn last_commit(folder: &Path) -> Option<SystemTime> {
+    let git_dir = folder.join(".git");
+    if !git_dir.exists() {
+        return None;
+    }
+    let output = std::process::Command::new("git")
+        .args(["-c", "safe.directory=*", "-c", "core.fsmonitor=false", "--git-dir"])
+        .arg(&git_dir)
+        .args(["log", "-1", "--format=%ct"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let seconds: u64 = String::from_utf8_lossy(&output.stdout).trim().parse().ok()?;
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
 }
 
 /// The folder that holds the exercise folders: the submission itself, its `exercises/`, or the
@@ -274,6 +299,33 @@ mod tests {
         std::fs::rename(class.path().join("exercises"), class.path().join("ann/exercises")).unwrap();
         check_is_a_class(class.path(), &course()).unwrap();
         assert_eq!(discover(class.path(), &course(), &class.path().join(".unpacked")).unwrap().len(), 1);
+    }
+
+    /// A clone's time is its last commit's; a folder inside someone else's repository has none.
+    #[test]
+    fn a_submission_that_is_a_git_repository_is_timed_by_its_last_commit() {
+        let class = tempfile::tempdir().unwrap();
+        let ann = class.path().join("ann");
+        std::fs::create_dir_all(ann.join("exercises/ex04_pool/src")).unwrap();
+        std::fs::write(ann.join("exercises/ex04_pool/src/lib.rs"), "").unwrap();
+        let git = |args: &[&str]| {
+            let status = std::process::Command::new("git")
+                .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+                .args(args)
+                .current_dir(&ann)
+                .env("GIT_COMMITTER_DATE", "2027-01-16T01:00:00Z")
+                .stdout(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        };
+        git(&["init", "-q"]);
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "work"]);
+        std::fs::create_dir_all(ann.join("inner/exercises/ex04_pool/src")).unwrap();
+        let at = last_commit(&ann).unwrap();
+        assert_eq!(humantime::format_rfc3339_seconds(at).to_string(), "2027-01-16T01:00:00Z");
+        assert_eq!(last_commit(&ann.join("inner")), None);
     }
 
     #[test]

@@ -14,6 +14,7 @@ pub fn render(class: &Class) -> String {
         .map(|s| {
             serde_json::json!({
                 "student": s.name,
+                "roster": s.entry,
                 "score": s.score(),
                 "max_score": class.max_score(),
                 "grades": s.grades.iter().flatten().collect::<Vec<_>>(),
@@ -32,6 +33,7 @@ pub fn render(class: &Class) -> String {
         "exercises": exercises,
         "summary": class.summary,
         "students": students,
+        "without_submission": class.without_submission,
     });
     serde_json::to_string_pretty(&report).expect("a report serialises") + "\n"
 }

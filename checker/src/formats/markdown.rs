@@ -41,6 +41,17 @@ pub fn render(class: &Class) -> String {
             again.join(", ")
         );
     }
+    if class.rostered {
+        let unlisted: Vec<String> =
+            class.students.iter().filter(|s| s.entry.is_none()).map(|s| s.name.replace('|', "\\|")).collect();
+        let absent: Vec<String> =
+            class.without_submission.iter().map(|e| format!("{} ({})", e.name, e.submission)).collect();
+        for (what, names) in [("Not in the roster", unlisted), ("No submission", absent)] {
+            if !names.is_empty() {
+                let _ = writeln!(out, "\n**{what}** ({}): {}", names.len(), names.join(", "));
+            }
+        }
+    }
     let _ = writeln!(
         out,
         "\n| student | {} | total |",
