@@ -114,6 +114,10 @@ pub enum Command {
         /// The formats to write, comma-separated (default: all).
         #[arg(long, value_delimiter = ',', value_enum)]
         format: Vec<crate::formats::Format>,
+        /// A CSV file with the columns submission (the folder's or archive's name), id, name and
+        /// email: the gradebook and summaries carry them, and list who is missing on either side.
+        #[arg(long, value_name = "FILE")]
+        roster: Option<PathBuf>,
     },
     /// Combine the --out folders of several `checker grade --shard` runs into the reports one
     /// run over the whole class writes.
@@ -126,6 +130,9 @@ pub enum Command {
         /// The formats to write, comma-separated (default: all).
         #[arg(long, value_delimiter = ',', value_enum)]
         format: Vec<crate::formats::Format>,
+        /// The class's roster, as for `grade`.
+        #[arg(long, value_name = "FILE")]
+        roster: Option<PathBuf>,
     },
     /// For instructors: how good are the hidden checks? Grades wrong versions (mutants) of the
     /// reference solutions like submissions and reports which ones the checks kill, by which

@@ -3,7 +3,7 @@
 
 use crate::sandbox::{Exit, HangDiagnosis, ProcessInfo};
 use crate::workcopy::SourcesDigest;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
 /// What a run does.
@@ -62,21 +62,51 @@ impl Outcome {
         matches!(self, Outcome::Pass)
     }
 
-    /// A short static name for reports.
-    pub fn name(&self) -> &'static str {
+    /// Which outcome this is, without what was observed.
+    pub fn kind(&self) -> OutcomeKind {
         match self {
-            Outcome::Pass => "pass",
-            Outcome::Fail(_) => "fail",
-            Outcome::TimedOut { .. } => "timeout",
-            Outcome::NoVerdict { .. } => "no_verdict",
-            Outcome::LeftBehind { .. } => "left_behind",
-            Outcome::NotRun { .. } => "not_run",
-            Outcome::NotJudged { .. } => "not_judged",
+            Outcome::Pass => OutcomeKind::Pass,
+            Outcome::Fail(_) => OutcomeKind::Fail,
+            Outcome::TimedOut { .. } => OutcomeKind::TimedOut,
+            Outcome::NoVerdict { .. } => OutcomeKind::NoVerdict,
+            Outcome::LeftBehind { .. } => OutcomeKind::LeftBehind,
+            Outcome::NotRun { .. } => OutcomeKind::NotRun,
+            Outcome::NotJudged { .. } => OutcomeKind::NotJudged,
         }
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+/// An [`Outcome`] without its observations: what a grade record keeps, and what the formats
+/// and summaries decide on. Serialised as the `outcome` field of the JSON report names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OutcomeKind {
+    Pass,
+    Fail,
+    #[serde(rename = "timeout")]
+    TimedOut,
+    NoVerdict,
+    LeftBehind,
+    NotRun,
+    NotJudged,
+}
+
+impl OutcomeKind {
+    /// The short static name reports use (`pass`, `timeout`, ...).
+    pub fn name(self) -> &'static str {
+        match self {
+            OutcomeKind::Pass => "pass",
+            OutcomeKind::Fail => "fail",
+            OutcomeKind::TimedOut => "timeout",
+            OutcomeKind::NoVerdict => "no_verdict",
+            OutcomeKind::LeftBehind => "left_behind",
+            OutcomeKind::NotRun => "not_run",
+            OutcomeKind::NotJudged => "not_judged",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CheckKind {
     Public,
@@ -144,7 +174,7 @@ pub enum BuildStatus {
 }
 
 /// The whole run, as the JSON report records it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct RunSummary {
     pub exercise: String,
     pub mode: Mode,
@@ -156,7 +186,6 @@ pub struct RunSummary {
     pub checks: Vec<CheckResult>,
     /// The hidden-check program the build made, for `verify` to ask it for its checks; not part
     /// of a report.
-    #[serde(skip)]
     pub harness: Option<std::path::PathBuf>,
 }
 
@@ -182,9 +211,9 @@ mod tests {
     use super::*;
     use crate::sandbox::{HangDiagnosis, HangKind};
 
-    /// Reports and the console must call each outcome by the same name.
+    /// Reports, records and the console must call each outcome by the same name.
     #[test]
-    fn the_json_outcome_is_the_short_name() {
+    fn the_json_outcome_is_the_short_name_of_its_kind() {
         let failure = Failure { observed: "o".into(), expected: "e".into(), why: "w".into() };
         let outcomes = [
             Outcome::Pass,
@@ -200,10 +229,12 @@ mod tests {
             Outcome::NoVerdict { exit: crate::sandbox::Exit::Code(0), stderr_tail: String::new() },
             Outcome::LeftBehind { processes: Vec::new() },
             Outcome::NotRun { reason: "r".into() },
+            Outcome::NotJudged { why: "w".into() },
         ];
         for outcome in outcomes {
             let json = serde_json::to_value(&outcome).unwrap();
-            assert_eq!(json["outcome"], outcome.name(), "{json}");
+            assert_eq!(json["outcome"], outcome.kind().name(), "{json}");
+            assert_eq!(json["outcome"], serde_json::to_value(outcome.kind()).unwrap(), "{json}");
         }
     }
 }

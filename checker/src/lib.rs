@@ -2,7 +2,8 @@
 //!
 //! `manifest` (course.toml) → `runner` (the plan for one exercise and mode) → `workcopy` (the
 //! checker-owned copy of the submission) → `compile` (cargo) → `sandbox` (every run of student
-//! code, supervised) → `events` → `reporter` (console, JSON report).
+//! code, supervised) → `events` → `reporter` (console, JSON report). What a student reads about
+//! each check is one [`explanation`], whichever report shows it.
 //!
 //! - [`cli`]: the command line; [`commands`]: one module per subcommand.
 //! - [`layout`]: where the course, the pack and the checker's state live.
@@ -22,6 +23,7 @@ pub mod commands;
 pub mod compile;
 pub mod error;
 pub mod events;
+pub mod explanation;
 pub mod formats;
 pub mod gate;
 pub mod lang;

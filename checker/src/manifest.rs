@@ -23,8 +23,37 @@ pub struct Course {
     /// The student's own build (and its public tests) never has them.
     #[serde(default)]
     pub hidden_check_features: BTreeMap<String, Vec<String>>,
+    /// How late submissions are marked in the gradebook (`[late]`); none: lateness is not shown.
+    #[serde(default)]
+    pub late: Option<LatePolicy>,
     #[serde(rename = "exercise", default)]
     pub exercises: Vec<Exercise>,
+}
+
+/// A late policy: after the deadline, a penalty per day (each day begun counts), up to a
+/// maximum, both in percent of the points. The gradebook shows it in columns of its own beside
+/// the scores; no score is ever lowered by it.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatePolicy {
+    /// RFC 3339, e.g. `2027-01-15T23:59:00Z`.
+    #[serde(with = "humantime_serde")]
+    pub deadline: std::time::SystemTime,
+    pub penalty_per_day: f64,
+    pub maximum: f64,
+}
+
+impl LatePolicy {
+    /// Days past the deadline, each day begun counted whole; 0 when on time.
+    pub fn days_late(&self, submitted: std::time::SystemTime) -> u64 {
+        const DAY: u64 = 24 * 60 * 60;
+        submitted.duration_since(self.deadline).map_or(0, |late| late.as_secs().div_ceil(DAY))
+    }
+
+    /// The penalty, in percent, for `days` late.
+    pub fn penalty_percent(&self, days: u64) -> f64 {
+        (days as f64 * self.penalty_per_day).min(self.maximum)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -173,6 +202,11 @@ impl Course {
     }
 
     fn validate(&self) -> Result<(), String> {
+        if let Some(late) = &self.late {
+            if !(late.penalty_per_day >= 0.0 && (0.0..=100.0).contains(&late.maximum)) {
+                return Err("[late]: penalty_per_day must be 0 or more, and maximum between 0 and 100 (percent)".into());
+            }
+        }
         for name in self.hidden_check_features.keys() {
             if !self.dependencies.contains_key(name) {
                 return Err(format!("[hidden_check_features] names {name}, which [dependencies] does not declare"));
@@ -273,6 +307,22 @@ mod tests {
         }
         assert!(course.find("ex05").is_none());
         assert!(course.find("pool").is_none());
+    }
+
+    #[test]
+    fn a_late_policy_counts_each_day_begun_up_to_its_maximum() {
+        let text = "format = 1\ntitle = \"t\"\n[late]\ndeadline = \"2027-01-15T23:59:00Z\"\npenalty_per_day = 10\n\
+                    maximum = 25\n";
+        let course: Course = toml::from_str(text).unwrap();
+        let late = course.late.clone().unwrap();
+        let after = |seconds: u64| late.deadline + Duration::from_secs(seconds);
+        assert_eq!(late.days_late(late.deadline - Duration::from_secs(60)), 0);
+        assert_eq!(late.days_late(late.deadline), 0);
+        assert_eq!((late.days_late(after(1)), late.days_late(after(86_400)), late.days_late(after(86_401))), (1, 1, 2));
+        assert_eq!((late.penalty_percent(2), late.penalty_percent(3)), (20.0, 25.0));
+        let mut bad = course;
+        bad.late.as_mut().unwrap().maximum = 150.0;
+        assert!(bad.validate().unwrap_err().contains("[late]"));
     }
 
     #[test]

@@ -93,9 +93,14 @@ fn a_class_with_bad_submissions_is_graded_in_every_format() {
     builder.into_inner().unwrap().finish().unwrap();
 
     let out = tempfile::tempdir().unwrap();
-    let stdout = grade(class.path(), out.path(), &["-j", "2"]);
+    let roster = out.path().join("roster.csv");
+    std::fs::write(&roster, "submission,id,name,email\nann,s1,Ann Lee,ann@uni.edu\nzed,s9,Zed Moe,zed@uni.edu\n")
+        .unwrap();
+    let stdout = grade(class.path(), out.path(), &["-j", "2", "--roster", roster.to_str().unwrap()]);
     assert_no_leftovers();
     assert!(stdout.contains("graded 8 students"), "{stdout}");
+    assert!(stdout.contains("not in the roster (7): bob, carl, dora, emil, eve, gina, hugo"), "{stdout}");
+    assert!(stdout.contains("no submission (1): Zed Moe (zed)"), "{stdout}");
 
     let expect = |student: &str, status: &str, score: u64, reason: Option<&str>| {
         let r = record(out.path(), student);
@@ -116,7 +121,7 @@ fn a_class_with_bad_submissions_is_graded_in_every_format() {
     // The checker's class report.
     let report = json(&out.path().join("class.json"));
     assert_eq!(report["schema"], "checker-class-report");
-    assert_eq!(report["schema_version"], 1);
+    assert_eq!(report["schema_version"], 2);
     assert_eq!(report["students"].as_array().unwrap().len(), 8);
     let summary = &report["summary"][0];
     assert_eq!((summary["exercise"].as_str(), summary["passed"].as_u64()), (Some("ex01_process"), Some(2)));
@@ -174,9 +179,19 @@ fn a_class_with_bad_submissions_is_graded_in_every_format() {
     // The gradebook and the Markdown summary.
     let csv = std::fs::read_to_string(out.path().join("grades.csv")).unwrap();
     let mut lines = csv.lines();
-    let header = format!("student,ex01_process (/{0}),total (/{0})", full());
+    let header = format!(
+        "submission,id,name,email,ex01_process (/{0}),total (/{0}),percentage,ex01_process sources_sha256,\
+         ex01_process graded_at,note",
+        full()
+    );
     assert_eq!(lines.next(), Some(header.as_str()));
-    assert!(csv.contains(&format!("\nann,{0},{0}\n", full())) && csv.contains("\nhugo,0,0"), "{csv}");
+    let ann = format!(
+        "\nann,s1,Ann Lee,ann@uni.edu,{0},{0},100.0,{1},",
+        full(),
+        record(out.path(), "ann")["sources_sha256"].as_str().unwrap()
+    );
+    assert!(csv.contains(&ann) && csv.contains("\nhugo,,,,0,0,0.0,,"), "{csv}");
+    assert!(csv.contains("\n,s9,Zed Moe,zed@uni.edu,"), "{csv}");
     let markdown = std::fs::read_to_string(out.path().join("summary.md")).unwrap();
     // Two of the eight students passed.
     assert!(markdown.contains("| ex01_process | 2/8 |"), "{markdown}");
@@ -228,7 +243,7 @@ fn a_killed_batch_resumes_and_regrades_only_what_changed() {
     // Bob fixes his code: only his result is graded again.
     copy_tree(&solution().join("src"), &class.path().join("bob/exercises/ex01_process/src"));
     let stdout = grade(class.path(), out.path(), &[]);
-    assert!(stdout.contains("1 results graded now, 3 unchanged"), "{stdout}");
+    assert!(stdout.contains("1 result graded now, 3 unchanged"), "{stdout}");
     assert_eq!(record(out.path(), "bob")["score"], full());
     assert_no_leftovers();
 }
@@ -266,10 +281,19 @@ fn shards_merge_into_what_one_run_gives() {
             .collect()
     };
     assert_eq!(scores(merged.path()), scores(whole.path()));
-    assert_eq!(
-        std::fs::read_to_string(merged.path().join("grades.csv")).unwrap(),
-        std::fs::read_to_string(whole.path().join("grades.csv")).unwrap()
-    );
+    // The same gradebook, but for when each result was graded: the shards graded theirs apart.
+    let gradebook = |out: &Path| -> Vec<Vec<String>> {
+        let text = std::fs::read_to_string(out.join("grades.csv")).unwrap();
+        let mut reader = csv::Reader::from_reader(text.as_bytes());
+        let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+        let kept = |i: usize| !header[i].ends_with("graded_at");
+        std::iter::once(header.clone())
+            .chain(reader.records().map(|r| r.unwrap().iter().map(String::from).collect()))
+            .map(|row: Vec<String>| row.into_iter().enumerate().filter(|(i, _)| kept(*i)).map(|(_, c)| c).collect())
+            .collect()
+    };
+    assert_eq!(gradebook(merged.path()), gradebook(whole.path()));
+    assert!(gradebook(whole.path())[1].iter().any(|cell| cell.len() == 64), "a sources' hash is in the gradebook");
     checker().args(["grade", "--shard", "3/2"]).arg(class.path()).assert().code(2);
     assert_no_leftovers();
 }
@@ -441,6 +465,26 @@ fn a_name_given_twice_is_refused_before_grading() {
     assert!(!out.path().join("results").exists(), "something was graded");
 }
 
+/// A folder that cannot be a class is refused before anything is graded or written: an empty
+/// one, and one course (whose `checker`, `exercises` and `target` would be graded as students).
+#[test]
+fn a_folder_that_is_not_a_class_is_refused() {
+    let empty = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    let refused = |class: &Path, why: &str| {
+        checker()
+            .args(["grade", "--out"])
+            .arg(out.path().join("grades"))
+            .arg(class)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(why));
+        assert!(!out.path().join("grades").exists(), "something was written");
+    };
+    refused(empty.path(), "holds no submissions");
+    refused(&repo(), "is one copy of the course, not a class: it holds course.toml");
+}
+
 /// Results written into the course itself could not be hidden from the students' code: such a
 /// folder is refused before anything is graded or written.
 #[test]
@@ -496,7 +540,7 @@ fn a_second_submission_compiles_only_its_own_crate() {
     let started = Instant::now();
     let stdout = grade(class.path(), out.path(), &["-j", "1"]);
     let took = started.elapsed();
-    assert!(stdout.contains("1 results graded now, 1 unchanged"), "{stdout}");
+    assert!(stdout.contains("1 result graded now, 1 unchanged"), "{stdout}");
     assert_eq!(record(out.path(), "bob")["score"], full());
     let rebuilt: Vec<String> =
         fingerprints().into_iter().filter(|(unit, at)| before.get(unit) != Some(at)).map(|(unit, _)| unit).collect();
@@ -615,8 +659,13 @@ fn a_submission_cannot_read_another_students_working_copy_or_the_results() {
         );
     }
     let thief = record_of(out.path(), "b-thief", "ex04_pool");
-    let told: Vec<&str> =
-        thief["checks"].as_array().unwrap().iter().filter_map(|c| c["explanation"].as_str()).collect();
+    let told: Vec<&str> = thief["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|c| c["explanation"]["lines"].as_array().unwrap())
+        .map(|line| line["text"].as_str().unwrap())
+        .collect();
     let told = told.join("\n");
     assert!(told.contains("STOLEN [] RESULTS []"), "the thief's code did not run its search:\n{told}");
     assert!(!told.contains("VICTIM") && !told.contains("STOLEN [\"") && !told.contains("RESULTS [\""), "{told}");

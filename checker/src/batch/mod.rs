@@ -14,6 +14,7 @@ pub mod isolation;
 pub mod names;
 pub mod private;
 pub mod record;
+pub mod roster;
 pub mod shard;
 pub mod store;
 pub mod submissions;
@@ -154,7 +155,9 @@ fn grade_one(
     let started = Instant::now();
     let (student, exercise) = (&task.submission.student, task.exercise);
     let ungraded = |status, reason: String| {
-        Ok((GradeRecord::ungraded(student, &exercise.id, grader, status, exercise.max_points(), reason), false))
+        let mut record = GradeRecord::ungraded(student, &exercise.id, grader, status, exercise.max_points(), reason);
+        record.graded_at = Some(now());
+        Ok((record, false))
     };
     let folder = match &task.submission.exercises {
         Ok(folder) => folder.join(&exercise.dir),
@@ -187,7 +190,7 @@ fn grade_one(
         course,
         exercise,
         mode: Mode::Submit,
-        submission: folder,
+        submission: folder.clone(),
         worker: Some(worker),
         fail_fast,
         only: Vec::new(),
@@ -196,11 +199,27 @@ fn grade_one(
         Ok(summary) => {
             let mut record = GradeRecord::from_summary(student, grader, &summary);
             record.duration_ms = started.elapsed().as_millis() as u64;
+            record.graded_at = Some(now());
+            // A clone's last commit; otherwise when the graded files last changed.
+            let changed = |file: &crate::workcopy::SourceFile| {
+                std::fs::metadata(folder.join(&file.path)).and_then(|m| m.modified()).ok()
+            };
+            let submitted =
+                task.submission.committed_at.or_else(|| summary.sources.files.iter().filter_map(changed).max());
+            record.submitted_at = submitted.map(rfc3339);
             Ok((record, false))
         }
         Err(SetupError::Submission(why)) => ungraded(Status::Refused, why),
         Err(other) => Err(other),
     }
+}
+
+fn now() -> String {
+    rfc3339(std::time::SystemTime::now())
+}
+
+fn rfc3339(time: std::time::SystemTime) -> String {
+    humantime::format_rfc3339_seconds(time).to_string()
 }
 
 /// What a grade depends on besides the submission: the checker's version, the manifest, the

@@ -1,11 +1,14 @@
 //! One student's grade for one exercise, as a batch stores it (`results/<student>/<id>.json`)
 //! and as every output format reads it.
 
-use crate::events::{BuildStatus, CheckKind, RunSummary};
+use crate::events::{BuildStatus, CheckKind, OutcomeKind, RunSummary};
+use crate::explanation::Explanation;
 use serde::{Deserialize, Serialize};
 
 pub const SCHEMA: &str = "checker-grade";
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: a check's `explanation` is an [`Explanation`] (a headline and typed lines) instead of
+/// plain text. Records of version 1 are still read (see [`GradeRecord::readable`]).
+pub const SCHEMA_VERSION: u32 = 2;
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GradeRecord {
@@ -27,6 +30,14 @@ pub struct GradeRecord {
     pub reason: Option<String>,
     pub checks: Vec<CheckRecord>,
     pub duration_ms: u64,
+    /// When this result was graded (RFC 3339, UTC); none in records of earlier checkers.
+    #[serde(default)]
+    pub graded_at: Option<String>,
+    /// When the submission was last changed (RFC 3339, UTC): its last commit where the
+    /// submission is a git repository, else the newest modification time of the graded files;
+    /// none when nothing was graded. A late policy reads it (see [`crate::manifest::LatePolicy`]).
+    #[serde(default)]
+    pub submitted_at: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -43,14 +54,16 @@ pub enum Status {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckRecord {
     pub name: String,
-    /// `public` (the public tests, one item) or `hidden`.
-    pub kind: String,
+    /// The public tests (one item) or a hidden check.
+    pub kind: CheckKind,
     pub points: u32,
     pub max_points: u32,
-    /// As in the checker's report: pass, fail, timeout, no_verdict, left_behind, not_run.
-    pub outcome: String,
-    /// What the student is told, as plain text (empty for a pass without measurements).
-    pub explanation: String,
+    /// As in the checker's report: pass, fail, timeout, no_verdict, left_behind, not_run,
+    /// not_judged.
+    pub outcome: OutcomeKind,
+    /// What the student is told (no lines for a pass without measurements).
+    #[serde(deserialize_with = "Explanation::deserialize_any_version")]
+    pub explanation: Explanation,
     pub duration_ms: u64,
 }
 
@@ -90,18 +103,17 @@ impl GradeRecord {
                 .iter()
                 .map(|c| CheckRecord {
                     name: c.name.clone(),
-                    kind: match c.kind {
-                        CheckKind::Public => "public".into(),
-                        CheckKind::Hidden => "hidden".into(),
-                    },
+                    kind: c.kind,
                     points: c.points,
                     max_points: c.max_points,
-                    outcome: c.outcome.name().into(),
-                    explanation: crate::reporter::explain(c),
+                    outcome: c.outcome.kind(),
+                    explanation: Explanation::of_check(c),
                     duration_ms: c.duration.as_millis() as u64,
                 })
                 .collect(),
             duration_ms: 0,
+            graded_at: None,
+            submitted_at: None,
         }
     }
 
@@ -128,11 +140,19 @@ impl GradeRecord {
             reason: Some(reason),
             checks: Vec::new(),
             duration_ms: 0,
+            graded_at: None,
+            submitted_at: None,
         }
     }
 
     /// The checks that did not pass.
     pub fn failing(&self) -> impl Iterator<Item = &CheckRecord> {
-        self.checks.iter().filter(|c| c.outcome != "pass")
+        self.checks.iter().filter(|c| c.outcome != OutcomeKind::Pass)
+    }
+
+    /// Whether this checker reads a record of `schema` and `schema_version`: its own version,
+    /// and version 1, whose plain-text explanations are read as lines of text.
+    pub fn readable(schema: &str, schema_version: u32) -> bool {
+        schema == SCHEMA && (1..=SCHEMA_VERSION).contains(&schema_version)
     }
 }

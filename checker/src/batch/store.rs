@@ -6,7 +6,7 @@
 
 use super::names::file_name;
 use super::private;
-use super::record::{GradeRecord, SCHEMA, SCHEMA_VERSION};
+use super::record::{GradeRecord, SCHEMA_VERSION};
 use crate::error::SetupError;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -59,15 +59,21 @@ impl Store {
                     .map_err(|e| e.to_string())
                     .and_then(|bytes| serde_json::from_slice::<GradeRecord>(&bytes).map_err(|e| e.to_string()));
                 match parsed {
-                    Ok(record) if record.schema == SCHEMA && record.schema_version == SCHEMA_VERSION => {
+                    Ok(mut record) if GradeRecord::readable(&record.schema, record.schema_version) => {
+                        // Read as this version's record, it is one: saved again, it is written so.
+                        record.schema_version = SCHEMA_VERSION;
                         let key = (record.student.clone(), record.exercise.clone());
                         if !records.contains_key(&key) || path == self.path(&key.0, &key.1) {
                             records.insert(key, record);
                         }
                     }
-                    Ok(_) => {
-                        eprintln!("note: {} is of another schema version; it will be graded again", path.display())
-                    }
+                    Ok(other) => eprintln!(
+                        "note: {} is a record of schema {} version {}, which this checker (version {SCHEMA_VERSION}) \
+                         does not read; it will be graded again",
+                        path.display(),
+                        other.schema,
+                        other.schema_version
+                    ),
                     Err(why) => {
                         eprintln!("note: {} is not a grade record ({why}); it will be graded again", path.display())
                     }
@@ -130,6 +136,38 @@ mod tests {
         store.save(&new).unwrap();
         // Whichever file the folder listing gives first, the current place wins.
         assert_eq!(store.load().unwrap()[&("Ann Lee".into(), "ex04_pool".into())], new);
+    }
+
+    /// A batch graded by the checker before explanations were typed lines resumes: its records
+    /// are read, with typed kinds and outcomes, and the text as lines.
+    #[test]
+    fn records_of_version_1_are_read_and_another_version_is_graded_again() {
+        use crate::events::{CheckKind, OutcomeKind};
+        use crate::explanation::Line;
+        let out = tempfile::tempdir().unwrap();
+        let store = Store::open(out.path()).unwrap();
+        let folder = out.path().join("results/ann");
+        std::fs::create_dir_all(&folder).unwrap();
+        let version_1 = serde_json::json!({
+            "schema": "checker-grade", "schema_version": 1, "student": "ann", "exercise": "ex04_pool",
+            "sources_sha256": "ab", "grader": "g1", "status": "graded", "score": 0, "max_score": 2,
+            "passed": false, "reason": null, "duration_ms": 5,
+            "checks": [{ "name": "drop_joins_workers", "kind": "hidden", "points": 0, "max_points": 2,
+                "outcome": "timeout", "explanation": "checks that x\ndid not finish within 10s", "duration_ms": 4 }],
+        });
+        std::fs::write(folder.join("ex04_pool.json"), version_1.to_string()).unwrap();
+        let mut version_9 = version_1.clone();
+        version_9["schema_version"] = 9.into();
+        version_9["exercise"] = "ex05_queue".into();
+        std::fs::write(folder.join("ex05_queue.json"), version_9.to_string()).unwrap();
+        let loaded = store.load().unwrap();
+        assert_eq!(loaded.len(), 1, "{loaded:?}");
+        let record = &loaded[&("ann".into(), "ex04_pool".into())];
+        assert_eq!(record.schema_version, SCHEMA_VERSION);
+        let check = &record.checks[0];
+        assert_eq!((check.kind, check.outcome), (CheckKind::Hidden, OutcomeKind::TimedOut));
+        assert_eq!(check.explanation.headline, "checks that x");
+        assert_eq!(check.explanation.lines[1], Line::Text { text: "did not finish within 10s".into() });
     }
 
     #[test]

@@ -8,6 +8,7 @@ use crate::error::SetupError;
 use crate::manifest::Course;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, SystemTime};
 
 /// One student's submission.
 #[derive(Debug, Clone)]
@@ -16,6 +17,9 @@ pub struct Submission {
     pub student: String,
     /// The folder holding the exercise folders (`ex04_pool/`, ...), or why there is none.
     pub exercises: Result<PathBuf, String>,
+    /// When the submission was last committed, where it is a git repository (a clone, as GitHub
+    /// Classroom gives them).
+    pub committed_at: Option<SystemTime>,
 }
 
 /// What an archive may unpack to: far above a course's sources.
@@ -74,9 +78,70 @@ pub fn discover(dir: &Path, course: &Course, unpack_to: &Path) -> Result<Vec<Sub
                     .and_then(|()| exercises_folder(&target, course))
             }
         };
-        submissions.push(Submission { student, exercises });
+        let committed_at = if archive.is_none() { last_commit(&path) } else { None };
+        submissions.push(Submission { student, exercises, committed_at });
     }
     Ok(submissions)
+}
+
+/// Refuses a folder that cannot be a class, before anything is graded: one copy of the course
+/// (whose folders would be graded as students) or a folder with no submission in it.
+pub fn check_is_a_class(dir: &Path, course: &Course) -> Result<(), SetupError> {
+    if let Some(what) = one_course(dir, course) {
+        return Err(SetupError::Refused(format!(
+            "{} is one copy of the course, not a class: it holds {what}, and its folders (checker, exercises, \
+             target, ...) would be graded as students. Give the folder that holds one such copy (or archive) per \
+             student",
+            dir.display()
+        )));
+    }
+    let entries =
+        std::fs::read_dir(dir).map_err(SetupError::io(format!("reading the submissions in {}", dir.display())))?;
+    let submission = |entry: &std::fs::DirEntry| {
+        let name = entry.file_name().to_string_lossy().to_ascii_lowercase();
+        !name.starts_with('.') && (entry.path().is_dir() || ARCHIVES.iter().any(|suffix| name.ends_with(suffix)))
+    };
+    if !entries.flatten().any(|entry| submission(&entry)) {
+        return Err(SetupError::Refused(format!(
+            "{} holds no submissions: give the folder that holds one folder (a copy of the course) or one archive \
+             (.zip, .tar.gz, .tgz, .tar) per student",
+            dir.display()
+        )));
+    }
+    Ok(())
+}
+
+/// What makes `dir` one copy of the course rather than a folder of copies: its manifest, its
+/// `exercises/` folder, or the exercise folders themselves. A class holds these one level down.
+fn one_course(dir: &Path, course: &Course) -> Option<String> {
+    if dir.join(crate::layout::MANIFEST).is_file() {
+        return Some(crate::layout::MANIFEST.to_owned());
+    }
+    let exercise = |base: &Path| course.exercises.iter().find(|e| base.join(&e.dir).is_dir()).map(|e| e.dir.clone());
+    if let Some(exercise) = exercise(&dir.join("exercises")) {
+        return Some(format!("exercises/{exercise}/"));
+    }
+    exercise(dir).map(|exercise| format!("the exercise folder {exercise}/"))
+}
+
+/// The time of the last commit of the git repository `folder`, if it is one (its own `.git`, not
+/// a repository around it, such as the instructor's). The repository is a student's: git is
+/// asked for the log only, with no hook or file-system monitor to run, whoever owns it.
+fn last_commit(folder: &Path) -> Option<SystemTime> {
+    let git_dir = folder.join(".git");
+    if !git_dir.exists() {
+        return None;
+    }
+    let output = std::process::Command::new("git")
+        .args(["-c", "safe.directory=*", "-c", "core.fsmonitor=false", "--git-dir"])
+        .arg(&git_dir)
+        .args(["log", "-1", "--format=%ct"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    let seconds: u64 = String::from_utf8_lossy(&output.stdout).trim().parse().ok()?;
+    Some(SystemTime::UNIX_EPOCH + Duration::from_secs(seconds))
 }
 
 /// The folder that holds the exercise folders: the submission itself, its `exercises/`, or the
@@ -178,7 +243,8 @@ mod tests {
 
     fn refusal(class: &Path) -> String {
         let unpacked = class.join(".unpacked");
-        match discover(class, &course(), &unpacked) {
+        let checked = check_is_a_class(class, &course()).and_then(|()| discover(class, &course(), &unpacked));
+        match checked {
             Err(SetupError::Refused(why)) => why,
             other => panic!("not refused: {other:?}"),
         }
@@ -206,6 +272,60 @@ mod tests {
         std::fs::remove_dir_all(class.path().join("Jose\u{301}")).unwrap();
         let class = discover(class.path(), &course(), &class.path().join(".unpacked")).unwrap();
         assert_eq!(class.len(), 4);
+    }
+
+    #[test]
+    fn an_empty_folder_is_not_a_class() {
+        let class = tempfile::tempdir().unwrap();
+        std::fs::write(class.path().join("notes.txt"), "not a submission").unwrap();
+        let why = refusal(class.path());
+        assert!(why.contains("holds no submissions") && why.contains("one folder"), "{why}");
+    }
+
+    /// Given one course, the checker would grade `checker`, `exercises` and `target` as students.
+    #[test]
+    fn one_course_or_its_exercises_folder_is_not_a_class() {
+        let why = refusal(&Path::new(env!("CARGO_MANIFEST_DIR")).join(".."));
+        assert!(why.contains("one copy of the course, not a class: it holds course.toml"), "{why}");
+        let copy = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(copy.path().join("exercises/ex04_pool/src")).unwrap();
+        std::fs::create_dir_all(copy.path().join("checker")).unwrap();
+        assert!(refusal(copy.path()).contains("it holds exercises/ex04_pool/"));
+        assert!(refusal(&copy.path().join("exercises")).contains("it holds the exercise folder ex04_pool/"));
+        // One student's copy, one level down, is a class of one.
+        let class = tempfile::tempdir().unwrap();
+        std::fs::rename(copy.path().join("exercises"), class.path().join("exercises")).unwrap();
+        std::fs::create_dir(class.path().join("ann")).unwrap();
+        std::fs::rename(class.path().join("exercises"), class.path().join("ann/exercises")).unwrap();
+        check_is_a_class(class.path(), &course()).unwrap();
+        assert_eq!(discover(class.path(), &course(), &class.path().join(".unpacked")).unwrap().len(), 1);
+    }
+
+    /// A clone's time is its last commit's; a folder inside someone else's repository has none.
+    #[test]
+    fn a_submission_that_is_a_git_repository_is_timed_by_its_last_commit() {
+        let class = tempfile::tempdir().unwrap();
+        let ann = class.path().join("ann");
+        std::fs::create_dir_all(ann.join("exercises/ex04_pool/src")).unwrap();
+        std::fs::write(ann.join("exercises/ex04_pool/src/lib.rs"), "").unwrap();
+        let git = |args: &[&str]| {
+            let status = std::process::Command::new("git")
+                .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+                .args(args)
+                .current_dir(&ann)
+                .env("GIT_COMMITTER_DATE", "2027-01-16T01:00:00Z")
+                .stdout(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success());
+        };
+        git(&["init", "-q"]);
+        git(&["add", "."]);
+        git(&["commit", "-q", "-m", "work"]);
+        std::fs::create_dir_all(ann.join("inner/exercises/ex04_pool/src")).unwrap();
+        let at = last_commit(&ann).unwrap();
+        assert_eq!(humantime::format_rfc3339_seconds(at).to_string(), "2027-01-16T01:00:00Z");
+        assert_eq!(last_commit(&ann.join("inner")), None);
     }
 
     #[test]

@@ -3,10 +3,12 @@
 
 use super::Context;
 use crate::batch::record::GradeRecord;
+use crate::batch::roster::Roster;
 use crate::batch::shard::Shard;
 use crate::batch::store::Store;
 use crate::batch::{self, Options};
 use crate::error::{exit_code, SetupError};
+use crate::explanation::plural;
 use crate::formats::{self, Format};
 use crate::manifest::Exercise;
 use std::collections::BTreeMap;
@@ -19,6 +21,7 @@ pub struct GradeArgs {
     pub jobs: usize,
     pub shard: Option<String>,
     pub formats: Vec<Format>,
+    pub roster: Option<PathBuf>,
 }
 
 pub fn grade(context: &Context, args: GradeArgs) -> Result<u8, SetupError> {
@@ -30,6 +33,9 @@ pub fn grade(context: &Context, args: GradeArgs) -> Result<u8, SetupError> {
             args.submissions.display()
         )));
     }
+    batch::submissions::check_is_a_class(&submissions, &context.course)?;
+    // A roster that cannot be used is refused before hours of grading, not after.
+    let roster = args.roster.as_deref().map(|path| Roster::load(&cwd.join(path))).transpose()?;
     let exercises: Vec<&Exercise> = if args.exercises.is_empty() {
         context.course.exercises.iter().collect()
     } else {
@@ -44,14 +50,23 @@ pub fn grade(context: &Context, args: GradeArgs) -> Result<u8, SetupError> {
     }
     let graded = batch::grade(&context.layout, &context.course, &options)?;
     println!(
-        "\ngraded {} students: {} results graded now, {} unchanged since an earlier run and kept",
-        graded.students, graded.graded_now, graded.kept
+        "\ngraded {}: {} graded now, {} unchanged since an earlier run and kept",
+        plural(graded.students, "student", "students"),
+        plural(graded.graded_now, "result", "results"),
+        graded.kept
     );
-    report(context, &out, &graded.records, &args.formats)?;
+    report(context, &out, &graded.records, &args.formats, roster.as_ref())?;
     Ok(exit_code::PASS)
 }
 
-pub fn merge(context: &Context, inputs: &[PathBuf], out: &Path, formats: &[Format]) -> Result<u8, SetupError> {
+pub fn merge(
+    context: &Context,
+    inputs: &[PathBuf],
+    out: &Path,
+    formats: &[Format],
+    roster: Option<&Path>,
+) -> Result<u8, SetupError> {
+    let roster = roster.map(Roster::load).transpose()?;
     let mut merged: BTreeMap<(String, String), (GradeRecord, PathBuf)> = BTreeMap::new();
     for input in inputs {
         if !input.join("results").is_dir() {
@@ -83,18 +98,33 @@ pub fn merge(context: &Context, inputs: &[PathBuf], out: &Path, formats: &[Forma
         store.save(record)?;
     }
     let students: std::collections::BTreeSet<&str> = records.iter().map(|r| r.student.as_str()).collect();
-    println!("merged {} results of {} students from {} folders", records.len(), students.len(), inputs.len());
-    report(context, out, &records, formats)?;
+    println!(
+        "merged {} of {} from {}",
+        plural(records.len(), "result", "results"),
+        plural(students.len(), "student", "students"),
+        plural(inputs.len(), "folder", "folders")
+    );
+    report(context, out, &records, formats, roster.as_ref())?;
     Ok(exit_code::PASS)
 }
 
 /// Prints the class summary and writes the formats.
-fn report(context: &Context, out: &Path, records: &[GradeRecord], formats: &[Format]) -> Result<(), SetupError> {
-    let class = formats::class(&context.course, records);
+fn report(
+    context: &Context,
+    out: &Path,
+    records: &[GradeRecord],
+    formats: &[Format],
+    roster: Option<&Roster>,
+) -> Result<(), SetupError> {
+    let class = formats::class(&context.course, records, roster);
     println!();
-    println!("{:<24} {:>8} {:>8} {:>10}  most failed check", "exercise", "passed", "median", "missing");
+    println!("{:<24} {:>8} {:>8} {:>10}  most failed checks", "exercise", "passed", "median", "missing");
     for s in &class.summary {
-        let most = s.most_failed_check.as_ref().map(|(n, c)| format!("{n} ({c})")).unwrap_or_else(|| "-".into());
+        let most = s
+            .most_failed_checks
+            .as_ref()
+            .map(|most| format!("{} {}", most.checks.join(", "), most.count()))
+            .unwrap_or_else(|| "-".into());
         println!(
             "{:<24} {:>8} {:>8} {:>10}  {most}",
             s.exercise,
@@ -103,8 +133,25 @@ fn report(context: &Context, out: &Path, records: &[GradeRecord], formats: &[For
             s.not_submitted
         );
     }
+    if roster.is_some() {
+        let unlisted: Vec<&str> =
+            class.students.iter().filter(|s| s.entry.is_none()).map(|s| s.name.as_str()).collect();
+        if !unlisted.is_empty() {
+            println!("\nnot in the roster ({}): {}", unlisted.len(), unlisted.join(", "));
+        }
+        if !class.without_submission.is_empty() {
+            let names: Vec<String> =
+                class.without_submission.iter().map(|e| format!("{} ({})", e.name, e.submission)).collect();
+            println!("\nno submission ({}): {}", names.len(), names.join(", "));
+        }
+    }
     let formats = if formats.is_empty() { Format::ALL.to_vec() } else { formats.to_vec() };
     let written = formats::write(out, &class, &formats)?;
-    println!("\nwrote {} files in {} (results in {})", written.len(), out.display(), out.join("results").display());
+    println!(
+        "\nwrote {} in {} (results in {})",
+        plural(written.len(), "file", "files"),
+        out.display(),
+        out.join("results").display()
+    );
     Ok(())
 }

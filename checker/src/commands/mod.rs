@@ -53,13 +53,15 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
         Command::Watch { exercise } => watch::run(&context, exercise.as_deref()),
         Command::Verify { exercises, static_only } => verify::run(&context, &exercises, static_only),
         Command::Promises { exercises, format } => promises::run(&context, &exercises, format),
-        Command::Grade { submissions, out, exercises, jobs, shard, format } => {
-            grade::grade(&context, grade::GradeArgs { submissions, out, exercises, jobs, shard, formats: format })
-        }
-        Command::Merge { inputs, out, format } => {
+        Command::Grade { submissions, out, exercises, jobs, shard, format, roster } => grade::grade(
+            &context,
+            grade::GradeArgs { submissions, out, exercises, jobs, shard, formats: format, roster },
+        ),
+        Command::Merge { inputs, out, format, roster } => {
             let cwd = std::env::current_dir().map_err(SetupError::io("reading the current folder"))?;
             let inputs: Vec<_> = inputs.iter().map(|i| cwd.join(i)).collect();
-            grade::merge(&context, &inputs, &cwd.join(out), &format)
+            let roster = roster.map(|r| cwd.join(r));
+            grade::merge(&context, &inputs, &cwd.join(out), &format, roster.as_deref())
         }
         Command::Mutants { exercises, jobs, out, shard, origin, list, fail_fast, sample, seed, format } => {
             mutants::run(

@@ -8,6 +8,7 @@ use super::run::run_reported;
 use super::Context;
 use crate::error::{exit_code, SetupError};
 use crate::events::{Mode, RunSummary};
+use crate::explanation::Explanation;
 use crate::manifest::Exercise;
 use crate::mutant::{Mutant, MutantError};
 use crate::promises;
@@ -152,28 +153,16 @@ fn run_problems(context: &Context, exercise: &Exercise) -> Result<Vec<String>, S
             continue;
         }
         problems.push(format!(
-            "the reference solution fails {} ({}){}",
+            "the reference solution fails {} ({}): {}",
             check.name,
-            check.outcome.name(),
-            detail(check)
+            check.outcome.kind().name(),
+            Explanation::of_check(check).headline
         ));
     }
     problems.extend(compare_check_lists(exercise, &solution)?);
     Ok(problems)
 }
 
-fn detail(check: &crate::events::CheckResult) -> String {
-    match &check.outcome {
-        crate::events::Outcome::Fail(f) => format!(": {}; expected {}", f.observed, f.expected),
-        crate::events::Outcome::TimedOut { diagnosis, .. } => format!(": {}", diagnosis.summary()),
-        crate::events::Outcome::NoVerdict { exit, stderr_tail } => format!(": {exit}: {stderr_tail}"),
-        crate::events::Outcome::NotRun { reason } => format!(": {reason}"),
-        crate::events::Outcome::NotJudged { why } => format!(": {why}"),
-        _ => String::new(),
-    }
-}
-
-/// The pack's program must implement exactly the checks the manifest lists.
 fn compare_check_lists(exercise: &Exercise, solution: &RunSummary) -> Result<Vec<String>, SetupError> {
     if !matches!(solution.build, crate::events::BuildStatus::Ok { .. }) {
         return Ok(Vec::new());

@@ -1,10 +1,11 @@
 //! `class.json`: the checker's own class report (`schema: "checker-class-report"`,
-//! `schema_version: 1`, documented in README.md).
+//! `schema_version: 2`, documented in README.md).
 
 use super::Class;
 
 pub const SCHEMA: &str = "checker-class-report";
-pub const SCHEMA_VERSION: u32 = 1;
+/// 2: the grades' explanations are typed lines (grade records of version 2).
+pub const SCHEMA_VERSION: u32 = 2;
 
 pub fn render(class: &Class) -> String {
     let students: Vec<serde_json::Value> = class
@@ -13,6 +14,7 @@ pub fn render(class: &Class) -> String {
         .map(|s| {
             serde_json::json!({
                 "student": s.name,
+                "roster": s.entry,
                 "score": s.score(),
                 "max_score": class.max_score(),
                 "grades": s.grades.iter().flatten().collect::<Vec<_>>(),
@@ -31,6 +33,7 @@ pub fn render(class: &Class) -> String {
         "exercises": exercises,
         "summary": class.summary,
         "students": students,
+        "without_submission": class.without_submission,
     });
     serde_json::to_string_pretty(&report).expect("a report serialises") + "\n"
 }

@@ -4,8 +4,9 @@
 //! `message`, `line_no`, `execution_time`. The reporter takes it base64-encoded in the
 //! variable `<RUNNER>_RESULTS`: the `.b64` file is that value.
 
-use super::{headline, Class};
+use super::{headline, told, Class};
 use crate::batch::names::file_name;
+use crate::events::OutcomeKind;
 use base64::Engine;
 
 /// (student file name, JSON, base64 of the JSON) per student.
@@ -29,9 +30,9 @@ pub fn render(class: &Class) -> Vec<(String, String, String)> {
                 for check in &grade.checks {
                     tests.push(serde_json::json!({
                         "name": format!("{}: {}", grade.exercise, check.name),
-                        "status": if check.outcome == "pass" { "pass" } else { "fail" },
+                        "status": if check.outcome == OutcomeKind::Pass { "pass" } else { "fail" },
                         "score": check.points,
-                        "message": check.explanation,
+                        "message": told(grade, check),
                         "line_no": 0,
                         "execution_time": format!("{:.2}s", check.duration_ms as f64 / 1000.0),
                     }));

@@ -2,8 +2,9 @@
 //! `name`, `score`, `max_score`, `status` (passed/failed), `visibility` and `output`. Public
 //! tests are always visible; the hidden checks' explanations after the grades are published.
 
-use super::Class;
+use super::{told, Class};
 use crate::batch::names::file_name;
+use crate::events::{CheckKind, OutcomeKind};
 
 /// (student folder name, results.json text) per student.
 pub fn render(class: &Class) -> Vec<(String, String)> {
@@ -24,18 +25,14 @@ pub fn render(class: &Class) -> Vec<(String, String)> {
                     }));
                 }
                 for check in &grade.checks {
-                    let public = check.kind == "public";
-                    let mut output = check.explanation.clone();
-                    if public && output.is_empty() {
-                        output = grade.reason.clone().unwrap_or_default();
-                    }
+                    let public = check.kind == CheckKind::Public;
                     tests.push(serde_json::json!({
                         "name": format!("{}: {}", grade.exercise, check.name),
                         "score": check.points,
                         "max_score": check.max_points,
-                        "status": if check.outcome == "pass" { "passed" } else { "failed" },
+                        "status": if check.outcome == OutcomeKind::Pass { "passed" } else { "failed" },
                         "visibility": if public { "visible" } else { "after_published" },
-                        "output": output,
+                        "output": told(grade, check),
                     }));
                 }
             }

@@ -1,7 +1,8 @@
 //! `junit.xml` (with the quick-junit crate): one test suite per student and exercise, one test
 //! case per graded item, for CI systems and dashboards that read JUnit.
 
-use super::{headline, Class};
+use super::{headline, told, Class};
+use crate::events::OutcomeKind;
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::time::Duration;
 
@@ -21,16 +22,20 @@ pub fn render(class: &Class) -> String {
                 suite.add_test_case(case);
             }
             for check in &grade.checks {
-                let status = if check.outcome == "pass" {
-                    TestCaseStatus::success()
-                } else {
-                    let kind = if check.outcome == "fail" { NonSuccessKind::Failure } else { NonSuccessKind::Error };
-                    let mut status = TestCaseStatus::non_success(kind);
-                    status
-                        .set_type(check.outcome.as_str())
-                        .set_message(headline(&check.explanation))
-                        .set_description(check.explanation.as_str());
-                    status
+                let status = match check.outcome {
+                    OutcomeKind::Pass => TestCaseStatus::success(),
+                    outcome => {
+                        // A failure is a wrong answer; anything else (a hang, a crash, not run) an
+                        // error, as JUnit readers tell them apart.
+                        let kind =
+                            if outcome == OutcomeKind::Fail { NonSuccessKind::Failure } else { NonSuccessKind::Error };
+                        let mut status = TestCaseStatus::non_success(kind);
+                        status
+                            .set_type(outcome.name())
+                            .set_message(check.explanation.headline.as_str())
+                            .set_description(told(grade, check));
+                        status
+                    }
                 };
                 let mut case = TestCase::new(check.name.as_str(), status);
                 case.set_classname(format!("{}.{}", student.name, grade.exercise))

@@ -2,16 +2,20 @@
 //! or a message to the teaching team.
 
 use super::Class;
+use crate::explanation::plural;
 use std::fmt::Write;
 
 pub fn render(class: &Class) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "# {}: grades of {} students\n", class.title, class.students.len());
-    let _ = writeln!(out, "| exercise | passed | median score | not submitted | most failed check |");
+    let _ = writeln!(out, "# {}: grades of {}\n", class.title, plural(class.students.len(), "student", "students"));
+    let _ = writeln!(out, "| exercise | passed | median score | not submitted | most failed checks |");
     let _ = writeln!(out, "| --- | --- | --- | --- | --- |");
     for s in &class.summary {
-        let most = match &s.most_failed_check {
-            Some((name, count)) => format!("`{name}` ({count})"),
+        let most = match &s.most_failed_checks {
+            Some(most) => {
+                let names: Vec<String> = most.checks.iter().map(|name| format!("`{name}`")).collect();
+                format!("{} {}", names.join(", "), most.count())
+            }
             None => "-".into(),
         };
         let _ = writeln!(
@@ -36,6 +40,17 @@ pub fn render(class: &Class) -> String {
             "\n**Not judged** (a timing check could not measure on a busy machine; grade again): {}",
             again.join(", ")
         );
+    }
+    if class.rostered {
+        let unlisted: Vec<String> =
+            class.students.iter().filter(|s| s.entry.is_none()).map(|s| s.name.replace('|', "\\|")).collect();
+        let absent: Vec<String> =
+            class.without_submission.iter().map(|e| format!("{} ({})", e.name, e.submission)).collect();
+        for (what, names) in [("Not in the roster", unlisted), ("No submission", absent)] {
+            if !names.is_empty() {
+                let _ = writeln!(out, "\n**{what}** ({}): {}", names.len(), names.join(", "));
+            }
+        }
     }
     let _ = writeln!(
         out,

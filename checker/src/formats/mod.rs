@@ -11,10 +11,12 @@ mod markdown;
 
 use crate::batch::names::fold;
 use crate::batch::private;
-use crate::batch::record::GradeRecord;
+use crate::batch::record::{CheckRecord, GradeRecord};
+use crate::batch::roster::{Entry, Roster};
 use crate::batch::summary::{self, ExerciseSummary};
 use crate::error::SetupError;
-use crate::manifest::Course;
+use crate::events::CheckKind;
+use crate::manifest::{Course, LatePolicy};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
@@ -45,10 +47,18 @@ pub struct Class<'a> {
     pub exercises: Vec<(String, String, u32)>,
     pub students: Vec<Student<'a>>,
     pub summary: Vec<ExerciseSummary>,
+    /// Whether a roster was given: then every student without an entry is listed as such.
+    pub rostered: bool,
+    /// The roster's students of whom there is no submission.
+    pub without_submission: Vec<&'a Entry>,
+    /// The course's late policy, shown beside the scores (never applied to them).
+    pub late: Option<&'a LatePolicy>,
 }
 
 pub struct Student<'a> {
     pub name: String,
+    /// The student's roster entry, if a roster was given and has one.
+    pub entry: Option<&'a Entry>,
     /// One per exercise of the class, in course order; `None` if it has no record.
     pub grades: Vec<Option<&'a GradeRecord>>,
 }
@@ -56,6 +66,16 @@ pub struct Student<'a> {
 impl Student<'_> {
     pub fn score(&self) -> u32 {
         self.grades.iter().flatten().map(|g| g.score).sum()
+    }
+
+    /// When the student's work last changed: the latest of the graded exercises' times.
+    pub fn submitted_at(&self) -> Option<std::time::SystemTime> {
+        self.grades
+            .iter()
+            .flatten()
+            .filter_map(|g| g.submitted_at.as_deref())
+            .filter_map(|time| humantime::parse_rfc3339(time).ok())
+            .max()
     }
 }
 
@@ -65,8 +85,9 @@ impl Class<'_> {
     }
 }
 
-/// The class of `records`, over the course's exercises that appear in them.
-pub fn class<'a>(course: &'a Course, records: &'a [GradeRecord]) -> Class<'a> {
+/// The class of `records`, over the course's exercises that appear in them, with the students'
+/// roster entries if there is a roster.
+pub fn class<'a>(course: &'a Course, records: &'a [GradeRecord], roster: Option<&'a Roster>) -> Class<'a> {
     let exercises: Vec<(String, String, u32)> = course
         .exercises
         .iter()
@@ -82,12 +103,23 @@ pub fn class<'a>(course: &'a Course, records: &'a [GradeRecord]) -> Class<'a> {
         .into_iter()
         .map(|(name, mine)| Student {
             name: name.to_owned(),
+            entry: roster.and_then(|r| r.get(name)),
             grades: exercises.iter().map(|(id, _, _)| mine.iter().copied().find(|r| &r.exercise == id)).collect(),
         })
-        .collect();
+        .collect::<Vec<Student>>();
+    let names: Vec<&str> = students.iter().map(|s| s.name.as_str()).collect();
+    let without_submission = roster.map(|r| r.without_submission(&names)).unwrap_or_default();
     let ids: Vec<(String, u32)> = exercises.iter().map(|(id, _, max)| (id.clone(), *max)).collect();
     let all: Vec<&GradeRecord> = records.iter().collect();
-    Class { title: &course.title, summary: summary::summarise(&ids, &all), exercises, students }
+    Class {
+        title: &course.title,
+        summary: summary::summarise(&ids, &all),
+        exercises,
+        students,
+        rostered: roster.is_some(),
+        without_submission,
+        late: course.late.as_ref(),
+    }
 }
 
 /// Writes every format asked for into `out`; returns the files written.
@@ -139,7 +171,152 @@ pub fn write(out: &Path, class: &Class, formats: &[Format]) -> Result<Vec<PathBu
     Ok(written)
 }
 
+/// The lines of a grade's reason shown with its public tests: the compiler's first errors are
+/// the ones to fix, and a page of them is enough.
+const REASON_LINES: usize = 60;
+
+/// What the reader of a format is told about one check: its explanation and, with the public
+/// tests of a submission graded with a reason (its code does not compile, or the hidden checks
+/// cannot be built against it), that reason, trimmed. The public tests are where a student
+/// looks first, and are visible on every platform; the hidden checks only say they were not run.
+fn told(grade: &GradeRecord, check: &CheckRecord) -> String {
+    let mut text = check.explanation.plain();
+    if let (CheckKind::Public, Some(reason)) = (check.kind, &grade.reason) {
+        let lines: Vec<&str> = reason.trim_end().lines().collect();
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&lines[..lines.len().min(REASON_LINES)].join("\n"));
+        if lines.len() > REASON_LINES {
+            text.push_str(&format!("\n... ({} more lines; fix the first errors first)", lines.len() - REASON_LINES));
+        }
+    }
+    text
+}
+
 /// The first line of an explanation, for places that show one line.
 fn headline(text: &str) -> &str {
     text.lines().find(|l| !l.trim().is_empty()).unwrap_or("").trim()
+}
+
+#[cfg(test)]
+mod fixture;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn code_that_does_not_compile_shows_the_compilers_first_messages_with_the_public_tests() {
+        let course = fixture::course();
+        let records = fixture::records(&course);
+        let class = class(&course, &records, None);
+        let carl = &records[2];
+        let public = told(carl, &carl.checks[0]);
+        assert!(
+            public.starts_with("checks that the public tests pass\nnot run: the code does not compile"),
+            "{public}"
+        );
+        assert!(public.contains("error[E0308]: mismatched types\n --> src/lib.rs:1:23"), "{public}");
+        assert!(public.contains("note 50") && !public.contains("note 70"), "{public}");
+        assert!(public.ends_with("more lines; fix the first errors first)"), "{public}");
+        assert!(!told(carl, &carl.checks[1]).contains("E0308"), "a hidden check repeats the compiler");
+
+        let (_, gradescope) = gradescope::render(&class).into_iter().find(|(s, _)| s == "carl").unwrap();
+        let gradescope: serde_json::Value = serde_json::from_str(&gradescope).unwrap();
+        assert_eq!(gradescope["tests"][0]["visibility"], "visible");
+        assert_eq!(gradescope["tests"][0]["output"], public);
+
+        let xml = junit::render(&class);
+        let doc = roxmltree::Document::parse(&xml).unwrap();
+        let case = doc
+            .descendants()
+            .find(|n| n.has_tag_name("testcase") && n.attribute("classname") == Some("carl.ex01_process"))
+            .unwrap();
+        let error = case.children().find(|n| n.has_tag_name("error")).unwrap();
+        assert_eq!(error.attribute("message"), Some("not run: the code does not compile"));
+        assert_eq!(error.text(), Some(public.as_str()));
+    }
+
+    fn roster() -> Roster {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("roster.csv");
+        let text = "submission,id,name,email\nann,s1,Ann Lee,ann@uni.edu\nbob,s2,Bob Ray,bob@uni.edu\nzoe,s9,Zoe Kim,zoe@uni.edu\n";
+        std::fs::write(&path, text).unwrap();
+        Roster::load(&path).unwrap()
+    }
+
+    /// The gradebook: roster columns, scores, percentage, hashes and grading times, lateness
+    /// beside the scores, and who is missing on either side.
+    #[test]
+    fn the_gradebook_carries_the_roster_and_lateness_and_lists_the_unmatched() {
+        let mut course = fixture::course();
+        let late = "deadline = \"2027-01-15T00:00:00Z\"\npenalty_per_day = 10\nmaximum = 25\n";
+        course.late = Some(toml::from_str(late).unwrap());
+        let mut records = fixture::records(&course);
+        for (record, submitted) in records.iter_mut().zip(["2027-01-14T12:00:00Z", "2027-01-16T01:00:00Z"]) {
+            record.submitted_at = Some(submitted.into());
+            record.graded_at = Some("2027-01-20T08:00:00Z".into());
+        }
+        let roster = roster();
+        let class = class(&course, &records, Some(&roster));
+        let max = class.max_score();
+        let text = csv::render(&class);
+        let rows: Vec<Vec<String>> = ::csv::Reader::from_reader(text.as_bytes())
+            .records()
+            .map(|r| r.unwrap().iter().map(String::from).collect())
+            .collect();
+        let header = text.lines().next().unwrap();
+        assert_eq!(
+            header,
+            format!(
+                "submission,id,name,email,ex01_process (/{max}),total (/{max}),percentage,ex01_process sources_sha256,\
+                 ex01_process graded_at,submitted_at,days_late,late_penalty (%),note"
+            )
+        );
+        let row = |name: &str| rows.iter().find(|r| r[0] == name || r[1] == name).unwrap().clone();
+        let full = max.to_string();
+        assert_eq!(
+            row("ann"),
+            [
+                "ann",
+                "s1",
+                "Ann Lee",
+                "ann@uni.edu",
+                &full,
+                &full,
+                "100.0",
+                "sha-of-ann",
+                "2027-01-20T08:00:00Z",
+                "2027-01-14T12:00:00Z",
+                "0",
+                "0",
+                ""
+            ]
+        );
+        // Late by one day begun and more: 2 days, 20 %, shown beside a score that keeps its points.
+        assert_eq!(&row("bob")[9..12], ["2027-01-16T01:00:00Z", "2", "20"]);
+        assert_ne!(row("bob")[4], "", "bob's score is there");
+        assert_eq!(row("carl")[12], "not in the roster");
+        assert_eq!((row("carl")[1].as_str(), row("carl")[6].as_str()), ("", "0.0"));
+        let zoe = row("s9");
+        assert_eq!((zoe[0].as_str(), zoe[2].as_str(), zoe[4].as_str()), ("", "Zoe Kim", ""));
+        assert!(zoe[12].starts_with("no submission"), "{zoe:?}");
+
+        let markdown = markdown::render(&class);
+        assert!(markdown.contains("**Not in the roster** (2): carl, dora"), "{markdown}");
+        assert!(markdown.contains("**No submission** (1): Zoe Kim (zoe)"), "{markdown}");
+        let json: serde_json::Value = serde_json::from_str(&class_json::render(&class)).unwrap();
+        assert_eq!(json["students"][0]["roster"]["email"], "ann@uni.edu");
+        assert_eq!(json["without_submission"][0]["id"], "s9");
+    }
+
+    /// Without a roster or a late policy, nobody is "not in the roster" and no lateness is shown.
+    #[test]
+    fn without_a_roster_the_gradebook_notes_nothing() {
+        let course = fixture::course();
+        let records = fixture::records(&course);
+        let text = csv::render(&class(&course, &records, None));
+        assert!(!text.contains("not in the roster") && !text.contains("days_late"), "{text}");
+    }
 }

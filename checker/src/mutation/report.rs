@@ -4,6 +4,7 @@
 
 use super::{Mutant, Origin};
 use crate::batch::record::{GradeRecord, Status};
+use crate::events::OutcomeKind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -157,14 +158,14 @@ impl MutationReport {
 
 /// A graded mutant's verdict and the check that decided it.
 pub fn verdict(record: &GradeRecord) -> (Verdict, Option<String>) {
-    if record.status != Status::Graded || record.checks.iter().all(|c| c.outcome == "not_run") {
+    if record.status != Status::Graded || record.checks.iter().all(|c| c.outcome == OutcomeKind::NotRun) {
         return (Verdict::Unviable, None);
     }
     // A check that was not judged neither kills the mutant nor lets it survive.
-    match record.checks.iter().find(|c| c.outcome != "pass" && c.outcome != "not_judged") {
-        None if record.checks.iter().any(|c| c.outcome == "not_judged") => (Verdict::NotJudged, None),
+    match record.checks.iter().find(|c| !matches!(c.outcome, OutcomeKind::Pass | OutcomeKind::NotJudged)) {
+        None if record.checks.iter().any(|c| c.outcome == OutcomeKind::NotJudged) => (Verdict::NotJudged, None),
         None => (Verdict::Survived, None),
-        Some(check) if check.outcome == "timeout" => (Verdict::TimedOut, Some(check.name.clone())),
+        Some(check) if check.outcome == OutcomeKind::TimedOut => (Verdict::TimedOut, Some(check.name.clone())),
         Some(check) => (Verdict::Killed, Some(check.name.clone())),
     }
 }
@@ -318,17 +319,17 @@ mod tests {
     use super::*;
     use crate::batch::record::CheckRecord;
 
-    fn record(outcomes: &[(&str, &str)]) -> GradeRecord {
+    fn record(outcomes: &[(&str, OutcomeKind)]) -> GradeRecord {
         let mut record = GradeRecord::ungraded("m", "ex04_pool", "g", Status::Graded, 10, String::new());
         record.checks = outcomes
             .iter()
             .map(|(name, outcome)| CheckRecord {
                 name: name.to_string(),
-                kind: "hidden".into(),
+                kind: crate::events::CheckKind::Hidden,
                 points: 0,
                 max_points: 1,
-                outcome: outcome.to_string(),
-                explanation: String::new(),
+                outcome: *outcome,
+                explanation: crate::explanation::Explanation::from_text(""),
                 duration_ms: 0,
             })
             .collect();
@@ -349,22 +350,39 @@ mod tests {
 
     #[test]
     fn the_first_failing_check_decides() {
-        assert_eq!(verdict(&record(&[("public_tests", "pass"), ("a", "pass")])), (Verdict::Survived, None));
         assert_eq!(
-            verdict(&record(&[("public_tests", "pass"), ("a", "timeout"), ("b", "fail")])),
+            verdict(&record(&[("public_tests", OutcomeKind::Pass), ("a", OutcomeKind::Pass)])),
+            (Verdict::Survived, None)
+        );
+        assert_eq!(
+            verdict(&record(&[
+                ("public_tests", OutcomeKind::Pass),
+                ("a", OutcomeKind::TimedOut),
+                ("b", OutcomeKind::Fail)
+            ])),
             (Verdict::TimedOut, Some("a".into()))
         );
         assert_eq!(
-            verdict(&record(&[("public_tests", "fail"), ("b", "timeout")])),
+            verdict(&record(&[("public_tests", OutcomeKind::Fail), ("b", OutcomeKind::TimedOut)])),
             (Verdict::Killed, Some("public_tests".into()))
         );
-        assert_eq!(verdict(&record(&[("public_tests", "not_run"), ("b", "not_run")])), (Verdict::Unviable, None));
+        assert_eq!(
+            verdict(&record(&[("public_tests", OutcomeKind::NotRun), ("b", OutcomeKind::NotRun)])),
+            (Verdict::Unviable, None)
+        );
         // A busy machine's "not judged" is no kill: the next check decides, or nobody does.
         assert_eq!(
-            verdict(&record(&[("public_tests", "pass"), ("timing", "not_judged"), ("b", "fail")])),
+            verdict(&record(&[
+                ("public_tests", OutcomeKind::Pass),
+                ("timing", OutcomeKind::NotJudged),
+                ("b", OutcomeKind::Fail)
+            ])),
             (Verdict::Killed, Some("b".into()))
         );
-        assert_eq!(verdict(&record(&[("public_tests", "pass"), ("timing", "not_judged")])), (Verdict::NotJudged, None));
+        assert_eq!(
+            verdict(&record(&[("public_tests", OutcomeKind::Pass), ("timing", OutcomeKind::NotJudged)])),
+            (Verdict::NotJudged, None)
+        );
     }
 
     #[test]
@@ -372,10 +390,10 @@ mod tests {
         let mutants = [mutant("a"), mutant("b"), mutant("c"), mutant("d"), mutant("e")];
         let equivalent = BTreeMap::from([("e".to_owned(), "same behaviour".to_owned())]);
         let records = BTreeMap::from([
-            ("a".to_owned(), record(&[("public_tests", "pass"), ("x", "fail")])),
-            ("b".to_owned(), record(&[("public_tests", "pass"), ("x", "pass")])),
-            ("c".to_owned(), record(&[("public_tests", "timeout")])),
-            ("d".to_owned(), record(&[("public_tests", "not_run")])),
+            ("a".to_owned(), record(&[("public_tests", OutcomeKind::Pass), ("x", OutcomeKind::Fail)])),
+            ("b".to_owned(), record(&[("public_tests", OutcomeKind::Pass), ("x", OutcomeKind::Pass)])),
+            ("c".to_owned(), record(&[("public_tests", OutcomeKind::TimedOut)])),
+            ("d".to_owned(), record(&[("public_tests", OutcomeKind::NotRun)])),
         ]);
         let exercise = exercise_report("ex04_pool", &mutants, &equivalent, &records, 4, 10);
         let c = &exercise.counts;

@@ -2,7 +2,7 @@
 
 use super::Reporter;
 use crate::events::{BuildStatus, CheckResult, Event, Mode, Outcome};
-use crate::sandbox::ProcessInfo;
+use crate::explanation::Explanation;
 use std::io::Write;
 
 pub struct Console<W: Write> {
@@ -63,7 +63,7 @@ impl<W: Write> Reporter for Console<W> {
                 };
                 writeln!(out, "  {mark} {name}")?;
                 if !outcome.passed() {
-                    write_outcome_details(out, outcome)?;
+                    write_explanation(out, &Explanation::of_outcome(outcome))?;
                     // `check` also shows what the test printed: its assertion and its output.
                     if self.show_test_output && matches!(outcome, Outcome::Fail(_)) {
                         for line in output.trim_end().lines() {
@@ -116,99 +116,15 @@ fn write_check(out: &mut impl Write, result: &CheckResult) -> std::io::Result<()
         Outcome::NotJudged { .. } => "NOT JUDGED",
     };
     writeln!(out, "{label:<8} {:<40} {:>2}/{}", result.name, result.points, result.max_points)?;
-    if !result.outcome.passed() {
-        writeln!(out, "         checks that {}", result.summary)?;
-        write_outcome_details(out, &result.outcome)?;
-    }
-    if !result.left_behind.is_empty() && !matches!(result.outcome, Outcome::LeftBehind { .. }) {
-        write_leftovers(out, &result.left_behind)?;
-    }
-    for limit in &result.limits_hit {
-        writeln!(out, "         limit reached: {limit}")?;
-    }
-    for line in &result.measurements {
-        writeln!(out, "         measured: {line}")?;
+    write_explanation(out, &Explanation::of_check(result))
+}
+
+/// An explanation's lines, indented under the line of the check they explain.
+fn write_explanation(out: &mut impl Write, explanation: &Explanation) -> std::io::Result<()> {
+    for line in &explanation.lines {
+        writeln!(out, "         {}", line.plain())?;
     }
     Ok(())
-}
-
-fn write_outcome_details(out: &mut impl Write, outcome: &Outcome) -> std::io::Result<()> {
-    const INDENT: &str = "         ";
-    match outcome {
-        Outcome::Pass => {}
-        Outcome::Fail(failure) => {
-            writeln!(out, "{INDENT}observed: {}", failure.observed)?;
-            writeln!(out, "{INDENT}expected: {}", failure.expected)?;
-            writeln!(out, "{INDENT}why:      {}", failure.why)?;
-        }
-        Outcome::TimedOut { limit, diagnosis } => {
-            writeln!(
-                out,
-                "{INDENT}did not finish within {}: {}",
-                humantime::format_duration(*limit),
-                diagnosis.summary()
-            )?;
-            for line in &diagnosis.seen_by_the_check {
-                writeln!(out, "{INDENT}  the check saw: {line}")?;
-            }
-            // A fork bomb has hundreds of threads: the first few tell the story.
-            const SHOWN: usize = 12;
-            for thread in diagnosis.threads.iter().take(SHOWN) {
-                writeln!(
-                    out,
-                    "{INDENT}  thread {:?} (tid {}) of {} (pid {}): {} [{:.0}% CPU]",
-                    thread.thread, thread.tid, thread.process, thread.pid, thread.activity, thread.cpu_percent
-                )?;
-            }
-            if diagnosis.threads.len() > SHOWN {
-                writeln!(out, "{INDENT}  ... and {} more threads", diagnosis.threads.len() - SHOWN)?;
-            }
-        }
-        Outcome::NoVerdict { exit, stderr_tail } => {
-            writeln!(out, "{INDENT}the check's process ended ({exit}) before it could report a verdict")?;
-            writeln!(out, "{INDENT}(a crash, an abort, or process::exit() called from the code under test)")?;
-            for line in stderr_tail.lines() {
-                writeln!(out, "{INDENT}  | {line}")?;
-            }
-        }
-        Outcome::LeftBehind { processes } => write_leftovers(out, processes)?,
-        Outcome::NotRun { reason } => writeln!(out, "{INDENT}not run: {reason}")?,
-        Outcome::NotJudged { why } => {
-            writeln!(out, "{INDENT}not judged: {why}")?;
-            writeln!(
-                out,
-                "{INDENT}no points for now: run it again on a quiet machine (an instructor sees it as not judged and grades it again)"
-            )?;
-        }
-    }
-    Ok(())
-}
-
-/// What a student reads about one graded item, as plain text without the console's layout:
-/// for the outputs of a batch (JUnit, Gradescope, ...).
-pub fn explain(result: &CheckResult) -> String {
-    let mut text = Vec::new();
-    if !result.outcome.passed() {
-        let _ = writeln!(text, "checks that {}", result.summary);
-        let _ = write_outcome_details(&mut text, &result.outcome);
-    }
-    if !result.left_behind.is_empty() && !matches!(result.outcome, Outcome::LeftBehind { .. }) {
-        let _ = write_leftovers(&mut text, &result.left_behind);
-    }
-    for line in &result.measurements {
-        let _ = writeln!(text, "measured: {line}");
-    }
-    let text = String::from_utf8_lossy(&text);
-    let lines: Vec<&str> = text.lines().map(|l| l.strip_prefix("         ").unwrap_or(l)).collect();
-    lines.join("\n")
-}
-
-fn write_leftovers(out: &mut impl Write, processes: &[ProcessInfo]) -> std::io::Result<()> {
-    writeln!(out, "         processes were still running after the check ended (the checker killed them):")?;
-    for p in processes {
-        writeln!(out, "           pid {} ({}), parent {}, state {}: {}", p.pid, p.name, p.ppid, p.state, p.cmdline)?;
-    }
-    writeln!(out, "         every process a program starts must be waited for before it exits")
 }
 
 #[cfg(test)]
@@ -245,6 +161,19 @@ mod tests {
         let text = shown(true);
         assert!(text.starts_with("running  c1 ...\r\x1b[2KPASS     c1"), "{text:?}");
         assert!(text.contains("measured: serial 1.0 s, threaded 1.1 s"), "{text:?}");
+    }
+
+    #[test]
+    fn a_failure_is_explained_under_its_check_with_aligned_parts() {
+        let failure = crate::events::Failure { observed: "3 jobs".into(), expected: "2".into(), why: "w".into() };
+        let result = CheckResult { outcome: Outcome::Fail(failure), points: 0, ..passed("c1") };
+        let mut console = Console::new(Vec::new(), false, false);
+        console.handle(&Event::CheckFinished(result)).unwrap();
+        let text = String::from_utf8(console.out).unwrap();
+        let expected = "FAIL     c1                                        0/1\n         checks that s\n         \
+                        observed: 3 jobs\n         expected: 2\n         why:      w\n         measured: serial 1.0 s, \
+                        threaded 1.1 s\n";
+        assert_eq!(text, expected);
     }
 
     #[test]

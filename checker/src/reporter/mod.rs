@@ -3,7 +3,7 @@
 mod console;
 mod json;
 
-pub use console::{explain, Console};
+pub use console::Console;
 pub use json::{JsonReport, SCHEMA_VERSION};
 
 use crate::events::Event;
