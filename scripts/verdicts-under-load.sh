@@ -6,7 +6,8 @@
 # grades) and, with MUTANTS=1, every mutant in tests/mutants/<id>/ (each written once, from the
 # current reference solution and the mutant's edits, by `checker materialize-mutant`, and graded
 # with only the checks it must fail). Each submission's per-check outcomes (PASS/FAIL/TIMEOUT/...)
-# must be the same in every run; the script prints any difference and exits 1 if there is one.
+# must be the same in every run (NOT JUDGED included: it scores nothing, unlike PASS); the script
+# prints any difference and exits 1 if there is one.
 #
 #   scripts/verdicts-under-load.sh                       # ex05–ex08, 10 runs
 #   RUNS=3 MUTANTS=1 scripts/verdicts-under-load.sh ex08_gil
@@ -63,7 +64,7 @@ for run in $(seq 1 "$runs"); do
       only=()
       [ ! -f "$submission/only" ] || mapfile -t only <"$submission/only"
       "$checker" submit "$exercise" --from "$submission" "${only[@]}" 2>&1 \
-        | grep -E '^(PASS|FAIL|TIMEOUT|CRASH|LEFTOVER|NOT RUN) ' | tr -s ' ' >"$file" || true
+        | grep -E '^(PASS|FAIL|TIMEOUT|CRASH|LEFTOVER|NOT RUN|NOT JUDGED) ' | tr -s ' ' >"$file" || true
     done
   done
   echo "run $run of $runs: $(( $(date +%s) - started )) s"

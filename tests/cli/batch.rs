@@ -307,7 +307,13 @@ fn the_handout_has_no_solutions_and_still_checks() {
     for gone in ["solutions", "pack", "tests", ".ci"] {
         assert!(!handout.join(gone).exists(), "{gone} is in the handout");
     }
-    for kept in ["exercises/ex04_pool/tests/public.rs", "exercises/course_sync/src/lib.rs", "checker/src/main.rs"] {
+    for kept in [
+        "exercises/ex04_pool/tests/public.rs",
+        "exercises/course_sync/src/lib.rs",
+        "checker/src/main.rs",
+        "lessons/ru/ex04_pool.md",
+        "lessons/examples/ex04_threads.rs",
+    ] {
         assert!(handout.join(kept).is_file(), "{kept} is missing");
     }
     // The map of promises to checks stays with the instructor: its gaps name wrong solutions
@@ -319,6 +325,7 @@ fn the_handout_has_no_solutions_and_still_checks() {
     // It is a course the checker can run: list, hints, and the public tests of a skeleton.
     checker().arg("--root").arg(&handout).arg("list").assert().success();
     checker().arg("--root").arg(&handout).args(["hint", "ex04"]).assert().success();
+    checker().arg("--root").arg(&handout).args(["lesson", "ex04", "--lang", "ru"]).assert().success();
     let output = checker().arg("--root").arg(&handout).args(["check", "ex01"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");

@@ -1,8 +1,8 @@
 //! `checker handout OUT`: the repository a student receives — the exercises with their public
-//! tests and hints, the course's own crates, and the checker — without the reference solutions,
-//! the hidden checks, the mutants or the project's own tests. It builds, and runs `check`,
-//! `hint`, `list`, `reset` and `watch`; `submit` needs the grading pack, which stays with the
-//! instructor. The map of promises to checks stays behind too (the `[[exercise.promise]]`
+//! tests and hints, the lessons, the course's own crates, and the checker — without the
+//! reference solutions, the hidden checks, the mutants or the project's own tests. It builds,
+//! and runs `check`, `hint`, `lesson`, `list`, `reset` and `watch`; `submit` needs the grading
+//! pack, which stays with the instructor. The map of promises to checks stays behind too (the `[[exercise.promise]]`
 //! tables and README's table): its gaps say which wrong solutions the hidden checks let pass.
 
 use super::Context;
@@ -10,7 +10,7 @@ use crate::error::{exit_code, SetupError};
 use std::path::Path;
 
 /// What a handout takes from the course repository, relative to its root.
-const TAKEN: [&str; 9] = [
+const TAKEN: [&str; 10] = [
     "Cargo.toml",
     "Cargo.lock",
     "rustfmt.toml",
@@ -20,6 +20,8 @@ const TAKEN: [&str; 9] = [
     ".vscode",
     "checker",
     "exercises",
+    // The lessons and their examples (a member of the workspace: the handout builds it).
+    "lessons",
 ];
 
 const NOTE: &str = "> **Student handout.** `checker list`, `check`, `hint`, `watch` and `reset` work here; \
