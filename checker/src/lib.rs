@@ -7,7 +7,8 @@
 //!
 //! - [`cli`]: the command line; [`commands`]: one module per subcommand.
 //! - [`layout`]: where the course, the pack and the checker's state live.
-//! - [`lang`]: the language the checker speaks (`--lang`, `CHECKER_LANG`, the locale).
+//! - [`lang`]: the language the checker speaks (`--lang`, `CHECKER_LANG`, the locale), and
+//!   [`translation`]: the course's texts in that language.
 //! - [`progress`]: the student's progress (statuses, hints shown).
 //! - [`error`]: setup errors and the exit codes.
 //! - [`batch`]: grading a class (`grade`, `merge`), and [`formats`]: what other graders read.
@@ -36,4 +37,5 @@ pub mod promises;
 pub mod reporter;
 pub mod runner;
 pub mod sandbox;
+pub mod translation;
 pub mod workcopy;

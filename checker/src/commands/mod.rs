@@ -36,9 +36,17 @@ impl Context {
 /// Runs the command; returns the exit code.
 pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
     let layout = Layout::discover(cli.root, cli.pack)?;
-    let course = Course::load(&layout.manifest())?;
-    let context = Context { layout, course };
+    let mut course = Course::load(&layout.manifest())?;
     let language = crate::lang::Language::choose(cli.lang);
+    if language != crate::lang::Language::En {
+        // A broken translation never stops a student: the course is then shown in English.
+        match crate::translation::Translation::load(&crate::translation::Translation::path(&layout.root, language)) {
+            Ok(Some(translation)) => translation.apply(&mut course),
+            Ok(None) => {}
+            Err(e) => eprintln!("warning: {e}; the course's texts are shown in English"),
+        }
+    }
+    let context = Context { layout, course };
     match cli.command {
         Command::List => list::run(&context),
         Command::Check { exercise, from } => {

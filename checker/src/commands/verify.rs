@@ -9,10 +9,12 @@ use super::Context;
 use crate::error::{exit_code, SetupError};
 use crate::events::{Mode, RunSummary};
 use crate::explanation::Explanation;
+use crate::lang::Language;
 use crate::manifest::Exercise;
 use crate::mutant::{Mutant, MutantError};
 use crate::promises;
 use crate::sandbox::{self, Job};
+use crate::translation::Translation;
 use std::time::Duration;
 
 /// The fewest hints an exercise may have (a nudge, a direction, nearly the answer).
@@ -42,6 +44,9 @@ pub fn run(context: &Context, queries: &[String], static_only: bool) -> Result<u
             }
         }
     }
+    if queries.is_empty() {
+        problems.extend(translation_problems(context));
+    }
     if problems.is_empty() {
         println!("\nverify: the course is consistent");
         Ok(exit_code::PASS)
@@ -49,6 +54,36 @@ pub fn run(context: &Context, queries: &[String], static_only: bool) -> Result<u
         println!("\nverify: {} problem(s)", problems.len());
         Ok(exit_code::CHECKS_FAILED)
     }
+}
+
+/// The course's translations (`locales/<code>/course.toml`) must match course.toml exactly: a
+/// student reading the course in another language meets no English text and no stale one.
+fn translation_problems(context: &Context) -> Vec<String> {
+    use clap::ValueEnum;
+    let mut problems = Vec::new();
+    for &language in Language::value_variants().iter().filter(|&&l| l != Language::En) {
+        let path = Translation::path(&context.layout.root, language);
+        let shown = context.layout.show(&path);
+        let found = match Translation::load(&path) {
+            Ok(found) => found,
+            Err(e) => {
+                println!("  PROBLEM {e}");
+                problems.push(e.to_string());
+                continue;
+            }
+        };
+        let Some(translation) = found else { continue };
+        println!("verifying the translation {shown} ...");
+        let before = problems.len();
+        problems.extend(translation.problems(&context.course).into_iter().map(|p| format!("{shown}: {p}")));
+        if problems.len() == before {
+            println!("  ok: every title, hint and check summary is translated, and nothing else");
+        }
+        for problem in &problems[before..] {
+            println!("  PROBLEM {problem}");
+        }
+    }
+    problems
 }
 
 fn static_problems(context: &Context, exercise: &Exercise) -> Vec<String> {
