@@ -14,11 +14,10 @@
 //! read. Every check stops the server with SIGTERM at the end.
 
 use std::collections::BTreeSet;
-use std::io::Write;
-use std::net::TcpStream;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use pack_support::echo::{connect_as, connect_many, cut_off, lengths, same_line, send, REPLY_WITHIN};
 use pack_support::net::{self, Server};
 use pack_support::{fail, proc, Context, Failure, Verdict};
 
@@ -35,8 +34,6 @@ fn main() {
     ])
 }
 
-/// How long a client waits for its line to come back (a correct server takes milliseconds).
-const REPLY_WITHIN: Duration = Duration::from_secs(2);
 /// How long many clients connected at once wait for their lines, all together.
 const MANY_REPLY_WITHIN: Duration = Duration::from_secs(3);
 /// How long the thread and descriptor counts may take to come back down after the clients left.
@@ -382,57 +379,6 @@ fn warm_up(server: &Server) -> Verdict {
         Ok(got) => same_line(server, line, &got, "a first client"),
         Err((got, e)) => Err(cut_off(server, line, &got, &e, "a first client, alone")),
     }
-}
-
-fn connect_as(server: &Server, who: &str) -> Result<TcpStream, Failure> {
-    server.connect().map_err(|mut f| {
-        f.observed = format!("{who} could not connect: {}", f.observed);
-        f
-    })
-}
-
-/// Connects `n` clients, all kept open.
-fn connect_many(server: &Server, n: usize) -> Result<Vec<TcpStream>, Failure> {
-    (0..n).map(|i| connect_as(server, &format!("client {i} of {n}"))).collect()
-}
-
-fn send(server: &Server, stream: &mut TcpStream, bytes: &[u8], who: &str) -> Verdict {
-    stream.write_all(bytes).map_err(|e| {
-        fail(
-            format!("{who} could not send {}: {e}", net::quoted(bytes, 80)),
-            "the connection stays open until the client closes it",
-            net::with_exit(server, "the server must keep each connection open until its client closes it"),
-        )
-    })
-}
-
-fn lengths(lines: &[Vec<u8>]) -> Vec<usize> {
-    lines.iter().map(Vec::len).collect()
-}
-
-fn same_line(server: &Server, want: &[u8], got: &[u8], who: &str) -> Verdict {
-    if got == want {
-        return Ok(());
-    }
-    Err(fail(
-        format!(
-            "{who} sent {} and received {}: {}",
-            net::quoted(want, 80),
-            net::quoted(got, 80),
-            net::first_difference(want, got).unwrap_or_default()
-        ),
-        format!("exactly {} back", net::quoted(want, 80)),
-        net::with_exit(server, "the server sends each line back exactly as it was received, byte for byte"),
-    ))
-}
-
-/// A reply cut short by the connection closing or failing.
-fn cut_off(server: &Server, want: &[u8], got: &[u8], error: &std::io::Error, who: &str) -> Failure {
-    fail(
-        format!("{who} sent {} and received {}, {}", net::quoted(want, 80), net::quoted(got, 80), net::describe_stop(error)),
-        format!("{} back within {} s, with the connection kept open", net::quoted(want, 80), REPLY_WITHIN.as_secs()),
-        net::with_exit(server, "the server sends each line back as soon as it is complete and keeps the connection open until the client closes it"),
-    )
 }
 
 /// Every client got its line back; otherwise a failure that says how many were served at once.

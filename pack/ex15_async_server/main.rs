@@ -28,6 +28,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use pack_support::echo::connect_as;
 use pack_support::net::{self, Server};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::{fail, measured, proc, Context, Failure, Verdict};
@@ -62,13 +63,6 @@ fn start(ctx: &Context) -> Result<Server, Failure> {
         libc::signal(libc::SIGTERM, libc::SIG_DFL);
     }
     Server::start(ctx.student_bin(), &[], &[])
-}
-
-fn connect_as(server: &Server, who: &str) -> Result<TcpStream, Failure> {
-    server.connect().map_err(|mut f| {
-        f.observed = format!("{who} could not connect: {}", f.observed);
-        f
-    })
 }
 
 /// Sends `line` and expects it back within `within`.

@@ -16,6 +16,7 @@
 //! the course manifest.
 
 pub mod cpu;
+pub mod echo;
 pub mod gauge;
 pub mod metrics;
 pub mod net;
