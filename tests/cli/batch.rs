@@ -298,6 +298,40 @@ fn shards_merge_into_what_one_run_gives() {
     assert_no_leftovers();
 }
 
+/// A grade record as a batch stores it, written by hand: `checker merge` renders any.
+fn hand_written_record(out: &Path, student: &str, score: u32, observed: &str) {
+    let record = serde_json::json!({
+        "schema": "checker-grade", "schema_version": 2, "student": student, "exercise": "ex01_process",
+        "sources_sha256": "0", "grader": "hand", "status": "graded", "score": score, "max_score": 2,
+        "passed": score == 2, "reason": null, "duration_ms": 0,
+        "checks": [{
+            "name": "public_tests", "kind": "public", "points": score, "max_points": 2,
+            "outcome": if score == 2 { "pass" } else { "fail" }, "duration_ms": 0,
+            "explanation": { "headline": "h", "lines": [{ "kind": "field", "label": "observed", "text": observed }] },
+        }],
+    });
+    let folder = out.join("results").join(student);
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("ex01_process.json"), record.to_string()).unwrap();
+}
+
+/// `merge` (like `grade`) writes the HTML report by default, the instructor's alone, with what
+/// the records say; the browser's view of it is tested in checker/src/formats/html.rs.
+#[test]
+fn merge_writes_the_html_class_report() {
+    let shard = tempfile::tempdir().unwrap();
+    hand_written_record(shard.path(), "ann", 2, "");
+    hand_written_record(shard.path(), "bob", 0, "a <b>bold</b> claim");
+    let out = tempfile::tempdir().unwrap();
+    checker().arg("merge").arg(shard.path()).arg("--out").arg(out.path()).assert().success();
+    let index = out.path().join("index.html");
+    let page = std::fs::read_to_string(&index).unwrap();
+    assert!(page.contains(">ann</a>") && page.contains(">bob</a>"), "{page}");
+    assert!(page.contains("a &lt;b&gt;bold&lt;/b&gt; claim") && !page.contains("<b>"), "{page}");
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&index).unwrap().permissions().mode() & 0o777, 0o600);
+}
+
 #[test]
 fn the_handout_has_no_solutions_and_still_checks() {
     let _serial = serial();

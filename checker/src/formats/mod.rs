@@ -2,10 +2,12 @@
 //! is rendered from the same records ([`crate::batch::record::GradeRecord`]), so a merged set
 //! of shards gives exactly what one run over the whole class gives.
 
+mod charts;
 mod class_json;
 mod classroom;
 mod csv;
 mod gradescope;
+mod html;
 mod junit;
 mod markdown;
 
@@ -33,11 +35,20 @@ pub enum Format {
     Csv,
     /// summary.md: the class summary, for a CI job summary.
     Markdown,
+    /// index.html: the class report for a browser, with charts and every explanation.
+    Html,
 }
 
 impl Format {
-    pub const ALL: [Format; 6] =
-        [Format::Json, Format::Junit, Format::Gradescope, Format::Classroom, Format::Csv, Format::Markdown];
+    pub const ALL: [Format; 7] = [
+        Format::Json,
+        Format::Junit,
+        Format::Gradescope,
+        Format::Classroom,
+        Format::Csv,
+        Format::Markdown,
+        Format::Html,
+    ];
 }
 
 /// The class as the formats see it: students in name order, exercises in course order.
@@ -145,6 +156,7 @@ pub fn write(out: &Path, class: &Class, formats: &[Format]) -> Result<Vec<PathBu
                 .collect(),
             Format::Csv => vec![(out.join("grades.csv"), csv::render(class))],
             Format::Markdown => vec![(out.join("summary.md"), markdown::render(class))],
+            Format::Html => vec![(out.join("index.html"), html::render(class))],
         };
         for (path, text) in files {
             // Student names map to file names injectively (`batch::names`), and a class whose
@@ -182,14 +194,20 @@ const REASON_LINES: usize = 60;
 fn told(grade: &GradeRecord, check: &CheckRecord) -> String {
     let mut text = check.explanation.plain();
     if let (CheckKind::Public, Some(reason)) = (check.kind, &grade.reason) {
-        let lines: Vec<&str> = reason.trim_end().lines().collect();
         if !text.is_empty() {
             text.push_str("\n\n");
         }
-        text.push_str(&lines[..lines.len().min(REASON_LINES)].join("\n"));
-        if lines.len() > REASON_LINES {
-            text.push_str(&format!("\n... ({} more lines; fix the first errors first)", lines.len() - REASON_LINES));
-        }
+        text.push_str(&trimmed_reason(reason));
+    }
+    text
+}
+
+/// A grade's reason (the compiler's messages, at worst) to its first [`REASON_LINES`] lines.
+fn trimmed_reason(reason: &str) -> String {
+    let lines: Vec<&str> = reason.trim_end().lines().collect();
+    let mut text = lines[..lines.len().min(REASON_LINES)].join("\n");
+    if lines.len() > REASON_LINES {
+        text.push_str(&format!("\n... ({} more lines; fix the first errors first)", lines.len() - REASON_LINES));
     }
     text
 }
