@@ -174,6 +174,15 @@ pub enum Command {
         /// A new folder.
         out: PathBuf,
     },
+    /// For instructors: write the Gradescope autograder (autograder.zip to upload, with its
+    /// setup.sh and run_autograder), which grades each submission with this course's checker.
+    GradescopeAutograder {
+        /// A new folder.
+        out: PathBuf,
+        /// Only these exercises, comma-separated (default: all).
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
+        exercises: Vec<String>,
+    },
     /// Write the sources of a mutant (a folder of tests/mutants/<id>/) into OUT/src: the current
     /// reference solution with the mutant's edits, for `checker submit EX --from OUT`.
     #[command(hide = true)]

@@ -10,6 +10,7 @@ mod commands;
 mod grading;
 mod hostile;
 mod mutation;
+mod platforms;
 mod promises;
 mod replay;
 mod util;

@@ -28,22 +28,8 @@ const NOTE: &str = "> **Student handout.** `checker list`, `check`, `hint`, `wat
 `checker submit` needs the grading pack with the hidden checks, which your instructor runs.\n\n";
 
 pub fn run(context: &Context, out: &Path) -> Result<u8, SetupError> {
-    let cwd = std::env::current_dir().map_err(SetupError::io("reading the current folder"))?;
-    let out = cwd.join(out);
-    if out.exists() && std::fs::read_dir(&out).map(|mut d| d.next().is_some()).unwrap_or(true) {
-        return Err(SetupError::Refused(format!(
-            "{} exists and is not empty: give a new folder for the handout",
-            out.display()
-        )));
-    }
+    let out = new_folder(context, out, "the handout")?;
     let root = &context.layout.root;
-    if out.starts_with(root) && !out.starts_with(root.join("target")) {
-        return Err(SetupError::Refused(format!(
-            "{} is inside the course repository: give a folder outside it",
-            out.display()
-        )));
-    }
-    std::fs::create_dir_all(&out).map_err(SetupError::io(format!("creating {}", out.display())))?;
     for item in TAKEN {
         let from = root.join(item);
         if from.exists() {
@@ -77,12 +63,34 @@ pub fn run(context: &Context, out: &Path) -> Result<u8, SetupError> {
     Ok(exit_code::PASS)
 }
 
+/// `out`, made absolute and created: a new (or empty) folder outside the course repository, where
+/// `what` is written.
+pub(super) fn new_folder(context: &Context, out: &Path, what: &str) -> Result<std::path::PathBuf, SetupError> {
+    let cwd = std::env::current_dir().map_err(SetupError::io("reading the current folder"))?;
+    let out = cwd.join(out);
+    if out.exists() && std::fs::read_dir(&out).map(|mut d| d.next().is_some()).unwrap_or(true) {
+        return Err(SetupError::Refused(format!(
+            "{} exists and is not empty: give a new folder for {what}",
+            out.display()
+        )));
+    }
+    let root = &context.layout.root;
+    if out.starts_with(root) && !out.starts_with(root.join("target")) {
+        return Err(SetupError::Refused(format!(
+            "{} is inside the course repository: give a folder outside it",
+            out.display()
+        )));
+    }
+    std::fs::create_dir_all(&out).map_err(SetupError::io(format!("creating {}", out.display())))?;
+    Ok(out)
+}
+
 /// README's section with the table of promises and the checks that observe them.
 const PROMISES_SECTION: &str = "## What the hidden checks observe";
 
 /// A TOML file without its `header` tables: the `[[test]]` targets of the checker's manifest
 /// (their sources are not in the handout), the `[[exercise.promise]]` tables of the course's.
-fn without_tables(manifest: &str, header: &str) -> String {
+pub(super) fn without_tables(manifest: &str, header: &str) -> String {
     let mut out = Vec::new();
     let mut skipping = false;
     for line in manifest.lines() {

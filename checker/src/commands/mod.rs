@@ -1,6 +1,7 @@
 //! One module per subcommand; [`dispatch`] loads the course and calls the right one.
 
 mod grade;
+mod gradescope;
 mod handout;
 mod hint;
 mod lesson;
@@ -89,6 +90,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
             )
         }
         Command::Handout { out } => handout::run(&context, &out),
+        Command::GradescopeAutograder { out, exercises } => gradescope::run(&context, &out, &exercises),
         Command::MaterializeMutant { mutant, into } => materialize_mutant::run(&context, &mutant, &into),
     }
 }
