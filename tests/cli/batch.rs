@@ -360,7 +360,24 @@ fn the_handout_has_no_solutions_and_still_checks() {
     checker().arg("--root").arg(&handout).arg("list").assert().success();
     checker().arg("--root").arg(&handout).args(["hint", "ex04"]).assert().success();
     checker().arg("--root").arg(&handout).args(["lesson", "ex04", "--lang", "ru"]).assert().success();
-    let output = checker().arg("--root").arg(&handout).args(["check", "ex01"]).output().unwrap();
+    // GitHub Classroom's workflow: a step per exercise, each running the checker on the public
+    // tests. Its commands, run here in the handout as the runner runs them (with this checker
+    // instead of `cargo run --release`, whose build the `cargo check` below stands for): ex01's
+    // skeleton fails, so a fresh repository has no points.
+    let workflow = std::fs::read_to_string(handout.join(".github/workflows/classroom.yml")).unwrap();
+    assert!(workflow.contains("uses: classroom-resources/autograding-grading-reporter@v1"), "{workflow}");
+    assert!(workflow.contains("run: cargo build --release -q -p checker"), "{workflow}");
+    let commands: Vec<&str> = workflow.lines().filter_map(|l| l.trim().strip_prefix("command: ")).collect();
+    let ids: Vec<String> = checker::manifest::Course::load(&repo().join("course.toml"))
+        .unwrap()
+        .exercises
+        .iter()
+        .map(|e| format!("check {}", e.id))
+        .collect();
+    let args: Vec<&str> =
+        commands.iter().map(|c| c.strip_prefix("cargo run --release -q -p checker -- ").unwrap()).collect();
+    assert_eq!(args, ids, "one step per exercise, running its public tests");
+    let output = checker().current_dir(&handout).args(args[0].split(' ')).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(output.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("public tests"), "{stdout}");

@@ -1,5 +1,6 @@
 //! `checker handout OUT`: the repository a student receives — the exercises with their public
-//! tests and hints, the lessons, the course's own crates, and the checker — without the
+//! tests and hints, the lessons, the course's own crates, the checker, and the GitHub Classroom
+//! workflow that runs the public tests on every push ([`super::classroom`]) — without the
 //! reference solutions, the hidden checks, the mutants or the project's own tests. It builds,
 //! and runs `check`, `hint`, `lesson`, `list`, `reset` and `watch`; `submit` needs the grading
 //! pack, which stays with the instructor. The map of promises to checks stays behind too (the `[[exercise.promise]]`
@@ -54,9 +55,15 @@ pub fn run(context: &Context, out: &Path) -> Result<u8, SetupError> {
         };
         std::fs::write(&readme, text).map_err(SetupError::io(format!("writing {}", readme.display())))?;
     }
+    let workflow = out.join(super::classroom::PATH);
+    let folder = workflow.parent().expect("the workflow's folder");
+    std::fs::create_dir_all(folder).map_err(SetupError::io(format!("creating {}", folder.display())))?;
+    std::fs::write(&workflow, super::classroom::workflow(&context.course))
+        .map_err(SetupError::io(format!("writing {}", workflow.display())))?;
     let committed = git_init(&out);
     println!("wrote the student handout to {}", out.display());
     println!("  without: solutions/, pack/ (hidden checks), tests/ (the checker's own tests and mutants)");
+    println!("  with {}: GitHub Classroom's autograding of the public tests", super::classroom::PATH);
     if !committed {
         println!("  note: git is not available, so the handout is not a git repository (`checker reset` needs one)");
     }

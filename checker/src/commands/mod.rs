@@ -1,5 +1,6 @@
 //! One module per subcommand; [`dispatch`] loads the course and calls the right one.
 
+mod classroom;
 mod grade;
 mod gradescope;
 mod handout;
