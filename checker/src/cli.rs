@@ -174,6 +174,19 @@ pub enum Command {
         /// A new folder.
         out: PathBuf,
     },
+    /// For instructors: per exercise, the pairs of submissions whose code is most alike (names
+    /// and literals abstracted, the skeleton's code left out), to read side by side. It flags,
+    /// it does not accuse.
+    Similarity {
+        /// The folder of submissions, as for `grade`.
+        submissions: PathBuf,
+        /// Where similarity.json and similarity.html go (the class report's folder).
+        #[arg(long, value_name = "DIR", default_value = "grades")]
+        out: PathBuf,
+        /// Only these exercises, comma-separated (default: all).
+        #[arg(long, value_delimiter = ',', value_name = "IDS")]
+        exercises: Vec<String>,
+    },
     /// For instructors: write the Gradescope autograder (autograder.zip to upload, with its
     /// setup.sh and run_autograder), which grades each submission with this course's checker.
     GradescopeAutograder {

@@ -17,6 +17,7 @@
 //! - [`promises`]: each exercise's promises and the checks that observe them (`verify`, `promises`).
 //! - [`mutation`]: mutants of the reference solutions, to measure the hidden checks
 //!   (`checker mutants`).
+//! - [`similarity`]: code similarity across a class (`checker similarity`).
 
 pub mod batch;
 pub mod cli;
@@ -37,5 +38,6 @@ pub mod promises;
 pub mod reporter;
 pub mod runner;
 pub mod sandbox;
+pub mod similarity;
 pub mod translation;
 pub mod workcopy;

@@ -193,7 +193,9 @@ pub fn prepare(
 }
 
 /// The submission's Rust sources, within the size limits.
-fn read_sources(
+/// The Rust sources under `submission/src` (path → bytes), read within the size limits a
+/// grade reads them with; refused when there are none.
+pub fn read_sources(
     layout: &Layout,
     exercise: &Exercise,
     submission: &Path,

@@ -332,6 +332,85 @@ fn merge_writes_the_html_class_report() {
     assert_eq!(std::fs::metadata(&index).unwrap().permissions().mode() & 0o777, 0o600);
 }
 
+/// `text` with every identifier that is not a keyword renamed and its comments left out: what
+/// a student who copied it and covered their tracks hands in.
+fn renamed(text: &str) -> String {
+    const KEEP: [&str; 16] = [
+        "fn", "let", "mut", "pub", "use", "impl", "struct", "for", "in", "if", "else", "match", "self", "move",
+        "return", "while",
+    ];
+    let mut out = String::new();
+    for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+        let mut word = String::new();
+        for c in line.chars().chain(std::iter::once('\n')) {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                word.push(c);
+                continue;
+            }
+            let starts_lower = word.starts_with(|c: char| c.is_ascii_lowercase());
+            if starts_lower && !KEEP.contains(&word.as_str()) {
+                out.push_str("renamed_");
+            }
+            out.push_str(&word);
+            word.clear();
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `checker similarity`: in a class where one student copied another's ex04 and renamed
+/// everything, that pair ranks first; independent correct solutions (the reference and an
+/// alternative design of tests/alternatives/) share less; two untouched skeletons share nothing
+/// (the skeleton's code does not count). The page says it flags and does not accuse, shows the
+/// pair side by side, and escapes the code; the class report written afterwards links it.
+#[test]
+fn similarity_ranks_a_renamed_copy_first_and_not_independent_solutions() {
+    let class = Class::new();
+    let put = |student: &str, exercise: &str, text: &str| {
+        let src = class.path().join(student).join("exercises").join(exercise).join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("lib.rs"), text).unwrap();
+    };
+    let read = |path: &str| std::fs::read_to_string(repo().join(path)).unwrap();
+    let reference = read("solutions/ex04_pool/src/lib.rs");
+    put("ann", "ex04_pool", &format!("{reference}\n// <script>alert(1)</script>\n"));
+    put("bob", "ex04_pool", &renamed(&reference));
+    put("carl", "ex04_pool", &read("tests/alternatives/ex04_pool/condvar_queue/lib.rs"));
+    put("dora", "ex04_pool", &read("exercises/ex04_pool/src/lib.rs"));
+    put("eve", "ex04_pool", &read("exercises/ex04_pool/src/lib.rs"));
+    let out = tempfile::tempdir().unwrap();
+    let output = checker()
+        .args(["similarity", "--exercises", "ex04", "--out"])
+        .arg(out.path())
+        .arg(class.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("It flags; it does not accuse."), "{stdout}");
+
+    let report = json(&out.path().join("similarity.json"));
+    let pairs = report["exercises"][0]["pairs"].as_array().unwrap();
+    let pair = |p: &Value| (p["a"].as_str().unwrap().to_owned(), p["b"].as_str().unwrap().to_owned());
+    assert_eq!(pair(&pairs[0]), ("ann".to_owned(), "bob".to_owned()), "{pairs:?}");
+    let copied = pairs[0]["similarity"].as_f64().unwrap();
+    let independent =
+        pairs.iter().find(|p| pair(p) == ("ann".into(), "carl".into())).map(|p| p["similarity"].as_f64().unwrap());
+    assert!(copied > 0.9 && independent.unwrap_or(0.0) < copied / 2.0, "{pairs:?}");
+    assert!(!pairs.iter().any(|p| pair(p) == ("dora".into(), "eve".into())), "the skeleton counted: {pairs:?}");
+
+    let page = std::fs::read_to_string(out.path().join("similarity.html")).unwrap();
+    assert!(page.contains("It flags; it does not accuse.") && page.contains("<mark>"), "{page}");
+    assert!(page.contains("&lt;script&gt;alert(1)") && !page.contains("<script>"), "the code is escaped");
+    // The class report written afterwards into the same folder links the page.
+    let shard = tempfile::tempdir().unwrap();
+    hand_written_record(shard.path(), "ann", 2, "");
+    checker().arg("merge").arg(shard.path()).arg("--out").arg(out.path()).args(["--format", "html"]).assert().success();
+    let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(index.contains("href=\"similarity.html\""), "{index}");
+}
+
 #[test]
 fn the_handout_has_no_solutions_and_still_checks() {
     let _serial = serial();

@@ -12,6 +12,7 @@ pub mod mutants;
 mod promises;
 mod reset;
 mod run;
+mod similarity;
 mod verify;
 mod watch;
 
@@ -92,6 +93,9 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
         }
         Command::Handout { out } => handout::run(&context, &out),
         Command::GradescopeAutograder { out, exercises } => gradescope::run(&context, &out, &exercises),
+        Command::Similarity { submissions, out, exercises } => {
+            similarity::run(&context, &submissions, &out, &exercises)
+        }
         Command::MaterializeMutant { mutant, into } => materialize_mutant::run(&context, &mutant, &into),
     }
 }

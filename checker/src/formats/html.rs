@@ -15,9 +15,9 @@ use crate::explanation::{plural, Explanation, Line};
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 /// The page's only resources are its own inline styles.
-const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'";
+pub(crate) const POLICY: &str = "default-src 'none'; style-src 'unsafe-inline'";
 
-const STYLE: &str = "
+pub(crate) const STYLE: &str = "
 body { font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1d1d1f; }
 h1, h2, h3 { font-weight: 600; }
 table { border-collapse: collapse; margin: 1rem 0; }
@@ -38,7 +38,8 @@ pre.reason { max-height: 20rem; overflow-y: auto; }
 p.line { margin: 0.2rem 0; white-space: pre-wrap; }
 ";
 
-pub fn render(class: &Class) -> String {
+/// The page; with a link to `similarity.html` when `similarity` (it is in the same folder).
+pub fn render(class: &Class, similarity: bool) -> String {
     let page = html! {
         (DOCTYPE)
         html lang="en" {
@@ -51,6 +52,9 @@ pub fn render(class: &Class) -> String {
             }
             body {
                 h1 { (class.title) ": grades of " (plural(class.students.len(), "student", "students")) }
+                @if similarity {
+                    p { a href="similarity.html" { "Code similarity" } ": pairs of submissions to read side by side" }
+                }
                 @for (index, _) in class.exercises.iter().enumerate() {
                     (exercise(class, index))
                 }
@@ -249,7 +253,7 @@ mod tests {
     fn every_student_check_and_explanation_is_in_the_page() {
         let course = fixture::course();
         let records = fixture::records(&course);
-        let page = render(&class(&course, &records, None));
+        let page = render(&class(&course, &records, None), false);
         for student in ["ann", "bob", "carl", "dora"] {
             assert!(page.contains(&format!(">{student}</a>")), "{student} is listed: {page}");
         }
@@ -344,7 +348,7 @@ mod browser {
         let bob = &mut records[1];
         bob.student = format!("bob{PLANTED}");
         bob.checks[1].explanation.lines.push(Line::Quote { text: format!("printed {PLANTED}") });
-        let page = render(&class(&course, &records, None));
+        let page = render(&class(&course, &records, None), false);
 
         // target/debug/deps/checker-<hash> is this test: its output goes beside, in target/debug.
         let exe = std::env::current_exe().unwrap();

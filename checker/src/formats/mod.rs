@@ -7,7 +7,7 @@ mod class_json;
 mod classroom;
 mod csv;
 mod gradescope;
-mod html;
+pub(crate) mod html;
 mod junit;
 mod markdown;
 
@@ -156,7 +156,10 @@ pub fn write(out: &Path, class: &Class, formats: &[Format]) -> Result<Vec<PathBu
                 .collect(),
             Format::Csv => vec![(out.join("grades.csv"), csv::render(class))],
             Format::Markdown => vec![(out.join("summary.md"), markdown::render(class))],
-            Format::Html => vec![(out.join("index.html"), html::render(class))],
+            Format::Html => {
+                // The page of `checker similarity`, when it has been written, is linked.
+                vec![(out.join("index.html"), html::render(class, out.join("similarity.html").is_file()))]
+            }
         };
         for (path, text) in files {
             // Student names map to file names injectively (`batch::names`), and a class whose
