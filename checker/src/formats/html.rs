@@ -265,6 +265,22 @@ mod tests {
         assert_eq!(page.matches("<svg").count(), 2, "two charts for one exercise");
     }
 
+    /// With a roster, each student's id and name, who is not in it, and who handed in nothing.
+    #[test]
+    fn a_roster_names_the_students_and_the_missing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("roster.csv");
+        std::fs::write(&path, "submission,id,name,email\nann,s1,Ann <Lee>,a@u\nzoe,s9,Zoe Kim,z@u\n").unwrap();
+        let roster = crate::batch::roster::Roster::load(&path).unwrap();
+        let course = fixture::course();
+        let records = fixture::records(&course);
+        let page = render(&class(&course, &records, Some(&roster)), false);
+        assert!(page.contains("<td>s1</td><td>Ann &lt;Lee&gt;</td>"), "{page}");
+        assert!(page.contains("Not in the roster (3): </strong>bob, carl, dora"), "{page}");
+        assert!(page.contains("No submission (1): </strong>Zoe Kim (s9, zoe)"), "{page}");
+        assert!(!page.contains("similarity.html"), "no link to a page that is not there");
+    }
+
     #[test]
     fn the_pass_rate_of_a_check_counts_the_graded_submissions_only() {
         let course = fixture::course();
