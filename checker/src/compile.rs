@@ -19,7 +19,7 @@ use crate::error::SetupError;
 use crate::layout::Layout;
 use crate::manifest::Exercise;
 use crate::sandbox::{self, Exit, Job, Limits, BUILD_UID};
-use crate::workcopy::WorkCopy;
+use crate::workcopy::{WorkCopy, SEED_LOCK};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -254,13 +254,63 @@ fn dep_info(artifact: &Path) -> Vec<PathBuf> {
     files
 }
 
-/// Downloads the pinned dependencies (a no-op once they are cached) and settles the working
-/// copy's lock file, so that the build can then run `--offline --locked`.
+/// Settles the working copy's lock file and makes sure every pinned crate is in cargo's cache,
+/// so that the build can then run `--offline --locked`. Offline first: once its crates are
+/// cached, a course builds without network. The registry is asked only when the cache lacks a
+/// crate, or when resolving offline strayed from the pinned versions (it takes what is cached);
+/// when that fails, the error says what is missing and what to do.
 fn fetch(work: &WorkCopy) -> Result<(), SetupError> {
+    let lock = work.dir.join("Cargo.lock");
+    let seed = work.dir.join(SEED_LOCK);
+    let offline = cargo_fetch(work, true)?;
+    if offline.status.success() && (!seed.is_file() || kept_to_pins(&lock, &seed)?) {
+        return Ok(());
+    }
+    if seed.is_file() {
+        std::fs::copy(&seed, &lock).map_err(SetupError::io(format!("restoring {}", lock.display())))?;
+    }
+    let online = cargo_fetch(work, false)?;
+    if online.status.success() {
+        return Ok(());
+    }
+    // Cargo's error lines and the innermost cause (its last line), without the retries.
+    let said = |output: &std::process::Output| {
+        let text = String::from_utf8_lossy(&output.stderr).into_owned();
+        let mut lines: Vec<&str> = text.lines().filter(|l| l.starts_with("error")).collect();
+        if let Some(last) = text.lines().rev().map(str::trim).find(|l| !l.is_empty()) {
+            if !lines.contains(&last) {
+                lines.push(last);
+            }
+        }
+        lines.iter().map(|l| format!("    {l}\n")).collect::<String>()
+    };
+    let cache =
+        cargo_home().map(|h| h.join("registry").display().to_string()).unwrap_or_else(|| "~/.cargo/registry".into());
+    Err(SetupError::Missing(format!(
+        "the course's dependencies are not all in cargo's cache ({cache}), and downloading them failed.\n\
+         Connect to the internet (crates.io) and run the same command again: the crates are downloaded \
+         once, and from then on the checker works offline.\n\
+         Offline, cargo said:\n{}Online, cargo said:\n{}",
+        said(&offline),
+        said(&online),
+    )))
+}
+
+/// Whether the settled lock file `lock` took every registry crate at a version `seed` pins.
+fn kept_to_pins(lock: &Path, seed: &Path) -> Result<bool, SetupError> {
+    let pinned = crate::lockfile::registry_packages(seed)?;
+    Ok(crate::lockfile::registry_packages(lock)?.is_subset(&pinned))
+}
+
+fn cargo_fetch(work: &WorkCopy, offline: bool) -> Result<std::process::Output, SetupError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(&cargo);
+    command.arg("fetch");
+    if offline {
+        command.arg("--offline");
+    }
     let child = crate::sandbox::spawn_own(
-        Command::new(&cargo)
-            .arg("fetch")
+        command
             .arg("--manifest-path")
             .arg(work.dir.join("Cargo.toml"))
             .current_dir("/")
@@ -275,14 +325,7 @@ fn fetch(work: &WorkCopy) -> Result<(), SetupError> {
     let pid = child.id();
     let output = child.wait_with_output();
     crate::sandbox::forget_own(pid);
-    let output = output.map_err(SetupError::io("waiting for cargo fetch"))?;
-    if !output.status.success() {
-        return Err(SetupError::Cargo(format!(
-            "fetching the course's dependencies failed (is crates.io reachable?):\n{}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        )));
-    }
-    Ok(())
+    output.map_err(SetupError::io("waiting for cargo fetch"))
 }
 
 // The variant names mirror the values of cargo's `reason` field.

@@ -6,7 +6,8 @@
 //! each check is one [`explanation`], whichever report shows it.
 //!
 //! - [`cli`]: the command line; [`commands`]: one module per subcommand.
-//! - [`layout`]: where the course, the pack and the checker's state live.
+//! - [`layout`]: where the course, the pack and the checker's state live; [`lockfile`]: the
+//!   versions a working copy builds with.
 //! - [`lang`]: the language the checker speaks (`--lang`, `CHECKER_LANG`, the locale), and
 //!   [`translation`]: the course's texts in that language.
 //! - [`progress`]: the student's progress (statuses, hints shown).
@@ -30,6 +31,7 @@ pub mod formats;
 pub mod gate;
 pub mod lang;
 pub mod layout;
+pub mod lockfile;
 pub mod manifest;
 pub mod mutant;
 pub mod mutation;

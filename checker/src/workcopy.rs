@@ -24,6 +24,9 @@ pub const MAX_SOURCE_FILES: usize = 1000;
 
 pub use checker_protocol::{sentinel_reached, SENTINEL_FIRST_TEST, SENTINEL_MARK, SENTINEL_TEST};
 
+/// The lock file a working copy started from (see [`crate::lockfile`]), beside its `Cargo.lock`.
+pub const SEED_LOCK: &str = "Cargo.lock.course";
+
 /// A prepared working copy.
 #[derive(Debug, Clone)]
 pub struct WorkCopy {
@@ -179,11 +182,11 @@ pub fn prepare(
         None
     };
     write_if_changed(&dir.join("Cargo.toml"), workspace_manifest(&members).as_bytes())?;
-    // Pin dependency versions to the course's lock file. Cargo adapts the copy to this
-    // workspace's members, so it is replaced only when the course's own lock file changes.
-    let course_lock = layout.root.join("exercises/Cargo.lock");
-    if let Ok(pinned) = std::fs::read(&course_lock) {
-        let seed = dir.join("Cargo.lock.course");
+    // Pin dependency versions to the course's and the pack's lock files. Cargo adapts the copy
+    // to this workspace's members, so it is replaced only when those lock files change.
+    let pack_lock = harness.as_ref().map(|_| layout.pack_support().join("Cargo.lock"));
+    if let Some(pinned) = crate::lockfile::seed(&layout.root.join("exercises/Cargo.lock"), pack_lock.as_deref())? {
+        let seed = dir.join(SEED_LOCK);
         if std::fs::read(&seed).ok().as_deref() != Some(pinned.as_slice()) || !dir.join("Cargo.lock").exists() {
             write_if_changed(&dir.join("Cargo.lock"), &pinned)?;
             write_if_changed(&seed, &pinned)?;

@@ -13,4 +13,5 @@ mod mutation;
 mod platforms;
 mod promises;
 mod replay;
+mod student;
 mod util;
