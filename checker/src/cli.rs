@@ -60,6 +60,7 @@ pub enum Command {
     },
     /// Show the next hint for an exercise.
     Hint {
+        /// The exercise: ex04, ex04_pool or 4.
         exercise: String,
         /// Show every hint.
         #[arg(long)]
@@ -67,6 +68,7 @@ pub enum Command {
     },
     /// Restore an exercise to its skeleton (your files are backed up first).
     Reset {
+        /// The exercise to restore: ex04, ex04_pool or 4.
         exercise: String,
         /// Do not ask for confirmation.
         #[arg(long, short)]
@@ -89,6 +91,7 @@ pub enum Command {
     Promises {
         /// Only these exercises (default: all).
         exercises: Vec<String>,
+        /// How the table is printed.
         #[arg(long, value_enum, default_value = "text")]
         format: crate::promises::TableFormat,
     },
@@ -125,6 +128,7 @@ pub enum Command {
         /// The --out folders of the shards.
         #[arg(required = true)]
         inputs: Vec<PathBuf>,
+        /// Where the combined results and reports go.
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
         /// The formats to write, comma-separated (default: all).
@@ -162,6 +166,7 @@ pub enum Command {
         /// Grade only N mutants per exercise, chosen by --seed (the same seed, the same mutants).
         #[arg(long, value_name = "N")]
         sample: Option<usize>,
+        /// The seed that chooses the --sample mutants.
         #[arg(long, value_name = "S", default_value_t = 0, requires = "sample")]
         seed: u64,
         /// How the report is printed.
@@ -196,6 +201,13 @@ pub enum Command {
         #[arg(long, value_delimiter = ',', value_name = "IDS")]
         exercises: Vec<String>,
     },
+    /// Print the shell's completion script for checker (bash: `source <(checker completions
+    /// bash)` in ~/.bashrc; zsh: save it as `_checker` in a folder of $fpath; fish: save it as
+    /// ~/.config/fish/completions/checker.fish).
+    Completions {
+        /// The shell to complete in.
+        shell: clap_complete::Shell,
+    },
     /// Write the sources of a mutant (a folder of tests/mutants/<id>/) into OUT/src: the current
     /// reference solution with the mutant's edits, for `checker submit EX --from OUT`.
     #[command(hide = true)]
@@ -206,4 +218,31 @@ pub enum Command {
         #[arg(long, value_name = "OUT")]
         into: PathBuf,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Cli;
+    use clap::CommandFactory;
+
+    /// Every argument and option of every command has help text: `--help` never shows a bare
+    /// `<EXERCISE>`.
+    #[test]
+    fn every_argument_has_help_text() {
+        fn walk(command: &clap::Command, path: &str, blank: &mut Vec<String>) {
+            let path = format!("{path} {}", command.get_name());
+            for arg in command.get_arguments() {
+                let generated = matches!(arg.get_id().as_str(), "help" | "version");
+                if !generated && arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    blank.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, &path, blank);
+            }
+        }
+        let mut blank = Vec::new();
+        walk(&Cli::command(), "", &mut blank);
+        assert!(blank.is_empty(), "arguments without help text: {blank:?}");
+    }
 }

@@ -11,7 +11,22 @@ fn main() -> ExitCode {
     }
     let cli = checker::cli::Cli::parse();
     checker::sandbox::adopt_orphans();
-    match checker::commands::dispatch(cli) {
+    // Output into a closed pipe (`checker list | head -3`) fails the next write, which panics
+    // in `println!`: the command then stops there, quietly, and unwinds so that its temporary
+    // folders and processes are cleaned up as on any return.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !stdout_closed() {
+            default_hook(info)
+        }
+    }));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checker::commands::dispatch(cli)));
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(_) if stdout_closed() => return ExitCode::SUCCESS,
+        Err(panic) => std::panic::resume_unwind(panic),
+    };
+    match outcome {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
             eprintln!("error: {error}");
@@ -23,4 +38,13 @@ fn main() -> ExitCode {
             ExitCode::from(error.exit_code())
         }
     }
+}
+
+/// Whether standard output is a pipe whose reading end is closed (the kernel reports an error
+/// condition on the writing end).
+fn stdout_closed() -> bool {
+    let mut stdout = libc::pollfd { fd: libc::STDOUT_FILENO, events: 0, revents: 0 };
+    // SAFETY: one valid pollfd, a zero timeout; the descriptor is only inspected.
+    let ready = unsafe { libc::poll(&mut stdout, 1, 0) };
+    ready > 0 && stdout.revents & libc::POLLERR != 0
 }

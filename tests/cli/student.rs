@@ -51,3 +51,86 @@ fn a_fresh_copys_first_check_works_without_network_once_the_cache_is_warm() {
         .stdout(predicate::str::contains("FAIL     public_tests"))
         .stderr(predicate::str::contains("crates.io").not());
 }
+
+/// Output into a pipe whose reader is gone (`checker list | head -3`) stops the command quietly:
+/// no panic, no backtrace.
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    let course = Course::new();
+    for args in [&["list"][..], &["completions", "bash"]] {
+        // The reading end is closed before the checker writes anything, as when `head` is gone.
+        let (reader, writer) = std::io::pipe().expect("a pipe");
+        drop(reader);
+        let output = std::process::Command::new(assert_cmd::cargo::cargo_bin("checker"))
+            .args(args)
+            .current_dir(course.path())
+            .stdout(writer)
+            .output()
+            .expect("the checker runs");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(output.status.success(), "checker {args:?}: {:?}\n{stderr}", output.status);
+        assert!(!stderr.contains("panicked"), "checker {args:?}:\n{stderr}");
+    }
+}
+
+/// `checker completions SHELL` prints a completion script naming every command, from anywhere
+/// (no course needed).
+#[test]
+fn completions_for_bash_zsh_and_fish_know_the_commands() {
+    let outside = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish"] {
+        let output = assert_cmd::Command::cargo_bin("checker")
+            .unwrap()
+            .args(["completions", shell])
+            .current_dir(outside.path())
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone();
+        let script = String::from_utf8(output).unwrap();
+        for command in ["list", "check", "submit", "hint", "reset", "watch"] {
+            assert!(script.contains(command), "{shell}'s script lacks {command}");
+        }
+    }
+}
+
+/// The commands the exercises' comments give work as written: each `checker` command is one
+/// the checker accepts, about that exercise, and each `cargo` command says that it runs in
+/// `exercises/` (the course's root is another workspace, where `-p ex04_pool` is unknown).
+#[test]
+fn the_commands_in_the_exercises_comments_work_as_written() {
+    use clap::Parser;
+    let course = checker::manifest::Course::load(&repo().join("course.toml")).unwrap();
+    let mut problems = Vec::new();
+    for exercise in &course.exercises {
+        let dir = repo().join("exercises").join(&exercise.dir);
+        let files = ["src/lib.rs", "src/main.rs", "tests/public.rs"].map(|f| dir.join(f));
+        for file in files.iter().filter(|f| f.is_file()) {
+            let text = std::fs::read_to_string(file).unwrap();
+            let doc: Vec<&str> = text.lines().filter_map(|l| l.strip_prefix("//!")).map(str::trim).collect();
+            // Paragraphs of the module's comment, each on one line.
+            for paragraph in doc.split(|l| l.is_empty()).map(|p| p.join(" ")) {
+                // Every other piece between backticks is code.
+                for snippet in paragraph.split('`').skip(1).step_by(2) {
+                    let words: Vec<&str> = snippet.split_whitespace().collect();
+                    match words.first() {
+                        Some(&"checker") => match checker::cli::Cli::try_parse_from(&words) {
+                            Ok(_) if words.get(2).and_then(|q| course.find(q)).is_some_and(|e| e.id == exercise.id) => {
+                            }
+                            Ok(_) => {
+                                problems.push(format!("{}: `{snippet}` is about another exercise", file.display()))
+                            }
+                            Err(e) => problems.push(format!("{}: `{snippet}`: {e}", file.display())),
+                        },
+                        Some(&"cargo") if !paragraph.to_lowercase().contains("in `exercises/`") => {
+                            problems.push(format!("{}: `{snippet}` does not say it runs in exercises/", file.display()))
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+}

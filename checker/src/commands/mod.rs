@@ -38,6 +38,10 @@ impl Context {
 
 /// Runs the command; returns the exit code.
 pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
+    // Completions are installed once, from anywhere: they need no course.
+    if let Command::Completions { shell } = cli.command {
+        return Ok(completions(shell));
+    }
     let layout = Layout::discover(cli.root, cli.pack)?;
     let mut course = Course::load(&layout.manifest())?;
     let language = crate::lang::Language::choose(cli.lang);
@@ -97,7 +101,16 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
             similarity::run(&context, &submissions, &out, &exercises)
         }
         Command::MaterializeMutant { mutant, into } => materialize_mutant::run(&context, &mutant, &into),
+        Command::Completions { shell } => Ok(completions(shell)),
     }
+}
+
+/// Prints the completion script for `shell` (clap_complete writes it from the command line's
+/// own definition, so it knows every command and option).
+fn completions(shell: clap_complete::Shell) -> u8 {
+    use clap::CommandFactory;
+    clap_complete::generate(shell, &mut Cli::command(), "checker", &mut std::io::stdout());
+    crate::error::exit_code::PASS
 }
 
 /// Holds the course's lock: one build-and-run at a time per course, since runs share the

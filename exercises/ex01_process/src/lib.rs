@@ -5,15 +5,15 @@
 //! it really occupies in RAM (its resident set). Linux shows all of it as files under
 //! `/proc/<pid>/`, and `/proc/self/` is always the process that is looking.
 //!
-//! You write the four functions below; `report()`, the `Display` of [`Report`] and `main.rs`
-//! are provided. Run the program with `cargo run -p ex01_process` and compare with
+//! You write the four functions below; `report()`, the `Display` of [`Report`] and `main.rs` are
+//! provided. Run the program with `cargo run -p ex01_process` (in `exercises/`) and compare with
 //! `ls -l /proc/<pid>/fd` and `grep VmRSS /proc/<pid>/status` while it waits: started with
 //! `--hold`, it prints its report and then waits until its stdin is closed (press Ctrl-D).
 //!
 //! How it is checked: the checker starts your program with `--hold` (handing it two extra
 //! open descriptors, as any parent may), reads the report, and compares every value with
 //! what the kernel says about that same process in `/proc/PID/`. Public tests:
-//! `cargo test -p ex01_process`.
+//! `checker check ex01` (or `cargo test -p ex01_process` in `exercises/`).
 
 use std::fmt;
 

@@ -1,4 +1,5 @@
-//! Public tests of ex01_process: run them with `cargo test -p ex01_process`.
+//! Public tests of ex01_process: run them with `checker check ex01`,
+//! or `cargo test -p ex01_process` in `exercises/`.
 //!
 //! Each test starts the program with `--hold`, reads its four report lines, compares them with
 //! what /proc says about that same (still running) process, then closes its stdin so it exits.

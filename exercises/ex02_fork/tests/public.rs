@@ -1,4 +1,5 @@
-//! Public tests of ex02_fork: run them with `cargo test -p ex02_fork`.
+//! Public tests of ex02_fork: run them with `checker check ex02`,
+//! or `cargo test -p ex02_fork` in `exercises/`.
 //!
 //! Each test runs the program as `ex02_fork <workers> <n>` and checks what it prints. The
 //! hidden checks also watch the process tree from outside (how many children, and that each

@@ -1,8 +1,9 @@
-//! Public tests of ex03_spawn: run them with `cargo test -p ex03_spawn`.
+//! Public tests of ex03_spawn: run them with `checker check ex03`,
+//! or `cargo test -p ex03_spawn` in `exercises/`.
 //!
 //! A test binary cannot safely re-execute itself as a child, so these tests run the provided
 //! demo program (src/main.rs) with a scenario and check what it prints. Run a scenario by hand
-//! with `cargo run -p ex03_spawn -- demo-exit 7`.
+//! with `cargo run -p ex03_spawn -- demo-exit 7` (in `exercises/`).
 
 use std::process::Command;
 

@@ -22,7 +22,7 @@
 //! joins its workers, and that a panicking job leaves the pool working; they measure the CPU
 //! and the wake-ups of the process while `result` and `as_completed` wait, and run hundreds of
 //! rounds of instant jobs whose results are consumed while they complete. Public tests:
-//! `cargo test -p ex04_pool`.
+//! `checker check ex04` (or `cargo test -p ex04_pool` in `exercises/`).
 
 use std::fmt;
 use std::marker::PhantomData;

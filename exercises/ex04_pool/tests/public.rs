@@ -1,4 +1,5 @@
-//! Public tests of ex04_pool: run them with `cargo test -p ex04_pool`.
+//! Public tests of ex04_pool: run them with `checker check ex04`,
+//! or `cargo test -p ex04_pool` in `exercises/`.
 //!
 //! Timings here only use generous margins: they must hold on a busy machine too.
 

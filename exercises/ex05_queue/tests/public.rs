@@ -1,4 +1,5 @@
-//! Public tests of ex05_queue: run them with `cargo test -p ex05_queue`.
+//! Public tests of ex05_queue: run them with `checker check ex05`,
+//! or `cargo test -p ex05_queue` in `exercises/`.
 //!
 //! Every wait here is bounded (a broken queue fails a test instead of hanging it), and timings
 //! use generous margins: they must hold on a busy machine too.

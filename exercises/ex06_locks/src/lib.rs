@@ -23,7 +23,7 @@
 //! the cycle of threads and locks; and the order in which transfers take locks is recorded over
 //! a whole run, so that a *potential* deadlock (two transfers that lock the same accounts in
 //! opposite orders) is reported even when this run did not hang, as the Linux kernel's lockdep
-//! does. Public tests: `cargo test -p ex06_locks`.
+//! does. Public tests: `checker check ex06` (or `cargo test -p ex06_locks` in `exercises/`).
 
 use std::fmt;
 

@@ -1,4 +1,5 @@
-//! Public tests of ex06_locks: run them with `cargo test -p ex06_locks`.
+//! Public tests of ex06_locks: run them with `checker check ex06`,
+//! or `cargo test -p ex06_locks` in `exercises/`.
 //!
 //! Races do not show every time: a test here that passes does not prove the code right, but
 //! one that fails has found a real bug. The hidden checks run longer and watch every lock.

@@ -1,4 +1,5 @@
-//! Public tests of ex07_rlock: run them with `cargo test -p ex07_rlock`.
+//! Public tests of ex07_rlock: run them with `checker check ex07`,
+//! or `cargo test -p ex07_rlock` in `exercises/`.
 //!
 //! Every wait here is bounded (a lock that deadlocks fails a test instead of hanging it), and
 //! timings use generous margins: they must hold on a busy machine too.

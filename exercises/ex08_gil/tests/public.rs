@@ -1,5 +1,5 @@
-//! Public tests of ex08_gil: run them with `cargo test -p ex08_gil` (add `-- --nocapture` to
-//! see the experiment's table).
+//! Public tests of ex08_gil: run them with `checker check ex08`,
+//! or `cargo test -p ex08_gil -- --nocapture` in `exercises/`, to see the experiment's table.
 //!
 //! They judge what a GIL guarantees (one thread runs steps at a time, the GIL changes hands,
 //! blocking calls run without it) by watching the steps, not by the clock: they must hold on a

@@ -33,17 +33,18 @@
 //!   `ex09_echo server --port N` and `ex09_echo client --port N [--host H] MESSAGE`. The client
 //!   writes the reply to stdout byte for byte (no newline is added).
 //!
-//! Try it: `cargo run -p ex09_echo -- server --port 7000` in one terminal, then
+//! Try it, in `exercises/`: `cargo run -p ex09_echo -- server --port 7000` in one terminal, then
 //! `cargo run -p ex09_echo -- client --port 7000 "hello"` (or `nc 127.0.0.1 7000`) in another.
 //!
 //! ## How it is checked
 //!
-//! The checker starts your server on a free port and talks to it from outside: bytes of every
-//! value must come back unchanged, a message written one byte at a time must come back whole
-//! (and while the client is still connected), after a half-close the server must echo the rest
-//! and close, and clients connecting one after another must all be served. For the client, the
-//! checker plays the server: it records the exact bytes your client sends and answers with a
-//! reply of its own, which your client must print. Public tests: `cargo test -p ex09_echo`.
+//! The checker starts your server on a free port and talks to it from outside: bytes of every value
+//! must come back unchanged, a message written one byte at a time must come back whole (and while
+//! the client is still connected), after a half-close the server must echo the rest and close, and
+//! clients connecting one after another must all be served. For the client, the checker plays the
+//! server: it records the exact bytes your client sends and answers with a reply of its own, which
+//! your client must print. Public tests: `checker check ex09` (or `cargo test -p ex09_echo` in
+//! `exercises/`).
 
 use std::io;
 use std::net::TcpStream;

@@ -1,4 +1,5 @@
-//! Public tests of ex09_echo: run them with `cargo test -p ex09_echo`.
+//! Public tests of ex09_echo: run them with `checker check ex09`,
+//! or `cargo test -p ex09_echo` in `exercises/`.
 //!
 //! Each test starts the program as `ex09_echo server --port N` on a free port and talks to it,
 //! or runs `ex09_echo client ...` against a small server written here. The hidden checks also

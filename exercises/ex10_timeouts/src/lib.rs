@@ -33,7 +33,8 @@
 //!   `ex10_timeouts server --port N --idle-timeout-ms T` and
 //!   `ex10_timeouts client --port N [--host H] --timeout-ms T MESSAGE`.
 //!
-//! Try it: `cargo run -p ex10_timeouts -- server --port 7000 --idle-timeout-ms 3000`, then
+//! Try it, in `exercises/`:
+//! `cargo run -p ex10_timeouts -- server --port 7000 --idle-timeout-ms 3000`, then
 //! `cargo run -p ex10_timeouts -- client --port 7000 --timeout-ms 500 hi`; a port where nothing
 //! listens (`--port 1`) is refused; `nc -l 127.0.0.1 7001` (listens and never answers) times
 //! out; `nc 127.0.0.1 7000` and wait: the server closes the idle connection.
@@ -51,7 +52,7 @@
 //! kinds). It starts your server and checks that an idle connection is
 //! closed within the idle timeout ± 20% (while an active one stays open), and that one idle
 //! client does not stop the server from serving the others. Public tests:
-//! `cargo test -p ex10_timeouts`.
+//! `checker check ex10` (or `cargo test -p ex10_timeouts` in `exercises/`).
 
 use std::fmt;
 use std::io;

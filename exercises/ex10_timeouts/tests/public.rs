@@ -1,4 +1,5 @@
-//! Public tests of ex10_timeouts: run them with `cargo test -p ex10_timeouts`.
+//! Public tests of ex10_timeouts: run them with `checker check ex10`,
+//! or `cargo test -p ex10_timeouts` in `exercises/`.
 //!
 //! The client tests play the server here (a port where nobody listens, a listener that never
 //! answers, one that resets the connection); the server tests start

@@ -1,4 +1,5 @@
-//! Public tests of ex11_threaded_server: run them with `cargo test -p ex11_threaded_server`.
+//! Public tests of ex11_threaded_server: run them with `checker check ex11`,
+//! or `cargo test -p ex11_threaded_server` in `exercises/`.
 //!
 //! Most tests call [`serve`] on a listener bound to a free port, on a thread of the test, and
 //! talk to it as clients; the last one runs the program itself with `--port N`. The hidden

@@ -24,7 +24,7 @@
 //!
 //! ## Conventions of every server in this course
 //!
-//! The program takes `--port N` and listens on `127.0.0.1:N` (loopback only):
+//! The program takes `--port N` and listens on `127.0.0.1:N` (loopback only). In `exercises/`,
 //! `cargo run -p ex12_poll_server -- --port 7000`, then `nc 127.0.0.1 7000` in other
 //! terminals. The provided `main.rs` parses the port, binds the listener and calls [`serve`].
 //! Nothing needs to be printed on stdout; errors may go to stderr. The server runs until it is
@@ -40,7 +40,7 @@
 //! including a client that sends megabytes before it reads anything (partial writes); the
 //! process must have exactly one thread in `/proc/PID/task` the whole time; and a client that
 //! sends its line one byte at a time must not delay the replies to the others. Public tests:
-//! `cargo test -p ex12_poll_server`.
+//! `checker check ex12` (or `cargo test -p ex12_poll_server` in `exercises/`).
 
 use std::io;
 use std::net::{TcpListener, TcpStream};

@@ -1,4 +1,5 @@
-//! Public tests of ex12_poll_server: run them with `cargo test -p ex12_poll_server`.
+//! Public tests of ex12_poll_server: run them with `checker check ex12`,
+//! or `cargo test -p ex12_poll_server` in `exercises/`.
 //!
 //! Most tests call [`serve`] on a listener bound to a free port, on a thread of the test, and
 //! talk to it as clients; the last one runs the program itself with `--port N` and counts its

@@ -45,12 +45,13 @@
 //! impl. Only `std` is needed; tokio is there to run your future (`#[tokio::main]`,
 //! `#[tokio::test]`). The structs' fields are yours to choose: replace the `_todo` placeholders.
 //!
-//! How it is checked: the hidden checks feed your pipeline from a reader they control, one line
-//! at a time, and look at how many lines it had read when each item came out (item k must not
-//! need more than line k + 1); they take 200,000 items from an endless input and count the lines
-//! it read and the bytes your code holds on the heap (both must stay flat); and they await your
-//! `Delay` on a tokio runtime, counting its polls: it must complete, on time, after a handful of
-//! polls (not a busy loop). Public tests: `cargo test -p ex13_generators`.
+//! How it is checked: the hidden checks feed your pipeline from a reader they control, one line at
+//! a time, and look at how many lines it had read when each item came out (item k must not need
+//! more than line k + 1); they take 200,000 items from an endless input and count the lines it read
+//! and the bytes your code holds on the heap (both must stay flat); and they await your `Delay` on
+//! a tokio runtime, counting its polls: it must complete, on time, after a handful of polls (not a
+//! busy loop). Public tests: `checker check ex13` (or `cargo test -p ex13_generators` in
+//! `exercises/`).
 
 use std::future::Future;
 use std::io::BufRead;

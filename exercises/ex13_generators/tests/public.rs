@@ -1,4 +1,5 @@
-//! Public tests of ex13_generators: run them with `cargo test -p ex13_generators`.
+//! Public tests of ex13_generators: run them with `checker check ex13`,
+//! or `cargo test -p ex13_generators` in `exercises/`.
 //!
 //! The hidden checks also drive the pipeline from an input they control (one line at a time, and
 //! an endless one) and count the polls of your `Delay`; these tests look at the values, and at

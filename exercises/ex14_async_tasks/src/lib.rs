@@ -20,13 +20,14 @@
 //! `_todo` placeholders). tokio is the only dependency: `tokio::spawn`,
 //! `tokio::task::spawn_blocking` and `tokio::sync::oneshot` are all you need.
 //!
-//! How it is checked: the hidden checks gather 5 tasks that sleep 400 ms each and time them
-//! against one sleep, counting how many run at once (about 400 ms in all, not 2 s); gather tasks
-//! that finish in reverse order and look at the order of the results; await a promise that
-//! another task resolves 100 ms later (and one whose resolver is dropped), counting its polls;
-//! and run a heartbeat task that ticks every 5 ms on a runtime with a single worker thread while
+//! How it is checked: the hidden checks gather 5 tasks that sleep 400 ms each and time them against
+//! one sleep, counting how many run at once (about 400 ms in all, not 2 s); gather tasks that
+//! finish in reverse order and look at the order of the results; await a promise that another task
+//! resolves 100 ms later (and one whose resolver is dropped), counting its polls; and run a
+//! heartbeat task that ticks every 5 ms on a runtime with a single worker thread while
 //! `run_blocking` runs a function that blocks for 500 ms: the heartbeat's longest gap must stay
-//! under 50 ms. Public tests: `cargo test -p ex14_async_tasks`.
+//! under 50 ms. Public tests: `checker check ex14` (or `cargo test -p ex14_async_tasks` in
+//! `exercises/`).
 
 use std::fmt;
 use std::future::Future;

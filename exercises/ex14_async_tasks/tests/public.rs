@@ -1,4 +1,5 @@
-//! Public tests of ex14_async_tasks: run them with `cargo test -p ex14_async_tasks`.
+//! Public tests of ex14_async_tasks: run them with `checker check ex14`,
+//! or `cargo test -p ex14_async_tasks` in `exercises/`.
 //!
 //! `#[tokio::test]` runs each test on a current-thread runtime: one thread for every task, like
 //! asyncio's event loop. Timings use generous margins: they must hold on a busy machine too.

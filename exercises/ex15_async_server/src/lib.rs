@@ -26,7 +26,7 @@
 //!
 //! ## Conventions of every server in this course
 //!
-//! The program takes `--port N` and listens on `127.0.0.1:N` (loopback only):
+//! The program takes `--port N` and listens on `127.0.0.1:N` (loopback only). In `exercises/`,
 //! `cargo run -p ex15_async_server -- --port 7000`, then `nc 127.0.0.1 7000` in another
 //! terminal; Ctrl-C stops it. The provided `main.rs` parses the port, installs the signal
 //! handlers, binds the listener and calls [`serve`]; it exits with status 0 when `serve` returns
@@ -37,18 +37,18 @@
 //! AsyncWriteExt, BufReader}`, `tokio::signal::unix`, `tokio::sync::watch`, `tokio::spawn` or
 //! `tokio::task::JoinSet`, `tokio::select!` and `tokio::time::timeout`.
 //!
-//! How it is checked: the checker starts your program with `--port N` and talks to it from
-//! outside. A second client must be answered while a first one stays connected; then as many
-//! connections as the descriptor limit allows (10,000 where it can) are opened and kept open at
-//! once, each does one round trip, and the server's thread count in `/proc/PID/task` must stay
-//! a handful (the runtime's workers, one per core, plus a few), never a thread per connection;
-//! finally, with clients connected, SIGTERM and SIGINT must each make the program exit with
-//! status 0 within 1 s, with the port free to bind again. Also: with its descriptor limit
-//! lowered from outside until accept fails (EMFILE), the server must go on and serve new clients
-//! once others leave; [`ShutdownSignal::recv`] is called directly and must name the signal; while
-//! the connections drain, new connections must be refused; with only idle clients the exit must
-//! come well before [`DRAIN_TIME`]; and with clients connected and nothing to do the server must
-//! use no CPU. Public tests: `cargo test -p ex15_async_server`.
+//! How it is checked: the checker starts your program with `--port N` and talks to it from outside.
+//! A second client must be answered while a first one stays connected; then as many connections as
+//! the descriptor limit allows (10,000 where it can) are opened and kept open at once, each does
+//! one round trip, and the server's thread count in `/proc/PID/task` must stay a handful (the
+//! runtime's workers, one per core, plus a few), never a thread per connection; finally, with
+//! clients connected, SIGTERM and SIGINT must each make the program exit with status 0 within 1 s,
+//! with the port free to bind again. Also: with its descriptor limit lowered from outside until
+//! accept fails (EMFILE), the server must go on and serve new clients once others leave;
+//! [`ShutdownSignal::recv`] is called directly and must name the signal; while the connections
+//! drain, new connections must be refused; with only idle clients the exit must come well before
+//! [`DRAIN_TIME`]; and with clients connected and nothing to do the server must use no CPU. Public
+//! tests: `checker check ex15` (or `cargo test -p ex15_async_server` in `exercises/`).
 
 use std::future::Future;
 use std::io;

@@ -1,4 +1,5 @@
-//! Public tests of ex15_async_server: run them with `cargo test -p ex15_async_server`.
+//! Public tests of ex15_async_server: run them with `checker check ex15`,
+//! or `cargo test -p ex15_async_server` in `exercises/`.
 //!
 //! Most tests run [`serve`] on a tokio runtime of their own, on a thread of the test, with a
 //! shutdown future the test completes, and talk to it as clients do with ordinary blocking

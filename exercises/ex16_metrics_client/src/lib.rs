@@ -33,7 +33,7 @@
 //! `Client::new` takes to give up on a server that never answers the connection attempt, and
 //! how long a `put` of megabytes takes to give up on a server that reads nothing; a `put` longer
 //! than the socket buffers, to a server that starts reading late, must arrive whole. Public tests:
-//! `cargo test -p ex16_metrics_client`.
+//! `checker check ex16` (or `cargo test -p ex16_metrics_client` in `exercises/`).
 
 use std::collections::BTreeMap;
 use std::error::Error;

@@ -1,4 +1,5 @@
-//! Public tests of ex16_metrics_client: run them with `cargo test -p ex16_metrics_client`.
+//! Public tests of ex16_metrics_client: run them with `checker check ex16`,
+//! or `cargo test -p ex16_metrics_client` in `exercises/`.
 //!
 //! Each test starts a tiny fake metrics server on a thread of its own: it accepts one
 //! connection, answers each request line with the next scripted reply, and hands back every

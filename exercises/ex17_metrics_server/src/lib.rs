@@ -24,14 +24,15 @@
 //! You write everything marked "Task" in this file; `main.rs` (provided) parses `--port N`,
 //! binds 127.0.0.1:N and calls [`serve`].
 //!
-//! How it is checked: the hidden checks run your server and talk to it: the protocol byte for
-//! byte (values compared as numbers), every malformed request of the list above (the
-//! connection must stay usable), overwriting and sorting, several requests in one write and one
-//! request written a byte at a time, two clients interleaving puts into one store, 1,000
-//! connect/disconnect cycles (the server's open descriptors in /proc/PID/fd must come back to
-//! where they were), 100 clients at once (every request answered; the latency is reported), a
-//! client that sends requests and reads none of the replies (the others must still be answered
-//! at once), and an idle server (no CPU). Public tests: `cargo test -p ex17_metrics_server`.
+//! How it is checked: the hidden checks run your server and talk to it: the protocol byte for byte
+//! (values compared as numbers), every malformed request of the list above (the connection must
+//! stay usable), overwriting and sorting, several requests in one write and one request written a
+//! byte at a time, two clients interleaving puts into one store, 1,000 connect/disconnect cycles
+//! (the server's open descriptors in /proc/PID/fd must come back to where they were), 100 clients
+//! at once (every request answered; the latency is reported), a client that sends requests and
+//! reads none of the replies (the others must still be answered at once), and an idle server (no
+//! CPU). Public tests: `checker check ex17` (or `cargo test -p ex17_metrics_server` in
+//! `exercises/`).
 
 use std::io;
 

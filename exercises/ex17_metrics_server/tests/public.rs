@@ -1,4 +1,5 @@
-//! Public tests of ex17_metrics_server: run them with `cargo test -p ex17_metrics_server`.
+//! Public tests of ex17_metrics_server: run them with `checker check ex17`,
+//! or `cargo test -p ex17_metrics_server` in `exercises/`.
 //!
 //! The first tests call `parse_request`, `Store` and `reply` directly; the next ones run
 //! `serve` on a tokio runtime of their own and talk to it over TCP, as clients do; the last one

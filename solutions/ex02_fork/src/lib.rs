@@ -10,12 +10,13 @@
 //! You write [`fork_sum`]: split the work `0..n` between `workers` children, let each child
 //! compute its share and send it back through a pipe, collect the shares, and wait for every
 //! child. [`work`], [`share`], [`Outcome`] and `main.rs` are provided. Try it with
-//! `cargo run -p ex02_fork -- 4 1000000`.
+//! `cargo run -p ex02_fork -- 4 1000000` (in `exercises/`).
 //!
 //! How it is checked: the checker runs your program and watches it from outside: it must fork
-//! exactly the number of children asked for, every child must be reaped by your program (none
-//! left as a zombie or adopted by someone else), the child's update of `counter` must not show
-//! in the parent, and the total must be right. Public tests: `cargo test -p ex02_fork`.
+//! exactly the number of children asked for, every child must be reaped by your program (none left
+//! as a zombie or adopted by someone else), the child's update of `counter` must not show in the
+//! parent, and the total must be right. Public tests: `checker check ex02`
+//! (or `cargo test -p ex02_fork` in `exercises/`).
 
 use std::ops::Range;
 use std::os::fd::OwnedFd;

@@ -16,12 +16,12 @@
 //!   signal killed the child.
 //!
 //! You write everything in this file except [`Entry`]. `src/main.rs` is a provided demo program
-//! that uses your library; try `cargo run -p ex03_spawn -- demo-exit 7`.
+//! that uses your library; try `cargo run -p ex03_spawn -- demo-exit 7` (in `exercises/`).
 //!
-//! How it is checked: a test program links your library, calls `child_main` like the demo
-//! does, starts processes and watches them from outside (their PIDs, parent, exit statuses,
-//! whether they are still in /proc). Public tests: `cargo test -p ex03_spawn` (they run the
-//! demo with different scenarios).
+//! How it is checked: a test program links your library, calls `child_main` like the demo does,
+//! starts processes and watches them from outside (their PIDs, parent, exit statuses, whether they
+//! are still in /proc). Public tests: `checker check ex03` (or `cargo test -p ex03_spawn` in
+//! `exercises/`); they run the demo with different scenarios.
 
 use std::io;
 use std::os::unix::process::ExitStatusExt;

@@ -20,12 +20,12 @@
 //! `std::sync`: in your own build they *are* std's types, and under the checker the same
 //! code can be run across many thread schedules.
 //!
-//! How it is checked: many producer and consumer threads must deliver every item exactly
-//! once; the queue never holds more than `capacity` items; a thread blocked in `get` or `put`
-//! uses no CPU (its CPU time is read from /proc while it waits); `close` wakes every waiting
-//! thread and keeps the queued items; and hundreds of thread schedules are explored (the
-//! facade runs your code on a model checker) looking for a lost wake-up, a deadlock or a `get`
-//! that returns too early. Public tests: `cd exercises && cargo test -p ex05_queue`.
+//! How it is checked: many producer and consumer threads must deliver every item exactly once; the
+//! queue never holds more than `capacity` items; a thread blocked in `get` or `put` uses no CPU
+//! (its CPU time is read from /proc while it waits); `close` wakes every waiting thread and keeps
+//! the queued items; and hundreds of thread schedules are explored (the facade runs your code on a
+//! model checker) looking for a lost wake-up, a deadlock or a `get` that returns too early. Public
+//! tests: `checker check ex05` (or `cargo test -p ex05_queue` in `exercises/`).
 
 use std::collections::VecDeque;
 use std::fmt;

@@ -25,11 +25,11 @@
 //! Identify threads with `course_sync::thread::current().id()` (std's `ThreadId` in your own
 //! build; under the checker's schedule exploration, the explored threads' ids).
 //!
-//! How it is checked: the owner locks several times without blocking itself; another thread
-//! waits until the owner's count is back to zero, and not a moment longer; an unlock from a
-//! thread that does not hold the lock is refused and changes nothing; a waiting thread uses no
-//! CPU (its CPU time is read from /proc); and mutual exclusion is verified across hundreds of
-//! explored thread schedules. Public tests: `cd exercises && cargo test -p ex07_rlock`.
+//! How it is checked: the owner locks several times without blocking itself; another thread waits
+//! until the owner's count is back to zero, and not a moment longer; an unlock from a thread that
+//! does not hold the lock is refused and changes nothing; a waiting thread uses no CPU (its CPU
+//! time is read from /proc); and mutual exclusion is verified across hundreds of explored thread
+//! schedules. Public tests: `checker check ex07` (or `cargo test -p ex07_rlock` in `exercises/`).
 
 use std::fmt;
 

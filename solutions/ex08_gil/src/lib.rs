@@ -27,12 +27,12 @@
 //! in your own build). You write every function marked "Task:", here and in
 //! `experiment.rs`; the rest (`experiment::Timing`, `experiment::Table`) is provided.
 //!
-//! How it is checked: the hidden checks drive your `Gil` with their own steps, timestamp every
-//! step of every thread and time the workloads in one run, as ratios: without the GIL two
-//! CPU-bound threads take about half the serial time (when two cores are free); with the GIL
-//! they take the serial time or more and never run a step at the same time; I/O-bound threads
-//! still overlap; and no thread holds the GIL much longer than the switch interval while
-//! another waits. Public tests: `cargo test -p ex08_gil` (add `-- --nocapture` to see the
+//! How it is checked: the hidden checks drive your `Gil` with their own steps, timestamp every step
+//! of every thread and time the workloads in one run, as ratios: without the GIL two CPU-bound
+//! threads take about half the serial time (when two cores are free); with the GIL they take the
+//! serial time or more and never run a step at the same time; I/O-bound threads still overlap; and
+//! no thread holds the GIL much longer than the switch interval while another waits. Public tests:
+//! `checker check ex08` (or `cargo test -p ex08_gil -- --nocapture` in `exercises/`, to see the
 //! table).
 
 use std::marker::PhantomData;

@@ -28,7 +28,7 @@
 //!
 //! ## Conventions of every server in this course
 //!
-//! The program takes `--port N` and listens on `127.0.0.1:N` (loopback only):
+//! The program takes `--port N` and listens on `127.0.0.1:N` (loopback only). In `exercises/`,
 //! `cargo run -p ex11_threaded_server -- --port 7000`, then `nc 127.0.0.1 7000` in another
 //! terminal. The provided `main.rs` parses the port, binds the listener and calls [`serve`].
 //! Nothing needs to be printed on stdout; errors may go to stderr. The server runs until it is
@@ -43,7 +43,7 @@
 //! thread count (`/proc/PID/task`) and open descriptors (`/proc/PID/fd`) must come back to what
 //! they were before the clients came, a moment after the clients leave. A thread pool is fine if
 //! it is started before the first client and can serve many clients at once. Public tests:
-//! `cargo test -p ex11_threaded_server`.
+//! `checker check ex11` (or `cargo test -p ex11_threaded_server` in `exercises/`).
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};

@@ -26,7 +26,7 @@
 //!
 //! ## Conventions of every server in this course
 //!
-//! The program takes `--port N` and listens on `127.0.0.1:N` (loopback only):
+//! The program takes `--port N` and listens on `127.0.0.1:N` (loopback only). In `exercises/`,
 //! `cargo run -p ex15_async_server -- --port 7000`, then `nc 127.0.0.1 7000` in another
 //! terminal; Ctrl-C stops it.
 
