@@ -16,6 +16,7 @@
 //!    crate must be fresh here: no student code is compiled while the pack is in sight.
 
 use crate::error::SetupError;
+use crate::events::BuildProgress;
 use crate::layout::Layout;
 use crate::manifest::Exercise;
 use crate::sandbox::{self, Exit, Job, Limits, BUILD_UID};
@@ -60,12 +61,14 @@ const BUILD_OUTPUT_CAP: usize = 16 << 20;
 
 /// Builds the student crate with its public tests and, with `hidden`, the hidden checks.
 /// `hide` are the folders the build must not see (the pack, the solutions, other submissions).
+/// `progress` hears how far each cargo step is, as cargo counts it.
 pub fn build(
     layout: &Layout,
     exercise: &Exercise,
     work: &WorkCopy,
     hidden: bool,
     hide: &[PathBuf],
+    progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<BuildResult, SetupError> {
     let started = Instant::now();
     let student_manifest = work.crate_dir.join("Cargo.toml");
@@ -78,8 +81,8 @@ pub fn build(
     }
 
     fetch(work)?;
-    let builder = Builder::new(layout, work, hide)?;
-    let student = builder.cargo(&["test", "--no-run", "--package", &student_package])?;
+    let builder = Builder::new(layout, work, hide, started)?;
+    let student = builder.cargo(&["test", "--no-run", "--package", &student_package], progress)?;
     let mut rendered = student.errors_of(&student_manifest);
     for message in &student.messages {
         if let Message::CompilerArtifact { manifest_path, executable: Some(exe), profile, target, .. } = message {
@@ -114,7 +117,7 @@ pub fn build(
     if let (true, Some(harness)) = (hidden, &work.harness) {
         if exercise.checks_link_crate() {
             // Step 2: the student's crate as the hidden checks link it.
-            let linked = builder.cargo(&["build", "--package", &package_name(&harness.stand_in)?])?;
+            let linked = builder.cargo(&["build", "--package", &package_name(&harness.stand_in)?], progress)?;
             let mut rendered = linked.errors_of(&student_manifest);
             if rendered.is_empty() && !linked.success {
                 rendered = linked.limit_hit(&student_package)?;
@@ -124,8 +127,9 @@ pub fn build(
             }
         }
         // Step 3: the hidden checks, with the pack in sight and no student code to compile.
-        let outcome =
-            builder.with_visible(&layout.pack).cargo(&["build", "--package", &package_name(&harness.manifest)?])?;
+        let outcome = builder
+            .with_visible(&layout.pack)
+            .cargo(&["build", "--package", &package_name(&harness.manifest)?], progress)?;
         if let Some(recompiled) = outcome.recompiled(&student_manifest) {
             return Err(SetupError::Cargo(format!(
                 "building the hidden checks recompiled the submission ({}), which must have been \
@@ -382,16 +386,19 @@ struct CargoRun {
 
 impl CargoRun {
     /// The rendered errors of the crate with this manifest.
+    /// Each error once: `cargo test` compiles a library twice (as itself and as its unit tests),
+    /// and the compiler reports the same error in both.
     fn errors_of(&self, manifest: &Path) -> String {
-        let mut rendered = String::new();
+        let mut shown: Vec<&str> = Vec::new();
         for message in &self.messages {
             if let Message::CompilerMessage { manifest_path, message } = message {
-                if message.level == "error" && same(manifest_path, manifest) {
-                    rendered.push_str(message.rendered.as_deref().unwrap_or(&message.message));
+                let text = message.rendered.as_deref().unwrap_or(&message.message);
+                if message.level == "error" && same(manifest_path, manifest) && !shown.contains(&text) {
+                    shown.push(text);
                 }
             }
         }
-        rendered
+        shown.concat()
     }
 
     /// The first artifact of the crate with this manifest that this run compiled (not fresh).
@@ -452,10 +459,12 @@ struct Builder {
     cargo: PathBuf,
     template: Job,
     manifest: PathBuf,
+    /// When the build began: progress reports the time since.
+    started: Instant,
 }
 
 impl Builder {
-    fn new(layout: &Layout, work: &WorkCopy, hide: &[PathBuf]) -> Result<Builder, SetupError> {
+    fn new(layout: &Layout, work: &WorkCopy, hide: &[PathBuf], started: Instant) -> Result<Builder, SetupError> {
         let cargo = which(&std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))?;
         let writable = vec![layout.target.clone(), layout.artifacts.clone()];
         hand_to_build_user(&writable)?;
@@ -473,6 +482,10 @@ impl Builder {
             .env("CARGO_TARGET_DIR", layout.artifacts.display().to_string())
             .env("CARGO_BUILD_BUILD_DIR", layout.target.display().to_string())
             .env("CARGO_TERM_COLOR", "never")
+            // Cargo's progress line ("Building [==>  ] 12/84: tokio, nix"), also into a pipe,
+            // wide enough to name every crate being compiled: the checker shows it as it comes.
+            .env("CARGO_TERM_PROGRESS_WHEN", "always")
+            .env("CARGO_TERM_PROGRESS_WIDTH", "1000")
             .env("CARGO_NET_OFFLINE", "true");
         // The toolchain and the dependency cache, where the checker's own environment has them,
         // and the course (its path dependencies) and the working copy.
@@ -485,18 +498,22 @@ impl Builder {
         if let Ok(toolchain) = std::env::var("RUSTUP_TOOLCHAIN") {
             template = template.env("RUSTUP_TOOLCHAIN", toolchain);
         }
-        Ok(Builder { cargo, template, manifest: work.dir.join("Cargo.toml") })
+        Ok(Builder { cargo, template, manifest: work.dir.join("Cargo.toml"), started })
     }
 
     /// The same builds with `folder` in sight.
     fn with_visible(&self, folder: &Path) -> Builder {
-        let mut builder =
-            Builder { cargo: self.cargo.clone(), template: self.template.clone(), manifest: self.manifest.clone() };
+        let mut builder = Builder {
+            cargo: self.cargo.clone(),
+            template: self.template.clone(),
+            manifest: self.manifest.clone(),
+            started: self.started,
+        };
         builder.template.hide.retain(|hidden| hidden != folder);
         builder
     }
 
-    fn cargo(&self, args: &[&str]) -> Result<CargoRun, SetupError> {
+    fn cargo(&self, args: &[&str], progress: &mut dyn FnMut(BuildProgress)) -> Result<CargoRun, SetupError> {
         let job = self.template.clone().args(args.iter().copied()).args([
             "--message-format=json",
             // Everything was fetched, at the pinned versions: the build needs no network and
@@ -506,7 +523,13 @@ impl Builder {
             "--manifest-path",
             &self.manifest.display().to_string(),
         ]);
-        let record = sandbox::run(&job)
+        let started = self.started;
+        let mut on_line = |line: &str| {
+            if let Some((done, total, compiling)) = progress_line(line) {
+                progress(BuildProgress { done, total, compiling, elapsed: started.elapsed() });
+            }
+        };
+        let record = sandbox::run_live(&job, Some(&mut on_line))
             .map_err(|e| SetupError::Cargo(format!("cannot run {} in the build sandbox: {e}", self.cargo.display())))?;
         let messages = record
             .stdout
@@ -517,7 +540,8 @@ impl Builder {
             .collect();
         let stderr = record.stderr.text();
         let lines: Vec<&str> = stderr
-            .lines()
+            .split(['\n', '\r'])
+            .filter(|l| !l.trim().is_empty() && progress_line(l).is_none())
             .filter(|l| !l.trim_start().starts_with("Compiling") && !l.trim_start().starts_with("Blocking"))
             .collect();
         let stderr_tail = lines[lines.len().saturating_sub(30)..].join("\n");
@@ -530,6 +554,17 @@ impl Builder {
             limits_hit: record.limits_hit,
         })
     }
+}
+
+/// Cargo's progress line, `Building [=====>   ] 12/84: tokio, nix(build)`: how many of the
+/// build's units are done, of how many, and the crates being compiled.
+fn progress_line(line: &str) -> Option<(u32, u32, Vec<String>)> {
+    let rest = line.trim_start().strip_prefix("Building [")?;
+    let (_, counts) = rest.split_once("] ")?;
+    let (counts, crates) = counts.split_once(':').unwrap_or((counts, ""));
+    let (done, total) = counts.trim().split_once('/')?;
+    let compiling = crates.split(", ").map(str::trim).filter(|c| !c.is_empty()).map(str::to_owned).collect();
+    Some((done.parse().ok()?, total.parse().ok()?, compiling))
 }
 
 /// The full path of a program found on PATH (the sandbox checks that it can reach it).
@@ -633,4 +668,18 @@ fn seal_for_jobs(executables: &[PathBuf]) -> Result<(), SetupError> {
             .map_err(SetupError::io(format!("sealing {}", exe.display())))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::progress_line;
+
+    #[test]
+    fn cargos_progress_line_gives_the_count_and_the_crates() {
+        let line = "    Building [=====>                ] 12/84: libc(build.rs), tokio, nix";
+        assert_eq!(progress_line(line), Some((12, 84, vec!["libc(build.rs)".into(), "tokio".into(), "nix".into()])));
+        assert_eq!(progress_line("    Building [>    ] 0/4"), Some((0, 4, vec![])));
+        assert_eq!(progress_line("   Compiling tokio v1.48.0"), None);
+        assert_eq!(progress_line("error: Building [x] is not a count"), None);
+    }
 }

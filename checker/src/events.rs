@@ -173,6 +173,17 @@ pub enum BuildStatus {
     HiddenFailed { messages: Vec<String> },
 }
 
+/// How far a build is, as cargo counts it: `done` of `total` units (a crate's library, a
+/// build script, a test program) of the current cargo step, and the crates compiling now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BuildProgress {
+    pub done: u32,
+    pub total: u32,
+    pub compiling: Vec<String>,
+    /// Since the build began.
+    pub elapsed: Duration,
+}
+
 /// The whole run, as the JSON report records it.
 #[derive(Debug, Clone)]
 pub struct RunSummary {
@@ -194,6 +205,7 @@ pub struct RunSummary {
 pub enum Event {
     RunStarted { exercise: String, title: String, section: String, mode: Mode },
     BuildStarted,
+    BuildProgress(BuildProgress),
     BuildFinished(BuildStatus),
     PublicTestFinished { name: String, outcome: Outcome, output: String },
     CheckStarted { name: String, summary: String },

@@ -69,7 +69,8 @@ impl Run<'_> {
         emit(Event::BuildStarted);
         let build = {
             let _turn = self.shared_turn();
-            compile::build(self.layout, exercise, &work, hidden, &self.hidden_folders())?
+            let mut progress = |progress| emit(Event::BuildProgress(progress));
+            compile::build(self.layout, exercise, &work, hidden, &self.hidden_folders(), &mut progress)?
         };
         let (status, artifacts) = match build {
             BuildResult::Built(artifacts) => (BuildStatus::Ok { duration: artifacts.duration }, Some(artifacts)),

@@ -1,5 +1,6 @@
 //! The console reporter: what a student reads in the terminal.
 
+use super::build_progress::BuildView;
 use super::Reporter;
 use crate::events::{BuildStatus, CheckResult, Event, Mode, Outcome};
 use crate::explanation::Explanation;
@@ -16,11 +17,13 @@ pub struct Console<W: Write> {
     live: bool,
     /// A "running ..." line is on the screen.
     running_shown: bool,
+    /// The build's progress, while it runs.
+    build: Option<BuildView>,
 }
 
 impl<W: Write> Console<W> {
     pub fn new(out: W, show_test_output: bool, live: bool) -> Self {
-        Console { out, show_test_output, live, gaps_told: false, running_shown: false }
+        Console { out, show_test_output, live, gaps_told: false, running_shown: false, build: None }
     }
 }
 
@@ -36,24 +39,24 @@ impl<W: Write> Reporter for Console<W> {
                 writeln!(out, "{exercise}: {title} (lecture {section}) - {what}")?;
             }
             Event::BuildStarted => {
-                write!(out, "building... ")?;
+                if self.live {
+                    self.build = Some(BuildView::bar(indicatif::ProgressDrawTarget::stdout()));
+                } else {
+                    self.build = Some(BuildView::lines());
+                    write!(out, "building... ")?;
+                }
                 out.flush()?;
             }
-            Event::BuildFinished(status) => match status {
-                BuildStatus::Ok { duration } => writeln!(out, "ok ({:.1} s)", duration.as_secs_f64())?,
-                BuildStatus::Failed { diagnostics } => {
-                    writeln!(out, "your code does not compile:\n")?;
-                    writeln!(out, "{}", diagnostics.trim_end())?;
-                    writeln!(out)?;
+            Event::BuildProgress(progress) => {
+                if let Some(view) = self.build.as_mut() {
+                    view.update(out, progress)?;
                 }
-                BuildStatus::HiddenFailed { messages } => {
-                    writeln!(out, "the hidden checks cannot be built against your code.")?;
-                    writeln!(out, "Your public API differs from the skeleton's; keep every type and signature the skeleton declares. The compiler said:")?;
-                    for message in messages {
-                        writeln!(out, "  - {message}")?;
-                    }
-                }
-            },
+            }
+            Event::BuildFinished(status) => {
+                let before = self.build.take().map_or("", BuildView::finish);
+                write!(out, "{before}")?;
+                write_build(out, status)?;
+            }
             Event::PublicTestFinished { name, outcome, output } => {
                 let mark = match outcome {
                     Outcome::Pass => "ok  ",
@@ -102,6 +105,25 @@ impl<W: Write> Reporter for Console<W> {
             }
         }
         out.flush()
+    }
+}
+
+fn write_build(out: &mut impl Write, status: &BuildStatus) -> std::io::Result<()> {
+    match status {
+        BuildStatus::Ok { duration } => writeln!(out, "ok ({:.1} s)", duration.as_secs_f64()),
+        BuildStatus::Failed { diagnostics } => {
+            writeln!(out, "your code does not compile:\n")?;
+            writeln!(out, "{}", diagnostics.trim_end())?;
+            writeln!(out)
+        }
+        BuildStatus::HiddenFailed { messages } => {
+            writeln!(out, "the hidden checks cannot be built against your code.")?;
+            writeln!(out, "Your public API differs from the skeleton's; keep every type and signature the skeleton declares. The compiler said:")?;
+            for message in messages {
+                writeln!(out, "  - {message}")?;
+            }
+            Ok(())
+        }
     }
 }
 

@@ -78,6 +78,7 @@ impl Reporter for JsonReport {
             }
             Event::RunStarted { .. }
             | Event::BuildStarted
+            | Event::BuildProgress(_)
             | Event::BuildFinished(_)
             | Event::PublicTestFinished { .. }
             | Event::CheckStarted { .. }

@@ -1,5 +1,6 @@
 //! Reporters turn the runner's events into something a person or a program reads.
 
+mod build_progress;
 mod console;
 mod json;
 

@@ -73,6 +73,10 @@ pub struct Job {
     /// the job's own, see [`isolate`]). Builds name the build user.
     #[serde(default)]
     pub sandbox_uid: Option<u32>,
+    /// The supervisor's descriptor to which it passes the job's standard error on as it comes
+    /// (set by [`run_live`]; best effort: what the reader does not take in time is dropped).
+    #[serde(default)]
+    pub live_fd: Option<i32>,
 }
 
 /// The variables of the checker's environment a job inherits; everything else it is given by
@@ -98,6 +102,7 @@ impl Job {
             cpu_seconds: None,
             scratch: None,
             sandbox_uid: None,
+            live_fd: None,
         }
     }
 
@@ -220,30 +225,65 @@ pub enum SandboxError {
 
 /// Runs `job` under a fresh supervisor and returns what it observed.
 pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
+    run_live(job, None)
+}
+
+/// [`run`], and while the job runs, every line of its standard error goes to `on_line` as it
+/// comes (a line ends at `\n` or `\r`, so a progress line that redraws itself is seen each
+/// time): the build's progress, while the record still holds the whole output.
+pub fn run_live(job: &Job, on_line: Option<&mut dyn FnMut(&str)>) -> Result<RunRecord, SandboxError> {
+    use std::os::fd::AsRawFd;
+    use std::os::unix::process::CommandExt;
     let scratch = tempfile::Builder::new().prefix("checker-job-").tempdir().map_err(SandboxError::Spawn)?;
     let mut job = job.clone();
     job.scratch = Some(scratch.path().to_path_buf());
+    let live = match on_line {
+        Some(on_line) => Some((std::io::pipe().map_err(SandboxError::Spawn)?, on_line)),
+        None => None,
+    };
+    job.live_fd = live.as_ref().map(|((_, write), _)| write.as_raw_fd());
     // The running executable itself, even if its file has been rebuilt or removed since the
     // checker started (a `cargo build` during a long batch).
     let exe = PathBuf::from("/proc/self/exe");
-    let mut child = spawn_own(
-        Command::new(exe)
-            .arg(supervisor::SUBCOMMAND)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped()),
-    )
-    .map_err(SandboxError::Spawn)?;
+    let mut command = Command::new(exe);
+    command.arg(supervisor::SUBCOMMAND).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    if let Some(fd) = job.live_fd {
+        // SAFETY: one fcntl, async-signal-safe: the supervisor inherits the live pipe's end.
+        unsafe {
+            command.pre_exec(move || {
+                libc::fcntl(fd, libc::F_SETFD, 0);
+                Ok(())
+            });
+        }
+    }
+    let mut child = spawn_own(&mut command).map_err(SandboxError::Spawn)?;
     let supervisor_pid = child.id();
     let request = serde_json::to_vec(&job).expect("a Job always serialises");
     // The supervisor reads the whole request before doing anything else.
     let mut stdin = child.stdin.take().expect("piped");
     let sent = stdin.write_all(&request);
     drop(stdin);
-    let mut answer = Vec::new();
-    let _ = child.stdout.take().expect("piped").read_to_end(&mut answer);
-    let mut errors = String::new();
-    let _ = child.stderr.take().expect("piped").read_to_string(&mut errors);
+    let (stdout, stderr) = (child.stdout.take().expect("piped"), child.stderr.take().expect("piped"));
+    let collect = move || {
+        let (mut stdout, mut stderr) = (stdout, stderr);
+        let mut answer = Vec::new();
+        let _ = stdout.read_to_end(&mut answer);
+        let mut errors = String::new();
+        let _ = stderr.read_to_string(&mut errors);
+        (answer, errors)
+    };
+    let (answer, errors) = match live {
+        None => collect(),
+        Some(((read, write), on_line)) => {
+            // Only the supervisor holds the writing end now: the pipe ends when it does.
+            drop(write);
+            std::thread::scope(|scope| {
+                let collector = scope.spawn(collect);
+                read_lines(read, on_line);
+                collector.join().expect("the collecting thread does not panic")
+            })
+        }
+    };
     let status = child.wait();
     forget_own(supervisor_pid);
     let status = status.map_err(SandboxError::Spawn)?;
@@ -257,6 +297,26 @@ pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
         return Err(SandboxError::Supervisor(format!("{status}: {}", errors.trim())));
     }
     serde_json::from_slice(&answer).map_err(|e| SandboxError::Supervisor(format!("unreadable answer: {e}")))
+}
+
+/// Hands each line of `from` to `on_line` until it ends.
+fn read_lines(mut from: impl Read, on_line: &mut dyn FnMut(&str)) {
+    let mut pending = Vec::new();
+    let mut chunk = [0u8; 8192];
+    loop {
+        let n = match from.read(&mut chunk) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        pending.extend_from_slice(&chunk[..n]);
+        while let Some(end) = pending.iter().position(|b| *b == b'\n' || *b == b'\r') {
+            let line: Vec<u8> = pending.drain(..=end).collect();
+            on_line(String::from_utf8_lossy(&line[..end]).as_ref());
+        }
+    }
+    if !pending.is_empty() {
+        on_line(String::from_utf8_lossy(&pending).as_ref());
+    }
 }
 
 /// The children the checker started itself (supervisors, cargo) and waits for in some thread.

@@ -13,7 +13,7 @@ use super::pidns;
 use super::proctree;
 use super::{Exit, Job, RunRecord, RESULT_FD};
 use std::io::{Read, Write};
-use std::os::fd::{AsRawFd, OwnedFd};
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
 use std::os::unix::process::CommandExt;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -151,10 +151,17 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
         drop(w);
         OwnedFd::from(r)
     });
-    let mut streams = vec![
-        Stream::new(OwnedFd::from(stdout_read), job.output_cap),
-        Stream::new(OwnedFd::from(stderr_read), job.output_cap),
-    ];
+    let mut job_stderr = Stream::new(OwnedFd::from(stderr_read), job.output_cap);
+    if let Some(fd) = job.live_fd {
+        // SAFETY: the checker handed this descriptor over for this use only (`run_live`); it
+        // is made non-blocking so that a slow reader never holds up the supervision.
+        unsafe {
+            libc::fcntl(fd, libc::F_SETFD, libc::FD_CLOEXEC);
+            libc::fcntl(fd, libc::F_SETFL, libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK);
+            job_stderr.forward = Some(OwnedFd::from_raw_fd(fd));
+        }
+    }
+    let mut streams = vec![Stream::new(OwnedFd::from(stdout_read), job.output_cap), job_stderr];
     if let Some(fd) = result_read {
         // Verdicts are a line or two; 64 KiB is plenty and bounds a flood.
         streams.push(Stream::new(fd, 64 * 1024));
@@ -289,11 +296,12 @@ fn close_from(first: i32) {
     }
 }
 
-/// One pipe being read into a capped buffer.
+/// One pipe being read into a capped buffer (and passed on to `forward`, if set).
 struct Stream {
     fd: OwnedFd,
     buffer: CappedBuffer,
     open: bool,
+    forward: Option<OwnedFd>,
 }
 
 impl Stream {
@@ -303,7 +311,7 @@ impl Stream {
             let flags = libc::fcntl(fd.as_raw_fd(), libc::F_GETFL);
             libc::fcntl(fd.as_raw_fd(), libc::F_SETFL, flags | libc::O_NONBLOCK);
         }
-        Stream { fd, buffer: CappedBuffer::new(cap), open: true }
+        Stream { fd, buffer: CappedBuffer::new(cap), open: true, forward: None }
     }
 }
 
@@ -328,6 +336,11 @@ fn pump(streams: &mut [Stream], timeout_ms: i32) {
             let n = unsafe { libc::read(stream.fd.as_raw_fd(), chunk.as_mut_ptr().cast(), chunk.len()) };
             if n > 0 {
                 stream.buffer.push(&chunk[..n as usize]);
+                if let Some(forward) = &stream.forward {
+                    // Best effort: what does not fit into the pipe now is not passed on.
+                    // SAFETY: writing from a buffer we own, of the length we pass.
+                    unsafe { libc::write(forward.as_raw_fd(), chunk.as_ptr().cast(), n as usize) };
+                }
             } else if n == 0 {
                 stream.open = false;
                 break;
