@@ -31,8 +31,8 @@ pub enum Command {
     List,
     /// Build an exercise and run its public tests.
     Check {
-        /// The exercise: ex04, ex04_pool or 4.
-        exercise: String,
+        /// The exercise: ex04, ex04_pool or 4 (default: the first one not done).
+        exercise: Option<String>,
         /// Grade the src/ folder of DIR instead of the exercise folder (progress is not touched).
         #[arg(long, value_name = "DIR")]
         from: Option<PathBuf>,
@@ -60,8 +60,8 @@ pub enum Command {
     },
     /// Show the next hint for an exercise.
     Hint {
-        /// The exercise: ex04, ex04_pool or 4.
-        exercise: String,
+        /// The exercise: ex04, ex04_pool or 4 (default: the first one not done).
+        exercise: Option<String>,
         /// Show every hint.
         #[arg(long)]
         all: bool,

@@ -19,12 +19,15 @@ pub struct Progress {
 
 #[derive(Debug, Default, Clone, Serialize, Deserialize)]
 pub struct ExerciseProgress {
-    /// Whether the last `check` or `submit` passed; `None` before the first.
+    /// Whether the last `check` or `submit` passed; `None` before the first and after a reset.
     pub last_passed: Option<bool>,
-    /// Set once a `submit` gets full marks; stays set.
+    /// Whether the last `submit` got full marks (a reset clears it).
     pub done: bool,
     pub hints_shown: usize,
     pub best_score: Option<u32>,
+    /// The score of the last `submit`.
+    #[serde(default)]
+    pub last_score: Option<u32>,
 }
 
 /// The status `checker list` shows.
@@ -86,13 +89,60 @@ impl Progress {
         self.exercises.entry(id.to_owned()).or_default()
     }
 
+    /// What the last run said: a failed check or submit makes even a done exercise failing.
     pub fn status(&self, id: &str) -> Status {
         let entry = self.get(id);
-        match (entry.done, entry.last_passed) {
-            (true, _) => Status::Done,
-            (false, None) => Status::NotStarted,
-            (false, Some(false)) => Status::Failing,
-            (false, Some(true)) => Status::Passing,
+        match (entry.last_passed, entry.done) {
+            (Some(false), _) => Status::Failing,
+            (Some(true), true) | (None, true) => Status::Done,
+            (Some(true), false) => Status::Passing,
+            (None, false) => Status::NotStarted,
         }
+    }
+
+    /// Records a run of the whole exercise: a `check` (`score` is `None`) or a `submit`.
+    pub fn record_run(&mut self, id: &str, passed: bool, score: Option<u32>) {
+        let entry = self.entry(id);
+        entry.last_passed = Some(passed);
+        if let Some(score) = score {
+            entry.last_score = Some(score);
+            entry.best_score = Some(entry.best_score.unwrap_or(0).max(score));
+            entry.done = passed;
+        }
+    }
+
+    /// The exercise is back to its skeleton: not started (the hints shown and the best score
+    /// stay).
+    pub fn record_reset(&mut self, id: &str) {
+        let entry = self.entry(id);
+        entry.last_passed = None;
+        entry.done = false;
+        entry.last_score = None;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn progress() -> Progress {
+        Progress { format: FORMAT, exercises: BTreeMap::new(), path: PathBuf::new() }
+    }
+
+    #[test]
+    fn the_status_is_what_the_last_run_said() {
+        let mut p = progress();
+        assert_eq!(p.status("ex04"), Status::NotStarted);
+        p.record_run("ex04", true, None);
+        assert_eq!(p.status("ex04"), Status::Passing);
+        p.record_run("ex04", true, Some(25));
+        assert_eq!(p.status("ex04"), Status::Done);
+        p.record_run("ex04", false, Some(10));
+        assert_eq!(p.status("ex04"), Status::Failing, "a failed submit after full marks");
+        assert_eq!((p.get("ex04").last_score, p.get("ex04").best_score), (Some(10), Some(25)));
+        p.record_run("ex04", true, Some(25));
+        p.record_reset("ex04");
+        assert_eq!(p.status("ex04"), Status::NotStarted, "after a reset");
+        assert_eq!(p.get("ex04").last_score, None);
     }
 }

@@ -134,3 +134,67 @@ fn the_commands_in_the_exercises_comments_work_as_written() {
     }
     assert!(problems.is_empty(), "{problems:#?}");
 }
+
+/// Writes a progress file in which `done` got full marks.
+fn with_done(course: &Course, done: &[(&str, u32)]) {
+    let exercises: serde_json::Map<String, serde_json::Value> = done
+        .iter()
+        .map(|(id, score)| {
+            let entry = serde_json::json!({"last_passed": true, "done": true, "hints_shown": 0, "best_score": score, "last_score": score});
+            (id.to_string(), entry)
+        })
+        .collect();
+    let progress = serde_json::json!({"format": 1, "exercises": exercises});
+    std::fs::create_dir_all(course.path().join(".checker")).unwrap();
+    std::fs::write(course.path().join(".checker/progress.json"), progress.to_string()).unwrap();
+}
+
+/// `hint` and `check` without an exercise take the first one not done, as `watch` does, and the
+/// last hint says that it is the last.
+#[test]
+fn hint_and_check_without_an_exercise_take_the_first_not_done() {
+    let _serial = serial();
+    let course = Course::new();
+    with_done(&course, &[("ex01_process", 9), ("ex02_fork", 11), ("ex03_spawn", 13)]);
+    course
+        .checker()
+        .arg("hint")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("hint 1/3"))
+        .stderr(predicate::str::contains("ex04_pool (the first exercise not done)"));
+    course.checker().arg("hint").assert().success().stdout(predicate::str::contains("last hint").not());
+    course
+        .checker()
+        .arg("hint")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("That was the last hint for ex04_pool."));
+    course.checker().arg("check").assert().code(1).stdout(predicate::str::starts_with("ex04_pool: "));
+}
+
+/// `list` says what the last run said: failing after a failed run of a done exercise, not
+/// started after a reset; with the last score and how many are done.
+#[test]
+fn list_tells_the_truth_after_a_failed_run_and_a_reset() {
+    let _serial = serial();
+    let course = Course::new();
+    with_done(&course, &[("ex01_process", 9), ("ex04_pool", 25)]);
+    let ex04 = |course: &Course| {
+        let output = course.checker().arg("list").assert().success().get_output().stdout.clone();
+        let text = String::from_utf8(output).unwrap();
+        let line = text.lines().find(|l| l.starts_with("ex04_pool")).unwrap().to_owned();
+        (line, text)
+    };
+    let (line, text) = ex04(&course);
+    assert!(line.contains("done") && line.ends_with("25/25"), "{line}");
+    assert!(text.ends_with("2/17 done\n"), "{text}");
+    // The skeleton fails: the exercise is failing now, whatever it was before.
+    course.checker().args(["check", "ex04"]).assert().code(1);
+    let (line, text) = ex04(&course);
+    assert!(line.contains("failing"), "{line}");
+    assert!(text.ends_with("1/17 done\n"), "{text}");
+    course.checker().args(["reset", "ex04", "--yes"]).assert().success();
+    let (line, _) = ex04(&course);
+    assert!(line.contains("not started") && line.ends_with('-'), "{line}");
+}

@@ -25,6 +25,8 @@ pub fn run(context: &Context, query: &str, all: bool) -> Result<u8, SetupError> 
         println!("hint {}/{total}: {}", shown + 1, exercise.hints[shown]);
         if shown + 1 < total {
             println!("\nRun `checker hint {}` again for a stronger hint.", exercise.id);
+        } else {
+            println!("\nThat was the last hint for {}.", exercise.id);
         }
         progress.entry(&exercise.id).hints_shown = shown + 1;
     }

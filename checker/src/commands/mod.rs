@@ -34,6 +34,25 @@ impl Context {
             valid: self.course.exercises.iter().map(|e| e.id.clone()).collect(),
         })
     }
+
+    /// The named exercise, or without a name the current one: the first not done, where
+    /// `watch` starts too (said on the terminal, since the student did not name it).
+    pub fn exercise_or_current(&self, query: Option<&str>) -> Result<&Exercise, SetupError> {
+        if let Some(query) = query {
+            return self.exercise(query);
+        }
+        let current = self.first_not_done()?.ok_or_else(|| {
+            SetupError::Refused("every exercise is done; name the one you mean, e.g. `checker hint ex04`".into())
+        })?;
+        eprintln!("{} (the first exercise not done)", current.id);
+        Ok(current)
+    }
+
+    /// The first exercise whose status is not done, if any.
+    pub fn first_not_done(&self) -> Result<Option<&Exercise>, SetupError> {
+        let progress = crate::progress::Progress::load(&self.layout.progress_file())?;
+        Ok(self.course.exercises.iter().find(|e| progress.status(&e.id) != crate::progress::Status::Done))
+    }
 }
 
 /// Runs the command; returns the exit code.
@@ -57,13 +76,17 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
     match cli.command {
         Command::List => list::run(&context),
         Command::Check { exercise, from } => {
+            let exercise = context.exercise_or_current(exercise.as_deref())?.id.clone();
             run::check_or_submit(&context, &exercise, crate::events::Mode::Check, from, None, &[])
         }
         Command::Submit { exercise, from, report, only } => {
             run::check_or_submit(&context, &exercise, crate::events::Mode::Submit, from, report, &only)
         }
         Command::Lesson { exercise } => lesson::run(&context, &exercise, language),
-        Command::Hint { exercise, all } => hint::run(&context, &exercise, all),
+        Command::Hint { exercise, all } => {
+            let exercise = context.exercise_or_current(exercise.as_deref())?.id.clone();
+            hint::run(&context, &exercise, all)
+        }
         Command::Reset { exercise, yes } => reset::run(&context, &exercise, yes),
         Command::Watch { exercise } => watch::run(&context, exercise.as_deref()),
         Command::Verify { exercises, static_only } => verify::run(&context, &exercises, static_only),

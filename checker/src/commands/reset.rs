@@ -45,7 +45,7 @@ pub fn run(context: &Context, query: &str, yes: bool) -> Result<u8, SetupError> 
     }
     git(&layout.root, &["checkout", "HEAD", "--", &format!("{rel}/")])?;
     let mut progress = Progress::load(&layout.progress_file())?;
-    progress.entry(&exercise.id).last_passed = None;
+    progress.record_reset(&exercise.id);
     progress.save()?;
     println!("{rel} is back to its skeleton.");
     if backup.exists() {

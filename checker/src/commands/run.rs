@@ -93,13 +93,7 @@ pub fn run_reported(
 /// Records the outcome in the student's progress.
 fn record(context: &Context, exercise: &Exercise, summary: &RunSummary) -> Result<(), SetupError> {
     let mut progress = Progress::load(&context.layout.progress_file())?;
-    let entry = progress.entry(&exercise.id);
-    entry.last_passed = Some(summary.passed);
-    if summary.mode == Mode::Submit {
-        entry.best_score = Some(entry.best_score.unwrap_or(0).max(summary.score));
-        if summary.passed {
-            entry.done = true;
-        }
-    }
+    let score = (summary.mode == Mode::Submit).then_some(summary.score);
+    progress.record_run(&exercise.id, summary.passed, score);
     progress.save()
 }

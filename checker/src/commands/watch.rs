@@ -6,7 +6,7 @@ use super::Context;
 use crate::error::{exit_code, SetupError};
 use crate::events::Mode;
 use crate::manifest::Exercise;
-use crate::progress::{Progress, Status};
+use crate::progress::Progress;
 use notify::{RecursiveMode, Watcher};
 use std::sync::mpsc;
 use std::time::Duration;
@@ -17,7 +17,7 @@ const SETTLE: Duration = Duration::from_millis(300);
 pub fn run(context: &Context, start: Option<&str>) -> Result<u8, SetupError> {
     let mut current = match start {
         Some(query) => Some(context.exercise(query)?),
-        None => first_not_done(context)?,
+        None => context.first_not_done()?,
     };
     while let Some(exercise) = current {
         watch_until_passing(context, exercise)?;
@@ -32,11 +32,6 @@ pub fn run(context: &Context, start: Option<&str>) -> Result<u8, SetupError> {
     }
     println!("Every exercise is done.");
     Ok(exit_code::PASS)
-}
-
-fn first_not_done(context: &Context) -> Result<Option<&Exercise>, SetupError> {
-    let progress = Progress::load(&context.layout.progress_file())?;
-    Ok(context.course.exercises.iter().find(|e| progress.status(&e.id) != Status::Done))
 }
 
 fn watch_until_passing(context: &Context, exercise: &Exercise) -> Result<(), SetupError> {
@@ -56,7 +51,7 @@ fn watch_until_passing(context: &Context, exercise: &Exercise) -> Result<(), Set
     loop {
         let summary = run_reported(context, exercise, Mode::Check, &dir, None, true, &[])?;
         let mut progress = Progress::load(&context.layout.progress_file())?;
-        progress.entry(&exercise.id).last_passed = Some(summary.passed);
+        progress.record_run(&exercise.id, summary.passed, None);
         progress.save()?;
         if summary.passed {
             return Ok(());
