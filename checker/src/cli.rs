@@ -66,13 +66,17 @@ pub enum Command {
         #[arg(long)]
         all: bool,
     },
-    /// Restore an exercise to its skeleton (your files are backed up first).
+    /// Restore an exercise to its skeleton, or with --restore to the latest backup (your files
+    /// are backed up first).
     Reset {
         /// The exercise to restore: ex04, ex04_pool or 4.
         exercise: String,
         /// Do not ask for confirmation.
         #[arg(long, short)]
         yes: bool,
+        /// Bring back the latest backup (the files a reset replaced) instead of the skeleton.
+        #[arg(long)]
+        restore: bool,
     },
     /// Re-run the public tests whenever a file of the exercise is saved; move on when it passes.
     Watch {

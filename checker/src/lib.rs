@@ -10,7 +10,8 @@
 //!   versions a working copy builds with.
 //! - [`lang`]: the language the checker speaks (`--lang`, `CHECKER_LANG`, the locale), and
 //!   [`translation`]: the course's texts in that language.
-//! - [`progress`]: the student's progress (statuses, hints shown).
+//! - [`progress`]: the student's progress (statuses, hints shown); [`skeletons`]: the exercises
+//!   as first seen, for `reset`.
 //! - [`error`]: setup errors and the exit codes.
 //! - [`batch`]: grading a class (`grade`, `merge`), and [`formats`]: what other graders read.
 //! - [`gate`]: how the parallel workers of a batch share the machine.
@@ -41,5 +42,6 @@ pub mod reporter;
 pub mod runner;
 pub mod sandbox;
 pub mod similarity;
+pub mod skeletons;
 pub mod translation;
 pub mod workcopy;

@@ -198,3 +198,54 @@ fn list_tells_the_truth_after_a_failed_run_and_a_reset() {
     let (line, _) = ex04(&course);
     assert!(line.contains("not started") && line.ends_with('-'), "{line}");
 }
+
+fn git(course: &Course, args: &[&str]) {
+    let status = std::process::Command::new("git")
+        .args(["-c", "user.name=s", "-c", "user.email=s@s", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(course.path())
+        .stdout(std::process::Stdio::null())
+        .status()
+        .expect("git");
+    assert!(status.success(), "git {args:?}");
+}
+
+/// `reset` brings back the skeleton as the course first had it, also after the student
+/// committed their work (GitHub Classroom asks for commits) and in a copy without `.git`; the
+/// backup is named by its date, and `reset --restore` brings the work back.
+#[test]
+fn reset_works_after_a_commit_and_without_git_and_restore_brings_the_work_back() {
+    for with_git in [true, false] {
+        let course = Course::new();
+        if !with_git {
+            std::fs::remove_dir_all(course.path().join(".git")).unwrap();
+        }
+        let lib = course.path().join("exercises/ex04_pool/src/lib.rs");
+        let skeleton = std::fs::read_to_string(&lib).unwrap();
+        // The student's first command, as README says.
+        course.checker().arg("list").assert().success();
+        std::fs::write(&lib, "// my work\n").unwrap();
+        if with_git {
+            git(&course, &["commit", "-q", "-am", "my work"]);
+        }
+
+        course.checker().args(["reset", "ex04", "--yes"]).assert().success();
+        assert_eq!(std::fs::read_to_string(&lib).unwrap(), skeleton, "with git: {with_git}");
+        let backups: Vec<String> = std::fs::read_dir(course.path().join(".checker/backups"))
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(backups.len(), 1, "{backups:?}");
+        let dated = predicate::str::is_match(r"^ex04_pool-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ$").unwrap();
+        assert!(dated.eval(&backups[0]), "{backups:?}");
+
+        course
+            .checker()
+            .args(["reset", "ex04", "--restore", "--yes"])
+            .assert()
+            .success()
+            .stdout(predicate::str::contains("is back as it was in .checker/backups/ex04_pool-"));
+        assert_eq!(std::fs::read_to_string(&lib).unwrap(), "// my work\n", "with git: {with_git}");
+    }
+}

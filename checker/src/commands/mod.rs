@@ -73,6 +73,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
         }
     }
     let context = Context { layout, course };
+    crate::skeletons::keep(&context.layout, &context.course);
     match cli.command {
         Command::List => list::run(&context),
         Command::Check { exercise, from } => {
@@ -87,7 +88,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
             let exercise = context.exercise_or_current(exercise.as_deref())?.id.clone();
             hint::run(&context, &exercise, all)
         }
-        Command::Reset { exercise, yes } => reset::run(&context, &exercise, yes),
+        Command::Reset { exercise, yes, restore } => reset::run(&context, &exercise, yes, restore),
         Command::Watch { exercise } => watch::run(&context, exercise.as_deref()),
         Command::Verify { exercises, static_only } => verify::run(&context, &exercises, static_only),
         Command::Promises { exercises, format } => promises::run(&context, &exercises, format),
