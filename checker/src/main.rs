@@ -11,6 +11,7 @@ fn main() -> ExitCode {
     }
     let cli = checker::cli::Cli::parse();
     checker::sandbox::adopt_orphans();
+    stop_cleanly_on_interrupt();
     // Output into a closed pipe (`checker list | head -3`) fails the next write, which panics
     // in `println!`: the command then stops there, quietly, and unwinds so that its temporary
     // folders and processes are cleaned up as on any return.
@@ -21,6 +22,13 @@ fn main() -> ExitCode {
         }
     }));
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checker::commands::dispatch(cli)));
+    if checker::sandbox::was_interrupted() {
+        // The jobs were killed under the command's feet: the interrupt's thread cleans up and
+        // exits; nothing the command says now is news.
+        loop {
+            std::thread::park();
+        }
+    }
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(_) if stdout_closed() => return ExitCode::SUCCESS,
@@ -47,4 +55,18 @@ fn stdout_closed() -> bool {
     // SAFETY: one valid pollfd, a zero timeout; the descriptor is only inspected.
     let ready = unsafe { libc::poll(&mut stdout, 1, 0) };
     ready > 0 && stdout.revents & libc::POLLERR != 0
+}
+
+/// Ctrl-C (or a SIGTERM, a closed terminal) stops the checker at any point without leaving
+/// anything behind: the running jobs and their processes are killed, their temporary folders
+/// removed; then it exits as a process killed by that signal would (128 + its number).
+fn stop_cleanly_on_interrupt() {
+    use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+    let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
+    std::thread::spawn(move || {
+        if let Some(signal) = signals.forever().next() {
+            checker::sandbox::interrupted();
+            std::process::exit(128 + signal);
+        }
+    });
 }

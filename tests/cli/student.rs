@@ -249,3 +249,76 @@ fn reset_works_after_a_commit_and_without_git_and_restore_brings_the_work_back()
         assert_eq!(std::fs::read_to_string(&lib).unwrap(), "// my work\n", "with git: {with_git}");
     }
 }
+
+/// Ctrl-C while a test runs stops the checker at once: no process of the run is left, and
+/// none of the jobs' temporary folders (`$TMPDIR/checker-job-*`).
+#[test]
+fn ctrl_c_leaves_no_processes_and_no_temporary_folders() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::ExitStatusExt;
+    let _serial = serial();
+    let course = Course::new();
+    // A pool whose constructor never returns: the public tests hang until Ctrl-C.
+    let lib = course.path().join("exercises/ex04_pool/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap().replace(
+        "todo!(\"start max_workers worker threads sharing one job queue\")",
+        "loop { std::thread::sleep(std::time::Duration::from_millis(50)) }",
+    );
+    std::fs::write(&lib, text).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    // The jobs' users must reach their folders in it, as in /tmp.
+    std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o1777)).unwrap();
+    let mut checker = std::process::Command::new(assert_cmd::cargo::cargo_bin("checker"))
+        .args(["check", "ex04", "--pack"])
+        .arg(repo().join("pack"))
+        .current_dir(course.path())
+        .env("CHECKER_TARGET_DIR", crate::util::shared_target())
+        .env("TMPDIR", tmp.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("the checker starts");
+    let jobs = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(tmp.path())
+            .unwrap()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().starts_with("checker-job-"))
+            .map(|e| e.path())
+            .collect()
+    };
+    // Wait for a public test of this run to be running (the build's job folders come and go
+    // before it).
+    let checker_pid = checker.id();
+    let ours = |process: &String| descends_from(process.split_whitespace().next().unwrap_or_default(), checker_pid);
+    while !crate::util::leftover_student_processes().iter().any(ours) {
+        assert!(checker.try_wait().unwrap().is_none(), "the checker ended before the tests ran");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(!jobs().is_empty(), "a running test has its folder");
+    // SAFETY: signalling our own child.
+    assert_eq!(unsafe { libc::kill(checker.id() as i32, libc::SIGINT) }, 0);
+    let status = checker.wait().unwrap();
+    assert_eq!((status.code(), status.signal()), (Some(130), None), "{status:?}");
+    assert_eq!(jobs(), Vec::<std::path::PathBuf>::new(), "job folders left behind");
+    crate::util::assert_no_leftovers();
+}
+
+/// Whether process `pid` is a descendant of `ancestor`.
+fn descends_from(pid: &str, ancestor: u32) -> bool {
+    let mut pid = pid.to_owned();
+    for _ in 0..64 {
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else { return false };
+        // The parent is the second field after the command's closing parenthesis.
+        let Some(parent) = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().nth(1)) else {
+            return false;
+        };
+        if parent == ancestor.to_string() {
+            return true;
+        }
+        if parent == "0" || parent == "1" {
+            return false;
+        }
+        pid = parent.to_owned();
+    }
+    false
+}

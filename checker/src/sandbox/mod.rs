@@ -234,7 +234,7 @@ pub fn run(job: &Job) -> Result<RunRecord, SandboxError> {
 pub fn run_live(job: &Job, on_line: Option<&mut dyn FnMut(&str)>) -> Result<RunRecord, SandboxError> {
     use std::os::fd::AsRawFd;
     use std::os::unix::process::CommandExt;
-    let scratch = tempfile::Builder::new().prefix("checker-job-").tempdir().map_err(SandboxError::Spawn)?;
+    let scratch = Scratch::new()?;
     let mut job = job.clone();
     job.scratch = Some(scratch.path().to_path_buf());
     let live = match on_line {
@@ -297,6 +297,66 @@ pub fn run_live(job: &Job, on_line: Option<&mut dyn FnMut(&str)>) -> Result<RunR
         return Err(SandboxError::Supervisor(format!("{status}: {}", errors.trim())));
     }
     serde_json::from_slice(&answer).map_err(|e| SandboxError::Supervisor(format!("unreadable answer: {e}")))
+}
+
+/// The private folders of the jobs running now, which an interrupted checker removes.
+static SCRATCH: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A job's private folder (`$TMPDIR/checker-job-*`), removed when the job is done, and by
+/// [`interrupted`] should the checker be stopped first.
+struct Scratch(tempfile::TempDir);
+
+impl Scratch {
+    fn new() -> Result<Scratch, SandboxError> {
+        let mut live = SCRATCH.lock().unwrap_or_else(|e| e.into_inner());
+        let dir = tempfile::Builder::new().prefix("checker-job-").tempdir().map_err(SandboxError::Spawn)?;
+        live.push(dir.path().to_path_buf());
+        Ok(Scratch(dir))
+    }
+
+    fn path(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        SCRATCH.lock().unwrap_or_else(|e| e.into_inner()).retain(|p| p != self.0.path());
+    }
+}
+
+static INTERRUPTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Whether [`interrupted`] has begun: whatever failed since is a consequence, not news.
+pub fn was_interrupted() -> bool {
+    INTERRUPTED.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// The checker was told to stop (Ctrl-C): kills every process it started with everything
+/// they started (supervisors, their jobs, cargo), and removes the jobs' private folders, so
+/// that nothing is left behind when it exits.
+pub fn interrupted() {
+    INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
+    let own: Vec<u32> = own_children().iter().copied().collect();
+    for _ in 0..3 {
+        for child in &own {
+            for process in proctree::descendants(*child).iter().rev() {
+                // SAFETY: signalling a descendant of our own child; a stale PID is a harmless ESRCH.
+                unsafe { libc::kill(process.pid as i32, libc::SIGKILL) };
+            }
+            // SAFETY: as above, our own child.
+            unsafe { libc::kill(*child as i32, libc::SIGKILL) };
+        }
+    }
+    kill_orphans();
+    for child in &own {
+        let mut status = 0;
+        // SAFETY: waiting for our own child, which SIGKILL has ended.
+        unsafe { libc::waitpid(*child as i32, &mut status, 0) };
+    }
+    for dir in SCRATCH.lock().unwrap_or_else(|e| e.into_inner()).drain(..) {
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }
 
 /// Hands each line of `from` to `on_line` until it ends.
