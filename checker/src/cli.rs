@@ -21,6 +21,9 @@ pub struct Cli {
     /// LC_MESSAGES, LANG; English when none of them is Russian or English).
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<crate::lang::Language>,
+    /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, global = true, value_enum, default_value_t, value_name = "WHEN")]
+    pub color: crate::reporter::style::ColorChoice,
     #[command(subcommand)]
     pub command: Command,
 }

@@ -83,7 +83,7 @@ pub fn build(
     fetch(work)?;
     let builder = Builder::new(layout, work, hide, started)?;
     let student = builder.cargo(&["test", "--no-run", "--package", &student_package], progress)?;
-    let mut rendered = student.errors_of(&student_manifest);
+    let mut rendered = as_in_the_students_copy(student.errors_of(&student_manifest), &layout.crates_folder());
     for message in &student.messages {
         if let Message::CompilerArtifact { manifest_path, executable: Some(exe), profile, target, .. } = message {
             if same(manifest_path, &student_manifest) {
@@ -118,7 +118,7 @@ pub fn build(
         if exercise.checks_link_crate() {
             // Step 2: the student's crate as the hidden checks link it.
             let linked = builder.cargo(&["build", "--package", &package_name(&harness.stand_in)?], progress)?;
-            let mut rendered = linked.errors_of(&student_manifest);
+            let mut rendered = as_in_the_students_copy(linked.errors_of(&student_manifest), &layout.crates_folder());
             if rendered.is_empty() && !linked.success {
                 rendered = linked.limit_hit(&student_package)?;
             }
@@ -556,6 +556,15 @@ impl Builder {
     }
 }
 
+/// Paths in the compiler's messages as they are in the student's copy: a batch worker's
+/// working copy keeps the crates in `exercises-worker-N/`, the student has them in `exercises/`.
+fn as_in_the_students_copy(rendered: String, crates_folder: &str) -> String {
+    if crates_folder == "exercises" {
+        return rendered;
+    }
+    rendered.replace(&format!("{crates_folder}/"), "exercises/")
+}
+
 /// Cargo's progress line, `Building [=====>   ] 12/84: tokio, nix(build)`: how many of the
 /// build's units are done, of how many, and the crates being compiled.
 fn progress_line(line: &str) -> Option<(u32, u32, Vec<String>)> {
@@ -672,7 +681,17 @@ fn seal_for_jobs(executables: &[PathBuf]) -> Result<(), SetupError> {
 
 #[cfg(test)]
 mod tests {
-    use super::progress_line;
+    use super::{as_in_the_students_copy, progress_line};
+
+    #[test]
+    fn a_workers_paths_are_shown_as_in_the_students_copy() {
+        let rendered = "error[E0308]: mismatched types\n  --> exercises-worker-3/ex04_pool/src/lib.rs:108:22\n";
+        assert_eq!(
+            as_in_the_students_copy(rendered.into(), "exercises-worker-3"),
+            "error[E0308]: mismatched types\n  --> exercises/ex04_pool/src/lib.rs:108:22\n"
+        );
+        assert_eq!(as_in_the_students_copy(rendered.into(), "exercises"), rendered);
+    }
 
     #[test]
     fn cargos_progress_line_gives_the_count_and_the_crates() {

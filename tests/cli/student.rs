@@ -322,3 +322,20 @@ fn descends_from(pid: &str, ancestor: u32) -> bool {
     }
     false
 }
+
+/// Colour: `--color always` colours the verdicts even with NO_COLOR set (an explicit flag
+/// wins); `auto` into a pipe and `never` do not.
+#[test]
+fn color_always_colours_the_verdicts_and_never_or_a_pipe_does_not() {
+    let course = Course::new();
+    with_done(&course, &[("ex01_process", 9)]);
+    let list = |args: &[&str]| {
+        let output = course.checker().args(args).arg("list").assert().success().get_output().stdout.clone();
+        String::from_utf8(output).unwrap()
+    };
+    // util's checker sets NO_COLOR=1.
+    assert!(list(&["--color", "always"]).contains("\u{1b}[32mdone\u{1b}[0m"));
+    for plain in [list(&["--color", "never"]), list(&["--color", "auto"]), list(&[])] {
+        assert!(!plain.contains('\u{1b}'), "{plain}");
+    }
+}

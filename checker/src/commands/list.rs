@@ -9,9 +9,23 @@ pub fn run(context: &Context) -> Result<u8, SetupError> {
     let progress = Progress::load(&context.layout.progress_file())?;
     let width = console::Term::stdout().size_checked().map(|(_, columns)| usize::from(columns));
     for line in table(context, &progress, width) {
-        println!("{line}");
+        println!("{}", colour_status(&line, context.colour));
     }
     Ok(exit_code::PASS)
+}
+
+/// A line of the table with its status in colour (done green, failing red): coloured after
+/// the layout, which measures plain text.
+fn colour_status(line: &str, colour: bool) -> String {
+    use crate::reporter::style::{verdict, Tone};
+    for (status, tone) in [(Status::Failing, Tone::Bad), (Status::Done, Tone::Good)] {
+        let label = format!("  {}  ", status.label());
+        if let Some(at) = line.find(&label) {
+            let coloured = format!("  {}  ", verdict(status.label(), tone, colour));
+            return format!("{}{coloured}{}", &line[..at], &line[at + label.len()..]);
+        }
+    }
+    line.to_owned()
 }
 
 /// The lines of the list, none wider than `width` when it is given (a terminal's).
@@ -65,7 +79,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let layout = crate::layout::Layout::discover(Some(root), None).unwrap();
         let course = crate::manifest::Course::load(&layout.manifest()).unwrap();
-        Context { layout, course }
+        Context { layout, course, colour: false }
     }
 
     /// Where the status column starts on each exercise's line.

@@ -25,6 +25,8 @@ use crate::manifest::{Course, Exercise};
 pub struct Context {
     pub layout: Layout,
     pub course: Course,
+    /// Whether the console output is coloured (`--color`).
+    pub colour: bool,
 }
 
 impl Context {
@@ -72,7 +74,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
             Err(e) => eprintln!("warning: {e}; the course's texts are shown in English"),
         }
     }
-    let context = Context { layout, course };
+    let context = Context { layout, course, colour: cli.color.enabled() };
     crate::skeletons::keep(&context.layout, &context.course);
     match cli.command {
         Command::List => list::run(&context),

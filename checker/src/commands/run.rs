@@ -61,7 +61,7 @@ pub fn run_reported(
     let mut reporters: Vec<Box<dyn Reporter>> = Vec::new();
     if console {
         let live = std::io::IsTerminal::is_terminal(&std::io::stdout());
-        reporters.push(Box::new(Console::new(std::io::stdout(), mode == Mode::Check, live)));
+        reporters.push(Box::new(Console::new(std::io::stdout(), mode == Mode::Check, live).coloured(context.colour)));
     }
     if let Some(path) = report {
         reporters.push(Box::new(JsonReport::new(path.to_path_buf())));

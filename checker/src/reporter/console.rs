@@ -1,9 +1,10 @@
 //! The console reporter: what a student reads in the terminal.
 
 use super::build_progress::BuildView;
+use super::style::{heading, verdict, Tone};
 use super::Reporter;
 use crate::events::{BuildStatus, CheckResult, Event, Mode, Outcome};
-use crate::explanation::Explanation;
+use crate::explanation::{Explanation, Line};
 use std::io::Write;
 
 pub struct Console<W: Write> {
@@ -19,24 +20,32 @@ pub struct Console<W: Write> {
     running_shown: bool,
     /// The build's progress, while it runs.
     build: Option<BuildView>,
+    /// Verdicts and headings in colour (see [`super::style`]).
+    colour: bool,
 }
 
 impl<W: Write> Console<W> {
     pub fn new(out: W, show_test_output: bool, live: bool) -> Self {
-        Console { out, show_test_output, live, gaps_told: false, running_shown: false, build: None }
+        Console { out, show_test_output, live, gaps_told: false, running_shown: false, build: None, colour: false }
+    }
+
+    /// With verdicts and headings in colour.
+    pub fn coloured(self, colour: bool) -> Self {
+        Console { colour, ..self }
     }
 }
 
 impl<W: Write> Reporter for Console<W> {
     fn handle(&mut self, event: &Event) -> std::io::Result<()> {
         let out = &mut self.out;
+        let colour = self.colour;
         match event {
             Event::RunStarted { exercise, title, section, mode } => {
                 let what = match mode {
                     Mode::Check => "public tests",
                     Mode::Submit => "public tests and hidden checks",
                 };
-                writeln!(out, "{exercise}: {title} (lecture {section}) - {what}")?;
+                writeln!(out, "{}", heading(&format!("{exercise}: {title} (lecture {section}) - {what}"), colour))?;
             }
             Event::BuildStarted => {
                 if self.live {
@@ -55,16 +64,16 @@ impl<W: Write> Reporter for Console<W> {
             Event::BuildFinished(status) => {
                 let before = self.build.take().map_or("", BuildView::finish);
                 write!(out, "{before}")?;
-                write_build(out, status)?;
+                write_build(out, status, colour)?;
             }
             Event::PublicTestFinished { name, outcome, output } => {
-                let mark = match outcome {
-                    Outcome::Pass => "ok  ",
-                    Outcome::NotRun { .. } => "skip",
-                    Outcome::TimedOut { .. } => "HANG",
-                    _ => "FAIL",
+                let (mark, tone) = match outcome {
+                    Outcome::Pass => ("ok  ", Tone::Good),
+                    Outcome::NotRun { .. } => ("skip", Tone::Neutral),
+                    Outcome::TimedOut { .. } => ("HANG", Tone::Bad),
+                    _ => ("FAIL", Tone::Bad),
                 };
-                writeln!(out, "  {mark} {name}")?;
+                writeln!(out, "  {} {name}", verdict(mark, tone, colour))?;
                 if !outcome.passed() {
                     write_explanation(out, &Explanation::of_outcome(outcome))?;
                     // `check` also shows what the test printed: its assertion and its output.
@@ -87,7 +96,7 @@ impl<W: Write> Reporter for Console<W> {
                     // Back to the start of the line, and clear it.
                     write!(out, "\r\x1b[2K")?;
                 }
-                write_check(out, result)?;
+                write_check(out, result, colour)?;
                 if !self.gaps_told && !result.isolation_gaps.is_empty() {
                     self.gaps_told = true;
                     for gap in &result.isolation_gaps {
@@ -97,10 +106,17 @@ impl<W: Write> Reporter for Console<W> {
             }
             Event::RunFinished(summary) => {
                 writeln!(out)?;
-                let verdict = if summary.passed { "passed" } else { "not passed yet" };
+                let said = match summary.passed {
+                    true => verdict("passed", Tone::Good, colour),
+                    false => verdict("not passed yet", Tone::Bad, colour),
+                };
                 match summary.mode {
-                    Mode::Submit => writeln!(out, "score: {}/{} - {}", summary.score, summary.max_score, verdict)?,
-                    Mode::Check => writeln!(out, "public tests: {verdict}")?,
+                    Mode::Submit => writeln!(
+                        out,
+                        "{} - {said}",
+                        heading(&format!("score: {}/{}", summary.score, summary.max_score), colour)
+                    )?,
+                    Mode::Check => writeln!(out, "{} {said}", heading("public tests:", colour))?,
                 }
             }
         }
@@ -108,16 +124,18 @@ impl<W: Write> Reporter for Console<W> {
     }
 }
 
-fn write_build(out: &mut impl Write, status: &BuildStatus) -> std::io::Result<()> {
+fn write_build(out: &mut impl Write, status: &BuildStatus, colour: bool) -> std::io::Result<()> {
     match status {
-        BuildStatus::Ok { duration } => writeln!(out, "ok ({:.1} s)", duration.as_secs_f64()),
+        BuildStatus::Ok { duration } => {
+            writeln!(out, "{} ({:.1} s)", verdict("ok", Tone::Good, colour), duration.as_secs_f64())
+        }
         BuildStatus::Failed { diagnostics } => {
-            writeln!(out, "your code does not compile:\n")?;
+            writeln!(out, "{}\n", verdict("your code does not compile:", Tone::Bad, colour))?;
             writeln!(out, "{}", diagnostics.trim_end())?;
             writeln!(out)
         }
         BuildStatus::HiddenFailed { messages } => {
-            writeln!(out, "the hidden checks cannot be built against your code.")?;
+            writeln!(out, "{}", verdict("the hidden checks cannot be built against your code.", Tone::Bad, colour))?;
             writeln!(out, "Your public API differs from the skeleton's; keep every type and signature the skeleton declares. The compiler said:")?;
             for message in messages {
                 writeln!(out, "  - {message}")?;
@@ -127,24 +145,34 @@ fn write_build(out: &mut impl Write, status: &BuildStatus) -> std::io::Result<()
     }
 }
 
-fn write_check(out: &mut impl Write, result: &CheckResult) -> std::io::Result<()> {
-    let label = match &result.outcome {
-        Outcome::Pass => "PASS",
-        Outcome::Fail(_) => "FAIL",
-        Outcome::TimedOut { .. } => "TIMEOUT",
-        Outcome::NoVerdict { .. } => "CRASH",
-        Outcome::LeftBehind { .. } => "LEFTOVER",
-        Outcome::NotRun { .. } => "NOT RUN",
-        Outcome::NotJudged { .. } => "NOT JUDGED",
+fn write_check(out: &mut impl Write, result: &CheckResult, colour: bool) -> std::io::Result<()> {
+    let (label, tone) = match &result.outcome {
+        Outcome::Pass => ("PASS", Tone::Good),
+        Outcome::Fail(_) => ("FAIL", Tone::Bad),
+        Outcome::TimedOut { .. } => ("TIMEOUT", Tone::Bad),
+        Outcome::NoVerdict { .. } => ("CRASH", Tone::Bad),
+        Outcome::LeftBehind { .. } => ("LEFTOVER", Tone::Bad),
+        Outcome::NotRun { .. } => ("NOT RUN", Tone::Neutral),
+        Outcome::NotJudged { .. } => ("NOT JUDGED", Tone::Neutral),
     };
-    writeln!(out, "{label:<8} {:<40} {:>2}/{}", result.name, result.points, result.max_points)?;
+    // Padded before it is coloured, so that the columns stay aligned.
+    let label = verdict(&format!("{label:<8}"), tone, colour);
+    writeln!(out, "{label} {:<40} {:>2}/{}", result.name, result.points, result.max_points)?;
     write_explanation(out, &Explanation::of_check(result))
 }
 
-/// An explanation's lines, indented under the line of the check they explain.
+/// An explanation's lines, indented under the line of the check they explain; a field of
+/// several lines (what a program wrote on stderr) lined up under its first line.
 fn write_explanation(out: &mut impl Write, explanation: &Explanation) -> std::io::Result<()> {
+    const INDENT: &str = "         ";
     for line in &explanation.lines {
-        writeln!(out, "         {}", line.plain())?;
+        let plain = line.plain();
+        let mut parts = plain.lines();
+        writeln!(out, "{INDENT}{}", parts.next().unwrap_or_default())?;
+        let under = if matches!(line, Line::Field { .. }) { 10 } else { 0 };
+        for part in parts {
+            writeln!(out, "{INDENT}{:under$}{part}", "")?;
+        }
     }
     Ok(())
 }
@@ -152,7 +180,7 @@ fn write_explanation(out: &mut impl Write, explanation: &Explanation) -> std::io
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::events::CheckKind;
+    use crate::events::{CheckKind, Failure};
     use std::time::Duration;
 
     fn passed(name: &str) -> CheckResult {
@@ -196,6 +224,29 @@ mod tests {
                         observed: 3 jobs\n         expected: 2\n         why:      w\n         measured: serial 1.0 s, \
                         threaded 1.1 s\n";
         assert_eq!(text, expected);
+    }
+
+    #[test]
+    fn in_colour_the_label_is_green_or_red_and_the_columns_stay() {
+        let mut console = Console::new(Vec::new(), false, false).coloured(true);
+        console.handle(&Event::CheckFinished(passed("c1"))).unwrap();
+        let failure = Failure {
+            observed: "it ended; on stderr:\n| panicked\n| at x".into(),
+            expected: "e".into(),
+            why: "w".into(),
+        };
+        let failed = CheckResult { outcome: Outcome::Fail(failure), points: 0, ..passed("c2") };
+        console.handle(&Event::CheckFinished(failed)).unwrap();
+        let text = String::from_utf8(console.out).unwrap();
+        assert!(text.starts_with("\u{1b}[32mPASS    \u{1b}[0m c1 "), "{text:?}");
+        assert!(text.contains("\u{1b}[31m\u{1b}[1mFAIL    \u{1b}[0m c2 "), "{text:?}");
+        // What a program wrote on stderr is text, lined up under the first line.
+        assert!(
+            text.contains(
+                "         observed: it ended; on stderr:\n                   | panicked\n                   | at x\n"
+            ),
+            "{text}"
+        );
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod build_progress;
 mod console;
 mod json;
+pub mod style;
 
 pub use console::Console;
 pub use json::{JsonReport, SCHEMA_VERSION};

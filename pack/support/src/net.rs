@@ -1773,14 +1773,16 @@ impl ClientRun {
         }
     }
 
-    /// `" (stderr: \"...\")"` with the end of stderr, or nothing when it printed nothing there.
+    /// `"; on stderr:\n| ..."` with the end of stderr as text, a line of it per line (the
+    /// console lines it up under the message), or nothing when it printed nothing there. At the
+    /// end of a message.
     pub fn stderr_note(&self) -> String {
         let tail = self.stderr_tail(300);
         if tail.is_empty() {
-            String::new()
-        } else {
-            format!(" (stderr: {tail:?})")
+            return String::new();
         }
+        let lines: Vec<String> = tail.lines().map(|line| format!("| {}", line.trim_end())).collect();
+        format!("; on stderr:\n{}", lines.join("\n"))
     }
 
     /// What its stderr says about a crash: a `todo!()` not written yet, or another panic.
@@ -2056,6 +2058,27 @@ pub fn ranges(items: &[usize]) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_clients_stderr_is_shown_as_text_line_by_line() {
+        let now = std::time::Instant::now();
+        let mut run = super::ClientRun {
+            command: "client".into(),
+            pid: 1,
+            status: None,
+            stdout: Vec::new(),
+            stderr: b"thread 'main' panicked at src/main.rs:5:9:\nnot yet implemented: \"ping\"\n".to_vec(),
+            started_at: now,
+            ended_at: now,
+            killed_after: None,
+        };
+        assert_eq!(
+            run.stderr_note(),
+            "; on stderr:\n| thread 'main' panicked at src/main.rs:5:9:\n| not yet implemented: \"ping\""
+        );
+        run.stderr.clear();
+        assert_eq!(run.stderr_note(), "");
+    }
+
     use super::*;
 
     #[test]
