@@ -82,9 +82,14 @@ pub enum Command {
         restore: bool,
     },
     /// Re-run the public tests whenever a file of the exercise is saved; move on when it passes.
+    /// Keys: h hint, n next exercise, l list, r run again, s submit, q quit.
     Watch {
         /// The exercise to start with (default: the first one not done).
         exercise: Option<String>,
+        /// Look for changed files every second instead of waiting for the file system's events
+        /// (for file systems that send none: some network and virtual-machine folders).
+        #[arg(long)]
+        poll: bool,
     },
     /// The course's self-check: every skeleton fails, every reference solution passes.
     Verify {

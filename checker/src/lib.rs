@@ -43,5 +43,6 @@ pub mod runner;
 pub mod sandbox;
 pub mod similarity;
 pub mod skeletons;
+pub mod terminal;
 pub mod translation;
 pub mod workcopy;

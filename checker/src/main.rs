@@ -65,6 +65,7 @@ fn stop_cleanly_on_interrupt() {
     let Ok(mut signals) = signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) else { return };
     std::thread::spawn(move || {
         if let Some(signal) = signals.forever().next() {
+            checker::terminal::restore();
             checker::sandbox::interrupted();
             std::process::exit(128 + signal);
         }

@@ -339,3 +339,78 @@ fn color_always_colours_the_verdicts_and_never_or_a_pipe_does_not() {
         assert!(!plain.contains('\u{1b}'), "{plain}");
     }
 }
+
+/// `watch` in a terminal: each run starts on a clear screen, says which file changed, shows the
+/// course's progress, and takes one-key commands (h hint, l list, r run again, n next, q quit).
+#[test]
+fn watch_in_a_terminal_clears_the_screen_says_what_changed_and_takes_keys() {
+    let _serial = serial();
+    let course = Course::new();
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("checker"));
+    command
+        .args(["watch", "ex04", "--pack"])
+        .arg(repo().join("pack"))
+        .current_dir(course.path())
+        .env("CHECKER_TARGET_DIR", crate::util::shared_target())
+        .env("NO_COLOR", "1");
+    let mut watch = rexpect::session::spawn_command(command, Some(300_000)).expect("watch in a pseudo-terminal");
+    let press = |watch: &mut rexpect::session::PtySession, key: &str| {
+        watch.send(key).unwrap();
+        watch.flush().unwrap();
+    };
+    let waiting =
+        "watching exercises/ex04_pool for changes: h hint, n next exercise, l list, r run again, s submit, q quit";
+    watch.exp_string("\u{1b}[2J").expect("a clear screen");
+    watch.exp_string("public tests: not passed yet").unwrap();
+    watch.exp_string("] 0/17 done").unwrap();
+    watch.exp_string(waiting).unwrap();
+
+    press(&mut watch, "h");
+    watch.exp_string("hint 1/3").unwrap();
+    watch.exp_string(waiting).unwrap();
+    press(&mut watch, "l");
+    watch.exp_string("ex17_metrics_server").unwrap();
+    watch.exp_string(waiting).unwrap();
+    press(&mut watch, "r");
+    watch.exp_string("\u{1b}[2J").expect("a clear screen before the run again");
+    watch.exp_string(waiting).unwrap();
+
+    let lib = course.path().join("exercises/ex04_pool/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("{text}\n// saved\n")).unwrap();
+    watch.exp_string("\u{1b}[2J").expect("a clear screen before the run");
+    watch.exp_regex(r"src/lib\.rs changed at \d\d:\d\d:\d\d").unwrap();
+    watch.exp_string(waiting).unwrap();
+
+    press(&mut watch, "n");
+    watch.exp_string("On to ex05_queue").unwrap();
+    watch.exp_string("watching exercises/ex05_queue for changes").unwrap();
+    press(&mut watch, "q");
+    watch.exp_eof().unwrap();
+    let status = watch.process().wait().unwrap();
+    assert!(matches!(status, nix::sys::wait::WaitStatus::Exited(_, 0)), "{status:?}");
+}
+
+/// `watch --poll` notices a save by looking at the files every second, for file systems that
+/// send no events.
+#[test]
+fn watch_with_poll_notices_a_save() {
+    let _serial = serial();
+    let course = Course::new();
+    let mut command = std::process::Command::new(assert_cmd::cargo::cargo_bin("checker"));
+    command
+        .args(["watch", "ex04", "--poll", "--pack"])
+        .arg(repo().join("pack"))
+        .current_dir(course.path())
+        .env("CHECKER_TARGET_DIR", crate::util::shared_target());
+    let mut watch = rexpect::session::spawn_command(command, Some(300_000)).expect("watch in a pseudo-terminal");
+    watch.exp_string("watching exercises/ex04_pool for changes").unwrap();
+    let lib = course.path().join("exercises/ex04_pool/src/lib.rs");
+    let text = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, format!("{text}\n// saved\n")).unwrap();
+    watch.exp_regex(r"src/lib\.rs changed at \d\d:\d\d:\d\d").unwrap();
+    watch.exp_string("watching exercises/ex04_pool for changes").unwrap();
+    watch.send("q").unwrap();
+    watch.flush().unwrap();
+    watch.exp_eof().unwrap();
+}

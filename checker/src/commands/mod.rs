@@ -91,7 +91,7 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
             hint::run(&context, &exercise, all)
         }
         Command::Reset { exercise, yes, restore } => reset::run(&context, &exercise, yes, restore),
-        Command::Watch { exercise } => watch::run(&context, exercise.as_deref()),
+        Command::Watch { exercise, poll } => watch::run(&context, exercise.as_deref(), poll),
         Command::Verify { exercises, static_only } => verify::run(&context, &exercises, static_only),
         Command::Promises { exercises, format } => promises::run(&context, &exercises, format),
         Command::Grade { submissions, out, exercises, jobs, shard, format, roster } => grade::grade(

@@ -1,66 +1,228 @@
 //! `checker watch [EX]`: re-run the public tests whenever a file of the exercise is saved, and
-//! move on to the next exercise once they pass. Stops with Ctrl-C, or when every exercise passes.
+//! move on to the next exercise once they pass. Each run starts on a clear screen with what
+//! changed; below the result, the course's progress and, on a terminal, one-key commands as in
+//! rustlings' watch: `h` next hint, `n` next exercise, `l` list, `r` run again, `s` submit, `q`
+//! quit. Where file events do not arrive (some network and virtual-machine file systems), it
+//! notices a changed file by its time stamp, says so, and `--poll` looks every second instead.
 
-use super::run::run_reported;
+use super::run::{check_or_submit, run_reported};
 use super::Context;
 use crate::error::{exit_code, SetupError};
 use crate::events::Mode;
 use crate::manifest::Exercise;
-use crate::progress::Progress;
+use crate::progress::{Progress, Status};
+use crate::terminal::Keys;
 use notify::{RecursiveMode, Watcher};
+use std::collections::BTreeMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 /// Editors write a file in several steps; changes this close together are one save.
 const SETTLE: Duration = Duration::from_millis(300);
+/// How often the files' time stamps are compared, to notice changes without events.
+const LOOK: Duration = Duration::from_secs(2);
 
-pub fn run(context: &Context, start: Option<&str>) -> Result<u8, SetupError> {
+/// What the watch waits for.
+enum Input {
+    Changed(PathBuf),
+    Key(char),
+}
+
+/// How the watch of one exercise ended.
+enum Next {
+    Passed,
+    Skipped,
+    Quit,
+}
+
+pub fn run(context: &Context, start: Option<&str>, poll: bool) -> Result<u8, SetupError> {
+    let (sender, inputs) = mpsc::channel();
+    let keys_sender = sender.clone();
+    let keys = Keys::read(move |key| keys_sender.send(Input::Key(key)).is_ok());
     let mut current = match start {
         Some(query) => Some(context.exercise(query)?),
         None => context.first_not_done()?,
     };
     while let Some(exercise) = current {
-        watch_until_passing(context, exercise)?;
+        let next = watch(context, exercise, poll, keys.is_some(), &sender, &inputs)?;
         current = context.course.next_after(&exercise.id);
-        match current {
-            Some(next) => println!(
+        match (next, current) {
+            (Next::Quit, _) => return Ok(exit_code::PASS),
+            (Next::Skipped, Some(next)) => println!("\nOn to {}.", next.id),
+            (Next::Passed, Some(next)) => println!(
                 "\n{} passes its public tests; `checker submit {}` runs the hidden checks. Next: {}\n",
                 exercise.id, exercise.id, next.id
             ),
-            None => println!("\n{} passes its public tests. That was the last exercise.", exercise.id),
+            (Next::Passed, None) => println!("\n{} passes its public tests. That was the last exercise.", exercise.id),
+            (Next::Skipped, None) => println!("\nThat was the last exercise."),
         }
     }
     println!("Every exercise is done.");
     Ok(exit_code::PASS)
 }
 
-fn watch_until_passing(context: &Context, exercise: &Exercise) -> Result<(), SetupError> {
+fn watch(
+    context: &Context,
+    exercise: &Exercise,
+    poll: bool,
+    keys: bool,
+    sender: &mpsc::Sender<Input>,
+    inputs: &mpsc::Receiver<Input>,
+) -> Result<Next, SetupError> {
     let dir = context.layout.exercise_dir(exercise);
-    let (sender, changes) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+    let shown = context.layout.show(&dir);
+    let changes = sender.clone();
+    let handler = move |event: notify::Result<notify::Event>| {
         if let Ok(event) = event {
             if event.kind.is_modify() || event.kind.is_create() || event.kind.is_remove() {
-                let _ = sender.send(());
+                let path = event.paths.first().cloned().unwrap_or_default();
+                let _ = changes.send(Input::Changed(path));
             }
         }
-    })
-    .map_err(|e| SetupError::Missing(format!("cannot watch files: {e}")))?;
-    watcher
-        .watch(&dir, RecursiveMode::Recursive)
-        .map_err(|e| SetupError::Missing(format!("cannot watch {}: {e}", context.layout.show(&dir))))?;
+    };
+    let cannot = |e: notify::Error| SetupError::Missing(format!("cannot watch {shown}: {e}"));
+    // Kept alive while this exercise is watched.
+    let _watcher: Box<dyn Watcher> = if poll {
+        let config = notify::Config::default().with_poll_interval(Duration::from_secs(1));
+        let mut watcher = notify::PollWatcher::new(handler, config).map_err(cannot)?;
+        watcher.watch(&dir, RecursiveMode::Recursive).map_err(cannot)?;
+        Box::new(watcher)
+    } else {
+        let mut watcher = notify::recommended_watcher(handler).map_err(cannot)?;
+        watcher.watch(&dir, RecursiveMode::Recursive).map_err(cannot)?;
+        Box::new(watcher)
+    };
+    let mut changed: Option<(PathBuf, SystemTime)> = None;
+    let mut poll_suggested = poll;
     loop {
+        if std::io::stdout().is_terminal() {
+            let _ = console::Term::stdout().clear_screen();
+        }
+        if let Some((path, when)) = &changed {
+            let rel = path.strip_prefix(&dir).unwrap_or(path);
+            println!("{} changed at {}\n", rel.display(), time_of_day(*when));
+        }
         let summary = run_reported(context, exercise, Mode::Check, &dir, None, true, &[])?;
         let mut progress = Progress::load(&context.layout.progress_file())?;
         progress.record_run(&exercise.id, summary.passed, None);
         progress.save()?;
         if summary.passed {
-            return Ok(());
+            return Ok(Next::Passed);
         }
-        println!("\nwatching {} for changes (Ctrl-C to stop)...", context.layout.show(&dir));
-        // Wait for a save, then let the burst of events settle.
-        if changes.recv().is_err() {
-            return Err(SetupError::Missing("the file watcher stopped".into()));
+        let mut stamps = time_stamps(&dir);
+        let mut unseen_since_last_look = false;
+        footer(context, &shown, keys)?;
+        // Wait for a save (or a key), then let the burst of events settle.
+        let path = loop {
+            match inputs.recv_timeout(LOOK) {
+                Ok(Input::Changed(path)) => break path,
+                Ok(Input::Key(key)) => match key {
+                    'h' => {
+                        println!();
+                        super::hint::run(context, &exercise.id, false)?;
+                    }
+                    'l' => {
+                        println!();
+                        super::list::run(context)?;
+                    }
+                    's' => {
+                        println!();
+                        check_or_submit(context, &exercise.id, Mode::Submit, None, None, &[])?;
+                    }
+                    'r' => break PathBuf::new(),
+                    'n' => return Ok(Next::Skipped),
+                    'q' => return Ok(Next::Quit),
+                    _ => continue,
+                },
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    // A file whose time stamp changed twice in a row without an event: the file
+                    // system does not tell (the watch notices anyway, late).
+                    let now = time_stamps(&dir);
+                    if now == stamps {
+                        unseen_since_last_look = false;
+                        continue;
+                    }
+                    if !unseen_since_last_look {
+                        unseen_since_last_look = true;
+                        continue;
+                    }
+                    if !std::mem::replace(&mut poll_suggested, true) {
+                        println!(
+                            "\nA file changed, but no file event came: this file system does not tell about changes. \
+                             `checker watch --poll` looks for them every second."
+                        );
+                    }
+                    let path = changed_file(&stamps, &now).unwrap_or_default();
+                    stamps = now;
+                    break path;
+                }
+                Err(mpsc::RecvTimeoutError::Disconnected) => {
+                    return Err(SetupError::Missing("the file watcher stopped".into()))
+                }
+            }
+            footer(context, &shown, keys)?;
+        };
+        let mut last = path;
+        while let Ok(input) = inputs.recv_timeout(SETTLE) {
+            if let Input::Changed(path) = input {
+                last = path;
+            }
         }
-        while changes.recv_timeout(SETTLE).is_ok() {}
+        changed = (!last.as_os_str().is_empty()).then(|| (last, SystemTime::now()));
     }
+}
+
+/// The course's progress bar and, with keys, what they do.
+fn footer(context: &Context, shown: &str, keys: bool) -> Result<(), SetupError> {
+    let progress = Progress::load(&context.layout.progress_file())?;
+    let total = context.course.exercises.len();
+    let done = context.course.exercises.iter().filter(|e| progress.status(&e.id) == Status::Done).count();
+    const WIDTH: usize = 34;
+    let filled = WIDTH * done / total.max(1);
+    println!("\n[{}{}] {done}/{total} done", "#".repeat(filled), "-".repeat(WIDTH - filled));
+    if keys {
+        println!("watching {shown} for changes: h hint, n next exercise, l list, r run again, s submit, q quit");
+    } else {
+        println!("watching {shown} for changes (Ctrl-C to stop)...");
+    }
+    Ok(())
+}
+
+/// Every file of the folder (without `target/`) with its modification time.
+fn time_stamps(dir: &Path) -> BTreeMap<PathBuf, SystemTime> {
+    let mut stamps = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(folder) = stack.pop() {
+        for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+            let Ok(meta) = entry.metadata() else { continue };
+            if meta.is_dir() {
+                if entry.file_name() != "target" {
+                    stack.push(entry.path());
+                }
+            } else if let Ok(modified) = meta.modified() {
+                stamps.insert(entry.path(), modified);
+            }
+        }
+    }
+    stamps
+}
+
+/// A file that differs between two looks.
+fn changed_file(before: &BTreeMap<PathBuf, SystemTime>, after: &BTreeMap<PathBuf, SystemTime>) -> Option<PathBuf> {
+    after
+        .iter()
+        .find(|(path, stamp)| before.get(*path) != Some(*stamp))
+        .map(|(path, _)| path.clone())
+        .or_else(|| before.keys().find(|path| !after.contains_key(*path)).cloned())
+}
+
+/// `HH:MM:SS` in the machine's time zone.
+fn time_of_day(when: SystemTime) -> String {
+    let seconds = when.duration_since(SystemTime::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0) as libc::time_t;
+    // SAFETY: localtime_r fills the tm we own from a valid time.
+    let mut tm: libc::tm = unsafe { std::mem::zeroed() };
+    unsafe { libc::localtime_r(&seconds, &mut tm) };
+    format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
 }
