@@ -11,7 +11,7 @@
 //! - [`lang`]: the language the checker speaks (`--lang`, `CHECKER_LANG`, the locale), and
 //!   [`translation`]: the course's texts in that language.
 //! - [`progress`]: the student's progress (statuses, hints shown); [`skeletons`]: the exercises
-//!   as first seen, for `reset`.
+//!   as first seen, for `reset`; [`terminal`]: single key presses, for `watch`.
 //! - [`error`]: setup errors and the exit codes.
 //! - [`batch`]: grading a class (`grade`, `merge`), and [`formats`]: what other graders read.
 //! - [`gate`]: how the parallel workers of a batch share the machine.
