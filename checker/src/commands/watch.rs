@@ -111,8 +111,7 @@ fn watch(
         if summary.passed {
             return Ok(Next::Passed);
         }
-        let mut stamps = time_stamps(&dir);
-        let mut unseen_since_last_look = false;
+        let mut unnoticed = Unnoticed::new(time_stamps(&dir));
         footer(context, &shown, keys)?;
         // Wait for a save (or a key), then let the burst of events settle.
         let path = loop {
@@ -137,25 +136,13 @@ fn watch(
                     _ => continue,
                 },
                 Err(mpsc::RecvTimeoutError::Timeout) => {
-                    // A file whose time stamp changed twice in a row without an event: the file
-                    // system does not tell (the watch notices anyway, late).
-                    let now = time_stamps(&dir);
-                    if now == stamps {
-                        unseen_since_last_look = false;
-                        continue;
-                    }
-                    if !unseen_since_last_look {
-                        unseen_since_last_look = true;
-                        continue;
-                    }
+                    let Some(path) = unnoticed.look(time_stamps(&dir)) else { continue };
                     if !std::mem::replace(&mut poll_suggested, true) {
                         println!(
                             "\nA file changed, but no file event came: this file system does not tell about changes. \
                              `checker watch --poll` looks for them every second."
                         );
                     }
-                    let path = changed_file(&stamps, &now).unwrap_or_default();
-                    stamps = now;
                     break path;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
@@ -188,6 +175,36 @@ fn footer(context: &Context, shown: &str, keys: bool) -> Result<(), SetupError> 
         println!("watching {shown} for changes (Ctrl-C to stop)...");
     }
     Ok(())
+}
+
+/// Notices a changed file by its time stamp, where the file system sends no event.
+struct Unnoticed {
+    /// The files' time stamps when the run's result was shown.
+    baseline: BTreeMap<PathBuf, SystemTime>,
+    /// The last look already saw them changed.
+    seen_once: bool,
+}
+
+impl Unnoticed {
+    fn new(baseline: BTreeMap<PathBuf, SystemTime>) -> Unnoticed {
+        Unnoticed { baseline, seen_once: false }
+    }
+
+    /// A file that changed since the baseline, once two looks in a row (`LOOK` apart) saw it
+    /// changed: an event, had one come, would have ended the wait in between.
+    fn look(&mut self, now: BTreeMap<PathBuf, SystemTime>) -> Option<PathBuf> {
+        if now == self.baseline {
+            self.seen_once = false;
+            return None;
+        }
+        if !std::mem::replace(&mut self.seen_once, true) {
+            return None;
+        }
+        let changed = changed_file(&self.baseline, &now);
+        self.baseline = now;
+        self.seen_once = false;
+        changed
+    }
 }
 
 /// Every file of the folder (without `target/`) with its modification time.
@@ -225,4 +242,26 @@ fn time_of_day(when: SystemTime) -> String {
     let mut tm: libc::tm = unsafe { std::mem::zeroed() };
     unsafe { libc::localtime_r(&seconds, &mut tm) };
     format!("{:02}:{:02}:{:02}", tm.tm_hour, tm.tm_min, tm.tm_sec)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stamps(files: &[(&str, u64)]) -> BTreeMap<PathBuf, SystemTime> {
+        files.iter().map(|(f, t)| (PathBuf::from(f), SystemTime::UNIX_EPOCH + Duration::from_secs(*t))).collect()
+    }
+
+    #[test]
+    fn a_change_no_event_told_is_noticed_at_the_second_look() {
+        let mut unnoticed = Unnoticed::new(stamps(&[("src/lib.rs", 1), ("tests/public.rs", 1)]));
+        assert_eq!(unnoticed.look(stamps(&[("src/lib.rs", 1), ("tests/public.rs", 1)])), None);
+        let saved = stamps(&[("src/lib.rs", 2), ("tests/public.rs", 1)]);
+        assert_eq!(unnoticed.look(saved.clone()), None, "an event may still come");
+        assert_eq!(unnoticed.look(saved.clone()), Some(PathBuf::from("src/lib.rs")));
+        assert_eq!(unnoticed.look(saved), None, "noticed once");
+        let removed = stamps(&[("src/lib.rs", 2)]);
+        unnoticed.look(removed.clone());
+        assert_eq!(unnoticed.look(removed), Some(PathBuf::from("tests/public.rs")));
+    }
 }
