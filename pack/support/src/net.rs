@@ -652,8 +652,25 @@ pub fn deaf_line(i: usize) -> Vec<u8> {
     format!("{:<63}\n", format!("deaf line {i:08}")).into_bytes()
 }
 
-/// A write that makes no progress for this long means the whole path to the server is full.
+/// A write that makes no progress for this long, while the server could run, means the whole
+/// path to the server is full.
 pub const DEAF_STALL: Duration = Duration::from_millis(300);
+
+/// Whether process `pid` used no CPU since `cpu_before` while one of its threads waits for a
+/// CPU (state `R`): the machine, not the process, kept it from making progress. A process that
+/// sleeps in a blocking call (or in poll) is not starved, nor is one that used CPU (it ran, and
+/// whatever it did, it did not read).
+fn starved(pid: u32, cpu_before: Option<Duration>) -> bool {
+    let used = match (cpu_before, crate::proc::cpu_time(pid)) {
+        (Some(before), Some(now)) => now.saturating_sub(before),
+        _ => return false,
+    };
+    used.is_zero()
+        && crate::proc::threads(pid)
+            .unwrap_or_default()
+            .into_iter()
+            .any(|tid| crate::proc::thread_state(pid, tid) == Some('R'))
+}
 
 /// A client that sends lines and reads none of their echo, until its writes stall: every buffer
 /// between it and the server is then full, and the server's writes to it would block.
@@ -664,7 +681,12 @@ pub struct SlowReader {
     pub sent: usize,
     /// Whether its writes stalled (false: the machine's buffers took all it sent).
     pub stalled: bool,
+    /// The echo it has read so far, in sips ([`SlowReader::others_served`]), not yet checked.
+    sipped: Vec<u8>,
 }
+
+/// The most one sip takes (half of what waits is far less on any machine seen).
+const SIP_MOST: usize = 8 << 20;
 
 impl SlowReader {
     /// Connects and writes [`deaf_line`]s, 1024 at a time, until a write makes no progress for
@@ -731,12 +753,20 @@ impl SlowReader {
                 pending = (lines..lines + 1024).flat_map(deaf_line).collect();
                 lines += 1024;
             }
+            let cpu_before = crate::proc::cpu_time(server.pid());
             match writer.write(&pending) {
                 Ok(n) => {
                     sent += n;
                     pending.drain(..n);
                 }
-                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => break true,
+                Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
+                    if starved(server.pid(), cpu_before) {
+                        // The server did not run at all meanwhile: on a crowded machine that
+                        // says nothing about its buffers. Keep writing.
+                        continue;
+                    }
+                    break true;
+                }
                 Err(e) => {
                     return Err(fail(
                         format!("a client sending lines without reading its echo could not send after {sent} bytes: {e}"),
@@ -749,14 +779,32 @@ impl SlowReader {
                 }
             }
         };
-        Ok(SlowReader { stream, sent, stalled })
+        Ok(SlowReader { stream, sent, stalled, sipped: Vec::new() })
+    }
+
+    /// Reads some of its echo, as a slow reader does: half of what waits for it (in the server's
+    /// send queue and its own receive queue). The server's socket then becomes writable again
+    /// (poll reports POLLOUT once its queue is down to two thirds of its buffer), yet cannot
+    /// take everything a server holds for this client: a server that then writes until all is
+    /// sent (a blocking write_all) waits for this client from now on.
+    fn sip(&mut self) {
+        let waiting = match (self.stream.peer_addr(), self.stream.local_addr()) {
+            (Ok(server), Ok(client)) => queued_from(server, client).unwrap_or(0),
+            _ => 0,
+        };
+        let want = (waiting / 2).clamp(64 << 10, SIP_MOST);
+        match read_exact_within(&mut self.stream, want, Instant::now() + Duration::from_secs(2)) {
+            Ok(bytes) | Err((bytes, _)) => self.sipped.extend(bytes),
+        }
     }
 
     /// Three clients, one after another, each connect beside the client that does not read,
-    /// send a line and expect it back within `within`. `stall_why` explains a server that keeps
-    /// them waiting (the exercise's words for "it waits for the client that does not read").
-    pub fn others_served(&self, server: &Server, within: Duration, stall_why: &str) -> Result<(), Failure> {
+    /// send a line and expect it back within `within`; before each, the slow reader sips some
+    /// of its echo ([`SlowReader::sip`]). `stall_why` explains a server that keeps them waiting
+    /// (the exercise's words for "it waits for the client that does not read").
+    pub fn others_served(&mut self, server: &Server, within: Duration, stall_why: &str) -> Result<(), Failure> {
         for k in 0..3 {
+            self.sip();
             let who = format!("client {k} beside it");
             let mut other = server.connect().map_err(|mut f| {
                 f.observed = format!("{who} could not connect: {}", f.observed);
@@ -818,7 +866,16 @@ impl SlowReader {
         let mut expected: Vec<u8> = Vec::new();
         while got < complete {
             let want = (complete - got).min(64 * 1024);
-            let piece = read_exact_within(&mut self.stream, want, deadline).map_err(|(piece, e)| {
+            // What the sips took comes first.
+            let piece = if self.sipped.is_empty() {
+                None
+            } else {
+                let take = self.sipped.len().min(complete - got);
+                Some(self.sipped.drain(..take).collect::<Vec<u8>>())
+            };
+            let piece = match piece {
+                Some(piece) => piece,
+                None => read_exact_within(&mut self.stream, want, deadline).map_err(|(piece, e)| {
                 fail(
                     format!(
                         "a client that had sent {complete} bytes of complete lines without reading then read, and got {} bytes back, {}",
@@ -828,7 +885,8 @@ impl SlowReader {
                     format!("all {complete} bytes back within {} s once it reads", within.as_secs()),
                     with_exit(server, lost_why),
                 )
-            })?;
+                })?,
+            };
             while expected.len() < piece.len() {
                 expected.extend(deaf_line(next_line));
                 next_line += 1;
@@ -2080,6 +2138,22 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn a_sleeping_or_running_process_is_not_starved() {
+        use std::process::Command;
+        let mut sleeping = Command::new("sleep").arg("5").spawn().unwrap();
+        let mut busy = Command::new("sh").args(["-c", "while :; do :; done"]).spawn().unwrap();
+        let (s_before, b_before) = (crate::proc::cpu_time(sleeping.id()), crate::proc::cpu_time(busy.id()));
+        thread::sleep(Duration::from_millis(300));
+        assert!(!starved(sleeping.id(), s_before), "a process asleep in a blocking call");
+        assert!(!starved(busy.id(), b_before), "a process that used CPU");
+        assert!(!starved(u32::MAX, None), "a process that is gone");
+        for child in [&mut sleeping, &mut busy] {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+    }
 
     #[test]
     fn queued_from_counts_what_the_receiver_has_not_read() {
