@@ -829,8 +829,9 @@ impl SlowReader {
                 }
                 Err((got, e)) if e.kind() == io::ErrorKind::TimedOut => {
                     let mut observed = format!(
-                        "one client sent {} KiB of lines and read none of its echo, until its writes stalled; then another client sent {} and got {} within {} ms",
+                        "one client sent {} KiB of lines without reading its echo, until its writes stalled, then read only {} KiB of it (a slow reader); then another client sent {} and got {} within {} ms",
                         self.sent >> 10,
+                        self.sipped.len() >> 10,
                         quoted(&line, 80),
                         if got.is_empty() { "nothing back".to_owned() } else { format!("only {} back", quoted(&got, 80)) },
                         within.as_millis()
