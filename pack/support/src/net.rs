@@ -799,12 +799,17 @@ impl SlowReader {
     }
 
     /// Three clients, one after another, each connect beside the client that does not read,
-    /// send a line and expect it back within `within`; before each, the slow reader sips some
-    /// of its echo ([`SlowReader::sip`]). `stall_why` explains a server that keeps them waiting
-    /// (the exercise's words for "it waits for the client that does not read").
+    /// send a line and expect it back within `within`. The first comes while the slow reader
+    /// reads nothing (a server that holds a lock shared by all connections while it writes to
+    /// that client keeps it waiting); before each of the other two, the slow reader sips some
+    /// of its echo ([`SlowReader::sip`]: a server that writes all it holds once the socket is
+    /// writable again keeps them waiting). `stall_why` explains a server that keeps them
+    /// waiting (the exercise's words for "it waits for the client that does not read").
     pub fn others_served(&mut self, server: &Server, within: Duration, stall_why: &str) -> Result<(), Failure> {
         for k in 0..3 {
-            self.sip();
+            if k > 0 {
+                self.sip();
+            }
             let who = format!("client {k} beside it");
             let mut other = server.connect().map_err(|mut f| {
                 f.observed = format!("{who} could not connect: {}", f.observed);
@@ -829,9 +834,12 @@ impl SlowReader {
                 }
                 Err((got, e)) if e.kind() == io::ErrorKind::TimedOut => {
                     let mut observed = format!(
-                        "one client sent {} KiB of lines without reading its echo, until its writes stalled, then read only {} KiB of it (a slow reader); then another client sent {} and got {} within {} ms",
+                        "one client sent {} KiB of lines without reading its echo, until its writes stalled{}; then another client sent {} and got {} within {} ms",
                         self.sent >> 10,
-                        self.sipped.len() >> 10,
+                        match self.sipped.len() {
+                            0 => String::new(),
+                            sipped => format!(", then read only {} KiB of it (a slow reader)", sipped >> 10),
+                        },
                         quoted(&line, 80),
                         if got.is_empty() { "nothing back".to_owned() } else { format!("only {} back", quoted(&got, 80)) },
                         within.as_millis()
