@@ -34,6 +34,7 @@ pub mod lang;
 pub mod layout;
 pub mod lockfile;
 pub mod manifest;
+pub mod messages;
 pub mod mutant;
 pub mod mutation;
 pub mod progress;

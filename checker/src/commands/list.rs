@@ -4,6 +4,7 @@
 use super::Context;
 use crate::error::{exit_code, SetupError};
 use crate::progress::{Progress, Status};
+use i18n_embed_fl::fl;
 
 pub fn run(context: &Context) -> Result<u8, SetupError> {
     let progress = Progress::load(&context.layout.progress_file())?;
@@ -67,7 +68,8 @@ fn table(context: &Context, progress: &Progress, width: Option<usize>) -> Vec<St
         })
         .collect();
     let done = context.course.exercises.iter().filter(|e| progress.status(&e.id) == Status::Done).count();
-    lines.push(format!("\n{done}/{} done", context.course.exercises.len()));
+    let total = context.course.exercises.len();
+    lines.push(format!("\n{}", fl!(context.messages, "list-done", done = done, total = total)));
     lines
 }
 
@@ -79,7 +81,7 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let layout = crate::layout::Layout::discover(Some(root), None).unwrap();
         let course = crate::manifest::Course::load(&layout.manifest()).unwrap();
-        Context { layout, course, colour: false }
+        Context { layout, course, colour: false, messages: crate::messages::english() }
     }
 
     /// Where the status column starts on each exercise's line.

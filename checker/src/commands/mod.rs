@@ -27,6 +27,8 @@ pub struct Context {
     pub course: Course,
     /// Whether the console output is coloured (`--color`).
     pub colour: bool,
+    /// The checker's messages in the student's language (`--lang`, see [`crate::lang`]).
+    pub messages: &'static crate::messages::Messages,
 }
 
 impl Context {
@@ -74,7 +76,8 @@ pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
             Err(e) => eprintln!("warning: {e}; the course's texts are shown in English"),
         }
     }
-    let context = Context { layout, course, colour: cli.color.enabled() };
+    let messages = crate::messages::of(language);
+    let context = Context { layout, course, colour: cli.color.enabled(), messages };
     crate::skeletons::keep(&context.layout, &context.course);
     match cli.command {
         Command::List => list::run(&context),
