@@ -17,8 +17,9 @@ pub struct Cli {
     /// The grading pack with the hidden checks (default: pack/ in the course).
     #[arg(long, global = true, value_name = "DIR")]
     pub pack: Option<PathBuf>,
-    /// The language of the lessons (default: CHECKER_LANG, then the locale: LC_ALL,
-    /// LC_MESSAGES, LANG; English when none of them is Russian or English).
+    /// The language of the checker's messages, its help, the course's texts and the lessons
+    /// (default: CHECKER_LANG, then the locale: LC_ALL, LC_MESSAGES, LANG; English when none of
+    /// them is Russian or English).
     #[arg(long, global = true, value_enum, value_name = "LANG")]
     pub lang: Option<crate::lang::Language>,
     /// When to colour the output: auto (on a terminal, unless NO_COLOR is set), always or never.

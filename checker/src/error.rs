@@ -1,7 +1,9 @@
 //! Errors that stop a command before it can grade anything, and the exit codes of the checker.
 
 use crate::manifest::ManifestError;
+use crate::messages::Messages;
 use crate::sandbox::SandboxError;
+use i18n_embed_fl::fl;
 use std::path::PathBuf;
 
 /// Exit codes, documented in README.md.
@@ -50,6 +52,22 @@ impl SetupError {
     pub fn io(context: impl Into<String>) -> impl FnOnce(std::io::Error) -> SetupError {
         let context = context.into();
         move |source| SetupError::Io { context, source }
+    }
+
+    /// The message in the language of `messages`: the errors a student meets (no course, an
+    /// unknown exercise, a corrupt progress file, and those the commands word themselves) are
+    /// translated; the rest, an instructor's or carrying the system's own words, are English.
+    pub fn localized(&self, messages: &Messages) -> String {
+        match self {
+            SetupError::NoCourse(dir) => fl!(messages, "error-no-course", dir = dir.display().to_string()),
+            SetupError::UnknownExercise { query, valid } => {
+                fl!(messages, "error-unknown-exercise", query = format!("{query:?}"), exercises = valid.join(", "))
+            }
+            SetupError::Progress { path, message } => {
+                fl!(messages, "error-progress", path = path.display().to_string(), problem = message.as_str())
+            }
+            other => other.to_string(),
+        }
     }
 
     pub fn exit_code(&self) -> u8 {

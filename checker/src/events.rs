@@ -22,6 +22,53 @@ pub struct Failure {
     pub observed: String,
     pub expected: String,
     pub why: String,
+    /// Which of the checker's own findings this is, when the checker (not a hidden check) made
+    /// it: the console then says it in the student's language (see [`crate::explanation`]);
+    /// the three texts above are its English words, for the reports.
+    #[serde(skip)]
+    pub by_checker: Option<CheckerFailure>,
+}
+
+impl Failure {
+    /// A failure in a hidden check's own words.
+    pub fn new(observed: impl Into<String>, expected: impl Into<String>, why: impl Into<String>) -> Failure {
+        Failure { observed: observed.into(), expected: expected.into(), why: why.into(), by_checker: None }
+    }
+}
+
+/// The failures the checker finds itself, around the public tests and the checks' processes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CheckerFailure {
+    /// The exercise has no public tests to run (its tests/ folder is gone).
+    NoPublicTests { exercise: String, dir: String },
+    /// Some public tests failed.
+    PublicTestsFailed { exercise: String, failed: Vec<String>, total: usize },
+    /// A public test's process exited with status 0 before the test finished.
+    TestEndedEarly,
+    /// A public test failed; the panic's message, when the test printed one.
+    TestFailed { exit: crate::sandbox::Exit, panic: Option<String> },
+    /// The checker's supervising process died during the run.
+    SupervisorDied { what: String },
+    /// A timing check could not judge twice, on a machine that was quiet but for the job.
+    BusyByItself { why: String, outside_percent: u32 },
+}
+
+/// Why a check was not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotRunReason {
+    /// The student's code does not compile.
+    DoesNotCompile,
+    /// The hidden checks do not compile against the student's code.
+    HiddenChecksDoNotBuild,
+    /// An earlier public test hung, and the others would too.
+    EarlierTestHung,
+}
+
+/// The reports keep the reason as the English sentence they always had.
+impl Serialize for NotRunReason {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&crate::explanation::not_run_reason(*self, crate::messages::english()))
+    }
 }
 
 /// How one check (or public test) ended.
@@ -48,7 +95,7 @@ pub enum Outcome {
     },
     /// Not run, because an earlier step failed.
     NotRun {
-        reason: String,
+        reason: NotRunReason,
     },
     /// The check ran but could not measure what it needed (the machine was kept busy by other
     /// processes): no points, and marked for an instructor to grade again.
@@ -226,7 +273,7 @@ mod tests {
     /// Reports, records and the console must call each outcome by the same name.
     #[test]
     fn the_json_outcome_is_the_short_name_of_its_kind() {
-        let failure = Failure { observed: "o".into(), expected: "e".into(), why: "w".into() };
+        let failure = Failure::new("o", "e", "w");
         let outcomes = [
             Outcome::Pass,
             Outcome::Fail(failure),
@@ -240,7 +287,7 @@ mod tests {
             },
             Outcome::NoVerdict { exit: crate::sandbox::Exit::Code(0), stderr_tail: String::new() },
             Outcome::LeftBehind { processes: Vec::new() },
-            Outcome::NotRun { reason: "r".into() },
+            Outcome::NotRun { reason: NotRunReason::DoesNotCompile },
             Outcome::NotJudged { why: "w".into() },
         ];
         for outcome in outcomes {
@@ -248,5 +295,12 @@ mod tests {
             assert_eq!(json["outcome"], outcome.kind().name(), "{json}");
             assert_eq!(json["outcome"], serde_json::to_value(outcome.kind()).unwrap(), "{json}");
         }
+    }
+
+    /// A typed reason is still the sentence the reports always had.
+    #[test]
+    fn a_reason_not_to_run_is_an_english_sentence_in_the_json() {
+        let json = serde_json::to_value(Outcome::NotRun { reason: NotRunReason::DoesNotCompile }).unwrap();
+        assert_eq!(json["reason"], "the code does not compile");
     }
 }

@@ -6,8 +6,10 @@
 //! console text: each place lays them out its own way (the console indents them, a JSON reader
 //! gets them as they are), and none takes them apart again.
 
-use crate::events::{CheckResult, Outcome};
-use crate::sandbox::ProcessInfo;
+use crate::events::{CheckKind, CheckResult, CheckerFailure, Failure, NotRunReason, Outcome};
+use crate::messages::{english, Messages};
+use crate::sandbox::{signal_name, Activity, Exit, HangDiagnosis, HangKind, ProcessInfo};
+use i18n_embed_fl::fl;
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// What a student is told about one graded item.
@@ -47,12 +49,13 @@ impl Line {
         Line::Detail { text: text.into() }
     }
 
-    /// The line as plain text: fields aligned after their label, details and quotes indented
-    /// under the sentence they belong to.
-    pub fn plain(&self) -> String {
+    /// The line as plain text: a field's text after its label, padded to `label_width` (see
+    /// [`Explanation::label_width`]), details and quotes indented under the sentence they
+    /// belong to.
+    pub fn plain(&self, label_width: usize) -> String {
         match self {
             Line::Text { text } => text.clone(),
-            Line::Field { label, text } => format!("{:<10}{text}", format!("{label}:")),
+            Line::Field { label, text } => format!("{:<label_width$}{text}", format!("{label}:")),
             Line::Detail { text } => format!("  {text}"),
             Line::Quote { text } => format!("  | {text}"),
         }
@@ -63,32 +66,67 @@ impl Line {
 const THREADS_SHOWN: usize = 12;
 
 impl Explanation {
-    /// The explanation of a hidden check or of the public tests: for an item that did not pass,
-    /// what it checks and how it ended; for any item, the processes it left behind, the limits
-    /// it ran into and what it measured.
+    /// The explanation of a hidden check or of the public tests, in English (for the reports):
+    /// see [`Explanation::of_check_in`].
     pub fn of_check(result: &CheckResult) -> Explanation {
-        let mut lines = Vec::new();
-        if !result.outcome.passed() {
-            lines.push(Line::text(format!("checks that {}", result.summary)));
-        }
-        lines.extend(outcome_lines(&result.outcome));
-        if !result.left_behind.is_empty() && !matches!(result.outcome, Outcome::LeftBehind { .. }) {
-            lines.extend(leftover_lines(&result.left_behind));
-        }
-        lines.extend(result.limits_hit.iter().map(|limit| Line::text(format!("limit reached: {limit}"))));
-        lines.extend(result.measurements.iter().map(|line| Line::text(format!("measured: {line}"))));
-        Explanation { headline: headline(&result.outcome), lines }
+        Self::of_check_in(result, english())
     }
 
-    /// How one public test ended, without the rest of a check's observations.
-    pub fn of_outcome(outcome: &Outcome) -> Explanation {
-        Explanation { headline: headline(outcome), lines: outcome_lines(outcome) }
+    /// The explanation of a hidden check or of the public tests, in the language of `messages`:
+    /// for an item that did not pass, what it checks and how it ended; for any item, the
+    /// processes it left behind, the limits it ran into and what it measured. What a hidden
+    /// check wrote itself (its failure's words, its measurements) stays as it wrote it.
+    pub fn of_check_in(result: &CheckResult, messages: &Messages) -> Explanation {
+        let mut lines = Vec::new();
+        if !result.outcome.passed() {
+            // The public tests' summary is the checker's own; a hidden check's comes from the
+            // course (already in the student's language where the course is translated).
+            let summary = match result.kind {
+                CheckKind::Public => public_tests_summary(messages),
+                CheckKind::Hidden => result.summary.clone(),
+            };
+            lines.push(Line::text(fl!(messages, "explain-checks-that", summary = summary)));
+        }
+        lines.extend(outcome_lines(&result.outcome, messages));
+        if !result.left_behind.is_empty() && !matches!(result.outcome, Outcome::LeftBehind { .. }) {
+            lines.extend(leftover_lines(&result.left_behind, messages));
+        }
+        lines.extend(
+            result.limits_hit.iter().map(|limit| Line::text(fl!(messages, "explain-limit", limit = limit.as_str()))),
+        );
+        lines.extend(
+            result.measurements.iter().map(|line| Line::text(fl!(messages, "explain-measured", line = line.as_str()))),
+        );
+        Explanation { headline: headline(&result.outcome, messages), lines }
+    }
+
+    /// How one public test ended, without the rest of a check's observations, in the language
+    /// of `messages`.
+    pub fn of_outcome_in(outcome: &Outcome, messages: &Messages) -> Explanation {
+        Explanation { headline: headline(outcome, messages), lines: outcome_lines(outcome, messages) }
     }
 
     /// The lines as plain text, one per line: for the formats that take a block of text
     /// (Gradescope's `output`, a JUnit description, Classroom's `message`).
     pub fn plain(&self) -> String {
-        self.lines.iter().map(Line::plain).collect::<Vec<_>>().join("\n")
+        let width = self.label_width();
+        self.lines.iter().map(|line| line.plain(width)).collect::<Vec<_>>().join("\n")
+    }
+
+    /// How wide the labels of the fields are, with their colon and a space: the fields'
+    /// texts start in one column (10 in English, `expected: `; wider where a language's
+    /// labels are longer).
+    pub fn label_width(&self) -> usize {
+        let widest = self
+            .lines
+            .iter()
+            .filter_map(|line| match line {
+                Line::Field { label, .. } => Some(label.chars().count()),
+                _ => None,
+            })
+            .max()
+            .unwrap_or(0);
+        (widest + 2).max(10)
     }
 
     /// An explanation kept as plain text by an earlier checker (grade records of schema
@@ -114,73 +152,197 @@ impl Explanation {
     }
 }
 
-/// What happened, in one line.
-fn headline(outcome: &Outcome) -> String {
-    match outcome {
-        Outcome::Pass => "passed".into(),
-        Outcome::Fail(failure) => format!("observed: {}; expected: {}", failure.observed, failure.expected),
-        Outcome::TimedOut { limit, diagnosis } => {
-            format!("did not finish within {}: {}", humantime::format_duration(*limit), diagnosis.summary())
-        }
-        Outcome::NoVerdict { exit, .. } => {
-            format!("the check's process ended ({exit}) before it could report a verdict")
-        }
-        Outcome::LeftBehind { processes } => {
-            format!("{} still running after the check ended", plural(processes.len(), "process was", "processes were"))
-        }
-        Outcome::NotRun { reason } => format!("not run: {reason}"),
-        Outcome::NotJudged { why } => format!("not judged: {why}"),
+/// What the public tests check, as the summary of the item that grades them.
+pub fn public_tests_summary(messages: &Messages) -> String {
+    fl!(messages, "public-tests-summary")
+}
+
+/// One of the checker's own failures, with its English words (what the reports keep) and its
+/// kind (for the console to say it in the student's language).
+pub fn checker_failure(kind: CheckerFailure) -> Failure {
+    let (observed, expected, why) = checker_failure_parts(&kind, english());
+    Failure { observed, expected, why, by_checker: Some(kind) }
+}
+
+/// Observed, expected, why of one of the checker's own failures.
+fn checker_failure_parts(kind: &CheckerFailure, m: &Messages) -> (String, String, String) {
+    match kind {
+        CheckerFailure::NoPublicTests { exercise, dir } => (
+            fl!(m, "failure-no-public-tests"),
+            fl!(m, "failure-no-public-tests-expected", dir = dir.as_str()),
+            fl!(m, "failure-no-public-tests-why", exercise = exercise.as_str()),
+        ),
+        CheckerFailure::PublicTestsFailed { exercise, failed, total } => (
+            fl!(m, "failure-public-tests", failed = failed.len(), total = total, names = failed.join(", ")),
+            fl!(m, "failure-public-tests-expected"),
+            fl!(m, "failure-public-tests-why", exercise = exercise.as_str()),
+        ),
+        CheckerFailure::TestEndedEarly => (
+            fl!(m, "failure-test-ended-early"),
+            fl!(m, "failure-test-ended-early-expected"),
+            fl!(m, "failure-test-ended-early-why"),
+        ),
+        CheckerFailure::TestFailed { exit, panic } => (
+            fl!(m, "failure-test-failed", exit = exit_text(exit, m)),
+            fl!(m, "failure-test-failed-expected"),
+            panic.clone().unwrap_or_else(|| fl!(m, "failure-test-failed-why")),
+        ),
+        CheckerFailure::SupervisorDied { what } => (
+            fl!(m, "failure-supervisor-died", what = what.as_str()),
+            fl!(m, "failure-supervisor-died-expected"),
+            fl!(m, "failure-supervisor-died-why"),
+        ),
+        CheckerFailure::BusyByItself { why, outside_percent } => (
+            fl!(m, "failure-busy-by-itself", why = why.as_str(), percent = outside_percent),
+            fl!(m, "failure-busy-by-itself-expected"),
+            fl!(m, "failure-busy-by-itself-why"),
+        ),
     }
 }
 
-fn outcome_lines(outcome: &Outcome) -> Vec<Line> {
+/// Why a check was not run, as a sentence.
+pub fn not_run_reason(reason: NotRunReason, m: &Messages) -> String {
+    match reason {
+        NotRunReason::DoesNotCompile => fl!(m, "not-run-does-not-compile"),
+        NotRunReason::HiddenChecksDoNotBuild => fl!(m, "not-run-hidden-checks-do-not-build"),
+        NotRunReason::EarlierTestHung => fl!(m, "not-run-earlier-test-hung"),
+    }
+}
+
+/// How a process ended: `exit status 101`, `killed by signal 9 (SIGKILL)`.
+fn exit_text(exit: &Exit, m: &Messages) -> String {
+    match exit {
+        Exit::Code(code) => fl!(m, "exit-status", code = code),
+        Exit::Signal(signal) => fl!(m, "exit-signal", signal = signal, name = signal_name(*signal)),
+    }
+}
+
+/// What the threads of a hung job were doing, in one sentence.
+fn hang_summary(diagnosis: &HangDiagnosis, m: &Messages) -> String {
+    let threads = diagnosis.threads.len();
+    match diagnosis.kind {
+        HangKind::Deadlock => fl!(m, "hang-deadlock", threads = threads),
+        HangKind::Spinning => {
+            let spinning = diagnosis.threads.iter().filter(|t| t.activity == Activity::Running).count();
+            fl!(m, "hang-spinning", spinning = spinning, threads = threads)
+        }
+        HangKind::WaitingIo => fl!(m, "hang-io"),
+        HangKind::Sleeping => fl!(m, "hang-sleeping"),
+        HangKind::Stopped => fl!(m, "hang-stopped"),
+        HangKind::Unknown => fl!(m, "hang-unknown"),
+    }
+}
+
+/// What one thread was doing.
+fn activity_text(activity: &Activity, m: &Messages) -> String {
+    match activity {
+        Activity::Running => fl!(m, "activity-running"),
+        Activity::Lock => fl!(m, "activity-lock"),
+        Activity::Io { call, target: Some(target) } => {
+            fl!(m, "activity-io-on", call = call.as_str(), target = target.as_str())
+        }
+        Activity::Io { call, target: None } => fl!(m, "activity-io", call = call.as_str()),
+        Activity::Sleep => fl!(m, "activity-sleep"),
+        Activity::WaitChild => fl!(m, "activity-wait-child"),
+        Activity::Stopped => fl!(m, "activity-stopped"),
+        Activity::Other { what } => fl!(m, "activity-other", what = what.as_str()),
+    }
+}
+
+/// What happened, in one line.
+fn headline(outcome: &Outcome, m: &Messages) -> String {
+    match outcome {
+        Outcome::Pass => fl!(m, "headline-passed"),
+        Outcome::Fail(failure) => {
+            let (observed, expected, _) = failure_parts(failure, m);
+            fl!(m, "headline-failed", observed = observed, expected = expected)
+        }
+        Outcome::TimedOut { limit, diagnosis } => fl!(
+            m,
+            "headline-timed-out",
+            limit = humantime::format_duration(*limit).to_string(),
+            diagnosis = hang_summary(diagnosis, m)
+        ),
+        Outcome::NoVerdict { exit, .. } => fl!(m, "headline-no-verdict", exit = exit_text(exit, m)),
+        Outcome::LeftBehind { processes } => fl!(m, "headline-left-behind", count = processes.len()),
+        Outcome::NotRun { reason } => fl!(m, "headline-not-run", reason = not_run_reason(*reason, m)),
+        Outcome::NotJudged { why } => fl!(m, "headline-not-judged", why = why.as_str()),
+    }
+}
+
+/// A failure's three parts: the checker's own in the language of `m`, a hidden check's as
+/// the check wrote them.
+fn failure_parts(failure: &Failure, m: &Messages) -> (String, String, String) {
+    match &failure.by_checker {
+        Some(kind) => checker_failure_parts(kind, m),
+        None => (failure.observed.clone(), failure.expected.clone(), failure.why.clone()),
+    }
+}
+
+fn outcome_lines(outcome: &Outcome, m: &Messages) -> Vec<Line> {
     match outcome {
         Outcome::Pass => Vec::new(),
-        Outcome::Fail(failure) => vec![
-            Line::field("observed", &failure.observed),
-            Line::field("expected", &failure.expected),
-            Line::field("why", &failure.why),
-        ],
+        Outcome::Fail(failure) => {
+            let (observed, expected, why) = failure_parts(failure, m);
+            vec![
+                Line::field(&fl!(m, "label-observed"), &observed),
+                Line::field(&fl!(m, "label-expected"), &expected),
+                Line::field(&fl!(m, "label-why"), &why),
+            ]
+        }
         Outcome::TimedOut { diagnosis, .. } => {
-            let mut lines = vec![Line::text(headline(outcome))];
-            lines.extend(diagnosis.seen_by_the_check.iter().map(|line| Line::detail(format!("the check saw: {line}"))));
+            let mut lines = vec![Line::text(headline(outcome, m))];
+            lines.extend(
+                diagnosis
+                    .seen_by_the_check
+                    .iter()
+                    .map(|line| Line::detail(fl!(m, "explain-check-saw", line = line.as_str()))),
+            );
             lines.extend(diagnosis.threads.iter().take(THREADS_SHOWN).map(|thread| {
-                Line::detail(format!(
-                    "thread {:?} (tid {}) of {} (pid {}): {} [{:.0}% CPU]",
-                    thread.thread, thread.tid, thread.process, thread.pid, thread.activity, thread.cpu_percent
+                Line::detail(fl!(
+                    m,
+                    "explain-thread",
+                    thread = format!("{:?}", thread.thread),
+                    tid = thread.tid,
+                    process = thread.process.as_str(),
+                    pid = thread.pid,
+                    activity = activity_text(&thread.activity, m),
+                    cpu = format!("{:.0}", thread.cpu_percent)
                 ))
             }));
             if diagnosis.threads.len() > THREADS_SHOWN {
-                lines.push(Line::detail(format!("... and {} more threads", diagnosis.threads.len() - THREADS_SHOWN)));
+                let more = diagnosis.threads.len() - THREADS_SHOWN;
+                lines.push(Line::detail(fl!(m, "explain-more-threads", count = more)));
             }
             lines
         }
         Outcome::NoVerdict { stderr_tail, .. } => {
-            let mut lines = vec![
-                Line::text(headline(outcome)),
-                Line::text("(a crash, an abort, or process::exit() called from the code under test)"),
-            ];
+            let mut lines = vec![Line::text(headline(outcome, m)), Line::text(fl!(m, "explain-no-verdict"))];
             lines.extend(stderr_tail.lines().map(|text| Line::Quote { text: text.into() }));
             lines
         }
-        Outcome::LeftBehind { processes } => leftover_lines(processes),
-        Outcome::NotRun { .. } => vec![Line::text(headline(outcome))],
-        Outcome::NotJudged { .. } => vec![
-            Line::text(headline(outcome)),
-            Line::text(
-                "no points for now: run it again on a quiet machine (an instructor sees it as not judged and grades \
-                 it again)",
-            ),
-        ],
+        Outcome::LeftBehind { processes } => leftover_lines(processes, m),
+        Outcome::NotRun { .. } => vec![Line::text(headline(outcome, m))],
+        Outcome::NotJudged { .. } => {
+            vec![Line::text(headline(outcome, m)), Line::text(fl!(m, "explain-not-judged"))]
+        }
     }
 }
 
-fn leftover_lines(processes: &[ProcessInfo]) -> Vec<Line> {
-    let mut lines = vec![Line::text("processes were still running after the check ended (the checker killed them):")];
+fn leftover_lines(processes: &[ProcessInfo], m: &Messages) -> Vec<Line> {
+    let mut lines = vec![Line::text(fl!(m, "explain-leftovers"))];
     lines.extend(processes.iter().map(|p| {
-        Line::detail(format!("pid {} ({}), parent {}, state {}: {}", p.pid, p.name, p.ppid, p.state, p.cmdline))
+        Line::detail(fl!(
+            m,
+            "explain-leftover",
+            pid = p.pid,
+            name = p.name.as_str(),
+            ppid = p.ppid,
+            state = p.state.to_string(),
+            cmdline = p.cmdline.as_str()
+        ))
     }));
-    lines.push(Line::text("every process a program starts must be waited for before it exits"));
+    lines.push(Line::text(fl!(m, "explain-leftovers-why")));
     lines
 }
 
@@ -201,7 +363,7 @@ mod tests {
 
     #[test]
     fn a_failure_reads_as_its_three_parts_after_what_the_check_checks() {
-        let failure = Failure { observed: "3 jobs at once".into(), expected: "at most 2".into(), why: "w".into() };
+        let failure = Failure::new("3 jobs at once", "at most 2", "w");
         let explanation = Explanation::of_check(&check(Outcome::Fail(failure)));
         assert_eq!(explanation.headline, "observed: 3 jobs at once; expected: at most 2");
         assert_eq!(
@@ -230,7 +392,7 @@ mod tests {
 
     #[test]
     fn lines_are_stored_with_their_kind_and_text_read_as_it_was() {
-        let explanation = Explanation::of_check(&check(Outcome::NotRun { reason: "the code does not compile".into() }));
+        let explanation = Explanation::of_check(&check(Outcome::NotRun { reason: NotRunReason::DoesNotCompile }));
         let json = serde_json::to_value(&explanation).unwrap();
         assert_eq!(
             json["lines"][0],

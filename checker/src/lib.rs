@@ -30,6 +30,7 @@ pub mod events;
 pub mod explanation;
 pub mod formats;
 pub mod gate;
+pub mod help;
 pub mod lang;
 pub mod layout;
 pub mod lockfile;

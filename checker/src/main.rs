@@ -1,7 +1,8 @@
 //! The `checker` binary: parses the command line, runs the command, prints the error chain once
 //! and exits with one of the documented exit codes.
 
-use clap::Parser;
+use clap::FromArgMatches;
+use i18n_embed_fl::fl;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
@@ -9,7 +10,11 @@ fn main() -> ExitCode {
     if std::env::args().nth(1).as_deref() == Some(checker::sandbox::supervisor::SUBCOMMAND) {
         return ExitCode::from(checker::sandbox::supervisor::main() as u8);
     }
-    let cli = checker::cli::Cli::parse();
+    // The help is built in the language asked for before clap parses (and prints it).
+    let help_language = checker::help::language(std::env::args_os());
+    let matches = checker::help::command(help_language, checker::messages::of(help_language)).get_matches();
+    let cli = checker::cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let language = checker::lang::Language::choose(cli.lang);
     checker::sandbox::adopt_orphans();
     stop_cleanly_on_interrupt();
     // Output into a closed pipe (`checker list | head -3`) fails the next write, which panics
@@ -21,7 +26,7 @@ fn main() -> ExitCode {
             default_hook(info)
         }
     }));
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checker::commands::dispatch(cli)));
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| checker::commands::dispatch(cli, language)));
     if checker::sandbox::was_interrupted() {
         // The jobs were killed under the command's feet: the interrupt's thread cleans up and
         // exits; nothing the command says now is news.
@@ -37,10 +42,11 @@ fn main() -> ExitCode {
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(error) => {
-            eprintln!("error: {error}");
+            let messages = checker::messages::of(language);
+            eprintln!("{}", fl!(messages, "error", message = error.localized(messages)));
             let mut source = std::error::Error::source(&error);
             while let Some(cause) = source {
-                eprintln!("  caused by: {cause}");
+                eprintln!("  {}", fl!(messages, "error-cause", cause = cause.to_string()));
                 source = cause.source();
             }
             ExitCode::from(error.exit_code())

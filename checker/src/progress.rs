@@ -39,17 +39,6 @@ pub enum Status {
     Done,
 }
 
-impl Status {
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::NotStarted => "not started",
-            Status::Failing => "failing",
-            Status::Passing => "passing (not submitted)",
-            Status::Done => "done",
-        }
-    }
-}
-
 impl Progress {
     pub fn load(path: &Path) -> Result<Progress, SetupError> {
         let mut progress = match std::fs::read(path) {

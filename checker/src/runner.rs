@@ -5,7 +5,10 @@
 
 use crate::compile::{self, Artifacts, BuildResult};
 use crate::error::SetupError;
-use crate::events::{BuildStatus, CheckKind, CheckResult, Event, Failure, Mode, Outcome, RunSummary};
+use crate::events::{
+    BuildStatus, CheckKind, CheckResult, CheckerFailure, Event, Failure, Mode, NotRunReason, Outcome, RunSummary,
+};
+use crate::explanation;
 use crate::gate::{Turn, Worker};
 use crate::layout::Layout;
 use crate::manifest::{CheckSpec, Course, Exercise, Kind};
@@ -171,8 +174,8 @@ impl Run<'_> {
         status: &BuildStatus,
     ) -> CheckResult {
         let reason = match status {
-            BuildStatus::Failed { .. } => "the code does not compile".to_owned(),
-            _ => "the hidden checks could not be built against the code".to_owned(),
+            BuildStatus::Failed { .. } => NotRunReason::DoesNotCompile,
+            _ => NotRunReason::HiddenChecksDoNotBuild,
         };
         CheckResult::new(name, summary, kind, points, Outcome::NotRun { reason })
     }
@@ -199,10 +202,9 @@ impl Run<'_> {
                     // One hang is usually the same bug in every test: waiting for each to time out
                     // would only make the student wait longer for the same news.
                     failed.push(name.clone());
-                    let reason = "an earlier public test hung; fix that one first".to_owned();
                     emit(Event::PublicTestFinished {
                         name,
-                        outcome: Outcome::NotRun { reason },
+                        outcome: Outcome::NotRun { reason: NotRunReason::EarlierTestHung },
                         output: String::new(),
                     });
                     continue;
@@ -247,23 +249,16 @@ impl Run<'_> {
             }
         }
         let outcome = if total == 0 {
-            Outcome::Fail(Failure {
-                observed: "no public tests were found".into(),
-                expected: format!("the tests of exercises/{}/tests", self.exercise.dir),
-                why: format!(
-                    "restore the tests folder with `checker reset {}` (your code is backed up first)",
-                    self.exercise.id
-                ),
-            })
+            Outcome::Fail(explanation::checker_failure(CheckerFailure::NoPublicTests {
+                exercise: self.exercise.id.clone(),
+                dir: self.exercise.dir.clone(),
+            }))
         } else if !failed.is_empty() {
-            Outcome::Fail(Failure {
-                observed: format!("{} of {total} public tests failed: {}", failed.len(), failed.join(", ")),
-                expected: "every public test passes".into(),
-                why: format!(
-                    "the public tests show the exercise's basic behaviour; run `checker check {}` to see each failure",
-                    self.exercise.id
-                ),
-            })
+            Outcome::Fail(explanation::checker_failure(CheckerFailure::PublicTestsFailed {
+                exercise: self.exercise.id.clone(),
+                failed,
+                total,
+            }))
         } else if !left_behind.is_empty() {
             Outcome::LeftBehind { processes: left_behind.clone() }
         } else {
@@ -326,14 +321,10 @@ impl Run<'_> {
                 ));
             }
             if let Some(outside) = busiest.filter(|share| *share < QUIET_OUTSIDE) {
-                second.outcome = Outcome::Fail(Failure {
-                    observed: format!(
-                        "twice the check found the machine too busy to judge the timing ({why}), while processes outside your program used only {:.0}% of the processors",
-                        outside * 100.0
-                    ),
-                    expected: "a measurement the check can judge: a timing check compares your program with a calibration measured in the same run (one job alone, one request), on an otherwise quiet machine".into(),
-                    why: "what spoiled the measurement was your program's own doing, not the machine: threads or child processes that keep the processors busy (spinning, busy-waiting), or work that is slow only when it runs alone".into(),
-                });
+                second.outcome = Outcome::Fail(explanation::checker_failure(CheckerFailure::BusyByItself {
+                    why: why.clone(),
+                    outside_percent: (outside * 100.0).round() as u32,
+                }));
             }
         }
         Ok(second)
@@ -401,8 +392,10 @@ fn public_name() -> String {
     "public_tests".into()
 }
 
+/// What the public tests check, in English for the reports (the console says it in the
+/// student's language: [`explanation::public_tests_summary`]).
 fn public_summary() -> String {
-    "the public tests in the exercise's tests/ folder pass".into()
+    explanation::public_tests_summary(crate::messages::english())
 }
 
 /// Runs a job; a supervisor that died (killed by the code under test, as only an ordinary user's
@@ -410,12 +403,9 @@ fn public_summary() -> String {
 fn supervised(job: &Job) -> Result<Result<RunRecord, Failure>, SetupError> {
     match sandbox::run(job) {
         Ok(record) => Ok(Ok(record)),
-        Err(sandbox::SandboxError::Supervisor(what)) => Ok(Err(Failure {
-            observed: format!("the checker's supervising process died during the run ({what})"),
-            expected: "the code under test leaves the checker's own processes alone".into(),
-            why: "something signalled or killed its parent process; a program may only signal processes it started"
-                .into(),
-        })),
+        Err(sandbox::SandboxError::Supervisor(what)) => {
+            Ok(Err(explanation::checker_failure(CheckerFailure::SupervisorDied { what })))
+        }
         Err(error) => Err(error.into()),
     }
 }
@@ -437,18 +427,13 @@ fn judge_test(record: &RunRecord, nonce: &str, limit: Duration) -> Outcome {
     }
     let finished = workcopy::sentinel_reached(&record.stderr.text(), nonce);
     match record.exit {
-        Exit::Code(0) if !finished => Outcome::Fail(Failure {
-            observed: "the test process exited with status 0 before the test finished".into(),
-            expected: "the test runs to its end".into(),
-            why: "something called std::process::exit() (or similar) during the test; a test passes by returning, not by ending its process".into(),
-        }),
+        Exit::Code(0) if !finished => Outcome::Fail(explanation::checker_failure(CheckerFailure::TestEndedEarly)),
         Exit::Code(0) if record.left_behind.is_empty() => Outcome::Pass,
         Exit::Code(0) => Outcome::LeftBehind { processes: record.left_behind.clone() },
-        exit => Outcome::Fail(Failure {
-            observed: format!("the test failed ({exit})"),
-            expected: "the test passes".into(),
-            why: panic_line(&record.stdout.text()).unwrap_or_else(|| "see the test's output".into()),
-        }),
+        exit => Outcome::Fail(explanation::checker_failure(CheckerFailure::TestFailed {
+            exit,
+            panic: panic_line(&record.stdout.text()),
+        })),
     }
 }
 
@@ -465,9 +450,7 @@ fn judge_check(record: &RunRecord, nonce: &str, name: &str, limit: Duration) -> 
     let busy = matches!(line.as_ref().map(|l| &l.verdict), Some(Verdict::NotJudged { busy: true, .. }));
     let outcome = match line.map(|l| l.verdict) {
         Some(Verdict::NotJudged { why, .. }) => Outcome::NotJudged { why },
-        Some(Verdict::Fail { failure }) => {
-            Outcome::Fail(Failure { observed: failure.observed, expected: failure.expected, why: failure.why })
-        }
+        Some(Verdict::Fail { failure }) => Outcome::Fail(Failure::new(failure.observed, failure.expected, failure.why)),
         Some(Verdict::Pass) if record.left_behind.is_empty() => Outcome::Pass,
         Some(Verdict::Pass) => Outcome::LeftBehind { processes: record.left_behind.clone() },
         None => {

@@ -199,7 +199,7 @@ fn a_lesson_is_shown_in_the_chosen_language_with_english_as_the_fallback() {
         .stdout(predicate::str::contains("Thread pools"));
     lesson(&["ex05", "--lang", "ru"], &[])
         .stdout("# Queues\n")
-        .stderr(predicate::str::contains("showing the English one"));
+        .stderr(predicate::str::contains("показываю английский"));
     course
         .checker()
         .args(["lesson", "ex06"])

@@ -27,6 +27,9 @@ pub fn checker() -> Command {
     command
         .env("CHECKER_TARGET_DIR", shared_target())
         .env("NO_COLOR", "1")
+        // The tests read English unless they ask for another language (a developer's Russian
+        // locale must not change what they see).
+        .env("CHECKER_LANG", "en")
         .current_dir(repo())
         .timeout(std::time::Duration::from_secs(600));
     command

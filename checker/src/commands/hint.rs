@@ -3,30 +3,36 @@
 use super::Context;
 use crate::error::{exit_code, SetupError};
 use crate::progress::Progress;
+use i18n_embed_fl::fl;
 
 pub fn run(context: &Context, query: &str, all: bool) -> Result<u8, SetupError> {
     let exercise = context.exercise(query)?;
+    let messages = context.messages;
+    let id = exercise.id.as_str();
     let total = exercise.hints.len();
+    let hint = |number: usize| {
+        fl!(messages, "hint", number = number, total = total, hint = exercise.hints[number - 1].as_str())
+    };
     if total == 0 {
-        println!("{} has no hints.", exercise.id);
+        println!("{}", fl!(messages, "hint-none", exercise = id));
         return Ok(exit_code::PASS);
     }
     let mut progress = Progress::load(&context.layout.progress_file())?;
     let shown = progress.get(&exercise.id).hints_shown;
     if all {
-        for (index, hint) in exercise.hints.iter().enumerate() {
-            println!("hint {}/{total}: {hint}\n", index + 1);
+        for number in 1..=total {
+            println!("{}\n", hint(number));
         }
         progress.entry(&exercise.id).hints_shown = total;
     } else if shown >= total {
-        println!("hint {total}/{total}: {}", exercise.hints[total - 1]);
-        println!("\nThat was the last hint for {}. `checker hint {} --all` shows them all.", exercise.id, exercise.id);
+        println!("{}", hint(total));
+        println!("\n{}", fl!(messages, "hint-last-again", exercise = id));
     } else {
-        println!("hint {}/{total}: {}", shown + 1, exercise.hints[shown]);
+        println!("{}", hint(shown + 1));
         if shown + 1 < total {
-            println!("\nRun `checker hint {}` again for a stronger hint.", exercise.id);
+            println!("\n{}", fl!(messages, "hint-again", exercise = id));
         } else {
-            println!("\nThat was the last hint for {}.", exercise.id);
+            println!("\n{}", fl!(messages, "hint-last", exercise = id));
         }
         progress.entry(&exercise.id).hints_shown = shown + 1;
     }

@@ -6,6 +6,7 @@
 use super::Context;
 use crate::error::{exit_code, SetupError};
 use crate::lang::Language;
+use i18n_embed_fl::fl;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -17,19 +18,18 @@ pub fn run(context: &Context, query: &str, language: Language) -> Result<u8, Set
     };
     let mut path = path_in(language);
     if !path.is_file() && language != Language::En {
-        eprintln!(
-            "(there is no lesson for {} in this language yet: {} is missing; showing the English one)",
-            exercise.id,
-            path.display()
-        );
+        let missing = path.display().to_string();
+        eprintln!("{}", fl!(context.messages, "lesson-in-english", exercise = exercise.id.as_str(), missing = missing));
         path = path_in(Language::En);
     }
     let markdown = std::fs::read_to_string(&path).map_err(|e| {
-        SetupError::Missing(format!(
-            "the course has no lesson for {}: reading {} failed ({e}). The lessons live in lessons/en/ and lessons/ru/ of the course repository; `checker hint {}` and the exercise's doc comments are there meanwhile",
-            exercise.id,
-            path.display(),
-            exercise.id
+        let (path, error) = (path.display().to_string(), e.to_string());
+        SetupError::Missing(fl!(
+            context.messages,
+            "lesson-missing",
+            exercise = exercise.id.as_str(),
+            path = path,
+            error = error
         ))
     })?;
     if !std::io::stdout().is_terminal() {

@@ -3,6 +3,7 @@
 
 use super::Context;
 use crate::error::{exit_code, SetupError};
+use crate::messages::Messages;
 use crate::progress::{Progress, Status};
 use i18n_embed_fl::fl;
 
@@ -10,19 +11,30 @@ pub fn run(context: &Context) -> Result<u8, SetupError> {
     let progress = Progress::load(&context.layout.progress_file())?;
     let width = console::Term::stdout().size_checked().map(|(_, columns)| usize::from(columns));
     for line in table(context, &progress, width) {
-        println!("{}", colour_status(&line, context.colour));
+        println!("{}", colour_status(&line, context));
     }
     Ok(exit_code::PASS)
 }
 
+/// What the list calls a status.
+fn label(status: Status, messages: &Messages) -> String {
+    match status {
+        Status::NotStarted => fl!(messages, "status-not-started"),
+        Status::Failing => fl!(messages, "status-failing"),
+        Status::Passing => fl!(messages, "status-passing"),
+        Status::Done => fl!(messages, "status-done"),
+    }
+}
+
 /// A line of the table with its status in colour (done green, failing red): coloured after
 /// the layout, which measures plain text.
-fn colour_status(line: &str, colour: bool) -> String {
+fn colour_status(line: &str, context: &Context) -> String {
     use crate::reporter::style::{verdict, Tone};
     for (status, tone) in [(Status::Failing, Tone::Bad), (Status::Done, Tone::Good)] {
-        let label = format!("  {}  ", status.label());
+        let status = label(status, context.messages);
+        let label = format!("  {status}  ");
         if let Some(at) = line.find(&label) {
-            let coloured = format!("  {}  ", verdict(status.label(), tone, colour));
+            let coloured = format!("  {}  ", verdict(&status, tone, context.colour));
             return format!("{}{coloured}{}", &line[..at], &line[at + label.len()..]);
         }
     }
@@ -31,7 +43,14 @@ fn colour_status(line: &str, colour: bool) -> String {
 
 /// The lines of the list, none wider than `width` when it is given (a terminal's).
 fn table(context: &Context, progress: &Progress, width: Option<usize>) -> Vec<String> {
-    let header = ["exercise", "lecture", "title", "status", "score"].map(String::from);
+    let messages = context.messages;
+    let header = [
+        fl!(messages, "list-exercise"),
+        fl!(messages, "list-lecture"),
+        fl!(messages, "list-title"),
+        fl!(messages, "list-status"),
+        fl!(messages, "list-score"),
+    ];
     let mut rows = vec![header];
     for exercise in &context.course.exercises {
         let entry = progress.get(&exercise.id);
@@ -40,7 +59,7 @@ fn table(context: &Context, progress: &Progress, width: Option<usize>) -> Vec<St
             exercise.id.clone(),
             exercise.section.clone(),
             exercise.title.clone(),
-            progress.status(&exercise.id).label().to_owned(),
+            label(progress.status(&exercise.id), messages),
             score,
         ]);
     }
@@ -69,7 +88,7 @@ fn table(context: &Context, progress: &Progress, width: Option<usize>) -> Vec<St
         .collect();
     let done = context.course.exercises.iter().filter(|e| progress.status(&e.id) == Status::Done).count();
     let total = context.course.exercises.len();
-    lines.push(format!("\n{}", fl!(context.messages, "list-done", done = done, total = total)));
+    lines.push(format!("\n{}", fl!(messages, "list-done", done = done, total = total)));
     lines
 }
 

@@ -20,6 +20,7 @@ use crate::cli::{Cli, Command};
 use crate::error::SetupError;
 use crate::layout::Layout;
 use crate::manifest::{Course, Exercise};
+use i18n_embed_fl::fl;
 
 /// What every command works on.
 pub struct Context {
@@ -45,10 +46,9 @@ impl Context {
         if let Some(query) = query {
             return self.exercise(query);
         }
-        let current = self.first_not_done()?.ok_or_else(|| {
-            SetupError::Refused("every exercise is done; name the one you mean, e.g. `checker hint ex04`".into())
-        })?;
-        eprintln!("{} (the first exercise not done)", current.id);
+        let current =
+            self.first_not_done()?.ok_or_else(|| SetupError::Refused(fl!(self.messages, "all-done-name-one")))?;
+        eprintln!("{}", fl!(self.messages, "first-not-done", exercise = current.id.as_str()));
         Ok(current)
     }
 
@@ -60,14 +60,14 @@ impl Context {
 }
 
 /// Runs the command; returns the exit code.
-pub fn dispatch(cli: Cli) -> Result<u8, SetupError> {
+/// `language` is the one the user chose (`crate::lang::Language::choose`).
+pub fn dispatch(cli: Cli, language: crate::lang::Language) -> Result<u8, SetupError> {
     // Completions are installed once, from anywhere: they need no course.
     if let Command::Completions { shell } = cli.command {
         return Ok(completions(shell));
     }
     let layout = Layout::discover(cli.root, cli.pack)?;
     let mut course = Course::load(&layout.manifest())?;
-    let language = crate::lang::Language::choose(cli.lang);
     if language != crate::lang::Language::En {
         // A broken translation never stops a student: the course is then shown in English.
         match crate::translation::Translation::load(&crate::translation::Translation::path(&layout.root, language)) {
@@ -148,7 +148,7 @@ pub struct CourseLock {
     _file: std::fs::File,
 }
 
-pub fn lock(layout: &Layout) -> Result<CourseLock, SetupError> {
+pub fn lock(layout: &Layout, messages: &crate::messages::Messages) -> Result<CourseLock, SetupError> {
     use std::os::fd::AsRawFd;
     std::fs::create_dir_all(&layout.state).map_err(SetupError::io(format!("creating {}", layout.state.display())))?;
     let file = std::fs::OpenOptions::new()
@@ -159,7 +159,7 @@ pub fn lock(layout: &Layout) -> Result<CourseLock, SetupError> {
         .map_err(SetupError::io("opening the course lock"))?;
     // SAFETY: flock on a descriptor we own; released when the file is closed.
     if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-        eprintln!("waiting for another checker run in this course to finish...");
+        eprintln!("{}", fl!(messages, "waiting-for-another-run"));
         // SAFETY: as above.
         if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
             return Err(SetupError::io("locking the course")(std::io::Error::last_os_error()));

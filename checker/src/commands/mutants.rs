@@ -66,7 +66,7 @@ pub fn run(context: &Context, args: MutantsArgs) -> Result<u8, SetupError> {
     if args.list {
         return list(context, &exercises, (wanted(Origin::Checker), with_cargo_mutants));
     }
-    let _lock = super::lock(&context.layout)?;
+    let _lock = super::lock(&context.layout, context.messages)?;
     let mut reports = Vec::new();
     for exercise in exercises {
         let (report, exercise_notes) =

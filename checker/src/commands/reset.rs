@@ -6,8 +6,10 @@ use super::Context;
 use crate::error::{exit_code, SetupError};
 use crate::layout::Layout;
 use crate::manifest::Exercise;
+use crate::messages::Messages;
 use crate::progress::Progress;
 use crate::skeletons;
+use i18n_embed_fl::fl;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,14 +17,17 @@ use std::process::Command;
 pub fn run(context: &Context, query: &str, yes: bool, restore: bool) -> Result<u8, SetupError> {
     let exercise = context.exercise(query)?;
     let layout = &context.layout;
+    let messages = context.messages;
+    let id = exercise.id.as_str();
     let dir = layout.exercise_dir(exercise);
     let rel = format!("exercises/{}", exercise.dir);
     let backup = if restore {
         let Some(latest) = latest_backup(layout, exercise)? else {
-            return Err(SetupError::Refused(format!(
-                "there is no backup of {} in {}: a reset makes one",
-                exercise.id,
-                layout.show(&layout.backups())
+            return Err(SetupError::Refused(fl!(
+                messages,
+                "reset-no-backup",
+                exercise = id,
+                folder = layout.show(&layout.backups())
             )));
         };
         Some(latest)
@@ -30,75 +35,78 @@ pub fn run(context: &Context, query: &str, yes: bool, restore: bool) -> Result<u
         None
     };
     let question = match &backup {
-        Some(from) => format!("Replace {rel} with the backup {}?", layout.show(from)),
-        None => format!("Restore {rel} to the skeleton?"),
+        Some(from) => fl!(messages, "reset-ask-restore", folder = rel.as_str(), backup = layout.show(from)),
+        None => fl!(messages, "reset-ask", folder = rel.as_str()),
     };
-    if !confirm(
-        &question,
-        yes,
-        &format!("checker reset {}{} --yes", exercise.id, if restore { " --restore" } else { "" }),
-    )? {
-        println!("Nothing changed.");
+    let command = format!("checker reset {id}{} --yes", if restore { " --restore" } else { "" });
+    if !confirm(messages, &question, yes, &command)? {
+        println!("{}", fl!(messages, "reset-nothing-changed"));
         return Ok(exit_code::PASS);
     }
     let saved = back_up(layout, exercise, &dir)?;
     match &backup {
         Some(from) => {
             skeletons::replace(&dir, from)?;
-            println!("{rel} is back as it was in {}.", layout.show(from));
+            println!("{}", fl!(messages, "reset-restored", folder = rel.as_str(), backup = layout.show(from)));
         }
         None => {
-            restore_skeleton(layout, exercise, &dir, &rel)?;
+            restore_skeleton(layout, exercise, &dir, &rel, messages)?;
             let mut progress = Progress::load(&layout.progress_file())?;
             progress.record_reset(&exercise.id);
             progress.save()?;
-            println!("{rel} is back to its skeleton.");
+            println!("{}", fl!(messages, "reset-done", folder = rel.as_str()));
         }
     }
     if let Some(saved) = saved {
-        println!(
-            "Your previous files are in {} (`checker reset {} --restore` brings them back).",
-            layout.show(&saved),
-            exercise.id
-        );
+        println!("{}", fl!(messages, "reset-backed-up", backup = layout.show(&saved), exercise = id));
     }
     Ok(exit_code::PASS)
 }
 
 /// Asks on a terminal; elsewhere only `--yes` (given as `command`) goes ahead.
-fn confirm(question: &str, yes: bool, command: &str) -> Result<bool, SetupError> {
+fn confirm(messages: &Messages, question: &str, yes: bool, command: &str) -> Result<bool, SetupError> {
     if yes {
         return Ok(true);
     }
     if !std::io::stdin().is_terminal() {
-        return Err(SetupError::Refused(format!("this replaces your files; confirm with `{command}`")));
+        return Err(SetupError::Refused(fl!(messages, "reset-confirm-with", command = command)));
     }
-    print!("{question} Your current files are backed up first. [y/N] ");
+    print!("{question} {} ", fl!(messages, "reset-backed-up-first"));
     std::io::stdout().flush().ok();
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer).map_err(SetupError::io("reading the answer"))?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes"))
+    // `y` in either language, and the translation's own word for yes (`д`, `да`).
+    let answer = answer.trim().to_lowercase();
+    Ok(answer == "y" || answer == "yes" || fl!(messages, "reset-yes").split('|').any(|word| word == answer))
 }
 
 /// The skeleton kept by the checker, else git's HEAD version of the folder.
-fn restore_skeleton(layout: &Layout, exercise: &Exercise, dir: &Path, rel: &str) -> Result<(), SetupError> {
+fn restore_skeleton(
+    layout: &Layout,
+    exercise: &Exercise,
+    dir: &Path,
+    rel: &str,
+    messages: &Messages,
+) -> Result<(), SetupError> {
     let kept = skeletons::of(layout, exercise);
     if kept.is_dir() {
         return skeletons::replace(dir, &kept);
     }
-    let tracked = git(&layout.root, &["ls-tree", "-r", "--name-only", "HEAD", "--", &format!("{rel}/")])?;
+    let tracked = git(&layout.root, &["ls-tree", "-r", "--name-only", "HEAD", "--", &format!("{rel}/")], messages)?;
     if tracked.trim().is_empty() {
-        return Err(SetupError::Missing(format!(
-            "the skeleton of {} is neither in {} nor in the course's git history (HEAD has no {rel}/)",
-            exercise.id,
-            layout.show(&kept)
+        return Err(SetupError::Missing(fl!(
+            messages,
+            "reset-no-skeleton",
+            exercise = exercise.id.as_str(),
+            kept = layout.show(&kept),
+            folder = rel
         )));
     }
     if dir.exists() {
         // Files the skeleton does not have would survive a checkout: they are in the backup.
         std::fs::remove_dir_all(dir).map_err(SetupError::io(format!("clearing {rel}")))?;
     }
-    git(&layout.root, &["checkout", "HEAD", "--", &format!("{rel}/")]).map(|_| ())
+    git(&layout.root, &["checkout", "HEAD", "--", &format!("{rel}/")], messages).map(|_| ())
 }
 
 /// Copies the exercise's folder to `.checker/backups/<id>-<date and time>/`, if it exists.
@@ -132,18 +140,16 @@ fn latest_backup(layout: &Layout, exercise: &Exercise) -> Result<Option<PathBuf>
     Ok(backups.pop().map(|(_, path)| path))
 }
 
-fn git(root: &Path, args: &[&str]) -> Result<String, SetupError> {
+fn git(root: &Path, args: &[&str], messages: &Messages) -> Result<String, SetupError> {
     let output = Command::new("git")
         .arg("-C")
         .arg(root)
         .args(args)
         .output()
-        .map_err(|e| SetupError::Missing(format!("reset needs git, which could not be run: {e}")))?;
+        .map_err(|e| SetupError::Missing(fl!(messages, "reset-no-git", error = e.to_string())))?;
     if !output.status.success() {
-        return Err(SetupError::Missing(format!(
-            "reset restores the skeleton from the course's git history, and git failed: {}",
-            String::from_utf8_lossy(&output.stderr).trim()
-        )));
+        let error = String::from_utf8_lossy(&output.stderr).trim().to_owned();
+        return Err(SetupError::Missing(fl!(messages, "reset-git-failed", error = error)));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }

@@ -8,6 +8,7 @@ use crate::manifest::Exercise;
 use crate::progress::Progress;
 use crate::reporter::{Console, JsonReport, Reporter};
 use crate::runner::Run;
+use i18n_embed_fl::fl;
 use std::path::{Path, PathBuf};
 
 pub fn check_or_submit(
@@ -21,10 +22,12 @@ pub fn check_or_submit(
     let exercise = context.exercise(query)?;
     if let Some(unknown) = only.iter().find(|name| !exercise.checks.iter().any(|c| &c.name == *name)) {
         let known: Vec<&str> = exercise.checks.iter().map(|c| c.name.as_str()).collect();
-        return Err(SetupError::Refused(format!(
-            "{} has no hidden check named {unknown:?}; its checks are: {}",
-            exercise.id,
-            known.join(", ")
+        return Err(SetupError::Refused(fl!(
+            context.messages,
+            "no-such-check",
+            exercise = exercise.id.as_str(),
+            check = format!("{unknown:?}"),
+            checks = known.join(", ")
         )));
     }
     // A partial run says nothing of the whole exercise: the progress file is left alone.
@@ -39,7 +42,7 @@ pub fn check_or_submit(
     };
     let summary = run_reported(context, exercise, mode, &submission, report.as_deref(), true, only)?;
     if let Some(path) = &report {
-        println!("report: {}", context.layout.show(path));
+        println!("{}", fl!(context.messages, "report-written", path = context.layout.show(path)));
     }
     if own {
         record(context, exercise, &summary)?;
@@ -57,11 +60,15 @@ pub fn run_reported(
     console: bool,
     only: &[String],
 ) -> Result<RunSummary, SetupError> {
-    let _lock = super::lock(&context.layout)?;
+    let _lock = super::lock(&context.layout, context.messages)?;
     let mut reporters: Vec<Box<dyn Reporter>> = Vec::new();
     if console {
         let live = std::io::IsTerminal::is_terminal(&std::io::stdout());
-        reporters.push(Box::new(Console::new(std::io::stdout(), mode == Mode::Check, live).coloured(context.colour)));
+        reporters.push(Box::new(
+            Console::new(std::io::stdout(), mode == Mode::Check, live)
+                .coloured(context.colour)
+                .speaking(context.messages),
+        ));
     }
     if let Some(path) = report {
         reporters.push(Box::new(JsonReport::new(path.to_path_buf())));

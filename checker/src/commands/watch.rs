@@ -12,6 +12,7 @@ use crate::events::Mode;
 use crate::manifest::Exercise;
 use crate::progress::{Progress, Status};
 use crate::terminal::Keys;
+use i18n_embed_fl::fl;
 use notify::{RecursiveMode, Watcher};
 use std::collections::BTreeMap;
 use std::io::IsTerminal;
@@ -45,21 +46,22 @@ pub fn run(context: &Context, start: Option<&str>, poll: bool) -> Result<u8, Set
         Some(query) => Some(context.exercise(query)?),
         None => context.first_not_done()?,
     };
+    let messages = context.messages;
     while let Some(exercise) = current {
         let next = watch(context, exercise, poll, keys.is_some(), &sender, &inputs)?;
         current = context.course.next_after(&exercise.id);
+        let id = exercise.id.as_str();
         match (next, current) {
             (Next::Quit, _) => return Ok(exit_code::PASS),
-            (Next::Skipped, Some(next)) => println!("\nOn to {}.", next.id),
-            (Next::Passed, Some(next)) => println!(
-                "\n{} passes its public tests; `checker submit {}` runs the hidden checks. Next: {}\n",
-                exercise.id, exercise.id, next.id
-            ),
-            (Next::Passed, None) => println!("\n{} passes its public tests. That was the last exercise.", exercise.id),
-            (Next::Skipped, None) => println!("\nThat was the last exercise."),
+            (Next::Skipped, Some(next)) => println!("\n{}", fl!(messages, "watch-on-to", next = next.id.as_str())),
+            (Next::Passed, Some(next)) => {
+                println!("\n{}\n", fl!(messages, "watch-passed-next", exercise = id, next = next.id.as_str()))
+            }
+            (Next::Passed, None) => println!("\n{}", fl!(messages, "watch-passed-last", exercise = id)),
+            (Next::Skipped, None) => println!("\n{}", fl!(messages, "watch-last")),
         }
     }
-    println!("Every exercise is done.");
+    println!("{}", fl!(messages, "watch-all-done"));
     Ok(exit_code::PASS)
 }
 
@@ -82,7 +84,9 @@ fn watch(
             }
         }
     };
-    let cannot = |e: notify::Error| SetupError::Missing(format!("cannot watch {shown}: {e}"));
+    let cannot = |e: notify::Error| {
+        SetupError::Missing(fl!(context.messages, "watch-cannot", folder = shown.as_str(), error = e.to_string()))
+    };
     // Kept alive while this exercise is watched.
     let _watcher: Box<dyn Watcher> = if poll {
         let config = notify::Config::default().with_poll_interval(Duration::from_secs(1));
@@ -102,7 +106,8 @@ fn watch(
         }
         if let Some((path, when)) = &changed {
             let rel = path.strip_prefix(&dir).unwrap_or(path);
-            println!("{} changed at {}\n", rel.display(), time_of_day(*when));
+            let (file, time) = (rel.display().to_string(), time_of_day(*when));
+            println!("{}\n", fl!(context.messages, "watch-changed", file = file, time = time));
         }
         let summary = run_reported(context, exercise, Mode::Check, &dir, None, true, &[])?;
         let mut progress = Progress::load(&context.layout.progress_file())?;
@@ -138,15 +143,12 @@ fn watch(
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let Some(path) = unnoticed.look(time_stamps(&dir)) else { continue };
                     if !std::mem::replace(&mut poll_suggested, true) {
-                        println!(
-                            "\nA file changed, but no file event came: this file system does not tell about changes. \
-                             `checker watch --poll` looks for them every second."
-                        );
+                        println!("\n{}", fl!(context.messages, "watch-suggest-poll"));
                     }
                     break path;
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => {
-                    return Err(SetupError::Missing("the file watcher stopped".into()))
+                    return Err(SetupError::Missing(fl!(context.messages, "watch-stopped")))
                 }
             }
             footer(context, &shown, keys)?;
@@ -168,11 +170,13 @@ fn footer(context: &Context, shown: &str, keys: bool) -> Result<(), SetupError> 
     let done = context.course.exercises.iter().filter(|e| progress.status(&e.id) == Status::Done).count();
     const WIDTH: usize = 34;
     let filled = WIDTH * done / total.max(1);
-    println!("\n[{}{}] {done}/{total} done", "#".repeat(filled), "-".repeat(WIDTH - filled));
+    let messages = context.messages;
+    let bar = format!("[{}{}]", "#".repeat(filled), "-".repeat(WIDTH - filled));
+    println!("\n{bar} {}", fl!(messages, "list-done", done = done, total = total));
     if keys {
-        println!("watching {shown} for changes: h hint, n next exercise, l list, r run again, s submit, q quit");
+        println!("{}", fl!(messages, "watch-keys", folder = shown));
     } else {
-        println!("watching {shown} for changes (Ctrl-C to stop)...");
+        println!("{}", fl!(messages, "watch-no-keys", folder = shown));
     }
     Ok(())
 }

@@ -29,11 +29,13 @@ pub fn diagnostics() -> String {
 pub fn records(course: &Course) -> Vec<GradeRecord> {
     let exercise = course.exercises.iter().find(|e| e.id == EXERCISE).expect("ex01 in the course");
     let graded = |student: &str, build: BuildStatus, outcome: &dyn Fn(usize) -> Outcome| {
-        let items =
-            std::iter::once((PUBLIC_TESTS, "the public tests pass", CheckKind::Public, exercise.public_tests.points))
-                .chain(
-                    exercise.checks.iter().map(|c| (c.name.as_str(), c.summary.as_str(), CheckKind::Hidden, c.points)),
-                );
+        let items = std::iter::once((
+            PUBLIC_TESTS,
+            "the public tests in the exercise's tests/ folder pass",
+            CheckKind::Public,
+            exercise.public_tests.points,
+        ))
+        .chain(exercise.checks.iter().map(|c| (c.name.as_str(), c.summary.as_str(), CheckKind::Hidden, c.points)));
         let checks: Vec<CheckResult> = items
             .enumerate()
             .map(|(i, (name, summary, kind, points))| {
@@ -55,13 +57,12 @@ pub fn records(course: &Course) -> Vec<GradeRecord> {
         GradeRecord::from_summary(student, "grader", &summary)
     };
     let ok = || BuildStatus::Ok { duration: std::time::Duration::ZERO };
-    let wrong =
-        |i: usize| Failure { observed: format!("wrong value {i}"), expected: "the pid".into(), why: "w".into() };
+    let wrong = |i: usize| Failure::new(format!("wrong value {i}"), "the pid", "w");
     vec![
         graded("ann", ok(), &|_| Outcome::Pass),
         graded("bob", ok(), &|i| if i == 1 || i == 2 { Outcome::Fail(wrong(i)) } else { Outcome::Pass }),
         graded("carl", BuildStatus::Failed { diagnostics: diagnostics() }, &|_| Outcome::NotRun {
-            reason: "the code does not compile".into(),
+            reason: crate::events::NotRunReason::DoesNotCompile,
         }),
         GradeRecord::ungraded(
             "dora",

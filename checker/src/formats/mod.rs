@@ -235,7 +235,9 @@ mod tests {
         let carl = &records[2];
         let public = told(carl, &carl.checks[0]);
         assert!(
-            public.starts_with("checks that the public tests pass\nnot run: the code does not compile"),
+            public.starts_with(
+                "checks that the public tests in the exercise's tests/ folder pass\nnot run: the code does not compile"
+            ),
             "{public}"
         );
         assert!(public.contains("error[E0308]: mismatched types\n --> src/lib.rs:1:23"), "{public}");

@@ -4,6 +4,8 @@
 //! dependency) never looks like a hung checker.
 
 use crate::events::BuildProgress;
+use crate::messages::Messages;
+use i18n_embed_fl::fl;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::Write;
 use std::time::Duration;
@@ -13,7 +15,12 @@ const FIRST_LINE_AFTER: Duration = Duration::from_secs(2);
 /// Then one line per this much time.
 const LINE_EVERY: Duration = Duration::from_secs(5);
 
-pub enum BuildView {
+pub struct BuildView {
+    view: View,
+    messages: &'static Messages,
+}
+
+enum View {
     /// On a terminal.
     Bar(ProgressBar),
     /// In a log: the time the next line is due, and whether one was written.
@@ -22,33 +29,36 @@ pub enum BuildView {
 
 impl BuildView {
     /// A bar drawn on `target` (standard output on a terminal).
-    pub fn bar(target: ProgressDrawTarget) -> BuildView {
+    pub fn bar(target: ProgressDrawTarget, messages: &'static Messages) -> BuildView {
         let bar = ProgressBar::with_draw_target(None, target);
-        // Until cargo has counted its units.
-        bar.set_style(ProgressStyle::with_template("building... ({elapsed})").expect("a valid template"));
+        // Until cargo has counted its units. (The word is not part of a Fluent message with the
+        // template: indicatif's braces would be Fluent's.)
+        let template = format!("{}... ({{elapsed}})", fl!(messages, "build-building"));
+        bar.set_style(ProgressStyle::with_template(&template).expect("a valid template"));
         bar.enable_steady_tick(Duration::from_millis(200));
-        BuildView::Bar(bar)
+        BuildView { view: View::Bar(bar), messages }
     }
 
-    pub fn lines() -> BuildView {
-        BuildView::Lines { next_at: FIRST_LINE_AFTER, written: false }
+    pub fn lines(messages: &'static Messages) -> BuildView {
+        BuildView { view: View::Lines { next_at: FIRST_LINE_AFTER, written: false }, messages }
     }
 
     pub fn update(&mut self, out: &mut impl Write, progress: &BuildProgress) -> std::io::Result<()> {
-        match self {
-            BuildView::Bar(bar) => {
+        let m = self.messages;
+        match &mut self.view {
+            View::Bar(bar) => {
                 if bar.length().is_none() {
+                    let template =
+                        format!("{} [{{bar:30}}] {{pos}}/{{len}} ({{elapsed}}) {{wide_msg}}", fl!(m, "build-building"));
                     bar.set_style(
-                        ProgressStyle::with_template("building [{bar:30}] {pos}/{len} ({elapsed}) {wide_msg}")
-                            .expect("a valid template")
-                            .progress_chars("=> "),
+                        ProgressStyle::with_template(&template).expect("a valid template").progress_chars("=> "),
                     );
                 }
                 bar.set_length(progress.total.into());
                 bar.set_position(progress.done.into());
                 bar.set_message(progress.compiling.join(", "));
             }
-            BuildView::Lines { next_at, written } => {
+            View::Lines { next_at, written } => {
                 if progress.elapsed < *next_at {
                     return Ok(());
                 }
@@ -59,17 +69,19 @@ impl BuildView {
                     // The line "building... " is still open.
                     writeln!(out)?;
                 }
-                let compiling = match progress.compiling.as_slice() {
-                    [] => String::new(),
-                    crates => format!(", compiling {}", crates.join(", ")),
+                let (done, total, seconds) = (progress.done, progress.total, progress.elapsed.as_secs());
+                let line = match progress.compiling.as_slice() {
+                    [] => fl!(m, "build-progress", done = done, total = total, seconds = seconds),
+                    crates => fl!(
+                        m,
+                        "build-progress-compiling",
+                        done = done,
+                        total = total,
+                        crates = crates.join(", "),
+                        seconds = seconds
+                    ),
                 };
-                writeln!(
-                    out,
-                    "  {}/{} done{compiling} ({} s)",
-                    progress.done,
-                    progress.total,
-                    progress.elapsed.as_secs()
-                )?;
+                writeln!(out, "  {line}")?;
             }
         }
         Ok(())
@@ -77,14 +89,14 @@ impl BuildView {
 
     /// Clears the bar; what comes before the build's result: "building... " on a terminal
     /// (where the bar stood) or after progress lines, nothing after the open "building... ".
-    pub fn finish(self) -> &'static str {
-        match self {
-            BuildView::Bar(bar) => {
+    pub fn finish(self) -> String {
+        match self.view {
+            View::Bar(bar) => {
                 bar.finish_and_clear();
-                "building... "
+                format!("{}... ", fl!(self.messages, "build-building"))
             }
-            BuildView::Lines { written: true, .. } => "build: ",
-            BuildView::Lines { written: false, .. } => "",
+            View::Lines { written: true, .. } => format!("{} ", fl!(self.messages, "build-result")),
+            View::Lines { written: false, .. } => String::new(),
         }
     }
 }
@@ -104,7 +116,7 @@ mod tests {
 
     #[test]
     fn a_log_gets_a_line_every_few_seconds_with_the_count_and_the_crates() {
-        let mut view = BuildView::lines();
+        let mut view = BuildView::lines(crate::messages::english());
         let mut out = Vec::new();
         for progress in [at(1, 3, &["libc"]), at(2, 10, &["tokio", "nix"]), at(4, 20, &["tokio"]), at(7, 40, &[])] {
             view.update(&mut out, &progress).unwrap();
@@ -115,7 +127,7 @@ mod tests {
 
     #[test]
     fn a_short_build_in_a_log_shows_no_progress() {
-        let mut view = BuildView::lines();
+        let mut view = BuildView::lines(crate::messages::english());
         let mut out = Vec::new();
         view.update(&mut out, &at(1, 3, &["libc"])).unwrap();
         assert!(out.is_empty());
@@ -124,9 +136,9 @@ mod tests {
 
     #[test]
     fn the_bar_follows_cargos_count_and_names_the_crates() {
-        let mut view = BuildView::bar(ProgressDrawTarget::hidden());
+        let mut view = BuildView::bar(ProgressDrawTarget::hidden(), crate::messages::english());
         view.update(&mut Vec::new(), &at(3, 12, &["tokio", "nix(build)"])).unwrap();
-        let BuildView::Bar(bar) = &view else { panic!("a bar") };
+        let View::Bar(bar) = &view.view else { panic!("a bar") };
         assert_eq!((bar.position(), bar.length()), (12, Some(84)));
         assert_eq!(bar.message(), "tokio, nix(build)");
         assert_eq!(view.finish(), "building... ");

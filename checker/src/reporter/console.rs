@@ -5,6 +5,8 @@ use super::style::{heading, verdict, Tone};
 use super::Reporter;
 use crate::events::{BuildStatus, CheckResult, Event, Mode, Outcome};
 use crate::explanation::{Explanation, Line};
+use crate::messages::{english, Messages};
+use i18n_embed_fl::fl;
 use std::io::Write;
 
 pub struct Console<W: Write> {
@@ -22,16 +24,33 @@ pub struct Console<W: Write> {
     build: Option<BuildView>,
     /// Verdicts and headings in colour (see [`super::style`]).
     colour: bool,
+    /// What the console says, in the student's language. The verdicts (`PASS`, `FAIL`, `ok`,
+    /// ...) are tags, as in cargo's test output, and stay as they are in every language.
+    messages: &'static Messages,
 }
 
 impl<W: Write> Console<W> {
     pub fn new(out: W, show_test_output: bool, live: bool) -> Self {
-        Console { out, show_test_output, live, gaps_told: false, running_shown: false, build: None, colour: false }
+        Console {
+            out,
+            show_test_output,
+            live,
+            gaps_told: false,
+            running_shown: false,
+            build: None,
+            colour: false,
+            messages: english(),
+        }
     }
 
     /// With verdicts and headings in colour.
     pub fn coloured(self, colour: bool) -> Self {
         Console { colour, ..self }
+    }
+
+    /// Speaking the language of `messages`.
+    pub fn speaking(self, messages: &'static Messages) -> Self {
+        Console { messages, ..self }
     }
 }
 
@@ -39,20 +58,22 @@ impl<W: Write> Reporter for Console<W> {
     fn handle(&mut self, event: &Event) -> std::io::Result<()> {
         let out = &mut self.out;
         let colour = self.colour;
+        let m = self.messages;
         match event {
             Event::RunStarted { exercise, title, section, mode } => {
-                let what = match mode {
-                    Mode::Check => "public tests",
-                    Mode::Submit => "public tests and hidden checks",
+                let (exercise, title, section) = (exercise.as_str(), title.as_str(), section.as_str());
+                let text = match mode {
+                    Mode::Check => fl!(m, "run-check", exercise = exercise, title = title, section = section),
+                    Mode::Submit => fl!(m, "run-submit", exercise = exercise, title = title, section = section),
                 };
-                writeln!(out, "{}", heading(&format!("{exercise}: {title} (lecture {section}) - {what}"), colour))?;
+                writeln!(out, "{}", heading(&text, colour))?;
             }
             Event::BuildStarted => {
                 if self.live {
-                    self.build = Some(BuildView::bar(indicatif::ProgressDrawTarget::stdout()));
+                    self.build = Some(BuildView::bar(indicatif::ProgressDrawTarget::stdout(), m));
                 } else {
-                    self.build = Some(BuildView::lines());
-                    write!(out, "building... ")?;
+                    self.build = Some(BuildView::lines(m));
+                    write!(out, "{}... ", fl!(m, "build-building"))?;
                 }
                 out.flush()?;
             }
@@ -62,9 +83,9 @@ impl<W: Write> Reporter for Console<W> {
                 }
             }
             Event::BuildFinished(status) => {
-                let before = self.build.take().map_or("", BuildView::finish);
+                let before = self.build.take().map(BuildView::finish).unwrap_or_default();
                 write!(out, "{before}")?;
-                write_build(out, status, colour)?;
+                write_build(out, status, colour, m)?;
             }
             Event::PublicTestFinished { name, outcome, output } => {
                 let (mark, tone) = match outcome {
@@ -75,7 +96,7 @@ impl<W: Write> Reporter for Console<W> {
                 };
                 writeln!(out, "  {} {name}", verdict(mark, tone, colour))?;
                 if !outcome.passed() {
-                    write_explanation(out, &Explanation::of_outcome(outcome))?;
+                    write_explanation(out, &Explanation::of_outcome_in(outcome, m))?;
                     // `check` also shows what the test printed: its assertion and its output.
                     if self.show_test_output && matches!(outcome, Outcome::Fail(_)) {
                         for line in output.trim_end().lines() {
@@ -86,7 +107,7 @@ impl<W: Write> Reporter for Console<W> {
             }
             Event::CheckStarted { name, .. } => {
                 if self.live {
-                    write!(out, "running  {name} ...")?;
+                    write!(out, "{}", fl!(m, "check-running", name = name.as_str()))?;
                     out.flush()?;
                     self.running_shown = true;
                 }
@@ -96,27 +117,26 @@ impl<W: Write> Reporter for Console<W> {
                     // Back to the start of the line, and clear it.
                     write!(out, "\r\x1b[2K")?;
                 }
-                write_check(out, result, colour)?;
+                write_check(out, result, colour, m)?;
                 if !self.gaps_told && !result.isolation_gaps.is_empty() {
                     self.gaps_told = true;
                     for gap in &result.isolation_gaps {
-                        writeln!(out, "note: {gap}")?;
+                        writeln!(out, "{}", fl!(m, "note", note = gap.as_str()))?;
                     }
                 }
             }
             Event::RunFinished(summary) => {
                 writeln!(out)?;
                 let said = match summary.passed {
-                    true => verdict("passed", Tone::Good, colour),
-                    false => verdict("not passed yet", Tone::Bad, colour),
+                    true => verdict(&fl!(m, "run-passed"), Tone::Good, colour),
+                    false => verdict(&fl!(m, "run-not-passed"), Tone::Bad, colour),
                 };
                 match summary.mode {
-                    Mode::Submit => writeln!(
-                        out,
-                        "{} - {said}",
-                        heading(&format!("score: {}/{}", summary.score, summary.max_score), colour)
-                    )?,
-                    Mode::Check => writeln!(out, "{} {said}", heading("public tests:", colour))?,
+                    Mode::Submit => {
+                        let score = fl!(m, "run-score", score = summary.score, max = summary.max_score);
+                        writeln!(out, "{} - {said}", heading(&score, colour))?
+                    }
+                    Mode::Check => writeln!(out, "{} {said}", heading(&fl!(m, "run-public-tests"), colour))?,
                 }
             }
         }
@@ -124,19 +144,20 @@ impl<W: Write> Reporter for Console<W> {
     }
 }
 
-fn write_build(out: &mut impl Write, status: &BuildStatus, colour: bool) -> std::io::Result<()> {
+fn write_build(out: &mut impl Write, status: &BuildStatus, colour: bool, m: &Messages) -> std::io::Result<()> {
     match status {
         BuildStatus::Ok { duration } => {
-            writeln!(out, "{} ({:.1} s)", verdict("ok", Tone::Good, colour), duration.as_secs_f64())
+            let seconds = format!("{:.1}", duration.as_secs_f64());
+            writeln!(out, "{} {}", verdict("ok", Tone::Good, colour), fl!(m, "build-took", seconds = seconds))
         }
         BuildStatus::Failed { diagnostics } => {
-            writeln!(out, "{}\n", verdict("your code does not compile:", Tone::Bad, colour))?;
+            writeln!(out, "{}\n", verdict(&fl!(m, "build-failed"), Tone::Bad, colour))?;
             writeln!(out, "{}", diagnostics.trim_end())?;
             writeln!(out)
         }
         BuildStatus::HiddenFailed { messages } => {
-            writeln!(out, "{}", verdict("the hidden checks cannot be built against your code.", Tone::Bad, colour))?;
-            writeln!(out, "Your public API differs from the skeleton's; keep every type and signature the skeleton declares. The compiler said:")?;
+            writeln!(out, "{}", verdict(&fl!(m, "build-hidden-failed"), Tone::Bad, colour))?;
+            writeln!(out, "{}", fl!(m, "build-hidden-failed-why"))?;
             for message in messages {
                 writeln!(out, "  - {message}")?;
             }
@@ -145,7 +166,7 @@ fn write_build(out: &mut impl Write, status: &BuildStatus, colour: bool) -> std:
     }
 }
 
-fn write_check(out: &mut impl Write, result: &CheckResult, colour: bool) -> std::io::Result<()> {
+fn write_check(out: &mut impl Write, result: &CheckResult, colour: bool, m: &Messages) -> std::io::Result<()> {
     let (label, tone) = match &result.outcome {
         Outcome::Pass => ("PASS", Tone::Good),
         Outcome::Fail(_) => ("FAIL", Tone::Bad),
@@ -158,18 +179,19 @@ fn write_check(out: &mut impl Write, result: &CheckResult, colour: bool) -> std:
     // Padded before it is coloured, so that the columns stay aligned.
     let label = verdict(&format!("{label:<8}"), tone, colour);
     writeln!(out, "{label} {:<40} {:>2}/{}", result.name, result.points, result.max_points)?;
-    write_explanation(out, &Explanation::of_check(result))
+    write_explanation(out, &Explanation::of_check_in(result, m))
 }
 
 /// An explanation's lines, indented under the line of the check they explain; a field of
 /// several lines (what a program wrote on stderr) lined up under its first line.
 fn write_explanation(out: &mut impl Write, explanation: &Explanation) -> std::io::Result<()> {
     const INDENT: &str = "         ";
+    let label_width = explanation.label_width();
     for line in &explanation.lines {
-        let plain = line.plain();
+        let plain = line.plain(label_width);
         let mut parts = plain.lines();
         writeln!(out, "{INDENT}{}", parts.next().unwrap_or_default())?;
-        let under = if matches!(line, Line::Field { .. }) { 10 } else { 0 };
+        let under = if matches!(line, Line::Field { .. }) { label_width } else { 0 };
         for part in parts {
             writeln!(out, "{INDENT}{:under$}{part}", "")?;
         }
@@ -215,7 +237,7 @@ mod tests {
 
     #[test]
     fn a_failure_is_explained_under_its_check_with_aligned_parts() {
-        let failure = crate::events::Failure { observed: "3 jobs".into(), expected: "2".into(), why: "w".into() };
+        let failure = crate::events::Failure::new("3 jobs", "2", "w");
         let result = CheckResult { outcome: Outcome::Fail(failure), points: 0, ..passed("c1") };
         let mut console = Console::new(Vec::new(), false, false);
         console.handle(&Event::CheckFinished(result)).unwrap();
@@ -230,11 +252,7 @@ mod tests {
     fn in_colour_the_label_is_green_or_red_and_the_columns_stay() {
         let mut console = Console::new(Vec::new(), false, false).coloured(true);
         console.handle(&Event::CheckFinished(passed("c1"))).unwrap();
-        let failure = Failure {
-            observed: "it ended; on stderr:\n| panicked\n| at x".into(),
-            expected: "e".into(),
-            why: "w".into(),
-        };
+        let failure = Failure::new("it ended; on stderr:\n| panicked\n| at x", "e", "w");
         let failed = CheckResult { outcome: Outcome::Fail(failure), points: 0, ..passed("c2") };
         console.handle(&Event::CheckFinished(failed)).unwrap();
         let text = String::from_utf8(console.out).unwrap();

@@ -97,7 +97,7 @@ mod tests {
     fn every_check_carries_its_explanation() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.json");
-        let failure = Failure { observed: "3 jobs".into(), expected: "2".into(), why: "w".into() };
+        let failure = Failure::new("3 jobs", "2", "w");
         let check = CheckResult::new("c".into(), "s".into(), CheckKind::Hidden, 2, Outcome::Fail(failure));
         let summary = RunSummary {
             exercise: "ex04_pool".into(),
