@@ -9,6 +9,7 @@ mod batch;
 mod commands;
 mod grading;
 mod hostile;
+mod language;
 mod mutation;
 mod platforms;
 mod promises;

@@ -35,7 +35,7 @@ pub fn checker() -> Command {
     command
 }
 
-/// A private copy of the course (manifest, exercises, a git history) in a temporary folder,
+/// A private copy of the course (manifest, exercises, translations, a git history) in a temporary folder,
 /// graded with the repository's pack. Students' state lands in its own `.checker/`.
 pub struct Course {
     pub dir: tempfile::TempDir,
@@ -46,6 +46,8 @@ impl Course {
         let dir = tempfile::Builder::new().prefix("checker-course-").tempdir().expect("temp dir");
         std::fs::copy(repo().join("course.toml"), dir.path().join("course.toml")).expect("copy course.toml");
         copy_tree(&repo().join("exercises"), &dir.path().join("exercises"));
+        // The course's texts in other languages (titles, hints, check summaries).
+        copy_tree(&repo().join("locales"), &dir.path().join("locales"));
         let git = |args: &[&str]| {
             let status = std::process::Command::new("git")
                 .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
