@@ -290,14 +290,7 @@ fn fetch(work: &WorkCopy) -> Result<(), SetupError> {
     };
     let cache =
         cargo_home().map(|h| h.join("registry").display().to_string()).unwrap_or_else(|| "~/.cargo/registry".into());
-    Err(SetupError::Missing(format!(
-        "the course's dependencies are not all in cargo's cache ({cache}), and downloading them failed.\n\
-         Connect to the internet (crates.io) and run the same command again: the crates are downloaded \
-         once, and from then on the checker works offline.\n\
-         Offline, cargo said:\n{}Online, cargo said:\n{}",
-        said(&offline),
-        said(&online),
-    )))
+    Err(SetupError::Offline { cache, offline: said(&offline), online: said(&online) })
 }
 
 /// Whether the settled lock file `lock` took every registry crate at a version `seed` pins.

@@ -38,6 +38,15 @@ pub enum SetupError {
     /// One of the course's own mutants cannot be read or no longer fits its solution.
     #[error(transparent)]
     Mutant(#[from] crate::mutant::MutantError),
+    /// The course's crates are not all cached and cannot be downloaded; what cargo said offline
+    /// and online, each line indented.
+    #[error(
+        "the course's dependencies are not all in cargo's cache ({cache}), and downloading them failed.\n\
+         Connect to the internet (crates.io) and run the same command again: the crates are downloaded \
+         once, and from then on the checker works offline.\n\
+         Offline, cargo said:\n{offline}Online, cargo said:\n{online}"
+    )]
+    Offline { cache: String, offline: String, online: String },
     #[error("cargo could not build the working copy: {0}")]
     Cargo(String),
     #[error("{0}")]
@@ -55,7 +64,8 @@ impl SetupError {
     }
 
     /// The message in the language of `messages`: the errors a student meets (no course, an
-    /// unknown exercise, a corrupt progress file, and those the commands word themselves) are
+    /// unknown exercise, a corrupt progress file, no network for the first build, and those the
+    /// commands word themselves) are
     /// translated; the rest, an instructor's or carrying the system's own words, are English.
     pub fn localized(&self, messages: &Messages) -> String {
         match self {
@@ -66,6 +76,13 @@ impl SetupError {
             SetupError::Progress { path, message } => {
                 fl!(messages, "error-progress", path = path.display().to_string(), problem = message.as_str())
             }
+            SetupError::Offline { cache, offline, online } => fl!(
+                messages,
+                "error-offline",
+                cache = cache.as_str(),
+                offline = offline.as_str(),
+                online = online.as_str()
+            ),
             other => other.to_string(),
         }
     }
@@ -75,5 +92,49 @@ impl SetupError {
             SetupError::UnknownExercise { .. } | SetupError::Refused(_) => exit_code::USAGE,
             _ => exit_code::SETUP,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Language;
+    use crate::messages::{english, of};
+
+    fn translated() -> Vec<SetupError> {
+        vec![
+            SetupError::NoCourse("/home/student".into()),
+            SetupError::UnknownExercise {
+                query: "ex99".into(),
+                valid: vec!["ex01_process".into(), "ex02_fork".into()],
+            },
+            SetupError::Progress { path: ".checker/progress.json".into(), message: "line 1".into() },
+            SetupError::Offline {
+                cache: "/root/.cargo/registry".into(),
+                offline: "    error: no matching package named `tokio` found\n".into(),
+                online: "    error: failed to get `tokio`\n    Could not resolve host: index.crates.io\n".into(),
+            },
+        ]
+    }
+
+    /// In English, the messages a student reads are the errors' own texts (what a log or an
+    /// instructor's tool prints with `{}`).
+    #[test]
+    fn in_english_the_message_is_the_errors_own_text() {
+        for error in translated() {
+            assert_eq!(error.localized(english()), error.to_string());
+        }
+    }
+
+    #[test]
+    fn in_russian_the_errors_a_student_meets_are_russian_and_keep_their_details() {
+        let russian: Vec<String> = translated().iter().map(|e| e.localized(of(Language::Ru))).collect();
+        assert!(russian[0].starts_with("курс не найден: ни в /home/student"), "{}", russian[0]);
+        assert_eq!(russian[1], "упражнения \"ex99\" нет; есть такие упражнения: ex01_process, ex02_fork");
+        assert!(russian[3].contains("Без сети cargo сообщил:\n    error: no matching package"), "{}", russian[3]);
+        assert!(russian[3].ends_with("По сети cargo сообщил:\n    error: failed to get `tokio`\n    Could not resolve host: index.crates.io\n"), "{}", russian[3]);
+        // An error the checker does not translate keeps its English words.
+        let other = SetupError::Cargo("no cargo".into());
+        assert_eq!(other.localized(of(Language::Ru)), "cargo could not build the working copy: no cargo");
     }
 }

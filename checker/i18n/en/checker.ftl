@@ -172,6 +172,12 @@ error-cause = caused by: {$cause}
 error-no-course = no course found: there is no course.toml in {$dir} or any folder above it (run the checker inside the course repository, or pass --root DIR)
 error-unknown-exercise = there is no exercise {$query}; the exercises are: {$exercises}
 error-progress = the progress file {$path} is corrupt ({$problem}); fix it, or delete it to start the progress afresh
+error-offline = the course's dependencies are not all in cargo's cache ({$cache}), and downloading them failed.
+    Connect to the internet (crates.io) and run the same command again: the crates are downloaded once, and from then on the checker works offline.
+    Offline, cargo said:
+    {$offline}Online, cargo said:
+    {$online}
+translation-broken = warning: {$error}; the course's texts are shown in English
 
 ## The command line's help (checker --help, checker COMMAND --help): the doc comments of
 ## checker/src/cli.rs, word for word (a test keeps them equal). See checker/src/help.rs.

@@ -73,7 +73,7 @@ pub fn dispatch(cli: Cli, language: crate::lang::Language) -> Result<u8, SetupEr
         match crate::translation::Translation::load(&crate::translation::Translation::path(&layout.root, language)) {
             Ok(Some(translation)) => translation.apply(&mut course),
             Ok(None) => {}
-            Err(e) => eprintln!("warning: {e}; the course's texts are shown in English"),
+            Err(e) => eprintln!("{}", fl!(crate::messages::of(language), "translation-broken", error = e.to_string())),
         }
     }
     let messages = crate::messages::of(language);
