@@ -405,6 +405,41 @@ mod tests {
         assert_eq!(old.lines, vec![Line::text("checks that x"), Line::text("observed: 1")]);
     }
 
+    /// The checker's own failures are typed: the reports keep their English words, the console
+    /// says them in the student's language; a hidden check's words stay as it wrote them.
+    #[test]
+    fn the_checkers_own_failures_are_said_in_the_students_language_and_kept_in_english() {
+        let kind =
+            CheckerFailure::PublicTestsFailed { exercise: "ex04_pool".into(), failed: vec!["a".into()], total: 6 };
+        let mut result = check(Outcome::Fail(checker_failure(kind)));
+        result.kind = CheckKind::Public;
+        let english = Explanation::of_check(&result);
+        assert_eq!(english.headline, "observed: 1 of 6 public tests failed: a; expected: every public test passes");
+        let russian = Explanation::of_check_in(&result, crate::messages::of(crate::lang::Language::Ru));
+        assert_eq!(
+            russian.plain(),
+            "проверяет, что публичные тесты из папки tests/ упражнения проходят\n\
+             наблюдалось: не прошли публичные тесты (1 из 6): a\n\
+             ожидалось:   все публичные тесты проходят\n\
+             почему:      публичные тесты показывают основное поведение упражнения; `checker check ex04_pool` \
+             покажет каждую ошибку"
+        );
+        let hidden = check(Outcome::Fail(Failure::new("3 jobs at once", "at most 2", "w")));
+        let russian = Explanation::of_check_in(&hidden, crate::messages::of(crate::lang::Language::Ru));
+        assert_eq!(russian.lines[1], Line::field("наблюдалось", "3 jobs at once"));
+        let process = ProcessInfo { pid: 123456, ppid: 1, name: "sleep".into(), cmdline: "sleep 9".into(), state: 'S' };
+        let left = check(Outcome::LeftBehind { processes: vec![process.clone(), process] });
+        let ru = crate::messages::of(crate::lang::Language::Ru);
+        let explanation = Explanation::of_check_in(&left, ru);
+        assert!(explanation.headline.starts_with("2 процесса ещё работали"), "{}", explanation.headline);
+        // Numbers as they are: no grouping of digits.
+        assert!(
+            explanation.plain().contains("pid 123456 (sleep), родитель 1, состояние S: sleep 9"),
+            "{}",
+            explanation.plain()
+        );
+    }
+
     #[test]
     fn counts_agree_with_their_words() {
         assert_eq!(plural(1, "student", "students"), "1 student");

@@ -249,6 +249,20 @@ mod tests {
     }
 
     #[test]
+    fn in_russian_the_labels_are_russian_and_the_texts_line_up_after_the_longest() {
+        let result =
+            CheckResult { outcome: Outcome::Fail(Failure::new("3 jobs", "2", "w")), points: 0, ..passed("c1") };
+        let russian = crate::messages::of(crate::lang::Language::Ru);
+        let mut console = Console::new(Vec::new(), false, false).speaking(russian);
+        console.handle(&Event::CheckFinished(result)).unwrap();
+        let text = String::from_utf8(console.out).unwrap();
+        let expected = "FAIL     c1                                        0/1\n         проверяет, что s\n         \
+                        наблюдалось: 3 jobs\n         ожидалось:   2\n         почему:      w\n         измерено: \
+                        serial 1.0 s, threaded 1.1 s\n";
+        assert_eq!(text, expected);
+    }
+
+    #[test]
     fn in_colour_the_label_is_green_or_red_and_the_columns_stay() {
         let mut console = Console::new(Vec::new(), false, false).coloured(true);
         console.handle(&Event::CheckFinished(passed("c1"))).unwrap();
