@@ -55,21 +55,6 @@ pub enum Activity {
     Other { what: String },
 }
 
-impl std::fmt::Display for Activity {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Activity::Running => write!(f, "running on the CPU"),
-            Activity::Lock => write!(f, "blocked on a lock or condition variable (futex)"),
-            Activity::Io { call, target: Some(target) } => write!(f, "waiting on I/O in {call}() on {target}"),
-            Activity::Io { call, target: None } => write!(f, "waiting on I/O in {call}()"),
-            Activity::Sleep => write!(f, "sleeping"),
-            Activity::WaitChild => write!(f, "waiting for a child process"),
-            Activity::Stopped => write!(f, "stopped"),
-            Activity::Other { what } => write!(f, "blocked in {what}"),
-        }
-    }
-}
-
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ThreadReport {
     pub pid: u32,
@@ -81,6 +66,8 @@ pub struct ThreadReport {
     pub cpu_percent: f64,
 }
 
+/// A hung job's threads. What it says to a student (one sentence per kind, one per thread's
+/// activity) is worded in [`crate::explanation`], in the student's language.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HangDiagnosis {
     pub kind: HangKind,
@@ -89,26 +76,6 @@ pub struct HangDiagnosis {
     /// course_sync facade's wait-for cycle ("thread `t1` holds account A and waits for ...").
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub seen_by_the_check: Vec<String>,
-}
-
-impl HangDiagnosis {
-    /// One sentence on the hang as a whole, for a student.
-    pub fn summary(&self) -> String {
-        let n = self.threads.len();
-        match self.kind {
-            HangKind::Deadlock => format!(
-                "all {n} threads were blocked (on locks, condition variables or children) and none was running: a deadlock, or a wait for a wake-up that never comes"
-            ),
-            HangKind::Spinning => {
-                let spinning = self.threads.iter().filter(|t| t.activity == Activity::Running).count();
-                format!("{spinning} of {n} threads kept running on the CPU without finishing: a busy loop or a livelock")
-            }
-            HangKind::WaitingIo => "threads were waiting on I/O that never arrived (a read or accept with no timeout?)".to_owned(),
-            HangKind::Sleeping => "threads were sleeping: the work never finished in time".to_owned(),
-            HangKind::Stopped => "the process was stopped (SIGSTOP) and never resumed".to_owned(),
-            HangKind::Unknown => "the process could not be inspected".to_owned(),
-        }
-    }
 }
 
 /// Samples every thread of `pids` twice, `gap` apart, and classifies the hang.
