@@ -199,17 +199,6 @@ fn list_tells_the_truth_after_a_failed_run_and_a_reset() {
     assert!(line.contains("not started") && line.ends_with('-'), "{line}");
 }
 
-fn git(course: &Course, args: &[&str]) {
-    let status = std::process::Command::new("git")
-        .args(["-c", "user.name=s", "-c", "user.email=s@s", "-c", "commit.gpgsign=false"])
-        .args(args)
-        .current_dir(course.path())
-        .stdout(std::process::Stdio::null())
-        .status()
-        .expect("git");
-    assert!(status.success(), "git {args:?}");
-}
-
 /// `reset` brings back the skeleton as the course first had it, also after the student
 /// committed their work (GitHub Classroom asks for commits) and in a copy without `.git`; the
 /// backup is named by its date, and `reset --restore` brings the work back.
@@ -226,7 +215,7 @@ fn reset_works_after_a_commit_and_without_git_and_restore_brings_the_work_back()
         course.checker().arg("list").assert().success();
         std::fs::write(&lib, "// my work\n").unwrap();
         if with_git {
-            git(&course, &["commit", "-q", "-am", "my work"]);
+            course.git(&["commit", "-q", "-am", "my work"]);
         }
 
         course.checker().args(["reset", "ex04", "--yes"]).assert().success();

@@ -48,20 +48,24 @@ impl Course {
         copy_tree(&repo().join("exercises"), &dir.path().join("exercises"));
         // The course's texts in other languages (titles, hints, check summaries).
         copy_tree(&repo().join("locales"), &dir.path().join("locales"));
-        let git = |args: &[&str]| {
-            let status = std::process::Command::new("git")
-                .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
-                .args(args)
-                .current_dir(dir.path())
-                .stdout(std::process::Stdio::null())
-                .status()
-                .expect("git");
-            assert!(status.success(), "git {args:?}");
-        };
-        git(&["init", "-q"]);
-        git(&["add", "."]);
-        git(&["commit", "-q", "-m", "course"]);
-        Course { dir }
+        let course = Course { dir };
+        course.git(&["init", "-q"]);
+        course.git(&["add", "."]);
+        course.git(&["commit", "-q", "-m", "course"]);
+        course
+    }
+
+    /// Runs `git ARGS` in the copy (as a student would commit their work), and asserts it
+    /// succeeded.
+    pub fn git(&self, args: &[&str]) {
+        let status = std::process::Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"])
+            .args(args)
+            .current_dir(self.path())
+            .stdout(std::process::Stdio::null())
+            .status()
+            .expect("git");
+        assert!(status.success(), "git {args:?}");
     }
 
     pub fn path(&self) -> &Path {
