@@ -43,6 +43,9 @@ pub struct Run<'a> {
     /// Run only these hidden checks, and not the public tests (`checker submit --only`);
     /// empty: everything.
     pub only: Vec<String>,
+    /// The language the hidden checks explain failures in (`CHECKER_LANG` in their job, read by
+    /// pack_support's `text` module).
+    pub language: crate::lang::Language,
 }
 
 impl Run<'_> {
@@ -346,6 +349,7 @@ impl Run<'_> {
             .job(&harness, spec.timeout, artifacts)
             .args(["run", &spec.name])
             .env(checker_protocol::RESULT_FD_VAR, sandbox::RESULT_FD.to_string())
+            .env("CHECKER_LANG", self.language.code())
             .stdin(format!("{nonce}\n"))
             .result_channel();
         for variable in REPLAY_VARIABLES {

@@ -194,6 +194,8 @@ fn grade_one(
         worker: Some(worker),
         fail_fast,
         only: Vec::new(),
+        // Grade records are read by programs and compared across runs: English, whoever grades.
+        language: crate::lang::Language::En,
     };
     match run.execute(&mut |_| {}) {
         Ok(summary) => {

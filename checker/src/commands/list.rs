@@ -100,7 +100,13 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let layout = crate::layout::Layout::discover(Some(root), None).unwrap();
         let course = crate::manifest::Course::load(&layout.manifest()).unwrap();
-        Context { layout, course, colour: false, messages: crate::messages::english() }
+        Context {
+            layout,
+            course,
+            colour: false,
+            language: crate::lang::Language::En,
+            messages: crate::messages::english(),
+        }
     }
 
     /// Where the status column starts on each exercise's line.

@@ -28,7 +28,8 @@ pub struct Context {
     pub course: Course,
     /// Whether the console output is coloured (`--color`).
     pub colour: bool,
-    /// The checker's messages in the student's language (`--lang`, see [`crate::lang`]).
+    /// The student's language (`--lang`, see [`crate::lang`]), and the checker's messages in it.
+    pub language: crate::lang::Language,
     pub messages: &'static crate::messages::Messages,
 }
 
@@ -77,7 +78,7 @@ pub fn dispatch(cli: Cli, language: crate::lang::Language) -> Result<u8, SetupEr
         }
     }
     let messages = crate::messages::of(language);
-    let context = Context { layout, course, colour: cli.color.enabled(), messages };
+    let context = Context { layout, course, colour: cli.color.enabled(), language, messages };
     crate::skeletons::keep(&context.layout, &context.course);
     match cli.command {
         Command::List => list::run(&context),

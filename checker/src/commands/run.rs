@@ -83,6 +83,7 @@ pub fn run_reported(
         worker: None,
         fail_fast: false,
         only: only.to_vec(),
+        language: context.language,
     };
     let summary = run.execute(&mut |event: Event| {
         for reporter in reporters.iter_mut() {

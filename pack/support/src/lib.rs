@@ -22,6 +22,7 @@ pub mod metrics;
 pub mod net;
 pub mod proc;
 pub mod rng;
+pub mod text;
 pub mod threads;
 pub mod timing;
 pub mod wakers;
@@ -248,11 +249,7 @@ fn run_one(checks: &[Check], name: &str) -> ! {
     };
     let verdict = match std::panic::catch_unwind(|| (check.run)(&context)) {
         Ok(verdict) => verdict,
-        Err(payload) => Err(fail(
-            format!("the code panicked: {}", panic_message(payload.as_ref())),
-            "no panic",
-            "a panic during the check means the code under test hit a bug (or a todo!() that is not written yet)",
-        )),
+        Err(payload) => Err(crate::failure!("support-panicked", message = panic_message(payload.as_ref()))),
     };
     let measurements = std::mem::take(&mut *MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()));
     let not_judged = NOT_JUDGED.lock().unwrap_or_else(|e| e.into_inner()).take();

@@ -74,11 +74,11 @@ pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) ->
             Err(f)
         }
         None => {
-            let attempts = format!("in {} attempts ({}): {last_doubt}", summaries.len(), summaries.join("; "));
+            let (count, summaries) = (summaries.len(), summaries.join("; "));
             if busy {
-                crate::not_judged_busy(format!("the machine was too busy to measure {attempts}"));
+                crate::not_judged_busy(crate::text!("support-too-busy", count, summaries, doubt = last_doubt));
             } else {
-                crate::not_judged(format!("the situation could not be set up on this machine {attempts}"));
+                crate::not_judged(crate::text!("support-not-set-up", count, summaries, doubt = last_doubt));
             }
             Ok(())
         }
