@@ -139,6 +139,60 @@ fn values_in_words(arg: Arg, m: &Messages) -> Arg {
     }
 }
 
+/// A command-line mistake (an unknown command or option, a missing argument, a value not
+/// allowed) told in the language of `m`, with the usage line and where to read more; `None`
+/// for English and for the rare kinds of mistake that keep clap's own English words.
+pub fn parse_error(error: &clap::Error, language: Language, m: &Messages) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    if language == Language::En {
+        return None;
+    }
+    let string = |kind| match error.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(list)) => Some(list.join(", ")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        Some(ContextValue::StyledStrs(list)) => Some(list.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(", ")),
+        _ => None,
+    };
+    let mut lines = vec![match error.kind() {
+        ErrorKind::InvalidSubcommand => {
+            fl!(m, "cli-unknown-command", command = string(ContextKind::InvalidSubcommand)?)
+        }
+        ErrorKind::UnknownArgument => fl!(m, "cli-unknown-option", option = string(ContextKind::InvalidArg)?),
+        ErrorKind::MissingRequiredArgument => fl!(m, "cli-missing", arguments = string(ContextKind::InvalidArg)?),
+        ErrorKind::MissingSubcommand => {
+            fl!(m, "cli-missing-command", command = string(ContextKind::InvalidSubcommand)?)
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => fl!(
+            m,
+            "cli-bad-value",
+            value = string(ContextKind::InvalidValue)?,
+            option = string(ContextKind::InvalidArg)?
+        ),
+        _ => return None,
+    }];
+    // (Not the valid subcommands: that list would name the hidden ones; `--help` lists the rest.)
+    if let Some(valid) = string(ContextKind::ValidValue) {
+        lines.push(fl!(m, "cli-valid", values = valid));
+    }
+    let suggestion = [ContextKind::SuggestedSubcommand, ContextKind::SuggestedArg, ContextKind::SuggestedValue]
+        .into_iter()
+        .find_map(string);
+    if let Some(suggested) = suggestion {
+        lines.push(fl!(m, "cli-did-you-mean", suggested = suggested));
+    }
+    let mut said = fl!(m, "error", message = lines.remove(0));
+    for line in lines {
+        said.push_str(&format!("\n  {line}"));
+    }
+    if let Some(usage) = string(ContextKind::Usage) {
+        let usage = usage.trim_start().strip_prefix("Usage:").unwrap_or(&usage).trim();
+        said.push_str(&format!("\n\n{} {usage}", fl!(m, "help-usage")));
+    }
+    said.push_str(&format!("\n\n{}\n", fl!(m, "cli-more")));
+    Some(said)
+}
+
 /// The message `id`, if the files have it.
 fn text(m: &Messages, id: &str) -> Option<String> {
     m.has(id).then(|| m.get(id))
@@ -193,6 +247,32 @@ mod tests {
         let error = command.try_get_matches_from(args).expect_err("--help stops parsing");
         assert_eq!(error.kind(), clap::error::ErrorKind::DisplayHelp);
         error.render().to_string()
+    }
+
+    #[test]
+    fn mistakes_on_the_command_line_are_told_in_russian_and_left_to_clap_in_english() {
+        let said = |language: Language, args: &[&str]| {
+            let m = crate::messages::of(language);
+            let error = command(language, m).try_get_matches_from(args).expect_err("a mistake");
+            parse_error(&error, language, m)
+        };
+        let ru = Language::Ru;
+        let unknown = said(ru, &["checker", "submti", "ex01"]).unwrap();
+        assert!(
+            unknown.starts_with("ошибка: нет команды «submti»\n  подсказка: есть похожее: «submit»\n"),
+            "{unknown}"
+        );
+        assert!(
+            unknown.contains("\nИспользование: checker ") && unknown.ends_with("\n\nПодробнее: --help.\n"),
+            "{unknown}"
+        );
+        let missing = said(ru, &["checker", "submit"]).unwrap();
+        assert!(missing.starts_with("ошибка: не указаны обязательные аргументы: <EXERCISE>\n"), "{missing}");
+        let value = said(ru, &["checker", "--color", "sometimes", "list"]).unwrap();
+        assert!(value.contains("«sometimes»") && value.contains("допустимые значения: auto, always, never"), "{value}");
+        assert_eq!(said(Language::En, &["checker", "submti"]), None);
+        // The help itself is not a mistake: clap prints it.
+        assert_eq!(said(ru, &["checker", "--help"]), None);
     }
 
     #[test]

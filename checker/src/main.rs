@@ -12,8 +12,20 @@ fn main() -> ExitCode {
     }
     // The help is built in the language asked for before clap parses (and prints it).
     let help_language = checker::help::language(std::env::args_os());
-    let matches = checker::help::command(help_language, checker::messages::of(help_language)).get_matches();
-    let cli = checker::cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    let help_messages = checker::messages::of(help_language);
+    // A mistake on the command line is told in the same language (clap's English otherwise).
+    let parse_error = |error: clap::Error| -> ! {
+        match checker::help::parse_error(&error, help_language, help_messages) {
+            Some(said) => {
+                eprint!("{said}");
+                std::process::exit(2)
+            }
+            None => error.exit(),
+        }
+    };
+    let matches =
+        checker::help::command(help_language, help_messages).try_get_matches().unwrap_or_else(|e| parse_error(e));
+    let cli = checker::cli::Cli::from_arg_matches(&matches).unwrap_or_else(|e| parse_error(e));
     let language = checker::lang::Language::choose(cli.lang);
     checker::sandbox::adopt_orphans();
     stop_cleanly_on_interrupt();

@@ -179,6 +179,18 @@ error-offline = the course's dependencies are not all in cargo's cache ({$cache}
     {$online}
 translation-broken = warning: {$error}; the course's texts are shown in English
 
+## Mistakes on the command line, in a language other than English (English keeps clap's own
+## words). See help::parse_error.
+
+cli-unknown-command = unrecognized subcommand '{$command}'
+cli-unknown-option = unexpected argument '{$option}' found
+cli-missing = the following required arguments were not provided: {$arguments}
+cli-missing-command = '{$command}' requires a subcommand but one was not provided
+cli-bad-value = invalid value '{$value}' for '{$option}'
+cli-valid = possible values: {$values}
+cli-did-you-mean = tip: a similar one exists: '{$suggested}'
+cli-more = For more information, try '--help'.
+
 ## The command line's help (checker --help, checker COMMAND --help): the doc comments of
 ## checker/src/cli.rs, word for word (a test keeps them equal). See checker/src/help.rs.
 

@@ -180,6 +180,17 @@ error-offline = не все зависимости курса есть в кэш
     {$online}
 translation-broken = предупреждение: {$error}; тексты курса показаны по-английски
 
+## Ошибки в командной строке (по-английски их пишет clap). См. help::parse_error.
+
+cli-unknown-command = нет команды «{$command}»
+cli-unknown-option = неизвестный параметр «{$option}»
+cli-missing = не указаны обязательные аргументы: {$arguments}
+cli-missing-command = после «{$command}» нужна команда
+cli-bad-value = недопустимое значение «{$value}» для «{$option}»
+cli-valid = допустимые значения: {$values}
+cli-did-you-mean = подсказка: есть похожее: «{$suggested}»
+cli-more = Подробнее: --help.
+
 ## Справка командной строки (checker --help, checker КОМАНДА --help). См. checker/src/help.rs.
 
 help-usage = Использование:
