@@ -4,6 +4,7 @@
 
 use crate::util::{assert_no_leftovers, checker, copy_tree, repo, serial, shared_target, Course};
 use base64::Engine;
+use predicates::prelude::PredicateBooleanExt;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -435,6 +436,18 @@ fn the_handout_has_no_solutions_and_still_checks() {
     assert!(!course.contains("[[exercise.promise]]"), "the handout's course.toml lists promises");
     let readme = std::fs::read_to_string(handout.join("README.md")).unwrap();
     assert!(!readme.contains("What the hidden checks observe"), "the handout's README shows the promises");
+    // Written for students: how grading happens, the exercises, their commands; not the
+    // developers' quick start nor the instructors' sections.
+    for kept in ["> **Student handout.**", "| `ex17_metrics_server` |", "## For students", "checker check"] {
+        assert!(readme.contains(kept), "{kept} is not in the handout's README");
+    }
+    for gone in ["cargo test --workspace", ".ci/run", "## For instructors", "## Trust model"] {
+        assert!(!readme.contains(gone), "{gone} is in the handout's README");
+    }
+    // `submit` there says at once that the hidden checks stay with the instructor.
+    checker().current_dir(&handout).args(["submit", "ex04"]).assert().code(2).stderr(
+        predicates::str::contains("has no grading pack").and(predicates::str::contains("checker check ex04_pool")),
+    );
     // It is a course the checker can run: list, hints, and the public tests of a skeleton.
     checker().arg("--root").arg(&handout).arg("list").assert().success();
     checker().arg("--root").arg(&handout).args(["hint", "ex04"]).assert().success();

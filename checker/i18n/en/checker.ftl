@@ -37,6 +37,7 @@ lesson-missing = the course has no lesson for {$exercise}: reading {$path} faile
 
 ## checker check, checker submit
 
+submit-no-pack = this copy of the course has no grading pack ({$pack}): the hidden checks of `submit` stay with your instructor, who runs them on your work. Here, `checker check {$exercise}` runs the public tests.
 no-such-check = {$exercise} has no hidden check named {$check}; its checks are: {$checks}
 report-written = report: {$path}
 

@@ -37,6 +37,7 @@ lesson-missing = в курсе нет урока к {$exercise}: не удало
 
 ## checker check, checker submit
 
+submit-no-pack = в этой копии курса нет пакета оценивания ({$pack}): скрытые проверки `submit` остаются у преподавателя, он запускает их на вашей работе. Здесь `checker check {$exercise}` запускает публичные тесты.
 no-such-check = у {$exercise} нет скрытой проверки {$check}; его проверки: {$checks}
 report-written = отчёт: {$path}
 

@@ -25,8 +25,15 @@ const TAKEN: [&str; 10] = [
     "lessons",
 ];
 
-const NOTE: &str = "> **Student handout.** `checker list`, `check`, `hint`, `watch` and `reset` work here; \
-`checker submit` needs the grading pack with the hidden checks, which your instructor runs.\n\n";
+/// How a student's work is graded, said first in the handout's README.
+const GRADING: &str = "> **Student handout.** `checker list`, `check`, `hint`, `lesson`, `watch` and `reset` work \
+here. How you are graded: the public tests (`checker check`) run here and, if your course uses GitHub \
+Classroom, on every push (`.github/workflows/classroom.yml`); the hidden checks, which observe what tests \
+cannot (processes, threads, CPU while waiting, timing, deadlocks), stay with your instructor, who runs them \
+on your submission with `checker grade` and gives you each check's explanation.\n\n";
+
+/// The course README's section for students: all of the handout's README but its title.
+const FOR_STUDENTS: &str = "## For students";
 
 pub fn run(context: &Context, out: &Path) -> Result<u8, SetupError> {
     let out = new_folder(context, out, "the handout")?;
@@ -48,12 +55,8 @@ pub fn run(context: &Context, out: &Path) -> Result<u8, SetupError> {
         .map_err(SetupError::io(format!("writing {}", course.display())))?;
     let readme = out.join("README.md");
     if let Ok(text) = std::fs::read_to_string(&readme) {
-        let text = without_section(&text, PROMISES_SECTION);
-        let text = match text.split_once('\n') {
-            Some((title, rest)) => format!("{title}\n\n{NOTE}{}", rest.trim_start()),
-            None => format!("{NOTE}{text}"),
-        };
-        std::fs::write(&readme, text).map_err(SetupError::io(format!("writing {}", readme.display())))?;
+        std::fs::write(&readme, student_readme(&text, &context.course))
+            .map_err(SetupError::io(format!("writing {}", readme.display())))?;
     }
     let workflow = out.join(super::classroom::PATH);
     let folder = workflow.parent().expect("the workflow's folder");
@@ -92,8 +95,36 @@ pub(super) fn new_folder(context: &Context, out: &Path, what: &str) -> Result<st
     Ok(out)
 }
 
-/// README's section with the table of promises and the checks that observe them.
-const PROMISES_SECTION: &str = "## What the hidden checks observe";
+/// The handout's README, written for students: the course README's title, how grading happens,
+/// the exercises, and the course README's section for students. The rest (the quick start for
+/// the project's developers, the instructors' sections, the sandbox, the promises) stays behind.
+fn student_readme(course_readme: &str, course: &crate::manifest::Course) -> String {
+    let title = course_readme.lines().find(|l| l.starts_with("# ")).unwrap_or("# The course");
+    let mut text = format!("{title}\n\n{GRADING}## Exercises\n\n| id | title | lecture |\n| --- | --- | --- |\n");
+    for exercise in &course.exercises {
+        text.push_str(&format!("| `{}` | {} | {} |\n", exercise.id, exercise.title, exercise.section));
+    }
+    text.push('\n');
+    text.push_str(&section(course_readme, FOR_STUDENTS));
+    text
+}
+
+/// The section of a Markdown text under `heading`, up to the next `## ` heading.
+fn section(text: &str, heading: &str) -> String {
+    let mut out = Vec::new();
+    let mut inside = false;
+    for line in text.lines() {
+        if line.starts_with("## ") {
+            inside = line.trim_end() == heading;
+        }
+        if inside {
+            out.push(line);
+        }
+    }
+    let mut text = out.join("\n").trim_end().to_owned();
+    text.push('\n');
+    text
+}
 
 /// A TOML file without its `header` tables: the `[[test]]` targets of the checker's manifest
 /// (their sources are not in the handout), the `[[exercise.promise]]` tables of the course's.
@@ -109,23 +140,6 @@ pub(super) fn without_tables(manifest: &str, header: &str) -> String {
         }
     }
     let mut text = out.join("\n");
-    text.push('\n');
-    text
-}
-
-/// A Markdown text without the section under `heading` (up to the next `## ` heading).
-fn without_section(text: &str, heading: &str) -> String {
-    let mut out = Vec::new();
-    let mut skipping = false;
-    for line in text.lines() {
-        if line.starts_with("## ") {
-            skipping = line.trim_end() == heading;
-        }
-        if !skipping {
-            out.push(line);
-        }
-    }
-    let mut text = out.join("\n").trim_end().to_owned();
     text.push('\n');
     text
 }
@@ -169,7 +183,7 @@ fn git_init(dir: &Path) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::{without_section, without_tables, PROMISES_SECTION};
+    use super::{student_readme, without_tables};
     use crate::manifest::Course;
 
     #[test]
@@ -199,10 +213,16 @@ mod tests {
     }
 
     #[test]
-    fn drops_the_promises_section_of_the_readme() {
-        let readme = format!("# T\n\n## A\nkept\n\n{PROMISES_SECTION}\n\n| p | q |\n\n## B\nalso kept\n");
-        assert_eq!(without_section(&readme, PROMISES_SECTION), "# T\n\n## A\nkept\n\n## B\nalso kept\n");
-        let last = format!("# T\n\n## A\nkept\n\n{PROMISES_SECTION}\n\n| p | q |\n");
-        assert_eq!(without_section(&last, PROMISES_SECTION), "# T\n\n## A\nkept\n");
+    fn the_readme_keeps_the_title_and_the_students_section_and_lists_the_exercises() {
+        let readme = "# T\n\n## Quick start\ncargo test --workspace\n\n## For students\nkept\n\n## For instructors\ngone\n\n## What the hidden checks observe\n| p | q |\n";
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../course.toml");
+        let course = Course::load(&path).expect("course.toml");
+        let text = student_readme(readme, &course);
+        assert!(text.starts_with("# T\n\n> **Student handout.**"), "{text}");
+        assert!(text.contains("## For students\nkept\n"), "{text}");
+        assert!(text.contains("| `ex04_pool` | ") && text.contains("checker grade"), "{text}");
+        for gone in ["Quick start", "cargo test --workspace", "For instructors", "hidden checks observe", "| p | q |"] {
+            assert!(!text.contains(gone), "{gone} in {text}");
+        }
     }
 }

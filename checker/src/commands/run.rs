@@ -60,6 +60,16 @@ pub fn run_reported(
     console: bool,
     only: &[String],
 ) -> Result<RunSummary, SetupError> {
+    // A student's copy of the course (the handout) has no grading pack: said at once, before
+    // a build that could only end in the same news.
+    if mode == Mode::Submit && !context.layout.pack.is_dir() {
+        return Err(SetupError::Refused(fl!(
+            context.messages,
+            "submit-no-pack",
+            exercise = exercise.id.as_str(),
+            pack = context.layout.show(&context.layout.pack)
+        )));
+    }
     let _lock = super::lock(&context.layout, context.messages)?;
     let mut reporters: Vec<Box<dyn Reporter>> = Vec::new();
     if console {
