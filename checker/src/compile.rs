@@ -59,6 +59,25 @@ pub const BUILD_CPU_SECONDS: u64 = 120;
 /// What cargo's JSON messages may fill before the middle of them is dropped.
 const BUILD_OUTPUT_CAP: usize = 16 << 20;
 
+/// The crates a student added to their own `Cargo.toml` (`manifest`) beyond the exercise's
+/// `allowed` ones that the compiler's errors (`rendered`) name: the build uses course.toml's
+/// dependencies only, so those crates were never there.
+pub fn foreign_crates(manifest: &Path, allowed: &[String], rendered: &str) -> Vec<String> {
+    let Ok(text) = std::fs::read_to_string(manifest) else { return Vec::new() };
+    let Ok(table) = text.parse::<toml::Table>() else { return Vec::new() };
+    let mut added = Vec::new();
+    for section in ["dependencies", "dev-dependencies"] {
+        for name in table.get(section).and_then(|d| d.as_table()).into_iter().flat_map(|d| d.keys()) {
+            let in_code = name.replace('-', "_");
+            let named = rendered.contains(&format!("`{in_code}`")) || rendered.contains(&format!("{in_code}::"));
+            if !allowed.contains(name) && named && !added.contains(name) {
+                added.push(name.clone());
+            }
+        }
+    }
+    added
+}
+
 /// Builds the student crate with its public tests and, with `hidden`, the hidden checks.
 /// `hide` are the folders the build must not see (the pack, the solutions, other submissions).
 /// `progress` hears how far each cargo step is, as cargo counts it.
@@ -674,6 +693,22 @@ fn seal_for_jobs(executables: &[PathBuf]) -> Result<(), SetupError> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_crate_the_student_added_is_named_only_when_the_errors_name_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let manifest = dir.path().join("Cargo.toml");
+        std::fs::write(
+            &manifest,
+            "[package]\nname = \"ex04_pool\"\n[dependencies]\nlibc = \"0.2\"\nrand = \"0.8\"\ncrossbeam-channel = \"0.5\"\n",
+        )
+        .unwrap();
+        let allowed = vec!["libc".to_owned()];
+        let errors = "error[E0432]: unresolved import `rand`\n --> src/lib.rs:1:5\nuse crossbeam_channel::bounded;";
+        assert_eq!(foreign_crates(&manifest, &allowed, errors), ["rand", "crossbeam-channel"]);
+        assert!(foreign_crates(&manifest, &allowed, "error[E0308]: mismatched types").is_empty());
+        assert!(foreign_crates(&dir.path().join("none.toml"), &allowed, errors).is_empty());
+    }
+
     use super::{as_in_the_students_copy, progress_line};
 
     #[test]

@@ -15,6 +15,7 @@ use crate::manifest::{CheckSpec, Course, Exercise, Kind};
 use crate::sandbox::{self, Exit, Job, RunRecord};
 use crate::workcopy;
 use checker_protocol::{HangLine, Verdict, VerdictLine};
+use i18n_embed_fl::fl;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -80,7 +81,20 @@ impl Run<'_> {
         };
         let (status, artifacts) = match build {
             BuildResult::Built(artifacts) => (BuildStatus::Ok { duration: artifacts.duration }, Some(artifacts)),
-            BuildResult::StudentErrors { rendered } => (BuildStatus::Failed { diagnostics: rendered }, None),
+            BuildResult::StudentErrors { mut rendered } => {
+                let foreign =
+                    compile::foreign_crates(&self.submission.join("Cargo.toml"), &exercise.dependencies, &rendered);
+                if !foreign.is_empty() {
+                    let allowed = match exercise.dependencies.as_slice() {
+                        [] => "std".to_owned(),
+                        names => format!("std, {}", names.join(", ")),
+                    };
+                    let m = crate::messages::of(self.language);
+                    let note = fl!(m, "build-foreign-crate", crates = foreign.join(", "), allowed = allowed);
+                    rendered = format!("{}\n\n{note}\n", rendered.trim_end());
+                }
+                (BuildStatus::Failed { diagnostics: rendered }, None)
+            }
             BuildResult::HiddenErrors { messages } => (BuildStatus::HiddenFailed { messages }, None),
         };
         emit(Event::BuildFinished(status.clone()));

@@ -83,6 +83,7 @@ build-progress = {$done}/{$total} done ({$seconds} s)
 build-progress-compiling = {$done}/{$total} done, compiling {$crates} ({$seconds} s)
 build-took = ({$seconds} s)
 build-failed = your code does not compile:
+build-foreign-crate = note: the checker builds your code with the dependencies course.toml gives this exercise ({$allowed}), not with your Cargo.toml: what you added there ({$crates}) is not available. Do without it: the exercise can be solved with those.
 build-hidden-failed = the hidden checks cannot be built against your code.
 build-hidden-failed-why = Your public API differs from the skeleton's; keep every type and signature the skeleton declares. The compiler said:
 check-running = running  {$name} ...

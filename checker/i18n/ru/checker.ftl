@@ -83,6 +83,7 @@ build-progress = готово {$done} из {$total} ({$seconds} с)
 build-progress-compiling = готово {$done} из {$total}, компилируется {$crates} ({$seconds} с)
 build-took = ({$seconds} с)
 build-failed = ваш код не компилируется:
+build-foreign-crate = примечание: проверяющая программа собирает ваш код с зависимостями, которые course.toml даёт этому упражнению ({$allowed}), а не с вашим Cargo.toml: то, что вы туда добавили ({$crates}), недоступно. Обойдитесь без этого: упражнение решается тем, что есть.
 build-hidden-failed = скрытые проверки не собираются с вашим кодом.
 build-hidden-failed-why = Ваш публичный API отличается от API заготовки; сохраните все типы и сигнатуры, которые объявляет заготовка. Компилятор сообщил:
 check-running = идёт     {$name} ...
