@@ -693,6 +693,8 @@ fn seal_for_jobs(executables: &[PathBuf]) -> Result<(), SetupError> {
 
 #[cfg(test)]
 mod tests {
+    use super::foreign_crates;
+
     #[test]
     fn a_crate_the_student_added_is_named_only_when_the_errors_name_it() {
         let dir = tempfile::tempdir().unwrap();
@@ -704,7 +706,7 @@ mod tests {
         .unwrap();
         let allowed = vec!["libc".to_owned()];
         let errors = "error[E0432]: unresolved import `rand`\n --> src/lib.rs:1:5\nuse crossbeam_channel::bounded;";
-        assert_eq!(foreign_crates(&manifest, &allowed, errors), ["rand", "crossbeam-channel"]);
+        assert_eq!(foreign_crates(&manifest, &allowed, errors), ["crossbeam-channel", "rand"]);
         assert!(foreign_crates(&manifest, &allowed, "error[E0308]: mismatched types").is_empty());
         assert!(foreign_crates(&dir.path().join("none.toml"), &allowed, errors).is_empty());
     }
