@@ -62,6 +62,12 @@ pub enum Command {
         /// The exercise: ex04, ex04_pool or 4.
         exercise: String,
     },
+    /// After full marks, show the reference solution beside your code, as a diff (where the
+    /// course ships solutions)
+    Solution {
+        /// The exercise: ex04, ex04_pool or 4.
+        exercise: String,
+    },
     /// Show the next hint for an exercise.
     Hint {
         /// The exercise: ex04, ex04_pool or 4 (default: the first one not done).

@@ -26,6 +26,10 @@ pub struct Course {
     /// How late submissions are marked in the gradebook (`[late]`); none: lateness is not shown.
     #[serde(default)]
     pub late: Option<LatePolicy>,
+    /// Whether `checker solution` shows the reference solution of an exercise done with full
+    /// marks (where the course has `solutions/`); an instructor can turn it off.
+    #[serde(default = "shown")]
+    pub show_solutions: bool,
     #[serde(rename = "exercise", default)]
     pub exercises: Vec<Exercise>,
 }
@@ -270,6 +274,11 @@ impl Exercise {
     pub fn max_points(&self) -> u32 {
         self.public_tests.points + self.checks.iter().map(|c| c.points).sum::<u32>()
     }
+}
+
+/// `show_solutions`'s default: shown.
+fn shown() -> bool {
+    true
 }
 
 #[cfg(test)]

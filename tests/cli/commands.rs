@@ -207,3 +207,41 @@ fn a_lesson_is_shown_in_the_chosen_language_with_english_as_the_fallback() {
         .code(3)
         .stderr(predicate::str::contains("the course has no lesson for ex06_locks"));
 }
+
+/// `checker solution`: refused before full marks, then the reference beside the student's code
+/// as a diff; refused in a copy without solutions and where the course turns them off.
+#[test]
+fn the_solution_is_shown_only_after_full_marks_and_where_the_course_allows() {
+    let course = Course::new();
+    // No solutions/ in this copy yet: said as such.
+    course
+        .checker()
+        .args(["solution", "ex01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no reference solution"));
+    crate::util::copy_tree(&repo().join("solutions/ex01_process"), &course.path().join("solutions/ex01_process"));
+    course.checker().args(["solution", "ex01"]).assert().code(2).stderr(predicate::str::contains("get full marks"));
+    // Full marks, as `submit` records them.
+    std::fs::create_dir_all(course.path().join(".checker")).unwrap();
+    std::fs::write(
+        course.path().join(".checker/progress.json"),
+        r#"{"format":1,"exercises":{"ex01_process":{"last_passed":true,"done":true,"hints_shown":0,"best_score":9}}}"#,
+    )
+    .unwrap();
+    let shown = course.checker().args(["solution", "ex01"]).assert().success().get_output().stdout.clone();
+    let shown = String::from_utf8(shown).unwrap();
+    assert!(shown.contains("--- yours/src/lib.rs\n+++ reference/src/lib.rs\n"), "{shown}");
+    assert!(shown.lines().any(|l| l.starts_with('-') && l.contains("todo!(")), "{shown}");
+    // The instructor's switch.
+    let manifest = course.path().join("course.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(&manifest, text.replacen("\n[dependencies]", "\nshow_solutions = false\n\n[dependencies]", 1))
+        .unwrap();
+    course
+        .checker()
+        .args(["solution", "ex01"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("turned reference solutions off"));
+}

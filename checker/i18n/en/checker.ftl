@@ -167,6 +167,15 @@ failure-busy-by-itself = twice the check found the machine too busy to judge the
 failure-busy-by-itself-expected = a measurement the check can judge: a timing check compares your program with a calibration measured in the same run (one job alone, one request), on an otherwise quiet machine
 failure-busy-by-itself-why = what spoiled the measurement was your program's own doing, not the machine: threads or child processes that keep the processors busy (spinning, busy-waiting), or work that is slow only when it runs alone
 
+## checker solution
+
+solution-heading = The reference solution of {$exercise} beside your code: lines starting with - are yours, lines starting with + the reference's. A different design that passes every check is just as right.
+solution-same = {$file}: the same as the reference
+solution-only-yours = {$file}: yours only (the reference has no such file)
+solution-not-yet = the reference solution of {$exercise} is shown once the exercise is done: get full marks with `checker submit {$exercise}` first
+solution-none = this copy of the course has no reference solution of {$exercise}
+solution-turned-off = your instructor has turned reference solutions off for this course (show_solutions = false in course.toml)
+
 ## Errors
 
 error = error: {$message}
@@ -222,6 +231,8 @@ help-submit-report = Where to write the JSON report (default: .checker/reports/<
 help-submit-only = Run only this hidden check (repeatable), without the public tests: a partial run, not recorded in the progress file
 help-lesson = Show the lesson of an exercise: the topic, its Python original in the lecture notes and its Rust counterpart, pitfalls, and runnable examples (paged on a terminal)
 help-lesson-exercise = The exercise: ex04, ex04_pool or 4
+help-solution = After full marks, show the reference solution beside your code, as a diff (where the course ships solutions)
+help-solution-exercise = The exercise: ex04, ex04_pool or 4
 help-hint = Show the next hint for an exercise
 help-hint-exercise = The exercise: ex04, ex04_pool or 4 (default: the first one not done)
 help-hint-all = Show every hint

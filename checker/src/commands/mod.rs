@@ -13,6 +13,7 @@ mod promises;
 mod reset;
 mod run;
 mod similarity;
+mod solution;
 mod verify;
 mod watch;
 
@@ -90,6 +91,7 @@ pub fn dispatch(cli: Cli, language: crate::lang::Language) -> Result<u8, SetupEr
             run::check_or_submit(&context, &exercise, crate::events::Mode::Submit, from, report, &only)
         }
         Command::Lesson { exercise } => lesson::run(&context, &exercise, language),
+        Command::Solution { exercise } => solution::run(&context, &exercise),
         Command::Hint { exercise, all } => {
             let exercise = context.exercise_or_current(exercise.as_deref())?.id.clone();
             hint::run(&context, &exercise, all)
