@@ -220,9 +220,9 @@ fn client_read_timeout(ctx: &Context) -> Verdict {
                 hi = ms(hi)
             ))
         } else if waited < lo {
-            Judgement::Unsure(text!("ex10-accept-noticed-late", summary))
+            Judgement::Unsure(text!("ex10-accept-noticed-late", summary = &summary))
         } else if waited.saturating_sub(late) <= hi {
-            Judgement::Unsure(text!("ex10-machine-loaded", summary))
+            Judgement::Unsure(text!("ex10-machine-loaded", summary = &summary))
         } else {
             Judgement::Fail(failure!(
                 "ex10-read-too-late",
@@ -271,7 +271,7 @@ fn client_refused(ctx: &Context) -> Verdict {
         let judgement = if run.elapsed() < at_once {
             Judgement::Pass
         } else if run.elapsed().saturating_sub(late) < at_once {
-            Judgement::Unsure(text!("ex10-machine-loaded", summary))
+            Judgement::Unsure(text!("ex10-machine-loaded", summary = &summary))
         } else {
             Judgement::Fail(failure!(
                 "ex10-refused-slow",
@@ -440,7 +440,7 @@ fn client_connect_timeout(ctx: &Context) -> Verdict {
                 hi = ms(hi)
             ))
         } else if took.saturating_sub(late) <= hi {
-            Judgement::Unsure(text!("ex10-machine-loaded", summary))
+            Judgement::Unsure(text!("ex10-machine-loaded", summary = &summary))
         } else {
             Judgement::Fail(failure!(
                 "ex10-connect-too-late",
@@ -562,7 +562,7 @@ fn client_write_timeout(ctx: &Context) -> Verdict {
         } else if quiet < lo {
             Judgement::Fail(failure!("ex10-write-too-early", situation, quiet = ms(quiet), expected))
         } else if quiet.saturating_sub(late) <= hi {
-            Judgement::Unsure(text!("ex10-machine-loaded", summary))
+            Judgement::Unsure(text!("ex10-machine-loaded", summary = &summary))
         } else {
             Judgement::Fail(failure!("ex10-write-too-late", situation, quiet = ms(quiet), expected))
         };
@@ -746,9 +746,9 @@ fn measure_idle_close(server: &Server) -> Measurement {
             hi = ms(hi)
         ))
     } else if silent < lo {
-        Judgement::Unsure(text!("ex10-last-echo-noticed-late", summary))
+        Judgement::Unsure(text!("ex10-last-echo-noticed-late", summary = &summary))
     } else if silent.saturating_sub(late) <= hi {
-        Judgement::Unsure(text!("ex10-machine-loaded", summary))
+        Judgement::Unsure(text!("ex10-machine-loaded", summary = &summary))
     } else {
         Judgement::Fail(failure!("ex10-idle-closed-too-late", steps, silent = ms(silent), lo = ms(lo), hi = ms(hi)))
     };
