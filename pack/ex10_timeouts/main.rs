@@ -36,7 +36,7 @@ use pack_support::net::{
     Server,
 };
 use pack_support::timing::{self, Judgement, Measurement};
-use pack_support::{fail, Context, Failure, Verdict};
+use pack_support::{failure, text, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -63,8 +63,8 @@ const LONG_IDLE_TIMEOUT: Duration = Duration::from_millis(5000);
 /// How long the checker waits for an echo on loopback.
 const ECHO_WAIT: Duration = Duration::from_secs(2);
 
-fn ms(d: Duration) -> u128 {
-    d.as_millis()
+fn ms(d: Duration) -> u64 {
+    d.as_millis() as u64
 }
 
 /// The ± 20% window around `t`.
@@ -87,13 +87,25 @@ fn client_args_host(host: &str, port: u16, timeout: Duration, message: &str) -> 
 }
 
 fn run(ctx: &Context, args: &[String], watchdog: Option<Duration>) -> Result<ClientRun, Failure> {
-    net::run_client(ctx.student_bin(), args, watchdog).map_err(|e| {
-        fail(
-            format!("the client could not be started: {e}"),
-            "a program that runs",
-            "the checker runs your compiled binary",
-        )
-    })
+    net::run_client(ctx.student_bin(), args, watchdog)
+        .map_err(|e| failure!("ex10-client-not-started", error = e.to_string()))
+}
+
+/// The client never connected to the checker's server on 127.0.0.1:`port`; `expected` says what
+/// should have happened.
+fn never_connected(run: &ClientRun, port: u16, expected: String) -> Failure {
+    let mut f = failure!(
+        "ex10-never-connected",
+        command = &run.command,
+        port,
+        status = run.describe_status(),
+        stderr_note = run.stderr_note(),
+        expected
+    );
+    if let Some(hint) = run.crash_hint() {
+        f.why = hint.to_owned();
+    }
+    f
 }
 
 /// The client's one line of output, or a failure saying what it printed instead.
@@ -103,60 +115,64 @@ fn one_line(run: &ClientRun) -> Result<String, Failure> {
     if !body.is_empty() && !body.contains('\n') {
         return Ok(body.to_owned());
     }
-    let crash = run.crash_hint();
-    Err(fail(
-        format!(
-            "`{}` printed {} and ended with {}{}",
-            run.command,
-            quoted(&run.stdout, 200),
-            run.describe_status(),
-            run.stderr_note()
-        ),
-        "exactly one line on stdout: `reply: ...` or `error: refused` / `error: timed out` / `error: reset`",
-        crash.unwrap_or("main.rs prints one line for the Result that request() returns: keep it, and print nothing else on stdout (use eprintln! for notes)"),
-    ))
+    let mut f = failure!(
+        "ex10-not-one-line",
+        command = &run.command,
+        stdout = quoted(&run.stdout, 200),
+        status = run.describe_status(),
+        stderr_note = run.stderr_note()
+    );
+    if let Some(hint) = run.crash_hint() {
+        f.why = hint.to_owned();
+    }
+    Err(f)
 }
 
 /// What it means when the client printed `line` while the right answer was `right`.
 fn wrong_report_why(line: &str, right: &str) -> String {
     let kind = line.strip_prefix("error: ").unwrap_or(line);
     match (kind, right) {
-        ("refused", "timed out") => "the server accepted the connection (it listens) and then simply never answered: that is a timeout, not a refusal. ConnectionRefused comes only when nobody listens on the port".to_owned(),
-        ("reset", "timed out") => "nobody reset the connection: the server kept it open and silent. A read that waits longer than the read timeout fails with WouldBlock (TimedOut on some systems): classify() maps both to NetError::TimedOut".to_owned(),
-        ("timed out", "refused") => "a refused connection is not a timeout: nobody listens on that port, the system answered at once with ConnectionRefused, and waiting longer would not help. classify() must map ErrorKind::ConnectionRefused to NetError::Refused, so the user knows the server is not running".to_owned(),
-        ("reset", "refused") => "the connection was refused (ConnectionRefused: nobody listens on that port); reset means an established connection was torn down".to_owned(),
-        ("timed out", "reset") => "the server reset the connection and the client reported a timeout: a reset is not a timeout — the client did not wait in vain, the server tore the connection down. ConnectionReset (and BrokenPipe when writing after it, ConnectionAborted) is NetError::Reset".to_owned(),
-        ("refused", "reset") => "the server accepted the connection and then reset it: refused is only for a connection nobody accepts (ConnectionRefused); ConnectionReset is NetError::Reset".to_owned(),
-        (other, "timed out") if other.contains("timed out") => "connect_timeout fails with ErrorKind::TimedOut (a read timeout gives WouldBlock on Linux): classify() maps both to NetError::TimedOut, which prints exactly `timed out`; here the io::Error itself was printed (NetError::Other)".to_owned(),
-        (other, "reset") if other.contains("roken pipe") || other.contains("os error 32") => "the server reset the connection while the client was still writing its message: a write after the server reset fails with BrokenPipe (EPIPE) rather than ConnectionReset (Linux says so when the server had ended its side first). classify() maps BrokenPipe, ConnectionReset and ConnectionAborted to NetError::Reset".to_owned(),
-        (_, "reset") if !line.starts_with("reply:") => "the server reset the connection while the client was still writing its message: a write after the server reset fails (BrokenPipe or ConnectionReset), and that error is the result — write_all(..).map_err(classify)?, before shutting down or reading. classify() maps BrokenPipe, ConnectionReset and ConnectionAborted to NetError::Reset".to_owned(),
-        _ if line.starts_with("reply:") => format!("an error must not look like an empty reply: request() returns Err(NetError) when connecting, writing or reading fails, and main.rs prints `error: {right}`. Do not ignore the error of read_to_end"),
-        _ => format!("the failure must be reported by its kind: `error: {right}` (classify() maps the io::ErrorKind to NetError)"),
+        ("refused", "timed out") => text!("ex10-why-refused-not-timeout"),
+        ("reset", "timed out") => text!("ex10-why-reset-not-timeout"),
+        ("timed out", "refused") => text!("ex10-why-timeout-not-refused"),
+        ("reset", "refused") => text!("ex10-why-reset-not-refused"),
+        ("timed out", "reset") => text!("ex10-why-timeout-not-reset"),
+        ("refused", "reset") => text!("ex10-why-refused-not-reset"),
+        (other, "timed out") if other.contains("timed out") => text!("ex10-why-timeout-printed-as-other"),
+        (other, "reset") if other.contains("roken pipe") || other.contains("os error 32") => {
+            text!("ex10-why-broken-pipe-printed-as-other")
+        }
+        (_, "reset") if !line.starts_with("reply:") => text!("ex10-why-write-error-not-reported"),
+        _ if line.starts_with("reply:") => text!("ex10-why-error-as-reply", right),
+        _ => text!("ex10-why-report-by-kind", right),
     }
 }
 
 /// Fails unless the client printed exactly `error: {kind}` and exited non-zero.
 fn expect_error(run: &ClientRun, kind: &str, situation: &str) -> Result<(), Failure> {
     let line = one_line(run)?;
-    let expected = format!("exactly `error: {kind}` on stdout and a non-zero exit status");
+    let expected = text!("ex10-expected-error-line", kind);
     if line != format!("error: {kind}") {
-        return Err(fail(
-            format!(
-                "{situation}; `{}` printed `{line}` after {} ms and ended with {}{}",
-                run.command,
-                ms(run.elapsed()),
-                run.describe_status(),
-                run.stderr_note()
-            ),
+        return Err(failure!(
+            "ex10-wrong-report",
+            situation,
+            command = &run.command,
+            line = &line,
+            elapsed = ms(run.elapsed()),
+            status = run.describe_status(),
+            stderr_note = run.stderr_note(),
             expected,
-            wrong_report_why(&line, kind),
+            why = wrong_report_why(&line, kind)
         ));
     }
     if run.status.is_none_or(|s| s.success()) {
-        return Err(fail(
-            format!("{situation}; `{}` printed `{line}` but ended with {}", run.command, run.describe_status()),
-            expected,
-            "a program that failed says so with its exit status (main.rs exits 1 when request() returns Err): scripts rely on it",
+        return Err(failure!(
+            "ex10-exit-status-zero",
+            situation,
+            command = &run.command,
+            line,
+            status = run.describe_status(),
+            expected
         ));
     }
     Ok(())
@@ -175,22 +191,9 @@ fn client_read_timeout(ctx: &Context) -> Verdict {
         };
         let late = probe.finish();
         let Some(conn) = fake.connections().into_iter().next() else {
-            return fatal(fail(
-                format!(
-                    "`{}` never connected to the checker's server on 127.0.0.1:{}; it ended with {}{}",
-                    run.command,
-                    fake.port(),
-                    run.describe_status(),
-                    run.stderr_note()
-                ),
-                "a connection, then the client waits at most --timeout-ms for the reply",
-                run.crash_hint().unwrap_or("the client connects to --host (default 127.0.0.1) and --port"),
-            ));
+            return fatal(never_connected(&run, fake.port(), text!("ex10-never-connected-expected-reply")));
         };
-        let situation = format!(
-            "the checker's server accepted the connection, received {} and never answered",
-            quoted(&conn.received, 60)
-        );
+        let situation = text!("ex10-read-situation", received = quoted(&conn.received, 60));
         if let Err(f) = expect_error(&run, "timed out", &situation) {
             return fatal(f);
         }
@@ -198,30 +201,36 @@ fn client_read_timeout(ctx: &Context) -> Verdict {
         // late; from the start of the process: at least the true waiting time.
         let waited = run.ended_at.saturating_duration_since(conn.accepted_at);
         let waited_at_least = run.elapsed();
-        let summary = format!(
-            "gave up {} ms after the connection was accepted ({} ms after the process started); --timeout-ms {}; this machine woke threads up to {} ms late meanwhile",
-            ms(waited),
-            ms(waited_at_least),
-            ms(CLIENT_TIMEOUT),
-            ms(late)
+        let summary = text!(
+            "ex10-read-summary",
+            waited = ms(waited),
+            waited_at_least = ms(waited_at_least),
+            timeout = ms(CLIENT_TIMEOUT),
+            late = ms(late)
         );
         let judgement = if waited >= lo && waited <= hi {
             Judgement::Pass
         } else if waited < lo && waited_at_least < lo {
-            Judgement::Fail(fail(
-                format!("{situation}; the client gave up after {} ms", ms(waited_at_least)),
-                format!("it gives up after --timeout-ms {} ms ± 20% ({}–{} ms)", ms(CLIENT_TIMEOUT), ms(lo), ms(hi)),
-                "the client gave up too early: the read timeout is the --timeout-ms value itself (set_read_timeout(Some(timeout))); a shorter one abandons servers that are merely slow",
+            Judgement::Fail(failure!(
+                "ex10-read-too-early",
+                situation,
+                waited = ms(waited_at_least),
+                timeout = ms(CLIENT_TIMEOUT),
+                lo = ms(lo),
+                hi = ms(hi)
             ))
         } else if waited < lo {
-            Judgement::Unsure(format!("the accept was noticed late ({summary})"))
+            Judgement::Unsure(text!("ex10-accept-noticed-late", summary = &summary))
         } else if waited.saturating_sub(late) <= hi {
-            Judgement::Unsure(format!("the machine was loaded ({summary})"))
+            Judgement::Unsure(text!("ex10-machine-loaded", summary = &summary))
         } else {
-            Judgement::Fail(fail(
-                format!("{situation}; the client waited {} ms before saying `error: timed out`", ms(waited)),
-                format!("it gives up after --timeout-ms {} ms ± 20% ({}–{} ms)", ms(CLIENT_TIMEOUT), ms(lo), ms(hi)),
-                "the client waited too long: the read must give up after --timeout-ms (set_read_timeout(Some(timeout)) before reading), not after a longer or repeated wait — every extra second blocks the user for nothing",
+            Judgement::Fail(failure!(
+                "ex10-read-too-late",
+                situation,
+                waited = ms(waited),
+                timeout = ms(CLIENT_TIMEOUT),
+                lo = ms(lo),
+                hi = ms(hi)
             ))
         };
         Measurement { judgement, summary }
@@ -244,37 +253,32 @@ fn client_refused(ctx: &Context) -> Verdict {
             Err(f) => return fatal(f),
         };
         let late = probe.finish();
-        let situation = format!("nobody listens on 127.0.0.1:{port}, so connecting is refused at once");
+        let situation = text!("ex10-refused-situation", port);
         if let Some(after) = run.killed_after {
-            return fatal(fail(
-                format!(
-                    "{situation}; `{}` was still running after {} ms (--timeout-ms {}) and was killed",
-                    run.command,
-                    ms(after),
-                    ms(timeout)
-                ),
-                "exactly `error: refused` on stdout, at once, and a non-zero exit status",
-                "a refused connection fails at once with ConnectionRefused: report it, do not retry or wait",
+            return fatal(failure!(
+                "ex10-refused-killed",
+                situation,
+                command = &run.command,
+                after = ms(after),
+                timeout = ms(timeout)
             ));
         }
         if let Err(f) = expect_error(&run, "refused", &situation) {
             return fatal(f);
         }
-        let summary = format!(
-            "said `error: refused` after {} ms (--timeout-ms {}); wake-ups up to {} ms late",
-            ms(run.elapsed()),
-            ms(timeout),
-            ms(late)
-        );
+        let summary =
+            text!("ex10-refused-summary", elapsed = ms(run.elapsed()), timeout = ms(timeout), late = ms(late));
         let judgement = if run.elapsed() < at_once {
             Judgement::Pass
         } else if run.elapsed().saturating_sub(late) < at_once {
-            Judgement::Unsure(format!("the machine was loaded ({summary})"))
+            Judgement::Unsure(text!("ex10-machine-loaded", summary = &summary))
         } else {
-            Judgement::Fail(fail(
-                format!("{situation}; `{}` said `error: refused`, but only after {} ms", run.command, ms(run.elapsed())),
-                format!("`error: refused` at once (within {} ms, process start included)", ms(at_once)),
-                "the refusal comes back at once (ConnectionRefused): retrying until the timeout makes the user wait for an answer the client already has",
+            Judgement::Fail(failure!(
+                "ex10-refused-slow",
+                situation,
+                command = &run.command,
+                elapsed = ms(run.elapsed()),
+                at_once = ms(at_once)
             ))
         };
         Measurement { judgement, summary }
@@ -287,30 +291,15 @@ fn client_reset(ctx: &Context) -> Verdict {
         run(ctx, &client_args(fake.port(), Duration::from_millis(3000), "reset me"), Some(Duration::from_secs(8)))?;
     let conns = fake.wait_until(Duration::from_millis(500), |c| c.iter().all(|c| c.closed_at.is_some()));
     let Some(conn) = conns.first() else {
-        return Err(fail(
-            format!(
-                "`{}` never connected to the checker's server on 127.0.0.1:{}; it ended with {}{}",
-                run.command,
-                fake.port(),
-                run.describe_status(),
-                run.stderr_note()
-            ),
-            "a connection, then `error: reset` when the server resets it",
-            run.crash_hint().unwrap_or("the client connects to --host (default 127.0.0.1) and --port"),
-        ));
+        return Err(never_connected(&run, fake.port(), text!("ex10-never-connected-expected-reset")));
     };
-    let reset_after = conn.closed_at.map(|t| ms(t.saturating_duration_since(conn.accepted_at)));
-    let situation = format!(
-        "the checker's server accepted the connection, read {} and reset it (RST){}",
-        quoted(&conn.received, 60),
-        reset_after.map(|m| format!(" {m} ms later")).unwrap_or_default()
-    );
+    let received = quoted(&conn.received, 60);
+    let situation = match conn.closed_at.map(|t| ms(t.saturating_duration_since(conn.accepted_at))) {
+        Some(after) => text!("ex10-reset-situation-after", received, after),
+        None => text!("ex10-reset-situation", received),
+    };
     if let Some(after) = run.killed_after {
-        return Err(fail(
-            format!("{situation}; `{}` was still running {} ms after it started, and was killed", run.command, ms(after)),
-            "exactly `error: reset` on stdout, and a non-zero exit status",
-            "a reset ends the connection at once: the next read or write fails with ConnectionReset (or BrokenPipe); report it instead of waiting",
-        ));
+        return Err(failure!("ex10-reset-killed", situation, command = &run.command, after = ms(after)));
     }
     expect_error(&run, "reset", &situation)
 }
@@ -324,7 +313,7 @@ fn client_host_option(ctx: &Context) -> Verdict {
     let message = "hello, other host";
     let other_ip = IpAddr::V4(Ipv4Addr::new(127, 0, 0, 2));
     let Ok(fake) = FakeServer::start_at(SocketAddr::new(other_ip, 0), Scenario::Echo) else {
-        pack_support::not_judged("127.0.0.2 cannot be bound on this machine (it is loopback on Linux)");
+        pack_support::not_judged(text!("ex10-host-cannot-bind"));
         return Ok(());
     };
     // A decoy on 127.0.0.1 at the same port: a client that ignores --host lands there.
@@ -332,29 +321,33 @@ fn client_host_option(ctx: &Context) -> Verdict {
     let args = client_args_host("127.0.0.2", fake.port(), Duration::from_millis(3000), message);
     let ran = run(ctx, &args, Some(Duration::from_secs(8)))?;
     let line = one_line(&ran)?;
-    let expected = format!("exactly `reply: {message}` (the server on 127.0.0.2:{} echoes)", fake.port());
     if line != format!("reply: {message}") || fake.connections().is_empty() {
         let went_to_decoy = decoy.as_ref().is_some_and(|d| !d.connections().is_empty());
-        let (observed, why) = if went_to_decoy {
-            (
-                format!("the checker's echo server listened on 127.0.0.2:{0} only; `{1}` connected to 127.0.0.1:{0} instead and printed `{line}`", fake.port(), ran.command),
-                "--host was ignored: the client connects to (host, port) as given on the command line — (host, port).to_socket_addrs(), then connect_timeout to that address — not to a fixed 127.0.0.1".to_owned(),
-            )
+        let port = fake.port();
+        let f = if went_to_decoy {
+            failure!("ex10-host-ignored", port, command = &ran.command, line, message)
         } else {
-            (
-                format!("the checker's echo server listened on 127.0.0.2:{}; `{}` printed `{line}` and ended with {}{}", fake.port(), ran.command, ran.describe_status(), ran.stderr_note()),
-                ran.crash_hint().unwrap_or("the client connects to --host at --port: resolve (host, port) with to_socket_addrs() and connect to the address it gives").to_owned(),
-            )
+            let mut f = failure!(
+                "ex10-host-wrong-reply",
+                port,
+                command = &ran.command,
+                line,
+                status = ran.describe_status(),
+                stderr_note = ran.stderr_note(),
+                message
+            );
+            if let Some(hint) = ran.crash_hint() {
+                f.why = hint.to_owned();
+            }
+            f
         };
-        return Err(fail(observed, expected, why));
+        return Err(f);
     }
     drop((fake, decoy));
 
     // A name: the check listens on every address `localhost` resolves to here, on one port.
     let Some(fakes) = listen_on_localhost() else {
-        pack_support::not_judged(
-            "`localhost` does not resolve to loopback addresses the checker can all listen on here",
-        );
+        pack_support::not_judged(text!("ex10-localhost-cannot-listen"));
         return Ok(());
     };
     let port = fakes[0].port();
@@ -363,11 +356,19 @@ fn client_host_option(ctx: &Context) -> Verdict {
     let line = one_line(&ran)?;
     if line != format!("reply: {message}") {
         let addrs: Vec<String> = fakes.iter().map(|f| f.addr().to_string()).collect();
-        return Err(fail(
-            format!("the checker's echo server listened on {} (the addresses localhost resolves to); `{}` printed `{line}` and ended with {}{}", addrs.join(" and "), ran.command, ran.describe_status(), ran.stderr_note()),
-            format!("exactly `reply: {message}`"),
-            ran.crash_hint().unwrap_or("--host may be a name as well as an address: (host, port).to_socket_addrs() resolves a name (localhost, example.org) and reads an address; parse::<SocketAddr>() or parse::<IpAddr>() only reads numeric addresses"),
-        ));
+        let mut f = failure!(
+            "ex10-localhost-not-resolved",
+            addrs = addrs.join(&text!("ex10-and")),
+            command = &ran.command,
+            line,
+            status = ran.describe_status(),
+            stderr_note = ran.stderr_note(),
+            message
+        );
+        if let Some(hint) = ran.crash_hint() {
+            f.why = hint.to_owned();
+        }
+        return Err(f);
     }
     Ok(())
 }
@@ -409,15 +410,16 @@ fn client_connect_timeout(ctx: &Context) -> Verdict {
             Err(f) => return fatal(f),
         };
         let late = probe.finish();
-        let situation = format!(
-            "the checker's listener on 127.0.0.1:{} never answered the connection attempt (its queue was full, so the system dropped the SYN, as for a machine that is down)",
-            hang.port()
-        );
+        let situation = text!("ex10-connect-situation", port = hang.port());
         if let Some(after) = ran.killed_after {
-            return fatal(fail(
-                format!("{situation}; `{}` was still running after {} ms (--timeout-ms {}) and was killed", ran.command, ms(after), ms(t)),
-                format!("exactly `error: timed out` after --timeout-ms {} ms ± 20% ({}–{} ms)", ms(t), ms(lo), ms(hi)),
-                "TcpStream::connect waits for the system's own limit when nobody answers (about two minutes on Linux): connect with TcpStream::connect_timeout(&addr, timeout), which gives up after the timeout with ErrorKind::TimedOut",
+            return fatal(failure!(
+                "ex10-connect-killed",
+                situation,
+                command = &ran.command,
+                after = ms(after),
+                timeout = ms(t),
+                lo = ms(lo),
+                hi = ms(hi)
             ));
         }
         if let Err(f) = expect_error(&ran, "timed out", &situation) {
@@ -425,28 +427,28 @@ fn client_connect_timeout(ctx: &Context) -> Verdict {
         }
         // From the start of the process: at least the true waiting time.
         let took = ran.elapsed();
-        let summary = format!(
-            "said `error: timed out` {} ms after it started; --timeout-ms {}; wake-ups up to {} ms late",
-            ms(took),
-            ms(t),
-            ms(late)
-        );
-        let expected = format!("`error: timed out` after --timeout-ms {} ms ± 20% ({}–{} ms)", ms(t), ms(lo), ms(hi));
+        let summary = text!("ex10-connect-summary", took = ms(took), timeout = ms(t), late = ms(late));
         let judgement = if took >= lo && took <= hi {
             Judgement::Pass
         } else if took < lo {
-            Judgement::Fail(fail(
-                format!("{situation}; the client gave up after {} ms", ms(took)),
-                expected,
-                "the client gave up connecting too early: the connect timeout is the --timeout-ms value itself (connect_timeout(&addr, timeout))",
+            Judgement::Fail(failure!(
+                "ex10-connect-too-early",
+                situation,
+                took = ms(took),
+                timeout = ms(t),
+                lo = ms(lo),
+                hi = ms(hi)
             ))
         } else if took.saturating_sub(late) <= hi {
-            Judgement::Unsure(format!("the machine was loaded ({summary})"))
+            Judgement::Unsure(text!("ex10-machine-loaded", summary = &summary))
         } else {
-            Judgement::Fail(fail(
-                format!("{situation}; the client said `error: timed out` only after {} ms", ms(took)),
-                expected,
-                "the connect waited too long: its timeout is --timeout-ms (connect_timeout(&addr, timeout)), not a fixed value or a multiple of it, nor several attempts one after another",
+            Judgement::Fail(failure!(
+                "ex10-connect-too-late",
+                situation,
+                took = ms(took),
+                timeout = ms(t),
+                lo = ms(lo),
+                hi = ms(hi)
             ))
         };
         Measurement { judgement, summary }
@@ -461,43 +463,25 @@ fn client_broken_pipe(ctx: &Context) -> Verdict {
     let args = client_args(fake.port(), Duration::from_millis(3000), &message);
     let mut ran = run(ctx, &args, Some(Duration::from_secs(8)))?;
     // The message itself is not repeated in what the student reads.
-    ran.command = ran.command.replace(&message, &format!("<the {}-byte message>", message.len()));
+    ran.command = ran.command.replace(&message, &text!("ex10-message-placeholder", bytes = message.len()));
     let conns = fake.wait_until(Duration::from_millis(500), |c| c.iter().all(|c| c.closed_at.is_some()));
     let Some(conn) = conns.first() else {
-        return Err(fail(
-            format!(
-                "`{}` never connected to the checker's server on 127.0.0.1:{}; it ended with {}{}",
-                ran.command,
-                fake.port(),
-                ran.describe_status(),
-                ran.stderr_note()
-            ),
-            "a connection, then `error: reset` when the server resets it",
-            ran.crash_hint().unwrap_or("the client connects to --host (default 127.0.0.1) and --port"),
-        ));
+        return Err(never_connected(&ran, fake.port(), text!("ex10-never-connected-expected-reset")));
     };
     let written = conn.held + conn.peer_queued.unwrap_or(0);
     if conn.closed_at.is_some() && written >= message.len() {
         // The whole message fitted in the two kernels' buffers: the client was not writing
         // any more when the reset came, so this run says nothing about BrokenPipe.
-        pack_support::not_judged(format!(
-            "the client's {}-byte message fitted in the socket buffers of this machine ({written} bytes held), so no write was in progress when the server reset",
-            message.len()
-        ));
+        pack_support::not_judged(text!("ex10-broken-pipe-message-fitted", bytes = message.len(), written));
         return Ok(());
     }
-    let situation = format!(
-        "the client was writing a {}-byte message; the checker's server read none of it (its buffers were full after {} bytes), then ended its side of the connection and reset it (RST){}",
-        message.len(),
-        written,
-        conn.closed_at.map(|t| format!(" {} ms after accepting", ms(t.saturating_duration_since(conn.accepted_at)))).unwrap_or_default()
-    );
+    let bytes = message.len();
+    let situation = match conn.closed_at.map(|t| ms(t.saturating_duration_since(conn.accepted_at))) {
+        Some(after) => text!("ex10-broken-pipe-situation-after", bytes, written, after),
+        None => text!("ex10-broken-pipe-situation", bytes, written),
+    };
     if let Some(after) = ran.killed_after {
-        return Err(fail(
-            format!("{situation}; `{}` was still running {} ms after it started, and was killed", ran.command, ms(after)),
-            "exactly `error: reset` on stdout, and a non-zero exit status",
-            "a reset ends the connection at once: the write in progress fails with BrokenPipe (or ConnectionReset); report it instead of waiting",
-        ));
+        return Err(failure!("ex10-broken-pipe-killed", situation, command = &ran.command, after = ms(after)));
     }
     expect_error(&ran, "reset", &situation)
 }
@@ -532,41 +516,28 @@ fn client_write_timeout(ctx: &Context) -> Verdict {
         let late = probe.finish();
         let mut ran = match client.join().expect("the client runner") {
             Ok(ran) => ran,
-            Err(e) => {
-                return fatal(fail(
-                    format!("the client could not be started: {e}"),
-                    "a program that runs",
-                    "the checker runs your compiled binary",
-                ))
-            }
+            Err(e) => return fatal(failure!("ex10-client-not-started", error = e.to_string())),
         };
-        ran.command = ran.command.replace(&message, &format!("<the {}-byte message>", message.len()));
+        ran.command = ran.command.replace(&message, &text!("ex10-message-placeholder", bytes = message.len()));
         // Only what happened while the client ran: its exit closes the socket (a FIN).
         let (grew_at, written) = growth.iter().rev().find(|(at, _)| *at <= ran.ended_at).copied().unzip();
         let written = written.unwrap_or(0);
-        let situation = format!(
-            "the checker's server accepted the connection and never read anything, so the client's {}-byte message stopped after {written} bytes",
-            message.len()
-        );
-        let expected = format!(
-            "exactly `error: timed out` {}-{} ms after the last bytes got through (the failing write waits --timeout-ms, {} ms, and began at most that long after them)",
-            ms(lo),
-            ms(hi),
-            ms(t)
-        );
+        let situation = text!("ex10-write-situation", bytes = message.len(), written);
+        let expected = text!("ex10-write-expected", lo = ms(lo), hi = ms(hi), timeout = ms(t));
         if let Some(after) = ran.killed_after {
-            return fatal(fail(
-                format!("{situation}; `{}` was still running after {} ms (--timeout-ms {}) and was killed", ran.command, ms(after), ms(t)),
-                expected,
-                "without a write timeout, write() waits forever for a server that reads nothing (its receive buffer and the client's send buffer are full): set stream.set_write_timeout(Some(timeout)) as well as the read timeout, so that the write fails (WouldBlock, classified as timed out)",
+            return fatal(failure!(
+                "ex10-write-killed",
+                situation,
+                command = &ran.command,
+                after = ms(after),
+                timeout = ms(t),
+                expected
             ));
         }
         if written >= message.len() {
             return Measurement {
-                judgement: Judgement::CannotMeasure(format!(
-                    "the whole message fitted in this machine's socket buffers ({written} bytes)"
-                )),
-                summary: format!("{written} bytes in the buffers"),
+                judgement: Judgement::CannotMeasure(text!("ex10-write-message-fitted", written)),
+                summary: text!("ex10-write-fitted-summary", written),
             };
         }
         if let Err(f) = expect_error(&ran, "timed out", &situation) {
@@ -574,36 +545,26 @@ fn client_write_timeout(ctx: &Context) -> Verdict {
         }
         let Some(grew_at) = grew_at else {
             return Measurement {
-                judgement: Judgement::CannotMeasure(
-                    "the client's socket could not be found in /proc/net/tcp".to_owned(),
-                ),
-                summary: "no progress observed".to_owned(),
+                judgement: Judgement::CannotMeasure(text!("ex10-write-socket-not-found")),
+                summary: text!("ex10-write-no-progress-summary"),
             };
         };
         let quiet = ran.ended_at.saturating_duration_since(grew_at);
-        let summary = format!(
-            "said `error: timed out` {} ms after its last bytes got through ({} ms after it started; --timeout-ms {}; wake-ups up to {} ms late)",
-            ms(quiet),
-            ms(ran.elapsed()),
-            ms(t),
-            ms(late)
+        let summary = text!(
+            "ex10-write-summary",
+            quiet = ms(quiet),
+            elapsed = ms(ran.elapsed()),
+            timeout = ms(t),
+            late = ms(late)
         );
         let judgement = if quiet >= lo && quiet <= hi {
             Judgement::Pass
         } else if quiet < lo {
-            Judgement::Fail(fail(
-                format!("{situation}; the client gave up {} ms after its last bytes got through", ms(quiet)),
-                expected,
-                "the client gave up writing too early: the write timeout is the --timeout-ms value itself (set_write_timeout(Some(timeout)))",
-            ))
+            Judgement::Fail(failure!("ex10-write-too-early", situation, quiet = ms(quiet), expected))
         } else if quiet.saturating_sub(late) <= hi {
-            Judgement::Unsure(format!("the machine was loaded ({summary})"))
+            Judgement::Unsure(text!("ex10-machine-loaded", summary = &summary))
         } else {
-            Judgement::Fail(fail(
-                format!("{situation}; the client said `error: timed out` only {} ms after its last bytes got through", ms(quiet)),
-                expected,
-                "the write waited too long: its timeout is --timeout-ms (set_write_timeout(Some(timeout))), not a fixed value or a multiple of it",
-            ))
+            Judgement::Fail(failure!("ex10-write-too-late", situation, quiet = ms(quiet), expected))
         };
         Measurement { judgement, summary }
     })
@@ -620,41 +581,39 @@ fn client_unresolved_host(ctx: &Context) -> Verdict {
     let fake = FakeServer::start(Scenario::Echo).expect("starting the fake server");
     let args = client_args_host(host, fake.port(), Duration::from_millis(3000), "where are you?");
     let ran = run(ctx, &args, Some(Duration::from_secs(10)))?;
-    let situation = format!("the host {host:?} does not resolve (and the network cannot be reached)");
+    let situation = text!("ex10-unresolved-situation", host = format!("{host:?}"));
     if let Some(after) = ran.killed_after {
-        return Err(fail(
-            format!("{situation}; `{}` was still running after {} ms, and was killed", ran.command, ms(after)),
-            "one line `error: <why>` at once, and a non-zero exit status",
-            "resolving the name fails at once here: report that error (NetError::Other) instead of retrying",
-        ));
+        return Err(failure!("ex10-unresolved-killed", situation, command = &ran.command, after = ms(after)));
     }
     let line = one_line(&ran)?;
-    let expected =
-        "one line `error: <the resolver's message>` (not refused, timed out or reset) and a non-zero exit status";
+    let expected = text!("ex10-unresolved-expected");
     let kind = line.strip_prefix("error: ");
     let wrong = match kind {
-        None if line.starts_with("reply:") => Some("the client printed a reply from 127.0.0.1 although --host named another machine: --host was ignored. The client connects to (host, port).to_socket_addrs()".to_owned()),
-        None | Some("") => Some("an error is printed as `error: ` and its description (main.rs does it for the Err that request() returns)".to_owned()),
-        Some(k @ ("refused" | "timed out" | "reset")) => Some(format!("a name that does not resolve is neither refused, a timeout nor a reset: nothing was even tried. to_socket_addrs() fails with an error of another kind, and classify() keeps every other kind as NetError::Other(error), whose text (the resolver's message) main.rs prints after `error: `, so the user learns that the name is wrong; `{k}` sends them looking for a problem that is not there")),
+        None if line.starts_with("reply:") => Some(text!("ex10-unresolved-why-host-ignored")),
+        None | Some("") => Some(text!("ex10-unresolved-why-no-description")),
+        Some(k @ ("refused" | "timed out" | "reset")) => Some(text!("ex10-unresolved-why-wrong-kind", kind = k)),
         Some(_) => None,
     };
     if let Some(why) = wrong {
-        return Err(fail(
-            format!(
-                "{situation}; `{}` printed `{line}` and ended with {}{}",
-                ran.command,
-                ran.describe_status(),
-                ran.stderr_note()
-            ),
+        return Err(failure!(
+            "ex10-unresolved-wrong-line",
+            situation,
+            command = &ran.command,
+            line,
+            status = ran.describe_status(),
+            stderr_note = ran.stderr_note(),
             expected,
-            why,
+            why
         ));
     }
     if ran.status.is_none_or(|s| s.success()) {
-        return Err(fail(
-            format!("{situation}; `{}` printed `{line}` but ended with {}", ran.command, ran.describe_status()),
-            expected,
-            "a program that failed says so with its exit status (main.rs exits 1 when request() returns Err): scripts rely on it",
+        return Err(failure!(
+            "ex10-exit-status-zero",
+            situation,
+            command = &ran.command,
+            line,
+            status = ran.describe_status(),
+            expected
         ));
     }
     Ok(())
@@ -705,45 +664,33 @@ fn measure_idle_close(server: &Server) -> Measurement {
             (_, Err((got, e))) if got.is_empty() => {
                 let age = ms(sent_at - connected);
                 if e.kind() == std::io::ErrorKind::TimedOut {
-                    return fatal(fail(
-                        format!("the client sent `ping {i}`; the server did not echo it within {} ms", ms(ECHO_WAIT)),
-                        "an echo of every message while the connection is active",
-                        "the server echoes what it receives, as in ex09",
-                    ));
+                    return fatal(failure!("ex10-idle-no-echo", i, wait = ms(ECHO_WAIT)));
                 }
                 if gap >= lo {
                     return Measurement {
-                        judgement: Judgement::Unsure(format!(
-                            "the checker paused {} ms instead of {} ms",
-                            ms(gap),
-                            ms(pause)
+                        judgement: Judgement::Unsure(text!(
+                            "ex10-idle-pause-overshot",
+                            gap = ms(gap),
+                            pause = ms(pause)
                         )),
-                        summary: format!("pause before ping {i} overshot: {} ms", ms(gap)),
+                        summary: text!("ex10-idle-pause-overshot-summary", i, gap = ms(gap)),
                     };
                 }
-                return fatal(fail(
-                    format!(
-                        "the client sent `ping 0`, `ping 1`, `ping 2` {} ms apart, each echoed; the server closed the connection {age} ms after it was accepted, when `ping {i}` came only {} ms after the previous exchange (--idle-timeout-ms {})",
-                        ms(pause),
-                        ms(gap),
-                        ms(t)
-                    ),
-                    format!("a connection that talks at least every {} ms stays open", ms(t)),
-                    if i == 0 {
-                        "the server closed a fresh connection at once: it must echo and wait for more until the client is idle for --idle-timeout-ms".to_owned()
-                    } else {
-                        "the idle timeout counts silence since the last byte received, not the connection's age: set_read_timeout(Some(idle_timeout)) makes each read wait at most that long, and every byte that arrives restarts the wait. A client that keeps talking stays connected".to_owned()
-                    },
-                ));
+                let (pause, gap, timeout) = (ms(pause), ms(gap), ms(t));
+                return fatal(if i == 0 {
+                    failure!("ex10-idle-closed-fresh", pause, age, i, gap, timeout)
+                } else {
+                    failure!("ex10-idle-closed-while-talking", pause, age, i, gap, timeout)
+                });
             }
             (_, result) => {
                 let got = match &result {
                     Ok(got) | Err((got, _)) => got.clone(),
                 };
-                return fatal(fail(
-                    format!("the client sent {} and received {}", quoted(&message, 40), quoted(&got, 40)),
-                    format!("{} echoed", quoted(&message, 40)),
-                    "the server echoes exactly what it receives, as in ex09",
+                return fatal(failure!(
+                    "ex10-idle-wrong-echo",
+                    sent = quoted(&message, 40),
+                    received = quoted(&got, 40)
                 ));
             }
         }
@@ -751,22 +698,21 @@ fn measure_idle_close(server: &Server) -> Measurement {
     // Idle phase: say nothing and wait for the server to close.
     let closed = wait_closed(&mut stream, last_echo + t * 3);
     let late = probe.finish();
-    let steps = format!("after 3 messages {} ms apart (each echoed), the client stayed silent", ms(pause));
+    let steps = text!("ex10-idle-steps", pause = ms(pause));
     let (at, extra) = match closed {
         Closed::Eof { at, extra } | Closed::Reset { at, extra } => (at, extra),
         Closed::Open { extra } if extra.is_empty() => {
-            let f = fail(
-                format!(
-                    "{steps}; the connection was still open {} ms after its last byte (--idle-timeout-ms {})",
-                    ms(t * 3),
-                    ms(t)
-                ),
-                format!("the server closes it {}–{} ms after the last byte (the idle timeout ± 20%)", ms(lo), ms(hi)),
-                "the server never drops an idle client: its read() waits forever for a client that went quiet, holding a thread and a descriptor for nothing. Set the idle timeout as the read timeout (stream.set_read_timeout(Some(idle_timeout))) and close the connection when read() fails with WouldBlock or TimedOut",
+            let f = failure!(
+                "ex10-idle-never-closed",
+                steps,
+                waited = ms(t * 3),
+                timeout = ms(t),
+                lo = ms(lo),
+                hi = ms(hi)
             );
             return if late > t {
                 Measurement {
-                    judgement: Judgement::Unsure(format!("wake-ups up to {} ms late", ms(late))),
+                    judgement: Judgement::Unsure(text!("ex10-wake-ups-late", late = ms(late))),
                     summary: f.observed,
                 }
             } else {
@@ -774,49 +720,37 @@ fn measure_idle_close(server: &Server) -> Measurement {
             };
         }
         Closed::Open { extra } | Closed::Error { extra, .. } => {
-            return fatal(fail(
-                format!("{steps}; then the server sent {}", quoted(&extra, 60)),
-                "nothing, then the server closes the connection",
-                "the server only echoes: it sends nothing on its own",
-            ))
+            return fatal(failure!("ex10-idle-sent-unasked", steps, extra = quoted(&extra, 60)))
         }
     };
     if !extra.is_empty() {
-        return fatal(fail(
-            format!("{steps}; then the server sent {} before closing", quoted(&extra, 60)),
-            "nothing, then the server closes the connection",
-            "the server only echoes: it sends nothing on its own",
-        ));
+        return fatal(failure!("ex10-idle-sent-before-closing", steps, extra = quoted(&extra, 60)));
     }
     let silent = at.saturating_duration_since(last_echo);
     let silent_at_most = at.saturating_duration_since(last_sent);
-    let summary = format!(
-        "closed {} ms after the last echo ({} ms after the last message was sent); --idle-timeout-ms {}; wake-ups up to {} ms late",
-        ms(silent),
-        ms(silent_at_most),
-        ms(t),
-        ms(late)
+    let summary = text!(
+        "ex10-idle-summary",
+        silent = ms(silent),
+        silent_at_most = ms(silent_at_most),
+        timeout = ms(t),
+        late = ms(late)
     );
-    let expected =
-        format!("the server closes it {}–{} ms after the last byte (the idle timeout ± 20%)", ms(lo), ms(hi));
     let judgement = if silent >= lo && silent <= hi {
         Judgement::Pass
     } else if silent < lo && silent_at_most < lo {
-        Judgement::Fail(fail(
-            format!("{steps}; the server closed the connection after only {} ms of silence", ms(silent_at_most)),
-            expected,
-            "the server dropped the client too early: the read timeout must be the --idle-timeout-ms value itself",
+        Judgement::Fail(failure!(
+            "ex10-idle-closed-too-early",
+            steps,
+            silent = ms(silent_at_most),
+            lo = ms(lo),
+            hi = ms(hi)
         ))
     } else if silent < lo {
-        Judgement::Unsure(format!("the last echo was noticed late ({summary})"))
+        Judgement::Unsure(text!("ex10-last-echo-noticed-late", summary = &summary))
     } else if silent.saturating_sub(late) <= hi {
-        Judgement::Unsure(format!("the machine was loaded ({summary})"))
+        Judgement::Unsure(text!("ex10-machine-loaded", summary = &summary))
     } else {
-        Judgement::Fail(fail(
-            format!("{steps}; the server closed the connection only {} ms after its last byte", ms(silent)),
-            expected,
-            "the server waited too long: the read timeout is the idle timeout itself, set once on the stream (set_read_timeout) — not a multiple of it, nor a check made only every few seconds",
-        ))
+        Judgement::Fail(failure!("ex10-idle-closed-too-late", steps, silent = ms(silent), lo = ms(lo), hi = ms(hi)))
     };
     Measurement { judgement, summary }
 }
@@ -825,28 +759,25 @@ fn server_keeps_serving_others(ctx: &Context) -> Verdict {
     let server = start_server(ctx, LONG_IDLE_TIMEOUT)?;
     let mut idle = server.connect()?;
     let hello: &[u8] = b"I am client 1 and I will now sit idle\n";
-    idle.write_all(hello).map_err(|e| io_failure("client 1 sending", e))?;
+    idle.write_all(hello).map_err(|e| io_failure(text!("ex10-client-1-sending"), e))?;
     net::expect_bytes(&mut idle, hello, Instant::now() + ECHO_WAIT).map_err(|mut f| {
-        f.why = "the server echoes what it receives, as in ex09".to_owned();
+        f.why = text!("ex10-why-echo-as-in-ex09");
         f
     })?;
     let idle_since = Instant::now();
     for i in 2..=5 {
         let mut other = server.connect()?;
         let message = format!("client {i}, while client 1 sits idle\n").into_bytes();
-        other.write_all(&message).map_err(|e| io_failure(&format!("client {i} sending"), e))?;
+        other.write_all(&message).map_err(|e| io_failure(text!("ex10-client-i-sending", i), e))?;
         match read_exact_within(&mut other, message.len(), Instant::now() + ECHO_WAIT) {
             Ok(echo) if echo == message => {}
             Err((got, e)) if got.is_empty() && e.kind() == std::io::ErrorKind::TimedOut => {
-                return Err(fail(
-                    format!(
-                        "client {i} got no echo within {} ms while client 1 sat idle (connected, silent for {} ms, well within --idle-timeout-ms {})",
-                        ms(ECHO_WAIT),
-                        ms(idle_since.elapsed()),
-                        ms(LONG_IDLE_TIMEOUT)
-                    ),
-                    format!("client {i} served at once, whatever client 1 does"),
-                    "the server serves one client at a time: it sits in the idle client's read() and accepts or answers nobody else until that client leaves or times out. Serve each connection on a thread of its own (thread::spawn(move || handle_client(stream, idle_timeout))) so that an idle client only holds its own thread",
+                return Err(failure!(
+                    "ex10-others-blocked",
+                    i,
+                    wait = ms(ECHO_WAIT),
+                    silent = ms(idle_since.elapsed()),
+                    timeout = ms(LONG_IDLE_TIMEOUT)
                 ));
             }
             result => {
@@ -854,10 +785,12 @@ fn server_keeps_serving_others(ctx: &Context) -> Verdict {
                     Ok(got) => (got, String::new()),
                     Err((got, e)) => (got, format!(", {}", net::describe_stop(&e))),
                 };
-                return Err(fail(
-                    format!("client {i} sent {} and received {}{stop}", quoted(&message, 60), quoted(&got, 60)),
-                    format!("{} echoed", quoted(&message, 60)),
-                    "every client is echoed, while another one sits idle",
+                return Err(failure!(
+                    "ex10-others-wrong-echo",
+                    i,
+                    sent = quoted(&message, 60),
+                    received = quoted(&got, 60),
+                    stop
                 ));
             }
         }
@@ -877,27 +810,20 @@ fn server_keeps_serving_others(ctx: &Context) -> Verdict {
                 Ok(got) => (got, String::new()),
                 Err((got, e)) => (got, format!(", {}", net::describe_stop(&e))),
             };
-            Err(fail(
-                format!(
-                    "after {} ms of silence (--idle-timeout-ms {}), client 1 sent {} and received {}{stop}",
-                    ms(silent_for),
-                    ms(LONG_IDLE_TIMEOUT),
-                    quoted(again, 40),
-                    quoted(&got, 40)
-                ),
-                format!("client 1 still connected and echoed: it was idle for less than {} ms", ms(LONG_IDLE_TIMEOUT)),
-                "serving the other clients must not end the idle one before its idle timeout: each connection has its own read timeout, on its own thread",
+            Err(failure!(
+                "ex10-idle-client-dropped",
+                silent = ms(silent_for),
+                timeout = ms(LONG_IDLE_TIMEOUT),
+                sent = quoted(again, 40),
+                received = quoted(&got, 40),
+                stop
             ))
         }
     }
 }
 
-fn io_failure(doing: &str, e: std::io::Error) -> Failure {
-    fail(
-        format!("{doing} failed: {e}"),
-        "the server keeps the connection open while the client talks",
-        "the server must not close or reset a connection that is in use",
-    )
+fn io_failure(doing: String, e: std::io::Error) -> Failure {
+    failure!("ex10-io-failed", doing, error = e.to_string())
 }
 
 /// Promise `server-survives-client-errors`: after clients reset their connections, the next
@@ -907,13 +833,13 @@ fn server_survives_client_resets(ctx: &Context) -> Verdict {
     let storm = net::reset_storm(&server)?;
     let message: &[u8] = b"the client after the resets\n";
     let mut next = server.connect().map_err(|mut f| {
-        f.observed = format!("after {storm}, the next client could not connect: {}", f.observed);
+        f.observed = text!("ex10-resets-next-could-not-connect", storm, observed = f.observed);
         f
     })?;
-    next.write_all(message).map_err(|e| io_failure("the client after the resets, sending", e))?;
+    next.write_all(message).map_err(|e| io_failure(text!("ex10-client-after-resets-sending"), e))?;
     net::expect_bytes(&mut next, message, Instant::now() + ECHO_WAIT).map_err(|mut f| {
-        f.observed = format!("after {storm}: {}", f.observed);
-        f.why = net::with_exit(&server, "an error with one client (a reset) is printed to stderr and the server keeps serving: the thread that served that client ends, and the others go on");
+        f.observed = text!("ex10-resets-after", storm, observed = f.observed);
+        f.why = net::with_exit(&server, &text!("ex10-resets-why-keep-serving"));
         f
     })?;
     // Two connections failed, and each failure is told on stderr: a reset is an error, not an
@@ -924,17 +850,10 @@ fn server_survives_client_resets(ctx: &Context) -> Verdict {
         std::thread::sleep(Duration::from_millis(10));
     }
     if told() < 2 {
-        return Err(fail(
-            format!(
-                "after {storm}, the server went on serving, but printed {} on stderr",
-                match told() {
-                    0 => "nothing".to_owned(),
-                    n => format!("only {n} line: {}", net::quoted(&server.stderr(), 200)),
-                }
-            ),
-            "a line on stderr for each of the two connections that failed (\"client failed: Connection reset by peer\")",
-            "an error with one client is printed to stderr, so whoever runs the server sees it: only WouldBlock and TimedOut mean an idle client; a reset (ConnectionReset) while reading, a broken pipe while writing and the rest are errors, returned from handle_client and printed by the accept loop",
-        ));
+        return Err(match told() {
+            0 => failure!("ex10-resets-not-told", storm),
+            count => failure!("ex10-resets-told-once", storm, count, stderr = net::quoted(&server.stderr(), 200)),
+        });
     }
     server.stop()
 }

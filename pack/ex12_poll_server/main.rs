@@ -19,7 +19,7 @@ use std::time::{Duration, Instant};
 
 use pack_support::echo::{connect_as, connect_many, cut_off, lengths, round_trip, same_line, send, REPLY_WITHIN};
 use pack_support::net::{self, Server};
-use pack_support::{fail, proc, Context, Failure, Verdict};
+use pack_support::{fail, failure, proc, text, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -71,10 +71,10 @@ fn serves_many_clients(ctx: &Context) -> Verdict {
         })
         .collect();
     for (i, client) in clients.iter_mut().enumerate() {
-        send(&server, client, &first[i], &format!("client {i}"))?;
+        send(&server, client, &first[i], &text!("ex12-client-i", i))?;
     }
     let got = net::read_many_within(&mut clients, &lengths(&first), Instant::now() + MANY_REPLY_WITHIN);
-    all_served(&server, &first, &got, "each sending one line")?;
+    all_served(&server, &first, &got, &text!("ex12-each-sending-one-line"))?;
 
     // Round 2: two lines from each, sent in three pieces that cut across the lines.
     let second: Vec<Vec<u8>> =
@@ -85,27 +85,27 @@ fn serves_many_clients(ctx: &Context) -> Verdict {
             thread::sleep(Duration::from_millis(30));
         }
         for (i, client) in clients.iter_mut().enumerate() {
-            send(&server, client, &second[i][cuts[piece]..cuts[piece + 1]], &format!("client {i}"))?;
+            send(&server, client, &second[i][cuts[piece]..cuts[piece + 1]], &text!("ex12-client-i", i))?;
         }
     }
     let got = net::read_many_within(&mut clients, &lengths(&second), Instant::now() + MANY_REPLY_WITHIN);
     if let Some(i) = got.iter().zip(&second).position(|(g, want)| g.bytes != *want) {
         let (g, want) = (&got[i], &second[i]);
         let pieces: Vec<String> = (0..3).map(|p| net::quoted(&want[cuts[p]..cuts[p + 1]], 80)).collect();
-        let mut observed = format!(
-            "client {i} sent two lines on the same connection in three pieces ({}), and received {}",
-            pieces.join(", "),
-            net::quoted(&g.bytes, 120)
-        );
-        if let Some(e) = &g.stop {
-            observed.push_str(&format!(", {}", net::describe_stop(e)));
-        }
+        let stop = g.stop.as_ref().map(|e| format!(", {}", net::describe_stop(e))).unwrap_or_default();
         let served = got.iter().zip(&second).filter(|(g, want)| g.bytes == **want).count();
-        observed.push_str(&format!(" ({served} of the {CLIENTS} clients got both lines back)"));
         return Err(fail(
-            observed,
-            format!("{} within {} s", net::quoted(want, 120), MANY_REPLY_WITHIN.as_secs()),
-            net::with_exit(&server, "a read returns whatever has arrived: part of a line, or a line and a half. Keep the bytes after the last newline in the connection's incoming buffer until the rest arrives, and send every complete line back"),
+            text!(
+                "ex12-two-lines-wrong",
+                i,
+                pieces = pieces.join(", "),
+                received = net::quoted(&g.bytes, 120),
+                stop,
+                served,
+                clients = CLIENTS
+            ),
+            text!("ex12-line-back-within", line = net::quoted(want, 120), secs = MANY_REPLY_WITHIN.as_secs()),
+            net::with_exit(&server, &text!("ex12-two-lines-why")),
         ));
     }
 
@@ -141,12 +141,12 @@ fn serves_many_clients(ctx: &Context) -> Verdict {
         Err((got, e)) => (got, Some(e)),
     };
     if got != bulk {
-        let mut observed = format!(
-            "a client sent {} lines of 64 bytes ({} bytes in all) without reading anything for {} ms, then read: it got back {} bytes",
-            bulk.len() / 64,
-            bulk.len(),
-            BULK_DEAF.as_millis(),
-            got.len()
+        let mut observed = text!(
+            "ex12-bulk-observed",
+            lines = bulk.len() / 64,
+            bytes = bulk.len(),
+            deaf = BULK_DEAF.as_millis() as u64,
+            got = got.len()
         );
         if let Some(e) = &stop {
             observed.push_str(&format!(", {}", net::describe_stop(e)));
@@ -155,15 +155,15 @@ fn serves_many_clients(ctx: &Context) -> Verdict {
             observed.push_str(&format!("; {diff}"));
         }
         if let Some(e) = &send_error {
-            observed.push_str(&format!("; its own sending stopped after {sent} bytes: {e}"));
+            observed.push_str(&format!("; {}", text!("ex12-bulk-sending-stopped", sent, error = e.to_string())));
         }
         if let Some(exit) = server.describe_exit() {
             observed.push_str(&format!("; {exit}"));
         }
         return Err(fail(
             observed,
-            format!("all {} bytes back, in order, within {} s once the client reads", bulk.len(), BULK_READ_WITHIN.as_secs()),
-            "a client that does not read fills the server's send buffer, and then a write on a non-blocking socket takes only part of the bytes or fails with WouldBlock: a partial write, not an error. Keep what was not written in the connection's outgoing buffer, ask poll for POLLOUT, and write the rest when the socket has room (write_all on a non-blocking socket gives up halfway with WouldBlock, and the rest is lost). Stop reading from a client whose outgoing buffer is large, so that the server does not buffer without limit",
+            text!("ex12-bulk-expected", bytes = bulk.len(), secs = BULK_READ_WITHIN.as_secs()),
+            text!("ex12-bulk-why"),
         ));
     }
     drop((clients, reader));
@@ -231,7 +231,7 @@ fn one_thread_only(ctx: &Context) -> Verdict {
     let mut clients = connect_many(&server, CLIENTS)?;
     let lines: Vec<Vec<u8>> = (0..CLIENTS).map(|i| format!("client {i:03} says hello\n").into_bytes()).collect();
     for (i, client) in clients.iter_mut().enumerate() {
-        send(&server, client, &lines[i], &format!("client {i}"))?;
+        send(&server, client, &lines[i], &text!("ex12-client-i", i))?;
     }
     let got = net::read_many_within(&mut clients, &lengths(&lines), Instant::now() + MANY_REPLY_WITHIN);
     let served = got.iter().zip(&lines).filter(|(g, want)| g.bytes == **want).count();
@@ -240,7 +240,7 @@ fn one_thread_only(ctx: &Context) -> Verdict {
     let again: Vec<Vec<u8>> = (0..CLIENTS).map(|i| format!("client {i:03} again\n").into_bytes()).collect();
     if served == CLIENTS {
         for (i, client) in clients.iter_mut().enumerate() {
-            send(&server, client, &again[i], &format!("client {i}"))?;
+            send(&server, client, &again[i], &text!("ex12-client-i", i))?;
         }
         net::read_many_within(&mut clients, &lengths(&again), Instant::now() + MANY_REPLY_WITHIN);
     }
@@ -255,32 +255,20 @@ fn one_thread_only(ctx: &Context) -> Verdict {
 
     let most = seen.max.max(during).max(at_start);
     if most > 1 {
-        let observed = format!(
-            "{during} threads in /proc/PID/task while {CLIENTS} clients were connected ({at_start} when the server had just started; at most {most} at once and {} different threads over the run, sampling every 2 ms)",
-            seen.distinct.len()
-        );
-        let why = if seen.distinct.len() > CLIENTS / 2 {
-            "that is about a thread per client: the server starts a thread for each client (the threaded server of ex11) instead of serving every client from one poll loop. With poll, one thread asks the kernel which sockets are ready and serves each of them without waiting, so no client needs a thread of its own".to_owned()
+        let (clients, distinct) = (CLIENTS, seen.distinct.len());
+        return Err(if distinct > CLIENTS / 2 {
+            failure!("ex12-thread-per-client", during, clients, at_start, most, distinct)
         } else {
-            format!(
-                "the server runs {most} threads: a poll server does all its work on one thread, the event loop (no pool, no helper threads, no async runtime); poll tells it which sockets are ready, so it never needs a second thread to wait"
-            )
-        };
-        return Err(fail(observed, format!("exactly 1 thread the whole time, with {CLIENTS} clients connected"), why));
+            failure!("ex12-several-threads", during, clients, at_start, most, distinct)
+        });
     }
     if served < CLIENTS {
-        let mut observed = format!(
-            "only {served} of the {CLIENTS} clients connected at once got their line back within {} s, so the server never had {CLIENTS} clients to serve at once (it ran 1 thread meanwhile)",
-            MANY_REPLY_WITHIN.as_secs()
-        );
+        let mut f =
+            failure!("ex12-one-thread-not-all-served", served, clients = CLIENTS, secs = MANY_REPLY_WITHIN.as_secs());
         if let Some(exit) = server.describe_exit() {
-            observed.push_str(&format!("; {exit}"));
+            f.observed.push_str(&format!("; {exit}"));
         }
-        return Err(fail(
-            observed,
-            format!("all {CLIENTS} clients served at once, by exactly 1 thread"),
-            "this check counts the threads while the server serves 100 clients at once; the server must accept every waiting connection and keep all of them in its poll set (see serves_many_clients)",
-        ));
+        return Err(f);
     }
     drop(clients);
     server.stop()
@@ -292,7 +280,7 @@ fn one_thread_only(ctx: &Context) -> Verdict {
 
 fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
-    let mut slow = connect_as(&server, "the slow client")?;
+    let mut slow = connect_as(&server, &text!("ex12-the-slow-client"))?;
     let mut slow_writer = clone(&slow)?;
     let slow_started = Instant::now();
     let sending = thread::spawn(move || {
@@ -305,14 +293,14 @@ fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
     thread::sleep(Duration::from_millis(250));
     let mut fast_clients = Vec::new();
     for k in 0..5 {
-        let mut fast = connect_as(&server, &format!("fast client {k}"))?;
+        let mut fast = connect_as(&server, &text!("ex12-fast-client-k", k))?;
         let line = format!("fast client {k}\n").into_bytes();
-        send(&server, &mut fast, &line, &format!("fast client {k}"))?;
+        send(&server, &mut fast, &line, &text!("ex12-fast-client-k", k))?;
         let sent_at = Instant::now();
         let slow_sent =
             ((sent_at - slow_started).as_millis() / SLOW_PAUSE.as_millis() + 1).min(SLOW_LINE.len() as u128);
         match net::read_exact_within(&mut fast, line.len(), sent_at + FAST_REPLY_WITHIN) {
-            Ok(got) => same_line(&server, &line, &got, &format!("fast client {k}"))?,
+            Ok(got) => same_line(&server, &line, &got, &text!("ex12-fast-client-k", k))?,
             Err((got, e)) if e.kind() == std::io::ErrorKind::TimedOut => {
                 // When does the reply come: once the slow client's line is complete?
                 let wait_until = slow_started + slow_total + REPLY_WITHIN;
@@ -322,32 +310,28 @@ fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
                     Ok(_) => {
                         let at = Instant::now();
                         let after_slow = at.saturating_duration_since(slow_done);
-                        format!(
-                            "its reply came {} ms after it was sent, {} ms after the slow client's last byte",
-                            (at - sent_at).as_millis(),
-                            after_slow.as_millis()
+                        text!(
+                            "ex12-slow-reply-came",
+                            after_sent = (at - sent_at).as_millis() as u64,
+                            after_slow = after_slow.as_millis() as u64
                         )
                     }
-                    Err((_, e)) => format!(
-                        "no reply came even after the slow client's line was complete ({})",
-                        net::describe_stop(&e)
-                    ),
+                    Err((_, e)) => text!("ex12-slow-no-reply", stop = net::describe_stop(&e)),
                 };
-                return Err(fail(
-                    format!(
-                        "while a slow client was sending its line {} one byte every {} ms (about {slow_sent} of its {} bytes sent), {} sent {} and got no reply within {} ms; {came}",
-                        net::quoted(SLOW_LINE, 80),
-                        SLOW_PAUSE.as_millis(),
-                        SLOW_LINE.len(),
-                        if k == 0 { "another client".to_owned() } else { format!("another client (fast client {k}; the {k} before it had been answered at once)") },
-                        net::quoted(&line, 80),
-                        FAST_REPLY_WITHIN.as_millis()
-                    ),
-                    format!("every other client's line back within {} ms while the slow client sends", FAST_REPLY_WITHIN.as_millis()),
-                    "the server waited inside a blocking read on the slow client's connection (read_line, read_exact, or a read on a socket left in blocking mode) until that client's line was complete, and served nobody meanwhile. In a poll loop a readable socket gets one non-blocking read of whatever has arrived (maybe one byte); the unfinished line waits in the connection's incoming buffer, and the loop goes back to poll",
+                let who = if k == 0 { text!("ex12-another-client") } else { text!("ex12-another-fast-client", k) };
+                return Err(failure!(
+                    "ex12-slow-client-blocks",
+                    slow_line = net::quoted(SLOW_LINE, 80),
+                    pause = SLOW_PAUSE.as_millis() as u64,
+                    slow_sent = slow_sent as u64,
+                    slow_bytes = SLOW_LINE.len(),
+                    who,
+                    sent = net::quoted(&line, 80),
+                    within = FAST_REPLY_WITHIN.as_millis() as u64,
+                    came
                 ));
             }
-            Err((got, e)) => return Err(cut_off(&server, &line, &got, &e, &format!("fast client {k}"))),
+            Err((got, e)) => return Err(cut_off(&server, &line, &got, &e, &text!("ex12-fast-client-k", k))),
         }
         fast_clients.push(fast);
         thread::sleep(Duration::from_millis(400));
@@ -357,14 +341,15 @@ fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
     let (result, _) = sending.join().unwrap_or((Ok(()), Instant::now()));
     if let Err(e) = result {
         return Err(fail(
-            format!("the slow client could not send its line one byte at a time: {e}"),
-            "the connection stays open while the client sends",
-            net::with_exit(&server, "a client may send its line in pieces as small as one byte, as slowly as it likes: the server keeps the connection and the bytes received so far"),
+            text!("ex12-slow-could-not-send", error = e.to_string()),
+            text!("ex12-slow-could-not-send-expected"),
+            net::with_exit(&server, &text!("ex12-slow-could-not-send-why")),
         ));
     }
+    let who = text!("ex12-the-slow-client-one-byte-at-a-time");
     match net::read_exact_within(&mut slow, SLOW_LINE.len(), Instant::now() + REPLY_WITHIN) {
-        Ok(got) => same_line(&server, SLOW_LINE, &got, "the slow client (one byte at a time)")?,
-        Err((got, e)) => return Err(cut_off(&server, SLOW_LINE, &got, &e, "the slow client (one byte at a time)")),
+        Ok(got) => same_line(&server, SLOW_LINE, &got, &who)?,
+        Err((got, e)) => return Err(cut_off(&server, SLOW_LINE, &got, &e, &who)),
     }
     drop((slow, fast_clients));
     server.stop()
@@ -403,31 +388,17 @@ fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
         rss_most = rss_most.max(rss_kb());
         let grown = rss_most.saturating_sub(rss_before) as usize * 1024;
         if grown > DEAF_BUFFERED_MOST {
-            return Err(fail(
-                format!(
-                    "a client sent {} MiB of lines without reading any of its echo, and the server's resident memory grew by {} MiB meanwhile (VmRSS in /proc/PID/status)",
-                    sent >> 20,
-                    grown >> 20
-                ),
-                format!(
-                    "the server stops reading a connection whose `outgoing` holds MAX_PENDING ({} MiB) or more, so its memory grows by about that much at most",
-                    MAX_PENDING >> 20
-                ),
-                "the server keeps reading from a client that does not read its replies, and buffers without limit. Perhaps interest() asks for POLLIN whatever `outgoing` holds: ask for POLLIN only while `outgoing` is under MAX_PENDING",
+            return Err(failure!(
+                "ex12-deaf-memory-grows",
+                sent_mib = sent >> 20,
+                grown_mib = grown >> 20,
+                max_pending_mib = MAX_PENDING >> 20
             ));
         }
         Ok(())
     })?;
-    deaf.others_served(
-        &server,
-        BESIDE_DEAF_REPLY_WITHIN,
-        "the server seems to wait for the client that does not read. Perhaps it writes each echo until all of it is sent (write_all, a loop until `outgoing` is empty, or a socket left in blocking mode), which waits as long as that client does not read; or it keeps reading and writing one connection until it has nothing more to do. Write only what the socket takes, keep the rest in `outgoing`, ask for POLLOUT, and go back to poll",
-    )?;
-    deaf.reads_everything_back(
-        &server,
-        BULK_READ_WITHIN,
-        "keep what the socket did not take in `outgoing` (remove only what a write took) and send the rest when poll reports POLLOUT: nothing may be dropped or sent twice",
-    )?;
+    deaf.others_served(&server, BESIDE_DEAF_REPLY_WITHIN, &text!("ex12-deaf-blocks-others-why"))?;
+    deaf.reads_everything_back(&server, BULK_READ_WITHIN, &text!("ex12-deaf-reads-back-why"))?;
     server.stop()
 }
 
@@ -439,30 +410,34 @@ fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
 /// a line or while its echo is being written, costs only that connection.
 fn a_reset_client_is_dropped_alone(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
-    let mut stays = connect_as(&server, "a client that stays")?;
-    round_trip(&server, &mut stays, b"before the resets\n", "a client that stays")?;
+    let stays_who = text!("ex12-a-client-that-stays");
+    let mut stays = connect_as(&server, &stays_who)?;
+    round_trip(&server, &mut stays, b"before the resets\n", &stays_who)?;
 
     // The shared storm: one client resets mid-line, another while its echo is written.
-    let what = format!("after {}", net::reset_storm(&server)?);
+    let storm = net::reset_storm(&server)?;
     let line = b"after the resets\n";
-    send(&server, &mut stays, line, "the client that stayed")?;
+    let stayed = text!("ex12-the-client-that-stayed");
+    send(&server, &mut stays, line, &stayed)?;
     match net::read_exact_within(&mut stays, line.len(), Instant::now() + REPLY_WITHIN) {
-        Ok(got) => same_line(&server, line, &got, "the client that stayed")?,
+        Ok(got) => same_line(&server, line, &got, &stayed)?,
         Err((got, e)) => {
             return Err(fail(
-                format!(
-                    "{what}, a client that stayed connected sent {} and received {}, {}",
-                    net::quoted(line, 80),
-                    net::quoted(&got, 80),
-                    net::describe_stop(&e)
+                text!(
+                    "ex12-stayed-not-served",
+                    storm,
+                    sent = net::quoted(line, 80),
+                    received = net::quoted(&got, 80),
+                    stop = net::describe_stop(&e)
                 ),
-                format!("its line back within {} s", REPLY_WITHIN.as_secs()),
-                net::with_exit(&server, "a reset connection must be dropped from the poll set: perhaps the server keeps polling it and fails, or stops serving everyone else after the error"),
+                text!("ex12-stayed-not-served-expected", secs = REPLY_WITHIN.as_secs()),
+                net::with_exit(&server, &text!("ex12-stayed-not-served-why")),
             ))
         }
     }
-    let mut newcomer = connect_as(&server, "a client that connects after the resets")?;
-    round_trip(&server, &mut newcomer, b"a newcomer\n", "a client that connects after the resets")?;
+    let newcomer_who = text!("ex12-a-client-that-connects-after-the-resets");
+    let mut newcomer = connect_as(&server, &newcomer_who)?;
+    round_trip(&server, &mut newcomer, b"a newcomer\n", &newcomer_who)?;
     drop((stays, newcomer));
     server.stop()
 }
@@ -480,32 +455,32 @@ fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
     let baseline = server.fds();
     let mut clients = connect_many(&server, 10)?;
     for (i, client) in clients.iter_mut().enumerate() {
-        round_trip(&server, client, format!("client {i} says hello\n").as_bytes(), &format!("client {i}"))?;
+        round_trip(&server, client, format!("client {i} says hello\n").as_bytes(), &text!("ex12-client-i", i))?;
     }
     // Client 0 half-closes after an unfinished line: it gets the piece back, then the end.
-    send(&server, &mut clients[0], b"no newline", "client 0")?;
+    send(&server, &mut clients[0], b"no newline", &text!("ex12-client-i", i = 0))?;
     clients[0].shutdown(std::net::Shutdown::Write).ok();
     match net::wait_closed(&mut clients[0], Instant::now() + REPLY_WITHIN) {
         net::Closed::Eof { extra, .. } if extra == b"no newline" => {}
         closed => {
             let what = match closed {
-                net::Closed::Eof { extra, .. } => {
-                    format!("{} back, then the end of the stream", net::quoted(&extra, 80))
+                net::Closed::Eof { extra, .. } => text!("ex12-half-closed-got-eof", extra = net::quoted(&extra, 80)),
+                net::Closed::Reset { extra, .. } => {
+                    text!("ex12-half-closed-got-reset", extra = net::quoted(&extra, 80))
                 }
-                net::Closed::Reset { extra, .. } => format!("{} back, then a reset", net::quoted(&extra, 80)),
-                net::Closed::Open { extra } => format!(
-                    "{} back, but the connection stayed open for {} s",
-                    net::quoted(&extra, 80),
-                    REPLY_WITHIN.as_secs()
+                net::Closed::Open { extra } => text!(
+                    "ex12-half-closed-stayed-open",
+                    extra = net::quoted(&extra, 80),
+                    secs = REPLY_WITHIN.as_secs()
                 ),
                 net::Closed::Error { error, extra } => {
-                    format!("{} back, then an error: {error}", net::quoted(&extra, 80))
+                    text!("ex12-half-closed-got-error", extra = net::quoted(&extra, 80), error = error.to_string())
                 }
             };
             return Err(fail(
-                format!("a client sent \"no newline\" without a newline and closed its side; it got {what}"),
-                "\"no newline\" back, then the end of the stream (the server closes the connection)",
-                net::with_exit(&server, "when a read returns 0 bytes the client has closed its side: send the unfinished rest back, then drop the connection once `outgoing` is empty"),
+                text!("ex12-half-closed", what),
+                text!("ex12-half-closed-expected"),
+                net::with_exit(&server, &text!("ex12-half-closed-why")),
             ));
         }
     }
@@ -514,9 +489,9 @@ fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
     // 5 ms: a loop that spins is runnable at nearly every look, however crowded the machine.
     pack_support::cpu::idle_server(
         &server,
-        "with 9 clients connected and nothing to send or receive",
-        "the server's loop keeps running while nothing happens. Perhaps interest() asks for POLLOUT when `outgoing` is empty (a socket is almost always writable, so poll returns at once), or keeps asking for POLLIN after the client closed (end of stream is always readable), or poll is called with a zero timeout",
-        "the server wakes up many times a second with nothing to do: perhaps poll has a short timeout, or the loop sleeps and looks again. Let poll wait with no timeout (PollTimeout::NONE): it returns when a socket is ready",
+        &text!("ex12-idle-situation"),
+        &text!("ex12-idle-spins-why"),
+        &text!("ex12-idle-polls-why"),
     )?;
 
     // Everybody leaves: their sockets are closed.
@@ -530,12 +505,9 @@ fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
     }
     if now > baseline {
         return Err(fail(
-            format!(
-                "the server had {baseline} descriptors open before 10 clients came and {before_leaving} with 9 of them connected; {} s after the last one left it still had {now}",
-                REPLY_WITHIN.as_secs()
-            ),
-            format!("{baseline} descriptors again once every client has gone"),
-            net::with_exit(&server, "a connection whose client closed (a read returned 0 bytes and everything was sent) or failed must be dropped, which closes its socket; perhaps finished connections stay in the server's list, or their sockets are kept elsewhere"),
+            text!("ex12-descriptors-kept", baseline, before_leaving, secs = REPLY_WITHIN.as_secs(), now),
+            text!("ex12-descriptors-kept-expected", baseline),
+            net::with_exit(&server, &text!("ex12-descriptors-kept-why")),
         ));
     }
     server.stop()
@@ -546,20 +518,14 @@ fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
 // ---------------------------------------------------------------------------------------------
 
 fn clone(stream: &TcpStream) -> Result<TcpStream, Failure> {
-    stream.try_clone().map_err(|e| {
-        fail(
-            format!("the checker could not clone its socket: {e}"),
-            "a working checker",
-            "this is a problem of the machine, not of your code",
-        )
-    })
+    stream.try_clone().map_err(|e| failure!("ex12-cannot-clone-socket", error = e.to_string()))
 }
 
 /// Every client got its line back; otherwise a failure that says how many were served at once.
 fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], doing: &str) -> Verdict {
     let n = lines.len();
     if let Some(i) = got.iter().zip(lines).position(|(g, want)| g.complete() && g.bytes != *want) {
-        return same_line(server, &lines[i], &got[i].bytes, &format!("client {i} of {n}"));
+        return same_line(server, &lines[i], &got[i].bytes, &text!("ex12-client-i-of-n", i, n));
     }
     let served: Vec<usize> = (0..n).filter(|&i| got[i].complete()).collect();
     if served.len() == n {
@@ -567,23 +533,20 @@ fn all_served(server: &Server, lines: &[Vec<u8>], got: &[net::Arrival], doing: &
     }
     let k = served.len();
     let closed = got.iter().filter(|g| g.stop.is_some()).count();
-    let mut observed = format!(
-        "with {n} clients connected at once, {doing}, {} got their line back within {} s{}; the other {} received {}",
-        if k == 0 { "none".to_owned() } else { format!("only {k} ({})", net::ranges(&served)) },
-        MANY_REPLY_WITHIN.as_secs(),
-        if k == 0 { "" } else { " (counted from 0, in the order they connected)" },
-        n - k,
-        if closed > 0 { format!("nothing ({closed} connections were closed or reset)") } else { "nothing".to_owned() }
-    );
+    let (secs, others) = (MANY_REPLY_WITHIN.as_secs(), n - k);
+    let received = if closed > 0 { text!("ex12-nothing-closed", closed) } else { text!("ex12-nothing") };
+    let mut observed = if k == 0 {
+        text!("ex12-none-served", n, doing, secs, others, received)
+    } else {
+        text!("ex12-some-served", n, doing, k, ranges = net::ranges(&served), secs, others, received)
+    };
     if let Some(exit) = server.describe_exit() {
         observed.push_str(&format!("; {exit}"));
     }
     let why = match k {
-        0 => net::with_exit(server, "the server must accept every connection and send each complete line back"),
-        1 => "the server handled one client at a time: while it served the first client (which stays connected), the others were never read. A poll server watches every connection in one poll call and serves whichever is ready".to_owned(),
-        _ => format!(
-            "the server served at most {k} clients at once: the others stayed in the listen queue or were never polled. Accept every waiting connection (accept until WouldBlock) and put every connection in the poll set; a table of fixed size (here apparently {k} slots) leaves the rest waiting"
-        ),
+        0 => net::with_exit(server, &text!("ex12-none-served-why")),
+        1 => text!("ex12-one-at-a-time-why"),
+        _ => text!("ex12-at-most-k-why", k),
     };
-    Err(fail(observed, format!("all {n} clients get their line back within {} s", MANY_REPLY_WITHIN.as_secs()), why))
+    Err(fail(observed, text!("ex12-all-served-expected", n, secs), why))
 }

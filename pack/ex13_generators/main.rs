@@ -27,7 +27,7 @@ use std::time::{Duration, Instant};
 use ex13_generators::{moving_average, numbers_from, running_average, Delay};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, measured, proc, wakers, Context, Failure, Verdict};
+use pack_support::{fail, failure, measured, proc, text, wakers, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -104,12 +104,8 @@ fn thousands(n: u64) -> String {
     out
 }
 
-fn panicked(text: &str, doing: &str) -> Failure {
-    fail(
-        format!("the code panicked while {doing}: {text}"),
-        "no panic",
-        "a panic means the code under test hit a bug (or a todo!() that is not written yet)",
-    )
+fn panicked(message: &str, doing: &str) -> Failure {
+    failure!("ex13-panicked", doing, message)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,7 +226,9 @@ fn one_stage_lazily(stage: Stage, inputs: &[f64]) -> Verdict {
             match scenario.next(ITEM_WAIT) {
                 Next::Item(p) => got.push(p),
                 Next::TimedOut => waiting = false,
-                Next::Panicked(text) => return Err(panicked(&text, &format!("reading from {}", stage.expression()))),
+                Next::Panicked(message) => {
+                    return Err(panicked(&message, &text!("ex13-doing-reading-from", expression = stage.expression())))
+                }
                 Next::Ended => break,
             }
         }
@@ -240,17 +238,16 @@ fn one_stage_lazily(stage: Stage, inputs: &[f64]) -> Verdict {
         match scenario.next(REST_WAIT) {
             Next::Item(p) => got.push(p),
             Next::Ended => break,
-            Next::Panicked(text) => return Err(panicked(&text, &format!("reading from {}", stage.expression()))),
+            Next::Panicked(message) => {
+                return Err(panicked(&message, &text!("ex13-doing-reading-from", expression = stage.expression())))
+            }
             Next::TimedOut => {
-                return Err(fail(
-                    format!(
-                        "{} yielded {} items for {LINES} numeric lines, then nothing more and did not end within {} s after the end of the input",
-                        stage.expression(),
-                        got.len(),
-                        REST_WAIT.as_secs()
-                    ),
-                    format!("{LINES} items, then the end (None)"),
-                    "when the input ends (read_line returns Ok(0)), every stage must end too: next() returns None",
+                return Err(failure!(
+                    "ex13-stage-never-ends",
+                    expression = stage.expression(),
+                    items = got.len(),
+                    lines = LINES,
+                    secs = REST_WAIT.as_secs()
                 ))
             }
         }
@@ -265,30 +262,18 @@ fn judge_laziness(stage: Stage, got: &[Produced]) -> Verdict {
         return Ok(());
     };
     let read = if p.lines_read >= LINES && p.input_ended {
-        format!("read all {LINES} lines (and the end of the input)")
+        text!("ex13-read-all-lines-and-end", lines = LINES)
     } else if p.lines_read >= LINES {
-        format!("read all {LINES} lines")
+        text!("ex13-read-all-lines", lines = LINES)
     } else {
-        format!("had read {} lines", p.lines_read)
+        text!("ex13-had-read-lines", lines = p.lines_read)
     };
-    let when = if k == 1 { "its first item".to_owned() } else { format!("item {k}") };
+    let when = if k == 1 { text!("ex13-its-first-item") } else { text!("ex13-item-k", k) };
     let culprit = match stage {
-        Stage::Producer => "numbers_from reads ahead instead of one line per next()".to_owned(),
-        other => format!(
-            "numbers_from alone yields item by item (checked first), so it is this stage, {}, that takes more values than it needs before yielding",
-            other.expression().split('(').next().unwrap_or_default()
-        ),
+        Stage::Producer => text!("ex13-culprit-numbers-from"),
+        other => text!("ex13-culprit-stage", stage = other.expression().split('(').next().unwrap_or_default()),
     };
-    Err(fail(
-        format!(
-            "the pipeline {read} before producing {when}: the checker fed {} one line at a time and waited for an item after each line",
-            stage.expression()
-        ),
-        format!("item {k} as soon as line {k} is read (item k after at most k + 1 lines)"),
-        format!(
-            "{culprit}. A generator produces each value when it is asked for: next() takes just enough input for one item and returns it. Collecting the input first (collect() into a Vec, read_to_string, lines().collect()) makes the pipeline wait for the end of the input, forever on a socket or an endless stream, and hold all of it in memory"
-        ),
-    ))
+    Err(failure!("ex13-not-lazy", read, when, expression = stage.expression(), k, culprit))
 }
 
 fn judge_values(stage: Stage, inputs: &[f64], got: &[Produced]) -> Verdict {
@@ -301,21 +286,21 @@ fn judge_values(stage: Stage, inputs: &[f64], got: &[Produced]) -> Verdict {
     let show = |v: &[f64]| v.iter().map(|x| format!("{x:.4}")).collect::<Vec<_>>().join(", ");
     let first = values.iter().zip(&expected).position(|(a, b)| (a - b).abs() > 1e-9);
     let inputs_text = inputs.iter().map(|x| x.to_string()).collect::<Vec<_>>().join(" ");
+    let wrong = first.map(|i| format!("; {}", text!("ex13-item-is-wrong", item = i + 1))).unwrap_or_default();
     Err(fail(
-        format!(
-            "{} over the lines {inputs_text} yielded {} items: [{}]{}",
-            stage.expression(),
-            values.len(),
-            show(&values),
-            first.map(|i| format!("; item {} is wrong", i + 1)).unwrap_or_default()
+        text!(
+            "ex13-wrong-values",
+            expression = stage.expression(),
+            inputs = inputs_text,
+            count = values.len(),
+            values = show(&values),
+            wrong
         ),
-        format!("{} items: [{}]", expected.len(), show(&expected)),
+        text!("ex13-wrong-values-expected", count = expected.len(), values = show(&expected)),
         match stage {
-            Stage::Producer => "one number per line that parses as a number (after trimming), in input order",
-            Stage::Running => "item k of running_average is the average of the first k values",
-            Stage::Moving => {
-                "item k of moving_average(_, 3) is the average of the last 3 values up to item k (fewer at the start)"
-            }
+            Stage::Producer => text!("ex13-wrong-values-producer-why"),
+            Stage::Running => text!("ex13-wrong-values-running-why"),
+            Stage::Moving => text!("ex13-wrong-values-moving-why"),
         },
     ))
 }
@@ -396,76 +381,65 @@ fn memory_flat_on_endless_input(_ctx: &Context) -> Verdict {
     });
     let run = match scenario.next(Duration::from_secs(15)) {
         Next::Item(run) => run,
-        Next::Panicked(text) => return Err(panicked(&text, "taking items from the pipeline on an endless input")),
+        Next::Panicked(message) => return Err(panicked(&message, &text!("ex13-doing-endless"))),
         Next::Ended => unreachable!("the scenario always reports"),
         Next::TimedOut => {
-            return Err(fail(
-                format!(
-                    "taking {} items from moving_average(running_average(numbers_from(endless)), 16) did not finish within 15 s; the endless input had handed out {} lines by then",
-                    thousands(TAKE as u64),
-                    thousands(delivered.load(Ordering::SeqCst) as u64)
-                ),
-                format!("{} items in well under a second", thousands(TAKE as u64)),
-                "each item must cost a constant amount of work: a stage that recomputes over everything it has seen gets slower with every item",
+            return Err(failure!(
+                "ex13-endless-too-slow",
+                take = thousands(TAKE as u64),
+                lines = thousands(delivered.load(Ordering::SeqCst) as u64)
             ))
         }
     };
     let growth = run.heap_at_end - run.heap_at_warm_up;
     let rss = match (run.rss_at_warm_up, run.rss_at_end) {
-        (Some(a), Some(b)) => format!(
-            "VmRSS {a} kB at item {} and {b} kB at item {}",
-            thousands(WARM_UP as u64),
-            thousands(run.items as u64)
-        ),
-        _ => "VmRSS not readable".to_owned(),
+        (Some(a), Some(b)) => {
+            text!("ex13-rss", a, warm_up = thousands(WARM_UP as u64), b, items = thousands(run.items as u64))
+        }
+        _ => text!("ex13-rss-unreadable"),
     };
-    measured(format!(
-        "{} items from an endless input in {} ms: {} lines read, heap {}{} bytes between item {} and the last, {rss}",
-        thousands(run.items as u64),
-        run.took.as_millis(),
-        thousands(run.lines_read as u64),
-        if growth < 0 { "-" } else { "+" },
-        thousands(growth.unsigned_abs() as u64),
-        thousands(WARM_UP as u64)
+    measured(text!(
+        "ex13-endless-measured",
+        items = thousands(run.items as u64),
+        took = run.took.as_millis() as u64,
+        lines = thousands(run.lines_read as u64),
+        growth = format!("{}{}", if growth < 0 { "-" } else { "+" }, thousands(growth.unsigned_abs() as u64)),
+        warm_up = thousands(WARM_UP as u64),
+        rss = &rss
     ));
     let pipeline = "moving_average(running_average(numbers_from(endless)), 16)";
     if run.lines_read > run.items + 64 {
         let all = if run.lines_read >= INPUT_LIMIT {
-            format!(
-                " — everything there was: the checker's endless input ends after {} lines only to stop a pipeline that would otherwise read forever and fill the memory",
-                thousands(INPUT_LIMIT as u64)
-            )
+            format!(" {}", text!("ex13-everything-there-was", limit = thousands(INPUT_LIMIT as u64)))
         } else {
             String::new()
         };
-        return Err(fail(
-            format!(
-                "to produce {} items, {pipeline} asked the endless input for {} lines{all}",
-                thousands(run.items as u64),
-                thousands(run.lines_read as u64)
-            ),
-            format!("about one line per item: {} lines", thousands(run.items as u64)),
-            "a stage read its whole input before yielding: on an endless input (a socket, a log being written) it never yields at all and its memory grows until the process dies. Each next() must take only what one item needs",
+        return Err(failure!(
+            "ex13-endless-read-ahead",
+            items = thousands(run.items as u64),
+            pipeline,
+            lines = thousands(run.lines_read as u64),
+            all
         ));
     }
     if run.items < TAKE {
-        return Err(fail(
-            format!("{pipeline} ended after {} items on an input that does not end", thousands(run.items as u64)),
-            format!("{} items (the checker stopped asking there)", thousands(TAKE as u64)),
-            "a stage must keep yielding as long as the stage before it does",
+        return Err(failure!(
+            "ex13-endless-ended",
+            pipeline,
+            items = thousands(run.items as u64),
+            take = thousands(TAKE as u64)
         ));
     }
     if growth > HEAP_GROWTH_LIMIT {
-        return Err(fail(
-            format!(
-                "the heap grew by {} KB between item {} and item {} of {pipeline} (about {:.1} bytes per item; {rss})",
-                growth / 1024,
-                thousands(WARM_UP as u64),
-                thousands(run.items as u64),
-                growth as f64 / (run.items - WARM_UP) as f64
-            ),
-            format!("flat memory: at most {} KB of growth, whatever the number of items", HEAP_GROWTH_LIMIT / 1024),
-            "a stage keeps every value it has seen (a Vec that only grows, then a slice of its last n values): on an endless input that is a memory leak. A moving average needs only its window: a VecDeque of at most n values (pop_front when it is full, then push_back)",
+        return Err(failure!(
+            "ex13-heap-grows",
+            growth_kb = growth / 1024,
+            warm_up = thousands(WARM_UP as u64),
+            items = thousands(run.items as u64),
+            pipeline,
+            per_item = format!("{:.1}", growth as f64 / (run.items - WARM_UP) as f64),
+            rss,
+            limit_kb = HEAP_GROWTH_LIMIT / 1024
         ));
     }
     Ok(())
@@ -542,31 +516,17 @@ fn run_delays(delays: &[Watched], limit: Duration) -> Result<(), Failure> {
     });
     match scenario.next(limit) {
         Next::Item(()) => Ok(()),
-        Next::Panicked(text) => Err(panicked(&text, "awaiting Delay futures on a tokio runtime")),
+        Next::Panicked(message) => Err(panicked(&message, &text!("ex13-doing-awaiting"))),
         Next::Ended => unreachable!("the scenario always reports"),
         Next::TimedOut => {
             let stuck = delays.iter().find(|d| d.completed_after().is_none()).expect("a delay that did not complete");
-            let ms = stuck.duration.as_millis();
+            let ms = stuck.duration.as_millis() as u64;
             let polls = stuck.polls();
+            let limit = limit.as_millis() as u64;
             Err(if polls <= 1 {
-                fail(
-                    format!(
-                        "Delay::new({ms} ms) awaited on a tokio runtime returned Pending without arranging a wake-up: it was polled {polls} time{}, then never again, and had not completed {} ms later",
-                        if polls == 1 { "" } else { "s" },
-                        limit.as_millis()
-                    ),
-                    format!("completes about {ms} ms after it starts"),
-                    "an executor polls a task again only when its waker is called. Before returning Poll::Pending, store cx.waker().clone() where the timer thread will find it (in the state you share with it, under the same lock as the done flag), and have the timer thread call waker.wake() after setting done",
-                )
+                failure!("ex13-delay-never-woken", ms, polls, limit)
             } else {
-                fail(
-                    format!(
-                        "Delay::new({ms} ms) was polled {polls} times on a tokio runtime but had not returned Ready {} ms later",
-                        limit.as_millis()
-                    ),
-                    format!("Poll::Ready(()) once {ms} ms have passed"),
-                    "poll must return Poll::Ready(()) when the timer thread has marked the delay done: check the shared done flag on every poll",
-                )
+                failure!("ex13-delay-never-ready", ms, polls, limit)
             })
         }
     }
@@ -577,23 +537,11 @@ fn future_completes_under_tokio(_ctx: &Context) -> Verdict {
     run_delays(&delays, Duration::from_secs(3))?;
     for d in &delays {
         let after = d.completed_after().expect("every task completed");
-        measured(format!(
-            "Delay::new({} ms) completed after {} ms, {} polls",
-            d.duration.as_millis(),
-            after.as_millis(),
-            d.polls()
-        ));
+        let (ms, after_ms) = (d.duration.as_millis() as u64, after.as_millis() as u64);
+        measured(text!("ex13-delay-completed-measured", ms, after = after_ms, polls = d.polls()));
         // thread::sleep never wakes early: a delay that completes sooner never waited.
         if after < d.duration.mul_f64(0.95) {
-            return Err(fail(
-                format!(
-                    "Delay::new({} ms) completed after {} ms",
-                    d.duration.as_millis(),
-                    after.as_millis()
-                ),
-                format!("completes {} ms (or a little more) after Delay::new", d.duration.as_millis()),
-                "poll must return Poll::Pending until the timer thread has marked the delay done; Ready before that is a delay that does not wait",
-            ));
+            return Err(failure!("ex13-delay-too-early", ms, after = after_ms));
         }
     }
     Ok(())
@@ -608,18 +556,10 @@ fn future_not_busy_polled(_ctx: &Context) -> Verdict {
     run_delays(std::slice::from_ref(&delay), Duration::from_secs(3))?;
     let cpu = proc::cpu_time(std::process::id()).zip(cpu_before).map(|(after, before)| after.saturating_sub(before));
     let polls = delay.polls();
-    let cpu_text =
-        cpu.map(|c| format!(", and the process used {} ms of CPU time meanwhile", c.as_millis())).unwrap_or_default();
-    measured(format!("Delay::new(200 ms): {polls} polls{cpu_text}"));
+    let cpu_text = cpu.map(|c| format!(", {}", text!("ex13-cpu-used", cpu = c.as_millis() as u64))).unwrap_or_default();
+    measured(text!("ex13-busy-poll-measured", polls, cpu_text = &cpu_text));
     if polls > MAX_POLLS {
-        return Err(fail(
-            format!(
-                "Delay::new(200 ms) was polled {} times before it completed{cpu_text}",
-                thousands(polls as u64)
-            ),
-            format!("a handful of polls (at most {MAX_POLLS}): once at the start, once after the timer wakes the task"),
-            "poll returned Pending and woke its own task at once (cx.waker().wake_by_ref() on every Pending), so the executor polled it again immediately, in a busy loop that keeps a CPU at 100% for the whole delay. Store the waker instead, and let the timer thread call it when the time is up",
-        ));
+        return Err(failure!("ex13-busy-polled", polls = thousands(polls as u64), cpu_text, max = MAX_POLLS));
     }
     Ok(())
 }
@@ -698,55 +638,36 @@ fn reads_only_what_an_item_needs(_ctx: &Context) -> Verdict {
         match scenario.next(Duration::from_secs(3)) {
             Next::Item((None, at_start)) => {
                 if at_start > 0 {
-                    return Err(fail(
-                        format!("numbers_from(reader) consumed {at_start} bytes of the input ({} lines) before the first next()", lines_in(at_start)),
-                        "nothing read when the generator is made: reading happens in next()",
-                        "a generator starts working when it is asked for an item: numbers_from only keeps the reader, and next() reads the line it needs",
-                    ));
+                    return Err(failure!("ex13-reads-at-start", at_start, lines = lines_in(at_start)));
                 }
             }
             Next::Item((Some(Some(value)), at)) => {
                 values.push(value);
                 let k = values.len();
                 if lines_in(at) > k + 1 {
-                    return Err(fail(
-                        format!(
-                            "with a reader that offers all its {} lines at once (fill_buf returns them together), numbers_from had consumed {} lines when it yielded item {k}",
-                            lines.len(),
-                            lines_in(at)
-                        ),
-                        format!("item {k} after at most {} lines consumed: one line per item (and one line of look-ahead at most)", k + 1),
-                        "numbers_from takes more of the input than one item needs: perhaps it consumes the whole buffer fill_buf offers, or reads with read() into a large buffer and splits the lines itself. Read one line per next() (read_line, or lines().next()) and leave the rest in the reader",
+                    return Err(failure!(
+                        "ex13-reads-too-much",
+                        total = lines.len(),
+                        consumed = lines_in(at),
+                        k,
+                        most = k + 1
                     ));
                 }
             }
             Next::Item((Some(None), _)) => break,
             Next::Ended => break,
-            Next::Panicked(text) => {
-                return Err(fail(
-                    format!("numbers_from panicked when its reader failed after {} lines, or before: {text}", lines.len()),
-                    format!("the {} numbers, then None", lines.len()),
-                    "a read error ends the input: next() returns None (an error is not a panic)",
-                ))
+            Next::Panicked(message) => {
+                return Err(failure!("ex13-panicked-on-read-error", lines = lines.len(), message))
             }
-            Next::TimedOut => {
-                return Err(fail(
-                    format!(
-                        "after {} numbers, the reader failed with an error at every read, and next() did not return within 3 s",
-                        values.len()
-                    ),
-                    "None: a read error ends the input",
-                    "next() seems to retry the failing read for ever (perhaps it skips errors as it skips lines that are not numbers): an Err from read_line must end the iteration",
-                ))
-            }
+            Next::TimedOut => return Err(failure!("ex13-retries-read-error", numbers = values.len())),
         }
     }
     let expected: Vec<f64> = (0..8).map(|i| (i * 3) as f64 + 0.5).collect();
     if values != expected {
-        return Err(fail(
-            format!("over the lines 0.5 3.5 ... 21.5 followed by a read error, numbers_from yielded {values:?}"),
-            format!("{expected:?}, then None"),
-            "one number per line, in order; a read error after the last line ends the input",
+        return Err(failure!(
+            "ex13-wrong-numbers-before-error",
+            values = format!("{values:?}"),
+            expected = format!("{expected:?}")
         ));
     }
     Ok(())
@@ -764,21 +685,9 @@ fn moving_average_of_zero_panics(_ctx: &Context) -> Verdict {
     });
     match working.next(Duration::from_secs(3)) {
         Next::Item(items) if items == [1.0, 1.5, 2.5] => {}
-        Next::Item(items) => {
-            return Err(fail(
-                format!("moving_average([1, 2, 3], 2) yielded {items:?}"),
-                "[1.0, 1.5, 2.5]",
-                "item k is the average of the last 2 values up to item k (fewer at the start)",
-            ))
-        }
-        Next::Panicked(text) => return Err(panicked(&text, "taking three items of moving_average([1, 2, 3], 2)")),
-        Next::TimedOut | Next::Ended => {
-            return Err(fail(
-                "moving_average([1, 2, 3], 2) did not yield its three items within 3 s",
-                "[1.0, 1.5, 2.5]",
-                "each next() takes one value from the stage before and returns at once",
-            ))
-        }
+        Next::Item(items) => return Err(failure!("ex13-moving-average-2-wrong", items = format!("{items:?}"))),
+        Next::Panicked(message) => return Err(panicked(&message, &text!("ex13-doing-moving-average-2"))),
+        Next::TimedOut | Next::Ended => return Err(failure!("ex13-moving-average-2-stuck")),
     }
     let scenario = watch::spawn("moving_average", |report| {
         let mut averages = moving_average([1.0, 2.0, 3.0].into_iter(), 0);
@@ -787,16 +696,8 @@ fn moving_average_of_zero_panics(_ctx: &Context) -> Verdict {
     });
     match scenario.next(Duration::from_secs(3)) {
         Next::Panicked(_) => Ok(()),
-        Next::Item(item) => Err(fail(
-            format!("moving_average(numbers, 0) did not panic, and its first item was {item:?}"),
-            "a panic: there is no average of the last 0 values",
-            "check n at the start of moving_average (assert!(n > 0, ...)): averaging over a window of 0 values divides by zero (NaN) or yields nothing, and neither is an answer",
-        )),
-        Next::TimedOut | Next::Ended => Err(fail(
-            "moving_average(numbers, 0) neither panicked nor yielded its first item within 3 s",
-            "a panic: there is no average of the last 0 values",
-            "check n at the start of moving_average (assert!(n > 0, ...))",
-        )),
+        Next::Item(item) => Err(failure!("ex13-zero-window-no-panic", item = format!("{item:?}"))),
+        Next::TimedOut | Next::Ended => Err(failure!("ex13-zero-window-stuck")),
     }
 }
 
@@ -831,54 +732,37 @@ fn delay_counts_from_new(_ctx: &Context) -> Verdict {
         });
         let (first_poll_at, ready_at) = match scenario.next(Duration::from_secs(5)) {
             Next::Item(v) => v,
-            Next::Panicked(text) => {
+            Next::Panicked(message) => {
                 return Measurement {
-                    judgement: Judgement::Fatal(panicked(&text, "polling a Delay by hand")),
-                    summary: "a panic".into(),
+                    judgement: Judgement::Fatal(panicked(&message, &text!("ex13-doing-polling-by-hand"))),
+                    summary: text!("ex13-summary-a-panic"),
                 }
             }
             _ => {
                 return Measurement {
-                    judgement: Judgement::Fatal(fail(
-                        "polling Delay::new(100 ms) by hand, 250 ms after it was made, did not return within 5 s",
-                        "poll returns at once",
-                        "poll must never block: it checks the shared state and returns Ready or Pending",
-                    )),
-                    summary: "no answer".into(),
+                    judgement: Judgement::Fatal(failure!("ex13-first-poll-blocks")),
+                    summary: text!("ex13-summary-no-answer"),
                 }
             }
         };
-        let summary = format!(
-            "first poll {} ms after Delay::new(100 ms); ready {}",
-            first_poll_at.as_millis(),
-            ready_at.map(|t| format!("at {} ms", t.as_millis())).unwrap_or_else(|| "never (2 s)".into())
-        );
+        let first = first_poll_at.as_millis() as u64;
+        let ready = match ready_at {
+            Some(t) => text!("ex13-ready-at", ms = t.as_millis() as u64),
+            None => text!("ex13-ready-never"),
+        };
+        let summary = text!("ex13-first-poll-summary", first, ready);
         let judgement = match ready_at {
             // Ready at the first poll: the timer ran from new().
             Some(at) if at == first_poll_at => Judgement::Pass,
             // The first poll itself came late: the machine is too busy to tell.
-            _ if first_poll_at > FIRST_POLL_AFTER + DURATION => Judgement::Unsure(format!(
-                "the first poll came {} ms after new() instead of 250 ms",
-                first_poll_at.as_millis()
+            _ if first_poll_at > FIRST_POLL_AFTER + DURATION => Judgement::Unsure(text!("ex13-first-poll-late", first)),
+            Some(at) => Judgement::Fail(failure!(
+                "ex13-delay-counts-from-first-poll",
+                first,
+                at = at.as_millis() as u64,
+                after_first = (at - first_poll_at).as_millis() as u64
             )),
-            Some(at) => Judgement::Fail(fail(
-                format!(
-                    "Delay::new(100 ms) was made, first polled {} ms later, and was not ready then: it completed {} ms after new(), {} ms after that first poll",
-                    first_poll_at.as_millis(),
-                    at.as_millis(),
-                    (at - first_poll_at).as_millis()
-                ),
-                "Ready at the first poll: 100 ms had passed since Delay::new",
-                "the delay counts from its first poll, not from Delay::new. Perhaps the timer thread is started in poll(), or the deadline is computed there: start the timer (or fix the deadline) in new()",
-            )),
-            None => Judgement::Fail(fail(
-                format!(
-                    "Delay::new(100 ms) was made, first polled {} ms later, and was not ready then, nor within 2 s after",
-                    first_poll_at.as_millis()
-                ),
-                "Ready at the first poll: 100 ms had passed since Delay::new",
-                "the delay did not complete at all when its first poll came after its duration: perhaps the timer starts only at the first poll and never wakes the waker given then, or the delay waits for something else",
-            )),
+            None => Judgement::Fail(failure!("ex13-delay-never-completes", first)),
         };
         Measurement { judgement, summary }
     })
@@ -897,26 +781,13 @@ fn delay_wakes_the_latest_waker(_ctx: &Context) -> Verdict {
         report.send((a.is_pending(), b.is_pending(), first.woken(), second.woken()));
     });
     match scenario.next(Duration::from_secs(5)) {
-        Next::Item((false, _, _, _)) | Next::Item((_, false, _, _)) => Err(fail(
-            "Delay::new(200 ms) returned Ready when polled at once",
-            "Pending until 200 ms have passed",
-            "poll must return Pending until the timer thread marks the delay done",
-        )),
-        Next::Item((true, true, first, 0)) => Err(fail(
-            format!(
-                "Delay::new(200 ms) was polled with a waker, then 20 ms later with another one (as when the task moves to another thread of the executor); after 2 s the second waker had not been woken{}",
-                if first > 0 { " (the first one had)" } else { ", nor the first" }
-            ),
-            "the waker of the latest poll is woken when the time is up",
-            "the future keeps the first waker it was given. An executor may poll a task with a different waker each time; store cx.waker().clone() on every Pending poll (or replace it unless the stored one will_wake() the new one), so the timer wakes the task where it is now",
-        )),
+        Next::Item((false, _, _, _)) | Next::Item((_, false, _, _)) => Err(failure!("ex13-delay-ready-at-once")),
+        Next::Item((true, true, first, 0)) => {
+            Err(if first > 0 { failure!("ex13-delay-woke-first-waker") } else { failure!("ex13-delay-woke-no-waker") })
+        }
         Next::Item(_) => Ok(()),
-        Next::Panicked(text) => Err(panicked(&text, "polling a Delay by hand with two wakers")),
-        _ => Err(fail(
-            "polling Delay::new(200 ms) by hand did not return within 5 s",
-            "poll returns at once",
-            "poll must never block: it checks the shared state and returns Ready or Pending",
-        )),
+        Next::Panicked(message) => Err(panicked(&message, &text!("ex13-doing-two-wakers"))),
+        _ => Err(failure!("ex13-poll-blocks")),
     }
 }
 
@@ -967,33 +838,23 @@ fn delay_never_loses_a_wake_up(_ctx: &Context) -> Verdict {
     });
     match scenario.next(TIME_BUDGET + WAKE_WITHIN * 2 + Duration::from_secs(10)) {
         Next::Item(Ok(rounds)) => {
-            measured(format!(
-                "{rounds} delays of 0-40 us, each polled until ready with a new waker every time: the latest Pending poll's waker (or a later one) was woken every time"
-            ));
+            measured(text!("ex13-race-measured", rounds));
             Ok(())
         }
-        Next::Item(Err(lost)) => Err(fail(
-            format!(
-                "in round {} of a race between timers and polls, Delay::new({} us) was polled again and again, each time with a new waker; poll number {} returned Pending, yet {} s later the only waker woken was {}; {}",
-                lost.round,
-                lost.duration.as_micros(),
-                lost.last_pending + 1,
-                WAKE_WITHIN.as_secs(),
-                if lost.latest_woken < 0 {
-                    "none at all".to_owned()
-                } else {
-                    format!("that of poll number {}, an older one", lost.latest_woken + 1)
-                },
-                pack_support::rng::replay_hint(seed, "ex13"),
-            ),
-            "the waker of the latest poll that returned Pending (or of a later poll) is woken when the time is up",
-            "a lost wake-up: poll looked at `done` and let the lock go; the timer thread then set `done` and woke the waker it found (an older one, or none); only then did poll store its own waker and return Pending, and nobody will wake that one. Check `done` and store the waker in one critical section, under the lock the timer thread sets `done` and takes the waker under",
+        Next::Item(Err(lost)) => Err(failure!(
+            "ex13-lost-wake-up",
+            round = lost.round,
+            us = lost.duration.as_micros() as u64,
+            poll = lost.last_pending + 1,
+            secs = WAKE_WITHIN.as_secs(),
+            woken = if lost.latest_woken < 0 {
+                text!("ex13-woken-none")
+            } else {
+                text!("ex13-woken-older", poll = lost.latest_woken + 1)
+            },
+            replay = pack_support::rng::replay_hint(seed, "ex13")
         )),
-        Next::Panicked(text) => Err(panicked(&text, "racing short delays against polls")),
-        _ => Err(fail(
-            "racing short delays against polls did not finish in time",
-            "each poll returns at once and each delay is ready within microseconds of its duration",
-            "poll must never block, and Delay::new must return at once (the timer runs on its own thread)",
-        )),
+        Next::Panicked(message) => Err(panicked(&message, &text!("ex13-doing-racing"))),
+        _ => Err(failure!("ex13-race-stuck")),
     }
 }
