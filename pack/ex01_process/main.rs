@@ -18,7 +18,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use pack_support::{fail, proc, Context, Failure, Verdict};
+use pack_support::{failure, proc, text, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -48,17 +48,13 @@ fn reports_own_pid(ctx: &Context) -> Verdict {
         return Ok(());
     }
     let cause = if reported == std::process::id() {
-        format!("{reported} is the PID of its parent (the checker): pid() returns the parent's PID instead of the process's own (std::process::id())")
+        text!("ex01-pid-is-parents", reported)
     } else if !proc::exists(reported) {
-        format!("no process with PID {reported} exists: the PID must come from the running process itself (std::process::id() or /proc/self)")
+        text!("ex01-pid-no-such-process", reported)
     } else {
-        format!("PID {reported} is another process: pid() must return the PID of the process that calls it (std::process::id())")
+        text!("ex01-pid-another-process", reported)
     };
-    Err(fail(
-        format!("the program reported `pid: {reported}`, but the process the checker started has PID {real}"),
-        format!("pid: {real}"),
-        cause,
-    ))
+    Err(failure!("ex01-wrong-pid", reported, real, cause))
 }
 
 /// Observes `reports-parent-pid` (the program runs in a process group of its own, so its
@@ -72,16 +68,8 @@ fn reports_parent_pid(ctx: &Context) -> Verdict {
     if reported == real {
         return Ok(());
     }
-    let cause = if reported == own {
-        format!("{reported} is the program's own PID: parent_pid() returns the PID of the process itself, not of the process that started it (std::os::unix::process::parent_id())")
-    } else {
-        "the parent PID is the PID of the process that started this one, as in field 4 of /proc/self/stat (std::os::unix::process::parent_id())".to_owned()
-    };
-    Err(fail(
-        format!("the program reported `ppid: {reported}`, but /proc/{own}/stat says its parent is PID {real} (the checker, which started it)"),
-        format!("ppid: {real}"),
-        cause,
-    ))
+    let cause = if reported == own { text!("ex01-ppid-is-own", reported) } else { text!("ex01-ppid-field") };
+    Err(failure!("ex01-wrong-ppid", reported, own, real, cause))
 }
 
 /// Observes `fds-exactly-open`, `fds-include-inherited`, `fds-sorted` and `report-format`,
@@ -108,30 +96,20 @@ fn open_fds_with(ctx: &Context, inherited: &[i32]) -> Verdict {
     let mut causes = Vec::new();
     if !missing.is_empty() {
         let is_inherited = missing.iter().any(|fd| inherited.contains(fd));
-        causes.push(format!(
-            "{} open but not reported{}",
-            plural_fds(&missing),
-            if is_inherited {
-                format!(" (the checker passed descriptors {} down to the program: a process inherits its parent's open descriptors, so do not assume only 0 1 2, nor that the directory's own descriptor is 3 or the highest — list /proc/self/fd and leave out only the one that is closed again)", join(inherited))
-            } else {
-                String::new()
-            }
-        ));
+        let (count, fds) = (missing.len(), join(&missing));
+        causes.push(if is_inherited {
+            text!("ex01-fds-missing-inherited", count, fds, inherited = join(inherited))
+        } else {
+            text!("ex01-fds-missing", count, fds)
+        });
     }
     if !extra.is_empty() {
-        causes.push(format!(
-            "{} reported but not open (most likely the descriptor that reading /proc/self/fd opened for the directory itself: it is closed once the listing is done, so leave it out)",
-            plural_fds(&extra)
-        ));
+        causes.push(text!("ex01-fds-extra", count = extra.len(), fds = join(&extra)));
     }
     if missing.is_empty() && extra.is_empty() {
-        causes.push("the same descriptors, but not sorted ascending or listed twice".to_owned());
+        causes.push(text!("ex01-fds-unsorted"));
     }
-    Err(fail(
-        format!("the program reported `fds: {}`, but /proc/{pid}/fd lists {}", join(&reported), join(&real)),
-        format!("fds: {}", join(&real)),
-        causes.join("; "),
-    ))
+    Err(failure!("ex01-wrong-fds", reported = join(&reported), pid, real = join(&real), causes = causes.join("; ")))
 }
 
 /// Observes `resident-kb` and `report-format`.
@@ -144,11 +122,7 @@ fn reports_resident_memory(ctx: &Context) -> Verdict {
     let reported = held.report.rss_kb;
     held.finish();
     let Some(rss) = rss else {
-        return Err(fail(
-            format!("/proc/{pid}/status could not be read while the program held"),
-            "the program stays alive until its stdin is closed (the provided main.rs with --hold)",
-            "the checker compares the report with the live process",
-        ));
+        return Err(failure!("ex01-status-unreadable", pid));
     };
     // Resident memory moves a little between the report and the checker's look (the program
     // touches a few more pages to print and read stdin): allow a tenth, at least 128 kB.
@@ -157,25 +131,17 @@ fn reports_resident_memory(ctx: &Context) -> Verdict {
         return Ok(());
     }
     let cause = match (size, anon) {
-        (Some(size), _) if reported.abs_diff(size) <= (size / 20).max(64) => format!(
-            "{reported} kB is about VmSize ({size} kB): that is the virtual size (every mapping, most of it never touched), not the resident set: read the VmRSS line"
-        ),
-        (_, Some(anon)) if reported.abs_diff(anon) <= (anon / 10).max(64) => format!(
-            "{reported} kB is about RssAnon ({anon} kB), only the anonymous part of the resident memory: read the VmRSS line"
-        ),
-        _ if reported.abs_diff(rss * 1024) <= rss * 256 => {
-            "the value looks like bytes: /proc/self/status gives kB, report that number as is".to_owned()
+        (Some(size), _) if reported.abs_diff(size) <= (size / 20).max(64) => {
+            text!("ex01-rss-is-vmsize", reported = reported.to_string(), size)
         }
-        _ if rss >= 4 && reported.abs_diff(rss / 4) <= (rss / 16).max(4) => {
-            "the value looks like pages of 4 kB (as in /proc/self/statm): VmRSS in /proc/self/status is already in kB".to_owned()
+        (_, Some(anon)) if reported.abs_diff(anon) <= (anon / 10).max(64) => {
+            text!("ex01-rss-is-anon", reported = reported.to_string(), anon)
         }
-        _ => "resident memory is the VmRSS line of /proc/self/status, in kB".to_owned(),
+        _ if reported.abs_diff(rss * 1024) <= rss * 256 => text!("ex01-rss-in-bytes"),
+        _ if rss >= 4 && reported.abs_diff(rss / 4) <= (rss / 16).max(4) => text!("ex01-rss-in-pages"),
+        _ => text!("ex01-rss-where"),
     };
-    Err(fail(
-        format!("the program reported `rss_kb: {reported}`, but /proc/{pid}/status says VmRSS: {rss} kB"),
-        format!("rss_kb within {tolerance} kB of {rss}"),
-        cause,
-    ))
+    Err(failure!("ex01-wrong-rss", reported = reported.to_string(), pid, rss, tolerance, cause))
 }
 
 /// Observes `hold-until-stdin-closes` and `hold-survives-signals`: held, the program sleeps
@@ -198,11 +164,7 @@ fn hold_until_stdin_closes(ctx: &Context) -> Verdict {
     let wall = start.elapsed();
     if cpu * 4 >= wall && cpu >= Duration::from_millis(40) {
         held.kill();
-        return Err(fail(
-            format!("while holding (stdin open, nothing sent) the program used {} ms of CPU in {} ms", cpu.as_millis(), wall.as_millis()),
-            "a process blocked reading its stdin: no CPU at all",
-            "perhaps the hold loop reads a stdin that does not block, or goes round without reading; the provided main.rs blocks in read() until stdin is closed",
-        ));
+        return Err(failure!("ex01-hold-spins", cpu = cpu.as_millis() as u64, wall = wall.as_millis() as u64));
     }
     // Rust's runtime handles SIGBUS (to report stack overflows) without SA_RESTART, so a
     // SIGBUS that is not a fault interrupts the blocked read with EINTR and is otherwise
@@ -216,11 +178,7 @@ fn hold_until_stdin_closes(ctx: &Context) -> Verdict {
         thread::sleep(WINDOW);
     }
     if let Ok(Some(status)) = held.child.try_wait() {
-        return Err(fail(
-            format!("the program ended ({status}) when a signal interrupted its read of stdin (the read returned EINTR); its stdin was still open"),
-            "read() failing with ErrorKind::Interrupted is retried: the program holds until stdin is closed",
-            "perhaps the hold loop stops at any error of read(), or at Interrupted in particular. An interrupted read is no end of input: a signal came, read again (the provided main.rs does)",
-        ));
+        return Err(failure!("ex01-hold-ends-on-eintr", status = status.to_string()));
     }
     drop(held.stdin.take());
     let closed = Instant::now();
@@ -234,18 +192,10 @@ fn hold_until_stdin_closes(ctx: &Context) -> Verdict {
     match status {
         None => {
             held.kill();
-            return Err(fail(
-                "the program was still running 3 s after its stdin was closed",
-                "end of file on stdin ends the hold: the program exits",
-                "perhaps the hold loop does not stop when read() returns 0 (end of file)",
-            ));
+            return Err(failure!("ex01-hold-ignores-eof"));
         }
         Some(status) if !status.success() => {
-            return Err(fail(
-                format!("after its stdin was closed the program ended with {status}"),
-                "exit status 0",
-                "perhaps something after the hold panicked or exited with another code",
-            ));
+            return Err(failure!("ex01-hold-bad-exit", status = status.to_string()));
         }
         Some(_) => {}
     }
@@ -270,13 +220,7 @@ fn unreadable_stdin_ends_the_hold(ctx: &Context) -> Verdict {
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| {
-            fail(
-                format!("the program could not be started: {e}"),
-                "a program that runs",
-                "the checker runs your compiled binary",
-            )
-        })?;
+        .map_err(|e| failure!("ex01-could-not-start", error = e.to_string()))?;
     let pid = child.id();
     let mut stdout = child.stdout.take().expect("stdout is piped");
     let reader = thread::spawn(move || {
@@ -296,22 +240,11 @@ fn unreadable_stdin_ends_the_hold(ctx: &Context) -> Verdict {
         let cpu = proc::cpu_time(pid).unwrap_or_default();
         let _ = child.kill();
         let _ = child.wait();
-        return Err(fail(
-            format!(
-                "started with --hold and a stdin that cannot be read (a directory: read() fails with EISDIR), the program was still running after 3 s, having used {} ms of CPU",
-                cpu.as_millis()
-            ),
-            "a read error other than Interrupted ends the hold, as end of file does",
-            "perhaps the hold loop retries every error of read(); an error that is not Interrupted comes back at once, every time, so the loop spins",
-        ));
+        return Err(failure!("ex01-unreadable-stdin-spins", cpu = cpu.as_millis() as u64));
     };
     let text = reader.join().unwrap_or_default();
     if !status.success() || !text.starts_with("pid:") {
-        return Err(fail(
-            format!("started with --hold and a stdin that cannot be read, the program ended with {status} and printed {text:?}"),
-            "the report, then exit status 0",
-            "the report comes first whatever stdin is; a read error on stdin ends the hold like end of file",
-        ));
+        return Err(failure!("ex01-unreadable-stdin-bad-end", status = status.to_string(), text = format!("{text:?}")));
     }
     Ok(())
 }
@@ -373,13 +306,7 @@ impl Held {
                 Ok(())
             });
         }
-        let mut child = cmd.spawn().map_err(|e| {
-            fail(
-                format!("the program could not be started: {e}"),
-                "a program that runs",
-                "the checker runs your compiled binary",
-            )
-        })?;
+        let mut child = cmd.spawn().map_err(|e| failure!("ex01-could-not-start", error = e.to_string()))?;
         drop(extra);
         let pid = child.id();
         let stdin = child.stdin.take();
@@ -404,15 +331,11 @@ impl Held {
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     let mut held = Held::dummy(child, stdin, pid);
                     held.kill();
-                    return Err(fail(
-                        format!(
-                            "after {} s the program had printed {} of the 4 report lines: {:?}",
-                            REPORT_TIMEOUT.as_secs(),
-                            lines.len(),
-                            lines
-                        ),
-                        "the report printed and stdout flushed right away, before waiting on stdin",
-                        "the checker reads the report while the program is still alive (--hold)",
+                    return Err(failure!(
+                        "ex01-report-timeout",
+                        seconds = REPORT_TIMEOUT.as_secs(),
+                        count = lines.len(),
+                        lines = format!("{lines:?}")
                     ));
                 }
                 Err(mpsc::RecvTimeoutError::Disconnected) => break,
@@ -425,30 +348,18 @@ impl Held {
             // Standard output closed early: the program ended. Say how.
             drop(held.stdin.take());
             let status = held.child.wait().map(|s| s.to_string()).unwrap_or_else(|e| e.to_string());
-            return Err(fail(
-                format!("the program ended ({status}) after printing {} of the 4 report lines: {lines:?}", lines.len()),
-                "four lines: `pid: N`, `ppid: N`, `fds: N N ...`, `rss_kb: N`, then the program waits on stdin (--hold)",
-                "exit status 101 is a panic (its message is on stderr): maybe a todo!() that is not written yet, or an unwrap() that failed",
-            ));
+            return Err(failure!("ex01-report-ended-early", status, count = lines.len(), lines = format!("{lines:?}")));
         }
         let report = match report {
             Ok(r) => r,
             Err(why) => {
                 held.kill();
-                return Err(fail(
-                    format!("the program printed {lines:?}"),
-                    "four lines: `pid: N`, `ppid: N`, `fds: N N ...`, `rss_kb: N`",
-                    format!("{why}; the provided Display for Report prints this format"),
-                ));
+                return Err(failure!("ex01-report-malformed", lines = format!("{lines:?}"), why));
             }
         };
         if !alive {
             held.kill();
-            return Err(fail(
-                "the program printed its report and exited at once",
-                "with --hold the program stays alive until its stdin is closed",
-                "the checker compares the report with /proc/PID of the live process; keep the provided main.rs",
-            ));
+            return Err(failure!("ex01-exited-at-once"));
         }
         held.report = report;
         Ok(held)
@@ -480,14 +391,14 @@ impl Held {
 
 fn parse(lines: &[String]) -> Result<Report, String> {
     fn field<'a>(lines: &'a [String], i: usize, name: &str) -> Result<&'a str, String> {
-        let line = lines.get(i).ok_or_else(|| format!("line {} is missing", i + 1))?;
+        let line = lines.get(i).ok_or_else(|| text!("ex01-report-line-missing", line = i + 1))?;
         line.strip_prefix(name)
             .and_then(|rest| rest.strip_prefix(':'))
             .map(str::trim)
-            .ok_or_else(|| format!("line {} should start with `{name}:`", i + 1))
+            .ok_or_else(|| text!("ex01-report-line-prefix", line = i + 1, name))
     }
-    fn number<T: std::str::FromStr>(text: &str, name: &str) -> Result<T, String> {
-        text.parse().map_err(|_| format!("`{name}: {text}` is not a number"))
+    fn number<T: std::str::FromStr>(value: &str, name: &str) -> Result<T, String> {
+        value.parse().map_err(|_| text!("ex01-report-not-a-number", name, value))
     }
     let pid = number(field(lines, 0, "pid")?, "pid")?;
     let ppid = number(field(lines, 1, "ppid")?, "ppid")?;
@@ -498,21 +409,9 @@ fn parse(lines: &[String]) -> Result<Report, String> {
 }
 
 fn gone(pid: u32, e: &std::io::Error) -> Failure {
-    fail(
-        format!("/proc/{pid} could not be read while the program should have been holding: {e}"),
-        "the program stays alive until its stdin is closed (--hold)",
-        "the checker compares the report with the live process; keep the provided main.rs",
-    )
+    failure!("ex01-proc-gone", pid, error = e.to_string())
 }
 
 fn join(fds: &[i32]) -> String {
     fds.iter().map(i32::to_string).collect::<Vec<_>>().join(" ")
-}
-
-fn plural_fds(fds: &[i32]) -> String {
-    if fds.len() == 1 {
-        format!("descriptor {} is", fds[0])
-    } else {
-        format!("descriptors {} are", join(fds))
-    }
 }

@@ -18,7 +18,7 @@ use std::process::{Command, ExitStatus, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use pack_support::{fail, proc, Context, Failure, Verdict};
+use pack_support::{failure, proc, text, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -49,53 +49,43 @@ fn forks_n_children(ctx: &Context) -> Verdict {
     let count = pids.len();
     if count != WORKERS {
         let observed = match count {
-            0 => format!(
-                "no child process of the program (PID {}) was seen during its {} ms run (sampled every millisecond)",
-                run.pid,
-                run.elapsed.as_millis()
-            ),
-            1 => format!("exactly one child process (PID {}) for {WORKERS} workers", pids[0]),
-            _ => format!("{count} distinct child processes (PIDs {}) for {WORKERS} workers", list(&pids)),
+            0 => text!("ex02-saw-no-child", pid = run.pid, elapsed = run.elapsed.as_millis() as u64),
+            1 => text!("ex02-saw-one-child", pid = pids[0], workers = WORKERS),
+            _ => text!("ex02-saw-children", count, pids = list(&pids), workers = WORKERS),
         };
         let why = match count {
-            0 => "the work must run in child processes made with fork(); threads or a plain loop run inside the program's own process and are no children".to_owned(),
-            1 => "a single child did all the work: call fork() once per worker, in a loop, and give child i share(i, workers, n)".to_owned(),
-            c if c < WORKERS => format!("only {c} of the {WORKERS} forks happened: fork once per worker"),
-            _ => "more children than workers: a child that returns from fork() into the parent's loop forks again; the child must compute its share and leave with _exit(0)".to_owned(),
+            0 => text!("ex02-no-fork"),
+            1 => text!("ex02-one-fork"),
+            c if c < WORKERS => text!("ex02-too-few-forks", count = c, workers = WORKERS),
+            _ => text!("ex02-too-many-forks"),
         };
-        return Err(fail(observed, format!("{WORKERS} distinct child processes (`ex02_fork {WORKERS} {n}`)"), why));
+        return Err(failure!("ex02-wrong-child-count", observed, workers = WORKERS, n, why));
     }
     // The children, not the parent, must do the work: compare their CPU time.
     let children_cpu: Duration = run.children.iter().map(|c| c.cpu).sum();
     if run.parent_cpu >= Duration::from_millis(60) && children_cpu * 2 < run.parent_cpu {
-        return Err(fail(
-            format!(
-                "the program's own process used {} ms of CPU, its {count} children {} ms in all",
-                run.parent_cpu.as_millis(),
-                children_cpu.as_millis()
-            ),
-            "the children compute (each about a third of the work); the parent only waits for their shares",
-            "the parent computed the work itself: each child must compute its share, share(i, workers, n), after fork() in the child branch, and send the sum through the pipe",
+        return Err(failure!(
+            "ex02-parent-did-the-work",
+            parent_cpu = run.parent_cpu.as_millis() as u64,
+            count,
+            children_cpu = children_cpu.as_millis() as u64
         ));
     }
     // Every child must have computed a share: compare the CPU time each one used.
     let busiest = run.children.iter().map(|c| c.cpu).max().unwrap_or_default();
     if busiest >= Duration::from_millis(40) {
         if let Some(idle) = run.children.iter().find(|c| c.cpu * 5 < busiest) {
-            return Err(fail(
-                format!(
-                    "child {} used {} ms of CPU while another child used {} ms (CPU per child: {})",
-                    idle.pid,
-                    idle.cpu.as_millis(),
-                    busiest.as_millis(),
-                    run.children
-                        .iter()
-                        .map(|c| format!("{}: {} ms", c.pid, c.cpu.as_millis()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                "each of the 3 children computes about a third of the work",
-                "each child must compute its own share, share(i, workers, n), in the child process",
+            return Err(failure!(
+                "ex02-idle-child",
+                pid = idle.pid,
+                cpu = idle.cpu.as_millis() as u64,
+                busiest = busiest.as_millis() as u64,
+                per_child = run
+                    .children
+                    .iter()
+                    .map(|c| format!("{}: {} ms", c.pid, c.cpu.as_millis()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ));
         }
     }
@@ -104,19 +94,12 @@ fn forks_n_children(ctx: &Context) -> Verdict {
         .children
         .iter()
         .filter_map(|c| match c.exit {
-            Some(status) if status != 0 => Some(format!("child {} {}", c.pid, describe_wait_status(status))),
+            Some(status) if status != 0 => Some(describe_wait_status(c.pid, status)),
             _ => None,
         })
         .collect();
     if !bad.is_empty() {
-        return Err(fail(
-            format!(
-                "of the {count} children, {} (read from /proc while the program was paused, before it reaped them)",
-                bad.join(", ")
-            ),
-            "every child leaves with _exit(0) once it has written its share",
-            "perhaps a child leaves with another code after an error it went on from (a write to the pipe that seemed to fail, a check that goes the wrong way); or it panicked (status 101) or was killed by a signal. The total can still be right, but whoever waits for the child reads a non-zero status as a failed worker",
-        ));
+        return Err(failure!("ex02-child-bad-exit", count, statuses = bad.join(", ")));
     }
     Ok(())
 }
@@ -128,7 +111,7 @@ fn parent_waits_without_spinning(ctx: &Context) -> Verdict {
     let run = Run::observe(ctx, choose_n())?;
     run.exited_ok()?;
     if run.children.is_empty() {
-        return Err(no_children(&run, "there is nothing the parent waits for"));
+        return Err(no_children(&run, text!("ex02-nothing-to-wait-for")));
     }
     let Some(wait) = &run.wait else { return Ok(()) };
     let count = run.children.len();
@@ -141,20 +124,14 @@ fn parent_waits_without_spinning(ctx: &Context) -> Verdict {
     if !spins && !polls {
         return Ok(());
     }
-    Err(fail(
-        format!(
-            "while its {count} children computed ({} ms of CPU each on average), the program's own process used {} ms of CPU in {} ms and went to sleep {} times",
-            per_child.as_millis(),
-            wait.cpu.as_millis(),
-            wait.wall.as_millis(),
-            wait.sleeps
-        ),
-        "the parent blocked until a share arrives (read on the pipe) or a child exits (waitpid without WNOHANG): almost no CPU, a wake-up per message",
-        if spins {
-            "the parent was busy the whole time the children computed: perhaps it loops on waitpid with WNOHANG, or reads a non-blocking pipe again and again until data arrives. A blocking read (or waitpid) lets the kernel wake the parent when there is something to do"
-        } else {
-            "the parent woke up hundreds of times a second: perhaps it sleeps a little and looks again (waitpid with WNOHANG, a non-blocking read) in a loop. A blocking read (or waitpid) lets the kernel wake the parent when there is something to do"
-        },
+    Err(failure!(
+        "ex02-parent-busy-waiting",
+        count,
+        per_child = per_child.as_millis() as u64,
+        cpu = wait.cpu.as_millis() as u64,
+        wall = wait.wall.as_millis() as u64,
+        sleeps = wait.sleeps,
+        why = if spins { text!("ex02-parent-spins") } else { text!("ex02-parent-polls") }
     ))
 }
 
@@ -164,7 +141,7 @@ fn shares_through_a_pipe(ctx: &Context) -> Verdict {
     let run = Run::observe(ctx, choose_n())?;
     run.exited_ok()?;
     if run.children.is_empty() {
-        return Err(no_children(&run, "no child could share a pipe with the parent"));
+        return Err(no_children(&run, text!("ex02-nothing-to-share-a-pipe")));
     }
     let cut_off: Vec<&Seen> = run.children.iter().filter(|c| c.channels.is_disjoint(&run.parent_channels)).collect();
     if cut_off.is_empty() {
@@ -172,19 +149,19 @@ fn shares_through_a_pipe(ctx: &Context) -> Verdict {
     }
     let show = |set: &BTreeSet<String>| {
         if set.is_empty() {
-            "no pipe or socket".to_owned()
+            text!("ex02-no-pipe-or-socket")
         } else {
             set.iter().cloned().collect::<Vec<_>>().join(" ")
         }
     };
-    Err(fail(
-        format!(
-            "while the children computed, the program's own process had {} open (besides 0, 1, 2); {}",
-            show(&run.parent_channels),
-            cut_off.iter().map(|c| format!("child {} had {}", c.pid, show(&c.channels))).collect::<Vec<_>>().join("; ")
-        ),
-        "one pipe, created before fork(): the parent keeps its read end open, every child has its write end",
-        "no pipe connects the children with the parent: perhaps the shares travel through a file or a shared memory mapping instead. The exercise is about the pipe: create it with pipe() before the loop of forks, let each child write its 8 bytes to the write end and the parent read them from the read end",
+    Err(failure!(
+        "ex02-no-shared-pipe",
+        parent = show(&run.parent_channels),
+        children = cut_off
+            .iter()
+            .map(|c| text!("ex02-child-had", pid = c.pid, channels = show(&c.channels)))
+            .collect::<Vec<_>>()
+            .join("; ")
     ))
 }
 
@@ -199,39 +176,31 @@ fn any_number_of_workers(ctx: &Context) -> Verdict {
         let out = run.output()?;
         let expected: u64 = (0..n).map(work).sum();
         if out.total != expected {
-            let why = if workers > n as usize {
-                "with more workers than numbers some shares are empty (share(i, workers, n) gives an empty range): such a child sends 0, and the parent still reads one value per child"
-            } else {
-                "one worker computes the whole range 0..n: share(0, 1, n) is 0..n"
-            };
-            return Err(fail(
-                format!("`ex02_fork {workers} {n}` printed `total: {}`", out.total),
-                format!("total: {expected}"),
-                format!("perhaps the loop of forks or the shares are off for this number of workers; {why}"),
+            let why = if workers > n as usize { text!("ex02-empty-shares") } else { text!("ex02-whole-range") };
+            return Err(failure!(
+                "ex02-wrong-total-for-workers",
+                workers,
+                n,
+                total = out.total.to_string(),
+                expected = expected.to_string(),
+                why
             ));
         }
         if workers == 1 && run.children.len() != 1 {
-            return Err(fail(
-                format!("`ex02_fork 1 {n}` ran {} child process(es)", run.children.len()),
-                "exactly one child process",
-                "fork once per worker, even for a single worker (a loop over 0..workers)",
-            ));
+            return Err(failure!("ex02-single-worker-children", n, count = run.children.len()));
         }
         if !run.leftovers.is_empty() {
-            return Err(fail(
-                format!("`ex02_fork {workers} {n}` exited leaving {} child(ren) not waited for", run.leftovers.len()),
-                "every child reaped",
-                "waitpid every PID fork() returned, also when the shares are empty",
-            ));
+            return Err(failure!("ex02-workers-not-reaped", workers, n, count = run.leftovers.len()));
         }
     }
     // Zero workers: the provided main refuses it before fork_sum runs.
     let run = Run::observe_with(ctx, 0, 100, false)?;
     if run.status.code() != Some(2) || !run.children.is_empty() {
-        return Err(fail(
-            format!("`ex02_fork 0 100` ended with {}, printed {:?} and ran {} child process(es)", run.status, run.stdout, run.children.len()),
-            "exit status 2 with the usage on stderr, and no child",
-            "zero workers cannot compute anything: the provided main.rs refuses it (`workers > 0`) with a usage message; keep it",
+        return Err(failure!(
+            "ex02-zero-workers-accepted",
+            status = run.status.to_string(),
+            stdout = format!("{:?}", run.stdout),
+            count = run.children.len()
         ));
     }
     Ok(())
@@ -242,31 +211,27 @@ fn reaps_every_child(ctx: &Context) -> Verdict {
     let run = Run::observe(ctx, choose_n())?;
     if run.children.is_empty() {
         run.exited_ok()?;
-        return Err(no_children(&run, "nothing to reap"));
+        return Err(no_children(&run, text!("ex02-nothing-to-reap")));
     }
     if !run.leftovers.is_empty() {
-        let described: Vec<String> =
-            run.leftovers.iter().map(|(pid, state)| format!("child {pid} was {}", describe_leftover(*state))).collect();
+        let described: Vec<String> = run.leftovers.iter().map(|(pid, state)| describe_leftover(*pid, *state)).collect();
         let zombies = run.leftovers.iter().filter(|(_, s)| *s == 'Z').count();
         let running = run.leftovers.len() - zombies;
-        let mut why = String::new();
+        let mut why = Vec::new();
         if zombies > 0 {
-            why.push_str("a child that has exited stays a zombie until its parent waits for it; ");
+            why.push(text!("ex02-why-zombie"));
         }
         if running > 0 {
-            why.push_str("a child still running when its parent exits becomes an orphan and is re-parented (here to the checker); ");
+            why.push(text!("ex02-why-orphan"));
         }
-        why.push_str("the parent must call waitpid(child, None) for every PID that fork() returned before it exits");
-        return Err(fail(
-            format!(
-                "when the program (PID {}) exited, {} of its {} children had not been waited for: {}",
-                run.pid,
-                run.leftovers.len(),
-                run.children.len(),
-                described.join("; ")
-            ),
-            "every child reaped by the program with waitpid before it exits",
-            why,
+        why.push(text!("ex02-why-waitpid"));
+        return Err(failure!(
+            "ex02-not-reaped",
+            pid = run.pid,
+            count = run.leftovers.len(),
+            children = run.children.len(),
+            described = described.join("; "),
+            why = why.join("; ")
         ));
     }
     run.exited_ok()
@@ -279,20 +244,21 @@ fn memory_not_shared(ctx: &Context) -> Verdict {
     let out = run.output()?;
     if out.parent_counter != 0 {
         let why = if run.children.is_empty() {
-            "no child process was seen: the work ran in threads of one process, and threads share one memory, so the change shows; fork() gives each child its own copy".to_owned()
+            text!("ex02-counter-threads")
         } else if out.parent_counter == out.total {
-            "the parent counter equals the total: the parent added the children's shares to its own `counter`. After fork() each child has its own copy of memory: a child's `counter += sum` changes only the child's copy, so the parent's counter stays 0; the parent adds what it reads from the pipe to `total` only".to_owned()
+            text!("ex02-counter-is-total")
         } else {
-            "after fork() each child has its own copy of memory: a child's `counter += sum` changes only the child's copy, so the parent's counter must stay 0; only the pipe carries values back".to_owned()
+            text!("ex02-counter-copied")
         };
-        return Err(fail(
-            format!("the program printed `parent counter: {}` (total: {})", out.parent_counter, out.total),
-            "parent counter: 0",
-            why,
+        return Err(failure!(
+            "ex02-parent-counter-changed",
+            parent_counter = out.parent_counter.to_string(),
+            total = out.total.to_string(),
+            why
         ));
     }
     if run.children.is_empty() {
-        return Err(no_children(&run, "the parent's counter cannot show a child's change"));
+        return Err(no_children(&run, text!("ex02-nothing-to-count")));
     }
     Ok(())
 }
@@ -311,29 +277,25 @@ fn correct_total(ctx: &Context) -> Verdict {
     let chunk = n / WORKERS as u64;
     let tail: u64 = (chunk * WORKERS as u64..n).map(work).sum();
     let why = if out.total + tail == expected && tail > 0 {
-        format!(
-            "the numbers {}..{} were never computed: n = {n} is not a multiple of {WORKERS}, and n / workers = {chunk} per worker drops the remainder; use share(i, workers, n), which covers 0..n exactly",
-            chunk * WORKERS as u64,
-            n
-        )
+        text!("ex02-remainder-dropped", from = chunk * WORKERS as u64, n, workers = WORKERS, chunk)
     } else if out.total == expected * WORKERS as u64 {
-        "the total is 3 times too big: every child computed the whole range 0..n instead of its own share(i, workers, n)".to_owned()
+        text!("ex02-total-times-workers")
     } else if let Some(i) = shares.iter().position(|&s| s == out.total) {
-        format!("the total is exactly worker {i}'s share: the parent must read one u64 from the pipe per child and add them all")
+        text!("ex02-total-is-one-share", worker = i)
     } else if out.total > expected {
-        "the total is too big: some numbers were computed twice (shares overlap) or a share was read twice; the shares must cover 0..n exactly once (share(i, workers, n))".to_owned()
+        text!("ex02-total-too-big")
     } else {
-        "the total is too small: some numbers were skipped (a gap between shares, or a lost pipe message); the shares must cover 0..n exactly once (share(i, workers, n)) and the parent must read 8 bytes per child".to_owned()
+        text!("ex02-total-too-small")
     };
-    Err(fail(
-        format!(
-            "`ex02_fork {WORKERS} {n}` printed `total: {}`, {} than the right sum by {}",
-            out.total,
-            if out.total > expected { "more" } else { "less" },
-            out.total.abs_diff(expected)
-        ),
-        format!("total: {expected} (the sum of work(k) for k in 0..{n})"),
-        why,
+    Err(failure!(
+        "ex02-wrong-total",
+        workers = WORKERS,
+        n,
+        total = out.total.to_string(),
+        direction = if out.total > expected { "more" } else { "less" },
+        difference = out.total.abs_diff(expected).to_string(),
+        expected = expected.to_string(),
+        why
     ))
 }
 
@@ -445,13 +407,7 @@ impl Run {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(|e| {
-                fail(
-                    format!("the program could not be started: {e}"),
-                    "a program that runs",
-                    "the checker runs your compiled binary",
-                )
-            })?;
+            .map_err(|e| failure!("ex02-could-not-start", error = e.to_string()))?;
         let pid = child.id();
         let mut stdout = child.stdout.take().expect("stdout is piped");
         let reader = thread::spawn(move || {
@@ -507,10 +463,12 @@ impl Run {
                 let _ = child.kill();
                 let _ = child.wait();
                 reap_leftovers();
-                return Err(fail(
-                    format!("`ex02_fork {workers} {n}` was still running after {} s", RUN_LIMIT.as_secs()),
-                    format!("the program finishes in about a second (each worker computes ~{} ms)", TARGET_PER_WORKER.as_millis()),
-                    "the parent must not wait for something that never comes: read exactly one u64 per child (close the write end of the pipe in the parent), and every child must leave with _exit(0)",
+                return Err(failure!(
+                    "ex02-still-running",
+                    workers,
+                    n,
+                    seconds = RUN_LIMIT.as_secs(),
+                    per_worker = TARGET_PER_WORKER.as_millis() as u64
                 ));
             }
             thread::sleep(Duration::from_millis(1));
@@ -568,10 +526,12 @@ impl Run {
         if self.status.success() {
             return Ok(());
         }
-        Err(fail(
-            format!("`ex02_fork {} {}` ended with {} and printed {:?}", self.workers, self.n, self.status, self.stdout),
-            "exit status 0",
-            "the program must finish normally: a child that returns from fork() into main (instead of _exit(0)) or a failed pipe read often ends it badly",
+        Err(failure!(
+            "ex02-bad-exit",
+            workers = self.workers,
+            n = self.n,
+            status = self.status.to_string(),
+            stdout = format!("{:?}", self.stdout)
         ))
     }
 
@@ -581,10 +541,11 @@ impl Run {
         };
         match (value("total"), value("parent counter")) {
             (Some(total), Some(parent_counter)) => Ok(Output { total, parent_counter }),
-            _ => Err(fail(
-                format!("`ex02_fork {} {}` printed {:?}", self.workers, self.n, self.stdout),
-                "two lines: `total: <total>` and `parent counter: <parent_counter>`",
-                "the provided main.rs prints the Outcome in this format: keep it",
+            _ => Err(failure!(
+                "ex02-output-malformed",
+                workers = self.workers,
+                n = self.n,
+                stdout = format!("{:?}", self.stdout)
             )),
         }
     }
@@ -613,12 +574,12 @@ fn zombie_status(pid: u32) -> Option<i32> {
     stat[stat.rfind(')')? + 1..].split_whitespace().nth(49)?.parse().ok()
 }
 
-/// "exited with status 1", "was killed by signal 9".
-fn describe_wait_status(status: i32) -> String {
+/// "child 1234 exited with status 1", "child 1234 was killed by signal 9".
+fn describe_wait_status(pid: u32, status: i32) -> String {
     if status & 0x7f == 0 {
-        format!("exited with status {}", (status >> 8) & 0xff)
+        text!("ex02-child-exited-with", pid, status = (status >> 8) & 0xff)
     } else {
-        format!("was killed by signal {}", status & 0x7f)
+        text!("ex02-child-killed-by", pid, signal = status & 0x7f)
     }
 }
 
@@ -674,23 +635,21 @@ fn reap_leftovers() {
     }
 }
 
-fn no_children(run: &Run, consequence: &str) -> Failure {
-    fail(
-        format!(
-            "no child process of the program (PID {}) was seen during its {} ms run: {consequence}",
-            run.pid,
-            run.elapsed.as_millis()
-        ),
-        format!("{WORKERS} child processes made with fork()"),
-        "this check is about child processes: the work must run in children made with fork() (see forks_n_children)",
+fn no_children(run: &Run, consequence: String) -> Failure {
+    failure!(
+        "ex02-no-children",
+        pid = run.pid,
+        elapsed = run.elapsed.as_millis() as u64,
+        consequence,
+        workers = WORKERS
     )
 }
 
-fn describe_leftover(state: char) -> String {
+fn describe_leftover(pid: u32, state: char) -> String {
     if state == 'Z' {
-        "still a zombie (it had exited, but nobody waited for it)".to_owned()
+        text!("ex02-leftover-zombie", pid)
     } else {
-        format!("still running (state {state}): an orphan, re-parented to the checker")
+        text!("ex02-leftover-running", pid, state)
     }
 }
 

@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 
 use ex03_spawn::{child_main, Entry, Process};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, proc, Context, Failure, Verdict};
+use pack_support::{failure, proc, text, Context, Failure, Verdict};
 
 /// The entries a started process can run.
 const ENTRIES: &[(&str, Entry)] = &[
@@ -62,11 +62,7 @@ static CHILD_MAIN_PANIC: std::sync::OnceLock<String> = std::sync::OnceLock::new(
 fn child_main_returned() -> Result<(), Failure> {
     match CHILD_MAIN_PANIC.get() {
         None => Ok(()),
-        Some(message) => Err(fail(
-            format!("child_main() panicked in a program that was not started by Process::start: {message}"),
-            "child_main() returns at once when this process is not a child",
-            "every program calls child_main() first thing in main(); when the entry variable is not set it must simply return",
-        )),
+        Some(message) => Err(failure!("ex03-child-main-panicked", message)),
     }
 }
 
@@ -122,7 +118,7 @@ fn runs_in_another_process(ctx: &Context) -> Verdict {
     let path = ctx.scratch_dir().join("whoami.txt");
     let _ = fs::remove_file(&path);
     let arg = path.to_string_lossy().into_owned();
-    let (pid, code) = run_steps("join() of a process running `whoami`", move || {
+    let (pid, code) = run_steps(&text!("ex03-step-join-whoami"), move || {
         let mut p = Process::new("whoami", &[&arg]);
         started(&mut p)?;
         let pid = p.pid();
@@ -138,34 +134,18 @@ fn runs_in_another_process(ctx: &Context) -> Verdict {
         }
     }
     let Ok(text) = fs::read_to_string(&path) else {
-        return Err(fail(
-            format!("the entry `whoami` never ran: it did not write {} (exit code {code:?})", path.display()),
-            "the started process runs the named entry with the given arguments",
-            "start() must re-execute the current program (std::env::current_exe()) and tell it which entry to run and with which arguments; child_main() in the new process must find that entry and call it",
-        ));
+        return Err(failure!("ex03-entry-never-ran", path = path.display().to_string(), code = format!("{code:?}")));
     };
     let mut words = text.split_whitespace().map(|w| w.parse::<u32>().unwrap_or(0));
     let (ran_in, ran_parent) = (words.next().unwrap_or(0), words.next().unwrap_or(0));
     if ran_in == own {
-        return Err(fail(
-            format!("the entry ran inside the checker's own process (PID {own}), not in a new one"),
-            "the entry runs in a new process, a child of the checker",
-            "start() must create a process (std::process::Command on std::env::current_exe()), not a thread: a thread shares the process, its PID and its memory",
-        ));
+        return Err(failure!("ex03-entry-in-own-process", own));
     }
     if pid != Some(ran_in) {
-        return Err(fail(
-            format!("the entry ran in PID {ran_in}, but Process::pid() said {pid:?}"),
-            format!("pid() = Some({ran_in})"),
-            "pid() must return the PID of the started child (std::process::Child::id())",
-        ));
+        return Err(failure!("ex03-pid-mismatch", ran_in, pid = format!("{pid:?}")));
     }
     if ran_parent != own {
-        return Err(fail(
-            format!("the entry ran in PID {ran_in}, whose parent is {ran_parent}, not the checker ({own})"),
-            format!("a direct child of the process that called start() (PID {own})"),
-            "start() must spawn the process itself, so that it can wait for it (no shell, no double fork)",
-        ));
+        return Err(failure!("ex03-not-a-direct-child", ran_in, ran_parent, own));
     }
     Ok(())
 }
@@ -176,51 +156,34 @@ fn join_waits(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     join_blocks_quietly()?;
     const SLEEP: Duration = Duration::from_millis(500);
-    let (pid, took, state, alive_before) = run_steps("join() of a process sleeping 500 ms", || {
-        let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
-        let start = Instant::now();
-        started(&mut p)?;
-        let pid = own_child_pid(&mut p)?;
-        let alive_before = proc::state(pid);
-        joined(&mut p)?;
-        let took = start.elapsed();
-        // Look right after join returned, before anything else can reap the child.
-        let state = proc::state(pid);
-        let result = Ok((pid, took, state, alive_before));
-        if state.is_some() {
-            // Leave nothing behind: stop the child, let Drop wait, reap it if Drop did not.
-            kill_and_reap(pid, p);
-        }
-        result
-    })?;
+    let (pid, took, state, alive_before) =
+        run_steps(&text!("ex03-step-join-sleeping", sleep = SLEEP.as_millis() as u64), || {
+            let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
+            let start = Instant::now();
+            started(&mut p)?;
+            let pid = own_child_pid(&mut p)?;
+            let alive_before = proc::state(pid);
+            joined(&mut p)?;
+            let took = start.elapsed();
+            // Look right after join returned, before anything else can reap the child.
+            let state = proc::state(pid);
+            let result = Ok((pid, took, state, alive_before));
+            if state.is_some() {
+                // Leave nothing behind: stop the child, let Drop wait, reap it if Drop did not.
+                kill_and_reap(pid, p);
+            }
+            result
+        })?;
+    let (took_ms, sleep) = (took.as_millis() as u64, SLEEP.as_millis() as u64);
     if let Some(state) = state {
-        let (what, why) = if state == 'Z' {
-            (
-                "a zombie: it had exited, but nobody had waited for it",
-                "join() must wait for the child (std::process::Child::wait()), which also reaps it",
-            )
+        return Err(if state == 'Z' {
+            failure!("ex03-join-left-zombie", took = took_ms, pid, sleep)
         } else {
-            (
-                "still running",
-                "join() must block until the child has exited: std::process::Child::wait(), not try_wait()",
-            )
-        };
-        return Err(fail(
-            format!(
-                "join() returned after {} ms, and then /proc/{pid} showed the child {what} (it sleeps {} ms)",
-                took.as_millis(),
-                SLEEP.as_millis()
-            ),
-            format!("join() returns after the child exits (at least {} ms) and /proc/{pid} is gone", SLEEP.as_millis()),
-            why,
-        ));
+            failure!("ex03-join-left-running", took = took_ms, pid, sleep)
+        });
     }
     if alive_before.is_some() && took < SLEEP * 9 / 10 {
-        return Err(fail(
-            format!("join() returned after {} ms, but the child sleeps {} ms", took.as_millis(), SLEEP.as_millis()),
-            format!("join() returns after at least {} ms", SLEEP.as_millis()),
-            "join() must wait until the child has exited",
-        ));
+        return Err(failure!("ex03-join-returned-early", took = took_ms, sleep));
     }
     Ok(())
 }
@@ -229,7 +192,7 @@ fn join_waits(_ctx: &Context) -> Verdict {
 fn exit_code_propagates(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     for code in [7, 0, 42] {
-        let got = run_steps(&format!("join() of a process whose entry returns {code}"), move || {
+        let got = run_steps(&text!("ex03-step-join-exit-with", code), move || {
             let mut p = Process::new("exit_with", &[&code.to_string()]);
             started(&mut p)?;
             joined(&mut p)?;
@@ -237,15 +200,11 @@ fn exit_code_propagates(_ctx: &Context) -> Verdict {
         })?;
         if got != Some(code) {
             let why = match got {
-                Some(0) => "exit code 0 for an entry that returned something else: child_main() must end the process with std::process::exit(entry(&args)), the entry's return value",
-                None => "exit_code() must be Some(code) once join() has seen the exit (ExitStatus::code())",
-                _ => "the entry's return value must become the process's exit status (std::process::exit), and join() must report ExitStatus::code()",
+                Some(0) => text!("ex03-exit-code-zero"),
+                None => text!("ex03-exit-code-none"),
+                _ => text!("ex03-exit-code-other"),
             };
-            return Err(fail(
-                format!("exit_code() = {got:?} after join() for an entry that returned {code}"),
-                format!("Some({code})"),
-                why,
-            ));
+            return Err(failure!("ex03-wrong-exit-code", got = format!("{got:?}"), code, why));
         }
     }
     Ok(())
@@ -254,7 +213,7 @@ fn exit_code_propagates(_ctx: &Context) -> Verdict {
 /// Observes `panic-gives-101`.
 fn panic_propagates(_ctx: &Context) -> Verdict {
     child_main_returned()?;
-    let got = run_steps("join() of a process whose entry panics", || {
+    let got = run_steps(&text!("ex03-step-join-panic"), || {
         let mut p = Process::new("panic", &[]);
         started(&mut p)?;
         joined(&mut p)?;
@@ -264,19 +223,19 @@ fn panic_propagates(_ctx: &Context) -> Verdict {
         return Ok(());
     }
     let why = match got {
-        Some(0) => "exit code 0 hides the panic: child_main() must not catch it (no catch_unwind); an uncaught panic unwinds out of main and the process exits with 101 by itself",
-        Some(1) => "exit code 1: the panic was caught and turned into another code; let it unwind out of main so the process exits with 101, as every panicking Rust program does",
-        None => "exit_code() must be Some(code) once join() has seen the exit",
-        _ => "a panicking Rust program exits with 101: let the panic unwind out of main, do not catch it",
+        Some(0) => text!("ex03-panic-code-zero"),
+        Some(1) => text!("ex03-panic-code-one"),
+        None => text!("ex03-panic-code-none"),
+        _ => text!("ex03-panic-code-other"),
     };
-    Err(fail(format!("exit_code() = {got:?} after join() for an entry that panicked"), "Some(101)", why))
+    Err(failure!("ex03-panic-wrong-code", got = format!("{got:?}"), why))
 }
 
 /// Observes `signal-gives-minus-signal`.
 fn signal_exit_code(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     for (signal, name) in [(libc::SIGKILL, "SIGKILL"), (libc::SIGTERM, "SIGTERM")] {
-        let got = run_steps(&format!("join() of a process killed by {name}"), move || {
+        let got = run_steps(&text!("ex03-step-join-killed", name), move || {
             let mut p = Process::new("sleep_ms", &["30000"]);
             started(&mut p)?;
             let pid = own_child_pid(&mut p)?;
@@ -287,19 +246,11 @@ fn signal_exit_code(_ctx: &Context) -> Verdict {
         })?;
         if got != Some(-signal) {
             let why = match got {
-                Some(c) if c == 128 + signal => format!(
-                    "{c} = 128 + {signal} is the shell's way to show a signal in $?; this course follows Python's multiprocessing: a child killed by signal {signal} has exit code -{signal} (-ExitStatusExt::signal())"
-                ),
-                None => "a child killed by a signal has no exit code (ExitStatus::code() is None): use std::os::unix::process::ExitStatusExt::signal() and store minus the signal number".to_owned(),
-                _ => format!(
-                    "a killed child did not exit with a code: the signal ended it. Report -signal: status.code() is None, status.signal() is Some({signal}) (ExitStatusExt)"
-                ),
+                Some(c) if c == 128 + signal => text!("ex03-signal-as-shell-code", code = c, signal),
+                None => text!("ex03-signal-code-none"),
+                _ => text!("ex03-signal-code-other", signal),
             };
-            return Err(fail(
-                format!("exit_code() = {got:?} for a child killed by {name} (signal {signal})"),
-                format!("Some(-{signal})"),
-                why,
-            ));
+            return Err(failure!("ex03-signal-wrong-code", got = format!("{got:?}"), name, signal, why));
         }
     }
     Ok(())
@@ -309,7 +260,7 @@ fn signal_exit_code(_ctx: &Context) -> Verdict {
 fn no_process_left_behind(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     const SLEEP: Duration = Duration::from_millis(400);
-    let (pids, took, left) = run_steps("dropping three started processes", || {
+    let (pids, took, left) = run_steps(&text!("ex03-step-drop-three"), || {
         let mut started_ones = Vec::new();
         let mut pids = Vec::new();
         for _ in 0..3 {
@@ -345,24 +296,15 @@ fn no_process_left_behind(_ctx: &Context) -> Verdict {
     }
     let described: Vec<String> = left
         .iter()
-        .map(|(pid, s)| {
-            if *s == 'Z' {
-                format!("{pid} a zombie (exited, never waited for)")
-            } else {
-                format!("{pid} still running")
-            }
-        })
+        .map(|&(pid, s)| if s == 'Z' { text!("ex03-left-zombie", pid) } else { text!("ex03-left-running", pid) })
         .collect();
-    Err(fail(
-        format!(
-            "right after dropping 3 started, unjoined Process values (PIDs {}; drop took {} ms), {} of them still existed: {}",
-            pids.iter().map(u32::to_string).collect::<Vec<_>>().join(" "),
-            took.as_millis(),
-            left.len(),
-            described.join(", ")
-        ),
-        format!("drop waits for each started, unjoined child (~{} ms) and reaps it", SLEEP.as_millis()),
-        "dropping a std::process::Child neither waits for nor kills the process: implement Drop for Process so that it joins a started, unjoined child; otherwise it runs on unwatched and ends as a zombie",
+    Err(failure!(
+        "ex03-drop-left-children",
+        pids = pids.iter().map(u32::to_string).collect::<Vec<_>>().join(" "),
+        took = took.as_millis() as u64,
+        count = left.len(),
+        described = described.join(", "),
+        sleep = SLEEP.as_millis() as u64
     ))
 }
 
@@ -382,16 +324,8 @@ fn join_blocks_quietly() -> Verdict {
         // start() failed or hung: say what happened.
         return match call.outcome(Duration::ZERO) {
             Next::Item(result) => result,
-            Next::Panicked(message) => Err(fail(
-                format!("the code panicked in start(): {message}"),
-                "no panic",
-                "a panic here means a bug in Process::start (or a todo!() that is not written yet)",
-            )),
-            _ => Err(fail(
-                format!("start() had not returned after {} s", WATCHDOG.as_secs()),
-                "start() returns at once",
-                "start() spawns the child and returns; it does not wait for it",
-            )),
+            Next::Panicked(message) => Err(failure!("ex03-start-panicked", message)),
+            _ => Err(failure!("ex03-start-hangs", seconds = WATCHDOG.as_secs())),
         };
     }
     // Let join() get into its wait before looking.
@@ -400,33 +334,15 @@ fn join_blocks_quietly() -> Verdict {
     let outcome = call.outcome(WATCHDOG);
     if let Some(usage) = usage {
         if usage.spins() || usage.polls(50.0) {
-            return Err(fail(
-                format!(
-                    "while join() waited for a child that sleeps {} ms, the thread calling join() {}",
-                    SLEEP.as_millis(),
-                    usage.describe()
-                ),
-                "join() blocked in the kernel until the child exits (Child::wait or waitpid): almost no CPU and a wake-up or two",
-                "perhaps join() loops around try_wait() (or waitpid with WNOHANG, or is_alive()) until the child is gone; or it sleeps a little and looks again. A blocking wait lets the kernel wake the thread once, when the child exits",
-            ));
+            return Err(failure!("ex03-join-spins", sleep = SLEEP.as_millis() as u64, usage = usage.describe()));
         }
     }
     match outcome {
         Next::Item(result) => result,
-        Next::Panicked(message) => Err(fail(
-            format!("the code panicked in join(): {message}"),
-            "no panic",
-            "a panic here means a bug in Process::join",
-        )),
-        Next::TimedOut => Err(fail(
-            format!(
-                "join() of a child sleeping {} ms had not returned after {} s",
-                SLEEP.as_millis(),
-                WATCHDOG.as_secs()
-            ),
-            "join() returns once the child has exited",
-            "join() must wait for the child process itself (Child::wait), not for something that never happens",
-        )),
+        Next::Panicked(message) => Err(failure!("ex03-join-panicked", message)),
+        Next::TimedOut => {
+            Err(failure!("ex03-join-hangs", sleep = SLEEP.as_millis() as u64, seconds = WATCHDOG.as_secs()))
+        }
         Next::Ended => Ok(()),
     }
 }
@@ -437,7 +353,7 @@ fn new_starts_nothing(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     let own = std::process::id();
     let before = proc::children_fast(own);
-    let (after_new, pid_after_new, after_start, pid) = run_steps("Process::new, then start()", move || {
+    let (after_new, pid_after_new, after_start, pid) = run_steps(&text!("ex03-step-new-then-start"), move || {
         let mut p = Process::new("sleep_ms", &["300"]);
         // Give a child that new() might have spawned time to show up in /proc.
         thread::sleep(Duration::from_millis(150));
@@ -458,22 +374,19 @@ fn new_starts_nothing(_ctx: &Context) -> Verdict {
         Ok((after_new, pid_after_new, after_start, pid))
     })?;
     if !after_new.is_empty() || pid_after_new.is_some() {
-        return Err(fail(
-            format!(
-                "150 ms after Process::new(\"sleep_ms\", ...), before start(), the checker had {} new child process{} ({}) and pid() returned {pid_after_new:?}",
-                after_new.len(),
-                if after_new.len() == 1 { "" } else { "es" },
-                list(&after_new)
-            ),
-            "no child process and pid() = None until start() is called",
-            "perhaps new() already spawns the child (Command::spawn belongs in start()); or pid() returns something before start(). As Python's Process(target=...), new only describes the process: a program may create it now and start it much later, or never",
+        return Err(failure!(
+            "ex03-new-spawns",
+            count = after_new.len(),
+            pids = list(&after_new),
+            pid = format!("{pid_after_new:?}")
         ));
     }
     if after_start.len() != 1 || pid != after_start.first().copied() {
-        return Err(fail(
-            format!("right after start() the checker had {} new child process(es) ({}) and pid() returned {pid:?}", after_start.len(), list(&after_start)),
-            "exactly one new child process, whose PID pid() returns",
-            "perhaps start() spawns more than one process, or none (the entry ran in a thread); or pid() does not give the PID of the child it spawned (Child::id())",
+        return Err(failure!(
+            "ex03-start-children",
+            count = after_start.len(),
+            pids = list(&after_start),
+            pid = format!("{pid:?}")
         ));
     }
     Ok(())
@@ -492,7 +405,7 @@ fn child_stdio(ctx: &Context) -> Verdict {
     assert!(saved >= 0, "dup(1) failed");
     // SAFETY: as above.
     unsafe { libc::dup2(std::os::fd::AsRawFd::as_raw_fd(&file), 1) };
-    let result = run_steps("start() of a process that sleeps 1500 ms", || {
+    let result = run_steps(&text!("ex03-step-start-stdio-probe"), || {
         let mut p = Process::new("stdio_probe", &["1500"]);
         started(&mut p)?;
         let pid = own_child_pid(&mut p)?;
@@ -517,35 +430,34 @@ fn child_stdio(ctx: &Context) -> Verdict {
     let ours: Vec<Option<(u64, u64)>> =
         vec![identity("/dev/null"), identity(&path.to_string_lossy()), identity("/proc/self/fd/2")];
     let names = ["stdin", "stdout", "stderr"];
-    let expected = ["/dev/null", "the parent's stdout (a file of the checker)", "the parent's stderr"];
+    let expected = ["/dev/null".to_owned(), text!("ex03-parents-stdout"), text!("ex03-parents-stderr")];
     let mut wrong = Vec::new();
     for ((fd, target, id), (want, name)) in seen.iter().zip(ours.iter().zip(names)) {
         if id.is_none() || id != want {
-            wrong.push(format!(
-                "its {name} (descriptor {fd}) is {} instead of {}",
-                target.as_deref().unwrap_or("not open"),
-                expected[*fd as usize]
+            wrong.push(text!(
+                "ex03-stdio-is",
+                name,
+                fd = *fd,
+                target = target.clone().unwrap_or_else(|| text!("ex03-not-open")),
+                expected = &expected[*fd as usize]
             ));
         }
     }
     if wrong.is_empty() {
         return Ok(());
     }
-    Err(fail(
-        format!("while the started child ran, /proc showed: {}", wrong.join("; ")),
-        "stdin /dev/null (Stdio::null()), stdout and stderr inherited from the parent (Command's default)",
-        "perhaps start() sets stdout or stderr to Stdio::null() or Stdio::piped() (then the child's output is lost or waits in a pipe nobody reads); or it leaves stdin inherited, so that the child competes with the parent for its input. multiprocessing gives the child no stdin and the parent's terminal for its output",
-    ))
+    Err(failure!("ex03-stdio-not-inherited", wrong = wrong.join("; ")))
 }
 
 /// Observes `join-twice-is-ok`: a second join (of a child that exited, and of one killed by a
 /// signal) returns Ok(()) and changes nothing: the same exit code, pid() still the child's.
 fn join_twice_is_ok(_ctx: &Context) -> Verdict {
     child_main_returned()?;
-    for (what, args, kill) in
-        [("returns 5", ["exit_with", "5"], false), ("is killed by SIGKILL", ["sleep_ms", "30000"], true)]
-    {
-        let report = run_steps(&format!("two joins of a process whose entry {what}"), move || {
+    for (what, args, kill) in [
+        (text!("ex03-entry-returns-5"), ["exit_with", "5"], false),
+        (text!("ex03-entry-killed"), ["sleep_ms", "30000"], true),
+    ] {
+        let report = run_steps(&text!("ex03-step-two-joins", what = &what), move || {
             let mut p = Process::new(args[0], &[args[1]]);
             started(&mut p)?;
             let pid = own_child_pid(&mut p)?;
@@ -564,19 +476,23 @@ fn join_twice_is_ok(_ctx: &Context) -> Verdict {
         let expected_code = if kill { -libc::SIGKILL } else { 5 };
         if first.is_err() || code1 != Some(expected_code) {
             // The first join is judged by other checks; say what was seen and stop here.
-            return Err(fail(
-                format!("the first join() of a process whose entry {what} returned {first:?}, then exit_code() = {code1:?}"),
-                format!("Ok(()), then Some({expected_code})"),
-                "join() waits for the child and keeps its status (see join_waits, exit_code_propagates and signal_exit_code)",
+            return Err(failure!(
+                "ex03-first-join-failed",
+                what,
+                first = format!("{first:?}"),
+                code1 = format!("{code1:?}"),
+                expected_code
             ));
         }
         if second.is_err() || code2 != code1 || pid2 != Some(pid) {
-            return Err(fail(
-                format!(
-                    "for a process whose entry {what}: the first join() returned Ok(()) with exit_code() = {code1:?}; the second returned {second:?}, then exit_code() = {code2:?} and pid() = {pid2:?} (the child was PID {pid})"
-                ),
-                format!("the second join() returns Ok(()) at once; exit_code() stays {code1:?} and pid() stays Some({pid})"),
-                "perhaps join() waits again for a child that was already reaped (waitpid then fails with ECHILD, or std's Child gives an error); or it takes the Child out of the Process, so the second join finds nothing started. Keep the status the first join saw and return Ok(()) when it is there, as Python's join() does",
+            return Err(failure!(
+                "ex03-second-join-differs",
+                what,
+                code1 = format!("{code1:?}"),
+                second = format!("{second:?}"),
+                code2 = format!("{code2:?}"),
+                pid2 = format!("{pid2:?}"),
+                pid
             ));
         }
     }
@@ -588,43 +504,37 @@ fn join_twice_is_ok(_ctx: &Context) -> Verdict {
 fn is_alive_without_blocking(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     const SLEEP: Duration = Duration::from_millis(400);
-    let (running, asked_for, exited, zombie) = run_steps("is_alive() of a process that sleeps 400 ms", || {
-        let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
-        started(&mut p)?;
-        let pid = own_child_pid(&mut p)?;
-        let (running, asked_for) = pack_support::timing::timed(|| p.is_alive());
-        // Wait, without reaping, until the kernel shows the child exited (a zombie).
-        let deadline = Instant::now() + Duration::from_secs(5);
-        while proc::state(pid).is_some_and(|s| s != 'Z') && Instant::now() < deadline {
-            thread::sleep(Duration::from_millis(5));
-        }
-        let zombie = proc::state(pid) == Some('Z');
-        let exited = p.is_alive();
-        drop(p);
-        // SAFETY: reaps our own child if Drop did not (ECHILD otherwise).
-        unsafe { libc::waitpid(pid as i32, std::ptr::null_mut(), libc::WNOHANG) };
-        Ok((running, asked_for, exited, zombie))
-    })?;
+    let (running, asked_for, exited, zombie) =
+        run_steps(&text!("ex03-step-is-alive", sleep = SLEEP.as_millis() as u64), || {
+            let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
+            started(&mut p)?;
+            let pid = own_child_pid(&mut p)?;
+            let (running, asked_for) = pack_support::timing::timed(|| p.is_alive());
+            // Wait, without reaping, until the kernel shows the child exited (a zombie).
+            let deadline = Instant::now() + Duration::from_secs(5);
+            while proc::state(pid).is_some_and(|s| s != 'Z') && Instant::now() < deadline {
+                thread::sleep(Duration::from_millis(5));
+            }
+            let zombie = proc::state(pid) == Some('Z');
+            let exited = p.is_alive();
+            drop(p);
+            // SAFETY: reaps our own child if Drop did not (ECHILD otherwise).
+            unsafe { libc::waitpid(pid as i32, std::ptr::null_mut(), libc::WNOHANG) };
+            Ok((running, asked_for, exited, zombie))
+        })?;
     if asked_for >= SLEEP / 2 {
-        return Err(fail(
-            format!("is_alive() on a child that sleeps {} ms took {} ms to answer ({running})", SLEEP.as_millis(), asked_for.as_millis()),
-            "an answer at once, without waiting for the child",
-            "perhaps is_alive() waits for the child (Child::wait) instead of asking (Child::try_wait, waitpid with WNOHANG)",
+        return Err(failure!(
+            "ex03-is-alive-blocks",
+            sleep = SLEEP.as_millis() as u64,
+            took = asked_for.as_millis() as u64,
+            running = running.to_string()
         ));
     }
     if !running {
-        return Err(fail(
-            format!("is_alive() = false right after start(), for a child that sleeps {} ms", SLEEP.as_millis()),
-            "true",
-            "perhaps is_alive() reads the answer the wrong way round (try_wait() gives Ok(None) while the child runs), or looks at a status only join() sets",
-        ));
+        return Err(failure!("ex03-is-alive-false-while-running", sleep = SLEEP.as_millis() as u64));
     }
     if exited && zombie {
-        return Err(fail(
-            "is_alive() = true for a child that had exited (/proc showed it as a zombie: exited, not yet waited for)",
-            "false once the child has exited, joined or not",
-            "perhaps is_alive() only checks that the PID exists (kill(pid, 0) or /proc/PID), which stays true for a zombie until it is reaped; or it answers from what join() stored. Child::try_wait() tells an exited child from a running one",
-        ));
+        return Err(failure!("ex03-is-alive-true-for-zombie"));
     }
     Ok(())
 }
@@ -651,7 +561,7 @@ fn identity(path: &str) -> Option<FileId> {
 
 fn list(pids: &[u32]) -> String {
     if pids.is_empty() {
-        return "none".to_owned();
+        return text!("ex03-none");
     }
     pids.iter().map(u32::to_string).collect::<Vec<_>>().join(" ")
 }
@@ -664,27 +574,18 @@ fn run_steps<T: Send + 'static>(
     let scenario = watch::spawn("scenario", move |report| report.send(steps()));
     match scenario.next(WATCHDOG) {
         Next::Item(result) => result,
-        Next::Panicked(message) => Err(fail(
-            format!("the code panicked during {what}: {message}"),
-            "no panic",
-            "a panic here means a bug in Process (or a todo!() that is not written yet)",
-        )),
-        Next::Ended => Err(fail(format!("{what} ended without a result"), "a result", "internal error of the check")),
-        Next::TimedOut => Err(fail(
-            format!("{what} had not finished after {} s", WATCHDOG.as_secs()),
-            "each step finishes within a second",
-            "join() (or Drop, or start()) blocked much longer than the child runs: wait for the child process itself (Child::wait), not for something that never happens",
-        )),
+        Next::Panicked(message) => Err(failure!("ex03-step-panicked", what, message)),
+        Next::Ended => Err(failure!("ex03-step-ended", what)),
+        Next::TimedOut => Err(failure!("ex03-step-timed-out", what, seconds = WATCHDOG.as_secs())),
     }
 }
 
 fn started(p: &mut Process) -> Result<(), Failure> {
-    p.start()
-        .map_err(|e| fail(format!("start() returned Err({e})"), "Ok(())", "start() must spawn std::env::current_exe()"))
+    p.start().map_err(|e| failure!("ex03-start-err", error = e.to_string()))
 }
 
 fn joined(p: &mut Process) -> Result<(), Failure> {
-    p.join().map_err(|e| fail(format!("join() returned Err({e})"), "Ok(())", "join() waits for the started child"))
+    p.join().map_err(|e| failure!("ex03-join-err", error = e.to_string()))
 }
 
 /// The PID of a started process, checked to be a child of this process (so it is safe to
@@ -701,17 +602,11 @@ fn own_child_pid(p: &mut Process) -> Result<u32, Failure> {
 fn child_pid(p: &Process) -> Result<u32, Failure> {
     let own = std::process::id();
     match p.pid() {
-        None => Err(fail("pid() returned None after start()", "Some(pid of the child)", "pid() must return the child's PID once started (Child::id())")),
-        Some(pid) if pid == own => Err(fail(
-            format!("pid() returned the checker's own PID {own}"),
-            "the PID of a new child process",
-            "start() must create a new process (std::process::Command on std::env::current_exe()), not run the entry on a thread",
-        )),
-        Some(pid) if proc::parent(pid) != Some(own) => Err(fail(
-            format!("pid() returned {pid}, which is not a child of the checker (its parent: {:?})", proc::parent(pid)),
-            format!("the PID of a child of PID {own}"),
-            "pid() must return the PID of the started child (Child::id())",
-        )),
+        None => Err(failure!("ex03-pid-none")),
+        Some(pid) if pid == own => Err(failure!("ex03-pid-is-own", own)),
+        Some(pid) if proc::parent(pid) != Some(own) => {
+            Err(failure!("ex03-pid-not-a-child", pid, parent = format!("{:?}", proc::parent(pid)), own))
+        }
         Some(pid) => Ok(pid),
     }
 }

@@ -29,7 +29,7 @@ use course_sync::check::{self, record, Mode};
 use ex06_locks::{transfer, Account, InsufficientFunds, Point};
 use pack_support::rng::{self, Rng};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, Context, Failure, Verdict};
+use pack_support::{failure, text, Context, Failure, Verdict};
 
 #[path = "../shared/explore.rs"]
 mod explore;
@@ -48,9 +48,9 @@ fn main() {
 const WATCHDOG: Duration = Duration::from_secs(5);
 
 /// Why checking deadlock-freedom needs the facade.
-const BYPASS: &str = "the checker can only verify deadlock-freedom through the course's facade: it records who holds \
-                      and who waits for each course_sync lock. Use course_sync::Mutex (use course_sync::{Mutex, \
-                      MutexGuard}), not std::sync::Mutex";
+fn bypass() -> String {
+    text!("ex06-bypass")
+}
 
 // ---------------------------------------------------------------------------------------------
 // Point
@@ -72,30 +72,10 @@ fn point_reads_are_never_torn(_ctx: &Context) -> Verdict {
             // Created inside the probe: the facade records only locks made in recording mode.
             probe();
         }) {
-            Ok(0) => {
-                return Err(fail(
-                    format!("Point::new(1, 2) then {what} took no course_sync lock (record::stats(): 0 acquisitions)"),
-                    format!("{what} locks the Point's course_sync lock (a Mutex or an RwLock)"),
-                    "the Point's lock comes from course_sync too, so that the checker can watch it: perhaps Point \
-                     uses std::sync::Mutex (import Mutex from course_sync), or no lock at all (atomics per coordinate \
-                     cannot make the pair atomic)",
-                ))
-            }
+            Ok(0) => return Err(failure!("ex06-point-no-facade-lock", what)),
             Ok(_) => {}
-            Err(Some(message)) => {
-                return Err(fail(
-                    format!("Point::new(1, 2) then {what} panicked: {message}"),
-                    "no panic",
-                    "a panic here means a bug in Point (or a todo!() that is not written yet)",
-                ))
-            }
-            Err(None) => {
-                return Err(fail(
-                    format!("Point::new(1, 2) then {what} did not return within {} s", WATCHDOG.as_secs()),
-                    "it returns at once",
-                    "something waits for ever: perhaps a lock taken twice on one thread, or one never released",
-                ))
-            }
+            Err(Some(message)) => return Err(failure!("ex06-point-probe-panicked", what, message)),
+            Err(None) => return Err(failure!("ex06-point-probe-hangs", what, seconds = WATCHDOG.as_secs())),
         }
     }
     struct Seen {
@@ -149,31 +129,23 @@ fn point_reads_are_never_torn(_ctx: &Context) -> Verdict {
     });
     let seen = match scenario.next(WATCHDOG) {
         Next::Item(seen) => seen,
-        other => return Err(stuck(other, "2 threads calling Point::set and 2 calling Point::get")),
+        other => return Err(stuck(other, &text!("ex06-doing-point-stress"))),
     };
     if let Some((x, y)) = seen.torn {
-        return Err(fail(
-            format!(
-                "get() returned ({x}, {y}) while one thread called set(i, i) and another set(-i, -i) (after {} reads and \
-                 {} writes): the x of one set() with the y of another",
-                seen.reads, seen.writes
-            ),
-            "x == y in every read: set() and get() are atomic",
-            "a torn read: the reader ran between the writer's update of x and its update of y. Separate locks for x \
-             and y (or none) protect each coordinate, but the invariant spans both: keep both coordinates under one \
-             lock, Mutex<(i64, i64)>, taken once in set() and once in get()",
+        return Err(failure!(
+            "ex06-torn-read",
+            x = x.to_string(),
+            y = y.to_string(),
+            reads = seen.reads,
+            writes = seen.writes
         ));
     }
     if seen.reads == 0 || seen.writes == 0 {
-        return Err(fail(
-            format!(
-                "in {} ms the readers completed {} get() and the writers {} set()",
-                LOOK.as_millis(),
-                seen.reads,
-                seen.writes
-            ),
-            "many reads and writes",
-            "get() or set() hardly ever returns: a lock held too long, or a thread waiting for itself",
+        return Err(failure!(
+            "ex06-point-no-progress",
+            look = LOOK.as_millis() as u64,
+            reads = seen.reads,
+            writes = seen.writes
         ));
     }
     Ok(())
@@ -200,14 +172,11 @@ fn money_is_conserved(_ctx: &Context) -> Verdict {
     let (a, b) = (Account::new(10), Account::new(0));
     let refused = transfer(&a, &b, 11);
     if refused != Err(InsufficientFunds { requested: 11, available: 10 }) || (a.balance(), b.balance()) != (10, 0) {
-        return Err(fail(
-            format!(
-                "transfer(a, b, 11) with a holding 10 and b 0 returned {refused:?}; then a held {} and b {}",
-                a.balance(),
-                b.balance()
-            ),
-            "Err(InsufficientFunds { requested: 11, available: 10 }), and both balances unchanged",
-            "a transfer that the balance does not cover must be refused before anything changes",
+        return Err(failure!(
+            "ex06-overdraft-not-refused",
+            refused = format!("{refused:?}"),
+            a = a.balance().to_string(),
+            b = b.balance().to_string()
         ));
     }
 
@@ -293,16 +262,12 @@ fn money_is_conserved(_ctx: &Context) -> Verdict {
                 if now != last.0 {
                     last = (now, Instant::now());
                 } else if last.1.elapsed() > STALL {
-                    return Err(fail(
-                        format!(
-                            "{THREADS} threads making random transfers between {ACCOUNTS} accounts stopped after {now} \
-                             transfers and made no progress for {} s",
-                            STALL.as_secs_f64()
-                        ),
-                        "every transfer finishes",
-                        "the threads are stuck: two transfers each holding one account's lock and waiting for the \
-                         other's (lock the accounts in one global order; no_deadlock_under_stress shows the cycle), or \
-                         a lock taken twice on one thread (a transfer from an account to itself must lock it once)",
+                    return Err(failure!(
+                        "ex06-money-stalled",
+                        threads = THREADS,
+                        accounts = ACCOUNTS,
+                        now,
+                        seconds = STALL.as_secs_f64()
                     ));
                 }
                 continue;
@@ -310,38 +275,37 @@ fn money_is_conserved(_ctx: &Context) -> Verdict {
             other => {
                 return Err(stuck(
                     other,
-                    &format!("{THREADS} threads making {TRANSFERS} random transfers each between {ACCOUNTS} accounts"),
+                    &text!(
+                        "ex06-doing-random-transfers",
+                        threads = THREADS,
+                        transfers = TRANSFERS,
+                        accounts = ACCOUNTS
+                    ),
                 ))
             }
         };
         rounds += 1;
         if let Some(e) = r.bad_refusal {
-            return Err(fail(
-                format!("transfer returned Err({e:?}) although the balance it reports covers the amount ({replay})"),
-                "Err(InsufficientFunds) only when available < requested",
-                "refuse a transfer only when the balance, read under the account's lock, is smaller than the amount",
-            ));
+            return Err(failure!("ex06-bad-refusal", error = format!("{e:?}"), replay = &replay));
         }
         if r.total != expected_total {
-            let (verb, diff) = if r.total < expected_total {
+            let (direction, diff) = if r.total < expected_total {
                 ("lost", expected_total - r.total)
             } else {
-                ("created out of nothing", r.total - expected_total)
+                ("created", r.total - expected_total)
             };
-            return Err(fail(
-                format!(
-                    "{ACCOUNTS} accounts held {expected_total} in total; after {THREADS} threads made {} transfers at once \
-                     (random amounts, a fifth of them everything the source held a moment before; {} succeeded, {} \
-                     refused), they held {}: {diff} was {verb} ({replay})",
-                    THREADS * TRANSFERS,
-                    r.ok,
-                    r.refused,
-                    r.total
-                ),
-                format!("{expected_total}: a transfer moves money, it never creates or destroys it"),
-                "a lost update: a transfer read a balance, and another transfer changed it before the first wrote its \
-                 result back, so one update overwrote the other. Check the balance and write both new balances while \
-                 holding both accounts' locks, without unlocking in between",
+            return Err(failure!(
+                "ex06-money-not-conserved",
+                accounts = ACCOUNTS,
+                expected_total,
+                threads = THREADS,
+                transfers = THREADS * TRANSFERS,
+                ok = r.ok,
+                refused = r.refused,
+                total = r.total.to_string(),
+                diff = diff.to_string(),
+                direction,
+                replay = &replay
             ));
         }
     }
@@ -360,58 +324,65 @@ fn transfer_edge_cases(_ctx: &Context) -> Verdict {
     let scenario = watch::spawn("edges", |report| report.send(edges()));
     match scenario.next(WATCHDOG) {
         Next::Item(verdict) => verdict,
-        other => Err(stuck(other, "transferring exact balances, 0, and up to u64::MAX, one call at a time")),
+        other => Err(stuck(other, &text!("ex06-doing-edges"))),
     }
 }
 
 /// The edge cases, in order; the first that goes wrong.
 fn edges() -> Verdict {
     let (a, b) = (Account::new(250), Account::new(7));
-    let step = |done: &str, seen: String, want: &str, why: &str| -> Verdict {
+    // `seen` and `want` are rendered by the same message, so comparing them compares the values.
+    let step = |done: String, seen: String, want: String, why: String| -> Verdict {
         if seen == want {
             Ok(())
         } else {
-            Err(fail(format!("{done}: {seen}"), want.to_owned(), why.to_owned()))
+            Err(failure!("ex06-edge-wrong", done, seen, want, why))
         }
     };
+    let balances =
+        |result: &str, x: u64, y: u64| text!("ex06-result-and-balances", result, x = x.to_string(), y = y.to_string());
     let both = |r: Result<(), InsufficientFunds>, x: &Account, y: &Account| {
-        format!("{r:?}, balances {} and {}", x.balance(), y.balance())
+        balances(&format!("{r:?}"), x.balance(), y.balance())
     };
+    let refusal_258 = "Err(InsufficientFunds { requested: 258, available: 257 })";
     step(
-        "a holding 250 and b 7, transfer(a, b, 250)",
+        text!("ex06-edge-exact-balance"),
         both(transfer(&a, &b, 250), &a, &b),
-        "Ok(()), balances 0 and 257",
-        "a balance that equals the amount covers it: refuse only when the balance is smaller than the amount (perhaps the comparison is <= instead of <)",
+        balances("Ok(())", 0, 257),
+        text!("ex06-edge-exact-balance-why"),
     )?;
     step(
-        "then, a holding 0, transfer(a, b, 0)",
+        text!("ex06-edge-zero"),
         both(transfer(&a, &b, 0), &a, &b),
-        "Ok(()), balances 0 and 257",
-        "an amount of 0 is covered by any balance, and moves nothing",
+        balances("Ok(())", 0, 257),
+        text!("ex06-edge-zero-why"),
     )?;
     step(
-        "then transfer(b, a, 258) with b holding 257",
+        text!("ex06-edge-overdraft"),
         both(transfer(&b, &a, 258), &b, &a),
-        "Err(InsufficientFunds { requested: 258, available: 257 }), balances 257 and 0",
-        "a transfer the balance does not cover is refused with the amount and the balance, and changes nothing",
+        balances(refusal_258, 257, 0),
+        text!("ex06-edge-overdraft-why"),
     )?;
+    let two_results = |first: &str, second: &str, balance: u64| {
+        text!("ex06-two-results-and-balance", first, second, balance = balance.to_string())
+    };
     let self_transfers = {
         let ok = transfer(&b, &b, 257);
         let refused = transfer(&b, &b, 258);
-        format!("{ok:?} then {refused:?}, balance {}", b.balance())
+        two_results(&format!("{ok:?}"), &format!("{refused:?}"), b.balance())
     };
     step(
-        "transfer(b, b, 257) then transfer(b, b, 258) with b holding 257",
+        text!("ex06-edge-self"),
         self_transfers,
-        "Ok(()) then Err(InsufficientFunds { requested: 258, available: 257 }), balance 257",
-        "a transfer from an account to itself changes nothing, and is refused only when the balance is smaller than the amount",
+        two_results("Ok(())", refusal_258, 257),
+        text!("ex06-edge-self-why"),
     )?;
     let (c, d) = (Account::new(u64::MAX - 5), Account::new(5));
     step(
-        &format!("c holding {} and d 5, transfer(d, c, 5)", u64::MAX - 5),
+        text!("ex06-edge-up-to-max", start = (u64::MAX - 5).to_string()),
         both(transfer(&d, &c, 5), &d, &c),
-        &format!("Ok(()), balances 0 and {}", u64::MAX),
-        "a credit that reaches u64::MAX exactly does not overflow: only one past it does",
+        balances("Ok(())", 0, u64::MAX),
+        text!("ex06-edge-up-to-max-why"),
     )?;
 
     // One past u64::MAX: transfer must panic, on a thread of its own so the check survives it.
@@ -420,18 +391,15 @@ fn edges() -> Verdict {
         let (c, e) = (c.clone(), e.clone());
         watch::call("overflowing-transfer", move || transfer(&e, &c, 1))
     };
-    let done = format!("e holding 1 and c {}, transfer(e, c, 1)", u64::MAX);
+    let done = text!("ex06-edge-overflow", max = u64::MAX.to_string());
     match overflow.outcome(WATCHDOG) {
         Next::Panicked(_) => {}
         Next::Item(result) => {
-            let after = readable_balances(&e, &c).map_or("unreadable".to_owned(), |(x, y)| format!("{x} and {y}"));
-            return Err(fail(
-                format!("{done} returned {result:?}; balances then {after}"),
-                "a panic: c's balance would overflow a u64 (the doc comment's # Panics)",
-                "a balance past u64::MAX cannot be represented: wrapping around (+ in a release build, wrapping_add) \
-                 destroys money, and saturating_add keeps a u64::MAX that is not the sum, so the credit must fail \
-                 loudly (checked_add(..).expect(..)) instead of returning as if it had worked",
-            ));
+            let after = readable_balances(&e, &c).map_or_else(
+                || text!("ex06-unreadable"),
+                |(x, y)| text!("ex06-two-balances", x = x.to_string(), y = y.to_string()),
+            );
+            return Err(failure!("ex06-overflow-returned", done, result = format!("{result:?}"), after));
         }
         other => return Err(stuck(other, &done)),
     }
@@ -439,12 +407,12 @@ fn edges() -> Verdict {
     // nothing more can be read, and nothing more is asked.
     if let Some((x, y)) = readable_balances(&e, &c) {
         if (x, y) != (1, u64::MAX) {
-            return Err(fail(
-                format!("{done} panicked, as it should; but afterwards e held {x} and c {y}"),
-                format!("balances 1 and {} unchanged: the panic comes before either balance changes", u64::MAX),
-                "the transfer changed a balance before it found out that the credit overflows: perhaps it subtracts \
-                 from `from` first and then adds to `to` (which panics half-way). Compute the new balance of `to` \
-                 (checked_add) before changing either",
+            return Err(failure!(
+                "ex06-overflow-changed-balances",
+                done,
+                x = x.to_string(),
+                y = y.to_string(),
+                max = u64::MAX.to_string()
             ));
         }
     }
@@ -455,15 +423,11 @@ fn edges() -> Verdict {
     let account = format!("{:?}", b);
     let shows = |text: &str, parts: &[&str]| parts.iter().all(|p| text.contains(p));
     if !shows(&refusal, &["258", "257"]) || !shows(&point, &["3", "-4"]) || !shows(&account, &["257"]) {
-        return Err(fail(
-            format!(
-                "InsufficientFunds {{ requested: 258, available: 257 }} displays as {refusal:?}; Point::new(3, -4) shows \
-                 as {point:?} with {{:?}}; an Account holding 257 as {account:?}"
-            ),
-            "the refusal's text names the amount and the balance; a Point shows its coordinates, an Account its \
-             balance (the provided impls)",
-            "these impls are provided and call your get() and balance(): perhaps they were changed, or get() or \
-             balance() returns something else than the state",
+        return Err(failure!(
+            "ex06-shown-as-text",
+            refusal = format!("{refusal:?}"),
+            point = format!("{point:?}"),
+            account = format!("{account:?}")
         ));
     }
     Ok(())
@@ -527,21 +491,14 @@ fn no_deadlock_under_stress(_ctx: &Context) -> Verdict {
             thread::sleep(Duration::from_millis(10));
             if let Some(cycle) = record::wait_for_cycle() {
                 let done = progress.load(Ordering::Relaxed);
-                return Err(fail(
-                    format!(
-                        "the threads deadlocked after {done} of {} transfers (round {rounds}; {} threads transferring \
-                         1 cent at a time, odd ones from account A to account B, even ones from B to A): {cycle}",
-                        THREADS * TRANSFERS,
-                        THREADS
-                    ),
-                    "every transfer finishes: transfers in opposite directions take the two accounts' locks in the \
-                     same order",
-                    format!(
-                        "each of {} took its own `from` account first and then waits for the other's: a wait-for cycle \
-                         that never ends. Lock the two accounts in one global order (the smaller AccountId first), \
-                         whatever the direction of the transfer",
-                        cycle.threads.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(" and ")
-                    ),
+                return Err(failure!(
+                    "ex06-deadlock",
+                    done,
+                    transfers = THREADS * TRANSFERS,
+                    rounds,
+                    threads = THREADS,
+                    cycle = cycle.to_string(),
+                    names = cycle.threads.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(&text!("ex06-and"))
                 ));
             }
             let now = progress.load(Ordering::Relaxed);
@@ -551,29 +508,21 @@ fn no_deadlock_under_stress(_ctx: &Context) -> Verdict {
                 let stats = record::stats();
                 let blocked = record::blocked();
                 return Err(if stats.acquisitions == 0 {
-                    fail(
-                        format!(
-                            "the transfers stopped after {now} of {} and made no progress for {} s, and the accounts \
-                             never locked a course_sync::Mutex (record::stats(): {} acquisitions)",
-                            THREADS * TRANSFERS,
-                            STALL.as_secs(),
-                            stats.acquisitions
-                        ),
-                        "every transfer finishes, on locks the checker can see",
-                        format!("the threads are stuck, and {BYPASS}"),
+                    failure!(
+                        "ex06-stalled-without-facade",
+                        now,
+                        transfers = THREADS * TRANSFERS,
+                        seconds = STALL.as_secs(),
+                        acquisitions = stats.acquisitions,
+                        bypass = bypass()
                     )
                 } else {
-                    fail(
-                        format!(
-                            "the transfers stopped after {now} of {} and made no progress for {} s, without a cycle of \
-                             threads waiting for each other's locks: {}",
-                            THREADS * TRANSFERS,
-                            STALL.as_secs(),
-                            if blocked.is_empty() { "no thread waits on a course_sync lock".to_owned() } else { blocked.join("; ") }
-                        ),
-                        "every transfer finishes",
-                        "a transfer never returns: something waits forever (a lock taken twice on one thread, a lock \
-                         never released) or loops",
+                    failure!(
+                        "ex06-stalled-without-cycle",
+                        now,
+                        transfers = THREADS * TRANSFERS,
+                        seconds = STALL.as_secs(),
+                        blocked = if blocked.is_empty() { text!("ex06-no-thread-waits") } else { blocked.join("; ") }
                     )
                 });
             }
@@ -582,24 +531,16 @@ fn no_deadlock_under_stress(_ctx: &Context) -> Verdict {
             let _ = t.join();
         }
         if let Some(message) = panicked.lock().unwrap().take() {
-            return Err(fail(
-                format!("transfer panicked: {message}"),
-                "no panic",
-                "a panic here means a bug in transfer (or a todo!() that is not written yet)",
-            ));
+            return Err(failure!("ex06-transfer-panicked", message));
         }
         let stats = record::stats();
         if stats.acquisitions == 0 {
-            return Err(fail(
-                format!(
-                    "{} transfers ran, and the accounts never locked a course_sync::Mutex (record::stats(): {} locks \
-                     created, {} acquisitions)",
-                    THREADS * TRANSFERS,
-                    stats.locks_created,
-                    stats.acquisitions
-                ),
-                "the accounts' locks are course_sync::Mutex",
-                format!("your Account never locked a course_sync::Mutex: it imports its locks from std::sync directly; {BYPASS}"),
+            return Err(failure!(
+                "ex06-never-locked-facade",
+                transfers = THREADS * TRANSFERS,
+                locks_created = stats.locks_created,
+                acquisitions = stats.acquisitions,
+                bypass = bypass()
             ));
         }
     }
@@ -617,50 +558,35 @@ fn no_lock_order_cycle(_ctx: &Context) -> Verdict {
     let c = Arc::new(record::label_new_locks("account C", || Account::new(100)));
     // One transfer at a time, each on its own thread, joined before the next starts: this run
     // cannot deadlock, whatever the order of the locks.
-    let plan: [(&Arc<Account>, &Arc<Account>, u64, &str); 5] = [
-        (&a, &b, 80, "A to B"),
-        (&b, &a, 10, "B to A"),
-        (&b, &c, 50, "B to C"),
-        (&c, &a, 30, "C to A"),
-        (&a, &c, 5, "A to C"),
-    ];
-    for (index, (from, to, amount, what)) in plan.into_iter().enumerate() {
+    // The last field names the source account, then the target.
+    let plan: [(&Arc<Account>, &Arc<Account>, u64, &str); 5] =
+        [(&a, &b, 80, "AB"), (&b, &a, 10, "BA"), (&b, &c, 50, "BC"), (&c, &a, 30, "CA"), (&a, &c, 5, "AC")];
+    for (index, (from, to, amount, route)) in plan.into_iter().enumerate() {
+        let (source, target) = route.split_at(1);
         let (from, to) = (from.clone(), to.clone());
         let scenario = watch::spawn(&format!("transfer-{}", index + 1), move |report| {
             report.send(transfer(&from, &to, amount));
         });
         match scenario.next(WATCHDOG) {
             Next::Item(_) => {}
-            other => return Err(stuck(other, &format!("a single transfer of {amount} from account {what}"))),
+            other => return Err(stuck(other, &text!("ex06-doing-single-transfer", amount, source, target))),
         }
     }
     let stats = record::stats();
     if stats.acquisitions == 0 {
-        return Err(fail(
-            format!(
-                "5 transfers ran, and the accounts never locked a course_sync::Mutex (record::stats(): {} locks created, \
-                 {} acquisitions)",
-                stats.locks_created, stats.acquisitions
-            ),
-            "the accounts' locks are course_sync::Mutex",
-            format!("your Account never locked a course_sync::Mutex: it imports its locks from std::sync directly; {BYPASS}"),
+        return Err(failure!(
+            "ex06-never-locked-facade",
+            transfers = 5,
+            locks_created = stats.locks_created,
+            acquisitions = stats.acquisitions,
+            bypass = bypass()
         ));
     }
     if let Some(cycle) = record::lock_order_cycle() {
-        return Err(fail(
-            format!(
-                "this run did not hang (5 transfers between accounts A, B and C, one at a time: A to B, B to A, B to C, \
-                 C to A, A to C), but the locks were taken in a cycle: {cycle}"
-            ),
-            "one global order for every pair of accounts (for example the smaller AccountId first), so that the \
-             lock-order graph has no cycle",
-            format!(
-                "a potential deadlock, reported the way the Linux kernel's lockdep does: had these transfers run at the \
-                 same time, each of {} could have held its first lock and waited forever for the next. A run that \
-                 happens not to hang proves nothing; an order that depends on the direction of the transfer (or on \
-                 the balances) is not one order. Lock by a stable key, the account's id",
-                cycle.locks.join(" and ")
-            ),
+        return Err(failure!(
+            "ex06-lock-order-cycle",
+            cycle = cycle.to_string(),
+            locks = cycle.locks.join(&text!("ex06-and"))
         ));
     }
     Ok(())
@@ -673,7 +599,7 @@ fn no_lock_order_cycle(_ctx: &Context) -> Verdict {
 /// What the facade saw, if the checker stops a recording check at its time limit.
 fn facade_hang_report() -> Vec<String> {
     match record::wait_for_cycle() {
-        Some(cycle) => vec![format!("deadlock, a wait-for cycle: {cycle}")],
+        Some(cycle) => vec![text!("ex06-hang-deadlock", cycle = cycle.to_string())],
         None => record::blocked(),
     }
 }
@@ -686,20 +612,8 @@ fn named<T: Send + 'static>(name: &str, f: impl FnOnce() -> T + Send + 'static) 
 /// The failure for a scenario that did not report as expected.
 fn stuck<T>(next: Next<T>, what: &str) -> Failure {
     match next {
-        Next::Panicked(message) => fail(
-            format!("the code panicked while {what}: {message}"),
-            "no panic",
-            "a panic here means a bug (or a todo!() that is not written yet)",
-        ),
-        Next::TimedOut => fail(
-            format!("{what} did not finish within {} s", WATCHDOG.as_secs()),
-            "it finishes in well under a second",
-            "the threads are stuck: two threads each holding a lock the other waits for (lock the accounts in one \
-             global order), or a lock taken twice on one thread (a transfer from an account to itself must lock it \
-             once)",
-        ),
-        Next::Item(_) | Next::Ended => {
-            fail(format!("{what} ended without a result"), "a result", "internal error of the check")
-        }
+        Next::Panicked(message) => failure!("ex06-stuck-panicked", what, message),
+        Next::TimedOut => failure!("ex06-stuck-timed-out", what, seconds = WATCHDOG.as_secs()),
+        Next::Item(_) | Next::Ended => failure!("ex06-stuck-ended", what),
     }
 }
