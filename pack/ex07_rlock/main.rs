@@ -21,7 +21,7 @@ use course_sync::check::{self, record, Explore, FailureKind, Mode, ScheduleFailu
 use ex07_rlock::{NotOwner, ReentrantMutex};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Call, Next};
-use pack_support::{fail, Context, Failure, Verdict};
+use pack_support::{failure, text, Context, Failure, Verdict};
 
 #[path = "../shared/explore.rs"]
 mod explore;
@@ -54,7 +54,6 @@ fn owner_can_lock_again(_ctx: &Context) -> Verdict {
     record::reset();
     let lock = Arc::new(ReentrantMutex::new());
     let owner = Actor::start("owner");
-    let expected = "lock() by the thread that holds the lock returns at once, one level deeper; each unlock() gives back one level";
     for level in 1..=3 {
         let outcome = if level == 3 {
             let lock = lock.clone();
@@ -69,27 +68,18 @@ fn owner_can_lock_again(_ctx: &Context) -> Verdict {
         let call = if level == 3 { "try_lock()" } else { "lock()" };
         match outcome {
             Next::Item(true) => {}
-            Next::Item(false) => return Err(fail(
-                format!("thread `owner` held the lock ({} levels) and its try_lock() returned false", level - 1),
-                expected,
-                "the owner may always take its own lock again: try_lock() fails only when *another* thread holds it",
-            )),
-            Next::Panicked(message) => return Err(panicked(&format!("the owner's {} {call}", nth(level)), &message)),
+            Next::Item(false) => return Err(failure!("ex07-reentry-try-lock-false", levels = level - 1)),
+            Next::Panicked(message) => {
+                return Err(panicked(&text!("ex07-what-owners-nth-call", nth = nth(level), call), &message))
+            }
             Next::TimedOut | Next::Ended if level == 1 => {
-                return Err(stuck_or_panicked(Next::<()>::TimedOut, "lock() of a free lock"))
+                return Err(stuck_or_panicked(Next::<()>::TimedOut, &text!("ex07-what-lock-free")))
             }
             Next::TimedOut | Next::Ended => {
                 let waits = record::blocked();
                 let saw =
-                    if waits.is_empty() { String::new() } else { format!("; the facade saw: {}", waits.join("; ")) };
-                return Err(fail(
-                    format!(
-                        "thread `owner` took the lock, then called {call} again: it was still blocked {} s later, waiting for itself — no other thread touched the lock{saw}",
-                        WATCHDOG.as_secs()
-                    ),
-                    expected,
-                    "the lock is not reentrant: lock() waits until no thread holds it, but the thread holding it is the one waiting, so it waits for itself for ever (a self-deadlock: Lock instead of RLock). First compare the owner with course_sync::thread::current().id(): the owner only counts one level more",
-                ));
+                    if waits.is_empty() { String::new() } else { text!("ex07-facade-saw", waits = waits.join("; ")) };
+                return Err(failure!("ex07-reentry-self-deadlock", call, secs = WATCHDOG.as_secs(), saw));
             }
         }
     }
@@ -98,25 +88,15 @@ fn owner_can_lock_again(_ctx: &Context) -> Verdict {
         let lock2 = lock.clone();
         match owner.run(WATCHDOG, move || lock2.unlock()) {
             Next::Item(Ok(())) => {}
-            Next::Item(Err(NotOwner)) => {
-                return Err(fail(
-                    format!("thread `owner` took the lock 3 times (lock, lock, try_lock); its {} unlock() returned Err(NotOwner)", nth(level)),
-                    expected,
-                    "the lock was released before its count reached zero: lock() must count every level (count + 1 when the owner takes it again) and unlock() must only count down, releasing the lock at zero",
-                ))
-            }
-            other => return Err(stuck_or_panicked(other, &format!("the owner's {} unlock()", nth(level)))),
+            Next::Item(Err(NotOwner)) => return Err(failure!("ex07-reentry-unlock-refused", nth = nth(level))),
+            other => return Err(stuck_or_panicked(other, &text!("ex07-what-owners-nth-unlock", nth = nth(level)))),
         }
     }
     let lock2 = lock.clone();
     match owner.run(WATCHDOG, move || lock2.unlock()) {
         Next::Item(Err(NotOwner)) => Ok(()),
-        Next::Item(Ok(())) => Err(fail(
-            "thread `owner` took the lock 3 times and unlocked it 3 times; a 4th unlock() returned Ok(())",
-            "Err(NotOwner): after 3 unlocks nobody holds the lock",
-            "after as many unlocks as locks the lock is free, and a further unlock() must be refused; if unlock() does not count every level down, the count never gets back to zero and the lock is never released",
-        )),
-        other => Err(stuck_or_panicked(other, "the owner's 4th unlock()")),
+        Next::Item(Ok(())) => Err(failure!("ex07-reentry-extra-unlock-ok")),
+        other => Err(stuck_or_panicked(other, &text!("ex07-what-owners-nth-unlock", nth = nth(4)))),
     }
 }
 
@@ -130,62 +110,42 @@ fn others_wait_until_count_is_zero(_ctx: &Context) -> Verdict {
     for level in 1..=LEVELS {
         let lock = lock.clone();
         if let other @ (Next::TimedOut | Next::Ended | Next::Panicked(_)) = owner.run(WATCHDOG, move || lock.lock()) {
-            return Err(stuck_or_panicked(other, &format!("the owner's {} lock()", nth(level))));
+            return Err(stuck_or_panicked(other, &text!("ex07-what-owners-nth-lock", nth = nth(level))));
         }
     }
     let waiter = Contender::start("waiter", &lock);
     thread::sleep(STAYS_BLOCKED);
     if waiter.got_it() {
-        return Err(fail(
-            format!("thread `waiter` got the lock while thread `owner` held it ({LEVELS} levels)"),
-            "another thread waits until the owner has unlocked as many times as it locked",
-            "lock() must wait while any other thread owns the lock: compare the owner with the calling thread, and wait on the condition variable while someone else holds it",
-        ));
+        return Err(failure!("ex07-exclusion-waiter-got-it", levels = LEVELS));
     }
     for level in 1..=LEVELS {
         let lock2 = lock.clone();
         match owner.run(WATCHDOG, move || lock2.unlock()) {
             Next::Item(Ok(())) => {}
             Next::Item(Err(NotOwner)) => {
-                return Err(fail(
-                    format!("thread `owner` locked {LEVELS} times; its {} unlock() returned Err(NotOwner)", nth(level)),
-                    "Ok(()) for each of the owner's 3 unlocks",
-                    "the owner holds the lock until its count is zero: every unlock() up to then must succeed",
-                ))
+                return Err(failure!("ex07-exclusion-unlock-refused", levels = LEVELS, nth = nth(level)))
             }
-            other => return Err(stuck_or_panicked(other, &format!("the owner's {} unlock()", nth(level)))),
+            other => return Err(stuck_or_panicked(other, &text!("ex07-what-owners-nth-unlock", nth = nth(level)))),
         }
         if level < LEVELS {
             thread::sleep(STAYS_BLOCKED);
             if waiter.got_it() {
-                return Err(fail(
-                    format!(
-                        "thread `owner` locked {LEVELS} times; after its {} unlock() (count {LEVELS} → {}) thread `waiter` got the lock",
-                        nth(level),
-                        LEVELS - level
-                    ),
-                    "another thread gets the lock only after the owner's last unlock (count 0)",
-                    "the lock was released before its count reached zero: the owner still holds it and its outer code runs unprotected. unlock() must count down and free the lock (owner = None, notify) only when the count reaches 0",
+                return Err(failure!(
+                    "ex07-exclusion-released-early",
+                    levels = LEVELS,
+                    nth = nth(level),
+                    count = LEVELS - level
                 ));
             }
         }
     }
     match waiter.call.outcome(WATCHDOG) {
         Next::Item(Ok(())) => Ok(()),
-        Next::Item(Err(NotOwner)) => Err(fail(
-            "thread `waiter` got the lock after the owner's last unlock, but its own unlock() returned Err(NotOwner)",
-            "Ok(()): the waiter owns the lock it just took",
-            "a thread that takes a free lock becomes its owner (owner = its ThreadId, count = 1)",
-        )),
-        Next::Panicked(message) => Err(panicked("the waiter's lock() or unlock()", &message)),
-        Next::TimedOut | Next::Ended => Err(fail(
-            format!(
-                "thread `owner` locked {LEVELS} times and unlocked {LEVELS} times (each returned Ok), but thread `waiter` was still blocked in lock() {} s later",
-                WATCHDOG.as_secs()
-            ),
-            "the waiting thread gets the lock as soon as the count is back to zero",
-            "the lock was never released: when the count drops to zero, unlock() must set the owner to None and notify the waiting threads; check that every unlock() really counts down (the count goes back to where it was before each lock)",
-        )),
+        Next::Item(Err(NotOwner)) => Err(failure!("ex07-exclusion-waiter-unlock-refused")),
+        Next::Panicked(message) => Err(panicked(&text!("ex07-what-waiters-lock-unlock"), &message)),
+        Next::TimedOut | Next::Ended => {
+            Err(failure!("ex07-exclusion-never-released", levels = LEVELS, secs = WATCHDOG.as_secs()))
+        }
     }
 }
 
@@ -211,7 +171,7 @@ fn waiter_gets_the_lock_at_once(_ctx: &Context) -> Verdict {
                 lock2.lock();
                 lock2.lock();
             }) {
-                return fatal(stuck_or_panicked(other, "the owner's lock(), lock()"));
+                return fatal(stuck_or_panicked(other, &text!("ex07-what-owners-lock-lock")));
             }
             let lock2 = lock.clone();
             let waiter = watch::call("waiter", move || {
@@ -232,70 +192,30 @@ fn waiter_gets_the_lock_at_once(_ctx: &Context) -> Verdict {
             });
             let released_at = match released {
                 Next::Item((Ok(()), at, Ok(()))) => at,
-                Next::Item(_) => {
-                    return fatal(fail(
-                        "thread `owner` locked twice; one of its two unlock() calls returned Err(NotOwner)",
-                        "Ok(()) for each of the owner's unlocks",
-                        "the owner holds the lock until its count is zero",
-                    ))
-                }
-                other => return fatal(stuck_or_panicked(other, "the owner's unlock(), unlock()")),
+                Next::Item(_) => return fatal(failure!("ex07-handoff-unlock-refused")),
+                other => return fatal(stuck_or_panicked(other, &text!("ex07-what-owners-unlock-unlock"))),
             };
             match waiter.outcome(WATCHDOG) {
-                Next::Item((got, _)) if got < released_at => {
-                    return fatal(fail(
-                        format!("hand-off {round}: thread `waiter` got the lock before the owner's last unlock()"),
-                        "another thread gets the lock only after the owner's last unlock (count 0)",
-                        "the lock was free before its count reached zero: unlock() must only count down until then",
-                    ))
-                }
+                Next::Item((got, _)) if got < released_at => return fatal(failure!("ex07-handoff-early", round)),
                 Next::Item((got, _)) => theirs.push(got - released_at),
-                other => {
-                    return fatal(fail(
-                        format!(
-                            "hand-off {round}: after the owner's last unlock(), thread `waiter` {}",
-                            describe(&other)
-                        ),
-                        "the waiting thread gets the lock as soon as the count is back to zero",
-                        "unlock() must notify the condition variable the waiters sleep on when the count reaches zero",
-                    ))
-                }
+                other => return fatal(failure!("ex07-handoff-lost", round, outcome = describe(&other))),
             }
             reference.push(std_handoff());
         }
         theirs.sort_unstable();
         reference.sort_unstable();
-        let (median, slowest, calm) = (theirs[HANDOFFS / 2], theirs[HANDOFFS - 1], reference[HANDOFFS / 2]);
-        let summary = format!(
-            "{HANDOFFS} hand-offs: median {} (slowest {}); a std Mutex + Condvar meanwhile: median {}",
-            micros(median),
-            micros(slowest),
-            micros(calm)
-        );
+        let (median, slowest, calm_time) = (theirs[HANDOFFS / 2], theirs[HANDOFFS - 1], reference[HANDOFFS / 2]);
+        let fast = median <= Duration::from_millis(5).max(calm_time * 5);
+        let (median, slowest, calm) = (micros(median), micros(slowest), micros(calm_time));
+        let summary =
+            text!("ex07-handoff-summary", handoffs = HANDOFFS, median = &median, slowest = &slowest, calm = &calm);
         pack_support::measured(summary.clone());
-        let judgement = if median <= Duration::from_millis(5).max(calm * 5) {
+        let judgement = if fast {
             Judgement::Pass
-        } else if calm > Duration::from_millis(1) {
-            Judgement::Unsure(format!(
-                "a woken thread of a plain std Mutex + Condvar took {} to run: the machine is too busy",
-                micros(calm)
-            ))
+        } else if calm_time > Duration::from_millis(1) {
+            Judgement::Unsure(text!("ex07-handoff-busy", calm))
         } else {
-            Judgement::Fail(fail(
-                format!(
-                    "thread `waiter` blocked in lock(); after the owner's last unlock() it held the lock only {} later \
-                     (median of {HANDOFFS} hand-offs, slowest {}), while a thread woken through a plain std Mutex + \
-                     Condvar ran {} after its notify",
-                    micros(median),
-                    micros(slowest),
-                    micros(calm)
-                ),
-                "the waiter gets the lock at once: within a few hundred microseconds",
-                "the waiter did not wake when the lock became free but later, by itself: perhaps unlock() does not \
-                 notify the condition variable when the count reaches zero (or notifies before the lock is free, or \
-                 another condition variable), and lock() waits with a timeout (wait_timeout) that hides the missing \
-                 notification; or lock() sleeps between looks instead of waiting to be notified",
-            ))
+            Judgement::Fail(failure!("ex07-handoff-late", median, handoffs = HANDOFFS, slowest, calm))
         };
         Measurement { judgement, summary }
     })
@@ -342,7 +262,6 @@ fn micros(d: Duration) -> String {
 
 fn unlock_by_non_owner_refused(_ctx: &Context) -> Verdict {
     let lock = Arc::new(ReentrantMutex::new());
-    let expected = "Err(NotOwner) for an unlock() from any thread that does not hold the lock, and the lock unchanged";
     let intrude = |lock: &Arc<ReentrantMutex>| {
         let lock = lock.clone();
         watch::call("intruder", move || lock.unlock()).outcome(WATCHDOG)
@@ -353,82 +272,47 @@ fn unlock_by_non_owner_refused(_ctx: &Context) -> Verdict {
             // see why its unlock failed.
             let message = error.to_string();
             if !message.contains("not hold") {
-                return Err(fail(
-                    format!("unlock() of a free lock returned Err(NotOwner), which prints as {message:?}"),
-                    "\"unlock from a thread that does not hold the lock\"",
-                    "Display for NotOwner is provided code: perhaps it was changed; an error that prints nothing \
-                     tells the caller nothing",
-                ));
+                return Err(failure!("ex07-not-owner-display", printed = format!("{message:?}")));
             }
         }
-        Next::Item(Ok(())) => {
-            return Err(fail(
-                "unlock() of a lock that nobody held returned Ok(())",
-                expected,
-                "a free lock has no owner, so nobody may unlock it",
-            ))
-        }
-        other => return Err(stuck_or_panicked(other, "unlock() of a free lock")),
+        Next::Item(Ok(())) => return Err(failure!("ex07-unlock-free-ok")),
+        other => return Err(stuck_or_panicked(other, &text!("ex07-what-unlock-free"))),
     }
     let owner = Actor::start("owner");
     for level in 1..=2 {
         let lock = lock.clone();
         if let other @ (Next::TimedOut | Next::Ended | Next::Panicked(_)) = owner.run(WATCHDOG, move || lock.lock()) {
-            return Err(stuck_or_panicked(other, &format!("the owner's {} lock()", nth(level))));
+            return Err(stuck_or_panicked(other, &text!("ex07-what-owners-nth-lock", nth = nth(level))));
         }
     }
     match intrude(&lock) {
         Next::Item(Err(NotOwner)) => {}
-        Next::Item(Ok(())) => {
-            return Err(fail(
-                "while thread `owner` held the lock (locked twice), unlock() from thread `intruder`, which never locked it, returned Ok(())",
-                expected,
-                "only the owner may unlock (Python's RLock raises RuntimeError: cannot release un-acquired lock): compare the owner with course_sync::thread::current().id() and return Err(NotOwner) before changing anything. Otherwise any thread can release a lock that protects another thread's critical section",
-            ))
-        }
-        other => return Err(stuck_or_panicked(other, "an unlock() from a thread that does not hold the lock")),
+        Next::Item(Ok(())) => return Err(failure!("ex07-intruder-unlock-ok")),
+        other => return Err(stuck_or_panicked(other, &text!("ex07-what-unlock-non-owner"))),
     }
     // Nothing changed: the owner still holds 2 levels.
     let prober = Contender::start("prober", &lock);
     thread::sleep(STAYS_BLOCKED);
-    let changed =
-        "the refused unlock() changed the lock anyway: return Err(NotOwner) before touching the owner or the count";
     if prober.got_it() {
-        return Err(fail(
-            "after a refused unlock() from thread `intruder`, thread `prober` got the lock, though thread `owner` had locked it twice and not unlocked",
-            expected,
-            changed,
-        ));
+        return Err(failure!("ex07-intruder-changed-prober-got-it"));
     }
     for level in 1..=2 {
         let lock2 = lock.clone();
         if let other @ (Next::TimedOut | Next::Ended | Next::Panicked(_) | Next::Item(Err(_))) =
             owner.run(WATCHDOG, move || lock2.unlock())
         {
-            return Err(fail(
-                format!(
-                    "after a refused unlock() from another thread, the owner's {} of 2 unlock() calls {}",
-                    nth(level),
-                    describe(&other)
-                ),
-                expected,
-                changed,
-            ));
+            return Err(failure!("ex07-intruder-changed-owner-unlock", nth = nth(level), outcome = describe(&other)));
         }
         if level == 1 {
             thread::sleep(STAYS_BLOCKED);
             if prober.got_it() {
-                return Err(fail(
-                    "thread `owner` locked twice; after a refused unlock() from thread `intruder` and one unlock() by the owner, thread `prober` got the lock",
-                    expected,
-                    changed,
-                ));
+                return Err(failure!("ex07-intruder-changed-after-one-unlock"));
             }
         }
     }
     match prober.call.outcome(WATCHDOG) {
         Next::Item(_) => Ok(()),
-        other => Err(stuck_or_panicked(other, "lock() by another thread after the owner's last unlock()")),
+        other => Err(stuck_or_panicked(other, &text!("ex07-what-lock-after-last-unlock"))),
     }
 }
 
@@ -442,7 +326,7 @@ fn blocked_lock_uses_no_cpu(_ctx: &Context) -> Verdict {
         let owner = Actor::start("owner");
         let lock2 = lock.clone();
         if let other @ (Next::TimedOut | Next::Ended | Next::Panicked(_)) = owner.run(WATCHDOG, move || lock2.lock()) {
-            return fatal(stuck_or_panicked(other, "lock() of a free lock"));
+            return fatal(stuck_or_panicked(other, &text!("ex07-what-lock-free")));
         }
         let waiter = Contender::start("waiter", &lock);
         let deadline = Instant::now() + Duration::from_millis(500);
@@ -451,67 +335,32 @@ fn blocked_lock_uses_no_cpu(_ctx: &Context) -> Verdict {
             thread::sleep(Duration::from_millis(5));
         }
         if waiter.got_it() {
-            return fatal(fail(
-                "thread `waiter` got the lock while thread `owner` held it",
-                "lock() waits while another thread holds the lock",
-                "lock() must wait while any other thread owns the lock",
-            ));
+            return fatal(failure!("ex07-cpu-waiter-got-it"));
         }
         let usage = waiter.call.usage_over(WINDOW);
         let lock2 = lock.clone();
         let released = owner.run(WATCHDOG, move || lock2.unlock());
         let took = waiter.call.outcome(WATCHDOG);
         let Some(u) = usage else {
-            return fatal(fail(
-                "the waiting thread ended while it should wait",
-                "lock() waits",
-                "internal error of the check",
-            ));
+            return fatal(failure!("ex07-cpu-waiter-ended"));
         };
-        let summary = format!(
-            "lock() while another thread holds it: {} ms CPU, {} wake-ups in {} ms",
-            u.cpu.as_millis(),
-            u.sleeps,
-            u.wall.as_millis()
-        );
+        let (cpu_ms, wall_ms, wakeups) = (u.cpu.as_millis() as u64, u.wall.as_millis() as u64, u.sleeps);
+        let summary = text!("ex07-cpu-summary", cpu_ms, wakeups, wall_ms);
         if u.cpu * 10 >= u.wall {
+            let percent = cpu_ms * 100 / wall_ms.max(1);
             return Measurement {
-                judgement: Judgement::Fail(fail(
-                    format!(
-                        "a thread waiting in lock() while another thread held the lock used {} ms of CPU in {} ms ({}% of a CPU)",
-                        u.cpu.as_millis(),
-                        u.wall.as_millis(),
-                        u.cpu.as_millis() * 100 / u.wall.as_millis().max(1)
-                    ),
-                    "about 0 ms: a waiting thread sleeps in the kernel until it is notified",
-                    "lock() busy-waits: it looks at the owner again and again instead of sleeping, burning a CPU that the owner may need to finish and unlock. Wait on the condition variable (Condvar::wait in a while loop), and notify it in unlock() when the count reaches zero",
-                )),
+                judgement: Judgement::Fail(failure!("ex07-cpu-busy-wait", cpu_ms, wall_ms, percent)),
                 summary,
             };
         }
         if u.sleeps > 50 {
-            return Measurement {
-                judgement: Judgement::Fail(fail(
-                    format!("a thread waiting in lock() woke up {} times in {} ms while the lock stayed held", u.sleeps, u.wall.as_millis()),
-                    "no wake-up while nothing changes: a waiting thread sleeps until it is notified",
-                    "lock() polls: it sleeps a little and looks again, which wastes CPU and reacts late; wait on the condition variable and let unlock() notify it",
-                )),
-                summary,
-            };
+            return Measurement { judgement: Judgement::Fail(failure!("ex07-cpu-polls", wakeups, wall_ms)), summary };
         }
         if !matches!(released, Next::Item(Ok(()))) {
-            return fatal(fail(
-                format!("the owner's unlock() {}", describe(&released)),
-                "Ok(())",
-                "the thread that locked may unlock",
-            ));
+            return fatal(failure!("ex07-cpu-unlock-failed", outcome = describe(&released)));
         }
         if !matches!(took, Next::Item(Ok(()))) {
-            return fatal(fail(
-                format!("after the owner's unlock(), the thread waiting in lock() {}", describe(&took)),
-                "it gets the lock at once",
-                "unlock() must notify the condition variable the waiters sleep on when the count reaches zero",
-            ));
+            return fatal(failure!("ex07-cpu-not-woken", outcome = describe(&took)));
         }
         Measurement { judgement: Judgement::Pass, summary }
     })
@@ -526,6 +375,7 @@ const EXPLORE_ROUNDS: usize = 2;
 /// Threads that each take the lock twice (reentrant), stay inside a moment, and unlock twice,
 /// under shuttle. Its assertions are the failures the check explains (see `explain_schedule`).
 fn explored_scenario() {
+    let doing = doing();
     Doing::reset();
     let lock = Arc::new(ReentrantMutex::new());
     let inside = Arc::new(AtomicUsize::new(0));
@@ -537,35 +387,35 @@ fn explored_scenario() {
                 .name(who.clone())
                 .spawn(move || {
                     for round in 0..EXPLORE_ROUNDS {
-                        Doing::now(&who, "in lock()");
+                        Doing::now(&who, &doing.lock);
                         lock.lock();
                         // Reentry through lock() and, every other round, through try_lock().
                         if round % 2 == 0 {
-                            Doing::now(&who, "in its 2nd lock() (reentering)");
+                            Doing::now(&who, &doing.second_lock);
                             lock.lock();
                         } else {
-                            Doing::now(&who, "in try_lock() (reentering)");
+                            Doing::now(&who, &doing.try_lock_reentering);
                             assert!(lock.try_lock(), "REENTRY: the owner's try_lock() returned false");
                         }
-                        Doing::now(&who, "inside the critical section");
+                        Doing::now(&who, &doing.inside);
                         let before = inside.fetch_add(1, Ordering::SeqCst);
                         assert!(before == 0, "EXCLUSION: two threads held the lock at once");
                         course_sync::thread::yield_now();
                         inside.fetch_sub(1, Ordering::SeqCst);
-                        Doing::now(&who, "in its 1st unlock()");
+                        Doing::now(&who, &doing.first_unlock);
                         assert!(lock.unlock().is_ok(), "REFUSED: the owner's 1st unlock() returned Err(NotOwner)");
-                        Doing::now(&who, "in its 2nd unlock()");
+                        Doing::now(&who, &doing.second_unlock);
                         assert!(lock.unlock().is_ok(), "REFUSED: the owner's 2nd unlock() returned Err(NotOwner)");
                         // try_lock() under contention: when it says yes, this thread holds the lock
                         // alone.
-                        Doing::now(&who, "in try_lock() (not holding the lock)");
+                        Doing::now(&who, &doing.try_lock);
                         if lock.try_lock() {
-                            Doing::now(&who, "inside the critical section (after try_lock())");
+                            Doing::now(&who, &doing.inside_after_try_lock);
                             let before = inside.fetch_add(1, Ordering::SeqCst);
                             assert!(before == 0, "EXCLUSION: two threads held the lock at once");
                             course_sync::thread::yield_now();
                             inside.fetch_sub(1, Ordering::SeqCst);
-                            Doing::now(&who, "in unlock() after try_lock()");
+                            Doing::now(&who, &doing.unlock_after_try_lock);
                             assert!(
                                 lock.unlock().is_ok(),
                                 "REFUSED: the unlock() after a successful try_lock() returned Err(NotOwner)"
@@ -577,10 +427,41 @@ fn explored_scenario() {
                 .expect("starting a thread")
         })
         .collect();
-    Doing::now("main", "waiting for the threads to finish");
+    Doing::now("main", &doing.main_joins);
     for t in threads {
         t.join().expect("a thread panicked");
     }
+}
+
+/// What an explored thread is doing, in the student's language, for [`Doing::last`] (rendered
+/// once: the scenario runs hundreds of times).
+struct Phrases {
+    lock: String,
+    second_lock: String,
+    try_lock_reentering: String,
+    inside: String,
+    first_unlock: String,
+    second_unlock: String,
+    try_lock: String,
+    inside_after_try_lock: String,
+    unlock_after_try_lock: String,
+    main_joins: String,
+}
+
+fn doing() -> &'static Phrases {
+    static PHRASES: std::sync::OnceLock<Phrases> = std::sync::OnceLock::new();
+    PHRASES.get_or_init(|| Phrases {
+        lock: text!("ex07-doing-lock"),
+        second_lock: text!("ex07-doing-second-lock"),
+        try_lock_reentering: text!("ex07-doing-try-lock-reentering"),
+        inside: text!("ex07-doing-inside"),
+        first_unlock: text!("ex07-doing-first-unlock"),
+        second_unlock: text!("ex07-doing-second-unlock"),
+        try_lock: text!("ex07-doing-try-lock"),
+        inside_after_try_lock: text!("ex07-doing-inside-after-try-lock"),
+        unlock_after_try_lock: text!("ex07-doing-unlock-after-try-lock"),
+        main_joins: text!("ex07-doing-main-joins"),
+    })
 }
 
 /// Marks an exclusion failure caused by comparing std's thread ids (see [`owns_by_std_thread_id`]).
@@ -606,82 +487,57 @@ fn owns_by_std_thread_id() -> bool {
 }
 
 fn mutual_exclusion_in_explored_schedules(_ctx: &Context) -> Verdict {
-    let bypass = |observed: String| {
-        fail(
-            observed,
-            "every lock() and unlock() locks the ReentrantMutex's inner course_sync::Mutex",
-            "your ReentrantMutex never locked a course_sync::Mutex: it imports its primitives from std::sync directly; the checker can only verify mutual exclusion through the course's facade — use course_sync::{Mutex, Condvar} and course_sync::thread",
-        )
-    };
     let probe = explore::uses_facade(WATCHDOG, || {
         let lock = ReentrantMutex::new();
         lock.lock();
         lock.lock();
         (lock.unlock(), lock.unlock())
     });
-    let what = "lock(), lock(), unlock(), unlock() on one thread";
+    let what = text!("ex07-what-probe");
     match probe {
-        Ok(0) => return Err(bypass(format!("{what} took no course_sync lock"))),
+        Ok(0) => return Err(failure!("ex07-bypass-probe", what)),
         Ok(_) => {}
-        Err(Some(message)) => return Err(panicked(what, &message)),
-        Err(None) => return Err(stuck_or_panicked(Next::<()>::TimedOut, what)),
+        Err(Some(message)) => return Err(panicked(&what, &message)),
+        Err(None) => return Err(stuck_or_panicked(Next::<()>::TimedOut, &what)),
     }
-    let description = format!(
-        "{EXPLORE_THREADS} threads each taking the lock twice (reentrant, by lock() or try_lock()), staying inside a moment, unlocking twice and then trying try_lock() once, {EXPLORE_ROUNDS} times"
-    );
+    let description = text!("ex07-explored-scenario", threads = EXPLORE_THREADS, rounds = EXPLORE_ROUNDS);
+    // The explored threads' phrases, rendered before the exploration starts.
+    doing();
     explore::explore(&explore::Exploration {
         exercise: "ex07",
         seed: 7,
         scenario: explored_scenario,
         explain: &|failure, found| explain_schedule(&diagnose(failure.clone()), &description, found),
-        bypass: bypass("exploring the lock saw no operation on a course_sync primitive".into()),
+        bypass: failure!("ex07-bypass-explored"),
     })
 }
 
 /// The explanation of a failing schedule, from its kind and the scenario's assertion texts.
 fn explain_schedule(failure: &ScheduleFailure, description: &str, found: &str) -> Failure {
-    let expected = "in every schedule, at most one thread holds the lock at a time, the owner's unlocks succeed, and every thread finishes";
     let message = failure.message.lines().next().unwrap_or_default();
+    let doing = Doing::last();
     match failure.kind {
-        FailureKind::Panic if message.contains("STD_THREAD_ID") => fail(
-            format!("{description}: in one schedule two threads held the lock at once — {found}; and while thread `main` held the lock, another explored thread's try_lock() returned true"),
-            expected,
-            "the lock tells threads apart with std::thread::current().id(): while the checker explores schedules, every explored thread runs on the same OS thread, so std gives them all the same id and each believes it owns the lock. Use course_sync::thread::current().id() (and course_sync::thread::ThreadId), which is std's in your own build and the explored thread's under the checker",
-        ),
-        FailureKind::Panic if message.contains("EXCLUSION") => fail(
-            format!("{description}: in one schedule two threads held the lock at once — {} — {found}", Doing::last()),
-            expected,
-            "mutual exclusion is broken in some interleavings. Typical causes: lock() looks whether the lock is free under the inner Mutex, lets go of it, and takes the lock under a second hold (another thread can take it in between: check and take under one guard of the inner Mutex); a wait in an `if` instead of a `while` (a woken thread must look again: a third thread may have taken the lock first); or an unlock() that frees the lock before the count is zero.",
-        ),
-        FailureKind::Panic if message.contains("REENTRY") => fail(
-            format!("{description}: in one schedule the thread holding the lock called try_lock() and got false — {} — {found}", Doing::last()),
-            expected,
-            "the owner may always take its own lock again: try_lock() fails only when another thread holds it; perhaps try_lock() only looks whether the lock is free, or compares the owner with an id that is not course_sync::thread::current().id()",
-        ),
-        FailureKind::Panic if message.contains("REFUSED") => fail(
-            format!("{description}: in one schedule {} — {} — {found}", message.trim_start_matches("REFUSED: "), Doing::last()),
-            expected,
-            if message.contains("1st unlock") {
-                "the thread held the lock, yet another thread had become the owner meanwhile: two threads took the lock at once. lock() must check that the lock is free and take it (owner = me, count = 1) under one guard of the inner Mutex; looking, letting go of the guard and taking it under a second hold lets another thread in between"
-            } else {
-                "the thread's 1st unlock() already freed the lock, or another thread took it over: unlock() must count down and free the lock only when the count reaches zero, and lock() must check and take under one guard of the inner Mutex"
-            },
-        ),
-        FailureKind::Deadlock => fail(
-            format!("{description}: in one schedule every thread was blocked and none could go on (a deadlock) — {} — {found}", Doing::last()),
-            expected,
-            "a thread waits for a lock that is never released, or for a notification that never comes: lock() must let the owner in again at once (reentrancy), unlock() must free the lock and notify the waiters when the count reaches zero, and a waiter must look again after every wake-up",
-        ),
-        FailureKind::Panic => fail(
-            format!("{description}: in one schedule the lock's code panicked: {message} — {found}"),
-            expected,
-            "a panic in some interleavings only: look for a step that assumes nothing changed since the thread last held the inner Mutex",
-        ),
-        FailureKind::TooManySteps => fail(
-            format!("{description}: one schedule ran for hundreds of thousands of steps without finishing — {found}"),
-            expected,
-            "a thread loops without waiting (a busy loop, or a livelock): wait on the condition variable instead of retrying",
-        ),
+        FailureKind::Panic if message.contains("STD_THREAD_ID") => {
+            failure!("ex07-schedule-std-thread-id", description, found)
+        }
+        FailureKind::Panic if message.contains("EXCLUSION") => {
+            failure!("ex07-schedule-exclusion", description, doing, found)
+        }
+        FailureKind::Panic if message.contains("REENTRY") => {
+            failure!("ex07-schedule-reentry", description, doing, found)
+        }
+        FailureKind::Panic if message.contains("REFUSED") && message.contains("1st unlock") => {
+            failure!("ex07-schedule-first-unlock-refused", description, doing, found)
+        }
+        FailureKind::Panic if message.contains("REFUSED") && message.contains("2nd unlock") => {
+            failure!("ex07-schedule-second-unlock-refused", description, doing, found)
+        }
+        FailureKind::Panic if message.contains("REFUSED") => {
+            failure!("ex07-schedule-unlock-after-try-lock-refused", description, doing, found)
+        }
+        FailureKind::Deadlock => failure!("ex07-schedule-deadlock", description, doing, found),
+        FailureKind::Panic => failure!("ex07-schedule-panic", description, message, found),
+        FailureKind::TooManySteps => failure!("ex07-schedule-too-many-steps", description, found),
     }
 }
 
@@ -756,19 +612,15 @@ fn fatal(failure: Failure) -> Measurement {
 }
 
 fn panicked(what: &str, message: &str) -> Failure {
-    fail(
-        format!("{what} panicked: {message}"),
-        "no panic",
-        "a panic here means a bug in the lock (or a todo!() that is not written yet)",
-    )
+    failure!("ex07-panicked", what, message)
 }
 
 /// "returned Err(NotOwner)", "panicked: ...", "was still blocked 3 s later".
 fn describe<T: std::fmt::Debug>(next: &Next<T>) -> String {
     match next {
-        Next::Item(value) => format!("returned {value:?}"),
-        Next::Panicked(message) => format!("panicked: {message}"),
-        Next::TimedOut | Next::Ended => format!("was still blocked {} s later", WATCHDOG.as_secs()),
+        Next::Item(value) => text!("ex07-outcome-returned", value = format!("{value:?}")),
+        Next::Panicked(message) => text!("ex07-outcome-panicked", message),
+        Next::TimedOut | Next::Ended => text!("ex07-outcome-blocked", secs = WATCHDOG.as_secs()),
     }
 }
 
@@ -776,20 +628,11 @@ fn describe<T: std::fmt::Debug>(next: &Next<T>) -> String {
 fn stuck_or_panicked<T>(next: Next<T>, what: &str) -> Failure {
     match next {
         Next::Panicked(message) => panicked(what, &message),
-        _ => fail(
-            format!("{what} did not return within {} s", WATCHDOG.as_secs()),
-            "it returns at once",
-            "nothing should wait here: the inner Mutex is never held for long, and a free lock (or one the calling thread owns) is taken without waiting",
-        ),
+        _ => failure!("ex07-stuck", what, secs = WATCHDOG.as_secs()),
     }
 }
 
 /// "1st", "2nd", "3rd", "4th".
 fn nth(n: usize) -> String {
-    match n {
-        1 => "1st".into(),
-        2 => "2nd".into(),
-        3 => "3rd".into(),
-        n => format!("{n}th"),
-    }
+    text!("ex07-nth", n)
 }

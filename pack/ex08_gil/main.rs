@@ -38,7 +38,7 @@ use std::time::{Duration, Instant};
 use ex08_gil::Gil;
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, Context, Failure, Verdict};
+use pack_support::{failure, text, Context, Failure, Verdict};
 
 #[path = "../shared/explore.rs"]
 mod explore;
@@ -79,48 +79,32 @@ fn cpu_threads_without_gil_run_in_parallel(_ctx: &Context) -> Verdict {
     experiment_check(|t| {
         let free = &t.free_cpu;
         if free.overlapping_steps == 0 {
-            return Judgement::Fail(fail(
-                format!(
-                    "without the GIL (Gil::disabled()), two threads of {} CPU-bound steps never ran a step at the same \
-                     time, and took {:.2} x the serial time ({} vs {}); plain threads took {:.2} x",
-                    t.cpu_steps,
-                    free.ratio(),
-                    ms(free.threaded),
-                    ms(free.serial),
-                    t.plain_cpu.ratio()
-                ),
-                "without a GIL the threads run their steps at the same time: about serial / 2 on two free cores",
-                "Gil::disabled() is the free-threaded build (CPython 3.13t): acquire() must not wait and step() must \
-                 not switch, so nothing serializes the threads; this one still makes them take turns",
+            return Judgement::Fail(failure!(
+                "ex08-no-gil-never-overlapped",
+                steps = t.cpu_steps,
+                ratio = format!("{:.2}", free.ratio()),
+                threaded = ms(free.threaded),
+                serial = ms(free.serial),
+                plain = format!("{:.2}", t.plain_cpu.ratio())
             ));
         }
         // The steps did overlap; whether that made the threads faster depends on the machine.
         match t.others {
             Some(others) if others <= OTHERS_AT_MOST => {}
-            Some(others) => {
-                return Judgement::Unsure(format!(
-                    "other processes used {others:.1} cores while the threads ran: two cores were not free, so the \
-                     speed-up without the GIL could not be measured"
-                ))
-            }
-            None => return Judgement::CannotMeasure("/proc/stat could not tell how busy the machine was".to_owned()),
+            Some(others) => return Judgement::Unsure(text!("ex08-no-gil-busy", others = format!("{others:.1}"))),
+            None => return Judgement::CannotMeasure(text!("ex08-proc-stat-unknown")),
         }
         if free.ratio() < NO_SPEED_UP {
             Judgement::Pass
         } else {
-            Judgement::Fail(fail(
-                format!(
-                    "without the GIL (Gil::disabled()), two CPU-bound threads took {:.2} x the serial time ({} vs {}), \
-                     with two cores free (other processes used {:.1} cores meanwhile; plain threads took {:.2} x)",
-                    free.ratio(),
-                    ms(free.threaded),
-                    ms(free.serial),
-                    t.others.unwrap_or(0.0),
-                    t.plain_cpu.ratio()
-                ),
-                format!("less than {NO_SPEED_UP} x: two cores, about half the time"),
-                "without a GIL nothing should keep two threads from computing at once; something in Gil::disabled()'s \
-                 acquire() or step() makes them wait for each other most of the time",
+            Judgement::Fail(failure!(
+                "ex08-no-gil-no-speed-up",
+                ratio = format!("{:.2}", free.ratio()),
+                threaded = ms(free.threaded),
+                serial = ms(free.serial),
+                others = format!("{:.1}", t.others.unwrap_or(0.0)),
+                plain = format!("{:.2}", t.plain_cpu.ratio()),
+                limit = NO_SPEED_UP
             ))
         }
     })
@@ -132,22 +116,14 @@ fn cpu_threads_with_gil_take_serial_time(_ctx: &Context) -> Verdict {
         // Overlapping steps are proof, whatever the load: a GIL that excludes never lets a step
         // start while another thread is inside one. No need to measure again.
         if gil.overlapping_steps > 0 {
-            return Judgement::Fatal(fail(
-                format!(
-                    "with the GIL, two CPU-bound threads took {:.2} x the serial time ({} vs {}; without a GIL {:.2} x), \
-                     and {} of their {} steps started while the other thread was in the middle of a step: two threads \
-                     ran interpreted code at the same time",
-                    gil.ratio(),
-                    ms(gil.threaded),
-                    ms(gil.serial),
-                    t.plain_cpu.ratio(),
-                    gil.overlapping_steps,
-                    2 * t.cpu_steps
-                ),
-                "one step at a time: about the serial time or more, as in the lecture (18.1 s serially, 19.5 s on two \
-                 threads)",
-                "the GIL must exclude: acquire() waits while another thread holds it, so only the holder runs steps; \
-                 a GIL that lets every thread in is no GIL at all",
+            return Judgement::Fatal(failure!(
+                "ex08-gil-steps-overlapped",
+                ratio = format!("{:.2}", gil.ratio()),
+                threaded = ms(gil.threaded),
+                serial = ms(gil.serial),
+                plain = format!("{:.2}", t.plain_cpu.ratio()),
+                overlapping = gil.overlapping_steps,
+                steps = 2 * t.cpu_steps
             ));
         }
         // No step overlapped: the GIL excluded. The ratio is not judged on its own: on a loaded
@@ -160,47 +136,37 @@ fn cpu_threads_with_gil_take_serial_time(_ctx: &Context) -> Verdict {
 fn io_threads_with_gil_overlap(_ctx: &Context) -> Verdict {
     experiment_check(|t| {
         let io = &t.gil_io;
-        let ideal = 1.0 / IO_THREADS as f64;
+        let ideal = format!("{:.2}", 1.0 / IO_THREADS as f64);
         if io.most_blocked <= 1 {
-            return Judgement::Fail(fail(
-                format!(
-                    "with the GIL, {IO_THREADS} I/O-bound threads ({IO_STEPS} waits of {} each in allow_threads) took \
-                     {:.2} x the serial time ({} vs {}), and never more than one thread was inside its blocking call at \
-                     a time",
-                    ms(IO_WAIT),
-                    io.ratio(),
-                    ms(io.threaded),
-                    ms(io.serial)
-                ),
-                format!("the waits overlap: about serial / {IO_THREADS} = {ideal:.2} x"),
-                "a thread waiting for I/O does not need the GIL: allow_threads must release it before the blocking \
-                 call and take it back afterwards, so that the other threads run meanwhile (that is why threads still \
-                 help Python programs that wait for the network or the disk)",
+            return Judgement::Fail(failure!(
+                "ex08-io-never-overlapped",
+                threads = IO_THREADS,
+                waits = IO_STEPS,
+                wait = ms(IO_WAIT),
+                ratio = format!("{:.2}", io.ratio()),
+                threaded = ms(io.threaded),
+                serial = ms(io.serial),
+                ideal
             ));
         }
         if io.ratio() <= 0.6 {
             Judgement::Pass
         } else if t.io_others.is_none_or(|o| o > OTHERS_AT_MOST) {
             // Late wake-ups on a busy machine stretch the threaded run more than the serial one.
-            Judgement::Unsure(format!(
-                "the I/O-bound threads took {:.2} x the serial time while other processes used {} cores: too busy to \
-                 tell a partial overlap from late wake-ups",
-                io.ratio(),
-                t.io_others.map_or("?".to_owned(), |o| format!("{o:.1}"))
+            Judgement::Unsure(text!(
+                "ex08-io-busy",
+                ratio = format!("{:.2}", io.ratio()),
+                others = t.io_others.map_or("?".to_owned(), |o| format!("{o:.1}"))
             ))
         } else {
-            Judgement::Fail(fail(
-                format!(
-                    "with the GIL, {IO_THREADS} I/O-bound threads took {:.2} x the serial time ({} vs {}); at most {} \
-                     of them were inside their blocking call at once",
-                    io.ratio(),
-                    ms(io.threaded),
-                    ms(io.serial),
-                    io.most_blocked
-                ),
-                format!("about serial / {IO_THREADS} = {ideal:.2} x"),
-                "the blocking calls overlap only partly: while a thread is in allow_threads, the others must be able to \
-                 take the GIL at once (release it before the call, notify a waiter)",
+            Judgement::Fail(failure!(
+                "ex08-io-partial-overlap",
+                threads = IO_THREADS,
+                ratio = format!("{:.2}", io.ratio()),
+                threaded = ms(io.threaded),
+                serial = ms(io.serial),
+                most = io.most_blocked,
+                ideal
             ))
         }
     })
@@ -215,86 +181,63 @@ fn gil_switches_every_interval(_ctx: &Context) -> Verdict {
     experiment_check_with(true, |t| {
         let h = &t.holds;
         if h.window < INTERVAL * 4 {
-            return Judgement::Unsure(format!(
-                "the two threads wanted the GIL at the same time for only {}: too short to judge",
-                ms(h.window)
-            ));
+            return Judgement::Unsure(text!("ex08-switch-window-short", window = ms(h.window)));
         }
-        let seen = format!(
-            "while both threads wanted the GIL ({} of the CPU-bound run, steps of about {} each), it changed hands \
-             {} time(s): median hold {} ({} steps), longest {} ({} steps)",
-            ms(h.window),
-            us(CPU_STEP),
-            h.count.saturating_sub(1),
-            ms(h.median),
-            h.median_steps,
-            ms(h.longest),
-            h.longest_steps
+        let seen = text!(
+            "ex08-switch-seen",
+            window = ms(h.window),
+            step = us(CPU_STEP),
+            handovers = h.count.saturating_sub(1),
+            median = ms(h.median),
+            median_steps = h.median_steps,
+            longest = ms(h.longest),
+            longest_steps = h.longest_steps
         );
-        let expected = format!(
-            "holds of about the switch interval, {} (about {} steps): about {} hand-overs",
-            ms(INTERVAL),
-            steps_per_interval(),
-            h.window.as_millis() / INTERVAL.as_millis()
-        );
+        let interval = ms(INTERVAL);
+        let interval_steps = steps_per_interval();
+        let expected_handovers = (h.window.as_millis() / INTERVAL.as_millis()) as u64;
         // A hold shorter than half the interval cannot happen with a correct GIL, however busy the
         // machine: the holder keeps the GIL until its interval is up. With three threads another one
         // is always queued, so a GIL that hands over too early does it at (nearly) every step.
         let h3 = &t.holds3;
         if h3.early + h.early >= 2 {
-            return Judgement::Fatal(fail(
-                format!(
-                    "{seen}; with three CPU-bound threads, {} hold(s) and with two {} ended before half the switch \
-                     interval (the shortest {}; median hold with three threads {}, {} steps): the GIL changed hands \
-                     long before the switch interval was up",
-                    h3.early,
-                    h.early,
-                    us(h3.shortest.min(if h.early > 0 { h.shortest } else { h3.shortest })),
-                    ms(h3.median),
-                    h3.median_steps
-                ),
-                expected,
-                "the holder must keep the GIL for its whole switch interval and hand it over only at the first safe \
-                 point after it: perhaps the safe point compares the time held with the interval the wrong way round, \
-                 or hands over whenever another thread waits (also before the interval is up), or the interval is not \
-                 measured from the moment this thread took the GIL; a thread switch at every step makes interpreted \
-                 code many times slower",
+            return Judgement::Fatal(failure!(
+                "ex08-switch-early",
+                seen,
+                early_three = h3.early,
+                early_two = h.early,
+                shortest = us(h3.shortest.min(if h.early > 0 { h.shortest } else { h3.shortest })),
+                median = ms(h3.median),
+                median_steps = h3.median_steps,
+                interval,
+                interval_steps,
+                expected_handovers
             ));
         }
         // With three threads another one is always queued, so no hold may be longer than the
         // interval in steps (a busy machine stretches a hold in wall time, never in steps).
         // Three intervals' worth: margin for steps that run faster than calibrated.
         if h3.longest_steps > 3 * steps_per_interval() {
-            return Judgement::Fatal(fail(
-                format!(
-                    "{seen}; with three CPU-bound threads (always another one waiting), one thread ran {} steps \
-                     ({}) at a stretch: the GIL did not change hands when the switch interval was up",
-                    h3.longest_steps,
-                    ms(h3.longest)
-                ),
-                expected,
-                "at each safe point (the start of a step) the holder must hand the GIL over once it has held it for \
-                 the interval and another thread waits: perhaps the safe point compares the time held with the \
-                 interval the wrong way round, or stops handing over after some event (a long step, a hand-over to \
-                 nobody), or the interval is not measured from the moment this thread took the GIL",
+            return Judgement::Fatal(failure!(
+                "ex08-switch-no-handover",
+                seen,
+                longest_steps = h3.longest_steps,
+                longest = ms(h3.longest),
+                interval,
+                interval_steps,
+                expected_handovers
             ));
         }
         if h.median > INTERVAL * 4 {
             if h.median_steps <= 2 * steps_per_interval() {
-                return Judgement::Unsure(format!(
-                    "{seen}: long in wall time but short in steps, so the holders were descheduled while they held the \
-                     GIL (a busy machine)"
-                ));
+                return Judgement::Unsure(text!("ex08-switch-descheduled", seen));
             }
-            return Judgement::Fail(fail(
-                format!("{seen}: a thread held the GIL long past its switch interval while the other waited"),
-                expected,
-                "at each safe point (the start of a step) the holder must check whether its switch interval is up and \
-                 another thread waits, and then hand the GIL over (and make sure the waiter really gets it before \
-                 queuing again); perhaps step() never hands over, or only when nobody waits, or the holder takes the \
-                 GIL straight back before the woken waiter gets it (the convoy problem); otherwise one CPU-bound \
-                 thread starves the others, and a waiting thread (one that just got its I/O) stalls for the holder's \
-                 whole run",
+            return Judgement::Fail(failure!(
+                "ex08-switch-held-too-long",
+                seen,
+                interval,
+                interval_steps,
+                expected_handovers
             ));
         }
         Judgement::Pass
@@ -392,29 +335,31 @@ impl Table {
             line
         };
         vec![
+            text!("ex08-table-title", interval = ms(INTERVAL)),
             format!(
-                "the GIL experiment: the same steps serially on one thread, then split over threads running at once \
-                 (switch interval {})",
-                ms(INTERVAL)
+                "{:<30} {:>11} {:>11}  {:>5}",
+                "",
+                text!("ex08-table-serial"),
+                text!("ex08-table-threaded"),
+                text!("ex08-table-ratio")
             ),
-            format!("{:<30} {:>11} {:>11}  {:>5}", "", "serial", "threaded", "ratio"),
             row(
-                "CPU-bound, 2 threads, no GIL",
+                &text!("ex08-table-row-no-gil"),
                 &self.free_cpu,
-                &format!(
-                    "(plain threads {:.2}; other processes used {} cores meanwhile)",
-                    self.plain_cpu.ratio(),
-                    self.others.map_or("?".to_owned(), |o| format!("{o:.1}"))
+                &text!(
+                    "ex08-table-row-no-gil-note",
+                    plain = format!("{:.2}", self.plain_cpu.ratio()),
+                    others = self.others.map_or("?".to_owned(), |o| format!("{o:.1}"))
                 ),
             ),
-            row("CPU-bound, 2 threads, GIL", &self.gil_cpu, "(the lecture's Python: 18.1 s vs 19.5 s, 1.08)"),
-            row(&format!("I/O-bound, {IO_THREADS} threads, GIL"), &self.gil_io, ""),
-            format!(
-                "GIL hand-overs while both CPU-bound threads wanted it: {} in {} (median hold {}, longest {})",
-                self.holds.count.saturating_sub(1),
-                ms(self.holds.window),
-                ms(self.holds.median),
-                ms(self.holds.longest)
+            row(&text!("ex08-table-row-gil"), &self.gil_cpu, &text!("ex08-table-row-gil-note")),
+            row(&text!("ex08-table-row-io", threads = IO_THREADS), &self.gil_io, ""),
+            text!(
+                "ex08-table-handovers",
+                handovers = self.holds.count.saturating_sub(1),
+                window = ms(self.holds.window),
+                median = ms(self.holds.median),
+                longest = ms(self.holds.longest)
             ),
         ]
     }
@@ -439,19 +384,19 @@ fn experiment_check_with(with_three: bool, judge: impl Fn(&Table) -> Judgement) 
                 undecided += 1;
                 why_undecided.clone_from(why);
             }
-            let summary = format!(
-                "no GIL {:.2} (other processes {} cores), GIL {:.2}, I/O {:.2}, plain threads {:.2}; median hold {}",
-                table.free_cpu.ratio(),
-                table.others.map_or("?".to_owned(), |o| format!("{o:.1}")),
-                table.gil_cpu.ratio(),
-                table.gil_io.ratio(),
-                table.plain_cpu.ratio(),
-                ms(table.holds.median)
+            let summary = text!(
+                "ex08-experiment-summary",
+                free = format!("{:.2}", table.free_cpu.ratio()),
+                others = table.others.map_or("?".to_owned(), |o| format!("{o:.1}")),
+                gil = format!("{:.2}", table.gil_cpu.ratio()),
+                io = format!("{:.2}", table.gil_io.ratio()),
+                plain = format!("{:.2}", table.plain_cpu.ratio()),
+                hold = ms(table.holds.median)
             );
             last = Some(table);
             Measurement { judgement, summary }
         }
-        Err(failure) => Measurement { judgement: Judgement::Fatal(failure), summary: "no measurement".to_owned() },
+        Err(failure) => Measurement { judgement: Judgement::Fatal(failure), summary: text!("ex08-no-measurement") },
     });
     if let Some(table) = &last {
         for line in table.lines() {
@@ -459,7 +404,7 @@ fn experiment_check_with(with_three: bool, judge: impl Fn(&Table) -> Judgement) 
         }
         if verdict.is_ok() && undecided == 3 {
             // timing::decide has marked the check not judged.
-            pack_support::measured(format!("not judged, after 3 attempts: {why_undecided}"));
+            pack_support::measured(text!("ex08-not-judged-after", why = why_undecided));
         }
     }
     verdict
@@ -470,19 +415,9 @@ fn measure(spin: u64, with_three: bool) -> Result<Table, Failure> {
     let scenario = watch::spawn("experiment", move |report| report.send(run_experiment(spin, with_three)));
     match scenario.next(WATCHDOG) {
         Next::Item(table) => Ok(table),
-        Next::Panicked(message) => Err(fail(
-            format!("the Gil's code panicked while the experiment ran: {message}"),
-            "no panic",
-            "a panic here means a bug in the Gil (or a todo!() that is not written yet)",
-        )),
-        Next::TimedOut => Err(fail(
-            format!("the experiment (about half a second of steps) did not finish within {} s", WATCHDOG.as_secs()),
-            "every thread gets the GIL in turn and finishes its steps",
-            "a thread waits for the GIL forever: releasing it (dropping the guard, handing over at a safe point, \
-             allow_threads) must notify a waiting thread, and a thread that handed the GIL over must be able to take \
-             it back",
-        )),
-        Next::Ended => Err(fail("the experiment ended without a result", "a result", "internal error of the check")),
+        Next::Panicked(message) => Err(failure!("ex08-experiment-panicked", message)),
+        Next::TimedOut => Err(failure!("ex08-experiment-stuck", secs = WATCHDOG.as_secs())),
+        Next::Ended => Err(failure!("ex08-experiment-no-result")),
     }
 }
 
@@ -750,21 +685,25 @@ const SHORT_INTERVAL: Duration = Duration::from_micros(50);
 /// No thread inside a step.
 const NOBODY: usize = usize::MAX;
 
-/// What a contender did just before a step, for the explanation of an overlap.
-const DID: [&str; 4] = [
-    "had just acquired the GIL (acquire())",
-    "had just run a step (so this step began with a safe point)",
-    "had just come back from allow_threads",
-    "had just dropped its guard and acquired the GIL again",
-];
+/// What a contender did just before a step (its index in `Contention::did`), for the
+/// explanation of an overlap.
+fn did(index: usize) -> String {
+    match index {
+        0 => text!("ex08-did-acquired"),
+        1 => text!("ex08-did-step"),
+        2 => text!("ex08-did-allow-threads"),
+        _ => text!("ex08-did-reacquired"),
+    }
+}
 
 /// Two threads seen inside a step at once.
 #[derive(Clone)]
 struct Overlap {
     intruder: usize,
     holder: usize,
-    intruder_did: &'static str,
-    holder_did: &'static str,
+    /// What each had done before the step (see [`did`]).
+    intruder_did: usize,
+    holder_did: usize,
     round: usize,
 }
 
@@ -772,7 +711,7 @@ struct Overlap {
 struct Contention {
     /// The contender inside a step now, or NOBODY.
     inside: AtomicUsize,
-    /// What each contender did before its current or last step (an index into DID).
+    /// What each contender did before its current or last step (see [`did`]).
     did: Vec<AtomicUsize>,
     overlap: std::sync::Mutex<Option<Overlap>>,
     stop: std::sync::atomic::AtomicBool,
@@ -806,60 +745,37 @@ fn steps_never_overlap_under_contention(_ctx: &Context) -> Verdict {
     let outcome = scenario.next(WATCHDOG);
     let took = started.elapsed();
     let steps = shared.steps.load(Ordering::SeqCst);
-    pack_support::measured(format!(
-        "{CONTENDERS} threads, switch interval {}: {steps} steps in {}",
-        us(SHORT_INTERVAL),
-        ms(took)
+    pack_support::measured(text!(
+        "ex08-contention-summary",
+        contenders = CONTENDERS,
+        interval = us(SHORT_INTERVAL),
+        steps,
+        took = ms(took)
     ));
     let replay = pack_support::rng::replay_hint(seed, "ex08");
-    let what = format!(
-        "{CONTENDERS} threads sharing Gil::with_switch_interval({}) ran tiny steps, and at random called \
-         allow_threads (a blocking call) or dropped their guard and acquired again",
-        us(SHORT_INTERVAL)
-    );
+    let what = text!("ex08-contention-what", contenders = CONTENDERS, interval = us(SHORT_INTERVAL));
     if let Some(o) = shared.overlap.lock().unwrap_or_else(|e| e.into_inner()).clone() {
-        return Err(fail(
-            format!(
-                "{what}: at step {} of thread `contender-{}`, which {}, thread `contender-{}` was still inside a \
-                 step; `contender-{}` {} ({steps} steps run in all; {replay})",
-                o.round + 1,
-                o.intruder + 1,
-                o.intruder_did,
-                o.holder + 1,
-                o.holder + 1,
-                o.holder_did
-            ),
-            "only the thread holding the GIL runs steps: never two threads inside a step at once",
-            "two threads believed they held the GIL. Possible causes: a thread woken in acquire() takes the GIL \
-             without looking again whether another thread took it first (an `if` around the wait instead of a \
-             loop, or a wait_while whose condition is not the GIL being held); allow_threads does not take the GIL \
-             back after the blocking call (or takes it back without waiting for it); a hand-over at a safe point \
-             queues again without waiting for its turn; or releasing clears the holder even when another thread \
-             holds the GIL",
+        return Err(failure!(
+            "ex08-contention-overlap",
+            what,
+            round = o.round + 1,
+            intruder = o.intruder + 1,
+            intruder_did = did(o.intruder_did),
+            holder = o.holder + 1,
+            holder_did = did(o.holder_did),
+            steps,
+            replay
         ));
     }
     if shared.wrong_gil.load(Ordering::SeqCst) {
-        return Err(fail(
-            "a guard returned by gil.acquire() answered gil() with another Gil",
-            "guard.gil() is the very Gil the guard was acquired from",
-            "GilGuard::gil is provided code: it must return the guard's own `gil` field",
-        ));
+        return Err(failure!("ex08-contention-wrong-gil"));
     }
     match outcome {
         Next::Item(()) => Ok(()),
-        Next::Panicked(message) => Err(fail(
-            format!("{what}: the Gil's code panicked: {message} ({replay})"),
-            "no panic",
-            "a panic here means a bug in the Gil (or a todo!() that is not written yet); perhaps an assertion that \
-             the calling thread does not hold the GIL fires because the holder is not cleared on release",
-        )),
-        Next::TimedOut | Next::Ended => Err(fail(
-            format!("{what}: they had not finished after {} s ({steps} steps run; {replay})", WATCHDOG.as_secs()),
-            "every thread gets the GIL in turn and finishes its steps, in well under a second",
-            "some thread waits for the GIL for ever: perhaps a release (dropping the guard, a hand-over, \
-             allow_threads) does not notify a waiting thread, or notifies one that cannot take it, or a thread that \
-             handed the GIL over waits for a take that never comes",
-        )),
+        Next::Panicked(message) => Err(failure!("ex08-contention-panicked", what, message, replay)),
+        Next::TimedOut | Next::Ended => {
+            Err(failure!("ex08-contention-stuck", what, secs = WATCHDOG.as_secs(), steps, replay))
+        }
     }
 }
 
@@ -905,8 +821,8 @@ fn contend(shared: &Arc<Contention>, seed: u64) {
                                         *overlap = Some(Overlap {
                                             intruder: me,
                                             holder,
-                                            intruder_did: DID[did],
-                                            holder_did: DID[shared.did[holder].load(Ordering::SeqCst)],
+                                            intruder_did: did,
+                                            holder_did: shared.did[holder].load(Ordering::SeqCst),
                                             round,
                                         });
                                     }
@@ -967,7 +883,7 @@ fn waiting_for_the_gil_uses_no_cpu(_ctx: &Context) -> Verdict {
         guard.step(|| ());
     });
     if io_in.recv_timeout(limit).is_err() {
-        return Err(stuck(&io, "acquire() of a free GIL, then allow_threads", limit));
+        return Err(stuck(&io, &text!("ex08-what-acquire-then-allow-threads"), limit));
     }
     // 2. A thread that holds the GIL and runs steps until the holder below has taken it from
     // it at a safe point and finished.
@@ -982,7 +898,7 @@ fn waiting_for_the_gil_uses_no_cpu(_ctx: &Context) -> Verdict {
         }
     });
     if stepping.recv_timeout(limit).is_err() {
-        return Err(stuck(&stepper, "acquire() while the only other thread was inside allow_threads", limit));
+        return Err(stuck(&stepper, &text!("ex08-what-acquire-while-in-allow-threads"), limit));
     }
     // 3. The holder: takes the GIL from the stepper and keeps it inside one long step.
     let (g, inside, done) = (Arc::clone(&gil), Arc::clone(&holder_in), Arc::clone(&holder_done));
@@ -1000,15 +916,7 @@ fn waiting_for_the_gil_uses_no_cpu(_ctx: &Context) -> Verdict {
         thread::sleep(Duration::from_millis(1));
     }
     if !holder_in.load(Ordering::SeqCst) {
-        return Err(fail(
-            format!(
-                "thread `handed-over` held the GIL (switch interval 1 ms) and ran steps; thread `holder` called \
-                 acquire() and still had not got the GIL {} s later",
-                limit.as_secs()
-            ),
-            "the holder hands the GIL over at its first safe point after the interval",
-            "step() must hand the GIL over when the interval is up and another thread waits",
-        ));
+        return Err(failure!("ex08-wait-holder-never-got", secs = limit.as_secs()));
     }
     // 4. The I/O is done: back-from-io wants the GIL again; and a new thread acquires.
     let _ = io_go.send(());
@@ -1040,67 +948,38 @@ fn waiting_for_the_gil_uses_no_cpu(_ctx: &Context) -> Verdict {
     let usage = watch::usage_over(&tids, WINDOW);
     let (awake, samples) = sampler.join().unwrap_or_default();
     let _ = release.send(());
-    let what = [
-        "handed the GIL over at a safe point and queued to get it back",
-        "came back from allow_threads and waited to take the GIL back",
-        "called acquire()",
-    ];
+    let what = [text!("ex08-waiter-handed-over"), text!("ex08-waiter-back-from-io"), text!("ex08-waiter-acquire")];
     for (i, ((call, u), what)) in waiters.iter().zip(&usage).zip(what).enumerate() {
         let Some(u) = u else {
-            return Err(fail(
-                format!("thread `{}`, which {what}, ended while thread `holder` still held the GIL", call.name()),
-                "it waits until the holder lets go of the GIL",
-                "a thread that wants the GIL must wait while another thread holds it",
-            ));
+            return Err(failure!("ex08-wait-ended", name = call.name(), what));
         };
-        let seen = format!(
-            "while thread `holder` held the GIL inside one long step, thread `{}`, which {what}, {}",
-            call.name(),
-            u.describe()
-        );
         let runnable = awake.get(i).copied().unwrap_or(0) as f64 / samples.max(1) as f64;
-        let seen = format!("{seen}, and was runnable (not asleep) in {:.0} % of {samples} looks", runnable * 100.0);
+        let seen = text!(
+            "ex08-wait-seen",
+            name = call.name(),
+            what,
+            usage = u.describe(),
+            runnable = format!("{:.0}", runnable * 100.0),
+            samples
+        );
         if u.cpu * 10 >= u.wall || runnable > 0.5 {
-            return Err(fail(
-                seen,
-                "about 0 ms of CPU: a thread waiting for the GIL sleeps until it is notified",
-                "the wait burns the CPU: perhaps it loops looking at the GIL's state (lock, look, unlock, yield, look \
-                 again) instead of waiting on a Condvar; the holder may need that very CPU to finish",
-            ));
+            return Err(failure!("ex08-wait-burns-cpu", seen));
         }
         if u.polls(50.0) {
-            return Err(fail(
-                seen,
-                "no wake-up while nothing changes: a waiting thread sleeps until the GIL is released",
-                "the wait polls: perhaps it sleeps a little (or waits with a short timeout) and looks again, instead \
-                 of waiting on a Condvar that every release notifies",
-            ));
+            return Err(failure!("ex08-wait-polls", seen));
         }
     }
     let _ = holder.outcome(limit);
-    for (call, what) in
-        [(&stepper, "its next step"), (&io, "the step after allow_threads"), (&acquirer, "acquire() and a step")]
-    {
+    for (call, what) in [
+        (&stepper, text!("ex08-what-next-step")),
+        (&io, text!("ex08-what-step-after-allow-threads")),
+        (&acquirer, text!("ex08-what-acquire-and-step")),
+    ] {
         match call.outcome(limit) {
             Next::Item(()) => {}
-            Next::Panicked(message) => {
-                return Err(fail(
-                    format!("thread `{}` panicked in {what}: {message}", call.name()),
-                    "no panic",
-                    "a panic here means a bug in the Gil",
-                ))
-            }
+            Next::Panicked(message) => return Err(failure!("ex08-wait-panicked", name = call.name(), what, message)),
             Next::TimedOut | Next::Ended => {
-                return Err(fail(
-                    format!(
-                        "thread `holder` let go of the GIL; thread `{}` was still waiting in {what} {} s later",
-                        call.name(),
-                        limit.as_secs()
-                    ),
-                    "each waiting thread gets the GIL in turn",
-                    "a release must wake a waiting thread (and the next release the next one); perhaps a notify is \
-                     missing, or wakes a thread that then waits again without passing the GIL on",
-                ))
+                return Err(failure!("ex08-wait-never-woken", name = call.name(), what, secs = limit.as_secs()))
             }
         }
     }
@@ -1110,17 +989,8 @@ fn waiting_for_the_gil_uses_no_cpu(_ctx: &Context) -> Verdict {
 /// The failure of a call that should have returned (or reported) at once.
 fn stuck<T>(call: &watch::Call<T>, what: &str, limit: Duration) -> Failure {
     match call.outcome(Duration::ZERO) {
-        Next::Panicked(message) => fail(
-            format!("thread `{}` panicked in {what}: {message}", call.name()),
-            "no panic",
-            "a panic here means a bug in the Gil (or a todo!() that is not written yet)",
-        ),
-        _ => fail(
-            format!("thread `{}`: {what} did not return within {} s", call.name(), limit.as_secs()),
-            "it returns at once: nobody else holds the GIL",
-            "a free GIL is taken without waiting; perhaps allow_threads does not release it, or acquire() waits for \
-             something other than the GIL being free",
-        ),
+        Next::Panicked(message) => failure!("ex08-stuck-panicked", name = call.name(), what, message),
+        _ => failure!("ex08-stuck", name = call.name(), what, secs = limit.as_secs()),
     }
 }
 
@@ -1142,25 +1012,8 @@ fn misuse_panics_instead_of_hanging(_ctx: &Context) -> Verdict {
     });
     match proper.outcome(limit) {
         Next::Item(_) => {}
-        Next::Panicked(text) => {
-            return Err(fail(
-                format!(
-                    "Gil::with_switch_interval(5 ms), then acquire() and its release twice in a row, panicked: {text}"
-                ),
-                "no panic: a thread may take the GIL again once it has released it",
-                "this check needs the proper uses to work before it can see misuse refused",
-            ))
-        }
-        Next::TimedOut | Next::Ended => {
-            return Err(fail(
-                format!(
-                    "Gil::with_switch_interval(5 ms), then acquire() and its release twice, did not return within {} s",
-                    limit.as_secs()
-                ),
-                "the GIL taken and released at once, twice",
-                "dropping the guard must release the GIL so that the next acquire() gets it",
-            ))
-        }
+        Next::Panicked(message) => return Err(failure!("ex08-proper-use-panicked", message)),
+        Next::TimedOut | Next::Ended => return Err(failure!("ex08-proper-use-stuck", secs = limit.as_secs())),
     }
     let zero = watch::call("zero-interval", || {
         let gil = Gil::with_switch_interval(Duration::ZERO);
@@ -1169,22 +1022,9 @@ fn misuse_panics_instead_of_hanging(_ctx: &Context) -> Verdict {
     match zero.outcome(limit) {
         Next::Panicked(_) => {}
         Next::Item(interval) => {
-            return Err(fail(
-                format!(
-                "Gil::with_switch_interval(Duration::ZERO) returned a Gil (whose switch_interval() is {interval:?})"
-            ),
-                "a panic: a zero switch interval is refused",
-                "with a zero interval every safe point would hand the GIL over: its doc comment says it panics \
-                 (assert! that the interval is not zero)",
-            ))
+            return Err(failure!("ex08-zero-interval-accepted", interval = format!("{interval:?}")))
         }
-        Next::TimedOut | Next::Ended => {
-            return Err(fail(
-                format!("Gil::with_switch_interval(Duration::ZERO) did not return within {} s", limit.as_secs()),
-                "a panic at once",
-                "creating a Gil should not wait for anything",
-            ))
-        }
+        Next::TimedOut | Next::Ended => return Err(failure!("ex08-zero-interval-stuck", secs = limit.as_secs())),
     }
     let twice = watch::call("acquires-twice", || {
         let gil = Gil::new();
@@ -1193,25 +1033,10 @@ fn misuse_panics_instead_of_hanging(_ctx: &Context) -> Verdict {
     });
     match twice.outcome(limit) {
         Next::Panicked(_) => Ok(()),
-        Next::Item(()) => Err(fail(
-            "a thread that held the GIL called acquire() on it again and got a second guard",
-            "a panic: the calling thread already holds this GIL",
-            "acquire() must refuse a thread that already holds the GIL (compare the holder with \
-             course_sync::thread::current().id()); handing out a second guard lets one thread release the GIL \
-             twice",
-        )),
+        Next::Item(()) => Err(failure!("ex08-acquire-twice-accepted")),
         Next::TimedOut | Next::Ended => {
-            let state = if twice.is_asleep() { "asleep" } else { "running" };
-            Err(fail(
-                format!(
-                    "a thread that held the GIL called acquire() on it again: {} s later it was still in acquire() \
-                     ({state})",
-                    limit.as_secs()
-                ),
-                "a panic at once: the calling thread already holds this GIL",
-                "the thread waits for a GIL that only it can release, for ever (a self-deadlock): acquire() must \
-                 first compare the holder with course_sync::thread::current().id() and panic if it is the caller",
-            ))
+            let state = if twice.is_asleep() { text!("ex08-state-asleep") } else { text!("ex08-state-running") };
+            Err(failure!("ex08-acquire-twice-stuck", secs = limit.as_secs(), state))
         }
     }
 }
@@ -1254,23 +1079,8 @@ fn experiment_table(_ctx: &Context) -> Verdict {
         });
         let table = match run.next(WATCHDOG) {
             Next::Item(table) => table,
-            Next::Panicked(message) => {
-                return fatal(fail(
-                    format!("experiment::run({n}, {RUN_IO_THREADS}, {RUN_IO_N}, 3 ms) panicked: {message}"),
-                    "the table",
-                    "a panic here means a bug in the experiment or the Gil",
-                ))
-            }
-            _ => {
-                return fatal(fail(
-                    format!(
-                        "experiment::run({n}, {RUN_IO_THREADS}, {RUN_IO_N}, 3 ms) did not return within {} s",
-                        WATCHDOG.as_secs()
-                    ),
-                    "the table, in well under a second",
-                    "some count-down waits for the GIL for ever, or run() does much more work than asked",
-                ))
-            }
+            Next::Panicked(message) => return fatal(failure!("ex08-run-panicked", call = run_call(n), message)),
+            _ => return fatal(failure!("ex08-run-stuck", call = run_call(n), secs = WATCHDOG.as_secs())),
         };
         let others = load.others();
         judge_table(&table, n, one, others)
@@ -1281,121 +1091,119 @@ fn fatal(failure: Failure) -> Measurement {
     Measurement { summary: failure.observed.clone(), judgement: Judgement::Fatal(failure) }
 }
 
+/// "experiment::run(2000000, 3, 4, 3 ms)": the call as this check makes it.
+fn run_call(n: u64) -> String {
+    format!("experiment::run({n}, {RUN_IO_THREADS}, {RUN_IO_N}, 3 ms)")
+}
+
 fn judge_table(table: &ex08_gil::experiment::Table, n: u64, one: Duration, others: Option<f64>) -> Measurement {
     let rows = table.rows();
-    let call = format!("experiment::run({n}, {RUN_IO_THREADS}, {RUN_IO_N}, 3 ms)");
+    let call = run_call(n);
     let listing: Vec<String> = rows
         .iter()
         .map(|(name, t)| {
-            format!("\"{name}\": {} threads, serial {}, threaded {}", t.threads, ms(t.serial), ms(t.threaded))
+            text!(
+                "ex08-run-row",
+                name = name.as_str(),
+                threads = t.threads,
+                serial = ms(t.serial),
+                threaded = ms(t.threaded)
+            )
         })
         .collect();
     let summary = listing.join("; ");
-    let fatal = |observed: String, expected: &str, why: &str| Measurement {
-        summary: summary.clone(),
-        judgement: Judgement::Fatal(fail(observed, expected, why)),
-    };
-    let lecture = "three rows, in the lecture's order: CPU-bound on 2 threads without the GIL, CPU-bound on 2 threads \
-                   with it, I/O-bound on io_threads threads with it";
+    let fatal = |failure: Failure| Measurement { summary: summary.clone(), judgement: Judgement::Fatal(failure) };
     if rows.len() != 3 {
-        return fatal(
-            format!("{call} gave {} row(s): {summary}", rows.len()),
-            lecture,
-            "run() adds one row per compare()",
-        );
+        return fatal(failure!("ex08-run-row-count", call, rows = rows.len(), summary = summary.as_str()));
     }
     let threads: Vec<usize> = rows.iter().map(|(_, t)| t.threads).collect();
     if threads != [2, 2, RUN_IO_THREADS] {
-        return fatal(
-            format!("{call} gave rows of {threads:?} threads: {summary}"),
-            &format!("{lecture}: [2, 2, {RUN_IO_THREADS}] threads"),
-            "the CPU-bound rows compare two count-downs; the I/O-bound row as many as io_threads asks",
-        );
+        return fatal(failure!(
+            "ex08-run-row-threads",
+            call,
+            threads = format!("{threads:?}"),
+            summary = summary.as_str(),
+            io_threads = RUN_IO_THREADS
+        ));
     }
     for (name, t) in rows {
         let expected = t.threaded.as_secs_f64() / t.serial.as_secs_f64().max(f64::MIN_POSITIVE);
         let got = t.ratio();
         if !(got - expected).abs().le(&(1e-9 * expected.abs().max(1.0))) {
-            return fatal(
-                format!(
-                    "row \"{name}\": serial {}, threaded {}, but its ratio() is {got}",
-                    ms(t.serial),
-                    ms(t.threaded)
-                ),
-                &format!("ratio() = threaded / serial = {expected:.3}"),
-                "Timing::ratio is provided code (threaded / serial): perhaps it was changed",
-            );
+            return fatal(failure!(
+                "ex08-run-ratio",
+                name = name.as_str(),
+                serial = ms(t.serial),
+                threaded = ms(t.threaded),
+                got = format!("{got}"),
+                ratio = format!("{expected:.3}")
+            ));
         }
     }
     let printed = table.to_string();
     for (name, t) in rows {
         let ratio = format!("{:.2}", t.ratio());
         if !printed.lines().any(|line| line.contains(name.as_str()) && line.contains(&ratio)) {
-            return fatal(
-                format!(
-                    "the printed table (Display) has no line with row \"{name}\" and its ratio {ratio}: {printed:?}"
-                ),
-                "one line per row with its name, times, threads and ratio, as the lecture's table",
-                "Display for Table is provided code: perhaps it was changed",
-            );
+            return fatal(failure!(
+                "ex08-run-not-printed",
+                name = name.as_str(),
+                ratio,
+                printed = format!("{printed:?}")
+            ));
         }
     }
     let io = &rows[2].1;
     let io_waits = RUN_IO_PAUSE * (RUN_IO_N as u32);
     if io.serial < io_waits * RUN_IO_THREADS as u32 || io.threaded < io_waits {
-        return fatal(
-            format!("{call}: the I/O-bound row took {} serially and {} threaded", ms(io.serial), ms(io.threaded)),
-            &format!(
-                "at least {} serially ({RUN_IO_THREADS} count-downs of {RUN_IO_N} waits of 3 ms one after another) and {} \
-                 threaded (each thread's own waits)",
-                ms(io_waits * RUN_IO_THREADS as u32),
-                ms(io_waits)
-            ),
-            "each step of an I/O-bound count-down waits io_pause in allow_threads: perhaps the waits are skipped, \
-             or compare() runs fewer count-downs than asked",
-        );
+        return fatal(failure!(
+            "ex08-run-io-too-fast",
+            call,
+            serial = ms(io.serial),
+            threaded = ms(io.threaded),
+            least_serial = ms(io_waits * RUN_IO_THREADS as u32),
+            threads = RUN_IO_THREADS,
+            waits = RUN_IO_N,
+            least_threaded = ms(io_waits)
+        ));
     }
     for (name, t) in &rows[..2] {
         if t.serial < one.mul_f64(2.0 * 0.5) {
-            return fatal(
-                format!(
-                    "{call}: row \"{name}\" took {} serially, but one count-down from {n} alone takes at least {} here",
-                    ms(t.serial),
-                    ms(one)
-                ),
-                "the serial run does two count-downs from n, one after another: about twice that or more",
-                "compare() must run `threads` count-downs from n serially before it runs them on threads; perhaps it \
-                 runs only one, or counts down from less than n",
-            );
+            return fatal(failure!(
+                "ex08-run-serial-too-fast",
+                call,
+                name = name.as_str(),
+                serial = ms(t.serial),
+                n,
+                one = ms(one)
+            ));
         }
     }
     let (free, gil) = (rows[0].1.ratio(), rows[1].1.ratio());
-    let summary = format!(
-        "{summary}; ratios {free:.2} and {gil:.2}, other processes {} cores",
-        others.map_or("?".into(), |o| format!("{o:.1}"))
+    let summary = text!(
+        "ex08-run-summary",
+        rows = summary.as_str(),
+        free = format!("{free:.2}"),
+        gil = format!("{gil:.2}"),
+        others = others.map_or("?".into(), |o| format!("{o:.1}"))
     );
     let judgement = match others {
         Some(o) if o <= OTHERS_AT_MOST => {
             if free < 0.8 && free < gil * 0.85 {
                 Judgement::Pass
             } else {
-                Judgement::Fail(fail(
-                    format!(
-                        "{call}, with two cores free (other processes used {o:.1} cores): row \"{}\" {free:.2} x the \
-                         serial time, row \"{}\" {gil:.2} x",
-                        rows[0].0, rows[1].0
-                    ),
-                    "the first row without the GIL (about 0.5 x on two free cores), the second with it (about 1 x)",
-                    "run() must compare Gil::disabled() in the first row and Gil::new() in the second; perhaps both rows \
-                     use the same kind of Gil, or they are swapped, or Gil::disabled() still excludes",
+                Judgement::Fail(failure!(
+                    "ex08-run-rows-swapped",
+                    call,
+                    others = format!("{o:.1}"),
+                    first = rows[0].0.as_str(),
+                    free = format!("{free:.2}"),
+                    second = rows[1].0.as_str(),
+                    gil = format!("{gil:.2}")
                 ))
             }
         }
-        Some(o) => Judgement::Unsure(format!(
-            "other processes used {o:.1} cores: two cores were not free to tell the row without the GIL from the one \
-             with it"
-        )),
-        None => Judgement::CannotMeasure("/proc/stat could not tell how busy the machine was".into()),
+        Some(o) => Judgement::Unsure(text!("ex08-run-busy", others = format!("{o:.1}"))),
+        None => Judgement::CannotMeasure(text!("ex08-proc-stat-unknown")),
     };
     Measurement { judgement, summary }
 }
@@ -1407,7 +1215,7 @@ fn judge_table(table: &ex08_gil::experiment::Table, n: u64, one: Duration, other
 /// Observes `uses-the-facade`: acquiring the GIL, a step, allow_threads and dropping the guard,
 /// on one thread in the facade's recording mode, lock course_sync primitives.
 fn built_on_the_facade(_ctx: &Context) -> Verdict {
-    let what = "Gil::new(), acquire(), a step, allow_threads and dropping the guard, on one thread";
+    let what = text!("ex08-what-facade-probe");
     match explore::uses_facade(Duration::from_secs(3), || {
         let gil = Gil::new();
         let mut guard = gil.acquire();
@@ -1415,19 +1223,9 @@ fn built_on_the_facade(_ctx: &Context) -> Verdict {
         guard.allow_threads(|| ());
         guard.step(|| ());
     }) {
-        Ok(0) => Err(fail(
-            format!("{what}: no course_sync lock was taken"),
-            "the GIL's state lives in a course_sync::Mutex (with course_sync::Condvar to wait on)",
-            "the GIL is built from std::sync (or atomics) directly: the checker can only watch the GIL's lock \
-             through the course's facade — import Mutex, Condvar and thread from course_sync",
-        )),
+        Ok(0) => Err(failure!("ex08-facade-no-lock", what)),
         Ok(_) => Ok(()),
-        Err(Some(message)) => Err(fail(format!("{what}: panicked: {message}"), "no panic", "a bug in the Gil")),
-        Err(None) => Err(fail(
-            format!("{what}: did not finish within 3 s"),
-            "it finishes at once: no other thread wants the GIL",
-            "a single thread never waits for its own GIL: perhaps allow_threads does not release it before taking it \
-             back, or the guard is not what releases it",
-        )),
+        Err(Some(message)) => Err(failure!("ex08-facade-panicked", what, message)),
+        Err(None) => Err(failure!("ex08-facade-stuck", what)),
     }
 }

@@ -16,7 +16,7 @@ use pack_support::net::{
     self, describe_stop, first_difference, quoted, read_exact_within, read_to_eof_within, wait_closed, Closed,
     FakeServer, Scenario, Server,
 };
-use pack_support::{fail, proc, Context, Failure, Verdict};
+use pack_support::{fail, failure, proc, text, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -60,12 +60,12 @@ fn write_in_background(stream: &TcpStream, bytes: Vec<u8>) -> thread::JoinHandle
     thread::spawn(move || {
         let mut sent = 0;
         for chunk in bytes.chunks(16 * 1024) {
-            writer.write_all(chunk).map_err(|e| format!("writing failed after {sent} bytes ({e})"))?;
+            writer.write_all(chunk).map_err(|e| text!("ex09-writer-failed", sent, error = e.to_string()))?;
             sent += chunk.len();
         }
         writer
             .shutdown(Shutdown::Write)
-            .map_err(|e| format!("all {sent} bytes were written, but the half-close failed ({e})"))
+            .map_err(|e| text!("ex09-writer-half-close-failed", sent, error = e.to_string()))
     })
 }
 
@@ -80,8 +80,6 @@ fn echo_exact_bytes(ctx: &Context) -> Verdict {
     let writer = write_in_background(&stream, payload.clone());
     let result = read_exact_within(&mut stream, payload.len(), Instant::now() + Duration::from_secs(10));
     let n = payload.len();
-    let expected =
-        format!("the same {n} bytes back (every byte value 0..=255, then bytes that are not UTF-8), and nothing more");
     let (got, stop) = match result {
         Ok(got) if got == payload => {
             // Nothing may follow the echo.
@@ -94,55 +92,36 @@ fn echo_exact_bytes(ctx: &Context) -> Verdict {
             if extra.is_empty() {
                 return Ok(());
             }
-            return Err(fail(
-                format!("the {n} bytes came back, then {} more: {}", extra.len(), quoted(&extra, 60)),
-                expected,
-                "an echo server sends back exactly the bytes it read, each once: write &buf[..n] (the n bytes this read() returned), not the whole buffer",
-            ));
+            return Err(failure!("ex09-exact-extra", n, extra = extra.len(), bytes = quoted(&extra, 60)));
         }
         Ok(got) => (got, None),
         Err((got, e)) => (got, Some(e)),
     };
     let _ = stream.shutdown(Shutdown::Both);
-    let written = writer.join().unwrap_or_else(|_| Err("the writer panicked".to_owned()));
+    let written = writer.join().unwrap_or_else(|_| Err(text!("ex09-writer-panicked")));
     let stop_text = stop.as_ref().map(|e| format!(", {}", describe_stop(e))).unwrap_or_default();
     let sent_text = match &written {
-        Ok(()) => format!("the checker sent {n} bytes and shut down its sending side"),
-        Err(e) => format!("the checker sent {n} bytes: {e}"),
+        Ok(()) => text!("ex09-exact-sent", n),
+        Err(e) => text!("ex09-exact-sent-failed", n, error = e),
     };
+    let difference = first_difference(&payload, &got).unwrap_or_default();
     // The bytes went through a String: U+FFFD (ef bf bd) replaced what was not UTF-8.
     if contains(&got, "\u{fffd}".as_bytes()) {
-        return Err(fail(
-            format!(
-                "{sent_text}; the echo ({} bytes) contains the replacement character U+FFFD (bytes ef bf bd) where the message had bytes that are not UTF-8; {}",
-                got.len(),
-                first_difference(&payload, &got).unwrap_or_default()
-            ),
-            expected,
-            "the echo went through text: String::from_utf8_lossy replaces every byte that is not valid UTF-8. A socket carries bytes, not text: write back exactly the &buf[..n] that read() returned, with no conversion",
-        ));
+        return Err(failure!("ex09-exact-through-string", sent = sent_text, got = got.len(), difference, n));
     }
     if got.len() < n && payload.starts_with(&got) {
         let why = if stop.as_ref().is_some_and(|e| e.kind() == std::io::ErrorKind::TimedOut) {
-            "the server stopped echoing although bytes were still coming: keep reading and writing back in a loop until read() returns 0 (the client shut down its sending side)"
+            text!("ex09-exact-short-stopped")
         } else {
-            "read() returns whatever has arrived so far, at most the buffer's size, so a long message takes many reads: an echo server reads and writes back in a loop until read() returns 0 (the end of the stream), and only then closes"
+            text!("ex09-exact-short-one-read")
         };
         return Err(fail(
-            format!("{sent_text}; only the first {} of the {n} bytes came back{stop_text}", got.len()),
-            expected,
+            text!("ex09-exact-short-observed", sent = sent_text, got = got.len(), n, stop = stop_text),
+            text!("ex09-exact-expected", n),
             why,
         ));
     }
-    Err(fail(
-        format!(
-            "{sent_text}; the echo has {} bytes{stop_text}; {}",
-            got.len(),
-            first_difference(&payload, &got).unwrap_or_default()
-        ),
-        expected,
-        "an echo server sends back exactly the bytes it read, in order, each once: write &buf[..n] (the n bytes this read() returned), not the whole buffer, and do not change them",
-    ))
+    Err(failure!("ex09-exact-wrong", sent = sent_text, got = got.len(), stop = stop_text, difference, n))
 }
 
 fn echo_split_writes(ctx: &Context) -> Verdict {
@@ -170,25 +149,20 @@ fn echo_split_writes(ctx: &Context) -> Verdict {
         Ok(_) => return Ok(()),
         Err(e) => e,
     };
-    let expected = format!("the whole message {} back while the client is still connected", quoted(message, 80));
-    let writes = format!(
-        "the checker wrote {} in {} writes of 1 byte, {} ms apart",
-        quoted(message, 80),
-        message.len(),
-        pause.as_millis()
-    );
+    let quoted_message = quoted(message, 80);
+    let writes =
+        text!("ex09-split-writes", message = &quoted_message, count = message.len(), pause = pause.as_millis() as u64);
     match stop.kind() {
-        std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::ConnectionReset | std::io::ErrorKind::ConnectionAborted => {
-            Err(fail(
-                format!(
-                    "{writes}; the server echoed {} and then ended the connection while the client was still sending ({sent} of {} bytes written when it ended)",
-                    quoted(&got, 80),
-                    message.len()
-                ),
-                expected,
-                "the server read once and closed: read() returns what has arrived so far — here a single byte, since the message came one byte at a time. A stream has no message boundaries: read and write back in a loop until read() returns 0",
-            ))
-        }
+        std::io::ErrorKind::UnexpectedEof
+        | std::io::ErrorKind::ConnectionReset
+        | std::io::ErrorKind::ConnectionAborted => Err(failure!(
+            "ex09-split-closed",
+            writes,
+            got = quoted(&got, 80),
+            sent,
+            total = message.len(),
+            message = quoted_message
+        )),
         std::io::ErrorKind::TimedOut if got.is_empty() => {
             // Nothing came back while the connection was open: does it come after a half-close?
             let _ = stream.shutdown(Shutdown::Write);
@@ -198,30 +172,24 @@ fn echo_split_writes(ctx: &Context) -> Verdict {
                 Closed::Error { extra, .. } => extra.clone(),
             };
             if late == message {
-                Err(fail(
-                    format!(
-                        "{writes}; nothing came back during the {} ms the client kept its side open; the echo came only after the client shut down its sending side",
-                        (pause * message.len() as u32 + REPLY_WAIT).as_millis()
-                    ),
-                    expected,
-                    "the server echoes only after the client shut down its sending side: it reads until the end of the stream (read_to_end) before writing anything. An echo server sends back each piece as soon as read() returns it, so an interactive client (a terminal, nc) sees its echo at once",
-                ))
+                let waited = (pause * message.len() as u32 + REPLY_WAIT).as_millis() as u64;
+                Err(failure!("ex09-split-after-eof", writes, waited, message = quoted_message))
             } else {
-                Err(fail(
-                    format!(
-                        "{writes}; nothing came back within {} ms (and after a half-close: {})",
-                        REPLY_WAIT.as_millis(),
-                        quoted(&late, 80)
-                    ),
-                    expected,
-                    "write back each piece read() returns, at once; a server that waits for more (a full buffer, a newline) before echoing never answers a client that writes a byte at a time",
+                Err(failure!(
+                    "ex09-split-nothing",
+                    writes,
+                    wait = REPLY_WAIT.as_millis() as u64,
+                    late = quoted(&late, 80),
+                    message = quoted_message
                 ))
             }
         }
-        _ => Err(fail(
-            format!("{writes}; the server echoed {}, {}", quoted(&got, 80), describe_stop(&stop)),
-            expected,
-            "every byte must come back, in order, as soon as it arrives: read and write back in a loop, writing exactly the bytes each read() returned",
+        _ => Err(failure!(
+            "ex09-split-other",
+            writes,
+            got = quoted(&got, 80),
+            stop = describe_stop(&stop),
+            message = quoted_message
         )),
     }
 }
@@ -231,99 +199,75 @@ fn half_close(ctx: &Context) -> Verdict {
     let first: &[u8] = b"first part\n";
     let second: &[u8] = b"second part, then a half-close\n";
     let mut stream = server.connect()?;
-    stream.write_all(first).map_err(|e| io_failure("sending the first part", e))?;
+    stream.write_all(first).map_err(|e| io_failure(&text!("ex09-doing-send-first"), e))?;
     net::expect_bytes(&mut stream, first, Instant::now() + REPLY_WAIT).map_err(|mut f| {
-        f.why = "an echo server sends back each piece as it arrives, while the connection stays open".to_owned();
+        f.why = text!("ex09-half-close-first-echo-why");
         f
     })?;
     let sent = stream.write_all(second).and_then(|()| stream.shutdown(Shutdown::Write));
     if let Err(e) = sent {
         let ended = match wait_closed(&mut stream, Instant::now() + Duration::from_millis(200)) {
             Closed::Open { .. } => String::new(),
-            _ => " (the server had already ended the connection)".to_owned(),
+            _ => text!("ex09-half-close-already-ended"),
         };
-        return Err(fail(
-            format!(
-                "the checker sent {}, got it back, then sending {} and shutting down its side failed: {e}{ended}",
-                quoted(first, 60),
-                quoted(second, 60)
-            ),
-            "the connection stays open after the first echo, until the client has finished",
-            "the server closed the connection after echoing the first part: one read is not the whole conversation. Read and echo in a loop until read() returns 0 (the client's half-close), then close",
+        return Err(failure!(
+            "ex09-half-close-send-failed",
+            first = quoted(first, 60),
+            second = quoted(second, 60),
+            error = e.to_string(),
+            ended
         ));
     }
     let shut_at = Instant::now();
-    let steps = format!(
-        "the checker sent {}, got it back, sent {} and shut down its sending side (shutdown(Shutdown::Write))",
-        quoted(first, 60),
-        quoted(second, 60)
-    );
-    let expected = format!("{} echoed, then the server closes the connection (end of stream)", quoted(second, 60));
+    let steps = text!("ex09-half-close-steps", first = quoted(first, 60), second = quoted(second, 60));
+    let second_quoted = quoted(second, 60);
     let closed = wait_closed(&mut stream, shut_at + REPLY_WAIT);
     let (extra, ending) = match &closed {
-        Closed::Eof { extra, .. } => (extra.clone(), "closed the connection".to_owned()),
-        Closed::Reset { extra, .. } => (extra.clone(), "reset the connection".to_owned()),
-        Closed::Open { extra } => (
-            extra.clone(),
-            format!("kept the connection open for {} ms after the client's half-close", REPLY_WAIT.as_millis()),
-        ),
-        Closed::Error { extra, error } => (extra.clone(), format!("made reading fail ({error})")),
+        Closed::Eof { extra, .. } => (extra.clone(), text!("ex09-ending-closed")),
+        Closed::Reset { extra, .. } => (extra.clone(), text!("ex09-ending-reset")),
+        Closed::Open { extra } => (extra.clone(), text!("ex09-ending-kept-open", wait = REPLY_WAIT.as_millis() as u64)),
+        Closed::Error { extra, error } => (extra.clone(), text!("ex09-ending-error", error = error.to_string())),
     };
     match &closed {
         Closed::Eof { .. } if extra == second => Ok(()),
-        Closed::Open { .. } if extra == second => Err(fail(
-            format!("{steps}; the rest was echoed, but the server {ending}"),
-            expected,
-            "when read() returns 0 the client has finished sending: the server must then close its side (return from handle_client so the stream is dropped, or shutdown(Shutdown::Write)); a client that reads the reply to the end waits for that close forever",
-        )),
-        _ if extra.len() < second.len() && second.starts_with(&extra) => Err(fail(
-            format!("{steps}; only {} of the second part came back, then the server {ending}", quoted(&extra, 60)),
-            expected,
-            "after the client's half-close the server must still echo everything it has not echoed yet: it keeps reading until read() returns 0, writes back each piece, and closes only then",
-        )),
-        Closed::Reset { .. } => Err(fail(
-            format!("{steps}; the server echoed {}, then reset the connection", quoted(&extra, 60)),
-            expected,
-            "a half-close is not an error: the server reads the rest until read() returns 0, echoes it, and closes normally",
-        )),
-        _ => Err(fail(
-            format!("{steps}; then the checker received {}, and the server {ending}", quoted(&extra, 60)),
-            expected,
-            "after the half-close the server echoes exactly what is left, then closes",
-        )),
+        Closed::Open { .. } if extra == second => {
+            Err(failure!("ex09-half-close-kept-open", steps, ending, second = second_quoted))
+        }
+        _ if extra.len() < second.len() && second.starts_with(&extra) => {
+            Err(failure!("ex09-half-close-partial", steps, got = quoted(&extra, 60), ending, second = second_quoted))
+        }
+        Closed::Reset { .. } => {
+            Err(failure!("ex09-half-close-reset", steps, got = quoted(&extra, 60), second = second_quoted))
+        }
+        _ => Err(failure!("ex09-half-close-other", steps, got = quoted(&extra, 60), ending, second = second_quoted)),
     }
 }
 
 fn sequential_clients(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
     const CLIENTS: usize = 4;
-    let expected = format!("{CLIENTS} clients, one after another, each echoed and then its connection closed");
+    let expected = text!("ex09-seq-expected", clients = CLIENTS);
     // Why client `i` failed, if the server has exited meanwhile (given a moment to finish exiting).
-    let exited = |i: usize| -> Option<(String, &'static str)> {
+    let exited = |i: usize| -> Option<(String, String)> {
         let start = Instant::now();
         while server.exit_status().is_none() && start.elapsed() < Duration::from_millis(500) {
             thread::sleep(Duration::from_millis(10));
         }
         let exit = server.describe_exit()?;
-        let why = if i == 2 {
-            "the server served one client and exited: a server accepts in a loop (for stream in listener.incoming()), and after one client leaves it goes back to accept() for the next"
-        } else {
-            "the server exited while clients were still coming: it must accept in a loop for as long as it runs, and an error with one client must not end it"
-        };
+        let why = if i == 2 { text!("ex09-seq-why-served-one") } else { text!("ex09-seq-why-exited") };
         Some((exit, why))
     };
     for i in 1..=CLIENTS {
         let message = format!("client {i} of {CLIENTS}\n").into_bytes();
-        let served = format!("after {} client(s) were served", i - 1);
+        let served = text!("ex09-seq-served", served = i - 1);
         let mut stream = match net::connect(server.port(), Duration::from_secs(2)) {
             Ok(stream) => stream,
             Err(e) => {
-                let (state, why) = exited(i).unwrap_or((
-                    format!("the server (PID {}) is still running", server.pid()),
-                    "a server keeps its listening socket open and accepts the next client after each one",
-                ));
+                let (state, why) = exited(i).unwrap_or_else(|| {
+                    (text!("ex09-seq-still-running", pid = server.pid()), text!("ex09-seq-why-still-running"))
+                });
                 return Err(fail(
-                    format!("client {i} of {CLIENTS} could not connect ({e}) {served}; {state}"),
+                    text!("ex09-seq-connect-failed", i, clients = CLIENTS, error = e.to_string(), served, state),
                     expected,
                     why,
                 ));
@@ -334,25 +278,27 @@ fn sequential_clients(ctx: &Context) -> Verdict {
         match result {
             Ok(got) if got == message && sent.is_ok() => {}
             Err((got, _)) if got == message => {
-                return Err(fail(
-                    format!(
-                        "client {i} of {CLIENTS} got its echo {}, but the server did not close the connection within {} ms after the client's half-close",
-                        quoted(&got, 60),
-                        REPLY_WAIT.as_millis()
-                    ),
-                    expected,
-                    "when read() returns 0 the server must close that connection and go back to accept() for the next client; otherwise the next clients wait behind it",
+                return Err(failure!(
+                    "ex09-seq-not-closed",
+                    i,
+                    clients = CLIENTS,
+                    got = quoted(&got, 60),
+                    wait = REPLY_WAIT.as_millis() as u64
                 ))
             }
             result => {
                 let (got, stop) = match result {
-                    Ok(got) => (got, "then the connection was closed".to_owned()),
+                    Ok(got) => (got, text!("ex09-seq-then-closed")),
                     Err((got, e)) => (got, describe_stop(&e)),
                 };
-                let observed = format!(
-                    "client {i} of {CLIENTS} connected {served}, sent {} and received {}, {stop}",
-                    quoted(&message, 60),
-                    quoted(&got, 60)
+                let observed = text!(
+                    "ex09-seq-wrong",
+                    i,
+                    clients = CLIENTS,
+                    served,
+                    sent = quoted(&message, 60),
+                    got = quoted(&got, 60),
+                    stop
                 );
                 if let Some((exit, why)) = exited(i) {
                     return Err(fail(format!("{observed}; {exit}"), expected, why));
@@ -360,11 +306,7 @@ fn sequential_clients(ctx: &Context) -> Verdict {
                 return Err(fail(
                     observed,
                     expected,
-                    if i > 1 {
-                        "after the first client the server must go back to accept() and serve the next one exactly like the first"
-                    } else {
-                        "each client's bytes must come back, then the server closes the connection"
-                    },
+                    if i > 1 { text!("ex09-seq-why-next") } else { text!("ex09-seq-why-first") },
                 ));
             }
         }
@@ -378,91 +320,73 @@ fn client_sends_exact_bytes(ctx: &Context) -> Verdict {
     let fake = FakeServer::start(Scenario::Scripted(reply.to_vec())).expect("starting the fake server");
     let args: Vec<String> =
         ["client", "--port", &fake.port().to_string(), message].iter().map(|s| s.to_string()).collect();
-    let run = net::run_client(ctx.student_bin(), &args, Some(Duration::from_secs(12))).map_err(|e| {
-        fail(format!("the client could not be started: {e}"), "a program that runs", "the checker runs your binary")
-    })?;
+    let run = net::run_client(ctx.student_bin(), &args, Some(Duration::from_secs(12)))
+        .map_err(|e| failure!("ex09-client-not-started", error = e.to_string()))?;
     let conns = fake.wait_until(Duration::from_millis(500), |c| c.iter().all(|c| c.closed_at.is_some()));
     let command = format!("`{}`", run.command);
     let expected_bytes = message.as_bytes();
     let Some(conn) = conns.first() else {
         return Err(fail(
-            format!(
-                "{command} never connected to the checker's server on 127.0.0.1:{}; it ended with {}{}",
-                fake.port(),
-                run.describe_status(),
-                run.stderr_note()
+            text!(
+                "ex09-client-never-connected",
+                command,
+                port = fake.port(),
+                status = run.describe_status(),
+                stderr = run.stderr_note()
             ),
-            format!("a connection to 127.0.0.1:{}, then the message", fake.port()),
-            run.crash_hint().unwrap_or(
-                "the client connects to --host (default 127.0.0.1) and --port: TcpStream::connect((host, port))",
-            ),
+            text!("ex09-client-connect-expected", port = fake.port()),
+            run.crash_hint().map_or_else(|| text!("ex09-client-connect-why"), str::to_owned),
         ));
     };
     if conn.received != expected_bytes {
         let got = &conn.received;
         let why = if got.starts_with(expected_bytes) {
-            "the client sent extra bytes after the message (a newline, a terminator, a second copy): the message is sent exactly as given, with nothing added — the server cannot tell an added byte from the message, and an echo would carry it back"
+            text!("ex09-client-why-extra")
         } else if got.is_empty() {
-            "the client connected but sent nothing: write the whole message with write_all"
+            text!("ex09-client-why-nothing")
         } else if expected_bytes.starts_with(got) {
-            "part of the message is missing: write() may send only part of a buffer; write_all sends it all"
+            text!("ex09-client-why-partial")
         } else {
-            "the client must send the message's bytes exactly, as UTF-8, unchanged"
+            text!("ex09-client-why-changed")
         };
         return Err(fail(
-            format!(
-                "{command} sent {}; {}",
-                quoted(got, 80),
-                first_difference(expected_bytes, got).unwrap_or_default()
+            text!(
+                "ex09-client-sent",
+                command,
+                got = quoted(got, 80),
+                difference = first_difference(expected_bytes, got).unwrap_or_default()
             ),
-            format!("exactly {}", quoted(expected_bytes, 80)),
+            text!("ex09-client-exactly", message = quoted(expected_bytes, 80)),
             why,
         ));
     }
     if conns.len() > 1 {
-        return Err(fail(
-            format!("{command} opened {} connections", conns.len()),
-            "one connection for the request",
-            "one request, one connection: connect once, send, read the reply on the same stream",
-        ));
+        return Err(failure!("ex09-client-many-connections", command, count = conns.len()));
     }
     if conn.eof_at.is_none() {
-        return Err(fail(
-            format!(
-                "{command} sent the message but never shut down its sending side: the server waited 2 s for the end of the message, then replied anyway ({})",
-                run.describe_status()
-            ),
-            "the message, then a half-close (the server reads 0 bytes: the message is complete)",
-            "the server cannot know the message is complete until the client shuts down its sending side: call stream.shutdown(Shutdown::Write) after writing, then read the reply",
-        ));
+        return Err(failure!("ex09-client-no-half-close", command, status = run.describe_status()));
     }
     if let Some(after) = run.killed_after {
-        return Err(fail(
-            format!(
-                "{command} was still running {} ms after it started, although the server had replied and closed",
-                after.as_millis()
-            ),
-            "the client reads the reply until the server closes, prints it and exits",
-            "read until read() returns 0 (read_to_end): the server closes after its reply",
-        ));
+        return Err(failure!("ex09-client-still-running", command, after = after.as_millis() as u64));
     }
     if run.stdout != reply || run.status.is_none_or(|s| !s.success()) {
         let why = if run.stdout == expected_bytes {
-            "the client printed its own message, not the reply: return the bytes read from the server (here they differ from the message, as they would with any server that is not an echo)"
+            text!("ex09-client-why-own-message")
         } else if run.stdout.starts_with(reply) || reply.starts_with(&run.stdout) {
-            "return every byte of the reply, read until the server closes (read_to_end), unchanged; main.rs writes it to stdout as is"
+            text!("ex09-client-why-truncated")
         } else {
-            "return the reply exactly as received; main.rs writes it to stdout"
+            text!("ex09-client-why-other-reply")
         };
         return Err(fail(
-            format!(
-                "the server replied {} and closed; {command} printed {} and ended with {}{}",
-                quoted(reply, 80),
-                quoted(&run.stdout, 80),
-                run.describe_status(),
-                run.stderr_note()
+            text!(
+                "ex09-client-printed",
+                reply = quoted(reply, 80),
+                command,
+                printed = quoted(&run.stdout, 80),
+                status = run.describe_status(),
+                stderr = run.stderr_note()
             ),
-            format!("{} on stdout, exit status 0", quoted(reply, 80)),
+            text!("ex09-client-reply-on-stdout", reply = quoted(reply, 80)),
             why,
         ));
     }
@@ -470,11 +394,7 @@ fn client_sends_exact_bytes(ctx: &Context) -> Verdict {
 }
 
 fn io_failure(doing: &str, e: std::io::Error) -> Failure {
-    fail(
-        format!("{doing} failed: {e}"),
-        "the server keeps the connection open while the client talks",
-        "the server must not close or reset a connection while the client is still sending",
-    )
+    failure!("ex09-io-failed", doing, error = e.to_string())
 }
 
 /// Promise `client-error-does-not-stop-server`: after clients reset their connections, the
@@ -487,12 +407,9 @@ fn survives_client_resets(ctx: &Context) -> Verdict {
         Ok(stream) => stream,
         Err(e) => {
             return Err(fail(
-                format!("after {storm}, the next client could not connect: {e}"),
-                "the server accepts the next client",
-                net::with_exit(
-                    &server,
-                    "an error with one client must not stop the server: report it on stderr and accept the next",
-                ),
+                text!("ex09-resets-connect-failed", storm, error = e.to_string()),
+                text!("ex09-resets-connect-expected"),
+                net::with_exit(&server, &text!("ex09-resets-connect-why")),
             ))
         }
     };
@@ -500,13 +417,9 @@ fn survives_client_resets(ctx: &Context) -> Verdict {
     match read_to_eof_within(&mut stream, Instant::now() + REPLY_WAIT, 1 << 16) {
         Ok(got) if got == message && sent.is_ok() => server.stop(),
         Ok(got) | Err((got, _)) => Err(fail(
-            format!(
-                "after {storm}, the next client sent {} and received {}",
-                quoted(message, 80),
-                quoted(&got, 80)
-            ),
-            format!("{} back, then the end of the stream, within {} s", quoted(message, 80), REPLY_WAIT.as_secs()),
-            net::with_exit(&server, "an error with one client (a reset) is reported on stderr and the server goes on with the next client: perhaps the server is still stuck with a client that reset, or stopped accepting"),
+            text!("ex09-resets-wrong", storm, message = quoted(message, 80), got = quoted(&got, 80)),
+            text!("ex09-resets-wrong-expected", message = quoted(message, 80), secs = REPLY_WAIT.as_secs()),
+            net::with_exit(&server, &text!("ex09-resets-wrong-why")),
         )),
     }
 }
@@ -518,11 +431,7 @@ fn listens_on_loopback_only(ctx: &Context) -> Verdict {
     let addresses: Vec<std::net::SocketAddr> =
         net::listening_addresses(server.pid()).into_iter().filter(|a| a.port() == server.port()).collect();
     if let Some(wide) = addresses.iter().find(|a| !a.ip().is_loopback()) {
-        return Err(fail(
-            format!("the server listens on {wide} (read from /proc/PID/net/tcp)"),
-            format!("127.0.0.1:{}", server.port()),
-            "a server bound to 0.0.0.0 (or ::) accepts connections from every network the machine is on: bind 127.0.0.1, so only programs on this machine can connect",
-        ));
+        return Err(failure!("ex09-loopback-wide", address = wide.to_string(), port = server.port()));
     }
     server.stop()
 }
@@ -540,43 +449,37 @@ fn echo_survives_stop_and_continue(ctx: &Context) -> Verdict {
     }
     let seen = net::echo_under_job_control(&server, &payload, Instant::now() + Duration::from_secs(20))?;
     if seen.got == payload {
-        pack_support::measured(format!(
-            "{} bytes echoed whole while the server was stopped and continued {} times",
-            payload.len(),
-            seen.stops
-        ));
+        pack_support::measured(text!("ex09-job-control-summary", bytes = payload.len(), stops = seen.stops));
         return Ok(());
     }
     let n = payload.len();
-    let how = format!(
-        "the checker sent {n} bytes and read the echo slowly, stopping and continuing the server (SIGSTOP, SIGCONT: what Ctrl-Z and fg do) {} times meanwhile{}",
-        seen.stops,
-        if seen.all_sent { "" } else { " (the checker could not send everything)" }
-    );
+    let partial = if seen.all_sent { String::new() } else { text!("ex09-job-control-not-all-sent") };
+    let how = text!("ex09-job-control-how", n, stops = seen.stops, partial);
     let stop = seen.stop.as_ref().map(|e| format!(", {}", describe_stop(e))).unwrap_or_default();
     let why = if seen.got.len() < n && !payload.starts_with(&seen.got) {
-        "bytes are missing in the middle of the echo: a short write. A write() interrupted part-way (the process was stopped, a signal came) returns how many bytes it sent, which may be fewer than asked; the rest must still be sent. write_all does that, in a loop, and retries on Interrupted; a single write() whose count is ignored loses the rest"
+        text!("ex09-job-control-why-short-write")
     } else if seen.got.len() < n {
-        "the echo stopped early: keep reading and writing back until read() returns 0, and finish every write (write_all); a stop and continue must change nothing"
+        text!("ex09-job-control-why-early")
     } else {
-        "an echo server sends back exactly the bytes it read, each once, whatever happens to the process meanwhile: a short write must be finished, not repeated from the start"
+        text!("ex09-job-control-why-repeated")
     };
     Err(fail(
-        format!(
-            "{how}; {} bytes came back{stop}; {}",
-            seen.got.len(),
-            first_difference(&payload, &seen.got).unwrap_or_default()
+        text!(
+            "ex09-job-control-observed",
+            how,
+            got = seen.got.len(),
+            stop,
+            difference = first_difference(&payload, &seen.got).unwrap_or_default()
         ),
-        format!("the same {n} bytes back, in order"),
+        text!("ex09-job-control-expected", n),
         why,
     ))
 }
 
 /// Runs the student's client with `args` (a watchdog of 20 s), or fails saying it could not.
 fn run_client(ctx: &Context, args: &[String]) -> Result<net::ClientRun, Failure> {
-    net::run_client(ctx.student_bin(), args, Some(Duration::from_secs(20))).map_err(|e| {
-        fail(format!("the client could not be started: {e}"), "a program that runs", "the checker runs your binary")
-    })
+    net::run_client(ctx.student_bin(), args, Some(Duration::from_secs(20)))
+        .map_err(|e| failure!("ex09-client-not-started", error = e.to_string()))
 }
 
 /// Promise `client-host-option`: the client connects where --host says. The checker's server
@@ -587,7 +490,7 @@ fn client_host_option(ctx: &Context) -> Verdict {
     let reply: &[u8] = b"reply from 127.0.0.2\n";
     let other = std::net::SocketAddr::from(([127, 0, 0, 2], 0));
     let Ok(fake) = FakeServer::start_at(other, Scenario::Scripted(reply.to_vec())) else {
-        pack_support::not_judged("127.0.0.2 cannot be bound on this machine (it is loopback on Linux)");
+        pack_support::not_judged(text!("ex09-host-cannot-bind"));
         return Ok(());
     };
     let decoy =
@@ -604,20 +507,23 @@ fn client_host_option(ctx: &Context) -> Verdict {
     let to_decoy = decoy.as_ref().is_some_and(|d| !d.connections().is_empty());
     let (observed, why) = if to_decoy {
         (
-            format!("the checker's server listened on 127.0.0.2:{0}; {command} connected to 127.0.0.1:{0} instead and printed {1}", fake.port(), quoted(&run.stdout, 80)),
-            "--host was ignored: the client connects to (host, port) as given on the command line, TcpStream::connect((host.as_str(), port)), not to a fixed 127.0.0.1".to_owned(),
+            text!("ex09-host-decoy", port = fake.port(), command, printed = quoted(&run.stdout, 80)),
+            text!("ex09-host-decoy-why"),
         )
     } else {
         (
-            format!("the checker's server listened on 127.0.0.2:{}; {command} printed {} and ended with {}{}", fake.port(), quoted(&run.stdout, 80), run.describe_status(), run.stderr_note()),
-            run.crash_hint().unwrap_or("the client connects to --host at --port: TcpStream::connect((host.as_str(), port)) resolves a name or reads an address").to_owned(),
+            text!(
+                "ex09-host-other",
+                port = fake.port(),
+                command,
+                printed = quoted(&run.stdout, 80),
+                status = run.describe_status(),
+                stderr = run.stderr_note()
+            ),
+            run.crash_hint().map_or_else(|| text!("ex09-host-why"), str::to_owned),
         )
     };
-    Err(fail(
-        observed,
-        format!("a connection to 127.0.0.2:{}, and its reply {} on stdout", fake.port(), quoted(reply, 80)),
-        why,
-    ))
+    Err(fail(observed, text!("ex09-host-expected", port = fake.port(), reply = quoted(reply, 80)), why))
 }
 
 /// Promise `client-sends-exact-bytes` while the client is stopped and continued (Ctrl-Z, `fg`)
@@ -663,40 +569,54 @@ fn client_survives_stop_and_continue(ctx: &Context) -> Verdict {
         Ok(Ok(seen)) => seen,
         Ok(Err(e)) => {
             return Err(fail(
-                format!("the checker's server on 127.0.0.1:{port} lost the client: {e}; the client ended with {}{}", run.describe_status(), run.stderr_note()),
-                "a connection that sends the whole message, then a half-close",
-                run.crash_hint().unwrap_or("the client connects once, writes the whole message (write_all), shuts down its sending side and reads the reply"),
+                text!(
+                    "ex09-stop-client-lost",
+                    port,
+                    error = e.to_string(),
+                    status = run.describe_status(),
+                    stderr = run.stderr_note()
+                ),
+                text!("ex09-stop-client-lost-expected"),
+                run.crash_hint().map_or_else(|| text!("ex09-stop-client-lost-why"), str::to_owned),
             ))
         }
-        Err(_) => return Err(net::checker_trouble("serving the client", std::io::Error::other("the server thread panicked"))),
+        Err(_) => {
+            return Err(net::checker_trouble("serving the client", std::io::Error::other("the server thread panicked")))
+        }
     };
     let expected = message.as_bytes();
     if got == expected && run.stdout == reply {
-        pack_support::measured(format!(
-            "{} bytes arrived whole while the client was stopped and continued {stops} times",
-            got.len()
-        ));
+        pack_support::measured(text!("ex09-stop-client-summary", bytes = got.len(), stops));
         return Ok(());
     }
-    let how = format!(
-        "the client wrote a {}-byte message to the checker's server, which read it slowly, 2 KiB at a time, while stopping and continuing the client (SIGSTOP, SIGCONT: what Ctrl-Z and fg do) {stops} times",
-        expected.len()
-    );
+    let how = text!("ex09-stop-client-how", size = expected.len(), stops);
     if got != expected {
         let why = if got.len() < expected.len() {
-            "bytes of the message are missing: a short write. A write() interrupted part-way (the process was stopped, a signal came) returns how many bytes it sent, which may be fewer than asked; the rest must still be sent. write_all does that, in a loop, and retries on Interrupted; a single write() whose count is ignored loses the rest"
+            text!("ex09-stop-client-why-short-write")
         } else {
-            "the client must send the message exactly as given, whole, whatever happens to the process meanwhile: write_all, then shut down the sending side"
+            text!("ex09-stop-client-why-changed")
         };
         return Err(fail(
-            format!("{how}; {} bytes arrived; {}", got.len(), first_difference(expected, &got).unwrap_or_default()),
-            format!("all {} bytes of the message, unchanged", expected.len()),
+            text!(
+                "ex09-stop-client-arrived",
+                how,
+                got = got.len(),
+                difference = first_difference(expected, &got).unwrap_or_default()
+            ),
+            text!("ex09-stop-client-all-bytes", size = expected.len()),
             why,
         ));
     }
     Err(fail(
-        format!("{how}; the message arrived whole and the server replied {}, but the client printed {} and ended with {}{}", quoted(reply, 80), quoted(&run.stdout, 80), run.describe_status(), run.stderr_note()),
-        format!("{} on stdout, exit status 0", quoted(reply, 80)),
-        "read the reply until the server closes (read_to_end), whatever happened to the process meanwhile, and print it as it came",
+        text!(
+            "ex09-stop-client-printed",
+            how,
+            reply = quoted(reply, 80),
+            printed = quoted(&run.stdout, 80),
+            status = run.describe_status(),
+            stderr = run.stderr_note()
+        ),
+        text!("ex09-client-reply-on-stdout", reply = quoted(reply, 80)),
+        text!("ex09-stop-client-printed-why"),
     ))
 }
