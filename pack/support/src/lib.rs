@@ -242,6 +242,7 @@ fn run_one(checks: &[Check], name: &str) -> ! {
     let _ = CHECK_NAME.set(name.to_owned());
     watch_for_the_time_limit(nonce.clone(), name.to_owned());
     proc::open_early();
+    text::load();
     let context = Context {
         student_bin: std::env::var_os("CHECKER_STUDENT_BIN").map(PathBuf::from),
         // The supervisor's TMPDIR: the job's private folder.
