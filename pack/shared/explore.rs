@@ -20,7 +20,7 @@ use std::time::Duration;
 
 use course_sync::check::{self, record, Explore, Mode, ScheduleFailure, Strategy};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, Failure, Verdict};
+use pack_support::{Failure, Verdict};
 
 /// Runs `probe` (which creates the student's type and uses it a little) on a thread of its
 /// own in recording mode; the number of course_sync lock acquisitions it made, or how the
@@ -83,44 +83,37 @@ pub fn explore(plan: &Exploration) -> Verdict {
             return Err(plan.bypass.clone());
         }
         if let Some(failure) = explored.failure {
-            let found = format!(
-                "found in schedule {} of {} ({}; replay: {}={} checker submit {})",
-                failure.schedule_index,
-                budget.schedules,
-                match budget.strategy {
-                    Strategy::Random => "shuttle's random scheduler".to_owned(),
-                    Strategy::Pct { depth } => format!("shuttle's PCT scheduler, depth {depth}"),
-                },
-                check::REPLAY_VARIABLE,
-                failure.replay,
-                plan.exercise
+            let strategy = match budget.strategy {
+                Strategy::Random => pack_support::text!("support-explore-random"),
+                Strategy::Pct { depth } => pack_support::text!("support-explore-pct", depth),
+            };
+            let found = pack_support::text!(
+                "support-explore-found",
+                index = failure.schedule_index,
+                schedules = budget.schedules,
+                strategy,
+                variable = check::REPLAY_VARIABLE,
+                token = &failure.replay,
+                exercise = plan.exercise
             );
             return Err((plan.explain)(&failure, &found));
         }
     }
-    pack_support::measured(format!("{total} schedules explored without a failure"));
+    pack_support::measured(pack_support::text!("support-explore-measured", total));
     Ok(())
 }
 
 fn replay(plan: &Exploration, token: &str) -> Verdict {
     let replayed = panic::catch_unwind(AssertUnwindSafe(|| check::replay(token, plan.scenario)));
-    let how = format!("replayed schedule {token} only, as {}={token} asks", check::REPLAY_VARIABLE);
+    let variable = check::REPLAY_VARIABLE;
+    let how = pack_support::text!("support-explore-replayed", token, variable);
     match replayed {
         // check::replay panics only for a token it cannot read.
-        Err(payload) => Err(fail(
-            watch::panic_text(payload.as_ref()),
-            "a token printed by a failing check, such as random:5:37",
-            "copy the token from the check's report, or unset the variable to explore every schedule",
-        )),
+        Err(payload) => {
+            Err(pack_support::failure!("support-explore-bad-token", panic = watch::panic_text(payload.as_ref())))
+        }
         Ok(Err(failure)) => Err((plan.explain)(&failure, &how)),
-        Ok(Ok(())) => Err(fail(
-            format!("{how}: it ran without a failure"),
-            "the check explores hundreds of schedules; a replay runs just one",
-            format!(
-                "a replay only reproduces one schedule, so it never passes the check: unset {} to explore every schedule",
-                check::REPLAY_VARIABLE
-            ),
-        )),
+        Ok(Ok(())) => Err(pack_support::failure!("support-explore-replay-passed", how, variable)),
     }
 }
 

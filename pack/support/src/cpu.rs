@@ -63,13 +63,12 @@ impl Usage {
 
     /// "used 480 ms of CPU in 502 ms (96 % of a core) and woke up 3 times".
     pub fn describe(&self) -> String {
-        format!(
-            "used {} ms of CPU in {} ms ({:.0} % of a core) and woke up {} time{}",
-            self.cpu.as_millis(),
-            self.wall.as_millis(),
-            self.core_fraction() * 100.0,
-            self.sleeps,
-            if self.sleeps == 1 { "" } else { "s" }
+        crate::text!(
+            "support-usage",
+            cpu_ms = self.cpu.as_millis() as u64,
+            wall_ms = self.wall.as_millis() as u64,
+            percent = format!("{:.0}", self.core_fraction() * 100.0),
+            sleeps = self.sleeps
         )
     }
 }
@@ -119,11 +118,11 @@ impl Idle {
     /// "used 0 ms of CPU in 1012 ms (0 % of a core) and woke up 2 times, and its busiest thread
     /// was runnable (not asleep) at 0 % of 200 looks".
     pub fn describe(&self) -> String {
-        format!(
-            "{}, and its busiest thread was runnable (not asleep) at {:.0} % of {} looks",
-            self.usage.describe(),
-            self.runnable * 100.0,
-            self.looks
+        crate::text!(
+            "support-idle",
+            usage = self.usage.describe(),
+            percent = format!("{:.0}", self.runnable * 100.0),
+            looks = self.looks
         )
     }
 }
@@ -169,23 +168,14 @@ pub fn idle_over(pid: u32, looks: usize, every: Duration) -> Option<Idle> {
 /// and `polls` are the exercise's explanations of each wrong loop. The figures are reported.
 pub fn idle_server(server: &crate::net::Server, situation: &str, spins: &str, polls: &str) -> crate::Verdict {
     let Some(idle) = idle_over(server.pid(), 200, Duration::from_millis(5)) else {
-        return Err(crate::fail(
-            format!(
-                "the server could not be observed while idle; {}",
-                server.describe_exit().unwrap_or_else(|| "it was gone".into())
-            ),
-            "the server keeps running while clients are connected",
-            "the server must keep serving until it is stopped",
-        ));
+        let exit = server.describe_exit().unwrap_or_else(|| crate::text!("support-idle-it-was-gone"));
+        return Err(crate::failure!("support-idle-gone", exit));
     };
     let seen = idle.describe();
-    crate::measured(format!("idle server {situation}: {seen}"));
+    crate::measured(crate::text!("support-idle-measured", situation, seen = &seen));
     if idle.spins() || idle.polls() {
-        return Err(crate::fail(
-            format!("{situation}, the server {seen}"),
-            "about no CPU and a handful of wake-ups: an idle server sleeps in the kernel until a socket is ready",
-            if idle.spins() { spins } else { polls },
-        ));
+        let why = if idle.spins() { spins } else { polls };
+        return Err(crate::failure!("support-idle-busy", situation, seen, why));
     }
     Ok(())
 }
@@ -218,11 +208,7 @@ impl CpuWatch {
     pub fn note(&self) -> String {
         let (cpu, wall) = self.used();
         if self.busy() {
-            format!(
-                ", and meanwhile the process used {} ms of CPU in {} ms (a thread spinning)",
-                cpu.as_millis(),
-                wall.as_millis()
-            )
+            crate::text!("support-cpu-note", cpu_ms = cpu.as_millis() as u64, wall_ms = wall.as_millis() as u64)
         } else {
             String::new()
         }

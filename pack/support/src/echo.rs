@@ -3,7 +3,7 @@
 //! promise, with the server's exit when it died.
 
 use crate::net::{self, Server};
-use crate::{fail, Failure, Verdict};
+use crate::{Failure, Verdict};
 use std::io::Write;
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
@@ -15,23 +15,25 @@ pub const REPLY_WITHIN: Duration = Duration::from_secs(2);
 /// Connects a client called `who` in the explanations.
 pub fn connect_as(server: &Server, who: &str) -> Result<TcpStream, Failure> {
     server.connect().map_err(|mut f| {
-        f.observed = format!("{who} could not connect: {}", f.observed);
+        f.observed = crate::text!("support-could-not-connect", who, observed = f.observed);
         f
     })
 }
 
 /// Connects `n` clients, all kept open.
 pub fn connect_many(server: &Server, n: usize) -> Result<Vec<TcpStream>, Failure> {
-    (0..n).map(|i| connect_as(server, &format!("client {i} of {n}"))).collect()
+    (0..n).map(|i| connect_as(server, &crate::text!("support-client-of", i, n))).collect()
 }
 
 /// Sends `bytes` as `who`.
 pub fn send(server: &Server, stream: &mut TcpStream, bytes: &[u8], who: &str) -> Verdict {
     stream.write_all(bytes).map_err(|e| {
-        fail(
-            format!("{who} could not send {}: {e}", net::quoted(bytes, 80)),
-            "the connection stays open until the client closes it",
-            net::with_exit(server, "the server must keep each connection open until its client closes it"),
+        crate::failure!(
+            "support-could-not-send",
+            who,
+            line = net::quoted(bytes, 80),
+            error = e.to_string(),
+            why = net::with_exit(server, &crate::text!("support-keep-each-open"))
         )
     })
 }
@@ -55,24 +57,26 @@ pub fn same_line(server: &Server, want: &[u8], got: &[u8], who: &str) -> Verdict
     if got == want {
         return Ok(());
     }
-    Err(fail(
-        format!(
-            "{who} sent {} and received {}: {}",
-            net::quoted(want, 80),
-            net::quoted(got, 80),
-            net::first_difference(want, got).unwrap_or_default()
-        ),
-        format!("exactly {} back", net::quoted(want, 80)),
-        net::with_exit(server, "the server sends each line back exactly as it was received, byte for byte"),
+    Err(crate::failure!(
+        "support-echo-changed",
+        who,
+        line = net::quoted(want, 80),
+        got = net::quoted(got, 80),
+        diff = net::first_difference(want, got).unwrap_or_default(),
+        why = net::with_exit(server, &crate::text!("support-echo-exact"))
     ))
 }
 
 /// A reply cut short by the connection closing or failing.
 pub fn cut_off(server: &Server, want: &[u8], got: &[u8], error: &std::io::Error, who: &str) -> Failure {
-    fail(
-        format!("{who} sent {} and received {}, {}", net::quoted(want, 80), net::quoted(got, 80), net::describe_stop(error)),
-        format!("{} back within {} s, with the connection kept open", net::quoted(want, 80), REPLY_WITHIN.as_secs()),
-        net::with_exit(server, "the server sends each line back as soon as it is complete and keeps the connection open until the client closes it"),
+    crate::failure!(
+        "support-echo-cut-off",
+        who,
+        line = net::quoted(want, 80),
+        got = net::quoted(got, 80),
+        stop = net::describe_stop(error),
+        secs = REPLY_WITHIN.as_secs(),
+        why = net::with_exit(server, &crate::text!("support-echo-keep-open"))
     )
 }
 

@@ -82,9 +82,9 @@ pub fn reply_end(bytes: &[u8]) -> Option<usize> {
 /// non-empty key, a value that parses as a float and a timestamp written as an integer (no sign
 /// `+`, no leading zero); after `error`, exactly one line of message. `Err` says what is wrong.
 pub fn parse_reply(bytes: &[u8]) -> Result<Reply, String> {
-    let text = std::str::from_utf8(bytes).map_err(|e| format!("it is not UTF-8 text ({e})"))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| crate::text!("support-reply-not-utf8", error = e.to_string()))?;
     let Some(body) = text.strip_suffix("\n\n") else {
-        return Err("it does not end with an empty line (\\n\\n)".to_owned());
+        return Err(crate::text!("support-reply-no-empty-line"));
     };
     let mut lines = body.split('\n');
     match lines.next() {
@@ -97,32 +97,29 @@ pub fn parse_reply(bytes: &[u8]) -> Result<Reply, String> {
         }
         Some("error") => match (lines.next(), lines.next()) {
             (Some(message), None) if !message.is_empty() => Ok(Reply::Error(message.to_owned())),
-            _ => Err("after `error` comes exactly one line, the message".to_owned()),
+            _ => Err(crate::text!("support-reply-error-lines")),
         },
-        Some(first) => Err(format!("its first line is {:?}, not `ok` or `error`", first)),
-        None => Err("it is empty".to_owned()),
+        Some(first) => Err(crate::text!("support-reply-first-line", first = format!("{first:?}"))),
+        None => Err(crate::text!("support-reply-empty")),
     }
 }
 
 /// Parses one measurement line (without its `\n`).
 pub fn parse_sample(line: &str) -> Result<Sample, String> {
     let fields: Vec<&str> = line.split(' ').collect();
+    let shown = || format!("{line:?}");
     let [key, value, timestamp] = fields.as_slice() else {
-        return Err(format!(
-            "the line {line:?} has {} field{} separated by single spaces, not 3 (<key> <value> <timestamp>)",
-            fields.len(),
-            if fields.len() == 1 { "" } else { "s" }
-        ));
+        return Err(crate::text!("support-sample-fields", line = shown(), count = fields.len()));
     };
     if key.is_empty() || key.contains(char::is_whitespace) {
-        return Err(format!("the line {line:?} has no valid key"));
+        return Err(crate::text!("support-sample-no-key", line = shown()));
     }
-    let value: f64 = value.parse().map_err(|_| format!("in the line {line:?}, the value {value:?} is not a number"))?;
-    let ts: i64 = timestamp
+    let value: f64 = value
         .parse()
-        .ok()
-        .filter(|ts: &i64| ts.to_string() == *timestamp)
-        .ok_or_else(|| format!("in the line {line:?}, the timestamp {timestamp:?} is not an integer"))?;
+        .map_err(|_| crate::text!("support-sample-value", line = shown(), value = format!("{value:?}")))?;
+    let ts: i64 = timestamp.parse().ok().filter(|ts: &i64| ts.to_string() == *timestamp).ok_or_else(|| {
+        crate::text!("support-sample-timestamp", line = shown(), timestamp = format!("{timestamp:?}"))
+    })?;
     Ok(Sample { key: (*key).to_owned(), value, timestamp: ts })
 }
 
@@ -139,7 +136,7 @@ pub fn ok_reply(samples: &[Sample]) -> Vec<u8> {
 /// `k1 0.25 1, k1 2.156 2` (or `no measurement line`).
 pub fn show_samples(samples: &[Sample]) -> String {
     if samples.is_empty() {
-        return "no measurement line".to_owned();
+        return crate::text!("support-no-measurement-line");
     }
     samples.iter().map(|s| format!("{} {} {}", s.key, s.value, s.timestamp)).collect::<Vec<_>>().join(", ")
 }
@@ -197,9 +194,9 @@ impl Cut {
     /// "received "ok\n" (3 bytes), then the connection was closed".
     pub fn describe(&self) -> String {
         let what = if self.received.is_empty() {
-            "received nothing".to_owned()
+            crate::text!("support-received-nothing")
         } else {
-            format!("received {}", net::quoted(&self.received, 120))
+            crate::text!("support-received", got = net::quoted(&self.received, 120))
         };
         format!("{what}, {}", net::describe_stop(&self.error))
     }
@@ -244,18 +241,19 @@ impl Peer {
                 return Ok(std::mem::replace(&mut self.pending, rest));
             }
             if self.pending.len() > MAX_REPLY {
-                let error = io::Error::new(io::ErrorKind::InvalidData, format!("more than {MAX_REPLY} bytes arrived"));
+                let too_long = crate::text!("support-more-bytes-arrived", max = MAX_REPLY);
+                let error = io::Error::new(io::ErrorKind::InvalidData, too_long);
                 return Err(Cut { received: std::mem::take(&mut self.pending), error });
             }
             let left = deadline.saturating_duration_since(Instant::now());
             if left.is_zero() {
-                let error = io::Error::new(io::ErrorKind::TimedOut, "nothing more arrived before the deadline");
+                let error = io::Error::new(io::ErrorKind::TimedOut, crate::text!("support-nothing-more-arrived"));
                 return Err(Cut { received: std::mem::take(&mut self.pending), error });
             }
             let _ = self.stream.set_read_timeout(Some(left.max(Duration::from_millis(1))));
             match self.stream.read(&mut buf) {
                 Ok(0) => {
-                    let error = io::Error::new(io::ErrorKind::UnexpectedEof, "the connection was closed");
+                    let error = io::Error::new(io::ErrorKind::UnexpectedEof, crate::text!("support-connection-closed"));
                     return Err(Cut { received: std::mem::take(&mut self.pending), error });
                 }
                 Ok(n) => self.pending.extend_from_slice(&buf[..n]),
@@ -628,16 +626,16 @@ impl LoadReport {
     /// "1000 requests from 100 clients answered in 312 ms (3205/s); latency p50 1.2 ms, p99 8.5 ms".
     pub fn summary(&self) -> String {
         let quantile = |q| self.quantile(q).map(millis).unwrap_or_else(|| "-".to_owned());
-        format!(
-            "{} of {} requests from {} clients answered in {} ms ({:.0}/s); latency p50 {}, p99 {}, max {}",
-            self.answered,
-            self.expected,
-            self.clients,
-            self.elapsed.as_millis(),
-            self.per_second(),
-            quantile(0.5),
-            quantile(0.99),
-            quantile(1.0),
+        crate::text!(
+            "support-load-summary",
+            answered = self.answered,
+            expected = self.expected,
+            clients = self.clients,
+            ms = self.elapsed.as_millis() as u64,
+            rate = format!("{:.0}", self.per_second()),
+            p50 = quantile(0.5),
+            p99 = quantile(0.99),
+            max = quantile(1.0),
         )
     }
 }
@@ -669,7 +667,7 @@ pub fn run_load(port: u16, load: &Load) -> LoadReport {
                 let _ = stream.set_nonblocking(true);
                 clients.push(LoadClient::new(i, stream, &load.key_prefix));
             }
-            Err(e) => errors.push(format!("client {i} could not connect: {e}")),
+            Err(e) => errors.push(crate::text!("support-load-could-not-connect", i, error = e.to_string())),
         }
     }
     let connected = clients.len();
@@ -776,20 +774,21 @@ impl LoadClient {
 
     fn fail(&mut self, what: String) {
         if self.error.is_none() {
-            self.error = Some(format!("client {} ({} replies so far): {what}", self.number, self.answered));
+            let (number, answered) = (self.number, self.answered);
+            self.error = Some(crate::text!("support-load-client-error", number, answered, what));
         }
     }
 
     fn write_some(&mut self) {
         while !self.out.is_empty() {
             match self.stream.write(&self.out) {
-                Ok(0) => return self.fail("the connection stopped accepting bytes".to_owned()),
+                Ok(0) => return self.fail(crate::text!("support-load-stopped-accepting")),
                 Ok(n) => {
                     self.out.drain(..n);
                 }
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-                Err(e) => return self.fail(format!("sending failed: {e}")),
+                Err(e) => return self.fail(crate::text!("support-load-send-failed", error = e.to_string())),
             }
         }
     }
@@ -797,11 +796,11 @@ impl LoadClient {
     fn read_some(&mut self, buf: &mut [u8]) {
         loop {
             match self.stream.read(buf) {
-                Ok(0) => return self.fail("the server closed the connection".to_owned()),
+                Ok(0) => return self.fail(crate::text!("support-load-server-closed")),
                 Ok(n) => self.input.extend_from_slice(&buf[..n]),
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) => return self.fail(format!("receiving failed: {e}")),
+                Err(e) => return self.fail(crate::text!("support-load-receive-failed", error = e.to_string())),
             }
         }
         let now = Instant::now();
@@ -809,7 +808,7 @@ impl LoadClient {
             let rest = self.input.split_off(end);
             let reply = std::mem::replace(&mut self.input, rest);
             let Some((sent_at, request, expected)) = self.waiting.pop_front() else {
-                return self.fail(format!("a reply came that no request asked for: {}", net::quoted(&reply, 80)));
+                return self.fail(crate::text!("support-load-unasked-reply", reply = net::quoted(&reply, 80)));
             };
             let right = match (parse_reply(&reply), &expected) {
                 (Ok(Reply::Ok(got)), Reply::Ok(want)) => same_samples(want, &got, false),
@@ -820,11 +819,11 @@ impl LoadClient {
                     Reply::Ok(samples) => ok_reply(samples),
                     Reply::Error(_) => ERROR_REPLY.to_vec(),
                 };
-                return self.fail(format!(
-                    "sent \"{}\", expected {}, received {}",
-                    escape(request.as_bytes(), 80),
-                    net::quoted(&want, 120),
-                    net::quoted(&reply, 120)
+                return self.fail(crate::text!(
+                    "support-load-wrong-reply",
+                    request = escape(request.as_bytes(), 80),
+                    expected = net::quoted(&want, 120),
+                    got = net::quoted(&reply, 120)
                 ));
             }
             self.answered += 1;
@@ -832,7 +831,7 @@ impl LoadClient {
             self.last_reply_at = Some(now);
         }
         if self.input.len() > MAX_REPLY {
-            self.fail(format!("more than {MAX_REPLY} bytes arrived without the end of a reply"));
+            self.fail(crate::text!("support-load-too-long", max = MAX_REPLY));
         }
     }
 }

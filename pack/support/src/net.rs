@@ -39,7 +39,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
-use crate::{fail, proc, Failure};
+use crate::{proc, Failure};
 
 /// The only address the course's programs use.
 pub const LOOPBACK: Ipv4Addr = Ipv4Addr::LOCALHOST;
@@ -96,18 +96,17 @@ pub fn escape(bytes: &[u8], max: usize) -> String {
         }
     }
     if bytes.len() > max {
-        let _ = write!(out, "... ({} bytes in all)", bytes.len());
+        out.push_str(&crate::text!("support-bytes-in-all", count = bytes.len()));
     }
     out
 }
 
 /// `bytes` escaped, in double quotes, with its length: `"ab\n" (3 bytes)`.
 pub fn quoted(bytes: &[u8], max: usize) -> String {
-    let plural = if bytes.len() == 1 { "" } else { "s" };
     if bytes.len() > max {
         format!("\"{}\"", escape(bytes, max))
     } else {
-        format!("\"{}\" ({} byte{plural})", escape(bytes, max), bytes.len())
+        crate::text!("support-quoted", escaped = escape(bytes, max), count = bytes.len())
     }
 }
 
@@ -127,21 +126,11 @@ pub fn first_difference(expected: &[u8], got: &[u8]) -> Option<String> {
         format!("{less}\"{text}\"{more}")
     };
     Some(if at >= got.len() {
-        format!(
-            "the first {at} bytes are right, then {} bytes are missing (from {})",
-            expected.len() - at,
-            window(expected)
-        )
+        crate::text!("support-diff-missing", at, missing = expected.len() - at, window = window(expected))
     } else if at >= expected.len() {
-        let extra = got.len() - at;
-        let plural = if extra == 1 { "" } else { "s" };
-        format!("the first {at} bytes are right, then {extra} extra byte{plural}: {}", window(got))
+        crate::text!("support-diff-extra", at, extra = got.len() - at, window = window(got))
     } else {
-        format!(
-            "they differ from byte {at} on (counting from 0): expected {}, received {}",
-            window(expected),
-            window(got)
-        )
+        crate::text!("support-diff-differ", at, expected = window(expected), received = window(got))
     })
 }
 
@@ -167,14 +156,14 @@ pub fn send_split(stream: &mut TcpStream, bytes: &[u8], piece: usize, pause: Dur
 fn read_before(stream: &mut TcpStream, buf: &mut [u8], deadline: Instant) -> io::Result<usize> {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
-        return Err(io::Error::new(io::ErrorKind::TimedOut, "nothing more arrived before the deadline"));
+        return Err(io::Error::new(io::ErrorKind::TimedOut, crate::text!("support-nothing-more-arrived")));
     }
     stream.set_read_timeout(Some(left.max(Duration::from_millis(1))))?;
     loop {
         match stream.read(buf) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => {
-                return Err(io::Error::new(io::ErrorKind::TimedOut, "nothing more arrived before the deadline"))
+                return Err(io::Error::new(io::ErrorKind::TimedOut, crate::text!("support-nothing-more-arrived")))
             }
             other => return other,
         }
@@ -189,7 +178,12 @@ pub fn read_exact_within(stream: &mut TcpStream, n: usize, deadline: Instant) ->
     while got.len() < n {
         let want = (n - got.len()).min(buf.len());
         match read_before(stream, &mut buf[..want], deadline) {
-            Ok(0) => return Err((got, io::Error::new(io::ErrorKind::UnexpectedEof, "the connection was closed"))),
+            Ok(0) => {
+                return Err((
+                    got,
+                    io::Error::new(io::ErrorKind::UnexpectedEof, crate::text!("support-connection-closed")),
+                ))
+            }
             Ok(k) => got.extend_from_slice(&buf[..k]),
             Err(e) => return Err((got, e)),
         }
@@ -215,7 +209,7 @@ pub fn read_to_eof_within(
                 if got.len() > max {
                     return Err((
                         got,
-                        io::Error::new(io::ErrorKind::InvalidData, format!("more than {max} bytes arrived")),
+                        io::Error::new(io::ErrorKind::InvalidData, crate::text!("support-more-bytes-arrived", max)),
                     ));
                 }
             }
@@ -256,10 +250,10 @@ pub fn wait_closed(stream: &mut TcpStream, deadline: Instant) -> Closed {
 /// end of a sentence: "then the connection was closed".
 pub fn describe_stop(error: &io::Error) -> String {
     match error.kind() {
-        io::ErrorKind::UnexpectedEof => "then the connection was closed".to_owned(),
-        io::ErrorKind::TimedOut => "then nothing more arrived before the deadline".to_owned(),
-        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => "then the connection was reset".to_owned(),
-        _ => format!("then reading failed: {error}"),
+        io::ErrorKind::UnexpectedEof => crate::text!("support-stop-closed"),
+        io::ErrorKind::TimedOut => crate::text!("support-stop-timed-out"),
+        io::ErrorKind::ConnectionReset | io::ErrorKind::ConnectionAborted => crate::text!("support-stop-reset"),
+        _ => crate::text!("support-stop-failed", error = error.to_string()),
     }
 }
 
@@ -276,19 +270,21 @@ pub fn expect_bytes(stream: &mut TcpStream, expected: &[u8], deadline: Instant) 
     if got == expected {
         return Ok(());
     }
-    let mut observed = format!("received {}", quoted(&got, 80));
+    let mut observed = crate::text!("support-received", got = quoted(&got, 80));
     if let Some(e) = &stop {
-        let _ = write!(observed, ", {} ({} ms after starting to read)", describe_stop(e), start.elapsed().as_millis());
+        let ms = start.elapsed().as_millis() as u64;
+        observed.push_str(&crate::text!("support-expect-stopped", stop = describe_stop(e), ms));
     }
     if let Some(diff) = first_difference(expected, &got) {
         if !got.is_empty() {
             let _ = write!(observed, "; {diff}");
         }
     }
-    Err(fail(
+    Err(crate::failure!(
+        "support-expect-bytes",
         observed,
-        format!("{} within {} ms", quoted(expected, 80), wait.as_millis()),
-        "a TCP connection is a stream of bytes: every byte must arrive, unchanged and in order (in pieces of any size)",
+        expected = quoted(expected, 80),
+        ms = wait.as_millis() as u64
     ))
 }
 
@@ -343,9 +339,9 @@ pub fn send_buffer_max() -> usize {
 /// does not send the rest (one `write` instead of `write_all`) loses bytes. The payload must
 /// be larger than [`send_buffer_max`] for the server's writes to block at all.
 pub fn echo_under_job_control(server: &Server, payload: &[u8], deadline: Instant) -> Result<EchoUnderStops, Failure> {
-    let mut stream =
-        connect_small(server.addr(), 16 * 1024).map_err(|e| checker_trouble("connecting to the server", e))?;
-    let mut writer = stream.try_clone().map_err(|e| checker_trouble("cloning the connection", e))?;
+    let mut stream = connect_small(server.addr(), 16 * 1024)
+        .map_err(|e| checker_trouble(&crate::text!("support-doing-connecting"), e))?;
+    let mut writer = stream.try_clone().map_err(|e| checker_trouble(&crate::text!("support-doing-cloning"), e))?;
     let bytes = payload.to_vec();
     let sender = thread::spawn(move || {
         bytes
@@ -368,7 +364,7 @@ pub fn echo_under_job_control(server: &Server, payload: &[u8], deadline: Instant
             Err(e) => break Some(e),
         }
         if got.len() > payload.len() + (1 << 20) {
-            break Some(io::Error::new(io::ErrorKind::InvalidData, "far more bytes came back than were sent"));
+            break Some(io::Error::new(io::ErrorKind::InvalidData, crate::text!("support-far-more-bytes")));
         }
     };
     let _ = stream.shutdown(Shutdown::Both);
@@ -394,7 +390,7 @@ pub fn connect_small_segments(addr: SocketAddr, bytes: usize) -> io::Result<TcpS
 fn connect_with(addr: SocketAddr, bytes: usize, segment: Option<libc::c_int>) -> io::Result<TcpStream> {
     use std::os::fd::FromRawFd;
     let SocketAddr::V4(v4) = addr else {
-        return Err(io::Error::new(io::ErrorKind::Unsupported, "an IPv4 address is expected"));
+        return Err(io::Error::new(io::ErrorKind::Unsupported, crate::text!("support-ipv4-expected")));
     };
     // SAFETY: a new socket whose descriptor we own from here on (OwnedFd closes it on error).
     let fd = unsafe { libc::socket(libc::AF_INET, libc::SOCK_STREAM | libc::SOCK_CLOEXEC, 0) };
@@ -441,11 +437,7 @@ fn connect_with(addr: SocketAddr, bytes: usize, segment: Option<libc::c_int>) ->
 
 /// A failure of the checker's own socket calls, said as such (not the student's fault).
 pub fn checker_trouble(doing: &str, e: io::Error) -> Failure {
-    Failure {
-        observed: format!("{doing} failed in the checker: {e}"),
-        expected: "the checker's own socket calls work".into(),
-        why: "this is a problem of the checker or the machine, not of your code; please report it".into(),
-    }
+    crate::failure!("support-checker-trouble", doing, error = e.to_string())
 }
 
 /// Resets two connections at the moments a server is most likely to mishandle: one client
@@ -454,7 +446,8 @@ pub fn checker_trouble(doing: &str, e: io::Error) -> Failure {
 /// write, and its next write fails with ECONNRESET or EPIPE). Returns what was done, for
 /// messages, or a failure when the server exited because of it.
 pub fn reset_storm(server: &Server) -> Result<&'static str, Failure> {
-    const DONE: &str = "two clients reset their connections (one in the middle of a line, one while the server was writing its echo to it: it had sent lines without reading until its writes stalled)";
+    static DONE_TEXT: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    let done: &'static str = DONE_TEXT.get_or_init(|| crate::text!("support-reset-storm-done"));
     if let Ok(mut mid_line) = server.connect() {
         let _ = mid_line.write_all(b"half a li");
         thread::sleep(Duration::from_millis(100));
@@ -467,12 +460,8 @@ pub fn reset_storm(server: &Server) -> Result<&'static str, Failure> {
     }
     thread::sleep(Duration::from_millis(300));
     match server.describe_exit() {
-        None => Ok(DONE),
-        Some(exit) => Err(crate::fail(
-            format!("after {DONE}, {exit}"),
-            "the server drops those connections and goes on serving other clients",
-            "an error of one connection (ECONNRESET from a read, EPIPE or ECONNRESET from a write) ended the whole server. Perhaps the error is returned from the serving loop with `?`, or unwrap()ped in the code that serves a client: such an error means only that this client is gone; report it on stderr and go on with the others",
-        )),
+        None => Ok(done),
+        Some(exit) => Err(crate::failure!("support-reset-storm-exited", done, exit)),
     }
 }
 
@@ -614,16 +603,11 @@ impl HangingConnect {
                     return Ok(HangingConnect { listener, _queued: queued });
                 }
                 Err(e) => {
-                    return Err(io::Error::new(
-                        e.kind(),
-                        format!("a connection to a listener with a full queue failed at once instead of hanging: {e}"),
-                    ))
+                    return Err(io::Error::new(e.kind(), crate::text!("support-hang-refused", error = e.to_string())))
                 }
             }
         }
-        Err(io::Error::other(
-            "a listener with backlog 0 that never accepts took 8 connections without making a 9th wait",
-        ))
+        Err(io::Error::other(crate::text!("support-hang-accepted")))
     }
 
     /// [`HangingConnect::start`] inside a timing measurement: on a machine where no connection
@@ -631,10 +615,11 @@ impl HangingConnect {
     /// machine's doing, never a busy machine's or the student's).
     pub fn start_for_measurement() -> Result<HangingConnect, crate::timing::Measurement> {
         HangingConnect::start().map_err(|e| crate::timing::Measurement {
-            judgement: crate::timing::Judgement::CannotMeasure(format!(
-                "no connection attempt could be made to hang here: {e}"
+            judgement: crate::timing::Judgement::CannotMeasure(crate::text!(
+                "support-hang-cannot",
+                error = e.to_string()
             )),
-            summary: "no hanging connect".to_owned(),
+            summary: crate::text!("support-hang-summary"),
         })
     }
 
@@ -702,16 +687,13 @@ impl SlowReader {
     ) -> Result<SlowReader, Failure> {
         let started = Instant::now();
         let deaf = SlowReader::fill_until_stalled(server, most, between)?;
-        crate::measured(format!(
-            "the client that does not read sent {} KiB in {} ms before its writes stalled",
-            deaf.sent >> 10,
-            started.elapsed().as_millis()
+        crate::measured(crate::text!(
+            "support-deaf-measured",
+            kib = deaf.sent >> 10,
+            ms = started.elapsed().as_millis() as u64
         ));
         if !deaf.stalled {
-            crate::not_judged(format!(
-                "the machine's socket buffers took all {} MiB a client sent without reading: the check could not fill them",
-                deaf.sent >> 20
-            ));
+            crate::not_judged(crate::text!("support-deaf-not-stalled", mib = deaf.sent >> 20));
         }
         Ok(deaf)
     }
@@ -723,23 +705,13 @@ impl SlowReader {
         mut between: impl FnMut(usize) -> Result<(), Failure>,
     ) -> Result<SlowReader, Failure> {
         let stream = server.connect().map_err(|mut f| {
-            f.observed = format!("a client that would not read could not connect: {}", f.observed);
+            f.observed = crate::text!("support-deaf-could-not-connect", observed = f.observed);
             f
         })?;
-        fix_receive_buffer(&stream, 64 * 1024).map_err(|e| {
-            fail(
-                format!("the checker could not set its socket's receive buffer: {e}"),
-                "a working checker",
-                "this is a problem of the machine, not of your code",
-            )
-        })?;
-        let mut writer = stream.try_clone().map_err(|e| {
-            fail(
-                format!("the checker could not clone its socket: {e}"),
-                "a working checker",
-                "this is a problem of the machine, not of your code",
-            )
-        })?;
+        fix_receive_buffer(&stream, 64 * 1024)
+            .map_err(|e| crate::failure!("support-checker-receive-buffer", error = e.to_string()))?;
+        let mut writer =
+            stream.try_clone().map_err(|e| crate::failure!("support-checker-clone", error = e.to_string()))?;
         writer.set_write_timeout(Some(DEAF_STALL)).ok();
         let started = Instant::now();
         let (mut sent, mut lines) = (0usize, 0usize);
@@ -768,13 +740,11 @@ impl SlowReader {
                     break true;
                 }
                 Err(e) => {
-                    return Err(fail(
-                        format!("a client sending lines without reading its echo could not send after {sent} bytes: {e}"),
-                        "the connection stays open",
-                        with_exit(
-                            server,
-                            "the server must keep a connection open while its client sends, whether or not the client reads",
-                        ),
+                    return Err(crate::failure!(
+                        "support-deaf-send-failed",
+                        sent,
+                        error = e.to_string(),
+                        why = with_exit(server, &crate::text!("support-deaf-keep-open"))
                     ))
                 }
             }
@@ -810,54 +780,62 @@ impl SlowReader {
             if k > 0 {
                 self.sip();
             }
-            let who = format!("client {k} beside it");
+            let who = crate::text!("support-beside-who", k);
             let mut other = server.connect().map_err(|mut f| {
-                f.observed = format!("{who} could not connect: {}", f.observed);
+                f.observed = crate::text!("support-could-not-connect", who = &who, observed = f.observed);
                 f
             })?;
             let line = format!("a client beside the one that does not read, number {k}\n").into_bytes();
             other.write_all(&line).map_err(|e| {
-                fail(
-                    format!("{who} could not send {}: {e}", quoted(&line, 80)),
-                    "the connection stays open until the client closes it",
-                    with_exit(server, "the server must keep each connection open until its client closes it"),
+                crate::failure!(
+                    "support-could-not-send",
+                    who = &who,
+                    line = quoted(&line, 80),
+                    error = e.to_string(),
+                    why = with_exit(server, &crate::text!("support-keep-each-open"))
                 )
             })?;
             match read_exact_within(&mut other, line.len(), Instant::now() + within) {
                 Ok(got) if got == line => {}
                 Ok(got) => {
-                    return Err(fail(
-                        format!("{who} sent {} and received {}", quoted(&line, 80), quoted(&got, 80)),
-                        format!("exactly {} back", quoted(&line, 80)),
-                        with_exit(server, "the server sends each line back exactly as it was received, byte for byte"),
+                    return Err(crate::failure!(
+                        "support-beside-changed",
+                        who,
+                        line = quoted(&line, 80),
+                        got = quoted(&got, 80),
+                        why = with_exit(server, &crate::text!("support-echo-exact"))
                     ))
                 }
                 Err((got, e)) if e.kind() == io::ErrorKind::TimedOut => {
-                    let mut observed = format!(
-                        "one client sent {} KiB of lines without reading its echo, until its writes stalled{}; then another client sent {} and got {} within {} ms",
-                        self.sent >> 10,
-                        match self.sipped.len() {
-                            0 => String::new(),
-                            sipped => format!(", then read only {} KiB of it (a slow reader)", sipped >> 10),
-                        },
-                        quoted(&line, 80),
-                        if got.is_empty() { "nothing back".to_owned() } else { format!("only {} back", quoted(&got, 80)) },
-                        within.as_millis()
-                    );
-                    if let Some(exit) = server.describe_exit() {
-                        observed.push_str(&format!("; {exit}"));
-                    }
-                    return Err(fail(
-                        observed,
-                        format!("every other line back within {} ms, whether or not one client reads", within.as_millis()),
-                        stall_why,
+                    let sipped = match self.sipped.len() {
+                        0 => String::new(),
+                        sipped => crate::text!("support-beside-sipped", kib = sipped >> 10),
+                    };
+                    let got = if got.is_empty() {
+                        crate::text!("support-nothing-back")
+                    } else {
+                        crate::text!("support-only-back", got = quoted(&got, 80))
+                    };
+                    let exit = server.describe_exit().map(|exit| format!("; {exit}")).unwrap_or_default();
+                    return Err(crate::failure!(
+                        "support-beside-stalled",
+                        kib = self.sent >> 10,
+                        sipped,
+                        line = quoted(&line, 80),
+                        got,
+                        ms = within.as_millis() as u64,
+                        exit,
+                        why = stall_why
                     ));
                 }
                 Err((got, e)) => {
-                    return Err(fail(
-                        format!("{who} sent {} and received {}, {}", quoted(&line, 80), quoted(&got, 80), describe_stop(&e)),
-                        format!("{} back, with the connection kept open", quoted(&line, 80)),
-                        with_exit(server, "the server sends each line back as soon as it is complete and keeps the connection open until the client closes it"),
+                    return Err(crate::failure!(
+                        "support-beside-cut-off",
+                        who,
+                        line = quoted(&line, 80),
+                        got = quoted(&got, 80),
+                        stop = describe_stop(&e),
+                        why = with_exit(server, &crate::text!("support-echo-keep-open"))
                     ))
                 }
             }
@@ -885,15 +863,14 @@ impl SlowReader {
             let piece = match piece {
                 Some(piece) => piece,
                 None => read_exact_within(&mut self.stream, want, deadline).map_err(|(piece, e)| {
-                fail(
-                    format!(
-                        "a client that had sent {complete} bytes of complete lines without reading then read, and got {} bytes back, {}",
-                        got + piece.len(),
-                        describe_stop(&e)
-                    ),
-                    format!("all {complete} bytes back within {} s once it reads", within.as_secs()),
-                    with_exit(server, lost_why),
-                )
+                    crate::failure!(
+                        "support-deaf-read-cut",
+                        complete,
+                        got = got + piece.len(),
+                        stop = describe_stop(&e),
+                        secs = within.as_secs(),
+                        why = with_exit(server, lost_why)
+                    )
                 })?,
             };
             while expected.len() < piece.len() {
@@ -902,13 +879,12 @@ impl SlowReader {
             }
             let wanted: Vec<u8> = expected.drain(..piece.len()).collect();
             if piece != wanted {
-                return Err(fail(
-                    format!(
-                        "a client that had sent {complete} bytes of lines without reading then read: after {got} correct bytes, {}",
-                        first_difference(&wanted, &piece).unwrap_or_default()
-                    ),
-                    "every line back exactly, in order",
-                    with_exit(server, lost_why),
+                return Err(crate::failure!(
+                    "support-deaf-read-wrong",
+                    complete,
+                    got,
+                    diff = first_difference(&wanted, &piece).unwrap_or_default(),
+                    why = with_exit(server, lost_why)
                 ));
             }
             got += piece.len();
@@ -960,7 +936,8 @@ impl Captured {
             text.to_owned()
         };
         if self.dropped > 0 {
-            let _ = write!(shown, " ({} bytes not kept)", self.dropped);
+            shown.push(' ');
+            shown.push_str(&crate::text!("support-bytes-not-kept", count = self.dropped));
         }
         shown
     }
@@ -1021,11 +998,13 @@ impl Outputs {
     fn describe(&self, max: usize) -> String {
         let out = lock(&self.stdout).text(max);
         let err = lock(&self.stderr).text(max);
-        match (out.is_empty(), err.is_empty()) {
-            (true, true) => "nothing".to_owned(),
-            (false, true) => format!("on stdout: {out:?}"),
-            (true, false) => format!("on stderr: {err:?}"),
-            (false, false) => format!("on stdout: {out:?}; on stderr: {err:?}"),
+        let empty = (out.is_empty(), err.is_empty());
+        let (out, err) = (format!("{out:?}"), format!("{err:?}"));
+        match empty {
+            (true, true) => crate::text!("support-printed-nothing"),
+            (false, true) => crate::text!("support-printed-stdout", out),
+            (true, false) => crate::text!("support-printed-stderr", err),
+            (false, false) => crate::text!("support-printed-both", out, err),
         }
     }
 }
@@ -1079,13 +1058,7 @@ impl Server {
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
             .spawn()
-            .map_err(|e| {
-                fail(
-                    format!("`{command}` could not be started: {e}"),
-                    "a program that runs",
-                    "the checker runs your compiled binary as a server",
-                )
-            })?;
+            .map_err(|e| crate::failure!("support-server-not-started", command = &command, error = e.to_string()))?;
         let outputs = Outputs::capture(child.stdout.take().expect("piped"), child.stderr.take().expect("piped"));
         let server = Server {
             pid: child.id(),
@@ -1102,13 +1075,14 @@ impl Server {
             if let Some(status) = server.exit_status() {
                 server.outputs.wait_ended(Duration::from_millis(300));
                 let printed = server.printed();
-                let failure = fail(
-                    format!(
-                        "the server exited ({status}) {} ms after it started, before serving any client; it printed {printed}",
-                        start.elapsed().as_millis()
-                    ),
-                    format!("`{}` listens on 127.0.0.1:{port} and keeps running until it is stopped", server.command),
-                    exited_why(&printed),
+                let failure = crate::failure!(
+                    "support-server-exited-early",
+                    status = exit_status_text(&status),
+                    ms = start.elapsed().as_millis() as u64,
+                    printed = &printed,
+                    command = &server.command,
+                    port,
+                    why = exited_why(&printed)
                 );
                 if looks_like_addr_in_use(&printed) && !port_is_free(port) {
                     return Ok(Start::PortTaken(failure));
@@ -1123,24 +1097,17 @@ impl Server {
         }
         let elsewhere = listening_addresses(server.pid);
         let printed = server.printed();
+        let (command, secs) = (&server.command, LISTEN_WAIT.as_secs());
         Err(if elsewhere.is_empty() {
-            fail(
-                format!("the server did not listen on port {port} within {} s; it printed {printed}", LISTEN_WAIT.as_secs()),
-                format!("`{}` listens on 127.0.0.1:{port} within {} s", server.command, LISTEN_WAIT.as_secs()),
-                "a server binds its listening socket to the port given with --port (TcpListener::bind((\"127.0.0.1\", port))) as soon as it starts, before anything slow",
-            )
+            crate::failure!("support-server-not-listening", port, secs, printed, command)
         } else {
             let list = elsewhere.iter().map(SocketAddr::to_string).collect::<Vec<_>>().join(", ");
             let what = if elsewhere.iter().any(|a| a.port() == port) {
-                format!("it listens on {list}: the right port, but not on the address 127.0.0.1")
+                crate::text!("support-listens-wrong-address", list)
             } else {
-                format!("it listens on {list}, not on port {port}")
+                crate::text!("support-listens-wrong-port", list, port)
             };
-            fail(
-                format!("the server did not listen on 127.0.0.1:{port} within {} s: {what}", LISTEN_WAIT.as_secs()),
-                format!("`{}` listens on 127.0.0.1:{port}", server.command),
-                "the server must bind the port given with --port, on the loopback address 127.0.0.1: a fixed port or another address cannot be reached by the checker",
-            )
+            crate::failure!("support-server-listens-elsewhere", port, secs, what, command)
         })
     }
 
@@ -1198,7 +1165,12 @@ impl Server {
     pub fn describe_exit(&self) -> Option<String> {
         let status = self.exit_status()?;
         self.outputs.wait_ended(Duration::from_millis(200));
-        Some(format!("the server (PID {}) had exited ({status}); it printed {}", self.pid, self.printed()))
+        Some(crate::text!(
+            "support-server-had-exited",
+            pid = self.pid,
+            status = exit_status_text(&status),
+            printed = self.printed()
+        ))
     }
 
     /// Whether a socket of the server listens on its port now (read from `/proc`).
@@ -1216,17 +1188,11 @@ impl Server {
                 Ok(stream)
             }
             Err(e) => {
-                let (observed, why) = match self.describe_exit() {
-                    Some(exit) => (
-                        format!("connecting to 127.0.0.1:{} failed ({e}): {exit}", self.port),
-                        "a server keeps running and accepting clients until it is stopped; an error while serving one client (or a panic) must not end the whole server",
-                    ),
-                    None => (
-                        format!("connecting to 127.0.0.1:{} failed: {e} (the server, PID {}, is still running)", self.port, self.pid),
-                        "the server must keep its listening socket open and keep accepting connections",
-                    ),
-                };
-                Err(fail(observed, format!("the server (`{}`) accepts a connection", self.command), why))
+                let (port, command, error) = (self.port, &self.command, e.to_string());
+                Err(match self.describe_exit() {
+                    Some(exit) => crate::failure!("support-connect-failed-exited", port, error, exit, command),
+                    None => crate::failure!("support-connect-failed-running", port, error, pid = self.pid, command),
+                })
             }
         }
     }
@@ -1248,15 +1214,7 @@ impl Server {
             }
         }
         if survived {
-            return Err(fail(
-                format!(
-                    "the server (PID {}) was still running {} s after SIGTERM; it was killed with SIGKILL",
-                    self.pid,
-                    STOP_WAIT.as_secs()
-                ),
-                "the server exits when it receives SIGTERM",
-                "SIGTERM asks a process to stop; by default it ends the process. A handler that catches SIGTERM must make the server stop, not ignore it",
-            ));
+            return Err(crate::failure!("support-server-survived-sigterm", pid = self.pid, secs = STOP_WAIT.as_secs()));
         }
         let start = Instant::now();
         loop {
@@ -1264,11 +1222,7 @@ impl Server {
                 return Ok(());
             }
             if start.elapsed() > Duration::from_secs(1) {
-                return Err(fail(
-                    format!("port {} was still in use 1 s after the server (PID {}) exited", self.port, self.pid),
-                    format!("port {} can be bound again once the server is gone", self.port),
-                    "when a server exits, its listening socket closes with it; a process the server started (a child that inherited the socket) still holds the port",
-                ));
+                return Err(crate::failure!("support-port-still-in-use", port = self.port, pid = self.pid));
             }
             thread::sleep(Duration::from_millis(20));
         }
@@ -1315,20 +1269,32 @@ fn signal(pid: u32, sig: libc::c_int) {
     unsafe { libc::kill(pid as libc::pid_t, sig) };
 }
 
+/// How a process ended, as std says it in English ("exit status: 1", "signal: 9 (SIGKILL)"),
+/// in the student's language.
+fn exit_status_text(status: &ExitStatus) -> String {
+    let std_text = status.to_string();
+    if let Some(code) = status.code() {
+        crate::text!("support-exit-code", code)
+    } else if let Some(signal) = std_text.strip_prefix("signal: ") {
+        crate::text!("support-exit-signal", signal)
+    } else {
+        std_text
+    }
+}
+
 fn looks_like_addr_in_use(printed: &str) -> bool {
     printed.contains("Address already in use") || printed.contains("AddrInUse") || printed.contains("os error 98")
 }
 
 fn exited_why(printed: &str) -> String {
     if printed.contains("not yet implemented") || printed.contains("not implemented") {
-        "the server panicked at a todo!(): write the function it calls".to_owned()
+        crate::text!("support-exited-todo")
     } else if printed.contains("panicked") {
-        "the server panicked before it listened: see the panic message above".to_owned()
+        crate::text!("support-exited-panicked")
     } else if looks_like_addr_in_use(printed) {
-        "binding the port failed: the port is taken (another server still running?)".to_owned()
+        crate::text!("support-exited-addr-in-use")
     } else {
-        "a server binds its port, then accepts clients in a loop for as long as it runs; it must not exit on its own"
-            .to_owned()
+        crate::text!("support-exited-on-its-own")
     }
 }
 
@@ -1849,16 +1815,18 @@ impl ClientRun {
             return String::new();
         }
         let lines: Vec<String> = tail.lines().map(|line| format!("| {}", line.trim_end())).collect();
-        format!("; on stderr:\n{}", lines.join("\n"))
+        format!("{}\n{}", crate::text!("support-on-stderr"), lines.join("\n"))
     }
 
     /// What its stderr says about a crash: a `todo!()` not written yet, or another panic.
     pub fn crash_hint(&self) -> Option<&'static str> {
+        static TODO: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        static PANICKED: std::sync::OnceLock<String> = std::sync::OnceLock::new();
         let stderr = String::from_utf8_lossy(&self.stderr);
         if stderr.contains("not yet implemented") {
-            Some("the program panicked at a todo!(): write the function it calls (see the panic message)")
+            Some(TODO.get_or_init(|| crate::text!("support-client-todo")))
         } else if stderr.contains("panicked") {
-            Some("the program panicked: see the panic message on its stderr")
+            Some(PANICKED.get_or_init(|| crate::text!("support-client-panicked")))
         } else {
             None
         }
@@ -1867,9 +1835,9 @@ impl ClientRun {
     /// "exit status 1", "killed by the checker after 5000 ms", ...
     pub fn describe_status(&self) -> String {
         match (&self.status, self.killed_after) {
-            (_, Some(after)) => format!("still running after {} ms, killed by the checker", after.as_millis()),
-            (Some(status), None) => status.to_string(),
-            (None, None) => "unknown exit".to_owned(),
+            (_, Some(after)) => crate::text!("support-client-killed", ms = after.as_millis() as u64),
+            (Some(status), None) => exit_status_text(status),
+            (None, None) => crate::text!("support-unknown-exit"),
         }
     }
 }
@@ -2037,7 +2005,10 @@ pub fn read_many_within(streams: &mut [TcpStream], counts: &[usize], deadline: I
             }
             let want = (counts[i] - out[i].bytes.len()).min(buf.len());
             match streams[i].read(&mut buf[..want]) {
-                Ok(0) => out[i].stop = Some(io::Error::new(io::ErrorKind::UnexpectedEof, "the connection was closed")),
+                Ok(0) => {
+                    let closed = crate::text!("support-connection-closed");
+                    out[i].stop = Some(io::Error::new(io::ErrorKind::UnexpectedEof, closed))
+                }
                 Ok(k) => {
                     out[i].bytes.extend_from_slice(&buf[..k]);
                     if out[i].bytes.len() == counts[i] {
@@ -2102,7 +2073,7 @@ pub fn tcp_states(pid: u32) -> Vec<(String, usize)> {
 /// `why`, followed by how the server ended if it has exited.
 pub fn with_exit(server: &Server, why: &str) -> String {
     match server.describe_exit() {
-        Some(exit) => format!("{why}. Note: {exit}"),
+        Some(exit) => crate::text!("support-with-exit", why, exit),
         None => why.to_owned(),
     }
 }
@@ -2119,8 +2090,7 @@ pub fn ranges(items: &[usize]) -> String {
         parts.push(if i == j { items[i].to_string() } else { format!("{}-{}", items[i], items[j]) });
         i = j + 1;
     }
-    let noun = if items.len() == 1 { "client" } else { "clients" };
-    format!("{noun} {}", parts.join(", "))
+    crate::text!("support-ranges", count = items.len(), list = parts.join(", "))
 }
 
 #[cfg(test)]

@@ -76,7 +76,8 @@ pub fn seed() -> u64 {
 
 /// "seed 123 (to replay: CHECKER_SEED=123 checker submit ex05)", for a failure's text.
 pub fn replay_hint(seed: u64, exercise: &str) -> String {
-    format!("seed {seed} (to replay: {SEED_VARIABLE}={seed} checker submit {exercise})")
+    // The seed as text: a u64 does not fit a Fluent number (an f64) exactly.
+    crate::text!("support-replay-hint", seed = seed.to_string(), variable = SEED_VARIABLE, exercise)
 }
 
 #[cfg(test)]

@@ -69,7 +69,8 @@ pub fn decide(attempts: usize, mut measure: impl FnMut(usize) -> Measurement) ->
     match last_failure {
         Some(mut f) => {
             if summaries.len() > 1 {
-                f.observed = format!("{} (measured {} times: {})", f.observed, summaries.len(), summaries.join("; "));
+                let (count, summaries) = (summaries.len(), summaries.join("; "));
+                f.observed = crate::text!("support-measured-times", observed = f.observed, count, summaries);
             }
             Err(f)
         }

@@ -99,7 +99,7 @@ pub fn panic_text(payload: &(dyn Any + Send)) -> String {
     } else if let Some(s) = payload.downcast_ref::<String>() {
         s.clone()
     } else {
-        "(a panic without a message)".to_owned()
+        crate::text!("support-panic-without-message")
     }
 }
 
