@@ -26,7 +26,7 @@ use pack_support::rng::{self, Rng};
 use pack_support::threads::{thread_count, thread_ids, ThreadSampler};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next, Usage};
-use pack_support::{fail, proc, Context, Failure, Verdict};
+use pack_support::{fail, failure, proc, text, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -73,26 +73,18 @@ fn never_more_than_max_workers_jobs(_ctx: &Context) -> Verdict {
     let cpu = CpuWatch::start();
     let ran = match scenario.next(WATCHDOG * 2) {
         Next::Item(ran) => ran,
-        other => return Err(stuck(other, "submitting 12 jobs to ThreadPool::new(3)", &cpu)),
+        other => return Err(stuck(other, &text!("ex04-doing-submit-12"), &cpu)),
     };
     let peak = gauge.peak();
     if peak > MAX {
-        return Err(fail(
-            format!("{peak} jobs ran at once ({JOBS} jobs of 40 ms submitted to ThreadPool::new({MAX}))"),
-            format!("at most max_workers = {MAX} jobs at once"),
-            if peak >= JOBS - 1 {
-                "every job got a thread of its own: the pool starts a thread per job instead of reusing its max_workers workers"
-            } else {
-                "the pool runs more jobs at once than it has workers: only the max_workers threads started in new() may run jobs"
-            },
-        ));
+        return Err(if peak >= JOBS - 1 {
+            failure!("ex04-thread-per-job", peak, jobs = JOBS, max = MAX)
+        } else {
+            failure!("ex04-more-jobs-than-workers", peak, jobs = JOBS, max = MAX)
+        });
     }
     if ran.len() < JOBS {
-        return Err(fail(
-            format!("only {} of {JOBS} submitted jobs ran within {} s", ran.len(), WATCHDOG.as_secs() * 2),
-            format!("all {JOBS} jobs run (12 jobs of 40 ms on 3 workers take about 160 ms)"),
-            "submitted jobs must be queued and taken by the workers one after another until the queue is empty",
-        ));
+        return Err(failure!("ex04-not-all-jobs-ran", ran = ran.len(), jobs = JOBS, secs = WATCHDOG.as_secs() * 2));
     }
     Ok(())
 }
@@ -123,26 +115,18 @@ fn worker_threads_bounded(_ctx: &Context) -> Verdict {
     let cpu = CpuWatch::start();
     let (before, peak, ran) = match scenario.next(WATCHDOG * 2) {
         Next::Item(v) => v,
-        other => return Err(stuck(other, "submitting 20 jobs to ThreadPool::new(3)", &cpu)),
+        other => return Err(stuck(other, &text!("ex04-doing-submit-20"), &cpu)),
     };
     let added = peak.saturating_sub(before);
     if added > MAX {
-        return Err(fail(
-            format!("/proc/self/task counted up to {peak} threads while {JOBS} jobs of 20 ms ran, {before} before the pool: the pool used {added} threads"),
-            format!("at most max_workers = {MAX} threads for the pool"),
-            if added >= JOBS {
-                "the pool starts a new thread for every job (even if only max_workers of them run at once): start max_workers threads in new() and let them take jobs from one queue"
-            } else {
-                "the pool starts more threads than max_workers: start exactly max_workers threads in new(), and no thread later"
-            },
-        ));
+        return Err(if added >= JOBS {
+            failure!("ex04-thread-per-job-counted", peak, jobs = JOBS, before, added, max = MAX)
+        } else {
+            failure!("ex04-more-threads-than-workers", peak, jobs = JOBS, before, added, max = MAX)
+        });
     }
     if ran < JOBS {
-        return Err(fail(
-            format!("only {ran} of {JOBS} submitted jobs ran within {} s", WATCHDOG.as_secs() * 2),
-            format!("all {JOBS} jobs run"),
-            "the workers must keep taking jobs from the queue until it is closed",
-        ));
+        return Err(failure!("ex04-workers-stop-taking-jobs", ran, jobs = JOBS, secs = WATCHDOG.as_secs() * 2));
     }
     Ok(())
 }
@@ -177,44 +161,56 @@ fn sleeping_jobs_overlap(_ctx: &Context) -> Verdict {
             Next::Item(v) => v,
             other => {
                 return Measurement {
-                    judgement: Judgement::Fatal(stuck(other, "timing 7 sleeping jobs", &CpuWatch::start())),
-                    summary: "no measurement".to_owned(),
+                    judgement: Judgement::Fatal(stuck(other, &text!("ex04-doing-timing-7"), &CpuWatch::start())),
+                    summary: text!("ex04-no-measurement"),
                 }
             }
         };
         let ratio = all.as_secs_f64() / one.as_secs_f64().max(1e-9);
-        let summary = format!("{JOBS} jobs: {} = {ratio:.2} x one job ({})", timing::ms(all), timing::ms(one));
+        let summary = text!(
+            "ex04-overlap-summary",
+            jobs = JOBS,
+            all = timing::ms(all),
+            ratio = format!("{ratio:.2}"),
+            one = timing::ms(one)
+        );
         let judgement = if ok < JOBS {
-            Judgement::Fatal(fail(
-                format!("result() returned Err for {} of {JOBS} jobs that only sleep", JOBS - ok),
-                "Ok(()) for every job",
-                "a job that does not panic must give Ok",
-            ))
+            Judgement::Fatal(failure!("ex04-sleeping-job-gave-err", failed = JOBS - ok, jobs = JOBS))
         } else if one > SLEEP * 2 {
-            Judgement::Unsure(format!(
-                "one {} job alone took {}: the machine is too busy",
-                timing::ms(SLEEP),
-                timing::ms(one)
-            ))
+            Judgement::Unsure(text!("ex04-one-job-too-slow", sleep = timing::ms(SLEEP), one = timing::ms(one)))
         } else if (ratio - rounds).abs() <= 0.6 {
             Judgement::Pass
         } else {
             let at_once = JOBS as f64 / ratio;
-            Judgement::Fail(fail(
-                format!(
-                    "{JOBS} jobs sleeping {} each took {} on ThreadPool::new({MAX}), {ratio:.2} times one job alone ({}): about {at_once:.1} jobs ran at once",
-                    timing::ms(SLEEP),
-                    timing::ms(all),
-                    timing::ms(one)
-                ),
-                format!("about ceil({JOBS} / {MAX}) = {rounds} times one job: {MAX} jobs at a time"),
-                if ratio > rounds {
-                    "fewer jobs run at once than max_workers: the pool must start max_workers worker threads, and a worker must not hold the queue's lock while its job runs (take the job, release the lock, then run it)"
-                } else {
-                    "more jobs run at once than max_workers: the pool must run jobs on its max_workers workers only, not on a thread per job"
-                },
-            ))
+            let (sleep, all, one, ratio_shown, at_once) =
+                (timing::ms(SLEEP), timing::ms(all), timing::ms(one), format!("{ratio:.2}"), format!("{at_once:.1}"));
+            Judgement::Fail(if ratio > rounds {
+                failure!(
+                    "ex04-fewer-jobs-at-once",
+                    jobs = JOBS,
+                    sleep,
+                    all,
+                    max = MAX,
+                    ratio = ratio_shown,
+                    one,
+                    at_once,
+                    rounds
+                )
+            } else {
+                failure!(
+                    "ex04-more-jobs-at-once",
+                    jobs = JOBS,
+                    sleep,
+                    all,
+                    max = MAX,
+                    ratio = ratio_shown,
+                    one,
+                    at_once,
+                    rounds
+                )
+            })
         };
+
         Measurement { judgement, summary }
     })
 }
@@ -257,77 +253,43 @@ fn as_completed_order(_ctx: &Context) -> Verdict {
                 finished_at_first.get_or_insert(finished);
                 yielded.push(i);
             }
-            Next::Item((None, _)) => {
-                return Err(fail(
-                    "as_completed yielded Err(JobPanicked) for a job that did not panic",
-                    "Ok(value) for each job",
-                    "only a job that panicked gives Err",
-                ))
-            }
+            Next::Item((None, _)) => return Err(failure!("ex04-as-completed-err")),
             Next::Ended => break,
             Next::TimedOut => {
                 let finished = finished_order.lock().unwrap().len();
                 if finished < SLEEPS.len() {
-                    return Err(stuck(
-                        Next::<()>::TimedOut,
-                        &format!("running 4 jobs on ThreadPool::new(4) ({finished} finished)"),
-                        &cpu,
-                    ));
+                    return Err(stuck(Next::<()>::TimedOut, &text!("ex04-doing-running-4", finished), &cpu));
                 }
-                return Err(fail(
-                    format!(
-                        "all 4 jobs had finished, but as_completed had yielded only {} result(s) {} s later{}",
-                        yielded.len(),
-                        WATCHDOG.as_secs(),
-                        cpu.note()
-                    ),
-                    "each result yielded as soon as its job completes",
-                    if cpu.busy() {
-                        "as_completed (or the result() it calls) busy-waits for something that never happens: block on a channel or a condition variable that the worker signals after storing the result"
-                    } else {
-                        "as_completed waits for a notification that never comes: register interest in each job under the same lock the worker takes to store its result, so that no completion is missed"
-                    },
-                ));
+                let (yielded, secs, note) = (yielded.len(), WATCHDOG.as_secs(), cpu.note());
+                return Err(if cpu.busy() {
+                    failure!("ex04-as-completed-stalled-spins", yielded, secs, note)
+                } else {
+                    failure!("ex04-as-completed-stalled-waits", yielded, secs, note)
+                });
             }
-            other => return Err(stuck(other, "iterating as_completed over 4 jobs", &cpu)),
+            other => return Err(stuck(other, &text!("ex04-doing-iterating-4"), &cpu)),
         }
     }
     let finished = finished_order.lock().unwrap().clone();
     let show = |v: &[usize]| v.iter().map(usize::to_string).collect::<Vec<_>>().join(" ");
     if yielded.len() != SLEEPS.len() {
-        return Err(fail(
-            format!("as_completed yielded {} results for 4 jobs: jobs {}", yielded.len(), show(&yielded)),
-            "one result per handle",
-            "as_completed must yield exactly one result for each handle it was given",
-        ));
+        return Err(failure!("ex04-as-completed-count", count = yielded.len(), jobs = show(&yielded)));
     }
     if yielded != finished {
         let submission: Vec<usize> = (0..SLEEPS.len()).collect();
-        return Err(fail(
-            format!(
-                "as_completed yielded the jobs in the order {}, but they finished in the order {} (job i sleeps {:?} ms)",
-                show(&yielded),
-                show(&finished),
-                SLEEPS
-            ),
-            format!("the order they finished in: {}", show(&finished)),
-            if yielded == submission {
-                "that is the submission order: calling result() on each handle in turn waits for the slowest first; as_completed must yield whichever job finishes next (let the jobs report on one shared channel)"
-            } else {
-                "as_completed must yield each result as soon as its job completes"
-            },
-        ));
+        let (shown, finished, sleeps) = (show(&yielded), show(&finished), format!("{SLEEPS:?}"));
+        return Err(if yielded == submission {
+            failure!("ex04-as-completed-submission-order", yielded = shown, finished, sleeps)
+        } else {
+            failure!("ex04-as-completed-wrong-order", yielded = shown, finished, sleeps)
+        });
     }
     if finished_at_first == Some(SLEEPS.len()) {
-        return Err(fail(
-            format!(
-                "as_completed yielded its first result (job {}) only after all {} jobs had finished, though they finished {} ms apart",
-                yielded[0],
-                SLEEPS.len(),
-                SLEEPS[0] - SLEEPS[1]
-            ),
-            "the first result as soon as the first job completes",
-            "as_completed must not wait for all jobs before yielding: yield each result when its job completes",
+        return Err(failure!(
+            "ex04-as-completed-waits-for-all",
+            first = yielded[0],
+            jobs = SLEEPS.len(),
+            apart = SLEEPS[0] - SLEEPS[1]
         ));
     }
     Ok(())
@@ -355,19 +317,12 @@ fn drop_joins_workers(_ctx: &Context) -> Verdict {
     let finished = done.load(Ordering::SeqCst);
     let after = thread_count();
     if finished < JOBS {
-        return Err(fail(
-            format!(
-                "drop(pool) returned after {} with only {finished} of {JOBS} queued jobs (50 ms each, 2 workers) finished{}",
-                timing::ms(took),
-                if after > before { format!("; {} threads still ran afterwards ({before} before the pool)", after) } else { String::new() }
-            ),
-            format!("drop(pool) returns after every queued job ran (about {} ms) and every worker was joined", JOBS / MAX * 50),
-            if after > before {
-                "Drop does not wait for the workers: drop the queue's Sender so that each worker's recv() fails once the queue is empty, then join() every worker's JoinHandle"
-            } else {
-                "Drop threw away jobs still in the queue: close the queue (drop the Sender) and let the workers empty it before they exit, then join them"
-            },
-        ));
+        let (took, total_ms) = (timing::ms(took), JOBS / MAX * 50);
+        return Err(if after > before {
+            failure!("ex04-drop-does-not-join", took, finished, jobs = JOBS, after, before, total_ms)
+        } else {
+            failure!("ex04-drop-discards-jobs", took, finished, jobs = JOBS, total_ms)
+        });
     }
     // A joined thread can stay listed in /proc/self/task for a moment after join() returned
     // (the kernel wakes the joiner just before it removes the thread): look again briefly.
@@ -378,12 +333,9 @@ fn drop_joins_workers(_ctx: &Context) -> Verdict {
         after = thread_count();
     }
     if after > before {
-        return Err(fail(
-            format!("after drop(pool) returned, /proc/self/task still counted {after} threads, {before} before the pool was made"),
-            format!("{before} threads: every worker joined"),
-            "Drop must join() every worker thread, so that none outlives the pool",
-        ));
+        return Err(failure!("ex04-drop-leaves-threads", after, before));
     }
+
     Ok(())
 }
 
@@ -424,12 +376,9 @@ fn panicking_job_does_not_kill_pool(_ctx: &Context) -> Verdict {
         }
         drop(pool);
     });
-    let expected =
-        "Err(JobPanicked) from result() of a panicking job, and later jobs still run on all max_workers workers";
-    let catch = "wrap each job in std::panic::catch_unwind(AssertUnwindSafe(job)) inside the worker, so that a panic becomes Err(JobPanicked) for its handle and the worker goes on with the next job";
     // Threads counted right after the pool was made (the scenario thread included).
     let mut with_pool = None;
-    let mut stage = "result() of a job that panicked";
+    let mut stage = text!("ex04-stage-panicked");
     let cpu = CpuWatch::start();
     let mut got = 0;
     while got < AFTER {
@@ -438,75 +387,43 @@ fn panicking_job_does_not_kill_pool(_ctx: &Context) -> Verdict {
             Next::TimedOut => {
                 let now = thread_count();
                 let lost = with_pool.map_or(0, |w: usize| w.saturating_sub(now));
+                let secs = WATCHDOG.as_secs();
                 return Err(if lost > 0 {
-                    fail(
-                        format!(
-                            "{stage} did not return within {} s, and /proc/self/task counts {now} threads, {} right after the pool was made: {lost} worker thread(s) are gone",
-                            WATCHDOG.as_secs(),
-                            with_pool.unwrap_or(0)
-                        ),
-                        expected,
-                        format!("the panic killed the worker that ran the job: it unwound out of the worker's loop, ended the thread, and the job's result was never stored; {catch}"),
-                    )
+                    failure!("ex04-panic-worker-gone", stage, secs, now, made = with_pool.unwrap_or(0), lost)
                 } else if cpu.busy() {
-                    fail(
-                        format!("{stage} did not return within {} s{}", WATCHDOG.as_secs(), cpu.note()),
-                        expected,
-                        "result() busy-waits for something that never happens: block on a channel or a condition variable that the worker signals once the result (Ok or Err) is stored",
-                    )
+                    failure!("ex04-panic-result-spins", stage, secs, note = cpu.note())
                 } else {
-                    fail(
-                        format!("{stage} did not return within {} s", WATCHDOG.as_secs()),
-                        expected,
-                        format!("a panicking job must not stop the pool or leave its handle waiting; {catch}; and never hold the queue's lock while a job runs"),
-                    )
+                    failure!("ex04-panic-result-hangs", stage, secs)
                 });
             }
-            Next::Panicked(message) => {
-                return Err(fail(
-                    format!("while waiting for {stage}, the pool's code panicked: {message}"),
-                    expected,
-                    format!("a job's panic must come back as Err(JobPanicked) from result(), not as a panic in the caller (if the workers died, submit() and result() find closed channels); {catch}"),
-                ))
-            }
-            Next::Ended => return Err(fail(format!("the scenario ended before {stage}"), expected, "internal error of the check")),
+            Next::Panicked(message) => return Err(failure!("ex04-panic-reaches-caller", stage, message)),
+            Next::Ended => return Err(failure!("ex04-scenario-ended-before", stage)),
         };
         match step {
             Step::Started(before, now) => with_pool = Some(now.max(before)),
             Step::Panicked(errs) => {
                 if errs.iter().any(Option::is_none) {
-                    return Err(fail(
-                        "result() of a job that panicked returned Ok",
-                        "Err(JobPanicked)",
-                        "a job that panicked must give Err(JobPanicked)",
-                    ));
+                    return Err(failure!("ex04-panicked-job-gave-ok"));
                 }
                 // The caller of a pool prints this error: it must say what happened.
                 if let Some(text) = errs.iter().flatten().find(|t| !t.to_lowercase().contains("panic")) {
-                    return Err(fail(
-                        format!("result() of a job that panicked gave Err(JobPanicked), which prints as {text:?}"),
-                        "a sentence saying that the job panicked, as the provided Display of JobPanicked writes (\"the job panicked\")",
-                        "the error is what a caller shows its user: perhaps the provided `impl Display for JobPanicked` was changed or emptied; it needs no change",
-                    ));
+                    return Err(failure!("ex04-job-panicked-display", shown = format!("{text:?}")));
                 }
-                stage = "result() of a job submitted after the panicking ones";
+                stage = text!("ex04-stage-after-panics");
             }
             Step::Threads(now) => {
                 let made = with_pool.unwrap_or(0);
                 if now < made {
-                    return Err(fail(
-                        format!("after {MAX} jobs panicked, /proc/self/task counted {now} threads, {made} right after the pool was made: {} worker thread(s) died", made - now),
-                        expected,
-                        format!("the panic killed the worker that ran the job, so the pool has fewer workers for the next jobs; {catch}"),
-                    ));
+                    return Err(failure!("ex04-panic-workers-died", max = MAX, now, made, died = made - now));
                 }
             }
             Step::After(i, value) => {
                 if value != Some(i * 10) {
-                    return Err(fail(
-                        format!("a job that returns {} gave {value:?} after {MAX} other jobs had panicked", i * 10),
-                        format!("Ok({})", i * 10),
-                        "a job that does not panic must give Ok(value), even after other jobs panicked",
+                    return Err(failure!(
+                        "ex04-job-after-panics",
+                        value = i * 10,
+                        got = format!("{value:?}"),
+                        max = MAX
                     ));
                 }
                 got += 1;
@@ -526,14 +443,8 @@ fn new_zero_panics(_ctx: &Context) -> Verdict {
     });
     match one.outcome(WATCHDOG) {
         Next::Item(Some(2)) => {}
-        Next::Item(got) => {
-            return Err(fail(
-                format!("on ThreadPool::new(1), result() of a job returning 2 gave {got:?} (Some: Ok)"),
-                "Some(2)",
-                "result() must give Ok with the job's value",
-            ))
-        }
-        other => return Err(stuck(other, "running one job on ThreadPool::new(1)", &CpuWatch::start())),
+        Next::Item(got) => return Err(failure!("ex04-new-one-wrong-value", got = format!("{got:?}"))),
+        other => return Err(stuck(other, &text!("ex04-doing-one-job"), &CpuWatch::start())),
     }
     let call = watch::call("new(0)", || {
         // A pool that was made anyway is kept alive: its drop is not what this check grades.
@@ -541,16 +452,8 @@ fn new_zero_panics(_ctx: &Context) -> Verdict {
     });
     match call.outcome(WATCHDOG) {
         Next::Panicked(_) => Ok(()),
-        Next::Item(()) => Err(fail(
-            "ThreadPool::new(0) returned a pool",
-            "a panic: a pool with no worker could never run a job",
-            "new() must check its argument, for example with assert!(max_workers > 0, \"...\"); perhaps the check is missing, or 0 is replaced by 1",
-        )),
-        _ => Err(fail(
-            format!("ThreadPool::new(0) neither returned nor panicked within {} s", WATCHDOG.as_secs()),
-            "a panic at once",
-            "new() must check max_workers before anything else and panic when it is 0; perhaps it waits for workers that never start",
-        )),
+        Next::Item(()) => Err(failure!("ex04-new-zero-returned")),
+        _ => Err(failure!("ex04-new-zero-hangs", secs = WATCHDOG.as_secs())),
     }
 }
 
@@ -617,14 +520,16 @@ fn submit_returns_while_workers_are_busy(_ctx: &Context) -> Verdict {
         match scenario.next(WATCHDOG * 2) {
             Next::Item(Step::Started(n)) if n == MAX => {}
             Next::Item(Step::Started(n)) => {
-                return Err(fail(
-                    format!("only {n} of {MAX} jobs started on ThreadPool::new({MAX}) within {} s", WATCHDOG.as_secs()),
-                    format!("{MAX} jobs run at once on {MAX} workers"),
-                    "the pool must start max_workers workers in new(), and a worker must not hold the queue's lock while its job runs",
+                return Err(failure!(
+                    "ex04-jobs-not-started",
+                    started = n,
+                    jobs = MAX,
+                    secs = WATCHDOG.as_secs(),
+                    note = ""
                 ))
             }
             Next::Item(_) => unreachable!("the scenario reports Started first"),
-            other => return Err(stuck(other, "submitting 2 jobs to ThreadPool::new(2)", &cpu)),
+            other => return Err(stuck(other, &text!("ex04-doing-submit-2"), &cpu)),
         }
         // Any submit() that only queues returns within microseconds; 2 s is a generous bound,
         // and the gate stays closed meanwhile, so a submit that waits for a worker never returns.
@@ -632,17 +537,12 @@ fn submit_returns_while_workers_are_busy(_ctx: &Context) -> Verdict {
             Next::Item(Step::Submitted) => {}
             Next::TimedOut => {
                 gate.open();
-                let after = match scenario.next(WATCHDOG) {
-                    Next::Item(Step::Submitted) => "; it returned once the check let the busy jobs finish",
-                    _ => "; it still had not returned 5 s after the busy jobs were let finish",
-                };
-                return Err(fail(
-                    format!("while both workers of ThreadPool::new({MAX}) ran a job that waited for the check, {MORE} more submit() calls had not all returned after 2 s{after}"),
-                    "submit() queues the job and returns at once, even when every worker is busy",
-                    "submit() waits for a free worker: perhaps the queue is bounded (sync_channel with a small capacity, or a rendezvous with an idle worker), or submit() holds a lock that a busy worker holds while its job runs",
-                ));
+                return Err(match scenario.next(WATCHDOG) {
+                    Next::Item(Step::Submitted) => failure!("ex04-submit-waits-returned-later", max = MAX, more = MORE),
+                    _ => failure!("ex04-submit-waits-never-returned", max = MAX, more = MORE),
+                });
             }
-            other => return Err(stuck(other, "submitting 20 jobs while the workers are busy", &cpu)),
+            other => return Err(stuck(other, &text!("ex04-doing-submit-20-busy"), &cpu)),
         }
         gate.open();
         match scenario.next(WATCHDOG * 2) {
@@ -651,19 +551,15 @@ fn submit_returns_while_workers_are_busy(_ctx: &Context) -> Verdict {
                     .iter()
                     .enumerate()
                     .filter(|(i, v)| **v != Some(*i))
-                    .map(|(i, v)| format!("job {i} gave {v:?}"))
+                    .map(|(i, v)| text!("ex04-job-gave", job = i, got = format!("{v:?}")))
                     .collect();
                 if wrong.is_empty() {
                     Ok(())
                 } else {
-                    Err(fail(
-                        format!("after the workers were free again: {}", wrong.join(", ")),
-                        "Ok(i) from result() of job i, for all 22 jobs",
-                        "every queued job must run and its handle give its own value",
-                    ))
+                    Err(failure!("ex04-queued-jobs-wrong", wrong = wrong.join(", ")))
                 }
             }
-            other => Err(stuck(other, "result() of 22 jobs once the workers were free", &cpu)),
+            other => Err(stuck(other, &text!("ex04-doing-results-22"), &cpu)),
         }
     })();
     gate.open();
@@ -721,72 +617,45 @@ fn is_done_tells_without_blocking(_ctx: &Context) -> Verdict {
         match scenario.next(WATCHDOG * 2) {
             Next::Item(Step::WhileRunning(said)) => {
                 if said.iter().any(|&done| done) {
-                    return Err(fail(
-                        format!("is_done() said {said:?} (asked 3 times) while the job was still running: it was waiting for the check to let it finish"),
-                        "false until the job has returned",
-                        "is_done() must say whether the job has finished, not whether it was submitted or taken by a worker: perhaps the flag it reads is set before the job runs, or it returns true unconditionally",
-                    ));
+                    return Err(failure!("ex04-is-done-true-while-running", said = format!("{said:?}")));
                 }
             }
             Next::TimedOut => {
-                return Err(fail(
-                    format!("is_done() of a running job did not return within {} s{} (or the job never started on ThreadPool::new(2))", WATCHDOG.as_secs(), cpu.note()),
-                    "is_done() returns false at once while the job runs",
-                    "is_done() must not wait for the job: perhaps it calls recv() or result(), or waits on a condition variable, instead of looking (try_recv, or the flag or Option under a lock)",
-                ))
+                return Err(failure!("ex04-is-done-blocks", secs = WATCHDOG.as_secs(), note = cpu.note()))
             }
-            other => return Err(stuck(other, "submitting a job to ThreadPool::new(2)", &cpu)),
+            other => return Err(stuck(other, &text!("ex04-doing-submit-one"), &cpu)),
         }
         gate.open();
         let _ = opened_tx.send(Instant::now());
         match scenario.next(WATCHDOG * 2) {
             Next::Item(Step::AfterRunning(Some(_), true)) => {}
             Next::Item(Step::AfterRunning(Some(after), false)) => {
-                return Err(fail(
-                    format!("is_done() said true {} after the job was let finish, then false when asked again", timing::ms(after)),
-                    "true, and true again: a finished job stays finished",
-                    "asking must not change the answer: perhaps is_done() takes the result out to look at it (try_recv on the handle's channel), so it is gone for the next is_done() and for result(); keep what try_recv returned in the handle",
-                ))
+                return Err(failure!("ex04-is-done-changes-its-answer", after = timing::ms(after)))
             }
             Next::Item(Step::AfterRunning(None, _)) => {
-                return Err(fail(
-                    format!("is_done() still said false {} s after the job (which returns 7) was let finish", WATCHDOG.as_secs()),
-                    "true as soon as the job has run",
-                    "perhaps the flag or result is never stored where is_done() looks, or the job never ran",
-                ))
+                return Err(failure!("ex04-is-done-never-true", secs = WATCHDOG.as_secs()))
             }
-            other => return Err(stuck(other, "is_done() after the job finished", &cpu)),
+            other => return Err(stuck(other, &text!("ex04-doing-is-done-after"), &cpu)),
         }
         match scenario.next(WATCHDOG * 2) {
             Next::Item(Step::Value(Some(Ok(7)))) => {}
             Next::Item(Step::Value(value)) => {
-                return Err(fail(
-                    format!(
-                        "after is_done() had said true, result() (called on another thread than submit) {}",
-                        match value {
-                            None => format!("did not return within {} s", WATCHDOG.as_secs()),
-                            Some(Ok(v)) => format!("gave Ok({v})"),
-                            Some(Err(())) => "gave Err(JobPanicked)".to_owned(),
-                        }
-                    ),
-                    "Ok(7), the job's value, at once",
-                    "is_done() must leave the result for result(): perhaps is_done() consumed it (try_recv takes the value out of the channel), or result() waits for a signal that was already sent",
-                ))
+                let outcome = match value {
+                    None => text!("ex04-call-timed-out", secs = WATCHDOG.as_secs()),
+                    Some(Ok(v)) => text!("ex04-call-gave-ok", value = v),
+                    Some(Err(())) => text!("ex04-call-gave-err"),
+                };
+                return Err(failure!("ex04-result-after-is-done", outcome));
             }
-            other => return Err(stuck(other, "result() of a finished job", &cpu)),
+            other => return Err(stuck(other, &text!("ex04-doing-result-finished"), &cpu)),
         }
         match scenario.next(WATCHDOG * 2) {
             Next::Item(Step::Panicked(Some(_), true)) => Ok(()),
-            Next::Item(Step::Panicked(after, _)) => Err(fail(
-                match after {
-                    None => format!("is_done() of a job that panicked still said false after {} s", WATCHDOG.as_secs()),
-                    Some(_) => "is_done() of a job that panicked said true, but result() did not give Err(JobPanicked)"
-                        .to_owned(),
-                },
-                "a job that panicked is done, and its result() is Err(JobPanicked)",
-                "store Err(JobPanicked) where is_done() and result() look when catch_unwind catches the job's panic",
-            )),
-            other => Err(stuck(other, "is_done() of a job that panicked", &cpu)),
+            Next::Item(Step::Panicked(after, _)) => Err(match after {
+                None => failure!("ex04-is-done-panicked-never-true", secs = WATCHDOG.as_secs()),
+                Some(_) => failure!("ex04-is-done-panicked-no-err"),
+            }),
+            other => Err(stuck(other, &text!("ex04-doing-is-done-panicked"), &cpu)),
         }
     })();
     gate.open();
@@ -947,9 +816,7 @@ fn same_workers_run_every_job(_ctx: &Context) -> Verdict {
         other => {
             return Err(stuck(
                 other,
-                &format!(
-                "{SUBMITTERS} threads submitting {EACH} jobs each to ThreadPool::new({MAX}), then {MAX} panicking jobs"
-            ),
+                &text!("ex04-doing-submitters", submitters = SUBMITTERS, each = EACH, max = MAX),
                 &cpu,
             ))
         }
@@ -958,71 +825,55 @@ fn same_workers_run_every_job(_ctx: &Context) -> Verdict {
     let strangers = |s: &BTreeSet<u32>| -> BTreeSet<u32> { s.difference(&seen.workers).copied().collect() };
     let hint = rng::replay_hint(seed, "ex04_pool");
     if seen.workers.len() > MAX {
-        return Err(fail(
-            format!("ThreadPool::new({MAX}) started {} threads (ids {})", seen.workers.len(), show(&seen.workers)),
-            format!("exactly max_workers = {MAX} worker threads"),
-            "new() must start exactly max_workers threads; perhaps a thread more (a dispatcher or a supervisor) is started too, or the loop runs max_workers + 1 times",
+        return Err(failure!(
+            "ex04-new-starts-extra-threads",
+            max = MAX,
+            started = seen.workers.len(),
+            ids = show(&seen.workers)
         ));
     }
     let early = strangers(&seen.before_panics);
     if !early.is_empty() {
-        return Err(fail(
-            format!(
-                "jobs submitted from {SUBMITTERS} threads at once ran on {} thread(s) that did not exist when ThreadPool::new({MAX}) returned (ids {}; new() started {} thread(s){}); {hint}",
-                early.len(),
-                show(&early),
-                seen.workers.len(),
-                if seen.workers.is_empty() { String::new() } else { format!(": {}", show(&seen.workers)) }
-            ),
-            "every job runs on one of the max_workers threads new() started",
-            "threads are created after new(): perhaps submit() starts a thread per job (even if at most max_workers live at once), or the workers are started lazily in submit() instead of in new()",
+        return Err(failure!(
+            "ex04-jobs-on-later-threads",
+            submitters = SUBMITTERS,
+            count = early.len(),
+            max = MAX,
+            ids = show(&early),
+            started = seen.workers.len(),
+            worker_ids = show(&seen.workers),
+            hint
         ));
     }
     if seen.ran < SUBMITTERS * EACH || seen.ok < seen.kept {
-        return Err(fail(
-            format!(
-                "of {} jobs submitted from {SUBMITTERS} threads at once ({} handles kept, the others dropped at once), {} ran and result() gave Ok for {} within {} s; {hint}",
-                SUBMITTERS * EACH,
-                seen.kept,
-                seen.ran,
-                seen.ok,
-                WATCHDOG.as_secs()
-            ),
-            "every submitted job runs, and its result() gives Ok",
-            "perhaps jobs are lost when several threads submit at once, or when their handle is dropped before they run (the job must not depend on the handle being alive)",
+        return Err(failure!(
+            "ex04-jobs-lost-concurrent",
+            total = SUBMITTERS * EACH,
+            submitters = SUBMITTERS,
+            kept = seen.kept,
+            ran = seen.ran,
+            ok = seen.ok,
+            secs = WATCHDOG.as_secs(),
+            hint
         ));
     }
     let late = strangers(&seen.after_panics);
     if !late.is_empty() {
-        return Err(fail(
-            format!(
-                "after {MAX} jobs panicked, later jobs ran on {} thread(s) that new() had not started (ids {}; new() started {})",
-                late.len(),
-                show(&late),
-                show(&seen.workers)
-            ),
-            "the same workers run every job, also after a job panicked",
-            "perhaps a worker that a panic killed was replaced by a new thread (or the pool starts threads for jobs after new()): catch the panic (std::panic::catch_unwind around the job, in the worker) so that the worker itself goes on with the next job, rather than starting another",
+        return Err(failure!(
+            "ex04-worker-replaced-after-panic",
+            max = MAX,
+            count = late.len(),
+            ids = show(&late),
+            worker_ids = show(&seen.workers)
         ));
     }
     if !seen.later.is_empty() {
-        return Err(fail(
-            format!(
-                "{} thread(s) appeared in /proc/self/task after ThreadPool::new({MAX}) returned (ids {}), though no job ran on them",
-                seen.later.len(),
-                show(&seen.later)
-            ),
-            "no thread created after new()",
-            "the pool starts threads after new(): perhaps submit() or result() starts a helper thread, or a worker that ended is replaced; new() must start every thread the pool needs",
-        ));
+        return Err(failure!("ex04-threads-after-new", count = seen.later.len(), max = MAX, ids = show(&seen.later)));
     }
     if !seen.panicked_err {
-        return Err(fail(
-            "result() of a job that panicked did not give Err(JobPanicked)",
-            "Err(JobPanicked)",
-            "a job that panicked must give Err(JobPanicked)",
-        ));
+        return Err(failure!("ex04-panicked-job-no-err"));
     }
+
     Ok(())
 }
 
@@ -1054,6 +905,11 @@ fn observe_wait(waiter: u32, window: Duration) -> Observed {
     Observed { process, waiter }
 }
 
+/// `x` rounded as `{:.0}` prints it, as a number (for the plural forms of the words after it).
+fn whole(x: f64) -> f64 {
+    format!("{x:.0}").parse().unwrap_or(x)
+}
+
 fn quiet(usage: &Usage) -> bool {
     !usage.spins() && !usage.polls(WAKEUPS_PER_SECOND)
 }
@@ -1064,44 +920,32 @@ fn judge_wait(seen: &Observed, call: &str, what: &str, fix: &str) -> Option<Fail
     if quiet(&seen.process) {
         return None;
     }
-    let expected = format!(
-        "no CPU and at most {WAKEUPS_PER_SECOND:.0} wake-ups a second: nothing happens, so every thread sleeps until a job finishes"
-    );
+    let expected = text!("ex04-wait-expected", wakeups = format!("{WAKEUPS_PER_SECOND:.0}"));
     let how = |u: &Usage| {
         if u.spins() {
-            "spins: perhaps a loop that looks again and again (is_done(), try_recv(), a flag) without blocking"
-                .to_owned()
+            text!("ex04-wait-spins")
         } else {
-            format!(
-                "polls, waking up {:.0} times a second: perhaps a loop that looks and then sleeps for a millisecond or a few",
-                u.wakeups_per_second()
-            )
+            text!("ex04-wait-polls", rate = whole(u.wakeups_per_second()))
         }
     };
+    let process = seen.process.describe();
     Some(match seen.waiter {
         Some(waiter) if !quiet(&waiter) => fail(
-            format!("while {what}, the thread calling {call} {} (the whole process {})", waiter.describe(), seen.process.describe()),
+            text!("ex04-wait-waiter-busy", what, call, waiter = waiter.describe(), process),
             expected,
-            format!("{call} {}; {fix}", how(&waiter)),
+            text!("ex04-wait-waiter-busy-why", call, how = how(&waiter), fix),
         ),
         waiter => fail(
-            format!(
-                "while {what}, the process {}{}",
-                seen.process.describe(),
-                match waiter {
-                    Some(w) => format!(", though the thread calling {call} was quiet ({})", w.describe()),
-                    None => String::new(),
-                }
-            ),
+            match waiter {
+                Some(w) => text!("ex04-wait-process-busy-waiter-quiet", what, process, call, waiter = w.describe()),
+                None => text!("ex04-wait-process-busy", what, process),
+            },
             expected,
-            format!(
-                "other threads {}: perhaps idle workers poll the queue (try_recv, with or without a sleep) instead of blocking in recv() or on a Condvar, or {call} hands the wait to helper threads that poll",
-                if seen.process.spins() {
-                    "spin".to_owned()
-                } else {
-                    format!("poll, waking up {:.0} times a second", seen.process.wakeups_per_second())
-                }
-            ),
+            if seen.process.spins() {
+                text!("ex04-wait-others-spin", call)
+            } else {
+                text!("ex04-wait-others-poll", call, rate = whole(seen.process.wakeups_per_second()))
+            },
         ),
     })
 }
@@ -1133,10 +977,12 @@ fn waiting_uses_no_cpu(_ctx: &Context) -> Verdict {
     let verdict = (|| {
         let n = wait_for(&starts, JOBS);
         if n < JOBS {
-            return Err(fail(
-                format!("only {n} of {JOBS} jobs started on ThreadPool::new({JOBS}) within {} s{}", WATCHDOG.as_secs(), cpu.note()),
-                format!("{JOBS} jobs run at once on {JOBS} workers"),
-                "the pool must start max_workers workers in new(), and a worker must not hold the queue's lock while its job runs",
+            return Err(failure!(
+                "ex04-jobs-not-started",
+                started = n,
+                jobs = JOBS,
+                secs = WATCHDOG.as_secs(),
+                note = cpu.note()
             ));
         }
         let (yielded_tx, yielded) = mpsc::channel();
@@ -1147,49 +993,34 @@ fn waiting_uses_no_cpu(_ctx: &Context) -> Verdict {
         });
         thread::sleep(SETTLE);
         let seen = observe_wait(consumer.tid(), WINDOW);
-        let fix = "block instead: recv() on one channel that every job reports to when it finishes, or a Condvar that the worker notifies after storing the result";
+        let fix = text!("ex04-fix-as-completed");
         if let Ok(early) = yielded.try_recv() {
-            return Err(fail(
-                format!("as_completed yielded {early:?} while all {JOBS} jobs were still running"),
-                "nothing until a job finishes",
-                "as_completed must wait for a job to finish before yielding its result",
-            ));
+            return Err(failure!("ex04-as-completed-yielded-early", early = format!("{early:?}"), jobs = JOBS));
         }
-        if let Some(failure) = judge_wait(
-            &seen,
-            "as_completed",
-            &format!("as_completed waited for {JOBS} jobs that were all still running"),
-            fix,
-        ) {
+        if let Some(failure) =
+            judge_wait(&seen, "as_completed", &text!("ex04-what-as-completed-all-running", jobs = JOBS), &fix)
+        {
             return Err(failure);
         }
         // One job finishes: its result comes, and the wait for the two others blocks too.
         gates[1].open();
         match yielded.recv_timeout(WATCHDOG) {
             Ok(Some(1)) => {}
-            Ok(other) => {
-                return Err(fail(
-                    format!("when only job 1 had finished, as_completed yielded {other:?}"),
-                    "Some(1): the result of the job that finished",
-                    "as_completed must yield the result of whichever job finished",
-                ))
-            }
+            Ok(other) => return Err(failure!("ex04-as-completed-wrong-job", got = format!("{other:?}"))),
             Err(_) => {
-                return Err(fail(
-                    format!("as_completed yielded nothing within {} s after job 1 of {JOBS} finished{}", WATCHDOG.as_secs(), cpu.note()),
-                    "job 1's result as soon as it finishes",
-                    "as_completed waits for something else than the next job to finish: perhaps for the jobs in submission order, or for all of them; or the notification of a finished job is lost",
+                return Err(failure!(
+                    "ex04-as-completed-missed-job",
+                    secs = WATCHDOG.as_secs(),
+                    jobs = JOBS,
+                    note = cpu.note()
                 ))
             }
         }
         thread::sleep(SETTLE);
         let seen = observe_wait(consumer.tid(), WINDOW);
-        if let Some(failure) = judge_wait(
-            &seen,
-            "as_completed",
-            &format!("as_completed waited for the {} jobs still running after it had yielded one", JOBS - 1),
-            fix,
-        ) {
+        if let Some(failure) =
+            judge_wait(&seen, "as_completed", &text!("ex04-what-as-completed-rest-running", left = JOBS - 1), &fix)
+        {
             return Err(failure);
         }
         open_all(&gates);
@@ -1198,48 +1029,38 @@ fn waiting_uses_no_cpu(_ctx: &Context) -> Verdict {
         rest.sort_unstable();
         let ended = consumer.outcome(WATCHDOG);
         if rest != [0, 2] || !matches!(ended, Next::Item(())) {
-            return Err(fail(
-                format!(
-                    "after all {JOBS} jobs finished, as_completed yielded jobs {rest:?} besides job 1, and then {}",
-                    match ended {
-                        Next::Item(()) => "ended".to_owned(),
-                        Next::Panicked(m) => format!("panicked: {m}"),
-                        _ => format!("did not end within {} s", WATCHDOG.as_secs()),
-                    }
-                ),
-                "jobs 0 and 2, then the end of the iteration",
-                "as_completed must yield exactly one result per handle and then end",
-            ));
+            let ended = match ended {
+                Next::Item(()) => text!("ex04-iteration-ended"),
+                Next::Panicked(message) => text!("ex04-call-panicked", message),
+                _ => text!("ex04-iteration-not-ended", secs = WATCHDOG.as_secs()),
+            };
+            return Err(failure!("ex04-as-completed-end", jobs = JOBS, rest = format!("{rest:?}"), ended));
         }
         // result() of a held job, on a thread of its own.
         let held = submit_held(JOBS);
         if wait_for(&starts, 1) < 1 {
-            return Err(stuck(Next::<()>::TimedOut, "running one more job", &cpu));
+            return Err(stuck(Next::<()>::TimedOut, &text!("ex04-doing-one-more"), &cpu));
         }
         let waiter = watch::call("result", move || held.result());
         thread::sleep(SETTLE);
         let seen = observe_wait(waiter.tid(), WINDOW);
-        if let Some(failure) = judge_wait(
-            &seen,
-            "result()",
-            "result() waited for a job that was still running",
-            "block instead: recv() on the job's channel, or Condvar::wait_while on its result",
-        ) {
+        if let Some(failure) =
+            judge_wait(&seen, "result()", &text!("ex04-what-result-running"), &text!("ex04-fix-result"))
+        {
             return Err(failure);
         }
         gates[JOBS].open();
         match waiter.outcome(WATCHDOG) {
             Next::Item(Ok(v)) if v == JOBS => Ok(()),
-            other => Err(fail(
-                format!("once the job (which returns {JOBS}) finished, result() {}", match other {
-                    Next::Item(Ok(v)) => format!("gave Ok({v})"),
-                    Next::Item(Err(_)) => "gave Err(JobPanicked)".to_owned(),
-                    Next::Panicked(m) => format!("panicked: {m}"),
-                    _ => format!("did not return within {} s", WATCHDOG.as_secs()),
-                }),
-                format!("Ok({JOBS}) at once"),
-                "result() must wake up when the job's result is stored: the worker has to signal (send on the channel, or notify the Condvar) after storing it",
-            )),
+            other => {
+                let outcome = match other {
+                    Next::Item(Ok(v)) => text!("ex04-call-gave-ok", value = v),
+                    Next::Item(Err(_)) => text!("ex04-call-gave-err"),
+                    Next::Panicked(message) => text!("ex04-call-panicked", message),
+                    _ => text!("ex04-call-timed-out", secs = WATCHDOG.as_secs()),
+                };
+                Err(failure!("ex04-result-not-woken", jobs = JOBS, outcome))
+            }
         }
     })();
     gates.iter().for_each(Gate::open);
@@ -1411,50 +1232,54 @@ fn instant_jobs_race(_ctx: &Context) -> Verdict {
     loop {
         match scenario.next(WATCHDOG) {
             Next::Item(None) => {
-                pack_support::measured(format!(
-                    "{} rounds, {} jobs",
-                    progress.round.load(Ordering::SeqCst) + 1,
-                    progress.submitted.load(Ordering::SeqCst)
+                pack_support::measured(text!(
+                    "ex04-race-measured",
+                    rounds = progress.round.load(Ordering::SeqCst) + 1,
+                    jobs = progress.submitted.load(Ordering::SeqCst)
                 ));
                 break;
             }
             Next::Item(Some((_, expected, got))) if expected == got => {}
             Next::Item(Some((round, expected, got))) => {
-                return Err(fail(
-                    format!("in round {round} of {ROUNDS} (a few instant jobs each, consumed while they complete), the kept handles gave the values {got:?}; {hint}"),
-                    format!("{expected:?}: one Ok(value) per kept handle, each its own job's"),
-                    "perhaps a result is lost or given twice when jobs complete while as_completed or result() is setting up its wait, or results reach the wrong handle",
+                return Err(failure!(
+                    "ex04-race-wrong-values",
+                    round,
+                    rounds = ROUNDS,
+                    got = format!("{got:?}"),
+                    hint,
+                    expected = format!("{expected:?}")
                 ))
             }
             Next::TimedOut => {
                 let (submitted, ran) = (progress.submitted.load(Ordering::SeqCst), progress.ran.load(Ordering::SeqCst));
                 let round = progress.round.load(Ordering::SeqCst);
                 let yielded = progress.yielded.load(Ordering::SeqCst);
+                let (secs, note) = (WATCHDOG.as_secs(), cpu.note());
                 return Err(if ran >= submitted {
-                    fail(
-                        format!("in round {round} of {ROUNDS}, every job submitted so far had run, but the results had not all come back {} s later ({yielded} of this round's results came){}; {hint}", WATCHDOG.as_secs(), cpu.note()),
-                        "each result as soon as its job has run, however quickly jobs complete",
-                        "a completion was lost: perhaps as_completed or result() looks whether a job is done and then registers for its notification (or waits on the Condvar) in two steps, and a job that completes in between is never reported; look and register (or wait) under the same lock the worker takes to store the result, or let the worker send on a channel that the waiter owns from the start",
-                    )
+                    failure!("ex04-race-completion-lost", round, rounds = ROUNDS, secs, yielded, note, hint)
                 } else {
-                    fail(
-                        format!("in round {round} of {ROUNDS}, {} of {submitted} submitted jobs had not run after {} s{}; {hint}", submitted - ran, WATCHDOG.as_secs(), cpu.note()),
-                        "every submitted job runs as soon as a worker is free",
-                        "perhaps the workers stopped taking jobs (a worker holding the queue's lock, or a job lost when many are submitted quickly)",
+                    failure!(
+                        "ex04-race-jobs-not-run",
+                        round,
+                        rounds = ROUNDS,
+                        missing = submitted - ran,
+                        submitted,
+                        secs,
+                        note,
+                        hint
                     )
                 });
             }
-            other => return Err(stuck(other, &format!("round {} of {ROUNDS} of instant jobs", progress.round.load(Ordering::SeqCst)), &cpu)),
+            other => {
+                let round = progress.round.load(Ordering::SeqCst);
+                return Err(stuck(other, &text!("ex04-doing-round", round, rounds = ROUNDS), &cpu));
+            }
         }
     }
     let _ = scenario.next(WATCHDOG);
     let (submitted, ran) = (progress.submitted.load(Ordering::SeqCst), progress.ran.load(Ordering::SeqCst));
     if ran < submitted {
-        return Err(fail(
-            format!("{} of {submitted} submitted jobs never ran (their handles were dropped, or kept); {hint}", submitted - ran),
-            "every submitted job runs, even when its handle is dropped",
-            "the job must not depend on its handle being alive: perhaps the worker skips a job whose result nobody waits for",
-        ));
+        return Err(failure!("ex04-race-jobs-never-ran", missing = submitted - ran, submitted, hint));
     }
     Ok(())
 }
@@ -1474,20 +1299,11 @@ fn collect(rx: &Receiver<usize>, n: usize) -> Vec<usize> {
 /// The failure for a scenario that did not report as expected.
 fn stuck<T>(next: Next<T>, what: &str, cpu: &CpuWatch) -> Failure {
     match next {
-        Next::Panicked(message) => fail(
-            format!("the pool's code panicked while {what}: {message}"),
-            "no panic",
-            "a panic here means a bug in the pool (or a todo!() that is not written yet)",
-        ),
-        Next::TimedOut => fail(
-            format!("{what} did not finish within {} s{}", WATCHDOG.as_secs(), cpu.note()),
-            "submit() queues the job and returns at once; the jobs run as soon as a worker is free",
-            if cpu.busy() {
-                "something busy-waits: a loop that polls a flag burns a CPU and may never see the change; block instead (Condvar::wait_while, or recv() on a channel)"
-            } else {
-                "something blocks forever: submit() must only send the job on the queue, and each worker must take jobs from it (lock, recv, unlock) and run them"
-            },
-        ),
-        _ => fail(format!("{what} ended without a result"), "a result", "internal error of the check"),
+        Next::Panicked(message) => failure!("ex04-stuck-panicked", what, message),
+        Next::TimedOut if cpu.busy() => {
+            failure!("ex04-stuck-spins", what, secs = WATCHDOG.as_secs(), note = cpu.note())
+        }
+        Next::TimedOut => failure!("ex04-stuck-blocks", what, secs = WATCHDOG.as_secs(), note = cpu.note()),
+        _ => failure!("ex04-stuck-no-result", what),
     }
 }

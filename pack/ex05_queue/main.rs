@@ -20,7 +20,7 @@ use ex05_queue::{BoundedQueue, Closed};
 use pack_support::rng::{self, Rng};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Call, Next};
-use pack_support::{fail, proc, Context, Failure, Verdict};
+use pack_support::{failure, proc, text, Context, Failure, Verdict};
 
 #[path = "../shared/explore.rs"]
 mod explore;
@@ -60,25 +60,16 @@ fn delivers_each_item_once(_ctx: &Context) -> Verdict {
     let missing: Vec<u32> = plan.items().filter(|item| !counts.contains_key(item)).collect();
     let strange: Vec<u32> = counts.keys().copied().filter(|&item| !plan.is_item(item)).collect();
     let total = plan.producers * plan.per_producer;
-    let expected = format!("each of the {total} items delivered to exactly one consumer");
     if !twice.is_empty() {
-        return Err(fail(
-            format!("{} items were delivered more than once, for example {}", twice.len(), some(&twice)),
-            expected,
-            "get() must take the item out of the queue (pop_front) while holding the lock, so that no other consumer can get it too",
-        ));
+        return Err(failure!("ex05-delivered-twice", count = twice.len(), examples = some(&twice), total));
     }
     if !missing.is_empty() || !strange.is_empty() {
-        return Err(fail(
-            format!(
-                "{} of {total} items never reached a consumer (for example {}){}",
-                missing.len(),
-                some(&missing),
-                if strange.is_empty() { String::new() } else { format!(", and get() returned items nobody put: {}", some(&strange)) }
-            ),
-            expected,
-            "put() returned Ok for every item, so each must stay in the queue until one get() takes it, even when the queue is closed afterwards",
-        ));
+        let (missing, examples) = (missing.len(), some(&missing));
+        return Err(if strange.is_empty() {
+            failure!("ex05-items-missing", missing, total, examples)
+        } else {
+            failure!("ex05-items-missing-and-strange", missing, total, examples, strange = some(&strange))
+        });
     }
     Ok(())
 }
@@ -123,9 +114,12 @@ impl Traffic {
     }
 
     fn describe(&self) -> String {
-        format!(
-            "{} producers putting {} items each and {} consumers on one BoundedQueue::new({})",
-            self.producers, self.per_producer, self.consumers, self.capacity
+        text!(
+            "ex05-traffic",
+            producers = self.producers,
+            per_producer = self.per_producer,
+            consumers = self.consumers,
+            capacity = self.capacity
         )
     }
 
@@ -227,79 +221,46 @@ impl Traffic {
         let deadline = Instant::now() + WATCHDOG * 2;
         let event = seen.recv_timeout(deadline.saturating_duration_since(Instant::now()));
         let progress = || {
-            format!(
-                "producers had put {} of {total} items and consumers had received {}",
-                put.load(Ordering::SeqCst),
-                got.load(Ordering::SeqCst)
-            )
+            text!("ex05-traffic-progress", put = put.load(Ordering::SeqCst), total, got = got.load(Ordering::SeqCst))
         };
         match event {
             Ok(Event::Finished(delivered)) => Ok(delivered),
-            Ok(Event::EarlyNone { consumer, after }) => Err(fail(
-                format!(
-                    "with {}, consumer-{consumer}'s get() returned None after {after} items, while the queue was still open (close() had not been called; {})",
-                    self.describe(),
-                    progress()
-                ),
-                "get() blocks while the queue is empty and open; it returns None only once the queue is closed and empty",
-                "a consumer that gets None stops for good, so items stay undelivered and producers block on a full queue: while the queue is empty and not closed, get() must wait on the condition variable (in a while loop), not return",
-            )),
-            Ok(Event::Refused { producer, item }) => Err(fail(
-                format!("producer-{producer}'s put({item}) returned Err while the queue was open ({})", progress()),
-                "put() waits for room and returns Ok while the queue is open",
-                "put() may only refuse an item once close() has been called",
-            )),
-            Ok(Event::Overfull(len)) => Err(fail(
-                format!("with {}, len() returned {len}", self.describe()),
-                format!("never more than {} items in the queue", self.capacity),
-                "put() must wait while the queue is full, and check again after every wake-up (a while loop around wait): another producer may have filled the free slot first",
-            )),
-            Ok(Event::Panicked(message)) => Err(fail(
-                format!("a thread using the queue panicked: {message}"),
-                "no panic",
-                "a panic here means a bug in the queue (or a todo!() that is not written yet)",
-            )),
+            Ok(Event::EarlyNone { consumer, after }) => {
+                Err(failure!("ex05-early-none", traffic = self.describe(), consumer, after, progress = progress()))
+            }
+            Ok(Event::Refused { producer, item }) => {
+                Err(failure!("ex05-refused-while-open", producer, item, progress = progress()))
+            }
+            Ok(Event::Overfull(len)) => {
+                Err(failure!("ex05-overfull", traffic = self.describe(), len, capacity = self.capacity))
+            }
+            Ok(Event::Panicked(message)) => Err(failure!("ex05-thread-panicked", message)),
             Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => {
                 // Whether the process kept at least half a CPU busy while the check waited: a
                 // thread spinning rather than blocked.
                 let (cpu, wall) = (process_cpu().saturating_sub(cpu_before), started.elapsed());
                 let busy = cpu * 2 >= wall;
                 let note = if busy {
-                    format!(", and meanwhile the process used {} ms of CPU in {} ms (threads spinning)", cpu.as_millis(), wall.as_millis())
+                    text!("ex05-spinning-note", cpu = cpu.as_millis() as u64, wall = wall.as_millis() as u64)
                 } else {
                     String::new()
                 };
                 let waited = (WATCHDOG * 2).as_secs();
-                let expected = format!(
-                    "all {total} items delivered well within a second, then every consumer's get() returns None after close()"
-                );
+                let (traffic, consumers) = (self.describe(), self.consumers);
                 let still = self.consumers - ended.load(Ordering::SeqCst);
                 if closed.load(Ordering::SeqCst) && got.load(Ordering::SeqCst) == total {
-                    return Err(fail(
-                        format!(
-                            "with {}, all {total} items were delivered and close() was called, but {} s later {still} of {} consumers had not returned from get(){}",
-                            self.describe(),
-                            waited,
-                            self.consumers,
-                            note
-                        ),
-                        expected,
-                        if busy {
-                            "the consumers busy-wait, so they never sleep and fight for the lock: block on a condition variable instead (Condvar::wait in a while loop), and return None once the queue is closed and empty"
-                        } else {
-                            "close() must wake every consumer waiting in get() (notify_all() on their condition variable), and get() must return None once the queue is closed and empty"
-                        },
-                    ));
-                }
-                Err(fail(
-                    format!("with {}, after {waited} s the {}{}", self.describe(), progress(), note),
-                    expected,
-                    if busy {
-                        "something busy-waits: a loop that looks at the queue again and again burns a CPU; block on a condition variable instead (Condvar::wait in a while loop)"
+                    return Err(if busy {
+                        failure!("ex05-consumers-stuck-spinning", traffic, total, waited, still, consumers, note)
                     } else {
-                        "the threads stopped making progress: a lost wake-up (a put that does not notify a waiting consumer, a get that does not notify a waiting producer) or a lock that is never released"
-                    },
-                ))
+                        failure!("ex05-consumers-not-woken", traffic, total, waited, still, consumers, note)
+                    });
+                }
+                let progress = progress();
+                Err(if busy {
+                    failure!("ex05-traffic-spinning", traffic, waited, progress, note, total)
+                } else {
+                    failure!("ex05-traffic-stalled", traffic, waited, progress, note, total)
+                })
             }
         }
     }
@@ -338,29 +299,17 @@ fn capacity_never_exceeded(_ctx: &Context) -> Verdict {
             _ => None,
         }
     };
-    let len_note = len.map_or(", and len() did not return".to_owned(), |len| format!("; len() returns {len}"));
+    let len_note = len.map_or_else(|| text!("ex05-len-did-not-return"), |len| text!("ex05-len-returns", len));
     if took > CAPACITY || len.is_some_and(|len| len > CAPACITY) {
-        return Err(fail(
-            format!("with no consumer, put() returned for {took} of {ITEMS} items on a BoundedQueue::new({CAPACITY}){len_note}"),
-            format!("the first {CAPACITY} put() calls return; the next one blocks until a get() makes room"),
-            "a bounded queue holds at most capacity items: that is what stops fast producers from running ahead of slow consumers (back-pressure). put() must wait on a condition variable while the queue is full",
-        ));
+        return Err(failure!("ex05-put-ignores-capacity", took, items = ITEMS, capacity = CAPACITY, len_note));
     }
     if took < CAPACITY {
-        return Err(fail(
-            format!("put() blocked after {took} items on an empty BoundedQueue::new({CAPACITY}){len_note}"),
-            format!("{CAPACITY} items accepted without waiting"),
-            "put() may only wait while the queue holds capacity items",
-        ));
+        return Err(failure!("ex05-put-blocks-too-early", took, capacity = CAPACITY, len_note));
     }
     match producer.outcome(Duration::ZERO) {
-        Next::Panicked(message) => return Err(panicked("put() on a queue with room", &message)),
+        Next::Panicked(message) => return Err(panicked(&text!("ex05-what-put-with-room"), &message)),
         Next::Item(()) => {
-            return Err(fail(
-            format!("put() of item {} of {ITEMS} on a full BoundedQueue::new({CAPACITY}) returned without waiting, though the queue was open", CAPACITY + 1),
-            "put() blocks while the queue is full",
-            "a put() on a full queue must wait for room, not give up",
-        ))
+            return Err(failure!("ex05-put-on-full-returned", item = CAPACITY + 1, items = ITEMS, capacity = CAPACITY))
         }
         Next::TimedOut | Next::Ended => {}
     }
@@ -368,26 +317,16 @@ fn capacity_never_exceeded(_ctx: &Context) -> Verdict {
     let queue2 = queue.clone();
     let first = watch::call("consumer", move || queue2.get());
     if !matches!(first.outcome(WATCHDOG), Next::Item(Some(0))) {
-        return Err(fail(
-            format!("get() on a full queue did not return its first item (0) within {} s", WATCHDOG.as_secs()),
-            "Some(0) at once",
-            "get() must take the front item of a non-empty queue without waiting",
-        ));
+        return Err(failure!("ex05-get-on-full-stuck", secs = WATCHDOG.as_secs()));
     }
     let deadline = Instant::now() + WATCHDOG;
     while accepted.load(Ordering::SeqCst) == CAPACITY && Instant::now() < deadline {
         thread::sleep(Duration::from_millis(5));
     }
     if accepted.load(Ordering::SeqCst) == CAPACITY {
-        return Err(fail(
-            format!(
-                "after get() made room in the full queue, the producer blocked in put() was still waiting {} s later",
-                WATCHDOG.as_secs()
-            ),
-            "the blocked put() returns as soon as there is room",
-            "a lost wake-up: get() must notify the producers' condition variable after taking an item",
-        ));
+        return Err(failure!("ex05-producer-not-woken", secs = WATCHDOG.as_secs()));
     }
+
     queue.close();
 
     // Many producers and consumers: len() never above the capacity.
@@ -411,13 +350,7 @@ fn blocked_calls_use_no_cpu(_ctx: &Context) -> Verdict {
         });
         match filled {
             Ok(Ok(())) => {}
-            Ok(Err(_)) => {
-                return fatal(fail(
-                    "put(1) on a new, empty queue returned Err(Closed(1))",
-                    "Ok(())",
-                    "put() on an open queue with room must succeed",
-                ))
-            }
+            Ok(Err(_)) => return fatal(failure!("ex05-put-refused-on-new-queue")),
             Err(f) => return fatal(f),
         }
         let getter = {
@@ -434,26 +367,15 @@ fn blocked_calls_use_no_cpu(_ctx: &Context) -> Verdict {
         while !(getter.is_asleep() && putter.is_asleep()) && Instant::now() < deadline {
             thread::sleep(Duration::from_millis(5));
         }
+        let (on_empty, on_full) = (text!("ex05-what-get-on-empty"), text!("ex05-what-put-on-full"));
         match getter.outcome(Duration::ZERO) {
-            Next::Item(value) => {
-                return fatal(fail(
-                    format!("get() on an empty, open queue returned {value:?} at once"),
-                    "get() blocks until an item arrives or the queue is closed",
-                    "get() must wait on a condition variable while the queue is empty and open",
-                ))
-            }
-            Next::Panicked(message) => return fatal(panicked("get() on an empty queue", &message)),
+            Next::Item(value) => return fatal(failure!("ex05-get-returned-at-once", value = format!("{value:?}"))),
+            Next::Panicked(message) => return fatal(panicked(&on_empty, &message)),
             _ => {}
         }
         match putter.outcome(Duration::ZERO) {
-            Next::Item(result) => {
-                return fatal(fail(
-                    format!("put() on a full queue (capacity 1, 1 item) returned {result:?} at once"),
-                    "put() blocks until there is room or the queue is closed",
-                    "put() must wait on a condition variable while the queue is full",
-                ))
-            }
-            Next::Panicked(message) => return fatal(panicked("put() on a full queue", &message)),
+            Next::Item(result) => return fatal(failure!("ex05-put-returned-at-once", result = format!("{result:?}"))),
+            Next::Panicked(message) => return fatal(panicked(&on_full, &message)),
             _ => {}
         }
         let usage = watch::usage_over(&[getter.tid(), putter.tid()], WINDOW);
@@ -463,36 +385,34 @@ fn blocked_calls_use_no_cpu(_ctx: &Context) -> Verdict {
             move || (empty.put(7).is_ok(), full.get())
         });
         let (got, put) = (getter.outcome(WATCHDOG), putter.outcome(WATCHDOG));
-        let judged = [("get() on an empty queue", &usage[0]), ("put() on a full queue", &usage[1])];
+        let judged = [(on_empty, &usage[0]), (on_full, &usage[1])];
         let summary = judged
             .iter()
             .map(|(what, u)| match u {
-                Some(u) => {
-                    format!("{what}: {} ms CPU, {} wake-ups in {} ms", u.cpu.as_millis(), u.sleeps, u.wall.as_millis())
-                }
-                None => format!("{what}: thread gone"),
+                Some(u) => text!(
+                    "ex05-usage-summary",
+                    what,
+                    cpu = u.cpu.as_millis() as u64,
+                    sleeps = u.sleeps,
+                    wall = u.wall.as_millis() as u64
+                ),
+                None => text!("ex05-usage-thread-gone", what),
             })
             .collect::<Vec<_>>()
             .join("; ");
         for (what, u) in judged {
             let Some(u) = u else { continue };
+            let (cpu, wall) = (u.cpu.as_millis() as u64, u.wall.as_millis() as u64);
             if u.cpu * 10 >= u.wall {
+                let percent = cpu * 100 / wall.max(1);
                 return Measurement {
-                    judgement: Judgement::Fail(fail(
-                        format!("a thread blocked in {what} used {} ms of CPU in {} ms ({}% of a CPU)", u.cpu.as_millis(), u.wall.as_millis(), u.cpu.as_millis() * 100 / u.wall.as_millis().max(1)),
-                        "about 0 ms: a blocked thread sleeps in the kernel until it is notified",
-                        "the call spins: it looks at the queue again and again instead of sleeping, burning a whole CPU that the other threads need; wait on a condition variable (Condvar::wait in a while loop), which releases the lock and sleeps until notify",
-                    )),
+                    judgement: Judgement::Fail(failure!("ex05-blocked-call-spins", what, cpu, wall, percent)),
                     summary,
                 };
             }
             if u.sleeps > 50 {
                 return Measurement {
-                    judgement: Judgement::Fail(fail(
-                        format!("a thread blocked in {what} woke up {} times in {} ms, though nothing changed", u.sleeps, u.wall.as_millis()),
-                        "no wake-up while nothing changes: a blocked thread sleeps until it is notified",
-                        "the call polls: it sleeps a little and looks again, which wastes CPU and reacts late; wait on a condition variable and let put()/get()/close() notify it",
-                    )),
+                    judgement: Judgement::Fail(failure!("ex05-blocked-call-polls", what, sleeps = u.sleeps, wall)),
                     summary,
                 };
             }
@@ -501,24 +421,10 @@ fn blocked_calls_use_no_cpu(_ctx: &Context) -> Verdict {
             return fatal(f);
         }
         if !matches!(got, Next::Item(Some(7))) {
-            return fatal(fail(
-                format!(
-                    "after put(7) on the empty queue, the thread blocked in get() {}",
-                    describe_next(&got, WATCHDOG)
-                ),
-                "get() returns Some(7) at once",
-                "a lost wake-up: put() must notify the consumers' condition variable after adding an item",
-            ));
+            return fatal(failure!("ex05-consumer-not-woken-by-put", outcome = describe_next(&got, WATCHDOG)));
         }
         if !matches!(put, Next::Item(Ok(()))) {
-            return fatal(fail(
-                format!(
-                    "after get() made room in the full queue, the thread blocked in put() {}",
-                    describe_next(&put, WATCHDOG)
-                ),
-                "put() returns Ok(()) at once",
-                "a lost wake-up: get() must notify the producers' condition variable after taking an item",
-            ));
+            return fatal(failure!("ex05-producer-not-woken-by-get", outcome = describe_next(&put, WATCHDOG)));
         }
         Measurement { judgement: Judgement::Pass, summary }
     })
@@ -530,18 +436,14 @@ fn fatal(failure: Failure) -> Measurement {
 
 fn describe_next<T: std::fmt::Debug>(next: &Next<T>, waited: Duration) -> String {
     match next {
-        Next::Item(value) => format!("returned {value:?}"),
-        Next::Panicked(message) => format!("panicked: {message}"),
-        Next::TimedOut | Next::Ended => format!("was still blocked {} s later", waited.as_secs_f64()),
+        Next::Item(value) => text!("ex05-next-returned", value = format!("{value:?}")),
+        Next::Panicked(message) => text!("ex05-next-panicked", message),
+        Next::TimedOut | Next::Ended => text!("ex05-next-still-blocked", secs = waited.as_secs_f64()),
     }
 }
 
 fn panicked(what: &str, message: &str) -> Failure {
-    fail(
-        format!("{what} panicked: {message}"),
-        "no panic",
-        "a panic here means a bug in the queue (or a todo!() that is not written yet)",
-    )
+    failure!("ex05-panicked", what, message)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -565,11 +467,7 @@ fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
     thread::sleep(Duration::from_millis(50));
     for c in &consumers {
         if let Next::Item(value) = c.outcome(Duration::ZERO) {
-            return Err(fail(
-                format!("get() on an empty, open queue returned {value:?} before close() was called"),
-                "get() blocks until an item arrives or the queue is closed",
-                "get() must wait on a condition variable while the queue is empty and open",
-            ));
+            return Err(failure!("ex05-get-returned-before-close", value = format!("{value:?}")));
         }
     }
     // Many waiters on one condition variable: together they must stay as quiet as one. A
@@ -579,25 +477,10 @@ fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
     let usage = watch::usage_over(&tids, Duration::from_millis(300));
     let (cpu, sleeps) = usage.iter().flatten().fold((Duration::ZERO, 0), |(c, s), u| (c + u.cpu, s + u.sleeps));
     let wall = usage.iter().flatten().map(|u| u.wall).max().unwrap_or_default();
-    pack_support::measured(format!(
-        "{} waiters: {} ms CPU and {sleeps} wake-ups in {} ms",
-        2 * WAITERS,
-        cpu.as_millis(),
-        wall.as_millis()
-    ));
+    let (cpu_ms, wall_ms) = (cpu.as_millis() as u64, wall.as_millis() as u64);
+    pack_support::measured(text!("ex05-waiters-measured", waiters = 2 * WAITERS, cpu = cpu_ms, sleeps, wall = wall_ms));
     if cpu * 4 >= wall || sleeps > 30 {
-        return Err(fail(
-            format!(
-                "{WAITERS} threads blocked in get() on an empty queue and {WAITERS} in put() on a full one used {} ms of CPU \
-                 together and woke up {sleeps} times in {} ms, while nothing changed",
-                cpu.as_millis(),
-                wall.as_millis()
-            ),
-            "about 0 ms and no wake-up: a blocked thread sleeps until a put(), get() or close() notifies it",
-            "the waiters keep waking up: perhaps a woken thread that finds nothing to do notifies the next waiter \
-             before it waits again (passing the wake-up on, so that the waiters wake each other for ever), or the \
-             wait has a short timeout, or it is a sleep-and-look-again loop",
-        ));
+        return Err(failure!("ex05-waiters-wake-each-other", waiters = WAITERS, cpu = cpu_ms, sleeps, wall = wall_ms));
     }
     run_within(WATCHDOG, {
         let (empty, full) = (empty.clone(), full.clone());
@@ -612,14 +495,10 @@ fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
     for c in &consumers {
         match c.outcome(left(deadline)) {
             Next::Item(None) => woke_consumers += 1,
-            Next::Item(Some(value)) => {
-                return Err(fail(
-                    format!("{}'s get() on a closed, empty queue returned Some({value})", c.name()),
-                    "None",
-                    "once the queue is closed and empty, get() returns None",
-                ))
+            Next::Item(Some(value)) => return Err(failure!("ex05-closed-get-gave-some", name = c.name(), value)),
+            Next::Panicked(message) => {
+                return Err(panicked(&text!("ex05-what-get-after-close", name = c.name()), &message))
             }
-            Next::Panicked(message) => return Err(panicked(&format!("{}'s get() after close()", c.name()), &message)),
             Next::TimedOut | Next::Ended => {}
         }
     }
@@ -627,42 +506,28 @@ fn close_wakes_every_waiter(_ctx: &Context) -> Verdict {
     for (i, p) in producers.iter().enumerate() {
         match p.outcome(left(deadline)) {
             Next::Item(Err(Closed(item))) if item == i => woke_producers += 1,
-            Next::Item(Err(Closed(item))) => {
-                return Err(fail(
-                    format!("{}'s put({i}) returned Err(Closed({item}))", p.name()),
-                    format!("Err(Closed({i})): the caller's own item back"),
-                    "put() on a closed queue gives back the very item it was given",
-                ))
+            Next::Item(Err(Closed(back))) => {
+                return Err(failure!("ex05-closed-put-gave-other-item", name = p.name(), item = i, back))
             }
-            Next::Item(Ok(())) => {
-                return Err(fail(
-                    format!("{}'s put({i}), blocked on a full queue, returned Ok(()) after close()", p.name()),
-                    format!("Err(Closed({i}))"),
-                    "a put() waiting on a full queue that gets closed must give up and return the item: nothing may be added after close()",
-                ))
+            Next::Item(Ok(())) => return Err(failure!("ex05-closed-put-gave-ok", name = p.name(), item = i)),
+            Next::Panicked(message) => {
+                return Err(panicked(&text!("ex05-what-put-after-close", name = p.name()), &message))
             }
-            Next::Panicked(message) => return Err(panicked(&format!("{}'s put() after close()", p.name()), &message)),
             Next::TimedOut | Next::Ended => {}
         }
     }
     if woke_consumers < WAITERS || woke_producers < WAITERS {
-        return Err(fail(
-            format!(
-                "close() woke {woke_consumers} of {WAITERS} threads blocked in get() and {woke_producers} of {WAITERS} blocked in put(); {} s later the other {} were still blocked",
-                WATCHDOG.as_secs(),
-                2 * WAITERS - woke_consumers - woke_producers
-            ),
-            "every waiting thread wakes up: each get() returns None, each put() returns Err(Closed(item))",
-            if woke_consumers + woke_producers == 0 {
-                "close() changes what every waiter waits for, so it must notify them: after setting the closed flag, notify_all() on both condition variables (and the waits must check the flag)"
-            } else if woke_producers == 0 && woke_consumers == WAITERS {
-                "close() woke every consumer but no producer: the producers blocked in put() wait on their own condition variable, which close() must notify too (notify_all() on both); or put()'s wait does not check the closed flag"
-            } else if woke_consumers == 0 && woke_producers == WAITERS {
-                "close() woke every producer but no consumer: the consumers blocked in get() wait on their own condition variable, which close() must notify too (notify_all() on both); or get()'s wait does not check the closed flag"
-            } else {
-                "close() changes the condition every waiter waits for, so every waiter must be told: notify_all(), not notify_one(), which wakes a single thread and leaves the others asleep forever (a consumer that never ends, a pool that never shuts down)"
-            },
-        ));
+        let (consumers, producers, waiters, secs) = (woke_consumers, woke_producers, WAITERS, WATCHDOG.as_secs());
+        let still = 2 * WAITERS - woke_consumers - woke_producers;
+        return Err(if woke_consumers + woke_producers == 0 {
+            failure!("ex05-close-wakes-nobody", consumers, producers, waiters, secs, still)
+        } else if woke_producers == 0 && woke_consumers == WAITERS {
+            failure!("ex05-close-wakes-no-producer", consumers, producers, waiters, secs, still)
+        } else if woke_consumers == 0 && woke_producers == WAITERS {
+            failure!("ex05-close-wakes-no-consumer", consumers, producers, waiters, secs, still)
+        } else {
+            failure!("ex05-close-wakes-only-some", consumers, producers, waiters, secs, still)
+        });
     }
     Ok(())
 }
@@ -675,10 +540,10 @@ fn close_keeps_queued_items(_ctx: &Context) -> Verdict {
     struct Opaque;
     let (debug, display) = (format!("{:?}", Closed(Opaque)), Closed(Opaque).to_string());
     if debug.is_empty() || display.is_empty() {
-        return Err(fail(
-            format!("the error of a refused put() shows as {debug:?} with {{:?}} and as {display:?} with {{}}"),
-            "a text in both, such as Closed(..) and \"put on a closed queue\" (the provided versions)",
-            "Closed<T> is an error like mpsc's SendError: put(..).unwrap() and `?` show it to a person, so its Debug and Display must say something, without needing T: Debug. Perhaps the provided impls were changed",
+        return Err(failure!(
+            "ex05-closed-shows-nothing",
+            debug = format!("{debug:?}"),
+            display = format!("{display:?}")
         ));
     }
     #[derive(Debug)]
@@ -699,67 +564,41 @@ fn close_keeps_queued_items(_ctx: &Context) -> Verdict {
             report.send(Step::Got(queue.get()));
         }
     });
-    let expected = "get() returns the 5 queued items, in order (Some(1) … Some(5)), then None";
     let mut got = Vec::new();
     while got.len() < 6 {
         match scenario.next(WATCHDOG) {
             Next::Item(Step::Len(len, closed)) => {
                 if !closed {
-                    return Err(fail(
-                        "is_closed() returned false after close()",
-                        "true",
-                        "close() must mark the queue closed",
-                    ));
+                    return Err(failure!("ex05-not-closed-after-close"));
                 }
                 if len != 5 {
-                    return Err(fail(
-                        format!("after 5 put() calls and close(), len() returned {len}"),
-                        "5: closing keeps the queued items",
-                        "close() lost the items still in the queue: closing only stops new items; the items already queued stay there for get(), which returns None only once the queue is closed *and* empty",
-                    ));
+                    return Err(failure!("ex05-close-lost-len", len));
                 }
             }
             Next::Item(Step::PutAfterClose(result)) => match result {
                 Err(Closed(6)) => {}
-                other => {
-                    return Err(fail(
-                        format!("put(6) after close() returned {other:?}"),
-                        "Err(Closed(6)): the item given back",
-                        "after close(), put() must refuse new items and give them back to the caller",
-                    ))
-                }
+                other => return Err(failure!("ex05-put-after-close", result = format!("{other:?}"))),
             },
             Next::Item(Step::Got(item)) => {
                 got.push(item);
                 let want: Vec<Option<u32>> = (1..=5).map(Some).chain([None]).take(got.len()).collect();
                 if got != want {
                     let shown = got.iter().map(|i| format!("{i:?}")).collect::<Vec<_>>().join(", ");
-                    return Err(fail(
-                        format!("5 items were put, then close(); get() then returned {shown}"),
-                        expected,
-                        if got.last() == Some(&None) {
-                            "close() lost the items still in the queue: closing only stops new items; get() must deliver what was queued before it returns None (None means closed *and* empty)"
-                        } else {
-                            "a queue delivers items first in, first out: push_back in put(), pop_front in get()"
-                        },
-                    ));
+                    return Err(if got.last() == Some(&None) {
+                        failure!("ex05-close-lost-items", got = shown)
+                    } else {
+                        failure!("ex05-not-fifo", got = shown)
+                    });
                 }
             }
-            Next::Panicked(message) => {
-                return Err(panicked("putting 5 items, closing the queue and getting them", &message))
+            Next::Panicked(message) => return Err(panicked(&text!("ex05-what-put-close-get"), &message)),
+            Next::TimedOut => {
+                return Err(failure!("ex05-closed-get-waits", number = got.len() + 1, secs = WATCHDOG.as_secs()))
             }
-            Next::TimedOut => return Err(fail(
-                format!(
-                    "after 5 put() calls and close(), get() number {} did not return within {} s",
-                    got.len() + 1,
-                    WATCHDOG.as_secs()
-                ),
-                expected,
-                "on a closed queue get() never waits: it returns the next queued item, or None when there is none left",
-            )),
-            Next::Ended => return Err(fail("the scenario ended early", expected, "internal error of the check")),
+            Next::Ended => return Err(failure!("ex05-scenario-ended-early")),
         }
     }
+
     Ok(())
 }
 
@@ -780,29 +619,24 @@ fn queries_tell_the_state(_ctx: &Context) -> Verdict {
     let scenario = watch::spawn("rounds", move |report| report.send(queries_under_traffic(seed)));
     match scenario.next(WATCHDOG * 3) {
         Next::Item(verdict) => verdict,
-        Next::Panicked(message) => Err(panicked(
-            &format!("producers, consumers, a closer and threads calling len()/is_empty()/is_closed()/capacity() ({})", rng::replay_hint(seed, "ex05")),
-            &message,
-        )),
-        Next::TimedOut | Next::Ended => Err(fail(
-            format!(
-                "short rounds of producers, consumers, a closer and threads calling len(), is_empty(), is_closed() and capacity() did not finish within {} s ({})",
-                (WATCHDOG * 3).as_secs(),
-                rng::replay_hint(seed, "ex05")
-            ),
-            "each round finishes in a few milliseconds",
-            "some call never returned: perhaps a query (len(), is_closed()) takes a lock it never releases, or a put() or get() missed the close() of its round (a lost wake-up)",
+        Next::Panicked(message) => {
+            Err(panicked(&text!("ex05-what-queries-traffic", hint = rng::replay_hint(seed, "ex05")), &message))
+        }
+        Next::TimedOut | Next::Ended => Err(failure!(
+            "ex05-queries-rounds-stuck",
+            secs = (WATCHDOG * 3).as_secs(),
+            hint = rng::replay_hint(seed, "ex05")
         )),
     }
 }
 
 /// Why a query's answer is wrong, by query.
-fn query_why(query: &str) -> &'static str {
+fn query_why(query: &str) -> String {
     match query {
-        "capacity()" => "capacity() returns the capacity given to new(), whatever the queue holds: perhaps it returns the VecDeque's own capacity (which can be larger than asked, and for items of size zero is unbounded) or the number of free slots",
-        "len()" => "len() is the number of items queued now: perhaps it is not updated by every put() and get(), or it counts something else (the capacity, the free slots)",
-        "is_empty()" => "is_empty() is true exactly when no item is queued (the provided version is `self.len() == 0`): perhaps it was changed, or len() is wrong",
-        _ => "is_closed() is true exactly once close() has been called: perhaps it returns a constant or another flag, close() does not set the flag, or it says whether the queue is closed *and* empty",
+        "capacity()" => text!("ex05-why-capacity"),
+        "len()" => text!("ex05-why-len"),
+        "is_empty()" => text!("ex05-why-is-empty"),
+        _ => text!("ex05-why-is-closed"),
     }
 }
 
@@ -811,7 +645,14 @@ fn expect_query<V: PartialEq + std::fmt::Debug>(done: &[String], query: &str, se
     if seen == want {
         return Ok(());
     }
-    Err(fail(format!("after {}, {query} returned {seen:?}", done.join(", ")), format!("{want:?}"), query_why(query)))
+    Err(failure!(
+        "ex05-query-wrong",
+        done = done.join(", "),
+        query,
+        seen = format!("{seen:?}"),
+        want = format!("{want:?}"),
+        why = query_why(query)
+    ))
 }
 
 /// new, put until full, a put that must block, get, close, close again, get until None: every
@@ -828,11 +669,7 @@ fn queries_step_by_step<T: Send + 'static>(capacity: usize, kind: &str, item: fn
     all(&done, &queue, 0, false)?;
     for i in 0..capacity {
         if queue.put(item(i)).is_err() {
-            return Err(fail(
-                format!("after {}, put() returned Err(Closed(..))", done.join(", ")),
-                "Ok(()): the queue is open and has room",
-                "put() may only refuse an item once close() has been called",
-            ));
+            return Err(failure!("ex05-put-refused-with-room", done = done.join(", ")));
         }
         done.push(format!("put() #{}", i + 1));
         all(&done, &queue, i + 1, false)?;
@@ -844,27 +681,24 @@ fn queries_step_by_step<T: Send + 'static>(capacity: usize, kind: &str, item: fn
             watch::call("producer", move || queue.put(item(capacity)).is_ok())
         };
         if let Next::Item(accepted) = extra.outcome(Duration::from_millis(150)) {
-            return Err(fail(
-                format!("after {}, one more put() returned {} at once", done.join(", "), if accepted { "Ok" } else { "Err" }),
-                format!("put() blocks: the queue holds its capacity, {capacity} items"),
-                "the queue is full when it holds capacity items, whatever their size: perhaps put() compares with the VecDeque's own capacity, which is unbounded for items of size zero",
+            return Err(failure!(
+                "ex05-zst-put-at-once",
+                done = done.join(", "),
+                result = if accepted { "Ok" } else { "Err" },
+                capacity
             ));
         }
         queue.close();
         // Within the step-by-step's own watchdog, so that this wait is the one reported.
         return match extra.outcome(WATCHDOG / 2) {
             Next::Item(false) => Ok(()),
-            other => Err(fail(
-                format!(
-                    "close() on a full queue of (): the put() blocked on it {}",
-                    match other {
-                        Next::Item(_) => "returned Ok(()): it added its item to a closed queue".to_owned(),
-                        other => describe_next(&other, WATCHDOG / 2),
-                    }
-                ),
-                "Err(Closed(()))",
-                "close() wakes every waiting put(), which then gives its item back",
-            )),
+            other => {
+                let outcome = match other {
+                    Next::Item(_) => text!("ex05-zst-added-after-close"),
+                    other => describe_next(&other, WATCHDOG / 2),
+                };
+                Err(failure!("ex05-zst-close-wakes-put", outcome))
+            }
         };
     }
     let _ = queue.get();
@@ -874,7 +708,7 @@ fn queries_step_by_step<T: Send + 'static>(capacity: usize, kind: &str, item: fn
     done.push("close()".into());
     all(&done, &queue, capacity - 1, true)?;
     queue.close();
-    done.push("close() again".into());
+    done.push(text!("ex05-step-close-again"));
     all(&done, &queue, capacity - 1, true)?;
     for left in (0..capacity - 1).rev() {
         let _ = queue.get();
@@ -935,30 +769,31 @@ fn queries_under_traffic(seed: u64) -> Verdict {
             .map(|o| {
                 let (queue, mut rng) = (queue.clone(), rng.split());
                 let (close_started, close_done, over) = (close_started.clone(), close_done.clone(), over.clone());
-                spawn(format!("observer-{}", o + 1), move || -> Option<String> {
+                // The first wrong answer: the query and what it returned.
+                spawn(format!("observer-{}", o + 1), move || -> Option<(&'static str, String)> {
                     let mut seen_closed = false;
                     while !over.load(Ordering::SeqCst) {
                         // Read before the query: close() had returned before it started.
                         let had_closed = close_done.load(Ordering::SeqCst);
                         let len = queue.len();
                         if len > capacity {
-                            return Some(format!("len() returned {len} on a BoundedQueue::new({capacity})"));
+                            return Some(("len()", text!("ex05-observed-len", len, capacity)));
                         }
                         let cap = queue.capacity();
                         if cap != capacity {
-                            return Some(format!("capacity() returned {cap} on a BoundedQueue::new({capacity})"));
+                            return Some(("capacity()", text!("ex05-observed-capacity", cap, capacity)));
                         }
                         let closed = queue.is_closed();
                         // Read after the query: close() had started before it returned true.
                         let was_started = close_started.load(Ordering::SeqCst);
                         if closed && !was_started {
-                            return Some("is_closed() returned true before close() was called".into());
+                            return Some(("is_closed()", text!("ex05-observed-closed-early")));
                         }
                         if !closed && seen_closed {
-                            return Some("is_closed() returned false after it had returned true".into());
+                            return Some(("is_closed()", text!("ex05-observed-reopened")));
                         }
                         if !closed && had_closed {
-                            return Some("is_closed() returned false after close() had returned".into());
+                            return Some(("is_closed()", text!("ex05-observed-open-after-close")));
                         }
                         seen_closed |= closed;
                         let _ = queue.is_empty();
@@ -984,45 +819,36 @@ fn queries_under_traffic(seed: u64) -> Verdict {
         }
         let got: usize = consumers.into_iter().map(|c| c.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).sum();
         over.store(true, Ordering::SeqCst);
-        let wrong: Option<String> =
+        let wrong: Option<(&str, String)> =
             observers.into_iter().filter_map(|o| o.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).next();
-        let when = format!(
-            "in round {round} (BoundedQueue::new({capacity}), 2 producers putting up to {per_producer} items each, 2 consumers, close() {}; {})",
-            if early_close { "while the producers still ran" } else { "once the producers were done" },
-            rng::replay_hint(seed, "ex05")
-        );
-        if let Some(wrong) = wrong {
-            let query = ["len()", "capacity()", "is_closed()"]
-                .into_iter()
-                .find(|q| wrong.starts_with(q))
-                .unwrap_or("is_closed()");
-            return Err(fail(
-                format!("{wrong}, while other threads put, got and closed, {when}"),
-                "len() between 0 and the capacity, capacity() as given to new(), is_closed() false until close() is called and true from then on",
-                format!(
-                    "{}{}",
-                    query_why(query),
-                    if query == "len()" {
-                        "; or len() is counted apart from the items (a counter updated outside the lock), so it can run ahead of them"
-                    } else {
-                        ""
-                    }
-                ),
-            ));
+        let close_when =
+            if early_close { text!("ex05-close-while-producers-ran") } else { text!("ex05-close-after-producers") };
+        let hint = rng::replay_hint(seed, "ex05");
+        let when = text!("ex05-queries-round", round, capacity, per_producer, close = close_when, hint);
+        if let Some((query, wrong)) = wrong {
+            let why = query_why(query);
+            return Err(if query == "len()" {
+                failure!("ex05-query-inconsistent-len", wrong, when, why)
+            } else {
+                failure!("ex05-query-inconsistent", wrong, when, why)
+            });
         }
         // len() is a query under test here, compared with the count it must give.
         let (len, empty, closed) = (queue.len(), queue.is_empty(), queue.is_closed());
         if got != accepted || len != 0 || !empty || !closed {
-            return Err(fail(
-                format!(
-                    "{when}: put() accepted {accepted} items and the consumers received {got}; afterwards len() returned {len}, is_empty() {empty} and is_closed() {closed}"
-                ),
-                "every accepted item received once; then len() 0, is_empty() true, is_closed() true",
-                "an item was lost or delivered twice, or a query does not tell the state: take and add items only while holding the lock, and answer the queries from the same state",
+            return Err(failure!(
+                "ex05-traffic-count-wrong",
+                when,
+                accepted,
+                got,
+                len,
+                empty = empty.to_string(),
+                closed = closed.to_string()
             ));
         }
     }
-    pack_support::measured(format!("{round} rounds of traffic with observers"));
+    pack_support::measured(text!("ex05-queries-measured", rounds = round));
+
     Ok(())
 }
 
@@ -1066,38 +892,21 @@ fn close_twice_is_harmless(_ctx: &Context) -> Verdict {
     ];
     match sequence {
         Ok(seen) if seen == want => {}
-        Ok(seen) => {
-            return Err(fail(
-                format!("on one thread: {}", seen.join("; ")),
-                want.join("; "),
-                "closing an already closed queue changes nothing: the flag stays set, the queued items stay for get(), later puts give their item back. Perhaps the second close() toggles the flag or clears the items",
-            ))
-        }
-        Err(f) => {
-            return Err(fail(
-                format!("put(1), put(2), put(3), close(), close() on a BoundedQueue::new(4): {}", f.observed),
-                "no panic, no wait: closing twice is harmless",
-                "close() on a queue that is already closed must simply do nothing more (perhaps it asserts or panics when the flag is already set)",
-            ))
-        }
+        Ok(seen) => return Err(failure!("ex05-close-twice-sequence", seen = seen.join("; "), want = want.join("; "))),
+        Err(f) => return Err(failure!("ex05-close-twice-stuck", failure = f.observed)),
     }
     close_twice_over_waiters()?;
     let seed = rng::seed();
     let scenario = watch::spawn("rounds", move |report| report.send(closers_race(seed)));
     match scenario.next(WATCHDOG * 3) {
         Next::Item(verdict) => verdict,
-        Next::Panicked(message) => Err(panicked(
-            &format!("two closers racing a producer and a consumer ({})", rng::replay_hint(seed, "ex05")),
-            &message,
-        )),
-        Next::TimedOut | Next::Ended => Err(fail(
-            format!(
-                "short rounds of two closers racing a producer and a consumer did not finish within {} s ({})",
-                (WATCHDOG * 3).as_secs(),
-                rng::replay_hint(seed, "ex05")
-            ),
-            "each round finishes in a few milliseconds",
-            "a thread slept through a close(): perhaps close() notifies only when it changes the flag and two closers both think the other did it, or a put()/get() waits without checking the closed flag",
+        Next::Panicked(message) => {
+            Err(panicked(&text!("ex05-what-closers-race", hint = rng::replay_hint(seed, "ex05")), &message))
+        }
+        Next::TimedOut | Next::Ended => Err(failure!(
+            "ex05-closers-rounds-stuck",
+            secs = (WATCHDOG * 3).as_secs(),
+            hint = rng::replay_hint(seed, "ex05")
         )),
     }
 }
@@ -1164,18 +973,10 @@ fn close_twice_over_waiters() -> Verdict {
         match c.outcome(left()) {
             Next::Item(()) => {}
             Next::Panicked(message) => {
-                return Err(fail(
-                    format!("two threads called close() at the same time on a queue with waiters; {} panicked: {message}", c.name()),
-                    "both close() calls return",
-                    "close() on a queue that is already closed (or being closed) must simply do nothing more: perhaps it asserts that the queue is still open",
-                ))
+                return Err(failure!("ex05-concurrent-close-panicked", name = c.name(), message))
             }
             Next::TimedOut | Next::Ended => {
-                return Err(fail(
-                    format!("two threads called close() at the same time; {}'s close() did not return within {} s", c.name(), WATCHDOG.as_secs()),
-                    "both close() calls return at once",
-                    "close() must not wait for anything: set the flag under the lock, release it, notify",
-                ))
+                return Err(failure!("ex05-concurrent-close-hangs", name = c.name(), secs = WATCHDOG.as_secs()))
             }
         }
     }
@@ -1183,15 +984,9 @@ fn close_twice_over_waiters() -> Verdict {
     for c in &getters {
         match c.outcome(left()) {
             Next::Item(None) => {}
-            Next::Item(Some(v)) => {
-                return Err(fail(
-                    format!("{}'s get() on a closed, empty queue returned Some({v})", c.name()),
-                    "None",
-                    "once the queue is closed and empty, get() returns None",
-                ))
-            }
+            Next::Item(Some(v)) => return Err(failure!("ex05-closed-get-gave-some", name = c.name(), value = v)),
             Next::Panicked(message) => {
-                return Err(panicked(&format!("{}'s get() after two close() calls", c.name()), &message))
+                return Err(panicked(&text!("ex05-what-get-after-two-closes", name = c.name()), &message))
             }
             Next::TimedOut | Next::Ended => still.push(c.name().to_owned()),
         }
@@ -1200,30 +995,25 @@ fn close_twice_over_waiters() -> Verdict {
         match p.outcome(left()) {
             Next::Item(Err(Closed(item))) if item == i => {}
             Next::Item(other) => {
-                return Err(fail(
-                    format!(
-                        "{}'s put({i}), blocked on a full queue, returned {other:?} after two close() calls",
-                        p.name()
-                    ),
-                    format!("Err(Closed({i}))"),
-                    "a put() waiting on a full queue that gets closed gives its own item back",
+                return Err(failure!(
+                    "ex05-put-after-two-closes",
+                    name = p.name(),
+                    item = i,
+                    result = format!("{other:?}")
                 ))
             }
             Next::Panicked(message) => {
-                return Err(panicked(&format!("{}'s put() after two close() calls", p.name()), &message))
+                return Err(panicked(&text!("ex05-what-put-after-two-closes", name = p.name()), &message))
             }
             Next::TimedOut | Next::Ended => still.push(p.name().to_owned()),
         }
     }
     if !still.is_empty() {
-        return Err(fail(
-            format!(
-                "two threads called close() at the same time on a queue with {WAITERS} threads in get() and one with {WAITERS} in put(); {} s later {} still waited",
-                WATCHDOG.as_secs(),
-                still.join(", ")
-            ),
-            "every waiter wakes up",
-            "the second close() must not undo the first: perhaps close() toggles the flag, or notifies only when it is the one that changed it and the waits miss it; or close() notifies only one waiter (notify_one)",
+        return Err(failure!(
+            "ex05-two-closes-waiters-stuck",
+            waiters = WAITERS,
+            secs = WATCHDOG.as_secs(),
+            still = still.join(", ")
         ));
     }
     Ok(())
@@ -1250,11 +1040,15 @@ fn closers_race(seed: u64) -> Verdict {
                     rng.jitter(Duration::from_micros(100));
                     match queue.put(i) {
                         Ok(()) => accepted.push(i),
-                        Err(Closed(back)) if back != i => return Err(format!("put({i}) returned Err(Closed({back}))")),
+                        Err(Closed(back)) if back != i => {
+                            return Err(text!("ex05-race-put-gave-other-item", item = i, back))
+                        }
                         Err(_) => {
                             return match queue.put(items + 1) {
                                 Err(_) => Ok(accepted),
-                                Ok(()) => Err(format!("put({i}) was refused, then put({}) returned Ok(())", items + 1)),
+                                Ok(()) => {
+                                    Err(text!("ex05-race-put-accepted-after-refusal", item = i, next = items + 1))
+                                }
                             }
                         }
                     }
@@ -1284,46 +1078,31 @@ fn closers_race(seed: u64) -> Verdict {
                 })
             })
             .collect();
-        let when = format!(
-            "round {round}: BoundedQueue::new({capacity}), a producer putting 0..{items}, a consumer, and two threads each calling close() at a random moment ({})",
-            rng::replay_hint(seed, "ex05")
-        );
+        let when = text!("ex05-closers-round", round, capacity, items, hint = rng::replay_hint(seed, "ex05"));
         for closer in closers {
             if let Err(panic) = closer.join() {
-                return Err(fail(
-                    format!("in {when}, a close() panicked: {}", watch::panic_text(panic.as_ref())),
-                    "both close() calls return",
-                    "close() on a queue that is already closed must simply do nothing more: perhaps it asserts that the queue is still open",
-                ));
+                return Err(failure!("ex05-race-close-panicked", when, message = watch::panic_text(panic.as_ref())));
             }
         }
         let accepted = producer.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         let got = consumer.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
         let accepted = match accepted {
             Ok(accepted) => accepted,
-            Err(wrong) => {
-                return Err(fail(
-                    format!("in {when}, {wrong}"),
-                    "a refused put() gives back its own item, and once the queue is closed every later put() is refused",
-                    "close() is for good: perhaps the second close() reopens the queue (the flag toggled), or put() gives back another item than its own",
-                ))
-            }
+            Err(wrong) => return Err(failure!("ex05-race-refusal-wrong", when, wrong)),
         };
         if got != accepted {
-            return Err(fail(
-                format!(
-                    "in {when}, put() accepted {} items ({}), and the consumer received {} ({})",
-                    accepted.len(),
-                    some_usize(&accepted),
-                    got.len(),
-                    some_usize(&got)
-                ),
-                "the consumer receives exactly the accepted items, in order, then None",
-                "every item put() accepted stays queued until get() takes it, also across close(): perhaps close() drops the queued items, get() returns None while items are left, or put() adds the item after the queue was closed",
+            return Err(failure!(
+                "ex05-race-delivery-wrong",
+                when,
+                accepted = accepted.len(),
+                accepted_items = some_usize(&accepted),
+                got = got.len(),
+                got_items = some_usize(&got)
             ));
         }
     }
-    pack_support::measured(format!("{round} rounds of two closers racing a producer and a consumer"));
+    pack_support::measured(text!("ex05-closers-measured", rounds = round));
+
     Ok(())
 }
 
@@ -1393,15 +1172,11 @@ fn every_arrival_wakes_a_waiter(_ctx: &Context) -> Verdict {
             match c.outcome(left()) {
                 Next::Item(true) => returned += 1,
                 Next::Item(false) => {
-                    return Err(fail(
-                        format!(
-                            "{} returned {} on an open queue",
-                            c.name(),
-                            if consumers_side { "None from get()" } else { "Err from put()" }
-                        ),
-                        if consumers_side { "Some(item)" } else { "Ok(())" },
-                        "only a closed queue refuses a put() or ends a get()",
-                    ))
+                    return Err(if consumers_side {
+                        failure!("ex05-open-queue-ended-get", name = c.name())
+                    } else {
+                        failure!("ex05-open-queue-refused-put", name = c.name())
+                    })
                 }
                 Next::Panicked(message) => return Err(panicked(c.name(), &message)),
                 Next::TimedOut | Next::Ended => {}
@@ -1409,33 +1184,12 @@ fn every_arrival_wakes_a_waiter(_ctx: &Context) -> Verdict {
         }
         let _ = changer.outcome(left());
         if returned < waiters {
-            let (blocked, change, why) = if consumers_side {
-                (
-                    "get() on an empty",
-                    format!("one thread put {waiters} items back to back"),
-                    "every put() must notify a waiting consumer, not only the put() that finds the queue empty: when \
-                     several items arrive before the first woken consumer runs, each needs a consumer of its own. Perhaps \
-                     put() notifies only when the queue was empty before (an optimisation that loses wake-ups), or \
-                     notifies before adding the item",
-                )
+            let (secs, hint) = (WATCHDOG.as_secs(), rng::replay_hint(seed, "ex05"));
+            return Err(if consumers_side {
+                failure!("ex05-arrivals-lose-wakeups", waiters, capacity, secs, returned, round, hint)
             } else {
-                (
-                    "put() on a full",
-                    format!("one thread got {waiters} items back to back"),
-                    "every get() must notify a waiting producer, not only the get() that finds the queue full: when \
-                     several slots free up before the first woken producer runs, each needs a producer of its own. \
-                     Perhaps get() notifies only when the queue was full before (an optimisation that loses wake-ups)",
-                )
-            };
-            return Err(fail(
-                format!(
-                    "{waiters} threads were blocked in {blocked} BoundedQueue::new({capacity}); {change}; {} s later only {returned} of the {waiters} had returned (round {round}, {})",
-                    WATCHDOG.as_secs(),
-                    rng::replay_hint(seed, "ex05")
-                ),
-                format!("all {waiters} return at once"),
-                why,
-            ));
+                failure!("ex05-departures-lose-wakeups", waiters, capacity, secs, returned, round, hint)
+            });
         }
     }
     Ok(())
@@ -1463,11 +1217,17 @@ fn explored_scenario() {
                 let who = format!("producer-{}", p + 1);
                 for i in 0..EXPLORE_ITEMS {
                     let item = p * 10 + i;
-                    Doing::now(&who, format!("in put({item})"));
-                    assert!(queue.put(item).is_ok(), "put() refused an item while the queue was open");
-                    Doing::now(&who, "in len()");
+                    Doing::now(&who, text!("ex05-doing-put", item));
+                    if queue.put(item).is_err() {
+                        let refused = text!("ex05-put-refused-in-schedule");
+                        panic!("{refused}");
+                    }
+                    Doing::now(&who, text!("ex05-doing-len"));
                     let len = queue.len();
-                    assert!(len <= 1, "OVERFULL: len() returned {len} on a BoundedQueue::new(1)");
+                    if len > 1 {
+                        let overfull = text!("ex05-overfull-in-schedule", len);
+                        panic!("OVERFULL: {overfull}");
+                    }
                 }
                 Doing::now(&who, "finished");
             })
@@ -1480,7 +1240,7 @@ fn explored_scenario() {
                 let who = format!("consumer-{}", c + 1);
                 let mut mine = Vec::new();
                 loop {
-                    Doing::now(&who, format!("in get() (had received {})", plural(mine.len(), "item")));
+                    Doing::now(&who, text!("ex05-doing-get", received = mine.len()));
                     let Some(item) = queue.get() else { break };
                     mine.push(item);
                 }
@@ -1493,21 +1253,24 @@ fn explored_scenario() {
             })
         })
         .collect();
-    Doing::now("main", "waiting for the producers to finish");
+    Doing::now("main", text!("ex05-doing-wait-producers"));
     for producer in producers {
         producer.join().expect("a producer panicked");
     }
     closed.store(true, Ordering::SeqCst);
-    Doing::now("main", "in close()");
+    Doing::now("main", text!("ex05-doing-close"));
     queue.close();
-    Doing::now("main", "waiting for the consumers to finish");
+    Doing::now("main", text!("ex05-doing-wait-consumers"));
     let mut delivered: Vec<u32> = Vec::new();
     for consumer in consumers {
         delivered.extend(consumer.join().expect("a consumer panicked"));
     }
     delivered.sort_unstable();
     let expected: Vec<u32> = (0..EXPLORE_PRODUCERS).flat_map(|p| (0..EXPLORE_ITEMS).map(move |i| p * 10 + i)).collect();
-    assert_eq!(delivered, expected, "DELIVERY: the items delivered (sorted) differ from the items put");
+    if delivered != expected {
+        let differ = text!("ex05-delivery-in-schedule");
+        assert_eq!(delivered, expected, "DELIVERY: {differ}");
+    }
 }
 
 /// Starts a named course_sync thread (the name shows in shuttle's reports).
@@ -1521,13 +1284,7 @@ fn named<T: Send + 'static>(
 /// Observes `no-lost-wakeup`, `each-item-once`, `capacity-never-exceeded`,
 /// `none-only-when-closed-and-empty` and `uses-the-facade`, over explored schedules.
 fn no_lost_wakeup_in_explored_schedules(_ctx: &Context) -> Verdict {
-    let bypass = |observed: String| {
-        fail(
-            observed,
-            "every put() and get() locks the queue's course_sync::Mutex",
-            "your BoundedQueue never locked a course_sync::Mutex: it imports its primitives from std::sync directly; the checker can only verify deadlock-freedom through the course's facade — use course_sync::{Mutex, Condvar}",
-        )
-    };
+    let bypass = |observed: String| failure!("ex05-bypasses-facade", observed);
     let probe = explore::uses_facade(WATCHDOG, || {
         let queue = BoundedQueue::new(2);
         let _ = queue.put(1);
@@ -1535,100 +1292,74 @@ fn no_lost_wakeup_in_explored_schedules(_ctx: &Context) -> Verdict {
         (queue.get(), queue.get())
     });
     match probe {
-        Ok(0) => return Err(bypass("two put() and two get() calls on a new queue took no course_sync lock".into())),
+        Ok(0) => return Err(bypass(text!("ex05-probe-took-no-lock"))),
         Ok(_) => {}
-        Err(Some(message)) => return Err(panicked("put(1), put(2), get(), get() on a BoundedQueue::new(2)", &message)),
-        Err(None) => return Err(never_returned("put(1), put(2), get(), get() on a BoundedQueue::new(2)")),
+        Err(Some(message)) => return Err(panicked(&text!("ex05-what-probe"), &message)),
+        Err(None) => return Err(never_returned(&text!("ex05-what-probe"))),
     }
-    let description = format!(
-        "{EXPLORE_PRODUCERS} producers putting {EXPLORE_ITEMS} items each and {EXPLORE_CONSUMERS} consumers on a BoundedQueue::new(1), then close()"
+    let description = text!(
+        "ex05-explore-description",
+        producers = EXPLORE_PRODUCERS,
+        items = EXPLORE_ITEMS,
+        consumers = EXPLORE_CONSUMERS
     );
     explore::explore(&explore::Exploration {
         exercise: "ex05",
         seed: 5,
         scenario: explored_scenario,
         explain: &|failure, found| explain_schedule(failure, &description, found),
-        bypass: bypass("exploring the queue saw no operation on a course_sync primitive".into()),
+        bypass: bypass(text!("ex05-exploring-saw-no-facade")),
     })
 }
 
 /// The explanation of a failing schedule, from its kind and the scenario's assertion texts.
 fn explain_schedule(failure: &ScheduleFailure, description: &str, found: &str) -> Failure {
-    let expected = "in every schedule, each item reaches one consumer, the queue never holds more than its capacity, and every thread finishes";
     let message = failure.message.lines().next().unwrap_or_default();
     match failure.kind {
-        FailureKind::Deadlock => fail(
-            format!("{description}: in one schedule every thread was blocked and none could go on (a deadlock) — {} — {found}", Doing::last()),
-            expected,
-            format!("{}a lost wake-up: a thread waits for a notification that never comes. Typical causes: one condition variable shared by producers and consumers with notify_one() (a put's notify may wake another producer instead of a consumer, and the consumer sleeps for ever); a put() or get() that does not notify after changing the queue; or a wait that is not in a while loop re-checking the condition",
-                if Doing::any("in put(") && Doing::any("in get(") {
-                    "consumers wait in get() while producers wait in put(), but the queue cannot be empty and full at once: some thread sleeps through the change it waits for. "
-                } else if Doing::is("main", "waiting for the consumers to finish") {
-                    "close() had returned, yet consumers still wait in get(): close() must wake every waiter (notify_all), and a woken get() must return None once the queue is closed and empty. "
-                } else {
-                    ""
-                }
-            ),
-        ),
-        FailureKind::Panic if message.contains("EARLY_NONE") => fail(
-            format!("{description}: in one schedule a consumer's get() returned None while the queue was still open, {found}"),
-            expected,
-            "a woken consumer did not check again whether the queue was empty: another consumer had taken the item between the notify and its wake-up. Put the wait in a `while` loop (while empty and not closed: wait), not an `if`",
-        ),
-        FailureKind::Panic if message.contains("OVERFULL") => fail(
-            format!("{description}: in one schedule {}, {found}", message.trim_start_matches("OVERFULL: ")),
-            expected,
-            "a woken producer did not check again whether the queue was full: another producer had filled the free slot between the notify and its wake-up. Put the wait in a `while` loop (while full and not closed: wait), not an `if`",
-        ),
-        FailureKind::Panic if message.contains("DELIVERY") => fail(
-            format!("{description}: in one schedule the items delivered were not the items put ({message}), {found}"),
-            expected,
-            "every item put must reach exactly one get(): take and add items only while holding the lock",
-        ),
-        FailureKind::Panic => fail(
-            format!("{description}: in one schedule the queue's code panicked: {message}, {found}"),
-            expected,
-            "a panic in some interleavings only: look for a step that assumes the queue is unchanged since the thread last held the lock (an unwrap() on pop_front after a wait, for example)",
-        ),
-        FailureKind::TooManySteps => fail(
-            format!("{description}: one schedule ran for hundreds of thousands of steps without finishing, {found}"),
-            expected,
-            "a thread loops without waiting (a busy loop, or a livelock): block on a condition variable instead of retrying",
-        ),
+        FailureKind::Deadlock => {
+            let doing = Doing::last();
+            // Whether some producer was still in put() and some consumer in get(), by the
+            // states explored_scenario sets (every item and every count a consumer can reach).
+            let mut items = (0..EXPLORE_PRODUCERS).flat_map(|p| (0..EXPLORE_ITEMS).map(move |i| p * 10 + i));
+            let in_put = items.any(|item| Doing::any(&text!("ex05-doing-put", item)));
+            let total = (EXPLORE_PRODUCERS * EXPLORE_ITEMS) as usize;
+            let in_get = (0..=total).any(|received| Doing::any(&text!("ex05-doing-get", received)));
+            if in_put && in_get {
+                failure!("ex05-explore-deadlock-both-sides", description, doing, found)
+            } else if Doing::is("main", &text!("ex05-doing-wait-consumers")) {
+                failure!("ex05-explore-deadlock-after-close", description, doing, found)
+            } else {
+                failure!("ex05-explore-deadlock", description, doing, found)
+            }
+        }
+        FailureKind::Panic if message.contains("EARLY_NONE") => failure!("ex05-explore-early-none", description, found),
+        FailureKind::Panic if message.contains("OVERFULL") => {
+            failure!("ex05-explore-overfull", description, message = message.trim_start_matches("OVERFULL: "), found)
+        }
+        FailureKind::Panic if message.contains("DELIVERY") => {
+            failure!("ex05-explore-delivery", description, message, found)
+        }
+        FailureKind::Panic => failure!("ex05-explore-panic", description, message, found),
+        FailureKind::TooManySteps => failure!("ex05-explore-too-many-steps", description, found),
     }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 
-/// "1 item", "3 items".
-fn plural(n: usize, what: &str) -> String {
-    if n == 1 {
-        format!("1 {what}")
-    } else {
-        format!("{n} {what}s")
-    }
-}
-
 /// Runs `f` on a thread of its own and returns its value, or a failure if it panicked or did not
 /// return within `limit`.
 fn run_within<T: Send + 'static>(limit: Duration, f: impl FnOnce() -> T + Send + 'static) -> Result<T, Failure> {
     match watch::call("queue-call", f).outcome(limit) {
         Next::Item(value) => Ok(value),
-        Next::Panicked(message) => Err(panicked("a call of the queue", &message)),
-        Next::TimedOut | Next::Ended => Err(never_returned(
-            "a call that should return at once (new, a put() with room, a get() with an item, close() or len())",
-        )),
+        Next::Panicked(message) => Err(panicked(&text!("ex05-what-queue-call"), &message)),
+        Next::TimedOut | Next::Ended => Err(never_returned(&text!("ex05-what-quick-call"))),
     }
 }
 
 /// The failure for calls that should have returned at once but did not within WATCHDOG.
 fn never_returned(what: &str) -> Failure {
-    fail(
-        format!("{what} did not return within {} s", WATCHDOG.as_secs()),
-        "it returns at once",
-        "something blocks for ever: a lock that is never released, or a wait on a condition that already holds",
-    )
+    failure!("ex05-never-returned", what, secs = WATCHDOG.as_secs())
 }
 
 /// Starts a named thread.
