@@ -86,7 +86,8 @@ fn the_help_speaks_the_language_of_lang_or_the_locale() {
         .stdout(predicate::str::contains("Usage: checker check"));
 }
 
-/// One build of the ex04 skeleton, read in Russian and then, with `CHECKER_LANG=en` over a
+/// One build of the ex04 skeleton (its public tests and one hidden check), read in Russian and
+/// then, with `CHECKER_LANG=en` over a
 /// Russian locale, in English (the second run reuses the build).
 #[test]
 fn a_failing_check_speaks_russian_and_english_overrides_a_russian_locale() {
@@ -118,6 +119,29 @@ fn a_failing_check_speaks_russian_and_english_overrides_a_russian_locale() {
     ] {
         assert!(english.contains(expected), "{expected:?} in:\n{english}");
     }
+    // The hidden checks speak the student's language too (the pack's catalogs), and English
+    // where CHECKER_LANG says so.
+    let hidden = |language: &str| {
+        let mut command = in_environment(course.checker(), &[("CHECKER_LANG", language)]);
+        String::from_utf8(
+            command
+                .args(["submit", "ex04", "--only", "as_completed_order"])
+                .assert()
+                .code(1)
+                .get_output()
+                .stdout
+                .clone(),
+        )
+        .unwrap()
+    };
+    let russian = hidden("ru");
+    assert!(russian.contains("         ожидалось:   никакой паники\n"), "{russian}");
+    assert!(
+        russian.contains("наблюдалось: код пула запаниковал") && russian.contains("not yet implemented"),
+        "{russian}"
+    );
+    let english = hidden("en");
+    assert!(english.contains("         expected: no panic\n"), "{english}");
     let list = stdout(in_environment(course.checker(), &[("LANG", "ru_RU.UTF-8")]).arg("list"));
     assert!(list.contains("не проходит") && list.ends_with("выполнено 0 из 17\n"), "{list}");
 }
