@@ -47,7 +47,7 @@ ex14-gather-one-at-a-time =
         [one] задача, каждая из которых спит
         [few] задачи, каждая из которых спит
        *[many] задач, каждая из которых спит
-    } { $sleep } (tokio::time::sleep), через gather заняли { $all }, в { $ratio } раза больше одной задачи в одиночку ({ $one }); одновременно выполнялось не больше { $peak }
+    } { $sleep } (tokio::time::sleep), через gather заняли { $all }, в { $ratio } раза дольше, чем одна задача в одиночку ({ $one }); одновременно выполнялось не больше { $peak }
     .expected = примерно время одной задачи ({ $sleep }): все { $tasks } выполняются одновременно
     .why = gather дожидался задач одну за другой: `for f in futures {"{"} f.await {"}"}` запускает следующий future только после того, как завершился предыдущий. Сначала запустите их все (tokio::spawn для каждого future, JoinHandle сохраните), а затем дождитесь дескрипторов: задачи спят одновременно, как корутины в asyncio.gather
 ex14-gather-calibration-slow = один sleep на { $sleep } сам по себе занял { $one }: машина слишком занята
@@ -60,7 +60,7 @@ ex14-gather-some-at-once =
         [one] задача, каждая из которых спит
         [few] задачи, каждая из которых спит
        *[many] задач, каждая из которых спит
-    } { $sleep } (tokio::time::sleep), через gather заняли { $all }, в { $ratio } раза больше одной задачи в одиночку ({ $one }); одновременно выполнялось не больше { $peak }
+    } { $sleep } (tokio::time::sleep), через gather заняли { $all }, в { $ratio } раза дольше, чем одна задача в одиночку ({ $one }); одновременно выполнялось не больше { $peak }
     .expected = примерно время одной задачи ({ $sleep }): все { $tasks } выполняются одновременно
     .why = gather выполнял одновременно лишь часть задач: запустите каждый future прежде, чем дожидаться хотя бы одного из них
 
@@ -168,15 +168,15 @@ ex14-doing-run-blocking-panicking = run_blocking(|| panic!(..)), которог�
 ex14-how-run-blocking = JoinError от spawn_blocking: std::panic::resume_unwind(e.into_panic()) возбуждает заново собственную панику функции
 ex14-payload-other-message =
     .observed = { $doing }: паника, но с другим сообщением: { $text }
-    .expected = паника с собственной нагрузкой задачи, { $payload }
+    .expected = паника с собственным сообщением задачи, { $payload }
     .why = { $who } должен возбудить заново саму панику, а не новую, которая её описывает (unwrap() или expect() на JoinError паникуют с текстом JoinError): { $how }
 ex14-payload-returned =
     .observed = { $doing }: вернулось { $value } вместо паники
-    .expected = паника с нагрузкой { $payload }
+    .expected = паника с сообщением { $payload }
     .why = паника не должна пропадать: { $who } возбуждает её заново ({ $how })
 ex14-payload-hangs =
     .observed = { $doing }: за 3 s ни возврата, ни паники
-    .expected = паника с нагрузкой { $payload }
+    .expected = паника с сообщением { $payload }
     .why = возможно, { $who } ждёт результата, который паникующий код так и не отправит; { $how }
 
 ## promise_from_a_thread_and_after_drop
