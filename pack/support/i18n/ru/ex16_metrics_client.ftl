@@ -21,7 +21,7 @@ ex16-call-ended =
 ex16-new-failed =
     .observed = Client::new("127.0.0.1", { $port }, { $timeout }) вернул Err({ $error }), хотя там слушал сервер
     .expected = Ok(client): соединение установлено
-    .why = Client::new подключается к (host, port) через TcpStream::connect_timeout и сохраняет поток
+    .why = Client::new подключается к (host, port) через TcpStream::connect_timeout и сохраняет TcpStream
 
 ## request_bytes
 
@@ -68,8 +68,8 @@ ex16-get-returned-err = { $call } вернул Err({ $error }) на ответ {
 ex16-why-sort = измерения каждого ключа должны быть упорядочены по метке времени: сервер может прислать строки в любом порядке, и сортирует их клиент (sort_by_key по метке времени)
 ex16-why-parse-lines = каждая строка ответа `<key> <value> <timestamp>` — одно измерение, измерения группируются по ключу; значения — числа (30, 41.0 и -1.5e3 — это числа с плавающей точкой), метки времени — целые
 ex16-why-valid-reply = этот ответ соответствует протоколу: `ok`, по строке на измерение, затем пустая строка; каждое поле разбирается (значение как f64, метка времени как i64)
-ex16-how-whole = (отправленный одним куском)
-ex16-how-byte-by-byte = отправленный по одному байту с промежутком { $ms } ms
+ex16-how-whole = (отправлен одним куском)
+ex16-how-byte-by-byte = (отправлен по одному байту с промежутком { $ms } ms)
 ex16-why-stream = TCP — это поток: один read() возвращает то, что уже пришло, здесь — единственный байт. Клиент должен читать, пока не придёт пустая строка, которая завершает ответ (BufReader::read_until(b'\n') в цикле, пока строка не окажется пустой), и никогда не разбирать то, что вернул один read()
 
 ## malformed_replies_rejected
@@ -116,7 +116,7 @@ ex16-many-connections =
        *[many] соединений
     } на 3 запроса ({ $per })
     .expected = 1 соединение, открытое Client::new, по которому идут все 3 запроса
-    .why = сеанс — это одно соединение: Client::new подключается один раз и хранит TcpStream в Client; put и get пишут в этот поток. Соединение на каждый запрос — это каждый раз новое установление TCP-соединения, и сервер каждый раз видит нового клиента
+    .why = сеанс — это одно соединение: Client::new подключается один раз и хранит TcpStream в Client; put и get пишут в этот TcpStream. Соединение на каждый запрос — это каждый раз новое установление TCP-соединения, и сервер каждый раз видит нового клиента
 ex16-new-did-not-connect =
     .observed = Client::new вернулся, не подключившись: соединение открыл только первый запрос
     .expected = Client::new подключается (чтобы о недоступном сервере сообщал именно new)
@@ -142,7 +142,7 @@ ex16-timeout-ok =
 ex16-timeout-hangs =
     .observed = при сервере, который принимает соединение и никогда не отвечает, get("k") не вернулся и через { $limit_ms } ms при тайм-ауте { $timeout_ms } ms
     .expected = Err(ClientError) через { $lo_ms }-{ $hi_ms } ms (тайм-аут ± 20%)
-    .why = без тайм-аута чтения read() вечно ждёт сервер, который никогда не ответит. Client::new должен вызвать у потока set_read_timeout(Some(timeout)) (и set_write_timeout), чтобы чтение завершалось ошибкой по истечении тайм-аута
+    .why = без тайм-аута чтения read() вечно ждёт сервер, который никогда не ответит. Client::new должен вызвать у TcpStream set_read_timeout(Some(timeout)) (и set_write_timeout), чтобы чтение завершалось ошибкой по истечении тайм-аута
 ex16-timeout-panicked =
     .observed = get("k") запаниковал: { $text }
     .expected = Err(ClientError) по истечении тайм-аута
@@ -195,11 +195,11 @@ ex16-write-expected = Err(ClientError) через { $lo_ms }-{ $hi_ms } ms по�
 ex16-write-new-failed =
     .observed = { $error }, хотя на 127.0.0.1:{ $port } слушал сервер
     .expected = Ok(client): соединение установлено
-    .why = Client::new подключается к (host, port) через TcpStream::connect_timeout и сохраняет поток
+    .why = Client::new подключается к (host, port) через TcpStream::connect_timeout и сохраняет TcpStream
 ex16-write-hangs =
     .observed = { $situation }; { $what } при тайм-ауте { $timeout_ms } ms не вернулся и через { $limit_ms } ms (последние байты прошли через { $grew_ms } ms после вызова)
     .expected = { $expected }
-    .why = без тайм-аута записи write() вечно ждёт сервер, который ничего не читает (его приёмный буфер и буфер отправки клиента полны). Client::new должен вызвать у потока не только set_read_timeout, но и set_write_timeout(Some(timeout)), чтобы запись, которая не может продолжаться, завершалась ошибкой по истечении тайм-аута
+    .why = без тайм-аута записи write() вечно ждёт сервер, который ничего не читает (его приёмный буфер и буфер отправки клиента полны). Client::new должен вызвать у TcpStream не только set_read_timeout, но и set_write_timeout(Some(timeout)), чтобы запись, которая не может продолжаться, завершалась ошибкой по истечении тайм-аута
 ex16-write-panicked =
     .observed = { $what } запаниковал: { $text }
     .expected = { $expected }
