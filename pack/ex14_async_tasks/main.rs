@@ -22,7 +22,7 @@ use ex14_async_tasks::{gather, promise, run_blocking, Abandoned};
 use pack_support::net::LoadProbe;
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, measured, Context, Failure, Verdict};
+use pack_support::{failure, measured, text, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -43,12 +43,8 @@ fn event_loop() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("building a tokio runtime")
 }
 
-fn panicked(text: &str, doing: &str) -> Failure {
-    fail(
-        format!("the code panicked while {doing}: {text}"),
-        "no panic",
-        "a panic means the code under test hit a bug (or a todo!() that is not written yet)",
-    )
+fn panicked(text: &str, doing: String) -> Failure {
+    failure!("ex14-panicked", doing, text)
 }
 
 fn list(values: &[usize]) -> String {
@@ -105,66 +101,34 @@ fn gather_runs_tasks_concurrently(_ctx: &Context) -> Verdict {
             Next::Item(run) => run,
             other => {
                 let failure = match other {
-                    Next::Panicked(text) => panicked(&text, "gathering 5 sleeping tasks"),
-                    _ => fail(
-                        format!(
-                            "gather of {TASKS} tasks sleeping {} each had not returned after {} s",
-                            timing::ms(SLEEP),
-                            (SLEEP * (TASKS as u32) * 2 + Duration::from_secs(2)).as_secs()
-                        ),
-                        format!("the {TASKS} results after about {}", timing::ms(SLEEP)),
-                        "gather returns once every task has finished; await each task's JoinHandle once",
+                    Next::Panicked(text) => panicked(&text, text!("ex14-doing-gather-sleeping")),
+                    _ => failure!(
+                        "ex14-gather-timed-out",
+                        tasks = TASKS,
+                        sleep = timing::ms(SLEEP),
+                        secs = (SLEEP * (TASKS as u32) * 2 + Duration::from_secs(2)).as_secs(),
                     ),
                 };
-                return Measurement { judgement: Judgement::Fatal(failure), summary: "no measurement".to_owned() };
+                return Measurement { judgement: Judgement::Fatal(failure), summary: text!("ex14-no-measurement") };
             }
         };
         let ratio = run.all.as_secs_f64() / run.one.as_secs_f64().max(1e-9);
-        let summary = format!(
-            "{TASKS} tasks: {} = {ratio:.2} x one task ({}), at most {} at once",
-            timing::ms(run.all),
-            timing::ms(run.one),
-            run.peak
-        );
-        let observed = format!(
-            "{TASKS} tasks sleeping {} each (tokio::time::sleep) took {} through gather, {ratio:.2} times one task alone ({}); at most {} of them ran at once",
-            timing::ms(SLEEP),
-            timing::ms(run.all),
-            timing::ms(run.one),
-            run.peak
-        );
-        let expected = format!("about one task's time ({}): all {TASKS} running at once", timing::ms(SLEEP));
+        let (tasks, sleep, peak) = (TASKS, timing::ms(SLEEP), run.peak);
+        let (all, one, shown) = (timing::ms(run.all), timing::ms(run.one), format!("{ratio:.2}"));
+        let summary = text!("ex14-gather-summary", tasks, all = &all, ratio = &shown, one = &one, peak);
         let judgement = if run.results.len() != TASKS {
-            Judgement::Fatal(fail(
-                format!("gather of {TASKS} tasks returned {} results", run.results.len()),
-                format!("{TASKS} results, one per task"),
-                "gather returns one result per future it was given",
-            ))
+            Judgement::Fatal(failure!("ex14-gather-result-count", tasks, count = run.results.len()))
         } else if run.peak == 1 {
             // Counted, not timed: no machine load makes concurrent tasks run one at a time.
-            Judgement::Fatal(fail(
-                observed,
-                expected,
-                "gather awaited the tasks one after another: `for f in futures { f.await }` runs the next future only when the previous one has finished. Start them all first (tokio::spawn each future and keep the JoinHandles), then await the handles: the tasks sleep at the same time, as asyncio.gather runs its coroutines",
-            ))
+            Judgement::Fatal(failure!("ex14-gather-one-at-a-time", tasks, sleep, all, ratio = &shown, one, peak))
         } else if run.one > SLEEP * 2 {
-            Judgement::Unsure(format!(
-                "one {} sleep alone took {}: the machine is too busy",
-                timing::ms(SLEEP),
-                timing::ms(run.one)
-            ))
+            Judgement::Unsure(text!("ex14-gather-calibration-slow", sleep, one))
         } else if ratio <= 1.6 {
             Judgement::Pass
         } else if run.peak == TASKS {
-            Judgement::Unsure(format!(
-                "all {TASKS} tasks ran at once, yet they took {ratio:.2} x one task: the machine is too busy"
-            ))
+            Judgement::Unsure(text!("ex14-gather-all-at-once-slow", tasks, ratio = &shown))
         } else {
-            Judgement::Fail(fail(
-                observed,
-                expected,
-                "gather ran only some of the tasks at once: start every future before awaiting any of them",
-            ))
+            Judgement::Fail(failure!("ex14-gather-some-at-once", tasks, sleep, all, ratio = &shown, one, peak))
         };
         measured(summary.clone());
         Measurement { judgement, summary }
@@ -204,34 +168,20 @@ fn gather_keeps_submission_order(_ctx: &Context) -> Verdict {
     });
     let (results, finished) = match scenario.next(Duration::from_secs(5)) {
         Next::Item(v) => v,
-        Next::Panicked(text) => return Err(panicked(&text, "gathering 5 tasks")),
-        _ => {
-            return Err(fail(
-                "gather of 5 tasks sleeping 60 to 300 ms had not returned after 5 s",
-                "the 5 results after about 300 ms",
-                "gather returns once every task has finished",
-            ))
-        }
+        Next::Panicked(text) => return Err(panicked(&text, text!("ex14-doing-gather"))),
+        _ => return Err(failure!("ex14-order-timed-out")),
     };
     let submitted: Vec<usize> = (0..N).map(|i| i * 10).collect();
     if results == submitted {
         return Ok(());
     }
-    let why = if results == finished {
-        "gather returned the results in the order the tasks finished (a JoinSet's join_next, a channel every task sends to, FuturesUnordered, ...). asyncio.gather returns them in the order of its arguments, whatever order they finish in: keep the JoinHandles in a Vec in submission order and await them in that order — a task that finished early simply has its result waiting in its handle"
+    let (shown, as_finished) = (list(&results), results == finished);
+    let (results, submitted, finished) = (shown, list(&submitted), list(&finished));
+    Err(if as_finished {
+        failure!("ex14-order-as-finished", results, submitted, finished)
     } else {
-        "result i of gather is the output of the i-th future given to it"
-    };
-    Err(fail(
-        format!(
-            "gather returned {} for futures submitted as {} (returning 0, 10, ...; task i sleeps (5 - i) x 60 ms, so they finished as {})",
-            list(&results),
-            list(&submitted),
-            list(&finished)
-        ),
-        format!("{}: the submission order", list(&submitted)),
-        why,
-    ))
+        failure!("ex14-order-wrong", results, submitted, finished)
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -305,47 +255,25 @@ fn promise_resolved_from_another_task(_ctx: &Context) -> Verdict {
     let limit = Duration::from_secs(2);
     match scenario.next(limit) {
         Next::Item(PromiseReport::Delivered { value, after_resolve }) => {
-            measured(format!(
-                "the awaiting task had the value {} us after resolve(), after {} polls",
-                after_resolve.as_micros(),
-                polls.load(Ordering::SeqCst)
+            measured(text!(
+                "ex14-promise-delivered-measured",
+                micros = after_resolve.as_micros() as u64,
+                polls = polls.load(Ordering::SeqCst)
             ));
             if value != Ok(42) {
-                return Err(fail(
-                    format!("a task awaiting the Promise got {value:?} after another task called resolve(42)"),
-                    "Ok(42)",
-                    "the Promise gives the value its Resolver was resolved with",
-                ));
+                return Err(failure!("ex14-promise-wrong-value", value = format!("{value:?}")));
             }
         }
-        Next::Panicked(text) => return Err(panicked(&text, "awaiting a Promise resolved by another task")),
+        Next::Panicked(text) => return Err(panicked(&text, text!("ex14-doing-await-from-task"))),
         Next::TimedOut if resolved.load(Ordering::SeqCst) => {
-            let n = polls.load(Ordering::SeqCst);
-            return Err(if n <= 1 {
-                fail(
-                    format!(
-                        "another task called resolve(42) 100 ms after a task began awaiting the Promise, and {} s later the awaiting task still had not got the value: the Promise was polled {n} time{}, returned Pending without arranging a wake-up, and was never polled again",
-                        limit.as_secs(),
-                        if n == 1 { "" } else { "s" }
-                    ),
-                    "the awaiting task gets Ok(42) as soon as the value is resolved",
-                    "a future that returns Poll::Pending must make sure its task is woken when it can go on: poll the oneshot::Receiver itself (Pin::new(&mut self.rx).poll(cx)), which stores cx's waker for the sender to call. try_recv() only looks, stores no waker, and the task sleeps forever",
-                )
+            let polls = polls.load(Ordering::SeqCst);
+            return Err(if polls <= 1 {
+                failure!("ex14-promise-never-woken", secs = limit.as_secs(), polls)
             } else {
-                fail(
-                    format!("another task called resolve(42) 100 ms after a task began awaiting the Promise; the Promise was polled {n} times but never became ready within {} s", limit.as_secs()),
-                    "the awaiting task gets Ok(42) as soon as the value is resolved",
-                    "Promise::poll must return Poll::Ready(Ok(value)) once the Resolver has sent the value",
-                )
+                failure!("ex14-promise-never-ready", secs = limit.as_secs(), polls)
             });
         }
-        Next::TimedOut => {
-            return Err(fail(
-                format!("the check's task that calls resolve(42) after 100 ms had not run {} s later, while another task awaited the Promise", limit.as_secs()),
-                "the awaiting task gives the thread back (Poll::Pending) so that other tasks run",
-                "Promise::poll blocks the thread (a blocking recv, a loop waiting for the value) instead of returning Pending: on an event loop no other task runs meanwhile, so the value can never be set",
-            ))
-        }
+        Next::TimedOut => return Err(failure!("ex14-promise-blocks-thread", secs = limit.as_secs())),
         Next::Ended | Next::Item(_) => unreachable!("the scenario reports part 1 first"),
     }
 
@@ -353,40 +281,21 @@ fn promise_resolved_from_another_task(_ctx: &Context) -> Verdict {
     match scenario.next(limit) {
         Next::Item(PromiseReport::Dropped(value)) => {
             if value != Err(Abandoned) {
-                return Err(fail(
-                    format!("awaiting a Promise whose Resolver was dropped without a value gave {value:?}"),
-                    "Err(Abandoned)",
-                    "a Resolver dropped without resolve() means no value will ever come: the Promise ends with Err(Abandoned) (the oneshot Receiver gives Err(RecvError) then)",
-                ));
+                return Err(failure!("ex14-dropped-wrong-value", value = format!("{value:?}")));
             }
         }
-        Next::Panicked(text) => return Err(panicked(&text, "awaiting a Promise whose Resolver was dropped")),
-        _ => {
-            return Err(fail(
-                format!("a task awaited a Promise whose Resolver another task dropped without a value, and was still waiting {} s later", limit.as_secs()),
-                "Err(Abandoned) as soon as the Resolver is dropped",
-                "when the Resolver is dropped, no value will ever come: the awaiting task must be woken and get Err(Abandoned) instead of waiting forever (the oneshot Sender wakes the Receiver when dropped)",
-            ))
-        }
+        Next::Panicked(text) => return Err(panicked(&text, text!("ex14-doing-await-dropped"))),
+        _ => return Err(failure!("ex14-dropped-hangs", secs = limit.as_secs())),
     }
 
     // Part 3.
     match scenario.next(limit) {
         Next::Item(PromiseReport::Early(Ok(7))) => Ok(()),
-        Next::Item(PromiseReport::Early(value)) => Err(fail(
-            format!("a Promise resolved with 7 before anybody awaited it gave {value:?}"),
-            "Ok(7) at once",
-            "the value waits in the Promise until it is awaited",
-        )),
-        Next::Panicked(text) => Err(panicked(&text, "awaiting a Promise resolved before")),
-        _ => Err(fail(
-            format!(
-                "a Promise resolved with 7 before anybody awaited it had not given its value {} s later",
-                limit.as_secs()
-            ),
-            "Ok(7) at once",
-            "the value waits in the Promise until it is awaited: the first poll must find it",
-        )),
+        Next::Item(PromiseReport::Early(value)) => {
+            Err(failure!("ex14-early-wrong-value", value = format!("{value:?}")))
+        }
+        Next::Panicked(text) => Err(panicked(&text, text!("ex14-doing-await-early"))),
+        _ => Err(failure!("ex14-early-hangs", secs = limit.as_secs())),
     }
 }
 
@@ -457,14 +366,10 @@ fn blocking_call_does_not_stall_runtime(_ctx: &Context) -> Verdict {
             Next::Item(run) => run,
             other => {
                 let failure = match other {
-                    Next::Panicked(text) => panicked(&text, "awaiting run_blocking(|| std::thread::sleep(500 ms))"),
-                    _ => fail(
-                        "run_blocking(|| { std::thread::sleep(500 ms); 7 }) had not returned after 5 s",
-                        "the function's value, 7, after about 500 ms",
-                        "run_blocking returns once the function has run: await spawn_blocking's JoinHandle",
-                    ),
+                    Next::Panicked(text) => panicked(&text, text!("ex14-doing-run-blocking")),
+                    _ => failure!("ex14-blocking-timed-out"),
                 };
-                return Measurement { judgement: Judgement::Fatal(failure), summary: "no measurement".to_owned() };
+                return Measurement { judgement: Judgement::Fatal(failure), summary: text!("ex14-no-measurement") };
             }
         };
         let lateness = probe.finish();
@@ -473,51 +378,30 @@ fn blocking_call_does_not_stall_runtime(_ctx: &Context) -> Verdict {
         let in_window: Vec<&(Instant, thread::ThreadId)> = run.ticks.iter().filter(|(t, _)| window(*t)).collect();
         let gap = in_window.windows(2).map(|w| w[1].0 - w[0].0).max().unwrap_or(run.ended - run.started);
         let took = run.ended - run.started;
-        let summary = format!(
-            "run_blocking took {}; heartbeat: {} ticks, longest gap {} (machine wake-up lateness up to {})",
-            timing::ms(took),
-            in_window.len(),
-            timing::ms(gap),
-            timing::ms(lateness)
+        let summary = text!(
+            "ex14-blocking-summary",
+            took = timing::ms(took),
+            ticks = in_window.len(),
+            gap = timing::ms(gap),
+            lateness = timing::ms(lateness)
         );
         let judgement = if run.value != 7 {
-            Judgement::Fatal(fail(
-                format!("run_blocking(|| {{ ...; 7 }}) returned {}", run.value),
-                "7, the function's value",
-                "run_blocking returns what the function returns",
-            ))
+            Judgement::Fatal(failure!("ex14-blocking-wrong-value", value = run.value))
         } else if took < BLOCKING.mul_f64(0.9) {
-            Judgement::Fatal(fail(
-                format!("run_blocking(|| std::thread::sleep(500 ms)) returned after {}", timing::ms(took)),
-                "it returns once the function has run (500 ms)",
-                "run_blocking must wait for the function's result",
-            ))
+            Judgement::Fatal(failure!("ex14-blocking-returned-early", took = timing::ms(took)))
         } else if gap < MAX_GAP {
             Judgement::Pass
         } else if gap >= BLOCKING.mul_f64(0.6) {
             let same_thread = run.ticks.iter().any(|(_, id)| *id == run.ran_on);
-            let on = if same_thread {
-                " The function ran on the runtime's worker thread, the one that runs the heartbeat (here the only worker, as asyncio has one event-loop thread), so no other task could run until it returned."
+            let (gap, tick, took, max_gap) =
+                (timing::ms(gap), TICK.as_millis() as u64, timing::ms(took), timing::ms(MAX_GAP));
+            Judgement::Fail(if same_thread {
+                failure!("ex14-blocking-stalled-same-thread", gap, tick, took, max_gap)
             } else {
-                ""
-            };
-            Judgement::Fail(fail(
-                format!(
-                    "the heartbeat stopped for {} while run_blocking ran (a task that ticks every {} ms; run_blocking(|| std::thread::sleep(500 ms)) took {})",
-                    timing::ms(gap),
-                    TICK.as_millis(),
-                    timing::ms(took)
-                ),
-                format!("the heartbeat keeps ticking: no gap of {} or more", timing::ms(MAX_GAP)),
-                format!(
-                    "a blocking call inside async code stalls every task on that thread.{on} Hand the function to tokio::task::spawn_blocking (asyncio's run_in_executor), which runs it on a thread of the blocking pool, and await the JoinHandle it returns"
-                ),
-            ))
+                failure!("ex14-blocking-stalled", gap, tick, took, max_gap)
+            })
         } else {
-            Judgement::Unsure(format!(
-                "a gap of {} is too long for a free runtime but too short for a stall of 500 ms",
-                timing::ms(gap)
-            ))
+            Judgement::Unsure(text!("ex14-blocking-gap-unclear", gap = timing::ms(gap)))
         };
         measured(summary.clone());
         Measurement { judgement, summary }
@@ -556,39 +440,22 @@ fn panics_come_back_with_their_payload(_ctx: &Context) -> Verdict {
             gather(tasks).await
         })
     });
-    judge_payload(
-        gathered,
-        "gather over three tasks, the second of which panics",
-        "gather",
-        "a task's JoinError: if e.is_panic(), std::panic::resume_unwind(e.into_panic()) re-raises the task's own panic",
-    )?;
+    judge_payload(gathered, text!("ex14-doing-gather-panicking"), "gather", text!("ex14-how-gather"))?;
     let blocking = panic_of(|| event_loop().block_on(async { run_blocking(|| -> u32 { panic!("{PAYLOAD}") }).await }));
-    judge_payload(
-        blocking,
-        "run_blocking(|| panic!(..)) awaited in a task",
-        "run_blocking",
-        "the JoinError of spawn_blocking: std::panic::resume_unwind(e.into_panic()) re-raises the function's own panic",
-    )
+    judge_payload(blocking, text!("ex14-doing-run-blocking-panicking"), "run_blocking", text!("ex14-how-run-blocking"))
 }
 
-fn judge_payload<T: std::fmt::Debug>(next: Next<T>, doing: &str, who: &str, how: &str) -> Verdict {
+fn judge_payload<T: std::fmt::Debug>(next: Next<T>, doing: String, who: &str, how: String) -> Verdict {
+    let payload = format!("{PAYLOAD:?}");
     match next {
         Next::Panicked(text) if text == PAYLOAD => Ok(()),
-        Next::Panicked(text) => Err(fail(
-            format!("{doing} panicked, but with another message: {text:?}"),
-            format!("a panic with the task's own payload, {PAYLOAD:?}"),
-            format!("{who} must re-raise the panic itself, not a new one that describes it (unwrap() or expect() on the JoinError panics with the JoinError's text): {how}"),
-        )),
-        Next::Item(value) => Err(fail(
-            format!("{doing} returned {value:?} instead of panicking"),
-            format!("a panic with the payload {PAYLOAD:?}"),
-            format!("a panic must not vanish: {who} re-raises it ({how})"),
-        )),
-        Next::TimedOut | Next::Ended => Err(fail(
-            format!("{doing} neither returned nor panicked within 3 s"),
-            format!("a panic with the payload {PAYLOAD:?}"),
-            format!("perhaps {who} waits for a result that the panicking code never sends; {how}"),
-        )),
+        Next::Panicked(text) => {
+            Err(failure!("ex14-payload-other-message", doing, text = format!("{text:?}"), payload, who, how))
+        }
+        Next::Item(value) => {
+            Err(failure!("ex14-payload-returned", doing, value = format!("{value:?}"), payload, who, how))
+        }
+        Next::TimedOut | Next::Ended => Err(failure!("ex14-payload-hangs", doing, payload, who, how)),
     }
 }
 
@@ -621,29 +488,13 @@ fn promise_from_a_thread_and_after_drop(_ctx: &Context) -> Verdict {
     let n = polls.load(Ordering::SeqCst);
     match from_thread {
         Next::Item(Ok(99)) => {}
-        Next::Item(other) => {
-            return Err(fail(
-                format!("a task awaiting a Promise that a plain thread resolved with 99 got {other:?}"),
-                "Ok(99)",
-                "the Resolver may be used from any thread: resolve sends the value and wakes the awaiting task wherever it runs",
-            ))
-        }
-        Next::Panicked(text) => return Err(panicked(&text, "resolving a Promise from a plain thread")),
-        Next::TimedOut | Next::Ended => {
-            return Err(fail(
-                format!("a plain thread (not a task) resolved a Promise 200 ms after a task began awaiting it; 3 s later the task still had not got the value (the Promise was polled {n} times)"),
-                "Ok(99) as soon as the thread resolves it",
-                "resolving must wake the awaiting task even from outside the runtime: store the waker of the Pending poll where resolve finds it (a oneshot channel's receiver, polled, does it), and do not rely on tokio's context in resolve",
-            ))
-        }
+        Next::Item(other) => return Err(failure!("ex14-thread-wrong-value", value = format!("{other:?}"))),
+        Next::Panicked(text) => return Err(panicked(&text, text!("ex14-doing-resolve-from-thread"))),
+        Next::TimedOut | Next::Ended => return Err(failure!("ex14-thread-never-woken", polls = n)),
     }
-    measured(format!("a Promise resolved from a thread after 200 ms: {n} polls"));
+    measured(text!("ex14-thread-measured", polls = n));
     if n > PROMISE_MAX_POLLS {
-        return Err(fail(
-            format!("while a task awaited a Promise for 200 ms, the Promise was polled {n} times"),
-            format!("a handful of polls (at most {PROMISE_MAX_POLLS}): once at the start, once after resolve wakes the task"),
-            "the Promise wakes its own task on every Pending (cx.waker().wake_by_ref()), so the runtime polls it again at once, in a busy loop. Store the waker and let resolve wake it",
-        ));
+        return Err(failure!("ex14-busy-polled", polls = n, max_polls = PROMISE_MAX_POLLS));
     }
     // Resolving a promise nobody awaits any more: from a task and from a thread.
     let quiet = panic_of(|| {
@@ -662,15 +513,7 @@ fn promise_from_a_thread_and_after_drop(_ctx: &Context) -> Verdict {
     });
     match quiet {
         Next::Item(()) => Ok(()),
-        Next::Panicked(text) => Err(fail(
-            format!("resolve() on a Resolver whose Promise had been dropped panicked: {text}"),
-            "the value is dropped quietly",
-            "nobody waits for the value any more, which is not an error: ignore the Err of sending it (let _ = self.tx.send(value)) instead of unwrap()ping it",
-        )),
-        Next::TimedOut | Next::Ended => Err(fail(
-            "resolve() on a Resolver whose Promise had been dropped did not return within 3 s",
-            "resolve returns at once",
-            "resolve must never wait for the Promise: set the value and wake, if anybody waits",
-        )),
+        Next::Panicked(text) => Err(failure!("ex14-resolve-dropped-panicked", text)),
+        Next::TimedOut | Next::Ended => Err(failure!("ex14-resolve-dropped-hangs")),
     }
 }

@@ -31,7 +31,7 @@ use std::time::{Duration, Instant};
 use pack_support::echo::connect_as;
 use pack_support::net::{self, Server};
 use pack_support::timing::{self, Judgement, Measurement};
-use pack_support::{fail, measured, proc, Context, Failure, Verdict};
+use pack_support::{fail, failure, measured, proc, text, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
@@ -65,18 +65,20 @@ fn start(ctx: &Context) -> Result<Server, Failure> {
     Server::start(ctx.student_bin(), &[], &[])
 }
 
+/// `f` with what the server's exit, if it has exited, adds to its why.
+fn with_exit(server: &Server, mut f: Failure) -> Failure {
+    f.why = net::with_exit(server, &f.why);
+    f
+}
+
 /// Sends `line` and expects it back within `within`.
 fn round_trip(server: &Server, stream: &mut TcpStream, line: &[u8], who: &str, within: Duration) -> Verdict {
     stream.write_all(line).map_err(|e| {
-        fail(
-            format!("{who} could not send {}: {e}", net::quoted(line, 80)),
-            "the connection stays open until the client closes it",
-            net::with_exit(server, "the server keeps each connection open until its client closes it"),
-        )
+        with_exit(server, failure!("ex15-send-failed", who, line = net::quoted(line, 80), error = e.to_string()))
     })?;
     net::expect_bytes(stream, line, Instant::now() + within).map_err(|mut f| {
-        f.observed = format!("{who} sent {}: {}", net::quoted(line, 80), f.observed);
-        f.why = net::with_exit(server, "the server sends each line back, byte for byte, as soon as it is complete; lines are bytes and need not be UTF-8 (read_line into a String fails on them: read_until(b'\\n') into a Vec<u8>)");
+        f.observed = text!("ex15-who-sent", who, line = net::quoted(line, 80), observed = &f.observed);
+        f.why = net::with_exit(server, &text!("ex15-echo-why"));
         f
     })
 }
@@ -87,29 +89,22 @@ fn round_trip(server: &Server, stream: &mut TcpStream, line: &[u8], who: &str, w
 
 fn serves_clients_concurrently(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
-    let mut first = connect_as(&server, "the first client")?;
+    let mut first = connect_as(&server, &text!("ex15-who-first"))?;
     // Lines are bytes: this one is not UTF-8.
-    round_trip(&server, &mut first, b"first client \xff\xfe not UTF-8 \xc3\x28\n", "the first client", REPLY_WITHIN)?;
+    let who = text!("ex15-who-first");
+    round_trip(&server, &mut first, b"first client \xff\xfe not UTF-8 \xc3\x28\n", &who, REPLY_WITHIN)?;
 
     // The first client stays connected, silent, while a second one talks.
-    let mut second = connect_as(&server, "the second client")?;
+    let mut second = connect_as(&server, &text!("ex15-who-second"))?;
     let line = b"second client, while the first is still connected\n";
-    second.write_all(line).map_err(|e| {
-        fail(
-            format!("the second client could not send its line: {e}"),
-            "the connection stays open until the client closes it",
-            net::with_exit(&server, "the server keeps each connection open until its client closes it"),
-        )
-    })?;
+    second
+        .write_all(line)
+        .map_err(|e| with_exit(&server, failure!("ex15-second-send-failed", error = e.to_string())))?;
     let sent = Instant::now();
     match net::read_exact_within(&mut second, line.len(), sent + SECOND_REPLY_WITHIN) {
         Ok(got) if got == line => {}
         Ok(got) => {
-            return Err(fail(
-                format!("the second client sent {} and received {}", net::quoted(line, 80), net::quoted(&got, 80)),
-                format!("exactly {} back", net::quoted(line, 80)),
-                "the server sends each line back, byte for byte",
-            ))
+            return Err(failure!("ex15-second-wrong-reply", line = net::quoted(line, 80), got = net::quoted(&got, 80)))
         }
         Err((got, e)) if e.kind() == std::io::ErrorKind::TimedOut && got.is_empty() => {
             // Does the reply come once the first client leaves? Then the server serves one
@@ -117,41 +112,26 @@ fn serves_clients_concurrently(ctx: &Context) -> Verdict {
             drop(first);
             let closed = Instant::now();
             let after = match net::read_exact_within(&mut second, line.len(), closed + REPLY_WITHIN) {
-                Ok(_) => format!(
-                    "; its reply came only after the first client closed its connection ({} ms later)",
-                    closed.elapsed().as_millis()
-                ),
-                Err(_) => {
-                    format!("; it had no reply {} s after the first client closed either", REPLY_WITHIN.as_secs())
-                }
+                Ok(_) => text!("ex15-reply-after-close", ms = closed.elapsed().as_millis() as u64),
+                Err(_) => text!("ex15-no-reply-after-close", secs = REPLY_WITHIN.as_secs()),
             };
-            return Err(fail(
-                format!(
-                    "while the first client stayed connected (it had been served), a second client sent a line and got no reply within {} ms{after}",
-                    SECOND_REPLY_WITHIN.as_millis()
-                ),
-                format!("the second client's line back within {} ms, whoever else is connected", SECOND_REPLY_WITHIN.as_millis()),
-                net::with_exit(
-                    &server,
-                    "the server handles one connection at a time: the accept loop awaits handle_client(...) before it accepts the next client. `.await` inside the loop means \"finish this first\"; tokio::spawn(handle_client(...)) starts the connection as a task of its own and goes straight back to accept, as asyncio's start_server runs each client's coroutine as a task",
-                ),
-            ));
+            let ms = SECOND_REPLY_WITHIN.as_millis() as u64;
+            return Err(with_exit(&server, failure!("ex15-one-at-a-time", ms, after)));
         }
         Err((got, e)) => {
-            return Err(fail(
-                format!(
-                    "the second client sent {} and received {}, {}",
-                    net::quoted(line, 80),
-                    net::quoted(&got, 80),
-                    net::describe_stop(&e)
+            return Err(with_exit(
+                &server,
+                failure!(
+                    "ex15-second-cut",
+                    line = net::quoted(line, 80),
+                    got = net::quoted(&got, 80),
+                    stop = net::describe_stop(&e)
                 ),
-                format!("{} back, with the connection kept open", net::quoted(line, 80)),
-                net::with_exit(&server, "the server keeps each connection open and answers every complete line"),
             ))
         }
     }
     // And the first client is still served.
-    round_trip(&server, &mut first, b"first client again\n", "the first client, again", REPLY_WITHIN)?;
+    round_trip(&server, &mut first, b"first client again\n", &text!("ex15-who-first-again"), REPLY_WITHIN)?;
     drop((first, second));
     server.stop()
 }
@@ -209,11 +189,8 @@ fn round_trips(
 ) -> Verdict {
     for (k, stream) in streams.iter_mut().enumerate() {
         if let Err(e) = stream.write_all(&lines[k]) {
-            return Err(fail(
-                format!("connection {} could not send its line ({e}), with {held} connections open", first + k),
-                "every connection stays open until its client closes it",
-                net::with_exit(server, "the server must keep every connection open"),
-            ));
+            let failure = failure!("ex15-batch-send-failed", n = first + k, error = e.to_string(), held);
+            return Err(with_exit(server, failure));
         }
     }
     let counts: Vec<usize> = lines.iter().map(Vec::len).collect();
@@ -222,23 +199,24 @@ fn round_trips(
     let Some(&k) = missing.first() else { return Ok(()) };
     let closed = missing.iter().filter(|&&k| got[k].stop.is_some()).count();
     let why = if streams.len() - missing.len() <= 1 && streams.len() > 1 {
-        "the server handles one connection at a time: while it serves the first connection of the batch (whose client stays connected), the others are not read. Each connection needs a task of its own (tokio::spawn)"
+        text!("ex15-batch-one-at-a-time-why")
     } else {
-        "each accepted connection needs a task that reads and answers it for as long as its client stays; a server that runs out of descriptors fails in accept (EMFILE), and the connections beyond that wait in the listen queue unanswered"
+        text!("ex15-batch-unanswered-why")
     };
     Err(fail(
-        format!(
-            "with {held} connections open, {} of {} connections that each sent a line got it back within {} s; the first that did not is connection {} (it sent {} and received {}){}",
-            streams.len() - missing.len(),
-            streams.len(),
-            within.as_secs(),
-            first + k,
-            net::quoted(&lines[k], 60),
-            net::quoted(&got[k].bytes, 60),
-            if closed > 0 { format!("; {closed} of them were closed or reset") } else { String::new() }
+        text!(
+            "ex15-batch-unanswered",
+            held,
+            answered = streams.len() - missing.len(),
+            count = streams.len(),
+            secs = within.as_secs(),
+            n = first + k,
+            line = net::quoted(&lines[k], 60),
+            got = net::quoted(&got[k].bytes, 60),
+            closed = if closed > 0 { text!("ex15-closed-count", closed) } else { String::new() }
         ),
-        format!("every connection gets its line back, however many others are open (up to {held})"),
-        net::with_exit(server, why),
+        text!("ex15-batch-expected", held),
+        net::with_exit(server, &why),
     ))
 }
 
@@ -246,7 +224,7 @@ fn c10k_connections(ctx: &Context) -> Verdict {
     let (soft, hard) = raise_descriptor_limit();
     let target = C10K.min((soft as usize).saturating_sub(HEADROOM));
     let limit_note = if target < C10K {
-        format!(" (the descriptor limit here is {soft}, hard limit {hard}: {target} connections, not {C10K})")
+        format!(" {}", text!("ex15-limit-note", soft, hard, target, goal = C10K))
     } else {
         String::new()
     };
@@ -266,18 +244,11 @@ fn c10k_connections(ctx: &Context) -> Verdict {
             match net::connect(server.port(), CONNECT_WITHIN) {
                 Ok(stream) => clients.push(stream),
                 Err(e) => {
-                    measured(format!("opened {i} connections, then connection {i} failed: {e}{limit_note}"));
-                    return Err(fail(
-                        format!(
-                            "connection {i} (counting from 0) of {target} could not be made ({e}) while {i} were open; the server ran {} threads",
-                            server.threads()
-                        ),
-                        format!("all {target} connections open at once{limit_note}"),
-                        net::with_exit(
-                            &server,
-                            "the server must keep accepting while every earlier connection stays open: connections that are not accepted fill the listen queue, and then new ones time out",
-                        ),
-                    ));
+                    let error = e.to_string();
+                    measured(text!("ex15-connect-failed-measured", i, error = &error, limit_note = &limit_note));
+                    let threads = server.threads();
+                    let failure = failure!("ex15-connect-failed", i, target, error, threads, limit_note = &limit_note);
+                    return Err(with_exit(&server, failure));
                 }
             }
         }
@@ -287,7 +258,7 @@ fn c10k_connections(ctx: &Context) -> Verdict {
         let threads = server.threads();
         most_seen = most_seen.max(threads);
         if threads > most_threads {
-            measured(format!("{threads} threads for {end} connections{limit_note}"));
+            measured(text!("ex15-threads-measured", threads, connections = end, limit_note = &limit_note));
             return Err(too_many_threads(threads, end, at_start, most_threads));
         }
     }
@@ -300,10 +271,15 @@ fn c10k_connections(ctx: &Context) -> Verdict {
     let round_trip = again.elapsed();
     let threads = server.threads();
     most_seen = most_seen.max(threads);
-    measured(format!(
-        "{target} connections open at once{limit_note}: opening them (each answered once) took {} ms, one more round trip on all of them together {} ms; the server ran at most {most_seen} threads (it started with {at_start}; limit {most_threads})",
-        connected.as_millis(),
-        round_trip.as_millis()
+    measured(text!(
+        "ex15-c10k-measured",
+        target,
+        limit_note,
+        connect_ms = connected.as_millis() as u64,
+        round_trip_ms = round_trip.as_millis() as u64,
+        most_seen,
+        at_start,
+        most_threads
     ));
     result?;
     if threads > most_threads {
@@ -314,13 +290,7 @@ fn c10k_connections(ctx: &Context) -> Verdict {
 }
 
 fn too_many_threads(threads: usize, connections: usize, at_start: usize, limit: usize) -> Failure {
-    fail(
-        format!("{threads} threads for {connections} connections (/proc/PID/task of the server; {at_start} threads before the first client)"),
-        format!(
-            "a handful of threads whatever the number of connections: at most {limit} (the runtime's worker threads, one per core, and a few more)"
-        ),
-        "the server starts an OS thread per connection (std::thread::spawn, or spawn_blocking for each client): every thread has its own stack and kernel task, and 10,000 of them exhaust the machine long before 10,000 tasks would. tokio::spawn(handle_client(...)) makes each connection a task: a small state machine that the runtime's few worker threads poll when its socket is ready",
-    )
+    failure!("ex15-too-many-threads", threads, connections, at_start, limit)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,14 +311,14 @@ fn sigint_graceful_shutdown(ctx: &Context) -> Verdict {
 }
 
 fn graceful_shutdown(ctx: &Context, signal: libc::c_int, name: &str) -> Verdict {
-    let what = if signal == libc::SIGINT { "SIGINT (what Ctrl-C sends)".to_owned() } else { name.to_owned() };
+    let what = if signal == libc::SIGINT { text!("ex15-sigint-what") } else { name.to_owned() };
     let server = start(ctx)?;
     let port = server.port();
     // Three clients stay connected: one that was served, one idle, one in the middle of a line.
-    let mut served = connect_as(&server, "a client")?;
-    round_trip(&server, &mut served, b"served before the signal\n", "a client", REPLY_WITHIN)?;
-    let idle = connect_as(&server, "an idle client")?;
-    let mut halfway = connect_as(&server, "a client in the middle of a line")?;
+    let mut served = connect_as(&server, &text!("ex15-who-client"))?;
+    round_trip(&server, &mut served, b"served before the signal\n", &text!("ex15-who-client"), REPLY_WITHIN)?;
+    let idle = connect_as(&server, &text!("ex15-who-idle"))?;
+    let mut halfway = connect_as(&server, &text!("ex15-who-halfway"))?;
     halfway.write_all(b"half a li").ok();
     thread::sleep(Duration::from_millis(100));
 
@@ -363,73 +333,52 @@ fn graceful_shutdown(ctx: &Context, signal: libc::c_int, name: &str) -> Verdict 
         }
         thread::sleep(Duration::from_millis(5));
     }
-    let clients = "3 clients were connected (one served, one idle, one in the middle of a line)";
+    let clients = text!("ex15-three-clients");
     let (status, took) = match status {
         Some(exit) => exit,
         None => {
             let listening = server.listens();
             let pid = server.pid();
             drop((served, idle, halfway));
-            let state = if listening {
-                "it was still accepting connections".to_owned()
-            } else {
-                format!("it had closed its listening socket (port {port} is no longer listened on), so it had begun to shut down")
-            };
+            let state = if listening { text!("ex15-state-accepting") } else { text!("ex15-state-closed", port) };
+            let (secs, late) = (EXIT_WITHIN.as_secs(), (EXIT_WITHIN + LATE_WAIT).as_secs());
             return Err(fail(
-                format!(
-                    "the server (PID {pid}) was still running {} s after {what} ({} s after, it was killed with SIGKILL); {state}; {clients}",
-                    EXIT_WITHIN.as_secs(),
-                    (EXIT_WITHIN + LATE_WAIT).as_secs()
-                ),
-                format!("exit status 0 within {} s of {what}", EXIT_WITHIN.as_secs()),
-                if listening {
-                    format!("the server did not act on {name}: a handler for it is installed (so its default action, ending the process, no longer happens), but the future waiting for it never ran — it is not awaited at all (only the other signal is, say), or the loop that selects on it is stuck elsewhere (awaiting a client inside the accept loop). Await both Signal streams' recv() in one tokio::select!, select on that together with accept in the loop, and stop serving when either signal comes")
-                } else {
-                    "the server stopped accepting but then waited for its clients to leave, and idle clients never leave by themselves: tell every connection to finish (a watch or broadcast channel every handle_client selects on), and wait for them for a bounded time only (tokio::time::timeout), then return".to_owned()
-                },
+                text!("ex15-still-running", pid, secs, what = &what, late, state, clients),
+                text!("ex15-exit-zero-within", secs, what),
+                if listening { text!("ex15-signal-not-awaited", name) } else { text!("ex15-waits-for-idle-clients") },
             ));
         }
     };
-    let took_ms = took.as_millis();
+    let took_ms = took.as_millis() as u64;
     if let Some(sig) = status.signal() {
-        let killed_by = if sig == signal { format!("killed by {name}") } else { format!("killed by signal {sig}") };
+        let killed_by = if sig == signal {
+            text!("ex15-killed-by-name", name)
+        } else {
+            text!("ex15-killed-by-signal", signal = sig)
+        };
+        let kind = if signal == libc::SIGINT { "interrupt" } else { "terminate" };
         return Err(fail(
-            format!("the server was {killed_by} {took_ms} ms after {what} ({status}); {clients}"),
-            format!("a clean exit with status 0 within {} s", EXIT_WITHIN.as_secs()),
-            if sig == signal {
-                format!("no handler for {name} was installed, so the signal's default action ended the process on the spot: connections are cut off and the exit status says the server died. Install a handler at start-up (tokio::signal::unix::signal(SignalKind::{}())) and shut down cleanly when it fires", if signal == libc::SIGINT { "interrupt" } else { "terminate" })
-            } else {
-                "the server died from a signal instead of exiting: see its output".to_owned()
-            },
+            text!("ex15-killed", killed_by, took_ms, what, status = status.to_string(), clients),
+            text!("ex15-clean-exit-within", secs = EXIT_WITHIN.as_secs()),
+            if sig == signal { text!("ex15-no-handler", name, kind) } else { text!("ex15-died-from-other-signal") },
         ));
     }
     if !status.success() {
-        return Err(fail(
-            format!("the server exited with {status} {took_ms} ms after {what}; {clients}; it printed {}", server.printed()),
-            "exit status 0: a shutdown that was asked for is a success",
-            "a graceful shutdown is the normal end of a server, not an error: serve returns Ok(()) once the connections are closed, and main exits with status 0. A non-zero status tells the service manager (systemd, docker, a script) that the server failed",
-        ));
+        let (status, printed) = (status.to_string(), server.printed());
+        return Err(failure!("ex15-exit-failed", status, took_ms, what, clients, printed));
     }
     if took > EXIT_WITHIN {
-        return Err(fail(
-            format!("the server exited with status 0, but only {took_ms} ms after {what}; {clients}"),
-            format!("exit within {} ms", EXIT_WITHIN.as_millis()),
-            "a graceful shutdown gives the connections a short, bounded time to finish (a few hundred ms), then exits: a server that takes longer is killed by its service manager anyway",
-        ));
+        return Err(failure!("ex15-exit-slow", took_ms, what, clients, limit_ms = EXIT_WITHIN.as_millis() as u64));
     }
     // The port must be free again: nothing kept the listening socket.
     let free_by = Instant::now() + Duration::from_millis(500);
     while !net::port_is_free(port) {
         if Instant::now() > free_by {
-            return Err(fail(
-                format!("port {port} was still in use 500 ms after the server exited"),
-                format!("port {port} can be bound again once the server is gone"),
-                "a child process that inherited the listening socket still holds the port",
-            ));
+            return Err(failure!("ex15-port-busy", port));
         }
         thread::sleep(Duration::from_millis(10));
     }
-    measured(format!("exit status 0 {took_ms} ms after {name}, with 3 clients connected; port free again"));
+    measured(text!("ex15-shutdown-measured", took_ms, name));
     drop((served, idle, halfway));
     Ok(())
 }
@@ -450,22 +399,17 @@ const NOT_ACCEPTED_AFTER: Duration = Duration::from_millis(500);
 /// the waiting client and a new one must be served.
 fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
-    let mut first = connect_as(&server, "the first client")?;
-    round_trip(&server, &mut first, b"before the limit\n", "the first client", REPLY_WITHIN)?;
+    let mut first = connect_as(&server, &text!("ex15-who-first"))?;
+    round_trip(&server, &mut first, b"before the limit\n", &text!("ex15-who-first"), REPLY_WITHIN)?;
     thread::sleep(Duration::from_millis(100));
     let open = server.fds() as u64;
     let limit = open + ROOM;
     if let Err(e) = proc::set_descriptor_limit(server.pid(), limit) {
-        return Err(fail(
-            format!("the checker could not lower the server's descriptor limit: {e}"),
-            "a working checker",
-            "this is a problem of the machine, not of your code",
-        ));
+        return Err(failure!("ex15-limit-not-lowered", error = e.to_string()));
     }
     let mut served = vec![first];
     let mut waiting = None;
     for i in 1..=(2 * ROOM as usize + 8) {
-        let who = format!("client {i}");
         let mut client = match server.connect() {
             Ok(client) => client,
             // Refused: the listening socket is gone. A server whose accept loop returned the
@@ -475,9 +419,8 @@ fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
                 while server.exit_status().is_none() && refused.elapsed() < Duration::from_secs(1) {
                     thread::sleep(Duration::from_millis(10));
                 }
-                let ended = server.describe_exit().unwrap_or_else(|| {
-                    format!("its listening socket was closed ({who}'s connection was refused) while the server, PID {}, kept running", server.pid())
-                });
+                let ended =
+                    server.describe_exit().unwrap_or_else(|| text!("ex15-listener-closed", i, pid = server.pid()));
                 return Err(stopped_by_accept(limit, open, served.len(), i, &ended));
             }
         };
@@ -499,23 +442,13 @@ fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
                 if let Some(exit) = server.describe_exit() {
                     return Err(stopped_by_accept(limit, open, served.len(), i, &exit));
                 }
-                return Err(fail(
-                    format!(
-                        "with the server's descriptor limit lowered to {limit} ({open} open), {who} sent {} and received {}",
-                        net::quoted(&line, 80),
-                        net::quoted(&got, 80)
-                    ),
-                    format!("{} back, or no answer until a descriptor is free", net::quoted(&line, 80)),
-                    net::with_exit(&server, "a connection the server has accepted is served; one it cannot accept yet waits in the listen queue"),
-                ));
+                let (line, got) = (net::quoted(&line, 80), net::quoted(&got, 80));
+                return Err(with_exit(&server, failure!("ex15-near-limit-wrong-reply", limit, open, i, line, got)));
             }
         }
     }
     let Some((mut waiting, line, i)) = waiting else {
-        pack_support::not_judged(format!(
-            "the server's descriptor limit was lowered to {limit} ({open} open), yet all {} clients were answered: accept never failed",
-            served.len()
-        ));
+        pack_support::not_judged(text!("ex15-accept-never-failed", limit, open, served = served.len()));
         return server.stop();
     };
     // The server met EMFILE with client i waiting: it must still be running a moment later.
@@ -529,32 +462,30 @@ fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
     match net::read_exact_within(&mut waiting, line.len(), Instant::now() + REPLY_WITHIN) {
         Ok(got) if got == line => {}
         Ok(got) | Err((got, _)) => {
-            return Err(fail(
-                format!(
-                    "with the server's descriptor limit lowered to {limit} ({open} open), client {i} could not be accepted; then {} of the {kept} clients served left, and in {} s client {i} received {}",
-                    kept - 1,
-                    REPLY_WITHIN.as_secs(),
-                    net::quoted(&got, 80)
-                ),
-                format!("{} back once descriptors are free again", net::quoted(&line, 80)),
-                net::with_exit(&server, "after a failed accept the server must go on accepting: the client that waited in the listen queue is accepted as soon as a descriptor is free. Perhaps the accept loop ended (break or return on the error) while the connections' tasks kept running"),
-            ))
+            let failure = failure!(
+                "ex15-waiting-not-served",
+                limit,
+                open,
+                i,
+                left = kept - 1,
+                kept,
+                secs = REPLY_WITHIN.as_secs(),
+                got = net::quoted(&got, 80),
+                line = net::quoted(&line, 80)
+            );
+            return Err(with_exit(&server, failure));
         }
     }
-    let mut newcomer = connect_as(&server, "a client that connects afterwards")?;
-    round_trip(&server, &mut newcomer, b"a newcomer\n", "a client that connects afterwards", REPLY_WITHIN)?;
-    measured(format!("descriptor limit lowered to {limit} with {open} open: {kept} clients served, client {i} waited until others left, then was served"));
+    let mut newcomer = connect_as(&server, &text!("ex15-who-newcomer"))?;
+    round_trip(&server, &mut newcomer, b"a newcomer\n", &text!("ex15-who-newcomer"), REPLY_WITHIN)?;
+    measured(text!("ex15-accept-measured", limit, open, kept, i));
     drop((served, waiting, newcomer));
     server.stop()
 }
 
 /// The server ended when accept failed: client `i` could not be accepted after `served` were.
 fn stopped_by_accept(limit: u64, open: u64, served: usize, i: usize, exit: &str) -> Failure {
-    fail(
-        format!("the server's descriptor limit was lowered to {limit} ({open} open); {served} clients were served, then client {i} could not be accepted (accept failed with EMFILE, \"Too many open files\"); {exit}"),
-        "the server goes on: once some clients leave and descriptors are free, it accepts again",
-        "a failed accept is no reason to stop: accept fails when the process is out of descriptors (EMFILE) or a connection was reset before it was accepted, and the listener itself is fine. `listener.accept().await?` returns that error out of serve and ends the server; match on it instead, report it on stderr, pause a moment (so that a full descriptor table does not make the loop spin) and accept again",
-    )
+    failure!("ex15-stopped-by-accept", limit, open, served, i, exit)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -580,7 +511,7 @@ fn recv_in_child(signal: libc::c_int) -> Recv {
     let mut fds = [0; 2];
     // SAFETY: pipe writes two descriptors into the array we own.
     if unsafe { libc::pipe(fds.as_mut_ptr()) } != 0 {
-        return Recv::Broken(format!("the checker could not make a pipe: {}", std::io::Error::last_os_error()));
+        return Recv::Broken(text!("ex15-no-pipe", error = std::io::Error::last_os_error().to_string()));
     }
     // SAFETY: fork; the child runs only the code below and leaves with _exit.
     let pid = unsafe { libc::fork() };
@@ -595,18 +526,18 @@ fn recv_in_child(signal: libc::c_int) -> Recv {
         let said = std::panic::catch_unwind(|| {
             let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
                 Ok(runtime) => runtime,
-                Err(e) => return format!("!no runtime: {e}"),
+                Err(e) => return format!("!{}", text!("ex15-no-runtime", error = e.to_string())),
             };
             runtime.block_on(async {
                 let mut signals = match ex15_async_server::ShutdownSignal::install() {
                     Ok(signals) => signals,
-                    Err(e) => return format!("!ShutdownSignal::install returned an error: {e}"),
+                    Err(e) => return format!("!{}", text!("ex15-install-failed", error = e.to_string())),
                 };
                 // SAFETY: a signal to this very (child) process.
                 unsafe { libc::kill(libc::getpid(), signal) };
                 match tokio::time::timeout(Duration::from_secs(2), signals.recv()).await {
                     Ok(name) => name.to_owned(),
-                    Err(_) => "!recv did not return within 2 s".to_owned(),
+                    Err(_) => format!("!{}", text!("ex15-recv-timed-out")),
                 }
             })
         })
@@ -616,7 +547,7 @@ fn recv_in_child(signal: libc::c_int) -> Recv {
                 .map(|s| (*s).to_owned())
                 .or_else(|| payload.downcast_ref::<String>().cloned())
                 .unwrap_or_default();
-            format!("!it panicked: {text}")
+            format!("!{}", text!("ex15-child-panicked", text))
         });
         // SAFETY: writing our own buffer to our end of the pipe, then leaving at once.
         unsafe {
@@ -630,7 +561,7 @@ fn recv_in_child(signal: libc::c_int) -> Recv {
         std::fs::File::from_raw_fd(fds[0])
     };
     if pid < 0 {
-        return Recv::Broken(format!("the checker could not fork: {}", std::io::Error::last_os_error()));
+        return Recv::Broken(text!("ex15-no-fork", error = std::io::Error::last_os_error().to_string()));
     }
     // The child ends within 2 s by itself; a reader thread bounds the wait anyway.
     let (tx, rx) = std::sync::mpsc::channel();
@@ -655,12 +586,12 @@ fn recv_in_child(signal: libc::c_int) -> Recv {
         _ if libc::WIFSIGNALED(status) => {
             let sig = libc::WTERMSIG(status);
             Recv::Died(if sig == signal {
-                "was killed by that very signal".to_owned()
+                text!("ex15-killed-by-that-signal")
             } else {
-                format!("was killed by signal {sig}")
+                text!("ex15-child-killed-by", signal = sig)
             })
         }
-        _ => Recv::Died(format!("exited (status {}) without a word", libc::WEXITSTATUS(status))),
+        _ => Recv::Died(text!("ex15-child-exited-silently", status = libc::WEXITSTATUS(status))),
     }
 }
 
@@ -668,33 +599,18 @@ fn recv_in_child(signal: libc::c_int) -> Recv {
 /// "SIGTERM" after a SIGTERM (each in a fresh process, as a server gets one of them).
 fn recv_names_the_signal(_ctx: &Context) -> Verdict {
     for (signal, name) in [(libc::SIGINT, "SIGINT"), (libc::SIGTERM, "SIGTERM")] {
-        let what = format!("a process that called ShutdownSignal::install() and then received {name} (it sent it to itself) awaited recv()");
+        let what = text!("ex15-recv-situation", name);
+        let quoted_name = format!("{name:?}");
         match recv_in_child(signal) {
             Recv::Named(got) if got == name => {}
             Recv::Named(got) => {
-                return Err(fail(
-                    format!("{what}, and it returned {got:?}"),
-                    format!("{name:?}: the name of the signal that came"),
-                    "recv must say which signal came (main prints it: the log of a server tells a Ctrl-C from a service manager's stop). Await both Signal streams in one tokio::select! and return the name from the branch that completed, not a fixed string",
-                ))
+                return Err(failure!("ex15-recv-wrong-name", what, got = format!("{got:?}"), quoted_name))
             }
-            Recv::Broken(problem) => {
-                return Err(fail(
-                    format!("{what}: {problem}"),
-                    format!("recv returns {name:?}"),
-                    "install() creates one tokio::signal::unix::signal stream per signal and recv() awaits both in one tokio::select!: a signal that arrives after install() is kept until recv() looks",
-                ))
-            }
-            Recv::Died(how) => {
-                return Err(fail(
-                    format!("{what}, and the process {how}"),
-                    format!("recv returns {name:?} and the process lives on"),
-                    format!("install() must install a handler for {name} (tokio::signal::unix::signal), which takes the signal's default action (ending the process) away"),
-                ))
-            }
+            Recv::Broken(problem) => return Err(failure!("ex15-recv-broken", what, problem, quoted_name)),
+            Recv::Died(how) => return Err(failure!("ex15-recv-died", what, how, quoted_name, name)),
         }
     }
-    measured("recv() returned \"SIGINT\" after SIGINT and \"SIGTERM\" after SIGTERM");
+    measured(text!("ex15-recv-measured"));
     Ok(())
 }
 
@@ -738,43 +654,37 @@ fn stops_accepting_at_once(ctx: &Context) -> Verdict {
         let server = match start(ctx) {
             Ok(server) => server,
             Err(f) => {
-                return Measurement { judgement: Judgement::Fatal(f), summary: "the server did not start".into() }
+                return Measurement { judgement: Judgement::Fatal(f), summary: text!("ex15-summary-not-started") }
             }
         };
         let deaf = match net::SlowReader::fill(&server, 64 << 20, |_| Ok(())) {
             Ok(deaf) => deaf,
             Err(f) => {
-                return Measurement {
-                    judgement: Judgement::Fatal(f),
-                    summary: "the client that does not read failed".into(),
-                }
+                return Measurement { judgement: Judgement::Fatal(f), summary: text!("ex15-summary-deaf-failed") }
             }
         };
         let idle = server.connect().ok();
         let (exit, last_accepted) = signal_and_probe(&server, true);
         drop((deaf, idle));
         let Some(exit) = exit else {
+            let (secs, limit_secs) = ((EXIT_WITHIN + LATE_WAIT).as_secs(), EXIT_WITHIN.as_secs());
             return Measurement {
-                judgement: Judgement::Fatal(fail(
-                    format!("the server was still running {} s after SIGTERM, with a client that does not read connected", (EXIT_WITHIN + LATE_WAIT).as_secs()),
-                    format!("exit status 0 within {} s of SIGTERM", EXIT_WITHIN.as_secs()),
-                    "the drain after the signal must be bounded (tokio::time::timeout(DRAIN_TIME, ...)), whatever the connections do",
-                )),
-                summary: "no exit".into(),
+                judgement: Judgement::Fatal(failure!("ex15-drain-unbounded", secs, limit_secs)),
+                summary: text!("ex15-summary-no-exit"),
             };
         };
-        let summary = format!(
-            "exit {} ms after SIGTERM, last connection accepted {}",
-            exit.as_millis(),
-            last_accepted.map_or("never".to_owned(), |t| format!("{} ms after it", t.as_millis()))
+        let summary = text!(
+            "ex15-drain-summary",
+            exit_ms = exit.as_millis() as u64,
+            last = last_accepted.map_or(text!("ex15-never"), |t| text!("ex15-ms-after-it", ms = t.as_millis() as u64))
         );
         let judgement = match last_accepted {
             // The drain was too short to see anything: nothing was accepted while it lasted.
             _ if exit < DRAIN_TIME / 3 => Judgement::Pass,
-            Some(at) if at * 2 > exit => Judgement::Fail(fail(
-                format!("after SIGTERM (with a client that does not read connected, so that its task was still writing), the server exited {} ms later, and a new connection was still accepted {} ms after the signal", exit.as_millis(), at.as_millis()),
-                "connections refused from the moment the server takes the signal in: the listening socket is closed before the connections are drained",
-                "the server keeps its listener open until serve returns, so new clients are accepted by the kernel (into the listen queue) while the server drains, and then cut off. Drop the listener as soon as the shutdown future completes (drop(listener) right after the accept loop), before waiting for the connections",
+            Some(at) if at * 2 > exit => Judgement::Fail(failure!(
+                "ex15-accepts-while-draining",
+                exit_ms = exit.as_millis() as u64,
+                at_ms = at.as_millis() as u64
             )),
             _ => Judgement::Pass,
         };
@@ -797,20 +707,20 @@ fn idle_connections_told_to_finish(ctx: &Context) -> Verdict {
         let (with_clients, alone) = match started {
             (Ok(a), Ok(b)) => (a, b),
             (Err(f), _) | (_, Err(f)) => {
-                return Measurement { judgement: Judgement::Fatal(f), summary: "the server did not start".into() }
+                return Measurement { judgement: Judgement::Fatal(f), summary: text!("ex15-summary-not-started") }
             }
         };
         let mut clients = Vec::new();
         for i in 0..5 {
-            let who = format!("idle client {i}");
+            let who = text!("ex15-who-idle-n", i);
             let mut client = match connect_as(&with_clients, &who) {
                 Ok(client) => client,
                 Err(f) => {
-                    return Measurement { judgement: Judgement::Fatal(f), summary: "a client could not connect".into() }
+                    return Measurement { judgement: Judgement::Fatal(f), summary: text!("ex15-summary-no-connect") }
                 }
             };
             if let Err(f) = round_trip(&with_clients, &mut client, b"hello, then silence\n", &who, REPLY_WITHIN) {
-                return Measurement { judgement: Judgement::Fatal(f), summary: "a client was not served".into() };
+                return Measurement { judgement: Judgement::Fatal(f), summary: text!("ex15-summary-not-served") };
             }
             clients.push(client);
         }
@@ -819,32 +729,22 @@ fn idle_connections_told_to_finish(ctx: &Context) -> Verdict {
         let (exit, _) = signal_and_probe(&with_clients, false);
         drop(clients);
         let (Some(exit), Some(alone_exit)) = (exit, alone_exit) else {
+            let (secs, limit_secs) = ((EXIT_WITHIN + LATE_WAIT).as_secs(), EXIT_WITHIN.as_secs());
             return Measurement {
-                judgement: Judgement::Fatal(fail(
-                    format!("the server was still running {} s after SIGTERM", (EXIT_WITHIN + LATE_WAIT).as_secs()),
-                    format!("exit status 0 within {} s of SIGTERM", EXIT_WITHIN.as_secs()),
-                    "the server must act on SIGTERM and bound its drain",
-                )),
-                summary: "no exit".into(),
+                judgement: Judgement::Fatal(failure!("ex15-idle-no-exit", secs, limit_secs)),
+                summary: text!("ex15-summary-no-exit"),
             };
         };
-        let summary = format!(
-            "with 5 idle clients the exit came {} ms after SIGTERM; with none, {} ms",
-            exit.as_millis(),
-            alone_exit.as_millis()
-        );
+        let (exit_ms, alone_ms) = (exit.as_millis() as u64, alone_exit.as_millis() as u64);
+        let summary = text!("ex15-idle-summary", exit_ms, alone_ms);
         let judgement = if exit < DRAIN_TIME / 2 {
             Judgement::Pass
         } else if alone_exit >= DRAIN_TIME / 3 {
-            Judgement::Unsure(format!("even with no client the exit took {} ms", alone_exit.as_millis()))
+            Judgement::Unsure(text!("ex15-idle-alone-slow", alone_ms))
         } else if exit >= DRAIN_TIME * 9 / 10 {
-            Judgement::Fail(fail(
-                format!("with 5 idle clients connected (each served once, then silent), the server exited {} ms after SIGTERM; with no client, {} ms after it", exit.as_millis(), alone_exit.as_millis()),
-                format!("an exit well before DRAIN_TIME ({} ms) has passed: idle connections finish at once when told", DRAIN_TIME.as_millis()),
-                "the connections were never told to finish, so the server waited out DRAIN_TIME for clients that would never leave by themselves. After the accept loop, send on the channel every handle_client selects on (stop.send(true) on a tokio::sync::watch channel; shutdown.changed() in handle_client's select!), then wait for the tasks",
-            ))
+            Judgement::Fail(failure!("ex15-idle-not-told", exit_ms, alone_ms, drain_ms = DRAIN_TIME.as_millis() as u64))
         } else {
-            Judgement::Unsure(format!("the exit took {} ms: neither at once nor a whole DRAIN_TIME", exit.as_millis()))
+            Judgement::Unsure(text!("ex15-idle-exit-unclear", exit_ms))
         };
         measured(summary.clone());
         Measurement { judgement, summary }
@@ -861,16 +761,16 @@ fn idle_server_sleeps(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
     let mut clients = Vec::new();
     for i in 0..10 {
-        let who = format!("client {i}");
+        let who = text!("ex15-who-client-n", i);
         let mut client = connect_as(&server, &who)?;
         round_trip(&server, &mut client, format!("client {i} says hello\n").as_bytes(), &who, REPLY_WITHIN)?;
         clients.push(client);
     }
     pack_support::cpu::idle_server(
         &server,
-        "with 10 clients connected and nothing to send or receive",
-        "the server keeps a thread running while nothing happens: a loop that tries again at once (a nonblocking accept or read in a loop with tokio::task::yield_now(), or a select! with a branch that is always ready). `listener.accept().await` and `read_until(...).await` give the thread back to the runtime, which sleeps in epoll until a socket is ready",
-        "the server wakes up many times a second with nothing to do: a loop that sleeps a little and looks again (tokio::time::sleep or interval around a try_ or nonblocking call). Await accept and reads: the runtime wakes the task when its socket is ready",
+        &text!("ex15-idle-situation"),
+        &text!("ex15-idle-spins"),
+        &text!("ex15-idle-polls"),
     )?;
     drop(clients);
     server.stop()

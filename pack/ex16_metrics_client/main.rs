@@ -33,7 +33,7 @@ use pack_support::metrics::{Answer, FakeMetricsServer, Pace, ERROR_REPLY, OK_EMP
 use pack_support::net::{self, escape, quoted, FakeServer, HangingConnect, LoadProbe, Scenario};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
-use pack_support::{fail, Context, Failure, Verdict};
+use pack_support::{fail, failure, text, Context, Failure, Verdict};
 
 fn main() {
     // The hidden checks need a proper error type: this fails to compile otherwise.
@@ -137,25 +137,17 @@ impl Remote {
     fn wait(&self, what: &str) -> Result<Outcome, Failure> {
         match self.results.next(WATCHDOG) {
             Next::Item(outcome) => Ok(outcome),
-            Next::Panicked(text) => Err(fail(
-                format!("{what} panicked: {text}"),
-                format!("{what} returns"),
-                if text.contains("not yet implemented") {
-                    "a todo!() is still in the code: write the function it is in"
-                } else {
-                    "a client returns a ClientError for whatever the network or the server does; it never panics"
-                },
+            Next::Panicked(text) if text.contains("not yet implemented") => {
+                Err(failure!("ex16-call-panicked-todo", what, text))
+            }
+            Next::Panicked(text) => Err(failure!("ex16-call-panicked", what, text)),
+            Next::TimedOut => Err(failure!(
+                "ex16-call-hangs",
+                what,
+                watchdog_ms = WATCHDOG.as_millis() as u64,
+                timeout_ms = TIMEOUT.as_millis() as u64
             )),
-            Next::TimedOut => Err(fail(
-                format!("{what} had not returned after {} ms (the client's timeout is {} ms or less)", WATCHDOG.as_millis(), TIMEOUT.as_millis()),
-                format!("{what} returns within the client's timeout"),
-                "every call must end: the socket needs read and write timeouts (set_read_timeout), and a read that returns 0 bytes means the server closed the connection, which ends the reply with an error, not a loop that reads again",
-            )),
-            Next::Ended => Err(fail(
-                format!("{what} did not report back"),
-                format!("{what} returns"),
-                "the client's thread ended early",
-            )),
+            Next::Ended => Err(failure!("ex16-call-ended", what)),
         }
     }
 }
@@ -171,14 +163,7 @@ fn connect(fake: &FakeMetricsServer, timeout: Duration) -> Result<Remote, Failur
     let (remote, result) = Remote::connect(fake.port(), timeout)?;
     match result {
         Ok(()) => Ok(remote),
-        Err(e) => Err(fail(
-            format!(
-                "Client::new(\"127.0.0.1\", {}, {timeout:?}) returned Err({e}) while a server listened there",
-                fake.port()
-            ),
-            "Ok(client): the connection is made",
-            "Client::new connects to (host, port) with TcpStream::connect_timeout and keeps the stream",
-        )),
+        Err(error) => Err(failure!("ex16-new-failed", port = fake.port(), timeout = format!("{timeout:?}"), error)),
     }
 }
 
@@ -243,29 +228,20 @@ fn request_bytes(_ctx: &Context) -> Verdict {
         let Some(sent) = requests.get(i) else {
             let received: Vec<u8> = sessions.iter().flat_map(|s| s.received.clone()).collect();
             let tail = received.get(requests.iter().map(Vec::len).sum::<usize>()..).unwrap_or_default();
-            return Err(fail(
-                format!(
-                    "after {call} the server had received no complete request line for it ({}{})",
-                    if tail.is_empty() {
-                        "nothing more at all".to_owned()
-                    } else {
-                        format!("only {} without \\n", quoted(tail, 80))
-                    },
-                    result.err().map(|e| format!("; the call returned Err({e})")).unwrap_or_default()
-                ),
-                show_expect(expect),
-                "every request is one line that ends with \\n: the server reads up to the \\n and answers only then",
-            ));
+            let tail = if tail.is_empty() {
+                text!("ex16-nothing-more")
+            } else {
+                text!("ex16-only-without-newline", bytes = quoted(tail, 80))
+            };
+            let returned = result.err().map(|error| text!("ex16-call-returned-err", error)).unwrap_or_default();
+            return Err(failure!("ex16-no-request-line", call = *call, tail, returned, expected = show_expect(expect)));
         };
         if let Some(why) = wrong_request(sent, expect, before, after) {
-            return Err(fail(format!("for {call} the client sent {}", quoted(sent, 80)), show_expect(expect), why));
+            let expected = show_expect(expect);
+            return Err(failure!("ex16-wrong-request", call = *call, sent = quoted(sent, 80), expected, why));
         }
-        if let Err(e) = result {
-            return Err(fail(
-                format!("{call} sent the right line, the server answered `ok\\n\\n`, and the call returned Err({e})"),
-                "Ok: `ok\\n\\n` is the server's success without data",
-                "a put succeeds on `ok\\n\\n`; a get of a key the server does not know gets `ok\\n\\n` too and returns an empty map",
-            ));
+        if let Err(error) = result {
+            return Err(failure!("ex16-ok-returned-err", call = *call, error));
         }
     }
     Ok(())
@@ -279,20 +255,16 @@ fn unix_now() -> i64 {
 
 fn show_expect(expect: &Expect) -> String {
     match expect {
-        Expect::Exact(bytes) => format!("exactly {}", quoted(bytes, 80)),
+        Expect::Exact(bytes) => text!("ex16-expect-exact", bytes = quoted(bytes, 80)),
         Expect::Put { key, value, ts: Some(ts) } => {
-            format!("\"put {key} {value} {ts}\\n\" (the value written any way that reads as {value})")
+            text!("ex16-expect-put", key = *key, value = value.to_string(), ts = *ts)
         }
-        Expect::Put { key, value, ts: None } => {
-            format!("\"put {key} {value} <now>\\n\", <now> being the current Unix time in seconds")
-        }
+        Expect::Put { key, value, ts: None } => text!("ex16-expect-put-now", key = *key, value = value.to_string()),
     }
 }
 
 /// Why `sent` is not the request `expect` wants, if it is not.
 fn wrong_request(sent: &[u8], expect: &Expect, before: i64, after: i64) -> Option<String> {
-    const SWAPPED: &str =
-        "the value and the timestamp are swapped: the protocol's order is put <key> <value> <timestamp>";
     let words = |bytes: &[u8]| -> Vec<String> {
         String::from_utf8_lossy(bytes).trim_end_matches('\n').split(' ').map(str::to_owned).collect()
     };
@@ -307,40 +279,37 @@ fn wrong_request(sent: &[u8], expect: &Expect, before: i64, after: i64) -> Optio
                 && sent_words[2] == want[3]
                 && sent_words[3] == want[2];
             Some(if swapped {
-                SWAPPED.to_owned()
+                text!("ex16-why-swapped")
             } else if !sent.ends_with(b"\n") {
-                "every request is one line that ends with \\n (and nothing after it)".to_owned()
+                text!("ex16-why-line-end")
             } else {
-                "a request is the command and its arguments separated by single spaces, ending with \\n: nothing more, nothing less".to_owned()
+                text!("ex16-why-single-spaces")
             })
         }
         Expect::Put { key, value, ts } => {
             let [command, k, v, t] = sent_words.as_slice() else {
-                return Some(
-                    "a put is exactly four words separated by single spaces, `put <key> <value> <timestamp>`, then \\n"
-                        .to_owned(),
-                );
+                return Some(text!("ex16-why-four-words"));
             };
             if command != "put" || !sent.ends_with(b"\n") {
-                return Some("a put is one line: `put <key> <value> <timestamp>\\n`".to_owned());
+                return Some(text!("ex16-why-one-line"));
             }
             if k != key {
-                return Some(format!("the key is sent as it was given, {key:?}"));
+                return Some(text!("ex16-why-key-as-given", key = format!("{key:?}")));
             }
             let v: Option<f64> = v.parse().ok();
             let t: Option<i64> = t.parse().ok();
+            let shown = value.to_string();
             match (v, t, ts) {
-                (Some(v), Some(t), _) if v != *value && t as f64 == *value => Some(SWAPPED.to_owned()),
-                (Some(v), _, _) if v != *value => Some(format!(
-                    "the value must read back as the same number, {value}: write it with {{}} (f64's Display), not rounded"
-                )),
-                (None, _, _) => Some(format!("the value must be written as a number ({value})")),
-                (_, None, _) => Some("the timestamp is an integer, written in decimal digits".to_owned()),
-                (_, Some(t), Some(ts)) if t != *ts => Some(format!("the timestamp is the one given, {ts}")),
-                (_, Some(t), None) if t < before - 1 || t > after + 1 => Some(format!(
-                    "a put without a timestamp uses the current time in whole seconds since 1970 (it was {before} when the call started), as SystemTime::now().duration_since(UNIX_EPOCH) gives it; {t} is not that{}",
-                    if t > after * 100 { " (milliseconds?)" } else { "" }
-                )),
+                (Some(v), Some(t), _) if v != *value && t as f64 == *value => Some(text!("ex16-why-swapped")),
+                (Some(v), _, _) if v != *value => Some(text!("ex16-why-value-same", value = shown)),
+                (None, _, _) => Some(text!("ex16-why-value-number", value = shown)),
+                (_, None, _) => Some(text!("ex16-why-ts-integer")),
+                (_, Some(t), Some(ts)) if t != *ts => Some(text!("ex16-why-ts-given", ts = *ts)),
+                (_, Some(t), None) if t < before - 1 || t > after + 1 => Some(if t > after * 100 {
+                    text!("ex16-why-ts-now-millis", before, t)
+                } else {
+                    text!("ex16-why-ts-now", before, t)
+                }),
                 _ => None,
             }
         }
@@ -374,31 +343,28 @@ fn expected_gets() -> Vec<(&'static str, Metrics)> {
 
 /// Runs the gets of [`expected_gets`] (after a put) against `fake`; `how` says how the replies
 /// were sent, for messages.
-fn gets_parse(fake: &FakeMetricsServer, how: &str, why_split: Option<&str>) -> Verdict {
+fn gets_parse(fake: &FakeMetricsServer, how: &str, why_split: Option<String>) -> Verdict {
     let client = connect(fake, TIMEOUT)?;
-    if let Err(e) = client.put("k1", 0.25, Some(1))? {
-        return Err(fail(
-            format!("put(\"k1\", 0.25, Some(1)) returned Err({e}) for the reply `ok\\n\\n` {how}"),
-            "Ok(())",
-            why_split.unwrap_or("`ok\\n\\n` is the reply to a successful put"),
-        ));
+    if let Err(error) = client.put("k1", 0.25, Some(1))? {
+        let why = why_split.unwrap_or_else(|| text!("ex16-ok-empty-is-put-success"));
+        return Err(failure!("ex16-put-rejected", error, how, why));
     }
     for (key, want) in expected_gets() {
         let reply = scripted_reply(&format!("get {key}\n"));
         let got = client.get(key)?;
+        let (call, reply) = (format!("get({key:?})"), quoted(&reply, 120));
         let observed = match &got {
             Ok(m) if *m == want => continue,
-            Ok(m) => {
-                format!("get({key:?}) returned Ok({}) for the reply {} {how}", show_metrics(m), quoted(&reply, 120))
-            }
-            Err(e) => format!("get({key:?}) returned Err({e}) for the reply {} {how}", quoted(&reply, 120)),
+            Ok(m) => text!("ex16-get-returned-ok", call, metrics = show_metrics(m), reply, how),
+            Err(error) => text!("ex16-get-returned-err", call, error, reply, how),
         };
         let why = match (&got, why_split) {
-            (Ok(m), _) if same_points_unsorted(m, &want) => "each key's measurements must be sorted by timestamp: the server may send the lines in any order, and the client sorts them (sort_by_key on the timestamp)",
+            (Ok(m), _) if same_points_unsorted(m, &want) => text!("ex16-why-sort"),
             (_, Some(why)) => why,
-            (Ok(_), None) => "every line `<key> <value> <timestamp>` of the reply is one measurement, grouped by key; values are numbers (30, 41.0 and -1.5e3 are floats), timestamps integers",
-            (Err(_), None) => "this reply follows the protocol: `ok`, one line per measurement, then an empty line; every field parses (value as f64, timestamp as i64)",
+            (Ok(_), None) => text!("ex16-why-parse-lines"),
+            (Err(_), None) => text!("ex16-why-valid-reply"),
         };
+        // The expected map is code (`Ok({...})`), the same in every language.
         return Err(fail(observed, format!("Ok({})", show_metrics(&want)), why));
     }
     Ok(())
@@ -419,15 +385,15 @@ fn same_points_unsorted(got: &Metrics, want: &Metrics) -> bool {
 
 fn get_parses_reply(_ctx: &Context) -> Verdict {
     let fake = fake(Pace::Whole, scripted_reply);
-    gets_parse(&fake, "(sent in one piece)", None)
+    gets_parse(&fake, &text!("ex16-how-whole"), None)
 }
 
 fn replies_byte_by_byte(_ctx: &Context) -> Verdict {
     let fake = fake(Pace::ByteByByte(BYTE_PAUSE), scripted_reply);
     gets_parse(
         &fake,
-        &format!("sent one byte at a time, {} ms apart", BYTE_PAUSE.as_millis()),
-        Some("TCP is a stream: one read() returns whatever has arrived, here a single byte. The client must keep reading until the empty line that ends the reply has arrived (BufReader::read_until(b'\\n') in a loop, until a line is empty), never parse what one read() returned"),
+        &text!("ex16-how-byte-by-byte", ms = BYTE_PAUSE.as_millis() as u64),
+        Some(text!("ex16-why-stream")),
     )
 }
 
@@ -440,44 +406,19 @@ fn malformed_replies_rejected(_ctx: &Context) -> Verdict {
         call: &'static str,
         reply: &'static [u8],
         close: bool,
-        what: &'static str,
+        what: String,
     }
     let cases = [
-        Case { call: "put", reply: ERROR_REPLY, close: false, what: "the error reply, to a put" },
-        Case {
-            call: "put",
-            reply: b"ok\nk1 0.5 1\n\n",
-            close: false,
-            what: "measurements, to a put (which gets `ok` alone)",
-        },
-        Case {
-            call: "put",
-            reply: b"hello\n\n",
-            close: false,
-            what: "a first line that is neither ok nor error, to a put",
-        },
-        Case { call: "get", reply: ERROR_REPLY, close: false, what: "the error reply, to a get" },
-        Case {
-            call: "get",
-            reply: b"ok\nblablabla\n\n",
-            close: false,
-            what: "a line that is not <key> <value> <timestamp>",
-        },
-        Case { call: "get", reply: b"ok\nk1 abc 1\n\n", close: false, what: "a value that is not a number" },
-        Case { call: "get", reply: b"ok\nk1 0.5 1.5\n\n", close: false, what: "a timestamp that is not an integer" },
-        Case {
-            call: "get",
-            reply: b"ok\nk1 1501864247 0.5\n\n",
-            close: false,
-            what: "the value and the timestamp swapped",
-        },
-        Case {
-            call: "get",
-            reply: b"ok\nk1 0.5 1\n",
-            close: true,
-            what: "no final empty line: the server closes after the last line",
-        },
-        Case { call: "get", reply: b"", close: true, what: "no reply at all: the server closes the connection" },
+        Case { call: "put", reply: ERROR_REPLY, close: false, what: text!("ex16-case-error-to-put") },
+        Case { call: "put", reply: b"ok\nk1 0.5 1\n\n", close: false, what: text!("ex16-case-measurements-to-put") },
+        Case { call: "put", reply: b"hello\n\n", close: false, what: text!("ex16-case-unknown-first-line") },
+        Case { call: "get", reply: ERROR_REPLY, close: false, what: text!("ex16-case-error-to-get") },
+        Case { call: "get", reply: b"ok\nblablabla\n\n", close: false, what: text!("ex16-case-not-a-line") },
+        Case { call: "get", reply: b"ok\nk1 abc 1\n\n", close: false, what: text!("ex16-case-value-not-number") },
+        Case { call: "get", reply: b"ok\nk1 0.5 1.5\n\n", close: false, what: text!("ex16-case-ts-not-integer") },
+        Case { call: "get", reply: b"ok\nk1 1501864247 0.5\n\n", close: false, what: text!("ex16-case-swapped") },
+        Case { call: "get", reply: b"ok\nk1 0.5 1\n", close: true, what: text!("ex16-case-no-empty-line") },
+        Case { call: "get", reply: b"", close: true, what: text!("ex16-case-no-reply") },
     ];
     let mut accepted = Vec::new();
     for case in &cases {
@@ -491,8 +432,11 @@ fn malformed_replies_rejected(_ctx: &Context) -> Verdict {
         })
         .expect("starting the fake metrics server");
         let client = connect(&fake, TIMEOUT)?;
-        let shown =
-            format!("{}{}", quoted(case.reply, 80), if case.close { " then the connection closed" } else { "" });
+        let shown = if case.close {
+            text!("ex16-reply-then-closed", reply = quoted(case.reply, 80))
+        } else {
+            quoted(case.reply, 80)
+        };
         let result = if case.call == "put" {
             client.put("k1", 0.5, Some(1)).map_err(|f| hang(f, &shown))?.map(|()| "Ok(())".to_owned())
         } else {
@@ -500,35 +444,32 @@ fn malformed_replies_rejected(_ctx: &Context) -> Verdict {
         };
         if let Ok(returned) = result {
             let call = if case.call == "put" { "put(\"k1\", 0.5, Some(1))" } else { "get(\"k1\")" };
-            accepted.push((case.reply, format!("{call} returned {returned} for {shown} ({})", case.what)));
+            accepted.push((case.reply, text!("ex16-accepted-entry", call, returned, shown, what = &case.what)));
         }
     }
     let Some((first, _)) = accepted.first() else {
         return Ok(());
     };
     let list: Vec<&str> = accepted.iter().map(|(_, text)| text.as_str()).collect();
-    Err(fail(
-        format!("{} of {} malformed replies were accepted: {}", accepted.len(), cases.len(), list.join("; ")),
-        "Err(ClientError) for every one of them",
-        malformed_why(first),
-    ))
+    let (count, total, list) = (accepted.len(), cases.len(), list.join("; "));
+    Err(failure!("ex16-malformed-accepted", count, total, list, why = malformed_why(first)))
 }
 
 /// A hang on a malformed reply, named.
 fn hang(mut f: Failure, shown: &str) -> Failure {
-    f.observed = format!("with the reply {shown}: {}", f.observed);
+    f.observed = text!("ex16-with-the-reply", shown, observed = &f.observed);
     f
 }
 
 fn malformed_why(reply: &[u8]) -> String {
     let why = match reply {
-        b"error\nwrong command\n\n" => "`error` is the server saying the request failed: put and get return Err(ClientError::Server(message)), never Ok",
-        b"ok\nblablabla\n\n" => "`blablabla` is not a measurement line: every line between `ok` and the empty line must be exactly <key> <value> <timestamp>; a line that does not parse is an error, never skipped",
-        b"ok\nk1 abc 1\n\n" => "the value must parse as a number (str::parse::<f64>); a value that does not is an error, not a 0 or a skipped line",
-        b"ok\nk1 0.5 1.5\n\n" | b"ok\nk1 1501864247 0.5\n\n" => "the timestamp must parse as an integer (str::parse::<i64>): 0.5 or 1.5 is not a timestamp, so the line is malformed (here the fields may be swapped)",
-        _ => "a reply ends with its empty line: when the connection closes (read returns 0 bytes) before it, the reply is incomplete and the call fails",
+        b"error\nwrong command\n\n" => text!("ex16-why-error-reply"),
+        b"ok\nblablabla\n\n" => text!("ex16-why-not-a-line"),
+        b"ok\nk1 abc 1\n\n" => text!("ex16-why-value-parse"),
+        b"ok\nk1 0.5 1.5\n\n" | b"ok\nk1 1501864247 0.5\n\n" => text!("ex16-why-ts-parse"),
+        _ => text!("ex16-why-incomplete"),
     };
-    format!("{why}. A client trusts nothing it receives: anything the protocol does not allow is a ClientError")
+    text!("ex16-malformed-why", why)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -545,12 +486,8 @@ fn one_connection_per_session(_ctx: &Context) -> Verdict {
         ("put(\"k\", 2.0, Some(2))", client.put("k", 2.0, Some(2))?.err()),
         ("get(\"k\")", client.get("k")?.err()),
     ];
-    if let Some((call, Some(e))) = calls.iter().find(|(_, e)| e.is_some()) {
-        return Err(fail(
-            format!("{call} returned Err({e}) while the server answered every request correctly"),
-            "Ok for each of the 3 requests",
-            "put gets `ok\\n\\n`, get gets `ok\\nk 1 1\\n\\n`: both are valid replies",
-        ));
+    if let Some((call, Some(error))) = calls.iter().find(|(_, e)| e.is_some()) {
+        return Err(failure!("ex16-session-call-err", call = *call, error));
     }
     let sessions =
         fake.wait_until(Duration::from_millis(200), |s| s.iter().map(|s| s.requests.len()).sum::<usize>() >= 3);
@@ -560,25 +497,17 @@ fn one_connection_per_session(_ctx: &Context) -> Verdict {
             .enumerate()
             .map(|(i, s)| {
                 let lines: Vec<String> = s.requests.iter().map(|r| escape(r, 40)).collect();
-                format!(
-                    "connection {}: {}",
-                    i + 1,
-                    if lines.is_empty() { "no request".to_owned() } else { lines.join(" ") }
+                text!(
+                    "ex16-connection-requests",
+                    n = i + 1,
+                    requests = if lines.is_empty() { text!("ex16-no-request") } else { lines.join(" ") }
                 )
             })
             .collect();
-        return Err(fail(
-            format!("{} connections for 3 requests ({})", sessions.len(), per.join("; ")),
-            "1 connection, opened by Client::new, carrying all 3 requests",
-            "a session is one connection: Client::new connects once and keeps the TcpStream in the Client; put and get write to that stream. A connection per request costs a TCP handshake each time and makes the server see a new client each time",
-        ));
+        return Err(failure!("ex16-many-connections", count = sessions.len(), per = per.join("; ")));
     }
     if after_new == 0 {
-        return Err(fail(
-            "Client::new returned without connecting: the connection was opened only by the first request",
-            "Client::new connects (so that an unreachable server is reported by new)",
-            "Client::new(host, port, timeout) returns Result: its job is to connect, and a refused or unreachable server must be its error",
-        ));
+        return Err(failure!("ex16-new-did-not-connect"));
     }
     Ok(())
 }
@@ -594,7 +523,7 @@ fn timeout_honoured(_ctx: &Context) -> Verdict {
         let fake = FakeMetricsServer::start(Pace::Whole, |_| Answer::Silent).expect("starting the fake metrics server");
         let client = match connect(&fake, SHORT_TIMEOUT) {
             Ok(client) => client,
-            Err(f) => return Measurement { judgement: Judgement::Fatal(f), summary: "Client::new failed".to_owned() },
+            Err(f) => return Measurement { judgement: Judgement::Fatal(f), summary: text!("ex16-summary-new-failed") },
         };
         let probe = LoadProbe::start(limit);
         let start = Instant::now();
@@ -602,37 +531,33 @@ fn timeout_honoured(_ctx: &Context) -> Verdict {
         let next = client.results.next(limit);
         let took = start.elapsed();
         let late = probe.finish();
-        let summary = format!(
-            "get gave up after {} ms (timeout {} ms; the machine woke threads up to {} ms late)",
-            took.as_millis(),
-            SHORT_TIMEOUT.as_millis(),
-            late.as_millis()
-        );
+        let (took_ms, timeout_ms, late_ms) =
+            (took.as_millis() as u64, SHORT_TIMEOUT.as_millis() as u64, late.as_millis() as u64);
+        let (lo_ms, hi_ms) = (lo.as_millis() as u64, hi.as_millis() as u64);
+        let summary = text!("ex16-timeout-summary", took_ms, timeout_ms, late_ms);
         let judgement = match next {
             Next::Item(Outcome::Got(Err(_))) if took >= lo && took <= hi => Judgement::Pass,
-            Next::Item(Outcome::Got(Err(e))) if took < lo => Judgement::Fail(fail(
-                format!("against a server that accepts and never answers, get(\"k\") returned Err({e}) after {} ms, with a timeout of {} ms", took.as_millis(), SHORT_TIMEOUT.as_millis()),
-                format!("Err(ClientError) after {}-{} ms (the timeout ± 20%)", lo.as_millis(), hi.as_millis()),
-                "the client gave up before its timeout: the read timeout is the timeout given to Client::new, unchanged (Duration, not divided, not a fixed value)",
+            Next::Item(Outcome::Got(Err(error))) if took < lo => {
+                Judgement::Fail(failure!("ex16-timeout-early", error, took_ms, timeout_ms, lo_ms, hi_ms))
+            }
+            Next::Item(Outcome::Got(Err(error))) if late > Duration::from_millis(50) => {
+                Judgement::Unsure(text!("ex16-timeout-late-busy", error, late_ms))
+            }
+            Next::Item(Outcome::Got(Err(error))) => {
+                Judgement::Fail(failure!("ex16-timeout-late", error, took_ms, timeout_ms, lo_ms, hi_ms))
+            }
+            Next::Item(Outcome::Got(Ok(m))) => {
+                Judgement::Fatal(failure!("ex16-timeout-ok", metrics = show_metrics(&m), took_ms))
+            }
+            Next::TimedOut => Judgement::Fatal(failure!(
+                "ex16-timeout-hangs",
+                limit_ms = limit.as_millis() as u64,
+                timeout_ms,
+                lo_ms,
+                hi_ms
             )),
-            Next::Item(Outcome::Got(Err(e))) if late > Duration::from_millis(50) => Judgement::Unsure(format!("get returned Err({e}) late, but the machine itself was {} ms late", late.as_millis())),
-            Next::Item(Outcome::Got(Err(e))) => Judgement::Fail(fail(
-                format!("against a server that accepts and never answers, get(\"k\") returned Err({e}) only after {} ms, with a timeout of {} ms", took.as_millis(), SHORT_TIMEOUT.as_millis()),
-                format!("Err(ClientError) after {}-{} ms (the timeout ± 20%)", lo.as_millis(), hi.as_millis()),
-                "the timeout given to Client::new is the longest the client waits for the server: set it as the socket's read timeout (set_read_timeout(Some(timeout))), once, not a longer or repeated wait",
-            )),
-            Next::Item(Outcome::Got(Ok(m))) => Judgement::Fatal(fail(
-                format!("against a server that never answers, get(\"k\") returned Ok({}) after {} ms", show_metrics(&m), took.as_millis()),
-                "Err(ClientError): no reply came",
-                "no reply is not an empty reply: a read that times out fails (ErrorKind::WouldBlock or TimedOut) and that error is the call's result",
-            )),
-            Next::TimedOut => Judgement::Fatal(fail(
-                format!("against a server that accepts and never answers, get(\"k\") had not returned after {} ms, with a timeout of {} ms", limit.as_millis(), SHORT_TIMEOUT.as_millis()),
-                format!("Err(ClientError) after {}-{} ms (the timeout ± 20%)", lo.as_millis(), hi.as_millis()),
-                "without a read timeout, read() waits forever for a server that never answers. Client::new must call set_read_timeout(Some(timeout)) (and set_write_timeout) on the stream, so that the read fails once the timeout has passed",
-            )),
-            Next::Panicked(text) => Judgement::Fatal(fail(format!("get(\"k\") panicked: {text}"), "Err(ClientError) after the timeout", "a client returns errors; it never panics")),
-            _ => Judgement::Fatal(fail("the client's thread ended without an answer", "Err(ClientError) after the timeout", "the client's thread ended early")),
+            Next::Panicked(text) => Judgement::Fatal(failure!("ex16-timeout-panicked", text)),
+            _ => Judgement::Fatal(failure!("ex16-timeout-thread-ended")),
         };
         Measurement { judgement, summary }
     })
@@ -654,7 +579,7 @@ fn connect_timeout(_ctx: &Context) -> Verdict {
         };
         let port = hang.port();
         let what = format!("Client::new(\"127.0.0.1\", {port}, {t:?})");
-        let situation = format!("the server at 127.0.0.1:{port} never answered the connection attempt (its queue was full, so the system dropped the SYN, as for a machine that is down)");
+        let situation = text!("ex16-connect-situation", port);
         let probe = LoadProbe::start(limit + Duration::from_secs(1));
         let start = Instant::now();
         let results = watch::spawn("student-client", move |report| {
@@ -663,40 +588,31 @@ fn connect_timeout(_ctx: &Context) -> Verdict {
         let next = results.next(limit);
         let took = start.elapsed();
         let late = probe.finish();
-        let summary = format!(
-            "Client::new returned after {} ms (timeout {} ms; the machine woke threads up to {} ms late)",
-            took.as_millis(),
-            t.as_millis(),
-            late.as_millis()
-        );
-        let expected = format!("Err(ClientError) after {}-{} ms (the timeout ± 20%)", lo.as_millis(), hi.as_millis());
+        let (took_ms, timeout_ms, late_ms) = (took.as_millis() as u64, t.as_millis() as u64, late.as_millis() as u64);
+        let (lo_ms, hi_ms) = (lo.as_millis() as u64, hi.as_millis() as u64);
+        let summary = text!("ex16-connect-summary", took_ms, timeout_ms, late_ms);
         let judgement = match next {
             Next::Item(Err(_)) if took >= lo && took <= hi => Judgement::Pass,
-            Next::Item(Err(e)) if took < lo => Judgement::Fail(fail(
-                format!("{situation}; {what} returned Err({e}) after {} ms", took.as_millis()),
-                expected,
-                "the client gave up connecting before its timeout: connect with TcpStream::connect_timeout(&addr, timeout), the timeout given to Client::new, unchanged",
-            )),
-            Next::Item(Err(e)) if took.saturating_sub(late) <= hi => {
-                Judgement::Unsure(format!("Client::new returned Err({e}) late, but the machine itself was {} ms late", late.as_millis()))
+            Next::Item(Err(error)) if took < lo => {
+                Judgement::Fail(failure!("ex16-connect-early", situation, what, error, took_ms, lo_ms, hi_ms))
             }
-            Next::Item(Err(e)) => Judgement::Fail(fail(
-                format!("{situation}; {what} returned Err({e}), but it gave up connecting only after {} ms", took.as_millis()),
-                expected,
-                "the timeout given to Client::new is the longest it waits for the server to answer: TcpStream::connect_timeout(&addr, timeout) with that timeout, not a fixed or longer one",
+            Next::Item(Err(error)) if took.saturating_sub(late) <= hi => {
+                Judgement::Unsure(text!("ex16-connect-late-busy", error, late_ms))
+            }
+            Next::Item(Err(error)) => {
+                Judgement::Fail(failure!("ex16-connect-late", situation, what, error, took_ms, lo_ms, hi_ms))
+            }
+            Next::Item(Ok(())) => Judgement::Fatal(failure!("ex16-connect-ok", situation, what, took_ms)),
+            Next::TimedOut => Judgement::Fatal(failure!(
+                "ex16-connect-hangs",
+                situation,
+                what,
+                limit_ms = limit.as_millis() as u64,
+                lo_ms,
+                hi_ms
             )),
-            Next::Item(Ok(())) => Judgement::Fatal(fail(
-                format!("{situation}; {what} returned Ok after {} ms", took.as_millis()),
-                "Err(ClientError): no connection was made",
-                "Client::new connects, and a connection nobody answers is its error: a session must not start without a connection",
-            )),
-            Next::TimedOut => Judgement::Fatal(fail(
-                format!("{situation}; {what} had not returned after {} ms", limit.as_millis()),
-                expected,
-                "TcpStream::connect waits for the system's own limit when nobody answers (about two minutes on Linux): connect with TcpStream::connect_timeout(&addr, timeout) for each address of (host, port).to_socket_addrs()",
-            )),
-            Next::Panicked(text) => Judgement::Fatal(fail(format!("{what} panicked: {text}"), expected, "a client returns a ClientError when it cannot connect; it never panics")),
-            Next::Ended => Judgement::Fatal(fail(format!("{what} did not report back"), expected, "the client's thread ended early")),
+            Next::Panicked(text) => Judgement::Fatal(failure!("ex16-connect-panicked", what, text, lo_ms, hi_ms)),
+            Next::Ended => Judgement::Fatal(failure!("ex16-connect-ended", what, lo_ms, hi_ms)),
         };
         drop(hang);
         Measurement { judgement, summary }
@@ -723,19 +639,17 @@ fn write_timeout(_ctx: &Context) -> Verdict {
     let t = SHORT_TIMEOUT;
     let (lo, hi) = (t * 4 / 5, t * 2 * 6 / 5);
     let limit = Duration::from_secs(8);
-    let what = format!("put(<a key of {LONG_KEY_BYTES} bytes>, 1.5, Some(1))");
+    let what = format!("put({}, 1.5, Some(1))", text!("ex16-long-key", bytes = LONG_KEY_BYTES));
     timing::decide(3, |_| {
         let fake = FakeServer::start(Scenario::Deaf).expect("starting the fake server");
         let port = fake.port();
-        let situation = format!(
-            "the server at 127.0.0.1:{port} accepted the connection and never read anything, so the buffers were full after a few tens of kilobytes"
-        );
+        let situation = text!("ex16-deaf-situation", port);
         let probe = LoadProbe::start(limit + Duration::from_secs(1));
         let start = Instant::now();
         let results = watch::spawn("student-client", move |report| {
             let mut client = match Client::new("127.0.0.1", port, t) {
                 Ok(client) => client,
-                Err(e) => return report.send(Err(format!("Client::new returned Err({})", show_error(&e)))),
+                Err(e) => return report.send(Err(text!("ex16-new-returned-err", error = show_error(&e)))),
             };
             let key = "k".repeat(LONG_KEY_BYTES);
             let result = client.put(&key, 1.5, Some(1)).map_err(|e| show_error(&e));
@@ -763,84 +677,75 @@ fn write_timeout(_ctx: &Context) -> Verdict {
             Some(&(at, w)) => (w, Some(at)),
             None => (0, None),
         };
-        let expected = format!(
-            "Err(ClientError) {}-{} ms after the last bytes got through (the failing write waits the timeout, {} ms, and began at most one timeout after them)",
-            lo.as_millis(),
-            hi.as_millis(),
-            t.as_millis()
-        );
+        let (timeout_ms, late_ms) = (t.as_millis() as u64, late.as_millis() as u64);
+        let expected =
+            text!("ex16-write-expected", lo_ms = lo.as_millis() as u64, hi_ms = hi.as_millis() as u64, timeout_ms);
         let (result, ended) = match next {
             Next::Item(Ok(item)) => item,
-            Next::Item(Err(e)) => {
-                let f = fail(
-                    format!("{e} while a server listened on 127.0.0.1:{port}"),
-                    "Ok(client): the connection is made",
-                    "Client::new connects to (host, port) with TcpStream::connect_timeout and keeps the stream",
-                );
-                return fatal(f);
-            }
+            Next::Item(Err(error)) => return fatal(failure!("ex16-write-new-failed", error, port)),
             Next::TimedOut => {
-                return fatal(fail(
-                    format!(
-                        "{situation}; {what}, with a timeout of {} ms, had not returned after {} ms (the last bytes got through {} ms after the call)",
-                        t.as_millis(),
-                        limit.as_millis(),
-                        grew_at.map(|g| g.saturating_duration_since(start).as_millis().to_string()).unwrap_or_else(|| "?".to_owned())
-                    ),
-                    expected,
-                    "without a write timeout, write() waits forever for a server that reads nothing (its receive buffer and the client's send buffer are full). Client::new must call set_write_timeout(Some(timeout)) as well as set_read_timeout on the stream, so that a write that cannot go on fails once the timeout has passed",
+                return fatal(failure!(
+                    "ex16-write-hangs",
+                    situation,
+                    what = &what,
+                    timeout_ms,
+                    limit_ms = limit.as_millis() as u64,
+                    grew_ms = grew_at
+                        .map(|g| g.saturating_duration_since(start).as_millis().to_string())
+                        .unwrap_or_else(|| "?".to_owned()),
+                    expected
                 ))
             }
-            Next::Panicked(text) => {
-                return fatal(fail(format!("{what} panicked: {text}"), expected, "a client returns errors; it never panics"))
-            }
-            Next::Ended => return fatal(fail(format!("{what} did not report back"), expected, "the client's thread ended early")),
+            Next::Panicked(text) => return fatal(failure!("ex16-write-panicked", what = &what, text, expected)),
+            Next::Ended => return fatal(failure!("ex16-write-ended", what = &what, expected)),
         };
         let Some(grew_at) = grew_at else {
             return Measurement {
-                judgement: Judgement::CannotMeasure(
-                    "the client's socket could not be found in /proc/net/tcp".to_owned(),
-                ),
-                summary: "no progress observed".to_owned(),
+                judgement: Judgement::CannotMeasure(text!("ex16-socket-not-found")),
+                summary: text!("ex16-summary-no-progress"),
             };
         };
         let quiet = ended.saturating_duration_since(grew_at);
-        let summary = format!(
-            "the put returned {} {} ms after it started and {} ms after its last bytes got through ({written} bytes in all; timeout {} ms; the machine woke threads up to {} ms late)",
-            if result.is_ok() { "Ok" } else { "Err" },
-            ended.saturating_duration_since(start).as_millis(),
-            quiet.as_millis(),
-            t.as_millis(),
-            late.as_millis()
+        let quiet_ms = quiet.as_millis() as u64;
+        let summary = text!(
+            "ex16-write-summary",
+            result = if result.is_ok() { "Ok" } else { "Err" },
+            total_ms = ended.saturating_duration_since(start).as_millis() as u64,
+            quiet_ms,
+            written,
+            timeout_ms,
+            late_ms
         );
         if written >= LONG_KEY_BYTES {
             // The whole request fitted in the buffers: no write was blocked, nothing to judge.
             return Measurement {
-                judgement: Judgement::CannotMeasure(format!(
-                    "the whole request fitted in this machine's socket buffers ({summary})"
-                )),
+                judgement: Judgement::CannotMeasure(text!("ex16-write-fitted", summary = &summary)),
                 summary,
             };
         }
         let judgement = match result {
-            Ok(()) => Judgement::Fatal(fail(
-                format!("{situation}; {what} returned Ok ({written} of its bytes got through)"),
-                "Err(ClientError): the request could not even be sent",
-                "the server read nothing and answered nothing: a put succeeds only on `ok\\n\\n`; a write that fails (WouldBlock after the write timeout) is the call's error",
-            )),
+            Ok(()) => Judgement::Fatal(failure!("ex16-write-ok", situation, what = &what, written)),
             Err(_) if quiet >= lo && quiet <= hi => Judgement::Pass,
-            Err(e) if quiet < lo => Judgement::Fail(fail(
-                format!("{situation}; {what} returned Err({e}) {} ms after its last bytes got through, with a timeout of {} ms", quiet.as_millis(), t.as_millis()),
-                expected,
-                "the client gave up writing before its timeout: the write timeout is the timeout given to Client::new (set_write_timeout(Some(timeout))), unchanged",
+            Err(error) if quiet < lo => Judgement::Fail(failure!(
+                "ex16-write-early",
+                situation,
+                what = &what,
+                error,
+                quiet_ms,
+                timeout_ms,
+                expected
             )),
-            Err(e) if quiet.saturating_sub(late) <= hi => {
-                Judgement::Unsure(format!("the put returned Err({e}) late, but the machine itself was {} ms late", late.as_millis()))
+            Err(error) if quiet.saturating_sub(late) <= hi => {
+                Judgement::Unsure(text!("ex16-write-late-busy", error, late_ms))
             }
-            Err(e) => Judgement::Fail(fail(
-                format!("{situation}; {what} returned Err({e}) only {} ms after its last bytes got through, with a timeout of {} ms", quiet.as_millis(), t.as_millis()),
-                expected,
-                "each write may wait at most the timeout given to Client::new: set it as the socket's write timeout (set_write_timeout(Some(timeout))), not a fixed or longer one, and do not retry a write that timed out",
+            Err(error) => Judgement::Fail(failure!(
+                "ex16-write-late",
+                situation,
+                what = &what,
+                error,
+                quiet_ms,
+                timeout_ms,
+                expected
             )),
         };
         Measurement { judgement, summary }
@@ -866,7 +771,8 @@ const WHOLE_KEY_BYTES: usize = 256 << 10;
 fn long_request_sent_whole(_ctx: &Context) -> Verdict {
     let t = TIMEOUT;
     let pause = t * 3 / 2;
-    let what = format!("put(<a key of {WHOLE_KEY_BYTES} bytes>, 1.5, Some(1))");
+    let short = text!("ex16-long-key", bytes = WHOLE_KEY_BYTES);
+    let what = format!("put({short}, 1.5, Some(1))");
     let key = "k".repeat(WHOLE_KEY_BYTES);
     let line = format!("put {key} 1.5 1\n").into_bytes();
     timing::decide(2, |_| {
@@ -879,7 +785,6 @@ fn long_request_sent_whole(_ctx: &Context) -> Verdict {
         let result = match client.put(&key, 1.5, Some(1)) {
             Ok(result) => result,
             Err(mut f) => {
-                let short = format!("<a key of {WHOLE_KEY_BYTES} bytes>");
                 f.observed = f.observed.replace(&key, &short);
                 f.expected = f.expected.replace(&key, &short);
                 return fatal(f);
@@ -888,31 +793,45 @@ fn long_request_sent_whole(_ctx: &Context) -> Verdict {
         let sessions =
             fake.wait_until(Duration::from_millis(300), |s| s.first().is_some_and(|s| !s.requests.is_empty()));
         let Some(session) = sessions.first() else {
-            return fatal(fail(format!("{what}: no connection"), "one connection", "Client::new connects"));
+            return fatal(failure!("ex16-no-connection", what = &what));
         };
         let began = session.reading_from.map(|r| r.saturating_duration_since(session.accepted_at));
-        let situation = format!(
-            "the server began reading {} ms after accepting the connection (the client's timeout is {} ms), through small buffers",
-            began.map(|b| b.as_millis().to_string()).unwrap_or_else(|| "?".to_owned()),
-            t.as_millis()
+        let situation = text!(
+            "ex16-late-reader-situation",
+            began_ms = began.map(|b| b.as_millis().to_string()).unwrap_or_else(|| "?".to_owned()),
+            timeout_ms = t.as_millis() as u64
         );
-        let summary = format!("{situation}; the put returned {}", if result.is_ok() { "Ok" } else { "Err" });
+        let summary = text!(
+            "ex16-late-reader-summary",
+            situation = &situation,
+            result = if result.is_ok() { "Ok" } else { "Err" }
+        );
         let received = session.received.len();
+        let len = line.len();
         let judgement = match (result, session.requests.first()) {
             (Ok(()), Some(request)) if *request == line => Judgement::Pass,
-            (Ok(()), _) => Judgement::Fatal(fail(
-                format!("{situation}; {what} returned Ok, but the server received {} (of the {} bytes of `put <key> 1.5 1\\n`)", quoted(&session.received, 60), line.len()),
-                format!("the {} bytes of `put <key> 1.5 1\\n`, whole", line.len()),
-                "every request is one line, sent whole, in order: the server answers only once it has read up to the \\n",
+            (Ok(()), _) => Judgement::Fatal(failure!(
+                "ex16-late-reader-garbled",
+                situation,
+                what = &what,
+                got = quoted(&session.received, 60),
+                len
             )),
             (Err(_), _) if began.is_none_or(|b| b > pause + t / 4) => {
-                Judgement::Unsure(format!("the server began reading late ({situation})"))
+                Judgement::Unsure(text!("ex16-late-reader-late", situation))
             }
-            (Err(e), _) => Judgement::Fail(fail(
-                format!("{situation}; {what} returned Err({e}); the server had received {received} of the request's {} bytes{}", line.len(), if session.requests.is_empty() { ", no \\n" } else { "" }),
-                "Ok(()): the whole request sent, then `ok\\n\\n` received",
-                "write() sends what fits in the socket's buffers and returns how many bytes that was: with a write timeout, a long write returns part of the request when the timeout comes, and the rest is never sent. write_all goes on with the rest (each write waiting at most the timeout while nothing moves), so the server gets the whole line and answers",
-            )),
+            (Err(error), _) => {
+                let no_newline = if session.requests.is_empty() { text!("ex16-no-newline") } else { String::new() };
+                Judgement::Fail(failure!(
+                    "ex16-late-reader-err",
+                    situation,
+                    what = &what,
+                    error,
+                    received,
+                    len,
+                    no_newline
+                ))
+            }
         };
         Measurement { judgement, summary }
     })
@@ -935,30 +854,14 @@ fn bad_keys_refused(_ctx: &Context) -> Verdict {
         {
             match result {
                 Err(e) if e.contains("BadKey") || e.to_lowercase().contains("key") => {}
-                Err(e) => {
-                    return Err(fail(
-                        format!("{call} returned Err({e})"),
-                        "Err(ClientError::BadKey(..)), whose text names the key",
-                        "the key is checked before anything is sent: empty, or with whitespace (a space, a tab, a newline), is ClientError::BadKey",
-                    ))
-                }
-                Ok(value) => {
-                    return Err(fail(
-                        format!("{call} returned Ok({value})"),
-                        "Err(ClientError::BadKey(..)), and nothing sent",
-                        "a key with whitespace, or an empty one, breaks the request line apart (`put a b 1.5 7` has one word too many, and a newline ends the request early): check the key first and return ClientError::BadKey",
-                    ))
-                }
+                Err(error) => return Err(failure!("ex16-bad-key-other-err", call, error)),
+                Ok(value) => return Err(failure!("ex16-bad-key-ok", call, value)),
             }
         }
     }
     let sent: Vec<u8> = fake.sessions().iter().flat_map(|s| s.received.clone()).collect();
     if !sent.is_empty() {
-        return Err(fail(
-            format!("the client refused the bad keys, but the server received {}", quoted(&sent, 120)),
-            "nothing sent for a refused key",
-            "check the key before writing the request: a refused call sends nothing",
-        ));
+        return Err(failure!("ex16-bad-key-sent", sent = quoted(&sent, 120)));
     }
     Ok(())
 }
