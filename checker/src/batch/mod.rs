@@ -44,6 +44,9 @@ pub struct Options<'a> {
     pub shard: Option<Shard>,
     /// Stop grading a submission at its first failing check (`checker mutants --fail-fast`).
     pub fail_fast: bool,
+    /// The language of the hidden checks' explanations in the records: one per run, so that a
+    /// class's reports read alike (`checker --lang ru grade`); English by default.
+    pub language: crate::lang::Language,
 }
 
 /// What a batch did.
@@ -73,7 +76,7 @@ pub fn grade(layout: &Layout, course: &Course, options: &Options) -> Result<Grad
     let store = store::Store::open(&options.out)?;
     let earlier = store.load()?;
     let graders: BTreeMap<&str, String> =
-        options.exercises.iter().map(|e| (e.id.as_str(), grader_id(layout, course, e))).collect();
+        options.exercises.iter().map(|e| (e.id.as_str(), grader_id(layout, course, e, options.language))).collect();
     let tasks: VecDeque<Task> = class
         .iter()
         .flat_map(|submission| options.exercises.iter().map(move |exercise| Task { submission, exercise }))
@@ -105,7 +108,7 @@ pub fn grade(layout: &Layout, course: &Course, options: &Options) -> Result<Grad
                 while !stop.load(Ordering::SeqCst) {
                     let Some(task) = queue.lock().unwrap_or_else(|e| e.into_inner()).pop_front() else { break };
                     let grader = &graders[task.exercise.id.as_str()];
-                    let result = grade_one(&layout, course, &worker, &task, grader, earlier, options.fail_fast);
+                    let result = grade_one(&layout, course, &worker, &task, grader, earlier, options);
                     if sender.send(result).is_err() {
                         break;
                     }
@@ -150,7 +153,7 @@ fn grade_one(
     task: &Task,
     grader: &str,
     earlier: &BTreeMap<(String, String), GradeRecord>,
-    fail_fast: bool,
+    options: &Options,
 ) -> Result<(GradeRecord, bool), SetupError> {
     let started = Instant::now();
     let (student, exercise) = (&task.submission.student, task.exercise);
@@ -192,10 +195,9 @@ fn grade_one(
         mode: Mode::Submit,
         submission: folder.clone(),
         worker: Some(worker),
-        fail_fast,
+        fail_fast: options.fail_fast,
         only: Vec::new(),
-        // Grade records are read by programs and compared across runs: English, whoever grades.
-        language: crate::lang::Language::En,
+        language: options.language,
     };
     match run.execute(&mut |_| {}) {
         Ok(summary) => {
@@ -227,9 +229,14 @@ fn rfc3339(time: std::time::SystemTime) -> String {
 /// What a grade depends on besides the submission: the checker's version, the manifest, the
 /// exercise's public tests, the grading pack's checks and support library, and the course's
 /// own crates. A change to any of them makes earlier grades stale.
-pub fn grader_id(layout: &Layout, course: &Course, exercise: &Exercise) -> String {
+/// `language`: the explanations' language is part of the grade (a record in another language is
+/// graded again); English adds nothing, so English ids are those of earlier versions.
+pub fn grader_id(layout: &Layout, course: &Course, exercise: &Exercise, language: crate::lang::Language) -> String {
     let mut hash = Sha256::new();
     hash.update(env!("CARGO_PKG_VERSION"));
+    if language != crate::lang::Language::En {
+        hash.update(language.code());
+    }
     let mut inputs = vec![
         layout.manifest(),
         layout.exercise_dir(exercise).join("tests"),
@@ -312,5 +319,24 @@ impl Progress {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grader_id;
+    use crate::lang::Language;
+
+    /// A record graded in one language is not kept for a run in another; English is the id of
+    /// earlier versions.
+    #[test]
+    fn the_language_is_part_of_the_grader_only_when_not_english() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let layout = crate::layout::Layout::discover(Some(root), None).expect("the course");
+        let course = crate::manifest::Course::load(&layout.manifest()).expect("course.toml");
+        let exercise = course.find("ex01").expect("ex01");
+        let english = grader_id(&layout, &course, exercise, Language::En);
+        assert_eq!(english, grader_id(&layout, &course, exercise, Language::En));
+        assert_ne!(english, grader_id(&layout, &course, exercise, Language::Ru));
     }
 }

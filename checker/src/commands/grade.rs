@@ -44,7 +44,15 @@ pub fn grade(context: &Context, args: GradeArgs) -> Result<u8, SetupError> {
     let shard = args.shard.as_deref().map(|s| Shard::parse(s, |name| std::env::var(name).ok())).transpose()?;
     let out = cwd.join(&args.out);
     let _lock = super::lock(&context.layout, context.messages)?;
-    let options = Options { submissions, out: out.clone(), exercises, jobs: args.jobs, shard, fail_fast: false };
+    let options = Options {
+        submissions,
+        out: out.clone(),
+        exercises,
+        jobs: args.jobs,
+        shard,
+        fail_fast: false,
+        language: context.language,
+    };
     if let Some(shard) = shard {
         println!("grading shard {}/{} of the class", shard.index, shard.total);
     }

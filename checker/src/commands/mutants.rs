@@ -166,6 +166,8 @@ fn mutate_exercise(
         jobs: args.jobs,
         shard,
         fail_fast: args.fail_fast,
+        // The mutants' explanations are compared with their `message` in English.
+        language: crate::lang::Language::En,
     };
     let graded = batch::grade(layout, &context.course, &options)?;
     eprintln!(
