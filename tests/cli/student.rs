@@ -149,8 +149,8 @@ fn with_done(course: &Course, done: &[(&str, u32)]) {
     std::fs::write(course.path().join(".checker/progress.json"), progress.to_string()).unwrap();
 }
 
-/// `hint` and `check` without an exercise take the first one not done, as `watch` does, and the
-/// last hint says that it is the last.
+/// `hint` and `check` without an exercise take the first one not done, as `watch` does, the
+/// last hint says that it is the last, and every hint says where the lesson is.
 #[test]
 fn hint_and_check_without_an_exercise_take_the_first_not_done() {
     let _serial = serial();
@@ -161,7 +161,7 @@ fn hint_and_check_without_an_exercise_take_the_first_not_done() {
         .arg("hint")
         .assert()
         .success()
-        .stdout(predicate::str::contains("hint 1/3"))
+        .stdout(predicate::str::contains("hint 1/3").and(predicate::str::contains("`checker lesson ex04_pool`")))
         .stderr(predicate::str::contains("ex04_pool (the first exercise not done)"));
     course.checker().arg("hint").assert().success().stdout(predicate::str::contains("last hint").not());
     course

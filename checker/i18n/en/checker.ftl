@@ -32,6 +32,7 @@ waiting-for-another-run = waiting for another checker run in this course to fini
 
 ## checker lesson
 
+lesson-where = The lesson on the topic: `checker lesson {$exercise}`.
 lesson-in-english = (there is no lesson for {$exercise} in this language yet: {$missing} is missing; showing the English one)
 lesson-missing = the course has no lesson for {$exercise}: reading {$path} failed ({$error}). The lessons live in lessons/en/ and lessons/ru/ of the course repository; `checker hint {$exercise}` and the exercise's doc comments are there meanwhile
 

@@ -32,6 +32,7 @@ waiting-for-another-run = жду, пока закончится другой з�
 
 ## checker lesson
 
+lesson-where = Урок по этой теме: `checker lesson {$exercise}`.
 lesson-in-english = (урока к {$exercise} на этом языке пока нет: не хватает {$missing}; показываю английский)
 lesson-missing = в курсе нет урока к {$exercise}: не удалось прочитать {$path} ({$error}). Уроки лежат в lessons/en/ и lessons/ru/ репозитория курса; пока можно смотреть `checker hint {$exercise}` и документирующие комментарии упражнения
 

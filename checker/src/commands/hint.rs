@@ -36,6 +36,7 @@ pub fn run(context: &Context, query: &str, all: bool) -> Result<u8, SetupError> 
         }
         progress.entry(&exercise.id).hints_shown = shown + 1;
     }
+    println!("{}", fl!(messages, "lesson-where", exercise = id));
     progress.save()?;
     Ok(exit_code::PASS)
 }

@@ -117,7 +117,7 @@ fn watch(
             return Ok(Next::Passed);
         }
         let mut unnoticed = Unnoticed::new(time_stamps(&dir));
-        footer(context, &shown, keys)?;
+        footer(context, &exercise.id, &shown, keys)?;
         // Wait for a save (or a key), then let the burst of events settle.
         let path = loop {
             match inputs.recv_timeout(LOOK) {
@@ -151,7 +151,7 @@ fn watch(
                     return Err(SetupError::Missing(fl!(context.messages, "watch-stopped")))
                 }
             }
-            footer(context, &shown, keys)?;
+            footer(context, &exercise.id, &shown, keys)?;
         };
         let mut last = path;
         while let Ok(input) = inputs.recv_timeout(SETTLE) {
@@ -163,8 +163,8 @@ fn watch(
     }
 }
 
-/// The course's progress bar and, with keys, what they do.
-fn footer(context: &Context, shown: &str, keys: bool) -> Result<(), SetupError> {
+/// The course's progress bar, where the exercise's lesson is and, with keys, what they do.
+fn footer(context: &Context, id: &str, shown: &str, keys: bool) -> Result<(), SetupError> {
     let progress = Progress::load(&context.layout.progress_file())?;
     let total = context.course.exercises.len();
     let done = context.course.exercises.iter().filter(|e| progress.status(&e.id) == Status::Done).count();
@@ -173,6 +173,7 @@ fn footer(context: &Context, shown: &str, keys: bool) -> Result<(), SetupError> 
     let messages = context.messages;
     let bar = format!("[{}{}]", "#".repeat(filled), "-".repeat(WIDTH - filled));
     println!("\n{bar} {}", fl!(messages, "list-done", done = done, total = total));
+    println!("{}", fl!(messages, "lesson-where", exercise = id));
     if keys {
         println!("{}", fl!(messages, "watch-keys", folder = shown));
     } else {
