@@ -81,6 +81,46 @@ struct Use {
 struct Uses<'a> {
     file: &'a Path,
     found: Vec<Use>,
+    /// Words handed to a student without the catalog: `fail("...")`, `measured(format!("..."))`.
+    bypasses: Vec<String>,
+}
+
+/// The functions whose arguments a student reads.
+const SAID: [&str; 4] = ["fail", "not_judged", "not_judged_busy", "measured"];
+
+/// Whether `expr` is words written in the code: a string literal, or a `format!` whose template
+/// has a word (letters and a space) outside its `{}`. A template that only joins sentences
+/// (`"{a}; {b}"`) or writes code (`"Ok({})"`) is fine.
+fn words_in_code(expr: &syn::Expr) -> bool {
+    let has_words = |template: &str| {
+        let (mut depth, mut letters) = (0, 0);
+        template.chars().any(|c| {
+            match c {
+                '{' => depth += 1,
+                '}' => depth -= 1,
+                _ => {}
+            }
+            let word = depth == 0 && c == ' ' && letters >= 2;
+            letters = if depth == 0 && c.is_alphabetic() { letters + 1 } else { 0 };
+            word
+        })
+    };
+    match expr {
+        syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(text), .. }) => has_words(&text.value()),
+        syn::Expr::Macro(m) if m.mac.path.is_ident("format") => m
+            .mac
+            .parse_body_with(syn::punctuated::Punctuated::<syn::Expr, syn::Token![,]>::parse_terminated)
+            .ok()
+            .and_then(|args| args.into_iter().next())
+            .is_some_and(|first| words_in_code(&first)),
+        syn::Expr::Reference(r) => words_in_code(&r.expr),
+        syn::Expr::MethodCall(call)
+            if call.method == "to_owned" || call.method == "to_string" || call.method == "into" =>
+        {
+            words_in_code(&call.receiver)
+        }
+        _ => false,
+    }
 }
 
 impl<'ast> Visit<'ast> for Uses<'_> {
@@ -112,6 +152,18 @@ impl<'ast> Visit<'ast> for Uses<'_> {
             self.found.push(Use { place, id: id.value(), failure: name == "failure", arguments });
         }
         syn::visit::visit_macro(self, mac);
+    }
+
+    fn visit_expr_call(&mut self, call: &'ast syn::ExprCall) {
+        if let syn::Expr::Path(path) = &*call.func {
+            let name = path.path.segments.last().map(|s| s.ident.to_string()).unwrap_or_default();
+            if SAID.contains(&name.as_str()) && call.args.iter().any(words_in_code) {
+                let line = path.path.segments[0].ident.span().start().line;
+                self.bypasses
+                    .push(format!("{}:{line}: {name}(...) is given words, not a message", self.file.display()));
+            }
+        }
+        syn::visit::visit_expr_call(self, call);
     }
 
     // Macros inside macros (`ensure!(…, failure!(…))`, `vec![…]`) are token trees to syn: look
@@ -151,11 +203,47 @@ fn uses() -> Vec<Use> {
     for file in sources() {
         let text = std::fs::read_to_string(&file).unwrap();
         let syntax = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-        let mut uses = Uses { file: &file, found: Vec::new() };
+        let mut uses = Uses { file: &file, found: Vec::new(), bypasses: Vec::new() };
         uses.visit_file(&syntax);
         found.extend(uses.found);
     }
     found
+}
+
+/// The places that hand a student words written in the code instead of a message.
+fn bypasses() -> Vec<String> {
+    let mut found = Vec::new();
+    for file in sources() {
+        let text = std::fs::read_to_string(&file).unwrap();
+        let syntax = syn::parse_file(&text).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let mut uses = Uses { file: &file, found: Vec::new(), bypasses: Vec::new() };
+        // Test modules check texts of their own.
+        for item in &syntax.items {
+            let is_test = matches!(item, syn::Item::Mod(m) if m.attrs.iter().any(|a| a.path().is_ident("cfg")));
+            if !is_test {
+                uses.visit_item(item);
+            }
+        }
+        found.extend(uses.bypasses);
+    }
+    found
+}
+
+#[test]
+fn words_in_code_are_told_from_code_and_joins() {
+    let expr = |text: &str| syn::parse_str::<syn::Expr>(text).unwrap();
+    assert!(words_in_code(&expr(r#""the code panicked""#)));
+    assert!(words_in_code(&expr(r#"format!("{who} sent {n} bytes", who = a)"#)));
+    assert!(words_in_code(&expr(r#"&format!("took {} ms", t).to_owned()"#)));
+    assert!(!words_in_code(&expr(r#"format!("{observed}; {exit}")"#)));
+    assert!(!words_in_code(&expr(r#"format!("Ok({})", shown)"#)));
+    assert!(!words_in_code(&expr(r#"text!("ex01-x")"#)));
+}
+
+#[test]
+fn no_check_hands_a_student_words_that_are_not_in_a_catalog() {
+    let found = bypasses();
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
 #[test]
