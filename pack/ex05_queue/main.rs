@@ -28,6 +28,8 @@ mod explore;
 use explore::Doing;
 
 fn main() {
+    // The facade's recording (wait-for cycles, blocked threads) speaks the student's language.
+    course_sync::check::speak_with(pack_support::text::speak);
     pack_support::main(pack_support::checks![
         delivers_each_item_once,
         capacity_never_exceeded,

@@ -35,6 +35,8 @@ use pack_support::{failure, text, Context, Failure, Verdict};
 mod explore;
 
 fn main() {
+    // The facade's recording (wait-for cycles, blocked threads) speaks the student's language.
+    course_sync::check::speak_with(pack_support::text::speak);
     pack_support::main(pack_support::checks![
         point_reads_are_never_torn,
         money_is_conserved,
@@ -459,8 +461,8 @@ fn no_deadlock_under_stress(_ctx: &Context) -> Verdict {
     while rounds == 0 || started.elapsed() < LOOK {
         rounds += 1;
         record::reset();
-        let a = Arc::new(record::label_new_locks("account A", || Account::new(1_000_000)));
-        let b = Arc::new(record::label_new_locks("account B", || Account::new(1_000_000)));
+        let a = Arc::new(record::label_new_locks(&text!("ex06-account", name = "A"), || Account::new(1_000_000)));
+        let b = Arc::new(record::label_new_locks(&text!("ex06-account", name = "B"), || Account::new(1_000_000)));
         let progress = Arc::new(AtomicUsize::new(0));
         let finished = Arc::new(AtomicUsize::new(0));
         let panicked = Arc::new(Mutex::new(None));
@@ -553,9 +555,9 @@ fn no_lock_order_cycle(_ctx: &Context) -> Verdict {
     check::set_mode(Mode::Record);
     pack_support::on_hang(facade_hang_report);
     record::reset();
-    let a = Arc::new(record::label_new_locks("account A", || Account::new(100)));
-    let b = Arc::new(record::label_new_locks("account B", || Account::new(100)));
-    let c = Arc::new(record::label_new_locks("account C", || Account::new(100)));
+    let a = Arc::new(record::label_new_locks(&text!("ex06-account", name = "A"), || Account::new(100)));
+    let b = Arc::new(record::label_new_locks(&text!("ex06-account", name = "B"), || Account::new(100)));
+    let c = Arc::new(record::label_new_locks(&text!("ex06-account", name = "C"), || Account::new(100)));
     // One transfer at a time, each on its own thread, joined before the next starts: this run
     // cannot deadlock, whatever the order of the locks.
     // The last field names the source account, then the target.

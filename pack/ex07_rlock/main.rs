@@ -29,6 +29,8 @@ mod explore;
 use explore::Doing;
 
 fn main() {
+    // The facade's recording (wait-for cycles, blocked threads) speaks the student's language.
+    course_sync::check::speak_with(pack_support::text::speak);
     pack_support::main(pack_support::checks![
         owner_can_lock_again,
         others_wait_until_count_is_zero,

@@ -44,6 +44,8 @@ use pack_support::{failure, text, Context, Failure, Verdict};
 mod explore;
 
 fn main() {
+    // The facade's recording (wait-for cycles, blocked threads) speaks the student's language.
+    course_sync::check::speak_with(pack_support::text::speak);
     pack_support::main(pack_support::checks![
         cpu_threads_without_gil_run_in_parallel,
         cpu_threads_with_gil_take_serial_time,

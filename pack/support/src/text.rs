@@ -34,6 +34,7 @@ macro_rules! catalogs {
 
 const FILES: &[(&str, &str, &str)] = catalogs![
     "support",
+    "course_sync",
     "ex01_process",
     "ex02_fork",
     "ex03_spawn",
@@ -140,6 +141,15 @@ pub fn failure(id: &str, args: &[(&str, Arg)]) -> Failure {
 /// The sentence `id` in the student's language (see [`text!`]).
 pub fn text(id: &str, args: &[(&str, Arg)]) -> String {
     render(language(), id, None, args)
+}
+
+/// The sentence `id` with `args` in the student's language, or `None` if the English catalog
+/// has no such message: what the course_sync facade's recording says through
+/// (`course_sync::check::speak_with(pack_support::text::speak)`).
+pub fn speak(id: &str, args: &[(&str, String)]) -> Option<String> {
+    bundle(LANGUAGES[0]).get_message(id)?;
+    let args: Vec<(&str, Arg)> = args.iter().map(|(name, value)| (*name, Arg::Text(value.clone()))).collect();
+    Some(text(id, &args))
 }
 
 /// Parses the catalogs of the student's language (and English, behind it) now: `main` calls

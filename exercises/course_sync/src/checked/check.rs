@@ -50,6 +50,13 @@ pub(crate) fn behaviour() -> Behaviour {
     }
 }
 
+/// Has the recording's sentences (the wait-for and lock-order cycles, the blocked threads, the
+/// names of unlabelled locks and unnamed threads) said by `speaker`: the grading pack's
+/// catalogs, in the student's language. Without one they are said in English.
+pub fn speak_with(speaker: super::registry::Speaker) {
+    super::registry::speak_with(speaker);
+}
+
 /// Counts one operation on a facade primitive under exploration.
 pub(crate) fn count_op() {
     OPS.fetch_add(1, Ordering::Relaxed);

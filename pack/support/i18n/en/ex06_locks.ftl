@@ -131,3 +131,7 @@ ex06-stuck-ended =
     .observed = { $what } ended without a result
     .expected = a result
     .why = internal error of the check
+
+## the accounts, as the recording names their locks
+
+ex06-account = account { $name }
