@@ -48,6 +48,8 @@ pub struct Artifacts {
     /// The hidden-check program: always there when the hidden checks were built.
     pub harness: Option<PathBuf>,
     pub duration: Duration,
+    /// What the exercise's clippy lints found in the student's code, as clippy renders it.
+    pub advice: Vec<String>,
 }
 
 /// How long one build may take, dependencies included (a cold build of tokio and the rest takes
@@ -87,6 +89,7 @@ pub fn build(
     work: &WorkCopy,
     hidden: bool,
     hide: &[PathBuf],
+    advise: bool,
     progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<BuildResult, SetupError> {
     let started = Instant::now();
@@ -119,6 +122,11 @@ pub fn build(
     }
     if !rendered.is_empty() {
         return Ok(BuildResult::StudentErrors { rendered });
+    }
+    if advise && !exercise.advice.is_empty() {
+        artifacts.advice = advice(&builder, &student_package, &student_manifest, &exercise.advice, progress);
+        artifacts.advice =
+            artifacts.advice.into_iter().map(|a| as_in_the_students_copy(a, &layout.crates_folder())).collect();
     }
     seal_for_jobs(&artifacts.test_executables)?;
     let outside = files_read_outside(&student.messages, &student_manifest, &work.dir, &work.crate_dir);
@@ -372,6 +380,13 @@ struct Diagnostic {
     level: String,
     message: String,
     rendered: Option<String>,
+    #[serde(default)]
+    code: Option<DiagnosticCode>,
+}
+
+#[derive(Debug, Deserialize)]
+struct DiagnosticCode {
+    code: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -400,6 +415,21 @@ impl CargoRun {
     /// The rendered errors of the crate with this manifest.
     /// Each error once: `cargo test` compiles a library twice (as itself and as its unit tests),
     /// and the compiler reports the same error in both.
+    /// The warnings of the crate with this manifest that carry one of `lints`, as rendered.
+    fn lints_of(&self, manifest: &Path, lints: &[String]) -> Vec<String> {
+        let mut shown: Vec<String> = Vec::new();
+        for message in &self.messages {
+            if let Message::CompilerMessage { manifest_path, message } = message {
+                let code = message.code.as_ref().map(|c| c.code.as_str()).unwrap_or_default();
+                let text = message.rendered.as_deref().unwrap_or(&message.message).trim_end().to_owned();
+                if same(manifest_path, manifest) && lints.iter().any(|l| l == code) && !shown.contains(&text) {
+                    shown.push(text);
+                }
+            }
+        }
+        shown
+    }
+
     fn errors_of(&self, manifest: &Path) -> String {
         let mut shown: Vec<&str> = Vec::new();
         for message in &self.messages {
@@ -526,15 +556,30 @@ impl Builder {
     }
 
     fn cargo(&self, args: &[&str], progress: &mut dyn FnMut(BuildProgress)) -> Result<CargoRun, SetupError> {
-        let job = self.template.clone().args(args.iter().copied()).args([
-            "--message-format=json",
-            // Everything was fetched, at the pinned versions: the build needs no network and
-            // may not change the lock file.
-            "--offline",
-            "--locked",
-            "--manifest-path",
-            &self.manifest.display().to_string(),
-        ]);
+        self.cargo_then(args, &[], progress)
+    }
+
+    /// `cargo ARGS` with the build's own options, then `tail` (what follows `--`).
+    fn cargo_then(
+        &self,
+        args: &[&str],
+        tail: &[&str],
+        progress: &mut dyn FnMut(BuildProgress),
+    ) -> Result<CargoRun, SetupError> {
+        let job = self
+            .template
+            .clone()
+            .args(args.iter().copied())
+            .args([
+                "--message-format=json",
+                // Everything was fetched, at the pinned versions: the build needs no network and
+                // may not change the lock file.
+                "--offline",
+                "--locked",
+                "--manifest-path",
+                &self.manifest.display().to_string(),
+            ])
+            .args(tail.iter().copied());
         let started = self.started;
         let mut on_line = |line: &str| {
             if let Some((done, total, compiling)) = progress_line(line) {
@@ -565,6 +610,27 @@ impl Builder {
             timed_out: record.timed_out.is_some(),
             limits_hit: record.limits_hit,
         })
+    }
+}
+
+/// What `lints` (clippy's, from course.toml) find in the student's crate: clippy run where the
+/// build runs, in the same sandbox, with every other lint off. Advice only: a toolchain without
+/// clippy, or clippy failing, gives none.
+fn advice(
+    builder: &Builder,
+    package: &str,
+    manifest: &Path,
+    lints: &[String],
+    progress: &mut dyn FnMut(BuildProgress),
+) -> Vec<String> {
+    // rustc's own warnings stay as they are; `lints_of` keeps only the course's lints.
+    let mut tail = vec!["--", "-A", "clippy::all"];
+    for lint in lints {
+        tail.extend(["-W", lint.as_str()]);
+    }
+    match builder.cargo_then(&["clippy", "--package", package], &tail, progress) {
+        Ok(run) => run.lints_of(manifest, lints),
+        Err(_) => Vec::new(),
     }
 }
 

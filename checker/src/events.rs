@@ -213,6 +213,10 @@ pub enum BuildStatus {
     Ok {
         #[serde(rename = "duration_ms", serialize_with = "as_millis")]
         duration: Duration,
+        /// What the exercise's clippy lints found (course.toml's `advice`), as clippy renders it:
+        /// shown, never graded.
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        advice: Vec<String>,
     },
     /// The student's code does not compile.
     Failed { diagnostics: String },

@@ -77,6 +77,11 @@ pub struct Exercise {
     /// Names from the course's `[dependencies]`.
     #[serde(default)]
     pub dependencies: Vec<String>,
+    /// Clippy lints that matter in this exercise (`clippy::await_holding_lock`, ...): after a
+    /// build, `check` and `submit` show what they find in the student's code as advice, which
+    /// never costs points.
+    #[serde(default)]
+    pub advice: Vec<String>,
     pub public_tests: PublicTests,
     pub hints: Vec<String>,
     #[serde(rename = "check", default)]

@@ -77,10 +77,14 @@ impl Run<'_> {
         let build = {
             let _turn = self.shared_turn();
             let mut progress = |progress| emit(Event::BuildProgress(progress));
-            compile::build(self.layout, exercise, &work, hidden, &self.hidden_folders(), &mut progress)?
+            // Advice is for a student at the console, not for a batch.
+            let advise = self.worker.is_none();
+            compile::build(self.layout, exercise, &work, hidden, &self.hidden_folders(), advise, &mut progress)?
         };
         let (status, artifacts) = match build {
-            BuildResult::Built(artifacts) => (BuildStatus::Ok { duration: artifacts.duration }, Some(artifacts)),
+            BuildResult::Built(artifacts) => {
+                (BuildStatus::Ok { duration: artifacts.duration, advice: artifacts.advice.clone() }, Some(artifacts))
+            }
             BuildResult::StudentErrors { mut rendered } => {
                 let foreign =
                     compile::foreign_crates(&self.submission.join("Cargo.toml"), &exercise.dependencies, &rendered);

@@ -403,3 +403,28 @@ fn watch_with_poll_notices_a_save() {
     watch.flush().unwrap();
     watch.exp_eof().unwrap();
 }
+
+/// After a build, `check` shows clippy's advice on the lints course.toml picks for the exercise
+/// (here `clippy::mutex_atomic` for ex04), costing nothing; the reference solution gets none.
+#[test]
+fn check_shows_clippy_advice_on_the_exercises_lints_without_costing_points() {
+    let _serial = serial();
+    let course = Course::new();
+    course.put_sources("ex04_pool", &repo().join("solutions/ex04_pool"));
+    let clean = course.checker().args(["check", "ex04"]).assert().success().get_output().stdout.clone();
+    let clean = String::from_utf8(clean).unwrap();
+    assert!(!clean.contains("advice from clippy"), "{clean}");
+    let lib = course.path().join("exercises/ex04_pool/src/lib.rs");
+    let mut code = std::fs::read_to_string(&lib).unwrap();
+    code.push_str("\nstatic FLAG: std::sync::Mutex<bool> = std::sync::Mutex::new(false);\n/// A flag.\npub fn flag() -> bool {\n    *FLAG.lock().unwrap()\n}\n");
+    std::fs::write(&lib, code).unwrap();
+    let advised = course.checker().args(["check", "ex04"]).assert().success().get_output().stdout.clone();
+    let advised = String::from_utf8(advised).unwrap();
+    assert!(advised.contains("advice from clippy on the lints that matter in this exercise (1 place;"), "{advised}");
+    assert!(
+        advised.contains("using a `Mutex` where an atomic would do")
+            && advised.contains("exercises/ex04_pool/src/lib.rs:"),
+        "{advised}"
+    );
+    assert!(advised.contains("PASS     public_tests                              2/2"), "{advised}");
+}

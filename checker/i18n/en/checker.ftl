@@ -85,6 +85,10 @@ build-progress-compiling = {$done}/{$total} done, compiling {$crates} ({$seconds
 build-took = ({$seconds} s)
 build-failed = your code does not compile:
 build-foreign-crate = note: the checker builds your code with the dependencies course.toml gives this exercise ({$allowed}), not with your Cargo.toml: what you added there ({$crates}) is not available. Do without it: the exercise can be solved with those.
+build-advice = advice from clippy on the lints that matter in this exercise ({ $count } { $count ->
+        [one] place
+       *[other] places
+    }; advice never costs points):
 build-hidden-failed = the hidden checks cannot be built against your code.
 build-hidden-failed-why = Your public API differs from the skeleton's; keep every type and signature the skeleton declares. The compiler said:
 check-running = running  {$name} ...

@@ -146,9 +146,16 @@ impl<W: Write> Reporter for Console<W> {
 
 fn write_build(out: &mut impl Write, status: &BuildStatus, colour: bool, m: &Messages) -> std::io::Result<()> {
     match status {
-        BuildStatus::Ok { duration } => {
+        BuildStatus::Ok { duration, advice } => {
             let seconds = format!("{:.1}", duration.as_secs_f64());
-            writeln!(out, "{} {}", verdict("ok", Tone::Good, colour), fl!(m, "build-took", seconds = seconds))
+            writeln!(out, "{} {}", verdict("ok", Tone::Good, colour), fl!(m, "build-took", seconds = seconds))?;
+            if !advice.is_empty() {
+                writeln!(out, "\n{}\n", fl!(m, "build-advice", count = advice.len()))?;
+                for item in advice {
+                    writeln!(out, "{}\n", item.trim_end())?;
+                }
+            }
+            Ok(())
         }
         BuildStatus::Failed { diagnostics } => {
             writeln!(out, "{}\n", verdict(&fl!(m, "build-failed"), Tone::Bad, colour))?;

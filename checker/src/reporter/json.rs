@@ -106,7 +106,7 @@ mod tests {
             max_score: 2,
             passed: false,
             sources: SourcesDigest { sha256: "ab".into(), files: Vec::new() },
-            build: BuildStatus::Ok { duration: std::time::Duration::ZERO },
+            build: BuildStatus::Ok { duration: std::time::Duration::ZERO, advice: Vec::new() },
             checks: vec![check.clone()],
             harness: None,
         };
