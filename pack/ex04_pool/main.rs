@@ -41,7 +41,8 @@ fn main() {
         is_done_tells_without_blocking,
         same_workers_run_every_job,
         waiting_uses_no_cpu,
-        instant_jobs_race
+        instant_jobs_race,
+        idle_worker_takes_the_next_job
     ])
 }
 
@@ -564,6 +565,92 @@ fn submit_returns_while_workers_are_busy(_ctx: &Context) -> Verdict {
     })();
     gate.open();
     verdict
+}
+
+/// On ThreadPool::new(N) for N = 2, 3, 4: one job held at a gate, then 3N instant jobs. The
+/// N - 1 free workers run every instant job while the held one still runs: the workers share
+/// one queue, so no job waits behind a busy worker while another is idle (a queue per worker,
+/// jobs dealt out in turn, fails at once). Promise: `idle-worker-takes-next-job`.
+fn idle_worker_takes_the_next_job(_ctx: &Context) -> Verdict {
+    for max in [2, 3, 4] {
+        let jobs = 3 * max;
+        let gate = Gate::default();
+        let g = gate.clone();
+        let (done, finished) = mpsc::channel::<usize>();
+        let scenario = watch::spawn("scenario", move |report| {
+            let pool = ThreadPool::new(max);
+            let (started, starts) = mpsc::channel();
+            let _held = pool.submit(move || {
+                let _ = started.send(0);
+                g.wait();
+            });
+            report.send(wait_for(&starts, 1) == 1);
+            for i in 0..jobs {
+                let done = done.clone();
+                let _ = pool.submit(move || {
+                    let _ = done.send(i);
+                });
+            }
+            report.send(true);
+            // Dropping the pool waits for the held job, until the check opens the gate.
+            drop(pool);
+        });
+        let cpu = CpuWatch::start();
+        let doing = text!("ex04-doing-held-and-instant", max, jobs);
+        let verdict = (|| {
+            match scenario.next(WATCHDOG * 2) {
+                Next::Item(true) => {}
+                Next::Item(false) => {
+                    return Err(failure!(
+                        "ex04-jobs-not-started",
+                        started = 0,
+                        jobs = 1,
+                        secs = WATCHDOG.as_secs(),
+                        note = ""
+                    ))
+                }
+                other => return Err(stuck(other, &doing, &cpu)),
+            }
+            match scenario.next(WATCHDOG) {
+                Next::Item(_) => {}
+                other => return Err(stuck(other, &doing, &cpu)),
+            }
+            // While the held job runs, the free workers must run every instant job.
+            let mut ran = BTreeSet::new();
+            let deadline = Instant::now() + WATCHDOG;
+            while ran.len() < jobs {
+                match finished.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                    Ok(i) => {
+                        ran.insert(i);
+                    }
+                    Err(_) => break,
+                }
+            }
+            if ran.len() == jobs {
+                return Ok(());
+            }
+            let waiting: Vec<usize> = (0..jobs).filter(|i| !ran.contains(i)).collect();
+            // Do they run once the held job ends? Then they were queued behind it.
+            gate.open();
+            let mut late = 0;
+            while late < waiting.len() && finished.recv_timeout(WATCHDOG).is_ok() {
+                late += 1;
+            }
+            let which = waiting.iter().map(|i| (i + 1).to_string()).collect::<Vec<_>>().join(", ");
+            let (count, free, secs) = (waiting.len(), max - 1, WATCHDOG.as_secs());
+            Err(if late == waiting.len() {
+                failure!("ex04-jobs-waited-behind-busy-worker", max, jobs, count, which, free, secs)
+            } else {
+                failure!("ex04-jobs-never-ran-beside-busy-worker", max, jobs, count, which, free, secs)
+            })
+        })();
+        gate.open();
+        verdict?;
+        if let other @ (Next::TimedOut | Next::Panicked(_)) = scenario.next(WATCHDOG) {
+            return Err(stuck(other, &text!("ex04-doing-drop-after-held", max), &cpu));
+        }
+    }
+    Ok(())
 }
 
 /// is_done() of a job held at a gate: false and returns at once, several times; true soon after

@@ -333,3 +333,22 @@ ex04-stuck-no-result =
     .observed = { $what } ended without a result
     .expected = a result
     .why = internal error of the check
+
+## idle_worker_takes_the_next_job
+
+ex04-doing-held-and-instant = submitting a job held at a gate, then { $jobs } instant jobs, to ThreadPool::new({ $max })
+ex04-doing-drop-after-held = dropping ThreadPool::new({ $max }) after its held job was let go
+ex04-jobs-waited-behind-busy-worker =
+    .observed = on ThreadPool::new({ $max }), with one worker held by a job that had not finished, { $count } of the { $jobs } instant jobs submitted after it (jobs { $which }) did not run within { $secs } s, although { $free } { $free ->
+        [one] worker was
+       *[other] workers were
+    } free; they ran only once the held job ended
+    .expected = every instant job runs at once on a free worker while the held job still runs
+    .why = those jobs were queued behind the busy worker: each worker seems to have a queue of its own (jobs dealt out in turn, or by number), so a job waits behind a long one while other workers are idle. The pool promises one queue shared by every worker: a worker that is free takes the next job
+ex04-jobs-never-ran-beside-busy-worker =
+    .observed = on ThreadPool::new({ $max }), with one worker held by a job that had not finished, { $count } of the { $jobs } instant jobs submitted after it (jobs { $which }) did not run within { $secs } s, although { $free } { $free ->
+        [one] worker was
+       *[other] workers were
+    } free, and still had not run { $secs } s after the held job ended
+    .expected = every instant job runs at once on a free worker while the held job still runs
+    .why = the free workers did not take those jobs: they seem to wait for a queue of their own that never receives them, or to have stopped. The pool promises one queue shared by every worker: a worker that is free takes the next job
