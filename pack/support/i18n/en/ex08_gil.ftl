@@ -233,3 +233,7 @@ ex08-facade-stuck =
     .observed = { $what }: did not finish within 3 s
     .expected = it finishes at once: no other thread wants the GIL
     .why = a single thread never waits for its own GIL: perhaps allow_threads does not release it before taking it back, or the guard is not what releases it
+
+## gil_switches_every_interval, on a busy machine
+
+ex08-switch-long-hold-busy = with three CPU-bound threads one thread ran { $longest_steps } steps ({ $longest }) at a stretch while other processes used { $others } cores: a busy machine can delay the thread the GIL is handed to, so the hold is judged again
