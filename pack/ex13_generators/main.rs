@@ -39,7 +39,8 @@ fn main() {
         moving_average_of_zero_panics,
         delay_counts_from_new,
         delay_wakes_the_latest_waker,
-        delay_never_loses_a_wake_up
+        delay_never_loses_a_wake_up,
+        poll_returns_at_once
     ])
 }
 
@@ -763,6 +764,76 @@ fn delay_counts_from_new(_ctx: &Context) -> Verdict {
                 after_first = (at - first_poll_at).as_millis() as u64
             )),
             None => Judgement::Fail(failure!("ex13-delay-never-completes", first)),
+        };
+        Measurement { judgement, summary }
+    })
+}
+
+/// Promise `poll-never-blocks`: a 300 ms Delay polled right after Delay::new and again 50 ms
+/// later (with a new waker, as after a task moved) returns Pending at once both times. A poll
+/// that waits for the time to pass blocks the executor's thread and every task on it, even if
+/// it then returns Ready "on time". A poll that is merely slow on a busy machine is measured
+/// again.
+fn poll_returns_at_once(_ctx: &Context) -> Verdict {
+    const DURATION: Duration = Duration::from_millis(300);
+    const AT_ONCE: Duration = Duration::from_millis(100);
+    timing::decide(3, |_attempt| {
+        let scenario = watch::spawn("delay", |report| {
+            let made = Instant::now();
+            let mut delay = Box::pin(Delay::new(DURATION));
+            // Whether the poll went to sleep (blocked) rather than being descheduled by a busy
+            // machine while it ran: its thread's voluntary context switches.
+            let (pid, tid) = (std::process::id(), proc::current_tid());
+            let sleeps = || proc::thread_sleeps(pid, tid).unwrap_or(0);
+            let mut slowest = (false, Duration::ZERO, Duration::ZERO, false);
+            for pause in [Duration::ZERO, Duration::from_millis(50)] {
+                std::thread::sleep(pause);
+                let counting = wakers::Counting::new();
+                let (started, before) = (Instant::now(), sleeps());
+                let poll = wakers::poll_with(delay.as_mut(), &counting.waker());
+                let (took, slept) = (started.elapsed(), sleeps() > before);
+                if took >= slowest.1 || poll.is_ready() {
+                    slowest = (poll.is_ready(), took, made.elapsed(), slept);
+                }
+                if poll.is_ready() {
+                    break;
+                }
+            }
+            report.send(slowest);
+        });
+        let (ready, took, since_new, slept) = match scenario.next(Duration::from_secs(5)) {
+            Next::Item(v) => v,
+            Next::Panicked(message) => {
+                return Measurement {
+                    judgement: Judgement::Fatal(panicked(&message, &text!("ex13-doing-polling-by-hand"))),
+                    summary: text!("ex13-summary-a-panic"),
+                }
+            }
+            _ => {
+                return Measurement {
+                    judgement: Judgement::Fatal(failure!("ex13-first-poll-blocks")),
+                    summary: text!("ex13-summary-no-answer"),
+                }
+            }
+        };
+        let (took, duration) = (took.as_millis() as u64, DURATION.as_millis() as u64);
+        let summary = text!("ex13-poll-took", took, ready = if ready { "Ready" } else { "Pending" });
+        let judgement = match ready {
+            // Ready only because the poll itself slept until the time had passed.
+            true if took >= AT_ONCE.as_millis() as u64 && slept => {
+                Judgement::Fatal(failure!("ex13-poll-waited", took, duration))
+            }
+            // Slow without sleeping: descheduled by a busy machine while it ran.
+            true if took >= AT_ONCE.as_millis() as u64 => {
+                Judgement::Unsure(text!("ex13-poll-slow", took, at_once = AT_ONCE.as_millis() as u64))
+            }
+            true if since_new < DURATION => Judgement::Fatal(failure!("ex13-ready-before-its-time", took, duration)),
+            // The thread stalled between new() and the poll, and the time was up.
+            true => Judgement::Unsure(text!("ex13-poll-came-late", since_new = since_new.as_millis() as u64)),
+            false if took > AT_ONCE.as_millis() as u64 => {
+                Judgement::Unsure(text!("ex13-poll-slow", took, at_once = AT_ONCE.as_millis() as u64))
+            }
+            false => Judgement::Pass,
         };
         Measurement { judgement, summary }
     })

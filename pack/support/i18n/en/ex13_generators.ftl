@@ -184,3 +184,17 @@ ex13-race-stuck =
     .observed = racing short delays against polls did not finish in time
     .expected = each poll returns at once and each delay is ready within microseconds of its duration
     .why = poll must never block, and Delay::new must return at once (the timer runs on its own thread)
+
+## poll_returns_at_once
+
+ex13-poll-took = the slowest poll took { $took } ms and gave { $ready }
+ex13-poll-waited =
+    .observed = a poll of Delay::new({ $duration } ms), right after new() or 50 ms later, took { $took } ms and returned Ready: poll waited for the time to pass
+    .expected = Pending at once: poll stores the waker and returns; the timer wakes the task later
+    .why = a poll that blocks holds the executor's thread for the whole delay, and every other task on that thread waits with it. Perhaps poll sleeps, joins the timer thread, or waits on a lock that the timer thread holds while it sleeps: the timer must sleep without holding what poll needs
+ex13-ready-before-its-time =
+    .observed = the first poll of Delay::new({ $duration } ms), right after new(), returned Ready after { $took } ms, before the duration had passed
+    .expected = Pending until { $duration } ms have passed since Delay::new
+    .why = the Delay must not complete early: check the deadline (or the flag the timer sets) before returning Ready
+ex13-poll-slow = a poll took { $took } ms (at once is under { $at_once } ms): the machine may have been busy
+ex13-poll-came-late = the first poll came { $since_new } ms after Delay::new, when the time was already up: the machine was busy
