@@ -90,6 +90,9 @@ impl SetupError {
     pub fn exit_code(&self) -> u8 {
         match self {
             SetupError::UnknownExercise { .. } | SetupError::Refused(_) => exit_code::USAGE,
+            // The student's own sources cannot be built (none under src/, far too big): their
+            // work fails, as a build that does not compile does; the course is fine.
+            SetupError::Submission(_) => exit_code::CHECKS_FAILED,
             _ => exit_code::SETUP,
         }
     }

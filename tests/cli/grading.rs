@@ -110,7 +110,7 @@ fn a_missing_exercise_folder_says_how_to_restore_it() {
         .checker()
         .args(["check", "ex01"])
         .assert()
-        .code(3)
+        .code(1)
         .stderr(predicate::str::contains("has no Rust sources under src/"))
         .stderr(predicate::str::contains("checker reset ex01_process"));
 }

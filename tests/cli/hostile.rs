@@ -578,7 +578,7 @@ fn an_empty_submission_says_what_is_missing() {
         .args(["check", "ex04", "--from"])
         .arg(dir.path())
         .assert()
-        .code(3)
+        .code(1)
         .stderr(predicates::str::contains("has no Rust sources under src/"));
 }
 
