@@ -733,18 +733,7 @@ fn delay_counts_from_new(_ctx: &Context) -> Verdict {
         });
         let (first_poll_at, ready_at) = match scenario.next(Duration::from_secs(5)) {
             Next::Item(v) => v,
-            Next::Panicked(message) => {
-                return Measurement {
-                    judgement: Judgement::Fatal(panicked(&message, &text!("ex13-doing-polling-by-hand"))),
-                    summary: text!("ex13-summary-a-panic"),
-                }
-            }
-            _ => {
-                return Measurement {
-                    judgement: Judgement::Fatal(failure!("ex13-first-poll-blocks")),
-                    summary: text!("ex13-summary-no-answer"),
-                }
-            }
+            other => return no_report(other),
         };
         let first = first_poll_at.as_millis() as u64;
         let ready = match ready_at {
@@ -767,6 +756,21 @@ fn delay_counts_from_new(_ctx: &Context) -> Verdict {
         };
         Measurement { judgement, summary }
     })
+}
+
+/// The measurement of a Delay polled by hand whose scenario did not report: it panicked, or a
+/// poll never returned.
+fn no_report<T>(next: Next<T>) -> Measurement {
+    match next {
+        Next::Panicked(message) => Measurement {
+            judgement: Judgement::Fatal(panicked(&message, &text!("ex13-doing-polling-by-hand"))),
+            summary: text!("ex13-summary-a-panic"),
+        },
+        _ => Measurement {
+            judgement: Judgement::Fatal(failure!("ex13-first-poll-blocks")),
+            summary: text!("ex13-summary-no-answer"),
+        },
+    }
 }
 
 /// Promise `poll-never-blocks`: a 300 ms Delay polled right after Delay::new and again 50 ms
@@ -803,18 +807,7 @@ fn poll_returns_at_once(_ctx: &Context) -> Verdict {
         });
         let (ready, took, since_new, slept) = match scenario.next(Duration::from_secs(5)) {
             Next::Item(v) => v,
-            Next::Panicked(message) => {
-                return Measurement {
-                    judgement: Judgement::Fatal(panicked(&message, &text!("ex13-doing-polling-by-hand"))),
-                    summary: text!("ex13-summary-a-panic"),
-                }
-            }
-            _ => {
-                return Measurement {
-                    judgement: Judgement::Fatal(failure!("ex13-first-poll-blocks")),
-                    summary: text!("ex13-summary-no-answer"),
-                }
-            }
+            other => return no_report(other),
         };
         let (took, duration) = (took.as_millis() as u64, DURATION.as_millis() as u64);
         let summary = text!("ex13-poll-took", took, ready = if ready { "Ready" } else { "Pending" });
