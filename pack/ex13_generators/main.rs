@@ -733,7 +733,7 @@ fn delay_counts_from_new(_ctx: &Context) -> Verdict {
         });
         let (first_poll_at, ready_at) = match scenario.next(Duration::from_secs(5)) {
             Next::Item(v) => v,
-            other => return no_report(other),
+            other => return no_report(other, || failure!("ex13-first-poll-blocks")),
         };
         let first = first_poll_at.as_millis() as u64;
         let ready = match ready_at {
@@ -759,17 +759,14 @@ fn delay_counts_from_new(_ctx: &Context) -> Verdict {
 }
 
 /// The measurement of a Delay polled by hand whose scenario did not report: it panicked, or a
-/// poll never returned.
-fn no_report<T>(next: Next<T>) -> Measurement {
+/// poll never returned (`hung`).
+fn no_report<T>(next: Next<T>, hung: impl FnOnce() -> Failure) -> Measurement {
     match next {
         Next::Panicked(message) => Measurement {
             judgement: Judgement::Fatal(panicked(&message, &text!("ex13-doing-polling-by-hand"))),
             summary: text!("ex13-summary-a-panic"),
         },
-        _ => Measurement {
-            judgement: Judgement::Fatal(failure!("ex13-first-poll-blocks")),
-            summary: text!("ex13-summary-no-answer"),
-        },
+        _ => Measurement { judgement: Judgement::Fatal(hung()), summary: text!("ex13-summary-no-answer") },
     }
 }
 
@@ -807,7 +804,7 @@ fn poll_returns_at_once(_ctx: &Context) -> Verdict {
         });
         let (ready, took, since_new, slept) = match scenario.next(Duration::from_secs(5)) {
             Next::Item(v) => v,
-            other => return no_report(other),
+            other => return no_report(other, || failure!("ex13-poll-hangs")),
         };
         let (took, duration) = (took.as_millis() as u64, DURATION.as_millis() as u64);
         let summary = text!("ex13-poll-took", took, ready = if ready { "Ready" } else { "Pending" });

@@ -198,3 +198,7 @@ ex13-ready-before-its-time =
     .why = the Delay must not complete early: check the deadline (or the flag the timer sets) before returning Ready
 ex13-poll-slow = a poll took { $took } ms (at once is under { $at_once } ms): the machine may have been busy
 ex13-poll-came-late = the first poll came { $since_new } ms after Delay::new, when the time was already up: the machine was busy
+ex13-poll-hangs =
+    .observed = a poll of Delay::new(300 ms), right after new() or 50 ms later, did not return within 5 s
+    .expected = poll returns at once
+    .why = poll must not wait: check whether the delay is done, store the waker and return Pending; perhaps poll waits for the timer thread (join, a lock it keeps) or loops until the time is up
