@@ -571,7 +571,8 @@ impl Builder {
             .clone()
             .args(args.iter().copied())
             .args([
-                "--message-format=json",
+                // The compiler's text in cargo's colours, for a terminal (see events::Rendered).
+                "--message-format=json-diagnostic-rendered-ansi",
                 // Everything was fetched, at the pinned versions: the build needs no network and
                 // may not change the lock file.
                 "--offline",

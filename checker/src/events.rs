@@ -216,12 +216,55 @@ pub enum BuildStatus {
         /// What the exercise's clippy lints found (course.toml's `advice`), as clippy renders it:
         /// shown, never graded.
         #[serde(skip_serializing_if = "Vec::is_empty")]
-        advice: Vec<String>,
+        advice: Vec<Rendered>,
     },
     /// The student's code does not compile.
-    Failed { diagnostics: String },
+    Failed { diagnostics: Rendered },
     /// The hidden checks do not compile against the student's code (a changed public API).
     HiddenFailed { messages: Vec<String> },
+}
+
+/// What the compiler rendered, in cargo's colours (ANSI escape sequences) as a terminal shows
+/// them. Everything written for programs or files (the JSON report, grade records) and a
+/// console without colour get [`Rendered::plain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered(String);
+
+impl Rendered {
+    pub fn coloured(&self) -> &str {
+        &self.0
+    }
+
+    /// The text without its escape sequences (`ESC [ ... letter`).
+    pub fn plain(&self) -> String {
+        let mut plain = String::with_capacity(self.0.len());
+        let mut chars = self.0.chars().peekable();
+        while let Some(c) = chars.next() {
+            if c == '\u{1b}' && chars.peek() == Some(&'[') {
+                chars.next();
+                for c in chars.by_ref() {
+                    if c.is_ascii_alphabetic() {
+                        break;
+                    }
+                }
+            } else {
+                plain.push(c);
+            }
+        }
+        plain
+    }
+}
+
+impl From<String> for Rendered {
+    fn from(text: String) -> Rendered {
+        Rendered(text)
+    }
+}
+
+impl Serialize for Rendered {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.plain())
+    }
 }
 
 /// How far a build is, as cargo counts it: `done` of `total` units (a crate's library, a
@@ -271,6 +314,16 @@ fn as_millis<S: serde::Serializer>(duration: &Duration, serializer: S) -> Result
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn rendered_text_loses_its_colours_where_it_is_written_down() {
+        let rendered = Rendered::from(
+            "\u{1b}[0m\u{1b}[1m\u{1b}[38;5;9merror[E0432]\u{1b}[0m: unresolved import `rand`".to_owned(),
+        );
+        assert_eq!(rendered.plain(), "error[E0432]: unresolved import `rand`");
+        assert_eq!(serde_json::to_value(&rendered).unwrap(), "error[E0432]: unresolved import `rand`");
+        assert!(rendered.coloured().contains("\u{1b}[1m"));
+    }
+
     use super::*;
     use crate::sandbox::{HangDiagnosis, HangKind};
 

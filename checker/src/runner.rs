@@ -83,11 +83,13 @@ impl Run<'_> {
         };
         let (status, artifacts) = match build {
             BuildResult::Built(artifacts) => {
-                (BuildStatus::Ok { duration: artifacts.duration, advice: artifacts.advice.clone() }, Some(artifacts))
+                let advice = artifacts.advice.iter().cloned().map(Into::into).collect();
+                (BuildStatus::Ok { duration: artifacts.duration, advice }, Some(artifacts))
             }
             BuildResult::StudentErrors { mut rendered } => {
+                let plain = crate::events::Rendered::from(rendered.clone()).plain();
                 let foreign =
-                    compile::foreign_crates(&self.submission.join("Cargo.toml"), &exercise.dependencies, &rendered);
+                    compile::foreign_crates(&self.submission.join("Cargo.toml"), &exercise.dependencies, &plain);
                 if !foreign.is_empty() {
                     let allowed = match exercise.dependencies.as_slice() {
                         [] => "std".to_owned(),
@@ -97,7 +99,7 @@ impl Run<'_> {
                     let note = fl!(m, "build-foreign-crate", crates = foreign.join(", "), allowed = allowed);
                     rendered = format!("{}\n\n{note}\n", rendered.trim_end());
                 }
-                (BuildStatus::Failed { diagnostics: rendered }, None)
+                (BuildStatus::Failed { diagnostics: rendered.into() }, None)
             }
             BuildResult::HiddenErrors { messages } => (BuildStatus::HiddenFailed { messages }, None),
         };

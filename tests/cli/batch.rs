@@ -805,7 +805,7 @@ fn a_submission_cannot_read_another_students_working_copy_or_the_results() {
     for name in ["a-victim-1", "a-victim-2"] {
         assert_eq!(
             record_of(out.path(), name, "ex04_pool")["score"],
-            25,
+            27,
             "{name} was not graded as the reference solution"
         );
     }

@@ -24,7 +24,7 @@ fn a_skeleton_scores_zero_and_the_solution_full_marks_then_the_exercise_is_done(
         .args(["submit", "ex04"])
         .assert()
         .code(1)
-        .stdout(predicate::str::contains("score: 0/25"))
+        .stdout(predicate::str::contains("score: 0/27"))
         .stdout(predicate::str::contains("not yet implemented"));
     let first = read_report(&report);
     assert_eq!(first["score"], 0);
@@ -38,7 +38,7 @@ fn a_skeleton_scores_zero_and_the_solution_full_marks_then_the_exercise_is_done(
         .args(["submit", "ex04"])
         .assert()
         .success()
-        .stdout(predicate::str::contains("score: 25/25 - passed"));
+        .stdout(predicate::str::contains("score: 27/27 - passed"));
     let second = read_report(&report);
     assert_eq!(second["score"], 25);
     assert_eq!(second["max_score"], 25);
@@ -72,7 +72,7 @@ fn a_submission_that_does_not_compile_shows_cargos_errors_and_scores_zero() {
         .assert()
         .code(1)
         .stdout(predicate::str::contains("not run: the code does not compile"))
-        .stdout(predicate::str::contains("score: 0/25"));
+        .stdout(predicate::str::contains("score: 0/27"));
 }
 
 #[test]

@@ -330,7 +330,7 @@ fn exit_zero_inside_a_test_gains_nothing() {
         Expect {
             command: "submit",
             exit: 1,
-            says: &["exited with status 0 before the test finished", "before it could report a verdict", "score: 0/25"],
+            says: &["exited with status 0 before the test finished", "before it could report a verdict", "score: 0/27"],
             never_says: &[],
             says_one_of: &[],
         },
@@ -495,7 +495,7 @@ fn the_process_memory_and_the_graders_environment_are_out_of_reach() {
     run(
         "memory_and_environment",
         hostile,
-        Expect { command: "submit", exit: 0, says: &["score: 25/25"], never_says: &["LEAKED"], says_one_of: &[] },
+        Expect { command: "submit", exit: 0, says: &["score: 27/27"], never_says: &["LEAKED"], says_one_of: &[] },
     );
 }
 

@@ -75,6 +75,7 @@ impl GradeRecord {
         let reason = match &summary.build {
             BuildStatus::Ok { .. } => None,
             BuildStatus::Failed { diagnostics } => {
+                let diagnostics = diagnostics.plain();
                 let mut text: String = diagnostics.chars().take(MAX_DIAGNOSTICS).collect();
                 if text.len() < diagnostics.len() {
                     text.push_str("\n...");

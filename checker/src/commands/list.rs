@@ -135,7 +135,7 @@ mod tests {
                 assert!(lines.iter().all(|l| console::measure_text_width(l) <= width), "{width}: {lines:#?}");
             }
             let ex04 = lines.iter().find(|l| l.starts_with("ex04_pool")).unwrap();
-            assert!(ex04.contains("failing") && ex04.ends_with("12/25"), "{ex04}");
+            assert!(ex04.contains("failing") && ex04.ends_with("12/27"), "{ex04}");
             assert!(lines.iter().any(|l| l.starts_with("ex01_process") && l.contains("done")), "{lines:#?}");
             assert_eq!(lines.last().unwrap(), "\n1/17 done");
         }

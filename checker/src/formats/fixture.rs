@@ -61,7 +61,7 @@ pub fn records(course: &Course) -> Vec<GradeRecord> {
     vec![
         graded("ann", ok(), &|_| Outcome::Pass),
         graded("bob", ok(), &|i| if i == 1 || i == 2 { Outcome::Fail(wrong(i)) } else { Outcome::Pass }),
-        graded("carl", BuildStatus::Failed { diagnostics: diagnostics() }, &|_| Outcome::NotRun {
+        graded("carl", BuildStatus::Failed { diagnostics: diagnostics().into() }, &|_| Outcome::NotRun {
             reason: crate::events::NotRunReason::DoesNotCompile,
         }),
         GradeRecord::ungraded(

@@ -152,14 +152,14 @@ fn write_build(out: &mut impl Write, status: &BuildStatus, colour: bool, m: &Mes
             if !advice.is_empty() {
                 writeln!(out, "\n{}\n", fl!(m, "build-advice", count = advice.len()))?;
                 for item in advice {
-                    writeln!(out, "{}\n", item.trim_end())?;
+                    writeln!(out, "{}\n", shown(item, colour).trim_end())?;
                 }
             }
             Ok(())
         }
         BuildStatus::Failed { diagnostics } => {
             writeln!(out, "{}\n", verdict(&fl!(m, "build-failed"), Tone::Bad, colour))?;
-            writeln!(out, "{}", diagnostics.trim_end())?;
+            writeln!(out, "{}", shown(diagnostics, colour).trim_end())?;
             writeln!(out)
         }
         BuildStatus::HiddenFailed { messages } => {
@@ -170,6 +170,15 @@ fn write_build(out: &mut impl Write, status: &BuildStatus, colour: bool, m: &Mes
             }
             Ok(())
         }
+    }
+}
+
+/// The compiler's text in its colours on a coloured console, plain otherwise.
+fn shown(rendered: &crate::events::Rendered, colour: bool) -> String {
+    if colour {
+        rendered.coloured().to_owned()
+    } else {
+        rendered.plain()
     }
 }
 
