@@ -40,8 +40,8 @@ fn a_skeleton_scores_zero_and_the_solution_full_marks_then_the_exercise_is_done(
         .success()
         .stdout(predicate::str::contains("score: 27/27 - passed"));
     let second = read_report(&report);
-    assert_eq!(second["score"], 25);
-    assert_eq!(second["max_score"], 25);
+    assert_eq!(second["score"], 27);
+    assert_eq!(second["max_score"], 27);
     assert_ne!(first["sources"]["sha256"], second["sources"]["sha256"], "the report records what was submitted");
     course.checker().arg("list").assert().success().stdout(predicate::str::is_match(r"ex04_pool .* done").unwrap());
     assert_no_leftovers();
