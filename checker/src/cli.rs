@@ -227,11 +227,12 @@ pub enum Command {
         /// The shell to complete in.
         shell: clap_complete::Shell,
     },
-    /// Write the sources of a mutant (a folder of tests/mutants/<id>/) into OUT/src: the current
-    /// reference solution with the mutant's edits, for `checker submit EX --from OUT`.
+    /// Write the sources of a mutant (a folder of tests/mutants/<id>/) or of a correct
+    /// alternative (tests/alternatives/<id>/) into OUT/src: the current reference solution with
+    /// its edits, for `checker submit EX --from OUT`.
     #[command(hide = true)]
     MaterializeMutant {
-        /// The mutant's folder, holding its mutant.toml.
+        /// The mutant's folder, holding its mutant.toml (or an alternative.toml).
         mutant: PathBuf,
         /// Where to write it (OUT/src must not exist yet).
         #[arg(long, value_name = "OUT")]

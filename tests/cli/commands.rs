@@ -173,6 +173,15 @@ fn materialize_mutant_writes_the_solution_with_the_mutants_edits() {
         .stderr(predicate::str::contains("mutant ex04_pool/stale: edit 1 (src/lib.rs)"))
         .stderr(predicate::str::contains("no longer in the solution"))
         .stderr(predicate::str::contains("a line the solution never had"));
+
+    // A correct alternative design is written the same way, with its whole files.
+    let alternative_dir = repo().join("tests/alternatives/ex08_gil/fifo_tickets");
+    let into = out.path().join("fifo_tickets");
+    checker().args(["materialize-mutant"]).arg(&alternative_dir).arg("--into").arg(&into).assert().success();
+    assert_eq!(
+        std::fs::read_to_string(into.join("src/lib.rs")).unwrap(),
+        std::fs::read_to_string(alternative_dir.join("lib.rs")).unwrap()
+    );
 }
 
 /// The lesson in the language asked for (`--lang`, then `CHECKER_LANG`, then the locale), as
