@@ -6,36 +6,37 @@
 
 use super::Context;
 use crate::error::{exit_code, SetupError};
+use crate::mutation;
 use crate::progress::{Progress, Status};
 use i18n_embed_fl::fl;
-use std::path::{Path, PathBuf};
 
 pub fn run(context: &Context, query: &str) -> Result<u8, SetupError> {
     let exercise = context.exercise(query)?;
     let m = context.messages;
     let id = exercise.id.as_str();
-    let reference = context.layout.solution_dir(exercise).join("src");
+    let solution = context.layout.solution_dir(exercise);
     if !context.course.show_solutions {
         return Err(SetupError::Refused(fl!(m, "solution-turned-off")));
     }
-    if !reference.is_dir() {
+    if !solution.join("src").is_dir() {
         return Err(SetupError::Refused(fl!(m, "solution-none", exercise = id)));
     }
     let progress = Progress::load(&context.layout.progress_file())?;
     if progress.status(id) != Status::Done {
         return Err(SetupError::Refused(fl!(m, "solution-not-yet", exercise = id)));
     }
-    let yours = context.layout.exercise_dir(exercise).join("src");
+    let reference = mutation::sources(&solution)?;
+    // The student's files were read by the build that gave full marks; one that can no longer
+    // be read is shown as empty, never as a reason to withhold the reference.
+    let yours = mutation::sources(&context.layout.exercise_dir(exercise)).unwrap_or_default();
     println!("{}\n", fl!(m, "solution-heading", exercise = id));
-    for file in rust_files(&reference)? {
-        let reference_text = read(&reference.join(&file))?;
-        let your_text = std::fs::read_to_string(yours.join(&file)).unwrap_or_default();
-        let name = format!("src/{}", file.display());
+    for (name, reference_text) in &reference {
+        let your_text = yours.get(name).map(String::as_str).unwrap_or_default();
         if reference_text == your_text {
             println!("{}\n", fl!(m, "solution-same", file = name.as_str()));
             continue;
         }
-        let diff = similar::TextDiff::from_lines(&your_text, &reference_text);
+        let diff = similar::TextDiff::from_lines(your_text, reference_text);
         let unified = diff
             .unified_diff()
             .context_radius(3)
@@ -46,10 +47,8 @@ pub fn run(context: &Context, query: &str) -> Result<u8, SetupError> {
         }
         println!();
     }
-    for file in rust_files(&yours).unwrap_or_default() {
-        if !reference.join(&file).is_file() {
-            println!("{}", fl!(m, "solution-only-yours", file = format!("src/{}", file.display())));
-        }
+    for name in yours.keys().filter(|name| !reference.contains_key(*name)) {
+        println!("{}", fl!(m, "solution-only-yours", file = name.as_str()));
     }
     Ok(exit_code::PASS)
 }
@@ -64,29 +63,6 @@ fn paint(colour: bool, line: &str) -> String {
         _ => return line.to_owned(),
     };
     format!("\x1b[{code}m{line}\x1b[0m")
-}
-
-fn read(path: &Path) -> Result<String, SetupError> {
-    std::fs::read_to_string(path).map_err(SetupError::io(format!("reading {}", path.display())))
-}
-
-/// The `.rs` files under `dir`, relative to it, sorted.
-fn rust_files(dir: &Path) -> Result<Vec<PathBuf>, SetupError> {
-    let mut found = Vec::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let entries = std::fs::read_dir(&folder).map_err(SetupError::io(format!("reading {}", folder.display())))?;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                folders.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                found.push(path.strip_prefix(dir).unwrap_or(&path).to_path_buf());
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
 }
 
 #[cfg(test)]

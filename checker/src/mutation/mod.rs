@@ -85,7 +85,8 @@ fn changed_region<'a>(before: &'a str, after: &'a str) -> (&'a str, &'a str) {
     (&before[start..end_before], &after[start..end_after])
 }
 
-/// The Rust sources of a solution's `src/`, by path relative to the exercise folder.
+/// The Rust sources of a crate's `src/` (a solution's, or the student's), by path relative to
+/// the crate's folder (`src/lib.rs`).
 pub fn sources(solution: &Path) -> Result<BTreeMap<String, String>, SetupError> {
     let mut files = BTreeMap::new();
     let mut pending = vec![solution.join("src")];
