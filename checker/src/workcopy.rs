@@ -67,6 +67,13 @@ impl Harness {
             support.get("dependencies").cloned().unwrap_or(toml::Value::Table(toml::Table::new()));
         if let Some(table) = support_dependencies.as_table_mut() {
             for (name, spec) in table.iter_mut() {
+                // A crate the course declares too (the course_sync facade) is the course's, with
+                // the hidden checks' features: the very crate the program and the student's code
+                // link, wherever the pack lives.
+                if course.dependencies.contains_key(name) {
+                    *spec = course_dependency(layout, course, name, true);
+                    continue;
+                }
                 let Some(path) = spec.get_mut("path") else { continue };
                 // The verdict protocol is the checker's own, wherever the pack lives (`--pack`).
                 let absolute = if name == "checker_protocol" {
@@ -319,25 +326,31 @@ fn dependency_table(
 ) -> String {
     let mut table = toml::Table::new();
     for name in names {
-        // The manifest was validated: every name is declared.
-        let mut spec = course.dependencies[name].clone();
-        if let Some(fields) = spec.as_table_mut() {
-            if let Some(toml::Value::String(path)) = fields.get_mut("path") {
-                *path = layout.root.join(&*path).display().to_string();
-            }
-            if let (true, Some(wanted)) = (hidden, course.hidden_check_features.get(name)) {
-                let features = fields.entry("features").or_insert_with(|| toml::Value::Array(Vec::new()));
-                if let Some(list) = features.as_array_mut() {
-                    list.extend(wanted.iter().map(|f| toml::Value::String(f.clone())));
-                }
-            }
-        }
-        table.insert(name.clone(), spec);
+        table.insert(name.clone(), course_dependency(layout, course, name, hidden));
     }
     table.extend(extra);
     let mut wrapper = toml::Table::new();
     wrapper.insert("dependencies".into(), toml::Value::Table(table));
     format!("\n{}", toml::to_string(&wrapper).expect("a table serialises"))
+}
+
+/// The course's dependency `name` (declared: the manifest was validated) as cargo must see it
+/// from a working copy: its path made absolute and, for the hidden checks (`hidden`), the
+/// features `[hidden_check_features]` asks for added.
+fn course_dependency(layout: &Layout, course: &Course, name: &str, hidden: bool) -> toml::Value {
+    let mut spec = course.dependencies[name].clone();
+    if let Some(fields) = spec.as_table_mut() {
+        if let Some(toml::Value::String(path)) = fields.get_mut("path") {
+            *path = layout.root.join(&*path).display().to_string();
+        }
+        if let (true, Some(wanted)) = (hidden, course.hidden_check_features.get(name)) {
+            let features = fields.entry("features").or_insert_with(|| toml::Value::Array(Vec::new()));
+            if let Some(list) = features.as_array_mut() {
+                list.extend(wanted.iter().map(|f| toml::Value::String(f.clone())));
+            }
+        }
+    }
+    spec
 }
 
 fn workspace_manifest(members: &[String]) -> String {

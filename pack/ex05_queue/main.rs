@@ -22,10 +22,7 @@ use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Call, Next};
 use pack_support::{failure, proc, text, Context, Failure, Verdict};
 
-#[path = "../shared/explore.rs"]
-mod explore;
-
-use explore::Doing;
+use pack_support::explore::{self, Doing};
 
 fn main() {
     // The facade's recording (wait-for cycles, blocked threads) speaks the student's language.
@@ -409,11 +406,10 @@ fn blocked_calls_use_no_cpu(_ctx: &Context) -> Verdict {
             .join("; ");
         for (what, u) in judged {
             let Some(u) = u else { continue };
-            let (cpu, wall) = (u.cpu.as_millis() as u64, u.wall.as_millis() as u64);
-            if u.cpu * 10 >= u.wall {
-                let percent = cpu * 100 / wall.max(1);
+            let wall = u.wall.as_millis() as u64;
+            if u.busy(0.1) {
                 return Measurement {
-                    judgement: Judgement::Fail(failure!("ex05-blocked-call-spins", what, cpu, wall, percent)),
+                    judgement: Judgement::Fail(failure!("ex05-blocked-call-spins", what, usage = u.describe())),
                     summary,
                 };
             }

@@ -31,8 +31,7 @@ use pack_support::rng::{self, Rng};
 use pack_support::watch::{self, Next};
 use pack_support::{failure, text, Context, Failure, Verdict};
 
-#[path = "../shared/explore.rs"]
-mod explore;
+use pack_support::explore;
 
 fn main() {
     // The facade's recording (wait-for cycles, blocked threads) speaks the student's language.

@@ -23,10 +23,7 @@ use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Call, Next};
 use pack_support::{failure, text, Context, Failure, Verdict};
 
-#[path = "../shared/explore.rs"]
-mod explore;
-
-use explore::Doing;
+use pack_support::explore::{self, Doing};
 
 fn main() {
     // The facade's recording (wait-for cycles, blocked threads) speaks the student's language.
@@ -348,10 +345,9 @@ fn blocked_lock_uses_no_cpu(_ctx: &Context) -> Verdict {
         };
         let (cpu_ms, wall_ms, wakeups) = (u.cpu.as_millis() as u64, u.wall.as_millis() as u64, u.sleeps);
         let summary = text!("ex07-cpu-summary", cpu_ms, wakeups, wall_ms);
-        if u.cpu * 10 >= u.wall {
-            let percent = cpu_ms * 100 / wall_ms.max(1);
+        if u.busy(0.1) {
             return Measurement {
-                judgement: Judgement::Fail(failure!("ex07-cpu-busy-wait", cpu_ms, wall_ms, percent)),
+                judgement: Judgement::Fail(failure!("ex07-cpu-busy-wait", usage = u.describe())),
                 summary,
             };
         }

@@ -40,8 +40,7 @@ use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
 use pack_support::{failure, text, Context, Failure, Verdict};
 
-#[path = "../shared/explore.rs"]
-mod explore;
+use pack_support::explore;
 
 fn main() {
     // The facade's recording (wait-for cycles, blocked threads) speaks the student's language.
@@ -943,41 +942,17 @@ fn waiting_for_the_gil_uses_no_cpu(_ctx: &Context) -> Verdict {
     thread::sleep(Duration::from_millis(50));
     let waiters = [&stepper, &io, &acquirer];
     let tids: Vec<u32> = waiters.iter().map(|c| c.tid()).collect();
-    // Meanwhile, each waiter's state every 5 ms: a blocked thread is asleep (S); a thread that
-    // spins or yields in a loop is runnable (R) even when a busy machine gives it little CPU.
-    let sampled = tids.clone();
-    let sampler = thread::spawn(move || {
-        let (mut awake, mut samples) = (vec![0usize; sampled.len()], 0usize);
-        let end = Instant::now() + WINDOW;
-        while Instant::now() < end {
-            for (i, &tid) in sampled.iter().enumerate() {
-                if !matches!(pack_support::proc::thread_state(std::process::id(), tid), Some('S' | 'D') | None) {
-                    awake[i] += 1;
-                }
-            }
-            samples += 1;
-            thread::sleep(Duration::from_millis(5));
-        }
-        (awake, samples.max(1))
-    });
+    // Their CPU, wake-ups and states (every few ms): a blocked thread is asleep (S); a thread
+    // that spins or yields in a loop is runnable (R) even when a busy machine gives it little CPU.
     let usage = watch::usage_over(&tids, WINDOW);
-    let (awake, samples) = sampler.join().unwrap_or_default();
     let _ = release.send(());
     let what = [text!("ex08-waiter-handed-over"), text!("ex08-waiter-back-from-io"), text!("ex08-waiter-acquire")];
-    for (i, ((call, u), what)) in waiters.iter().zip(&usage).zip(what).enumerate() {
+    for ((call, u), what) in waiters.iter().zip(&usage).zip(what) {
         let Some(u) = u else {
             return Err(failure!("ex08-wait-ended", name = call.name(), what));
         };
-        let runnable = awake.get(i).copied().unwrap_or(0) as f64 / samples.max(1) as f64;
-        let seen = text!(
-            "ex08-wait-seen",
-            name = call.name(),
-            what,
-            usage = u.describe(),
-            runnable = format!("{:.0}", runnable * 100.0),
-            samples
-        );
-        if u.cpu * 10 >= u.wall || runnable > 0.5 {
+        let seen = text!("ex08-wait-seen", name = call.name(), what, usage = u.describe());
+        if u.busy(0.1) {
             return Err(failure!("ex08-wait-burns-cpu", seen));
         }
         if u.polls(50.0) {

@@ -28,6 +28,7 @@ use std::os::unix::process::ExitStatusExt;
 use std::thread;
 use std::time::{Duration, Instant};
 
+use pack_support::cpu;
 use pack_support::echo::connect_as;
 use pack_support::net::{self, Server};
 use pack_support::timing::{self, Judgement, Measurement};
@@ -393,10 +394,12 @@ const ROOM: u64 = 4;
 /// server could not accept.
 const NOT_ACCEPTED_AFTER: Duration = Duration::from_millis(500);
 
-/// Promise `failed-accept-is-no-reason-to-stop`: the server's descriptor limit is lowered from
-/// outside to a few above what it holds, clients connect until one is not answered (its
-/// connection waits in the listen queue: accept failed with EMFILE), then the others leave, and
-/// the waiting client and a new one must be served.
+/// Promises `failed-accept-is-no-reason-to-stop` and `failed-accept-does-not-spin`: the
+/// server's descriptor limit is lowered from outside to a few above what it holds, clients
+/// connect until one is not answered (its connection waits in the listen queue: accept failed
+/// with EMFILE); while it waits, the server must not spin (the listener stays readable, so an
+/// accept loop that retries at once never sleeps); then the others leave, and the waiting client
+/// and a new one must be served.
 fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
     let mut first = connect_as(&server, &text!("ex15-who-first"))?;
@@ -451,10 +454,15 @@ fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
         pack_support::not_judged(text!("ex15-accept-never-failed", limit, open, served = served.len()));
         return server.stop();
     };
-    // The server met EMFILE with client i waiting: it must still be running a moment later.
-    thread::sleep(Duration::from_millis(300));
+    // The server met EMFILE with client i waiting: it must still be running a moment later, and
+    // not spinning meanwhile. Only a spin is judged: a loop that pauses 10 ms after each failed
+    // accept wakes up a hundred times a second, as it should.
+    let idle = cpu::idle_over(server.pid(), 60, Duration::from_millis(5));
     if let Some(exit) = server.describe_exit() {
         return Err(stopped_by_accept(limit, open, served.len(), i, &exit));
+    }
+    if let Some(idle) = idle.filter(cpu::Idle::spins) {
+        return Err(with_exit(&server, failure!("ex15-accept-spins", limit, open, i, seen = idle.describe())));
     }
     // Every client but one leaves: their descriptors are freed in the server.
     let kept = served.len();

@@ -214,7 +214,11 @@ fn protocol_byte_for_byte(ctx: &Context) -> Verdict {
     expect_exact(&server, &mut c, b"put k2 -1.5e3 1501864247\n", OK_EMPTY, who, &text!("ex17-exponent-is-float-why"))?;
     let k2 = [Sample::new("k2", 10.0, 2), Sample::new("k2", -1500.0, 1501864247)];
     expect_samples(&server, &mut c, b"get k2\n", &k2, false, who, &text!("ex17-values-are-numbers-why"))?;
-    let all = [Sample::new("k1", 0.25, 1), k2[0].clone(), k2[1].clone()];
+    // Every digit of a value and a timestamp past 2038 (beyond 32 bits): both are kept as given.
+    expect_exact(&server, &mut c, b"put k3 0.1234567891 4102444800\n", OK_EMPTY, who, &text!("ex17-wide-put-why"))?;
+    let k3 = [Sample::new("k3", 0.1234567891, 4102444800)];
+    expect_samples(&server, &mut c, b"get k3\n", &k3, false, who, &text!("ex17-every-digit-why"))?;
+    let all = [Sample::new("k1", 0.25, 1), k2[0].clone(), k2[1].clone(), k3[0].clone()];
     expect_samples(&server, &mut c, b"get *\n", &all, true, who, &text!("ex17-get-all-why"))?;
     drop(c);
     server.stop()
@@ -225,7 +229,7 @@ fn protocol_byte_for_byte(ctx: &Context) -> Verdict {
 // ---------------------------------------------------------------------------------------------
 
 fn malformed_requests_answered(ctx: &Context) -> Verdict {
-    let cases: [(&[u8], String); 14] = [
+    let cases: [(&[u8], String); 17] = [
         (b"\n", text!("ex17-case-empty-line")),
         (b"put  1.5 1\n", text!("ex17-case-put-empty-key")),
         (b"get \n", text!("ex17-case-get-empty-key")),
@@ -240,6 +244,9 @@ fn malformed_requests_answered(ctx: &Context) -> Verdict {
         (b"put k1 1.5 1.5\n", text!("ex17-case-ts-not-integer")),
         (b"put k1\xff 1.5 1\n", text!("ex17-case-not-utf8-key")),
         (b"get \xc3\x28\n", text!("ex17-case-not-utf8")),
+        (b"get k1 \n", text!("ex17-case-trailing-space")),
+        (b" put k1 1.5 1\n", text!("ex17-case-leading-space")),
+        (b"   \n", text!("ex17-case-only-spaces")),
     ];
     let server = start(ctx)?;
     let mut c = open(&server)?;
@@ -301,6 +308,7 @@ fn malformed_why(request: &[u8]) -> String {
         b"put k1 abc 1\n" => text!("ex17-why-value-float"),
         b"put k1 1.5 1.5\n" => text!("ex17-why-ts-integer"),
         b"put  1.5 1\n" | b"get \n" | b"put k\t1 1.5 1\n" => text!("ex17-why-key-one-word"),
+        b"get k1 \n" | b" put k1 1.5 1\n" | b"   \n" => text!("ex17-why-stray-space"),
         _ => text!("ex17-why-not-utf8"),
     };
     text!("ex17-malformed-why", why)
@@ -440,20 +448,29 @@ fn pipelined_and_split_requests(ctx: &Context) -> Verdict {
         }
         Err(cut) => return Err(no_reply(&server, put, &text!("ex17-who-byte-by-byte"), &cut)),
     }
-    // Two requests over two writes: the first write ends one request and starts the next.
+    // Two requests over two writes: the first write ends one request and starts the next, and
+    // the client sends the rest only once the first reply has come: a reply waits for nothing
+    // but its own request.
     let s = [Sample::new("s", 7.5, 3)];
     let (piece, rest) = (&b"get s\nge"[..], &b"t s\n"[..]);
     let both = [piece, rest].concat();
-    c.send(piece)
-        .and_then(|()| {
-            std::thread::sleep(PIECE_PAUSE * 10);
-            c.send(rest)
-        })
-        .map_err(|e| failure!("ex17-send-two-writes-failed", request = req(&both), error = e.to_string()))?;
+    let sent = |result: std::io::Result<()>| {
+        result.map_err(|e| failure!("ex17-send-two-writes-failed", request = req(&both), error = e.to_string()))
+    };
+    sent(c.send(piece))?;
     for i in 0..2 {
-        let got = c
-            .read_reply(Instant::now() + REPLY_WITHIN)
-            .map_err(|cut| no_reply(&server, &both, &text!("ex17-who-two-writes"), &cut))?;
+        let got = c.read_reply(Instant::now() + REPLY_WITHIN).map_err(|cut| match i {
+            0 if cut.received.is_empty() && cut.error.kind() == std::io::ErrorKind::TimedOut => failure!(
+                "ex17-partial-next-holds-reply",
+                piece = req(piece),
+                secs = REPLY_WITHIN.as_secs(),
+                stop = cut.describe()
+            ),
+            _ => no_reply(&server, &both, &text!("ex17-who-two-writes"), &cut),
+        })?;
+        if i == 0 {
+            sent(c.send(rest))?;
+        }
         let ok = matches!(parse_reply(&got), Ok(Reply::Ok(samples)) if metrics::same_samples(&s, &samples, false));
         if !ok {
             return Err(failure!(

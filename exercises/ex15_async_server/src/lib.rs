@@ -93,7 +93,8 @@ pub async fn handle_client(_stream: TcpStream, _shutdown: watch::Receiver<bool>)
 /// ([`handle_client`]), until `shutdown` completes; then stop accepting (drop the listener),
 /// tell every connection to finish, wait for them at most [`DRAIN_TIME`], and return `Ok(())`.
 /// A failed accept (out of descriptors, a connection reset before it was accepted) is no
-/// reason to stop.
+/// reason to stop; pause a moment before accepting again, or the loop spins while the
+/// descriptors are used up.
 pub async fn serve(_listener: TcpListener, _shutdown: impl Future<Output = ()>) -> io::Result<()> {
     todo!("select between accept and shutdown; spawn a task per connection; then drain")
 }

@@ -37,10 +37,21 @@ pub fn process_usage_over(window: Duration) -> Usage {
     let (cpu0, sleeps0) = (process_cpu(), others_sleeps(me));
     std::thread::sleep(window);
     let (cpu1, sleeps1) = (process_cpu(), others_sleeps(me));
-    Usage { cpu: cpu1.saturating_sub(cpu0), sleeps: sleeps1.saturating_sub(sleeps0), wall: start.elapsed() }
+    Usage::of_process(cpu1.saturating_sub(cpu0), sleeps1.saturating_sub(sleeps0), start.elapsed())
 }
 
 impl Usage {
+    /// The usage of a whole process (or a group of threads): CPU and wake-ups only, no thread's
+    /// state looked at.
+    pub fn of_process(cpu: Duration, sleeps: u64, wall: Duration) -> Usage {
+        Usage { cpu, sleeps, wall, looks: 0, runnable: 0 }
+    }
+
+    /// The share of looks in which the thread was runnable; `None` if it was not looked at.
+    pub fn runnable_share(&self) -> Option<f64> {
+        (self.looks > 0).then(|| self.runnable as f64 / self.looks as f64)
+    }
+
     /// The CPU used as a fraction of one core over the window.
     pub fn core_fraction(&self) -> f64 {
         self.cpu.as_secs_f64() / self.wall.as_secs_f64().max(1e-9)
@@ -51,9 +62,16 @@ impl Usage {
         self.sleeps as f64 / self.wall.as_secs_f64().max(1e-9)
     }
 
-    /// Whether the window shows a busy-wait: a quarter of a core or more.
+    /// Whether the window shows a busy-wait: a quarter of a core or more, or a thread found
+    /// runnable at most looks (which holds however little CPU a crowded machine gives it).
     pub fn spins(&self) -> bool {
-        self.core_fraction() >= 0.25
+        self.busy(0.25)
+    }
+
+    /// Whether the thread kept running while it should have slept: `fraction` of a core or
+    /// more, or runnable at more than half the looks.
+    pub fn busy(&self, fraction: f64) -> bool {
+        self.core_fraction() >= fraction || self.runnable_share().is_some_and(|share| share > 0.5)
     }
 
     /// Whether the window shows a sleep-poll: more than `per_second` wake-ups a second.
@@ -61,15 +79,25 @@ impl Usage {
         self.wakeups_per_second() > per_second
     }
 
-    /// "used 480 ms of CPU in 502 ms (96 % of a core) and woke up 3 times".
+    /// "used 480 ms of CPU in 502 ms (96 % of a core) and woke up 3 times", and, for a thread
+    /// looked at, ", and was runnable (not asleep) at 98 % of 100 looks".
     pub fn describe(&self) -> String {
-        crate::text!(
+        let usage = crate::text!(
             "support-usage",
             cpu_ms = self.cpu.as_millis() as u64,
             wall_ms = self.wall.as_millis() as u64,
             percent = format!("{:.0}", self.core_fraction() * 100.0),
             sleeps = self.sleeps
-        )
+        );
+        match self.runnable_share() {
+            Some(share) => crate::text!(
+                "support-usage-runnable",
+                usage,
+                percent = format!("{:.0}", share * 100.0),
+                looks = self.looks
+            ),
+            None => usage,
+        }
     }
 }
 
@@ -156,7 +184,7 @@ pub fn idle_over(pid: u32, looks: usize, every: Duration) -> Option<Idle> {
     let woke: u64 = sleeps1.iter().map(|(t, n)| n.saturating_sub(sleeps0.get(t).copied().unwrap_or(*n))).sum();
     let most = runnable.values().copied().max().unwrap_or(0);
     Some(Idle {
-        usage: Usage { cpu: cpu1.saturating_sub(cpu0), sleeps: woke, wall: start.elapsed() },
+        usage: Usage::of_process(cpu1.saturating_sub(cpu0), woke, start.elapsed()),
         runnable: most as f64 / looks.max(1) as f64,
         looks: looks.max(1),
     })

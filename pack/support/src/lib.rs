@@ -17,6 +17,7 @@
 
 pub mod cpu;
 pub mod echo;
+pub mod explore;
 pub mod gauge;
 pub mod metrics;
 pub mod net;

@@ -244,18 +244,28 @@ mod tests {
         let pid = std::process::id();
         let (tx, rx) = std::sync::mpsc::channel();
         let (stop, stopped) = std::sync::mpsc::channel::<()>();
+        // The spinner spins until it has used 80 ms of CPU by its own clock (however long a
+        // crowded machine makes that take): what /proc says of it must agree.
         let spinner = std::thread::spawn(move || {
-            let end = Instant::now() + Duration::from_millis(300);
-            while Instant::now() < end {
+            let (start, end) = (Instant::now(), Instant::now() + Duration::from_secs(20));
+            let mut cpu = Duration::ZERO;
+            while cpu < Duration::from_millis(80) && Instant::now() < end {
                 std::hint::spin_loop();
+                let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+                // SAFETY: a plain clock read into a local.
+                unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+                cpu = Duration::new(now.tv_sec as u64, now.tv_nsec as u32);
             }
-            tx.send(current_tid()).unwrap();
+            tx.send((current_tid(), cpu, start.elapsed())).unwrap();
             stopped.recv().unwrap();
         });
-        let tid = rx.recv().unwrap();
+        let (tid, own, took) = rx.recv().unwrap();
         assert!(threads(pid).unwrap().contains(&tid));
         let spun = thread_cpu_time(pid, tid).unwrap();
-        assert!(spun >= Duration::from_millis(50), "a thread spinning for 300 ms used only {spun:?} of CPU");
+        assert!(
+            spun >= Duration::from_millis(50),
+            "a thread that spun until its own clock said {own:?} of CPU ({took:?} of wall time) used only {spun:?} by /proc"
+        );
         stop.send(()).unwrap();
         spinner.join().unwrap();
 

@@ -145,6 +145,13 @@ pub struct Usage {
     pub sleeps: u64,
     /// The wall time measured over.
     pub wall: Duration,
+    /// How many times the thread's state was looked at during the window (0: not looked at,
+    /// as for a whole process's usage).
+    pub looks: usize,
+    /// In how many of those looks it was runnable (`R`: running, or ready and waiting for a
+    /// core). A thread that spins is runnable nearly every time, however little CPU a crowded
+    /// machine gives it; a blocked one almost never.
+    pub runnable: usize,
 }
 
 impl<T> Call<T> {
@@ -175,29 +182,54 @@ impl<T> Call<T> {
         matches!(crate::proc::thread_state(std::process::id(), self.tid), Some('S' | 'D'))
     }
 
-    /// The CPU time the thread used, and how many times it went to sleep, over the next
-    /// `window` (the caller's thread sleeps meanwhile). `None` if the thread ended.
+    /// The CPU time the thread used, how many times it went to sleep and how often it was
+    /// runnable, over the next `window` (the caller's thread looks at it every few milliseconds
+    /// and sleeps meanwhile). `None` if the thread ended.
     pub fn usage_over(&self, window: Duration) -> Option<Usage> {
         usage_over(&[self.tid], window).pop().flatten()
     }
 }
 
-/// What each of the threads `tids` of this process used over the same `window` (the caller's
-/// thread sleeps meanwhile): `None` for a thread that ended.
+/// How often [`usage_over`] looks at the threads' states.
+pub const LOOK_EVERY: Duration = Duration::from_millis(5);
+
+/// What each of the threads `tids` of this process used over the same `window`, and how often
+/// each was runnable (the caller's thread looks at them every [`LOOK_EVERY`] and sleeps
+/// meanwhile): `None` for a thread that ended.
 pub fn usage_over(tids: &[u32], window: Duration) -> Vec<Option<Usage>> {
     let pid = std::process::id();
     let read = |tid: u32| Some((crate::proc::thread_cpu_time(pid, tid)?, crate::proc::thread_sleeps(pid, tid)?));
     let start = std::time::Instant::now();
     let before: Vec<_> = tids.iter().map(|&tid| read(tid)).collect();
-    thread::sleep(window);
+    let (mut looks, mut runnable) = (0, vec![0; tids.len()]);
+    loop {
+        for (count, &tid) in runnable.iter_mut().zip(tids) {
+            if crate::proc::thread_state(pid, tid) == Some('R') {
+                *count += 1;
+            }
+        }
+        looks += 1;
+        let left = window.saturating_sub(start.elapsed());
+        if left.is_zero() {
+            break;
+        }
+        thread::sleep(left.min(LOOK_EVERY));
+    }
     let after: Vec<_> = tids.iter().map(|&tid| read(tid)).collect();
     let wall = start.elapsed();
     before
         .into_iter()
         .zip(after)
-        .map(|(b, a)| {
+        .zip(runnable)
+        .map(|((b, a), runnable)| {
             let ((cpu0, sleeps0), (cpu1, sleeps1)) = (b?, a?);
-            Some(Usage { cpu: cpu1.saturating_sub(cpu0), sleeps: sleeps1.saturating_sub(sleeps0), wall })
+            Some(Usage {
+                cpu: cpu1.saturating_sub(cpu0),
+                sleeps: sleeps1.saturating_sub(sleeps0),
+                wall,
+                looks,
+                runnable,
+            })
         })
         .collect()
 }
@@ -227,13 +259,45 @@ mod tests {
         assert!(matches!(blocked.outcome(Duration::from_millis(10)), Next::TimedOut));
         let quiet = blocked.usage_over(Duration::from_millis(200)).unwrap();
         assert!(quiet.cpu < Duration::from_millis(50) && quiet.sleeps <= 2, "{quiet:?}");
+        assert!(quiet.looks >= 5 && quiet.runnable_share().unwrap() < 0.2 && !quiet.spins(), "{quiet:?}");
         let busy = spinning.usage_over(Duration::from_millis(200)).unwrap();
         assert!(busy.cpu >= Duration::from_millis(20), "{busy:?}");
+        assert!(busy.runnable_share().unwrap() > 0.5 && busy.spins(), "{busy:?}");
         stop.store(true, std::sync::atomic::Ordering::Relaxed);
         gate.wait();
         assert!(matches!(blocked.outcome(Duration::from_secs(5)), Next::Item(7)));
         assert!(
             matches!(call("panics", || panic!("on purpose")).outcome(Duration::from_secs(5)), Next::Panicked(t) if t == "on purpose")
         );
+    }
+
+    /// A busy-wait on a crowded machine gets little CPU, but it is runnable whenever it is
+    /// looked at: it still spins. Here the crowd is two busy threads at normal priority and the
+    /// spinner at the lowest, so that on two cores it gets a few per cent of one.
+    #[test]
+    fn a_spinning_thread_given_little_cpu_still_spins() {
+        let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let spin = |lowest: bool| {
+            let s = Arc::clone(&stop);
+            call("spinner", move || {
+                if lowest {
+                    // SAFETY: setpriority on this thread's own id (Linux gives threads their own nice).
+                    unsafe { libc::setpriority(libc::PRIO_PROCESS, crate::proc::current_tid(), 19) };
+                }
+                while !s.load(std::sync::atomic::Ordering::Relaxed) {
+                    std::hint::spin_loop();
+                }
+            })
+        };
+        let crowd = [spin(false), spin(false)];
+        let starved = spin(true);
+        thread::sleep(Duration::from_millis(50));
+        let usage = starved.usage_over(Duration::from_millis(300)).unwrap();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        for call in crowd.iter().chain([&starved]) {
+            assert!(matches!(call.outcome(Duration::from_secs(5)), Next::Item(())));
+        }
+        assert!(usage.runnable_share().unwrap() > 0.5, "{usage:?}");
+        assert!(usage.spins(), "{usage:?}");
     }
 }

@@ -296,7 +296,7 @@ ex04-result-not-woken =
 
 ## instant_jobs_race
 
-ex04-race-measured = { $rounds } rounds, { $jobs } jobs
+ex04-race-measured = { $rounds } rounds, { $jobs } jobs; { $overlaps } jobs completed during an as_completed() call
 ex04-race-wrong-values =
     .observed = in round { $round } of { $rounds } (a few instant jobs each, consumed while they complete), the kept handles gave the values { $got }; { $hint }
     .expected = { $expected }: one Ok(value) per kept handle, each its own job's

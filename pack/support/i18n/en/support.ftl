@@ -200,6 +200,7 @@ support-usage = used { $cpu_ms } ms of CPU in { $wall_ms } ms ({ $percent } % of
         [one] time
        *[other] times
     }
+support-usage-runnable = { $usage }, and was runnable (not asleep) at { $percent } % of { $looks } looks
 support-idle = { $usage }, and its busiest thread was runnable (not asleep) at { $percent } % of { $looks } looks
 support-idle-it-was-gone = it was gone
 support-idle-gone =

@@ -342,7 +342,7 @@ ex04-result-not-woken =
 
 ## instant_jobs_race
 
-ex04-race-measured = раундов: { $rounds }, заданий: { $jobs }
+ex04-race-measured = раундов: { $rounds }, заданий: { $jobs }; завершились во время вызова as_completed(): { $overlaps }
 ex04-race-wrong-values =
     .observed = в раунде { $round } из { $rounds } (по несколько мгновенных заданий, результаты забираются, пока задания завершаются) сохранённые дескрипторы дали значения { $got }; { $hint }
     .expected = { $expected }: по одному Ok(value) на сохранённый дескриптор, у каждого — значение его собственного задания

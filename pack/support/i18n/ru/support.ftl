@@ -255,6 +255,10 @@ support-usage = использовал { $cpu_ms } ms процессорного
         [few] раза
        *[many] раз
     }
+support-usage-runnable = { $usage }, а готов к выполнению (не спал) был в { $percent } % из { $looks } { $looks ->
+        [one] проверки
+       *[other] проверок
+    }
 support-idle = { $usage }, а самый занятый его поток был готов к выполнению (не спал) в { $percent } % из { $looks } { $looks ->
         [one] проверки
        *[other] проверок

@@ -186,7 +186,7 @@ impl<'ast> Visit<'ast> for Uses<'_> {
     }
 }
 
-/// The pack's Rust sources (every program, `shared/`, this library) and the course_sync
+/// The pack's Rust sources (every program and this library) and the course_sync
 /// facade's, whose recording speaks through this library.
 fn sources() -> Vec<PathBuf> {
     let pack = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf();

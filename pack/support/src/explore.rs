@@ -1,7 +1,7 @@
-//! Schedule exploration for the hidden checks of the synchronisation exercises (ex05, ex07),
-//! included by each of their programs with `#[path = "../shared/explore.rs"] mod explore;`.
-//! (It is not in `pack_support` because it needs the `course_sync` facade, which only the
-//! hidden-check programs are built with.)
+//! Schedule exploration for the hidden checks of the synchronisation exercises (ex05–ex08),
+//! through the `course_sync` facade in its checker build (the checker links this library with
+//! the course's own course_sync and its hidden-check features, the very crate the student's
+//! code locks through).
 //!
 //! A check using it:
 //! 1. verifies on a real thread, in the facade's recording mode, that the student's code locks
@@ -12,15 +12,12 @@
 //! 3. or, when the student set CHECKER_SYNC_REPLAY, runs only that schedule again. A replay
 //!    never passes the check: one schedule proves nothing about the others.
 
-// Each program uses only part of this file.
-#![allow(dead_code)]
-
 use std::panic::{self, AssertUnwindSafe};
 use std::time::Duration;
 
+use crate::watch::{self, Next};
+use crate::{Failure, Verdict};
 use course_sync::check::{self, record, Explore, Mode, ScheduleFailure, Strategy};
-use pack_support::watch::{self, Next};
-use pack_support::{Failure, Verdict};
 
 /// Runs `probe` (which creates the student's type and uses it a little) on a thread of its
 /// own in recording mode; the number of course_sync lock acquisitions it made, or how the
@@ -84,10 +81,10 @@ pub fn explore(plan: &Exploration) -> Verdict {
         }
         if let Some(failure) = explored.failure {
             let strategy = match budget.strategy {
-                Strategy::Random => pack_support::text!("support-explore-random"),
-                Strategy::Pct { depth } => pack_support::text!("support-explore-pct", depth),
+                Strategy::Random => crate::text!("support-explore-random"),
+                Strategy::Pct { depth } => crate::text!("support-explore-pct", depth),
             };
-            let found = pack_support::text!(
+            let found = crate::text!(
                 "support-explore-found",
                 index = failure.schedule_index,
                 schedules = budget.schedules,
@@ -99,21 +96,19 @@ pub fn explore(plan: &Exploration) -> Verdict {
             return Err((plan.explain)(&failure, &found));
         }
     }
-    pack_support::measured(pack_support::text!("support-explore-measured", total));
+    crate::measured(crate::text!("support-explore-measured", total));
     Ok(())
 }
 
 fn replay(plan: &Exploration, token: &str) -> Verdict {
     let replayed = panic::catch_unwind(AssertUnwindSafe(|| check::replay(token, plan.scenario)));
     let variable = check::REPLAY_VARIABLE;
-    let how = pack_support::text!("support-explore-replayed", token, variable);
+    let how = crate::text!("support-explore-replayed", token, variable);
     match replayed {
         // check::replay panics only for a token it cannot read.
-        Err(payload) => {
-            Err(pack_support::failure!("support-explore-bad-token", panic = watch::panic_text(payload.as_ref())))
-        }
+        Err(payload) => Err(crate::failure!("support-explore-bad-token", panic = watch::panic_text(payload.as_ref()))),
         Ok(Err(failure)) => Err((plan.explain)(&failure, &how)),
-        Ok(Ok(())) => Err(pack_support::failure!("support-explore-replay-passed", how, variable)),
+        Ok(Ok(())) => Err(crate::failure!("support-explore-replay-passed", how, variable)),
     }
 }
 
