@@ -289,8 +289,8 @@ help-gradescope-autograder-out = A new folder
 help-gradescope-autograder-exercises = Only these exercises, comma-separated (default: all)
 help-completions = Print the shell's completion script for checker (bash: `source <(checker completions bash)` in ~/.bashrc; zsh: save it as `_checker` in a folder of $fpath; fish: save it as ~/.config/fish/completions/checker.fish)
 help-completions-shell = The shell to complete in
-help-materialize-mutant = Write the sources of a mutant (a folder of tests/mutants/<id>/) into OUT/src: the current reference solution with the mutant's edits, for `checker submit EX --from OUT`
-help-materialize-mutant-mutant = The mutant's folder, holding its mutant.toml
+help-materialize-mutant = Write the sources of a mutant (a folder of tests/mutants/<id>/) or of a correct alternative (tests/alternatives/<id>/) into OUT/src: the current reference solution with its edits, for `checker submit EX --from OUT`
+help-materialize-mutant-mutant = The mutant's folder, holding its mutant.toml (or an alternative.toml)
 help-materialize-mutant-into = Where to write it (OUT/src must not exist yet)
 # In languages other than English, after an option's help (English keeps clap's own words).
 help-possible-values = possible values: {$values}
