@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use pack_support::echo::{connect_as, connect_many, cut_off, lengths, round_trip, same_line, send, REPLY_WITHIN};
 use pack_support::net::{self, Server};
+use pack_support::waits::WaitWatch;
 use pack_support::{fail, failure, proc, text, Context, Failure, Verdict};
 
 fn main() {
@@ -172,11 +173,15 @@ fn serves_many_clients(ctx: &Context) -> Verdict {
 
 /// Three times the largest send buffer a TCP socket can grow to here, and at least BULK_BYTES.
 fn bulk_bytes() -> usize {
-    let wmem_max = std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
+    (3 * send_buffer_most()).clamp(BULK_BYTES, 64 << 20) / 64 * 64
+}
+
+/// The largest send buffer a TCP socket can grow to here (tcp_wmem's maximum, 4 MiB by default).
+fn send_buffer_most() -> usize {
+    std::fs::read_to_string("/proc/sys/net/ipv4/tcp_wmem")
         .ok()
         .and_then(|text| text.split_whitespace().nth(2)?.parse::<usize>().ok())
-        .unwrap_or(4 << 20);
-    (3 * wmem_max).clamp(BULK_BYTES, 64 << 20) / 64 * 64
+        .unwrap_or(4 << 20)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -278,9 +283,16 @@ fn one_thread_only(ctx: &Context) -> Verdict {
 // slow_client_does_not_stall_others
 // ---------------------------------------------------------------------------------------------
 
+/// Promise `never-blocks`: a client that sends its line one byte every 100 ms keeps nobody
+/// else waiting, and the server never sleeps anywhere but in poll meanwhile.
 fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
-    let mut slow = connect_as(&server, &text!("ex12-the-slow-client"))?;
+    waiting_only_in_poll(&server, &text!("ex12-slow-client-situation"), || slow_client_beside_fast_ones(&server))?;
+    server.stop()
+}
+
+fn slow_client_beside_fast_ones(server: &Server) -> Verdict {
+    let mut slow = connect_as(server, &text!("ex12-the-slow-client"))?;
     let mut slow_writer = clone(&slow)?;
     let slow_started = Instant::now();
     let sending = thread::spawn(move || {
@@ -293,14 +305,14 @@ fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
     thread::sleep(Duration::from_millis(250));
     let mut fast_clients = Vec::new();
     for k in 0..5 {
-        let mut fast = connect_as(&server, &text!("ex12-fast-client-k", k))?;
+        let mut fast = connect_as(server, &text!("ex12-fast-client-k", k))?;
         let line = format!("fast client {k}\n").into_bytes();
-        send(&server, &mut fast, &line, &text!("ex12-fast-client-k", k))?;
+        send(server, &mut fast, &line, &text!("ex12-fast-client-k", k))?;
         let sent_at = Instant::now();
         let slow_sent =
             ((sent_at - slow_started).as_millis() / SLOW_PAUSE.as_millis() + 1).min(SLOW_LINE.len() as u128);
         match net::read_exact_within(&mut fast, line.len(), sent_at + FAST_REPLY_WITHIN) {
-            Ok(got) => same_line(&server, &line, &got, &text!("ex12-fast-client-k", k))?,
+            Ok(got) => same_line(server, &line, &got, &text!("ex12-fast-client-k", k))?,
             Err((got, e)) if e.kind() == std::io::ErrorKind::TimedOut => {
                 // When does the reply come: once the slow client's line is complete?
                 let wait_until = slow_started + slow_total + REPLY_WITHIN;
@@ -331,7 +343,7 @@ fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
                     came
                 ));
             }
-            Err((got, e)) => return Err(cut_off(&server, &line, &got, &e, &text!("ex12-fast-client-k", k))),
+            Err((got, e)) => return Err(cut_off(server, &line, &got, &e, &text!("ex12-fast-client-k", k))),
         }
         fast_clients.push(fast);
         thread::sleep(Duration::from_millis(400));
@@ -343,16 +355,16 @@ fn slow_client_does_not_stall_others(ctx: &Context) -> Verdict {
         return Err(fail(
             text!("ex12-slow-could-not-send", error = e.to_string()),
             text!("ex12-slow-could-not-send-expected"),
-            net::with_exit(&server, &text!("ex12-slow-could-not-send-why")),
+            net::with_exit(server, &text!("ex12-slow-could-not-send-why")),
         ));
     }
     let who = text!("ex12-the-slow-client-one-byte-at-a-time");
     match net::read_exact_within(&mut slow, SLOW_LINE.len(), Instant::now() + REPLY_WITHIN) {
-        Ok(got) => same_line(&server, SLOW_LINE, &got, &who)?,
-        Err((got, e)) => return Err(cut_off(&server, SLOW_LINE, &got, &e, &who)),
+        Ok(got) => same_line(server, SLOW_LINE, &got, &who)?,
+        Err((got, e)) => return Err(cut_off(server, SLOW_LINE, &got, &e, &who)),
     }
     drop((slow, fast_clients));
-    server.stop()
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -372,19 +384,54 @@ const MAX_PENDING: usize = 16 << 20;
 /// count in VmRSS) and the allocator.
 const DEAF_BUFFERED_MOST: usize = 2 * MAX_PENDING;
 
-/// Promises `never-blocks`, `bounded-outgoing` and `partial-writes-kept`: a client that sends
-/// lines and does not read their echo fills every buffer between it and the server, which
-/// buffers MAX_PENDING bytes for it at most; meanwhile the others are served at once, and once
-/// it reads it gets every byte back (the scenario is shared with the other servers:
-/// `net::SlowReader`).
+/// Promises `never-blocks`, `bounded-outgoing`, `partial-writes-kept` and
+/// `unfinished-last-line-then-close`: clients that do not read their echo (one that half-closes
+/// with most of it still to send, then one that sends until its writes stall) keep nobody else
+/// waiting, and the server never sleeps anywhere but in poll meanwhile.
 fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
+    waiting_only_in_poll(&server, &text!("ex12-slow-reader-situation"), || {
+        half_closed_reader(&server)?;
+        deaf_reader(&server)
+    })?;
+    server.stop()
+}
+
+/// The unfinished line a half-closed client sends last.
+const HALF_CLOSED_TAIL: &[u8] = b"an unfinished last line";
+
+/// A client that sends more lines than the kernel's buffers hold (but less than MAX_PENDING)
+/// and an unfinished one, reads nothing and closes its sending side: the server meets its end
+/// of file with most of the echo still to send, and must keep sending it as the client reads,
+/// without waiting for it meanwhile (promises `never-blocks`, `unfinished-last-line-then-close`).
+fn half_closed_reader(server: &Server) -> Verdict {
+    let bytes = (send_buffer_most() + (4 << 20)).clamp(8 << 20, MAX_PENDING - (2 << 20)) / 64 * 64;
+    let mut half = net::SlowReader::half_closed(server, bytes, HALF_CLOSED_TAIL)?;
+    half.others_served(server, BESIDE_DEAF_REPLY_WITHIN, &text!("ex12-half-closed-blocks-others-why"))?;
+    half.reads_everything_back(server, BULK_READ_WITHIN, &text!("ex12-deaf-reads-back-why"))?;
+    let (rest, closed) = half.rest_then_end(Instant::now() + REPLY_WITHIN);
+    match unless_rest_then_end(closed, &rest) {
+        None => Ok(()),
+        Some(what) => Err(fail(
+            text!("ex12-half-closed-big", kib = half.sent >> 10, rest = net::quoted(&rest, 80), what),
+            text!("ex12-half-closed-big-expected", rest = net::quoted(&rest, 80)),
+            net::with_exit(server, &text!("ex12-half-closed-why")),
+        )),
+    }
+}
+
+/// A client that sends lines until its writes stall and reads none of their echo (promises
+/// `never-blocks`, `bounded-outgoing`, `partial-writes-kept`): it fills every buffer between
+/// it and the server, which buffers MAX_PENDING bytes for it at most; meanwhile the others are
+/// served at once, and once it reads it gets every byte back (the scenario is shared with the
+/// other servers: `net::SlowReader`).
+fn deaf_reader(server: &Server) -> Verdict {
     // The server's memory: what it buffers for this client shows there (the kernel's socket
     // buffers do not).
     let rss_kb = || proc::status_kb(server.pid(), "VmRSS").unwrap_or(0);
     let rss_before = rss_kb();
     let mut rss_most = rss_before;
-    let mut deaf = net::SlowReader::fill(&server, DEAF_MOST, |sent| {
+    let mut deaf = net::SlowReader::fill(server, DEAF_MOST, |sent| {
         rss_most = rss_most.max(rss_kb());
         let grown = rss_most.saturating_sub(rss_before) as usize * 1024;
         if grown > DEAF_BUFFERED_MOST {
@@ -397,9 +444,41 @@ fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
         }
         Ok(())
     })?;
-    deaf.others_served(&server, BESIDE_DEAF_REPLY_WITHIN, &text!("ex12-deaf-blocks-others-why"))?;
-    deaf.reads_everything_back(&server, BULK_READ_WITHIN, &text!("ex12-deaf-reads-back-why"))?;
-    server.stop()
+    deaf.others_served(server, BESIDE_DEAF_REPLY_WITHIN, &text!("ex12-deaf-blocks-others-why"))?;
+    deaf.reads_everything_back(server, BULK_READ_WITHIN, &text!("ex12-deaf-reads-back-why"))
+}
+
+/// Sightings of the server asleep in a read, write or accept on a socket that make a
+/// blocking loop; one or two could be a fluke of the kernel (a wait for memory inside a
+/// non-blocking call), a blocking call shows tens of times.
+const BLOCKED_SIGHTINGS_MOST: usize = 3;
+
+/// Promise `never-blocks`, seen from outside: runs `scenario` while a watch looks at the
+/// server's thread every 2 ms (`waits::WaitWatch`); an event loop only ever sleeps in poll
+/// (its sockets are non-blocking, and a non-blocking call never sleeps), so a thread asleep in
+/// a read or write on a socket is waiting for one client. The scenario's own failure comes
+/// first, with what the watch saw added.
+fn waiting_only_in_poll(server: &Server, situation: &str, scenario: impl FnOnce() -> Verdict) -> Verdict {
+    let watch = WaitWatch::start(server.pid());
+    let result = scenario();
+    let waits = watch.finish();
+    pack_support::measured(text!(
+        "ex12-waits-measured",
+        looks = waits.looks,
+        readable = waits.readable,
+        blocked = waits.blocked()
+    ));
+    match result {
+        Err(mut f) if waits.blocked() > 0 => {
+            f.observed.push_str(&text!("ex12-waits-meanwhile", seen = waits.describe_blocked()));
+            Err(f)
+        }
+        Err(f) => Err(f),
+        Ok(()) if waits.blocked() >= BLOCKED_SIGHTINGS_MOST => {
+            Err(failure!("ex12-waits-outside-poll", situation, looks = waits.looks, seen = waits.describe_blocked()))
+        }
+        Ok(()) => Ok(()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -460,29 +539,13 @@ fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
     // Client 0 half-closes after an unfinished line: it gets the piece back, then the end.
     send(&server, &mut clients[0], b"no newline", &text!("ex12-client-i", i = 0))?;
     clients[0].shutdown(std::net::Shutdown::Write).ok();
-    match net::wait_closed(&mut clients[0], Instant::now() + REPLY_WITHIN) {
-        net::Closed::Eof { extra, .. } if extra == b"no newline" => {}
-        closed => {
-            let what = match closed {
-                net::Closed::Eof { extra, .. } => text!("ex12-half-closed-got-eof", extra = net::quoted(&extra, 80)),
-                net::Closed::Reset { extra, .. } => {
-                    text!("ex12-half-closed-got-reset", extra = net::quoted(&extra, 80))
-                }
-                net::Closed::Open { extra } => text!(
-                    "ex12-half-closed-stayed-open",
-                    extra = net::quoted(&extra, 80),
-                    secs = REPLY_WITHIN.as_secs()
-                ),
-                net::Closed::Error { error, extra } => {
-                    text!("ex12-half-closed-got-error", extra = net::quoted(&extra, 80), error = error.to_string())
-                }
-            };
-            return Err(fail(
-                text!("ex12-half-closed", what),
-                text!("ex12-half-closed-expected"),
-                net::with_exit(&server, &text!("ex12-half-closed-why")),
-            ));
-        }
+    let closed = net::wait_closed(&mut clients[0], Instant::now() + REPLY_WITHIN);
+    if let Some(what) = unless_rest_then_end(closed, b"no newline") {
+        return Err(fail(
+            text!("ex12-half-closed", what),
+            text!("ex12-half-closed-expected"),
+            net::with_exit(&server, &text!("ex12-half-closed-why")),
+        ));
     }
 
     // Nine clients connected, nothing to do. Meanwhile the server's thread is looked at every
@@ -516,6 +579,22 @@ fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
 // ---------------------------------------------------------------------------------------------
 // Conversations
 // ---------------------------------------------------------------------------------------------
+
+/// None if the connection brought `rest` and then its end; otherwise what came instead, for the
+/// end of a sentence ("\"no\" back, then a reset").
+fn unless_rest_then_end(closed: net::Closed, rest: &[u8]) -> Option<String> {
+    Some(match closed {
+        net::Closed::Eof { extra, .. } if extra == rest => return None,
+        net::Closed::Eof { extra, .. } => text!("ex12-half-closed-got-eof", extra = net::quoted(&extra, 80)),
+        net::Closed::Reset { extra, .. } => text!("ex12-half-closed-got-reset", extra = net::quoted(&extra, 80)),
+        net::Closed::Open { extra } => {
+            text!("ex12-half-closed-stayed-open", extra = net::quoted(&extra, 80), secs = REPLY_WITHIN.as_secs())
+        }
+        net::Closed::Error { error, extra } => {
+            text!("ex12-half-closed-got-error", extra = net::quoted(&extra, 80), error = error.to_string())
+        }
+    })
+}
 
 fn clone(stream: &TcpStream) -> Result<TcpStream, Failure> {
     stream.try_clone().map_err(|e| failure!("ex12-cannot-clone-socket", error = e.to_string()))

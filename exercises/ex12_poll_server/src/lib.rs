@@ -39,8 +39,11 @@
 //! to it from outside. 100 clients connected at once must all get their lines back exactly,
 //! including a client that sends megabytes before it reads anything (partial writes); the
 //! process must have exactly one thread in `/proc/PID/task` the whole time; and a client that
-//! sends its line one byte at a time must not delay the replies to the others. Public tests:
-//! `checker check ex12` (or `cargo test -p ex12_poll_server` in `exercises/`).
+//! sends its line one byte at a time must not delay the replies to the others, nor one that
+//! reads none of its echo (even after closing its sending side). Meanwhile the checker looks at
+//! the system call your thread sleeps in: only `poll` is allowed, never a `read` or `write` on a
+//! socket. Public tests: `checker check ex12` (or `cargo test -p ex12_poll_server` in
+//! `exercises/`).
 
 use std::io;
 use std::net::{TcpListener, TcpStream};

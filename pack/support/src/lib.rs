@@ -26,6 +26,7 @@ pub mod rng;
 pub mod text;
 pub mod threads;
 pub mod timing;
+pub mod waits;
 pub mod wakers;
 pub mod watch;
 

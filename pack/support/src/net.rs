@@ -668,6 +668,9 @@ pub struct SlowReader {
     pub stalled: bool,
     /// The echo it has read so far, in sips ([`SlowReader::others_served`]), not yet checked.
     sipped: Vec<u8>,
+    /// After a [`SlowReader::half_closed`]: what it sent after its last complete line (an
+    /// unfinished one), which comes back last, before the end of the connection.
+    half_closed: Option<Vec<u8>>,
 }
 
 /// The most one sip takes (half of what waits is far less on any machine seen).
@@ -749,7 +752,71 @@ impl SlowReader {
                 }
             }
         };
-        Ok(SlowReader { stream, sent, stalled, sipped: Vec::new() })
+        Ok(SlowReader { stream, sent, stalled, sipped: Vec::new(), half_closed: None })
+    }
+
+    /// Connects (receive buffer fixed at 64 KiB, as in [`SlowReader::fill`]), writes `bytes` of
+    /// [`deaf_line`]s and then `tail`, an unfinished line, reading none of the echo, and closes
+    /// its sending side. A server that may buffer more than `bytes` for one client reads all of
+    /// it and comes to the end of the file while most of the echo still waits to be sent: it
+    /// must go on sending it as the client takes it, and serve the others meanwhile. (A server
+    /// that stopped reading sooner sees the end only once the client reads: nothing is lost.)
+    pub fn half_closed(server: &Server, bytes: usize, tail: &[u8]) -> Result<SlowReader, Failure> {
+        let mut deaf = SlowReader::fill_until_stalled(server, bytes, |_| Ok(()))?;
+        // Whatever went out after the last whole line: part of the next deaf line, then the tail.
+        let complete = deaf.sent / 64 * 64;
+        let mut rest = deaf_line(complete / 64)[..deaf.sent - complete].to_vec();
+        let mut writer =
+            deaf.stream.try_clone().map_err(|e| crate::failure!("support-checker-clone", error = e.to_string()))?;
+        writer.set_write_timeout(Some(DEAF_STALL)).ok();
+        let mut tail = tail;
+        while !tail.is_empty() {
+            match writer.write(tail) {
+                Ok(n) if n > 0 => {
+                    rest.extend_from_slice(&tail[..n]);
+                    tail = &tail[n..];
+                }
+                // Stalled (the server stopped reading) or failed: the rest is what went out.
+                _ => break,
+            }
+        }
+        deaf.stream.shutdown(Shutdown::Write).ok();
+        let queued = match (deaf.stream.peer_addr(), deaf.stream.local_addr()) {
+            (Ok(server), Ok(client)) => queued_from(server, client).unwrap_or(0),
+            _ => 0,
+        };
+        crate::measured(crate::text!(
+            "support-half-closed-measured",
+            kib = (complete + rest.len()) >> 10,
+            queued_kib = queued >> 10
+        ));
+        deaf.half_closed = Some(rest);
+        Ok(deaf)
+    }
+
+    /// What this client did, as the start of a sentence: "one client sent 8192 KiB of lines
+    /// without reading its echo, until its writes stalled".
+    fn describe(&self) -> String {
+        match &self.half_closed {
+            None => crate::text!("support-deaf-stalled", kib = self.sent >> 10),
+            Some(_) => crate::text!("support-deaf-half-closed", kib = self.sent >> 10),
+        }
+    }
+
+    /// After [`SlowReader::half_closed`] and [`SlowReader::reads_everything_back`]: waits
+    /// until `deadline` for the rest of the echo and the end of the connection. Returns the
+    /// unfinished line it sent last, which must come back before the end, and what came.
+    pub fn rest_then_end(&mut self, deadline: Instant) -> (Vec<u8>, Closed) {
+        let rest = self.half_closed.clone().unwrap_or_default();
+        let sipped = std::mem::take(&mut self.sipped);
+        let with_sipped = |extra: Vec<u8>| [sipped.clone(), extra].concat();
+        let closed = match wait_closed(&mut self.stream, deadline) {
+            Closed::Eof { at, extra } => Closed::Eof { at, extra: with_sipped(extra) },
+            Closed::Reset { at, extra } => Closed::Reset { at, extra: with_sipped(extra) },
+            Closed::Open { extra } => Closed::Open { extra: with_sipped(extra) },
+            Closed::Error { error, extra } => Closed::Error { error, extra: with_sipped(extra) },
+        };
+        (rest, closed)
     }
 
     /// Reads some of its echo, as a slow reader does: half of what waits for it (in the server's
@@ -819,7 +886,7 @@ impl SlowReader {
                     let exit = server.describe_exit().map(|exit| format!("; {exit}")).unwrap_or_default();
                     return Err(crate::failure!(
                         "support-beside-stalled",
-                        kib = self.sent >> 10,
+                        deaf = self.describe(),
                         sipped,
                         line = quoted(&line, 80),
                         got,

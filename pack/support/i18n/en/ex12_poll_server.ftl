@@ -65,6 +65,16 @@ ex12-deaf-memory-grows =
     .why = the server keeps reading from a client that does not read its replies, and buffers without limit. Perhaps interest() asks for POLLIN whatever `outgoing` holds: ask for POLLIN only while `outgoing` is under MAX_PENDING
 ex12-deaf-blocks-others-why = the server seems to wait for the client that does not read. Perhaps it writes each echo until all of it is sent (write_all, a loop until `outgoing` is empty, or a socket left in blocking mode), which waits as long as that client does not read; or it keeps reading and writing one connection until it has nothing more to do. Write only what the socket takes, keep the rest in `outgoing`, ask for POLLOUT, and go back to poll
 ex12-deaf-reads-back-why = keep what the socket did not take in `outgoing` (remove only what a write took) and send the rest when poll reports POLLOUT: nothing may be dropped or sent twice
+ex12-slow-reader-situation = while clients that do not read their echo were connected (one that closed its sending side with most of its echo still to send, then one that sent until its writes stalled), and others came and went
+ex12-half-closed-blocks-others-why = the server seems to wait for the client that closed its sending side. Perhaps at the end of the file it sends what is left in `outgoing` in one go (the socket switched back to blocking mode, write_all, or a loop until `outgoing` is empty), which waits as long as that client does not read. At the end of the file only set peer_closed and move the unfinished rest to `outgoing`: poll reports POLLOUT as the client takes the echo, and the connection is dropped once `outgoing` is empty
+ex12-half-closed-big = a client sent { $kib } KiB of lines and then { $rest } without a newline, reading nothing, and closed its sending side; once it read, every line came back, and then { $what }
+ex12-half-closed-big-expected = { $rest } back after the lines, then the end of the stream (the server closes the connection once everything is sent)
+ex12-waits-measured = the server's thread looked at { $looks } times ({ $readable } looks could see its system call): asleep in I/O on a socket { $blocked } times
+ex12-waits-meanwhile = ; meanwhile the server's thread was seen asleep in { $seen }
+ex12-waits-outside-poll =
+    .observed = { $situation }, the server's thread, looked at every 2 ms ({ $looks } looks), was seen asleep in { $seen }: every client got its reply in time, but the loop waited on one connection
+    .expected = the event loop sleeps only in poll: every socket is non-blocking, so a read, write or accept that cannot go on at once returns WouldBlock without waiting
+    .why = something in the loop waits for one client. Perhaps a socket was switched to blocking mode (set_nonblocking(false)) or given a read timeout to wait for the rest of a line, perhaps a BufReader's read_line or read_exact waits for a whole line, or write_all waits until everything is sent. Read and write only what is there now, keep partial lines in `incoming` and the unsent rest in `outgoing`, and let poll say when there is more
 
 ## a_reset_client_is_dropped_alone
 
@@ -81,6 +91,7 @@ ex12-half-closed-got-eof = { $extra } back, then the end of the stream
 ex12-half-closed-got-reset = { $extra } back, then a reset
 ex12-half-closed-stayed-open = { $extra } back, but the connection stayed open for { $secs } s
 ex12-half-closed-got-error = { $extra } back, then an error: { $error }
+ex12-slow-client-situation = while one client sent its line one byte every 100 ms and five others came one after another
 ex12-half-closed = a client sent "no newline" without a newline and closed its side; it got { $what }
 ex12-half-closed-expected = "no newline" back, then the end of the stream (the server closes the connection)
 ex12-half-closed-why = when a read returns 0 bytes the client has closed its side: send the unfinished rest back, then drop the connection once `outgoing` is empty

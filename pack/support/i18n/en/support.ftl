@@ -90,7 +90,7 @@ support-beside-sipped = , then read only { $kib } KiB of it (a slow reader)
 support-nothing-back = nothing back
 support-only-back = only { $got } back
 support-beside-stalled =
-    .observed = one client sent { $kib } KiB of lines without reading its echo, until its writes stalled{ $sipped }; then another client sent { $line } and got { $got } within { $ms } ms{ $exit }
+    .observed = { $deaf }{ $sipped }; then another client sent { $line } and got { $got } within { $ms } ms{ $exit }
     .expected = every other line back within { $ms } ms, whether or not one client reads
     .why = { $why }
 support-beside-cut-off =
@@ -267,3 +267,10 @@ support-explore-replay-passed =
     .observed = { $how }: it ran without a failure
     .expected = the check explores hundreds of schedules; a replay runs just one
     .why = a replay only reproduces one schedule, so it never passes the check: unset { $variable } to explore every schedule
+support-deaf-stalled = one client sent { $kib } KiB of lines without reading its echo, until its writes stalled
+support-deaf-half-closed = one client sent { $kib } KiB of lines and an unfinished one without reading its echo, then closed its sending side (the server met its end of file with most of the echo still to send)
+support-half-closed-measured = a client sent { $kib } KiB without reading its echo and closed its sending side; { $queued_kib } KiB of the echo were in the kernel's buffers then, the rest in the server
+support-waits-call = { $call } on descriptor { $fd } ({ $times } { $times ->
+        [one] time
+       *[other] times
+    })
