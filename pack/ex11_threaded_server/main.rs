@@ -19,6 +19,7 @@ use std::time::{Duration, Instant};
 
 use pack_support::echo::{connect_as, connect_many, cut_off, lengths, same_line, send, REPLY_WITHIN};
 use pack_support::net::{self, Server};
+use pack_support::waits::{Syscall, EVENT_WAITS};
 use pack_support::{fail, failure, proc, text, Context, Failure, Verdict};
 
 fn main() {
@@ -341,21 +342,19 @@ fn describe_new_threads(pid: u32, baseline: &BTreeSet<u32>) -> String {
     if new.is_empty() {
         return String::new();
     }
-    let mut kinds: std::collections::BTreeMap<Syscall, usize> = std::collections::BTreeMap::new();
-    for tid in &new {
-        let text = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall")).unwrap_or_default();
-        let number = text.split_whitespace().next().and_then(|n| n.parse::<i64>().ok());
-        *kinds.entry(syscall_meaning(number)).or_default() += 1;
+    let mut kinds: std::collections::BTreeMap<Doing, usize> = std::collections::BTreeMap::new();
+    for &tid in &new {
+        *kinds.entry(doing(pid, tid)).or_default() += 1;
     }
     let parts: Vec<String> = kinds
         .into_iter()
         .map(|(what, count)| match what {
-            Syscall::Futex => text!("ex11-threads-in-futex", count),
-            Syscall::Reading => text!("ex11-threads-reading", count),
-            Syscall::Other => text!("ex11-threads-in-another-state", count),
-            Syscall::Running => text!("ex11-threads-running", count),
-            Syscall::Sleeping => text!("ex11-threads-sleeping", count),
-            Syscall::Poll => text!("ex11-threads-in-poll", count),
+            Doing::Futex => text!("ex11-threads-in-futex", count),
+            Doing::Reading => text!("ex11-threads-reading", count),
+            Doing::Other => text!("ex11-threads-in-another-state", count),
+            Doing::Running => text!("ex11-threads-running", count),
+            Doing::Sleeping => text!("ex11-threads-sleeping", count),
+            Doing::Poll => text!("ex11-threads-in-poll", count),
         })
         .collect();
     format!(" ({})", parts.join(", "))
@@ -364,7 +363,7 @@ fn describe_new_threads(pid: u32, baseline: &BTreeSet<u32>) -> String {
 /// What a thread is doing, by its system call; in the order the English phrases sort in, which
 /// is the order they are listed in.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Syscall {
+enum Doing {
     Futex,
     Reading,
     Other,
@@ -373,20 +372,20 @@ enum Syscall {
     Poll,
 }
 
-fn syscall_meaning(number: Option<i64>) -> Syscall {
-    // System call numbers of x86_64 and aarch64.
-    let (futex, read, poll, sleep) = if cfg!(target_arch = "aarch64") {
-        ([98].as_slice(), [63, 207].as_slice(), [73, 22].as_slice(), [101, 115].as_slice())
-    } else {
-        ([202].as_slice(), [0, 45].as_slice(), [7, 271, 232, 281].as_slice(), [35, 230].as_slice())
+/// What thread `tid` of process `pid` is doing, from `/proc/PID/task/TID/syscall`.
+fn doing(pid: u32, tid: u32) -> Doing {
+    let line = std::fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall")).unwrap_or_default();
+    let Some(call) = Syscall::parse(&line) else {
+        // "running", or "-1 ..." outside any system call: on a core, or about to be.
+        let running = line.starts_with("running") || line.starts_with("-1");
+        return if running { Doing::Running } else { Doing::Other };
     };
-    match number {
-        Some(n) if futex.contains(&n) => Syscall::Futex,
-        Some(n) if read.contains(&n) => Syscall::Reading,
-        Some(n) if poll.contains(&n) => Syscall::Poll,
-        Some(n) if sleep.contains(&n) => Syscall::Sleeping,
-        Some(-1) => Syscall::Running,
-        _ => Syscall::Other,
+    match call.name() {
+        Some("futex") => Doing::Futex,
+        Some("read" | "readv" | "recvfrom" | "recvmsg") => Doing::Reading,
+        Some(name) if EVENT_WAITS.contains(&name) => Doing::Poll,
+        Some("nanosleep" | "clock_nanosleep") => Doing::Sleeping,
+        _ => Doing::Other,
     }
 }
 

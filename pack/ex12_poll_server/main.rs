@@ -448,15 +448,11 @@ fn deaf_reader(server: &Server) -> Verdict {
     deaf.reads_everything_back(server, BULK_READ_WITHIN, &text!("ex12-deaf-reads-back-why"))
 }
 
-/// Sightings of the server asleep in a read, write or accept on a socket that make a
-/// blocking loop; one or two could be a fluke of the kernel (a wait for memory inside a
-/// non-blocking call), a blocking call shows tens of times.
-const BLOCKED_SIGHTINGS_MOST: usize = 3;
-
 /// Promise `never-blocks`, seen from outside: runs `scenario` while a watch looks at the
 /// server's thread every 2 ms (`waits::WaitWatch`); an event loop only ever sleeps in poll
-/// (its sockets are non-blocking, and a non-blocking call never sleeps), so a thread asleep in
-/// a read or write on a socket is waiting for one client. The scenario's own failure comes
+/// (its sockets are non-blocking, and a non-blocking call does not wait for its peer), so a
+/// thread seen asleep in a read or write on a socket again and again
+/// (`waits::BLOCKING_SIGHTINGS`) is waiting for one client. The scenario's own failure comes
 /// first, with what the watch saw added.
 fn waiting_only_in_poll(server: &Server, situation: &str, scenario: impl FnOnce() -> Verdict) -> Verdict {
     let watch = WaitWatch::start(server.pid());
@@ -469,12 +465,12 @@ fn waiting_only_in_poll(server: &Server, situation: &str, scenario: impl FnOnce(
         blocked = waits.blocked()
     ));
     match result {
-        Err(mut f) if waits.blocked() > 0 => {
-            f.observed.push_str(&text!("ex12-waits-meanwhile", seen = waits.describe_blocked()));
+        Err(mut f) if waits.shows_blocking() => {
+            f.observed.push_str(&text!("support-waits-meanwhile", seen = waits.describe_blocked()));
             Err(f)
         }
         Err(f) => Err(f),
-        Ok(()) if waits.blocked() >= BLOCKED_SIGHTINGS_MOST => {
+        Ok(()) if waits.shows_blocking() => {
             Err(failure!("ex12-waits-outside-poll", situation, looks = waits.looks, seen = waits.describe_blocked()))
         }
         Ok(()) => Ok(()),

@@ -63,7 +63,10 @@ fn start(ctx: &Context) -> Result<Server, Failure> {
         libc::signal(libc::SIGINT, libc::SIG_DFL);
         libc::signal(libc::SIGTERM, libc::SIG_DFL);
     }
-    Server::start(ctx.student_bin(), &[], &[])
+    let server = Server::start(ctx.student_bin(), &[], &[])?;
+    // A failure whose cause is a blocking call inside a task says so, whichever scenario met it.
+    pack_support::waits::blame_blocking_on_failure(server.pid(), text!("support-blocking-in-task-why"));
+    Ok(server)
 }
 
 /// `f` with what the server's exit, if it has exited, adds to its why.
@@ -457,7 +460,7 @@ fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
     // The server met EMFILE with client i waiting: it must still be running a moment later, and
     // not spinning meanwhile. Only a spin is judged: a loop that pauses 10 ms after each failed
     // accept wakes up a hundred times a second, as it should.
-    let idle = cpu::idle_over(server.pid(), 60, Duration::from_millis(5));
+    let idle = cpu::idle_over(server.pid(), Duration::from_millis(300), Duration::from_millis(5));
     if let Some(exit) = server.describe_exit() {
         return Err(stopped_by_accept(limit, open, served.len(), i, &exit));
     }
@@ -764,7 +767,7 @@ fn idle_connections_told_to_finish(ctx: &Context) -> Verdict {
 // ---------------------------------------------------------------------------------------------
 
 /// Promise `workers-sleep-when-idle`: with clients connected and nothing to do, the runtime's
-/// threads sleep in epoll: no CPU, a handful of wake-ups.
+/// threads sleep in epoll: no CPU, and wake-ups at most about once a second.
 fn idle_server_sleeps(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
     let mut clients = Vec::new();

@@ -55,7 +55,10 @@ const LOAD_REQUESTS: usize = 10;
 const LOAD_LIMIT: Duration = Duration::from_secs(5);
 
 fn start(ctx: &Context) -> Result<Server, Failure> {
-    Server::start(ctx.student_bin(), &[], &[])
+    let server = Server::start(ctx.student_bin(), &[], &[])?;
+    // A failure whose cause is a blocking call inside a task says so, whichever scenario met it.
+    pack_support::waits::blame_blocking_on_failure(server.pid(), text!("support-blocking-in-task-why"));
+    Ok(server)
 }
 
 /// A new client connection.

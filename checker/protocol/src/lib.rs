@@ -13,6 +13,8 @@
 //!   checked runs any student code, and the last ([`SENTINEL_TEST`]) writes it back on standard
 //!   error after [`SENTINEL_MARK`], which proves the process ran to its end.
 
+pub mod syscall;
+
 use serde::{Deserialize, Serialize};
 
 /// The descriptor number of the verdict channel inside a hidden-check program.

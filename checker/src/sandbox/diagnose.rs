@@ -6,6 +6,7 @@
 //! [`HangKind`], and every thread is named with what it was doing.
 
 use super::proctree::{self, Stat};
+use checker_protocol::syscall::{Syscall, EVENT_WAITS};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 
@@ -144,33 +145,23 @@ fn sample(pids: &[u32]) -> Vec<(u32, String, Stat)> {
 
 /// Where a sleeping thread is blocked, from its current system call.
 fn blocked_in(pid: u32, tid: u32) -> Activity {
-    let syscall = proctree::read_trimmed(&format!("/proc/{pid}/task/{tid}/syscall")).unwrap_or_default();
-    let mut words = syscall.split_whitespace();
-    let number = words.next().and_then(|n| n.parse::<libc::c_long>().ok());
-    let first_arg = words.next().and_then(|a| i64::from_str_radix(a.trim_start_matches("0x"), 16).ok());
-    let Some(number) = number else {
+    let line = proctree::read_trimmed(&format!("/proc/{pid}/task/{tid}/syscall")).unwrap_or_default();
+    let Some(syscall) = Syscall::parse(&line) else {
         // No syscall access (or not in a syscall): fall back on the kernel's wait channel.
         let wchan = proctree::read_trimmed(&format!("/proc/{pid}/task/{tid}/wchan")).unwrap_or_default();
         return from_wchan(&wchan);
     };
-    let fd_target = || {
-        first_arg
-            .and_then(|fd| std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).ok())
-            .map(|t| format!("fd {} ({})", first_arg.unwrap_or(-1), t.display()))
-    };
-    match syscall_name(number) {
+    let fd = syscall.first_arg;
+    let fd_target =
+        || std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).ok().map(|t| format!("fd {fd} ({})", t.display()));
+    match syscall.name() {
         Some("futex") => Activity::Lock,
-        Some(
-            call @ ("read" | "write" | "recvfrom" | "sendto" | "recvmsg" | "sendmsg" | "accept" | "accept4" | "connect"
-            | "readv" | "writev"),
-        ) => Activity::Io { call: call.to_owned(), target: fd_target() },
-        Some(call @ ("poll" | "ppoll" | "select" | "pselect6" | "epoll_wait" | "epoll_pwait" | "epoll_pwait2")) => {
-            Activity::Io { call: call.to_owned(), target: None }
-        }
+        Some(call) if syscall.is_descriptor_io() => Activity::Io { call: call.to_owned(), target: fd_target() },
+        Some(call) if EVENT_WAITS.contains(&call) => Activity::Io { call: call.to_owned(), target: None },
         Some("nanosleep" | "clock_nanosleep") => Activity::Sleep,
         Some("wait4" | "waitid") => Activity::WaitChild,
         Some(other) => Activity::Other { what: other.to_owned() },
-        None => Activity::Other { what: format!("system call {number}") },
+        None => Activity::Other { what: format!("system call {}", syscall.number) },
     }
 }
 
@@ -186,37 +177,6 @@ fn from_wchan(wchan: &str) -> Activity {
     } else {
         Activity::Other { what: if wchan.is_empty() { "an unknown place".to_owned() } else { wchan.to_owned() } }
     }
-}
-
-fn syscall_name(number: libc::c_long) -> Option<&'static str> {
-    let table: &[(libc::c_long, &str)] = &[
-        (libc::SYS_futex, "futex"),
-        (libc::SYS_read, "read"),
-        (libc::SYS_write, "write"),
-        (libc::SYS_readv, "readv"),
-        (libc::SYS_writev, "writev"),
-        (libc::SYS_recvfrom, "recvfrom"),
-        (libc::SYS_sendto, "sendto"),
-        (libc::SYS_recvmsg, "recvmsg"),
-        (libc::SYS_sendmsg, "sendmsg"),
-        (libc::SYS_accept, "accept"),
-        (libc::SYS_accept4, "accept4"),
-        (libc::SYS_connect, "connect"),
-        (libc::SYS_ppoll, "ppoll"),
-        (libc::SYS_pselect6, "pselect6"),
-        (libc::SYS_epoll_pwait, "epoll_pwait"),
-        (libc::SYS_nanosleep, "nanosleep"),
-        (libc::SYS_clock_nanosleep, "clock_nanosleep"),
-        (libc::SYS_wait4, "wait4"),
-        (libc::SYS_waitid, "waitid"),
-        #[cfg(target_arch = "x86_64")]
-        (libc::SYS_poll, "poll"),
-        #[cfg(target_arch = "x86_64")]
-        (libc::SYS_select, "select"),
-        #[cfg(target_arch = "x86_64")]
-        (libc::SYS_epoll_wait, "epoll_wait"),
-    ];
-    table.iter().find(|(n, _)| *n == number).map(|(_, name)| *name)
 }
 
 fn clock_ticks_per_second() -> f64 {

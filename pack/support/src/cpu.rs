@@ -116,9 +116,16 @@ pub fn runnable_share(pid: u32, tid: u32, samples: usize, every: Duration) -> Op
     Some(runnable as f64 / samples.max(1) as f64)
 }
 
-/// More wake-ups a second than this, with nothing to do, is a loop that sleeps briefly and
-/// looks again (a poll or a read with a short timeout).
-pub const IDLE_WAKEUPS_PER_SECOND: f64 = 50.0;
+/// More separate moments of wake-up a second than this, with nothing to do, is a loop that sleeps
+/// and looks again (a poll, a read or a tokio timer with a timeout). Moments, not wake-ups: a
+/// runtime may wake one thread or three for the same timer, and ten threads whose timeouts were
+/// set together wake together. Over [`IDLE_WINDOW`] a loop that wakes every 500 ms (or more
+/// often) shows at least 5 moments (1.67 a second), one that wakes every second at most 4
+/// (1.33): the usual timeouts are each judged one way, whatever the load.
+pub const IDLE_MOMENTS_PER_SECOND: f64 = 1.5;
+
+/// How long an idle server is watched (at least; the last look may end a little later).
+pub const IDLE_WINDOW: Duration = Duration::from_secs(3);
 
 /// What another process (a student's server) did while it had nothing to do: see [`idle_over`].
 #[derive(Debug, Clone, Copy)]
@@ -129,6 +136,9 @@ pub struct Idle {
     pub runnable: f64,
     /// How many looks were taken.
     pub looks: usize,
+    /// Between how many pairs of successive looks some thread woke up: wake-ups of several
+    /// threads at once (a runtime handing a task over) count once.
+    pub moments: usize,
 }
 
 impl Idle {
@@ -138,64 +148,74 @@ impl Idle {
         self.usage.spins() || self.runnable > 0.5
     }
 
-    /// A loop that sleeps briefly and looks again.
+    /// A loop that sleeps briefly and looks again: more than [`IDLE_MOMENTS_PER_SECOND`].
     pub fn polls(&self) -> bool {
-        self.usage.polls(IDLE_WAKEUPS_PER_SECOND)
+        self.moments as f64 / self.usage.wall.as_secs_f64().max(1e-3) > IDLE_MOMENTS_PER_SECOND
     }
 
-    /// "used 0 ms of CPU in 1012 ms (0 % of a core) and woke up 2 times, and its busiest thread
-    /// was runnable (not asleep) at 0 % of 200 looks".
+    /// "used 0 ms of CPU in 2512 ms (0 % of a core) and woke up 2 times, at 1 separate moment,
+    /// and its busiest thread was runnable (not asleep) at 0 % of 480 looks".
     pub fn describe(&self) -> String {
         crate::text!(
             "support-idle",
             usage = self.usage.describe(),
+            moments = self.moments,
             percent = format!("{:.0}", self.runnable * 100.0),
             looks = self.looks
         )
     }
 }
 
-/// Watches process `pid` (every thread but the caller's) over `looks` looks, one every
-/// `every`: its CPU, its threads' wake-ups, and how often each thread was runnable. `None` if
-/// the process is gone.
-pub fn idle_over(pid: u32, looks: usize, every: Duration) -> Option<Idle> {
+/// Watches process `pid` (every thread but the caller's) for `window` at least, with a look
+/// every `every`: its CPU, its threads' wake-ups and the separate moments they happened at, and
+/// how often each thread was runnable. `None` if the process is gone.
+pub fn idle_over(pid: u32, window: Duration, every: Duration) -> Option<Idle> {
+    use std::collections::HashMap;
     let me = (pid == std::process::id()).then(crate::proc::current_tid);
     let tids = || -> Vec<u32> {
         crate::proc::threads(pid).unwrap_or_default().into_iter().filter(|&t| Some(t) != me).collect()
     };
-    let sleeps = |tids: &[u32]| -> std::collections::HashMap<u32, u64> {
-        tids.iter().filter_map(|&t| Some((t, crate::proc::thread_sleeps(pid, t)?))).collect()
-    };
     let start = Instant::now();
     let cpu0 = crate::proc::cpu_time(pid)?;
-    let sleeps0 = sleeps(&tids());
-    let mut runnable: std::collections::HashMap<u32, usize> = std::collections::HashMap::new();
-    for _ in 0..looks.max(1) {
+    let mut sleeps: HashMap<u32, u64> =
+        tids().into_iter().filter_map(|t| Some((t, crate::proc::thread_sleeps(pid, t)?))).collect();
+    let (mut woke, mut moments, mut looks) = (0u64, 0usize, 0usize);
+    let mut runnable: HashMap<u32, usize> = HashMap::new();
+    while looks == 0 || start.elapsed() < window {
+        std::thread::sleep(every);
+        looks += 1;
+        let mut now = HashMap::new();
         for tid in tids() {
             if crate::proc::thread_state(pid, tid) == Some('R') {
                 *runnable.entry(tid).or_default() += 1;
             }
+            if let Some(n) = crate::proc::thread_sleeps(pid, tid) {
+                now.insert(tid, n);
+            }
         }
-        std::thread::sleep(every);
+        // A thread seen for the first time brings no wake-up of its own yet; threads that ended
+        // take theirs with them: a lower bound.
+        let grew: u64 = now.iter().map(|(t, n)| n.saturating_sub(sleeps.get(t).copied().unwrap_or(*n))).sum();
+        woke += grew;
+        moments += usize::from(grew > 0);
+        sleeps = now;
     }
     let cpu1 = crate::proc::cpu_time(pid)?;
-    let sleeps1 = sleeps(&tids());
-    // Threads that ended meanwhile take their wake-ups with them: a lower bound.
-    let woke: u64 = sleeps1.iter().map(|(t, n)| n.saturating_sub(sleeps0.get(t).copied().unwrap_or(*n))).sum();
     let most = runnable.values().copied().max().unwrap_or(0);
     Some(Idle {
         usage: Usage::of_process(cpu1.saturating_sub(cpu0), woke, start.elapsed()),
-        runnable: most as f64 / looks.max(1) as f64,
-        looks: looks.max(1),
+        runnable: most as f64 / looks as f64,
+        looks,
+        moments,
     })
 }
 
-/// The shared judgement of a server with clients connected and nothing to do: over 200 looks
-/// 5 ms apart it must use about no CPU and wake up a handful of times. `situation` says what
+/// The shared judgement of a server with clients connected and nothing to do: watched for
+/// [`IDLE_WINDOW`], it must use about no CPU and wake up at most about once a second. `situation` says what
 /// the clients are doing ("with 9 clients connected and nothing to send or receive"); `spins`
 /// and `polls` are the exercise's explanations of each wrong loop. The figures are reported.
 pub fn idle_server(server: &crate::net::Server, situation: &str, spins: &str, polls: &str) -> crate::Verdict {
-    let Some(idle) = idle_over(server.pid(), 200, Duration::from_millis(5)) else {
+    let Some(idle) = idle_over(server.pid(), IDLE_WINDOW, Duration::from_millis(5)) else {
         let exit = server.describe_exit().unwrap_or_else(|| crate::text!("support-idle-it-was-gone"));
         return Err(crate::failure!("support-idle-gone", exit));
     };
@@ -287,12 +307,39 @@ mod tests {
     #[test]
     fn another_process_asleep_is_idle() {
         let mut child = std::process::Command::new("sleep").arg("5").spawn().expect("sleep runs");
-        let idle = idle_over(child.id(), 40, Duration::from_millis(5)).expect("it runs");
+        let idle = idle_over(child.id(), IDLE_WINDOW, Duration::from_millis(5)).expect("it runs");
         child.kill().unwrap();
         child.wait().unwrap();
         assert!(!idle.spins() && !idle.polls(), "{}", idle.describe());
-        assert_eq!(idle.looks, 40);
-        assert!(idle_over(child.id(), 2, Duration::from_millis(1)).is_none(), "a reaped process is gone");
+        assert!(idle.looks >= 100, "{}", idle.looks);
+        // (A child that has just started may still be settling in: one wake-up.)
+        assert!(idle.moments <= 1, "{}", idle.describe());
+        assert!(
+            idle_over(child.id(), Duration::from_millis(2), Duration::from_millis(1)).is_none(),
+            "a reaped process is gone"
+        );
+    }
+
+    #[test]
+    fn a_loop_that_wakes_every_100_ms_polls_and_one_that_wakes_every_second_does_not() {
+        // A shell that sleeps in a loop wakes (in wait4) each time its `sleep` child ends.
+        let looping = |period: &str| {
+            std::process::Command::new("sh")
+                .args(["-c", &format!("while :; do sleep {period}; done")])
+                .spawn()
+                .expect("sh runs")
+        };
+        let (mut fast, mut slow) = (looping("0.1"), looping("1"));
+        let (fast_id, slow_id) = (fast.id(), slow.id());
+        let watch_slow = std::thread::spawn(move || idle_over(slow_id, IDLE_WINDOW, Duration::from_millis(5)));
+        let fast_idle = idle_over(fast_id, IDLE_WINDOW, Duration::from_millis(5)).expect("it runs");
+        let slow_idle = watch_slow.join().unwrap().expect("it runs");
+        for child in [&mut fast, &mut slow] {
+            child.kill().unwrap();
+            child.wait().unwrap();
+        }
+        assert!(fast_idle.polls() && fast_idle.moments >= 15, "{}", fast_idle.describe());
+        assert!(!slow_idle.polls() && slow_idle.moments >= 1, "{}", slow_idle.describe());
     }
 
     #[test]
@@ -305,7 +352,8 @@ mod tests {
             }
         });
         // The caller's own thread (awake while it looks) is left out of the looks.
-        let idle = idle_over(std::process::id(), 60, Duration::from_millis(5)).expect("this process runs");
+        let idle = idle_over(std::process::id(), Duration::from_millis(300), Duration::from_millis(5))
+            .expect("this process runs");
         stop.store(true, Ordering::Relaxed);
         spinner.join().unwrap();
         assert!(idle.spins(), "{}", idle.describe());

@@ -66,6 +66,18 @@ pub fn measured(line: impl Into<String>) {
     MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()).push(line.into());
 }
 
+/// What a check asked to be told of its failure: observers that saw something the failure's
+/// explanation should say (where a server's threads were asleep, say), each run once.
+type FailureNote = Box<dyn FnOnce(&mut Failure) + Send>;
+static ON_FAILURE: std::sync::Mutex<Vec<FailureNote>> = std::sync::Mutex::new(Vec::new());
+
+/// Registers `note`, called with the check's failure if it fails (in the order registered),
+/// before the verdict is sent: what an observer running beside the check saw becomes part of
+/// the explanation, whichever scenario of the check failed.
+pub fn on_failure(note: impl FnOnce(&mut Failure) + Send + 'static) {
+    ON_FAILURE.lock().unwrap_or_else(|e| e.into_inner()).push(Box::new(note));
+}
+
 /// The name of the check this program runs (empty outside a run).
 static CHECK_NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
 
@@ -254,6 +266,13 @@ fn run_one(checks: &[Check], name: &str) -> ! {
         Ok(verdict) => verdict,
         Err(payload) => Err(crate::failure!("support-panicked", message = panic_message(payload.as_ref()))),
     };
+    let notes = std::mem::take(&mut *ON_FAILURE.lock().unwrap_or_else(|e| e.into_inner()));
+    let verdict = verdict.map_err(|mut failure| {
+        for note in notes {
+            note(&mut failure);
+        }
+        failure
+    });
     let measurements = std::mem::take(&mut *MEASUREMENTS.lock().unwrap_or_else(|e| e.into_inner()));
     let not_judged = NOT_JUDGED.lock().unwrap_or_else(|e| e.into_inner()).take();
     let verdict = match (verdict, not_judged) {

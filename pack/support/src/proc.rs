@@ -157,6 +157,16 @@ pub fn thread_state(pid: u32, tid: u32) -> Option<char> {
     task_stat_fields(pid, tid)?.first()?.chars().next()
 }
 
+/// CPU time the calling thread has used so far, by its own clock (`CLOCK_THREAD_CPUTIME_ID`:
+/// nanoseconds, not ticks). Unlike wall time it does not grow while the thread waits for a core,
+/// so a short measurement of work is the same on a crowded machine.
+pub fn own_thread_cpu() -> std::time::Duration {
+    let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
+    // SAFETY: a plain clock read into a local.
+    unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
+    std::time::Duration::new(now.tv_sec.max(0) as u64, now.tv_nsec.clamp(0, 999_999_999) as u32)
+}
+
 /// How many times thread `tid` of process `pid` has gone to sleep by itself (voluntary context
 /// switches: each wait, sleep or blocking call that had to wait), from `/proc/PID/task/TID/status`.
 /// A thread blocked on a condition variable does not add any while it stays blocked; one that
@@ -251,10 +261,7 @@ mod tests {
             let mut cpu = Duration::ZERO;
             while cpu < Duration::from_millis(80) && Instant::now() < end {
                 std::hint::spin_loop();
-                let mut now = libc::timespec { tv_sec: 0, tv_nsec: 0 };
-                // SAFETY: a plain clock read into a local.
-                unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut now) };
-                cpu = Duration::new(now.tv_sec as u64, now.tv_nsec as u32);
+                cpu = own_thread_cpu();
             }
             tx.send((current_tid(), cpu, start.elapsed())).unwrap();
             stopped.recv().unwrap();

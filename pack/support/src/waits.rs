@@ -8,8 +8,9 @@
 //! socket switched back to blocking mode, a read timeout to wait for the rest of a line, a
 //! `BufReader::read_line`, a `write_all` to a client that does not read). The kernel shows the
 //! system call of a thread only while it sleeps (a running or runnable one reads as "running"),
-//! so a non-blocking call, which never sleeps, is never seen: a correct loop gives no sighting
-//! at all, however crowded the machine.
+//! so a non-blocking call, which does not wait for its peer, is seen only by a rare fluke of
+//! the kernel's own (see [`BLOCKING_SIGHTINGS`]), while a blocking one is seen at most looks
+//! for as long as it waits, however crowded the machine.
 //!
 //! Reading another process's `syscall` file needs the right to trace it: the checks' own
 //! children (the student's server) qualify. Where the file cannot be read, the watch reports
@@ -22,72 +23,12 @@ use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
-/// A system call a thread was found asleep in, with its first argument (the descriptor, for
-/// the calls that take one).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Call {
-    /// The system call's number on this machine (`libc::SYS_*`).
-    pub number: i64,
-    /// Its first argument.
-    pub first: u64,
-}
-
-impl Call {
-    /// The call's name, for the calls the checks tell apart ("read", "sendto", "poll", ...);
-    /// `None` for the others.
-    pub fn name(&self) -> Option<&'static str> {
-        SOCKET_IO.iter().chain(EVENT_WAITS).find(|(n, _)| *n == self.number).map(|(_, name)| *name)
-    }
-
-    /// A read, write, send, receive or accept: the calls that sleep on one descriptor.
-    pub fn is_io(&self) -> bool {
-        SOCKET_IO.iter().any(|(n, _)| *n == self.number)
-    }
-}
-
-/// The calls that wait for one descriptor to have data, room or a connection.
-const SOCKET_IO: &[(i64, &str)] = &[
-    (libc::SYS_read, "read"),
-    (libc::SYS_readv, "readv"),
-    (libc::SYS_recvfrom, "recvfrom"),
-    (libc::SYS_recvmsg, "recvmsg"),
-    (libc::SYS_write, "write"),
-    (libc::SYS_writev, "writev"),
-    (libc::SYS_sendto, "sendto"),
-    (libc::SYS_sendmsg, "sendmsg"),
-    (libc::SYS_accept, "accept"),
-    (libc::SYS_accept4, "accept4"),
-];
-
-/// The calls an event loop waits in.
-const EVENT_WAITS: &[(i64, &str)] = &[
-    #[cfg(target_arch = "x86_64")]
-    (libc::SYS_poll, "poll"),
-    (libc::SYS_ppoll, "ppoll"),
-    #[cfg(target_arch = "x86_64")]
-    (libc::SYS_select, "select"),
-    (libc::SYS_pselect6, "pselect6"),
-    #[cfg(target_arch = "x86_64")]
-    (libc::SYS_epoll_wait, "epoll_wait"),
-    (libc::SYS_epoll_pwait, "epoll_pwait"),
-];
+pub use checker_protocol::syscall::{Syscall, EVENT_WAITS};
 
 /// The system call thread `tid` of process `pid` is asleep in: `None` when it is running or
 /// runnable (the kernel then shows no call), not in a system call, gone, or not ours to look at.
-pub fn sleeping_in(pid: u32, tid: u32) -> Option<Call> {
-    parse_syscall_line(&fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall")).ok()?)
-}
-
-/// One line of a `syscall` file: "NR ARG1 ... SP PC" while asleep in a call; "running", or
-/// "-1 SP PC" outside any call, otherwise.
-fn parse_syscall_line(line: &str) -> Option<Call> {
-    let mut fields = line.split_whitespace();
-    let number: i64 = fields.next()?.parse().ok()?;
-    if number < 0 {
-        return None;
-    }
-    let first = u64::from_str_radix(fields.next()?.trim_start_matches("0x"), 16).ok()?;
-    Some(Call { number, first })
+pub fn sleeping_in(pid: u32, tid: u32) -> Option<Syscall> {
+    Syscall::parse(&fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall")).ok()?)
 }
 
 /// Whether descriptor `fd` of process `pid` is a socket.
@@ -107,10 +48,22 @@ pub struct Waits {
     pub on_sockets: BTreeMap<(String, u64), usize>,
 }
 
+/// Sightings of threads asleep in socket I/O that make a blocking call: a blocking call shows
+/// tens to hundreds of times in a scenario, while a non-blocking call can be caught asleep a
+/// few times for reasons of the kernel's own (a page fault inside the call waiting for another
+/// thread's change of the address space, reclaiming memory), more often on a crowded machine.
+pub const BLOCKING_SIGHTINGS: usize = 10;
+
 impl Waits {
     /// How many sightings of a thread asleep in I/O on one socket.
     pub fn blocked(&self) -> usize {
         self.on_sockets.values().sum()
+    }
+
+    /// Whether the threads were seen asleep in socket I/O often enough to be blocking calls
+    /// ([`BLOCKING_SIGHTINGS`]).
+    pub fn shows_blocking(&self) -> bool {
+        self.blocked() >= BLOCKING_SIGHTINGS
     }
 
     /// "read on descriptor 7 (12 times), sendto on descriptor 9 (3 times)", most seen first.
@@ -124,6 +77,23 @@ impl Waits {
             .collect::<Vec<String>>()
             .join(", ")
     }
+}
+
+/// Watches the server's threads for as long as the check runs and, if the check fails after
+/// they were seen asleep in I/O on a socket, says so in the failure: that sighting comes first
+/// in the observed text, and `why` (the exercise's explanation of a blocking call where none
+/// may wait: a std call inside an async task, say) comes before the check's own, which the
+/// sighting makes less likely. A check that passes is not judged by it.
+pub fn blame_blocking_on_failure(pid: u32, why: String) {
+    let watch = WaitWatch::start(pid);
+    crate::on_failure(move |failure| {
+        let waits = watch.finish();
+        if !waits.shows_blocking() {
+            return;
+        }
+        failure.observed.push_str(&crate::text!("support-waits-meanwhile", seen = waits.describe_blocked()));
+        failure.why = crate::text!("support-waits-why", blocking = why, otherwise = failure.why.as_str());
+    });
 }
 
 /// Looks at every thread of a process every 2 ms, on a thread of its own, until
@@ -147,10 +117,10 @@ impl WaitWatch {
             let started = Instant::now();
             while !flag.load(Ordering::Relaxed) && started.elapsed() < WATCH_MOST {
                 waits.looks += 1;
-                for tid in crate::proc::threads(pid).unwrap_or_default() {
-                    if Some(tid) == me {
-                        continue;
-                    }
+                // A server with a thread per client has thousands: a few dozen of them show
+                // where they wait, at a bounded cost.
+                for tid in crate::proc::threads(pid).unwrap_or_default().into_iter().filter(|&t| Some(t) != me).take(64)
+                {
                     look(pid, tid, &mut waits);
                 }
                 thread::sleep(Duration::from_millis(2));
@@ -170,11 +140,11 @@ impl WaitWatch {
 fn look(pid: u32, tid: u32, waits: &mut Waits) {
     let Ok(line) = fs::read_to_string(format!("/proc/{pid}/task/{tid}/syscall")) else { return };
     waits.readable += 1;
-    let Some(call) = parse_syscall_line(&line) else { return };
+    let Some(call) = Syscall::parse(&line) else { return };
     // Asleep in a read or write on a pipe (stderr full, say) is no wait on a client.
-    if call.is_io() && is_socket(pid, call.first) {
+    if call.is_descriptor_io() && is_socket(pid, call.first_arg) {
         let name = call.name().unwrap_or("?").to_owned();
-        *waits.on_sockets.entry((name, call.first)).or_default() += 1;
+        *waits.on_sockets.entry((name, call.first_arg)).or_default() += 1;
     }
 }
 
@@ -184,20 +154,6 @@ mod tests {
     use std::io::Read;
     use std::net::{TcpListener, TcpStream};
     use std::os::fd::AsRawFd;
-
-    #[test]
-    fn a_syscall_line_is_read_only_while_asleep_in_a_call() {
-        let read = parse_syscall_line("0 0x7 0x7ffd 0x4000 0x0 0x0 0x0 0x7ffc 0x7f12\n").unwrap();
-        assert_eq!((read.number, read.first), (libc::SYS_read, 7));
-        assert_eq!(read.name(), Some("read"));
-        assert!(read.is_io());
-        assert_eq!(parse_syscall_line("running\n"), None);
-        assert_eq!(parse_syscall_line("-1 0x7ffc 0x7f12\n"), None);
-        let ppoll =
-            parse_syscall_line(&format!("{} 0x55d0 0x3 0x0 0x0 0x8 0x0 0x7ffc 0x7f12", libc::SYS_ppoll)).unwrap();
-        assert!(!ppoll.is_io());
-        assert_eq!(ppoll.name(), Some("ppoll"));
-    }
 
     /// A blocking read on a socket is seen, on that socket's descriptor; a thread asleep in
     /// poll on the same socket is not counted. (The test watches its own process, whose

@@ -89,4 +89,4 @@ ex11-slow-reader-reads-back-why = once the client reads, its thread's write_all 
 
 ex11-idle-situation = with 10 clients connected and nothing to send or receive
 ex11-idle-spins-why = the server keeps a thread running while nothing happens: perhaps a socket in nonblocking mode read in a loop that tries again at once on WouldBlock (with or without thread::yield_now()). A blocking read waits in the kernel, using no CPU, until the client sends; that is what a thread per client is for
-ex11-idle-polls-why = the server wakes up many times a second with nothing to do: a loop that sleeps a little and reads again (a nonblocking socket, or a short read timeout). Let each thread block in read: the kernel wakes it when its client sends
+ex11-idle-polls-why = the server wakes up again and again (more than once a second) with nothing to do: a loop that sleeps a little and reads again (a nonblocking socket, or a short read timeout). Let each thread block in read: the kernel wakes it when its client sends

@@ -182,4 +182,4 @@ ex15-idle-exit-unclear = the exit took { $exit_ms } ms: neither at once nor a wh
 
 ex15-idle-situation = with 10 clients connected and nothing to send or receive
 ex15-idle-spins = the server keeps a thread running while nothing happens: a loop that tries again at once (a nonblocking accept or read in a loop with tokio::task::yield_now(), or a select! with a branch that is always ready). `listener.accept().await` and `read_until(...).await` give the thread back to the runtime, which sleeps in epoll until a socket is ready
-ex15-idle-polls = the server wakes up many times a second with nothing to do: a loop that sleeps a little and looks again (tokio::time::sleep or interval around a try_ or nonblocking call). Await accept and reads: the runtime wakes the task when its socket is ready
+ex15-idle-polls = the server wakes up again and again (more than once a second) with nothing to do: a loop that sleeps a little and looks again (tokio::time::sleep, interval or timeout around a try_, nonblocking or reading call). Await accept and reads: the runtime wakes the task when its socket is ready

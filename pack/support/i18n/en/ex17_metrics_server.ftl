@@ -195,7 +195,7 @@ ex17-stalled-by-deaf =
 
 ex17-idle-situation = with 10 clients connected and nothing to send or receive
 ex17-idle-spins = the server keeps a thread running while nothing happens: a loop that tries again at once (a nonblocking accept or read in a loop with tokio::task::yield_now(), or a select! with a branch that is always ready). `.await` on accept and on reads gives the thread back to the runtime, which sleeps in epoll until a socket is ready
-ex17-idle-polls = the server wakes up many times a second with nothing to do: a loop that sleeps a little and looks again (tokio::time::sleep or interval around a try_ call, or a read with a short timeout). Await accept and reads: the runtime wakes the task when its socket is ready
+ex17-idle-polls = the server wakes up again and again (more than once a second) with nothing to do: a loop that sleeps a little and looks again (tokio::time::sleep or interval around a try_ call, or a read with a short timeout). Await accept and reads: the runtime wakes the task when its socket is ready
 
 ## large_reply_arrives_whole
 

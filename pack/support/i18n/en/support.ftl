@@ -201,7 +201,10 @@ support-usage = used { $cpu_ms } ms of CPU in { $wall_ms } ms ({ $percent } % of
        *[other] times
     }
 support-usage-runnable = { $usage }, and was runnable (not asleep) at { $percent } % of { $looks } looks
-support-idle = { $usage }, and its busiest thread was runnable (not asleep) at { $percent } % of { $looks } looks
+support-idle = { $usage }, at { $moments } separate { $moments ->
+        [one] moment
+       *[other] moments
+    }, and its busiest thread was runnable (not asleep) at { $percent } % of { $looks } looks
 support-idle-it-was-gone = it was gone
 support-idle-gone =
     .observed = the server could not be observed while idle; { $exit }
@@ -210,7 +213,7 @@ support-idle-gone =
 support-idle-measured = idle server { $situation }: { $seen }
 support-idle-busy =
     .observed = { $situation }, the server { $seen }
-    .expected = about no CPU and a handful of wake-ups: an idle server sleeps in the kernel until a socket is ready
+    .expected = about no CPU, and wake-ups at most about once a second: an idle server sleeps in the kernel until a socket is ready
     .why = { $why }
 support-cpu-note = , and meanwhile the process used { $cpu_ms } ms of CPU in { $wall_ms } ms (a thread spinning)
 
@@ -274,3 +277,6 @@ support-waits-call = { $call } on descriptor { $fd } ({ $times } { $times ->
         [one] time
        *[other] times
     })
+support-waits-meanwhile = ; meanwhile the server's threads were seen asleep in { $seen }
+support-waits-why = { $blocking }. Other possible causes: { $otherwise }
+support-blocking-in-task-why = the runtime's threads were seen asleep in a read or write on a socket: a blocking std call inside a task (std::net or std::io on the connection, a socket switched back to blocking mode, into_std) holds its worker thread for as long as its client is silent, and with every worker held no other task runs, however many were spawned. Use tokio's TcpStream with AsyncReadExt/AsyncWriteExt (or tokio's BufReader) and await each call
