@@ -417,6 +417,8 @@ fn malformed_replies_rejected(_ctx: &Context) -> Verdict {
         Case { call: "get", reply: b"ok\nk1 abc 1\n\n", close: false, what: text!("ex16-case-value-not-number") },
         Case { call: "get", reply: b"ok\nk1 0.5 1.5\n\n", close: false, what: text!("ex16-case-ts-not-integer") },
         Case { call: "get", reply: b"ok\nk1 1501864247 0.5\n\n", close: false, what: text!("ex16-case-swapped") },
+        Case { call: "get", reply: b"ok\nk1  0.5 1\n\n", close: false, what: text!("ex16-case-two-spaces") },
+        Case { call: "get", reply: b"ok\nk1\t0.5\t1\n\n", close: false, what: text!("ex16-case-tabs") },
         Case { call: "get", reply: b"ok\nk1 0.5 1\n", close: true, what: text!("ex16-case-no-empty-line") },
         Case { call: "get", reply: b"", close: true, what: text!("ex16-case-no-reply") },
     ];
@@ -467,6 +469,7 @@ fn malformed_why(reply: &[u8]) -> String {
         b"ok\nblablabla\n\n" => text!("ex16-why-not-a-line"),
         b"ok\nk1 abc 1\n\n" => text!("ex16-why-value-parse"),
         b"ok\nk1 0.5 1.5\n\n" | b"ok\nk1 1501864247 0.5\n\n" => text!("ex16-why-ts-parse"),
+        b"ok\nk1  0.5 1\n\n" | b"ok\nk1\t0.5\t1\n\n" => text!("ex16-why-one-space"),
         _ => text!("ex16-why-incomplete"),
     };
     text!("ex16-malformed-why", why)

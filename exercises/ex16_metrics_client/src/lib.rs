@@ -27,8 +27,8 @@
 //! by the checker. They compare the exact bytes you send (`put k 1.5 1\n`, `get k\n`,
 //! `get *\n`), feed replies one byte at a time, send every malformed reply of the protocol
 //! (`error\nwrong command\n\n`, `ok\nblablabla\n\n`, a value that is not a number, a timestamp
-//! that is not an integer, fields swapped, a reply cut short by the server closing the
-//! connection) and expect a `ClientError` for each, count your connections (one per session),
+//! that is not an integer, fields swapped, fields separated by two spaces or a tab, a reply
+//! cut short by the server closing the connection) and expect a `ClientError` for each, count your connections (one per session),
 //! and time how long `get` takes to give up on a server that never answers, how long
 //! `Client::new` takes to give up on a server that never answers the connection attempt, and
 //! how long a `put` of megabytes takes to give up on a server that reads nothing; a `put` longer

@@ -82,6 +82,8 @@ ex16-case-not-a-line = a line that is not <key> <value> <timestamp>
 ex16-case-value-not-number = a value that is not a number
 ex16-case-ts-not-integer = a timestamp that is not an integer
 ex16-case-swapped = the value and the timestamp swapped
+ex16-case-two-spaces = fields separated by two spaces
+ex16-case-tabs = fields separated by tabs
 ex16-case-no-empty-line = no final empty line: the server closes after the last line
 ex16-case-no-reply = no reply at all: the server closes the connection
 ex16-reply-then-closed = { $reply } then the connection closed
@@ -95,6 +97,7 @@ ex16-why-error-reply = `error` is the server saying the request failed: put and 
 ex16-why-not-a-line = `blablabla` is not a measurement line: every line between `ok` and the empty line must be exactly <key> <value> <timestamp>; a line that does not parse is an error, never skipped
 ex16-why-value-parse = the value must parse as a number (str::parse::<f64>); a value that does not is an error, not a 0 or a skipped line
 ex16-why-ts-parse = the timestamp must parse as an integer (str::parse::<i64>): 0.5 or 1.5 is not a timestamp, so the line is malformed (here the fields may be swapped)
+ex16-why-one-space = the fields of a measurement line are separated by exactly one space, as in the requests (split(' '), not split_whitespace): `k1  0.5 1` has an empty field, and a tab is not a separator
 ex16-why-incomplete = a reply ends with its empty line: when the connection closes (read returns 0 bytes) before it, the reply is incomplete and the call fails
 ex16-malformed-why = { $why }. A client trusts nothing it receives: anything the protocol does not allow is a ClientError
 
