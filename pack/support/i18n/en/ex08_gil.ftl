@@ -98,8 +98,9 @@ ex08-contention-panicked =
     .observed = { $what }: the Gil's code panicked: { $message } ({ $replay })
     .expected = no panic
     .why = a panic here means a bug in the Gil (or a todo!() that is not written yet); perhaps an assertion that the calling thread does not hold the GIL fires because the holder is not cleared on release
+ex08-contention-too-few = the machine is too busy: the threads ran only { $steps } steps in { $took }, and at least { $least } are needed to judge
 ex08-contention-stuck =
-    .observed = { $what }: they had not finished after { $secs } s ({ $steps } steps run; { $replay })
+    .observed = { $what }: after { $steps } steps, none ran for { $secs } s ({ $took } since the start; { $replay })
     .expected = every thread gets the GIL in turn and finishes its steps, in well under a second
     .why = some thread waits for the GIL for ever: perhaps a release (dropping the guard, a hand-over, allow_threads) does not notify a waiting thread, or notifies one that cannot take it, or a thread that handed the GIL over waits for a take that never comes
 
