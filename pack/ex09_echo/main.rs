@@ -3,9 +3,10 @@
 //! The server checks start `ex09_echo server --port N` on a free port (pack_support::net::Server
 //! waits until it listens, without connecting, so no probe connection is ever counted as a
 //! client) and hold scripted conversations with it: bytes of every value, a message written one
-//! byte at a time, a half-close, clients one after another. The client check plays the server
-//! with a FakeServer that records every byte the client sends and answers with a reply of its
-//! own, which the client must print.
+//! byte at a time, a piece with no newline, a half-close, clients one after another (and a
+//! second client kept waiting while the first is connected), a client that resets. The client
+//! checks play the server with a FakeServer that records every byte the client sends and
+//! answers with a reply of its own (whole, in pieces, or not UTF-8), which the client must print.
 
 use std::io::Write;
 use std::net::{Shutdown, TcpStream};
@@ -22,10 +23,15 @@ fn main() {
     pack_support::main(pack_support::checks![
         echo_exact_bytes,
         echo_split_writes,
+        echo_without_newline,
         half_close,
         sequential_clients,
+        one_client_at_a_time,
         client_sends_exact_bytes,
+        client_reply_in_pieces,
+        client_binary_reply,
         survives_client_resets,
+        reports_client_errors,
         listens_on_loopback_only,
         echo_survives_stop_and_continue,
         client_host_option,
@@ -194,6 +200,63 @@ fn echo_split_writes(ctx: &Context) -> Verdict {
     }
 }
 
+/// Promise `echo-as-soon-as-read`: a piece that ends no line comes back while the client stays
+/// connected. A server that waits for more before writing back (a newline, a full buffer, the
+/// end of the stream) is told which by what it does next: the checker sends a newline, then
+/// shuts down its sending side, and watches when the echo comes.
+fn echo_without_newline(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let message: &[u8] = b"no newline at the end, and the client stays connected";
+    let mut stream = server.connect()?;
+    stream.write_all(message).map_err(|e| io_failure(&text!("ex09-newline-doing-send"), e))?;
+    let (mut got, stop) = match read_exact_within(&mut stream, message.len(), Instant::now() + REPLY_WAIT) {
+        Ok(_) => return Ok(()),
+        Err(e) => e,
+    };
+    let wait = REPLY_WAIT.as_millis() as u64;
+    let sent = text!("ex09-newline-sent", message = quoted(message, 80), wait);
+    let quoted_message = quoted(message, 80);
+    if stop.kind() != std::io::ErrorKind::TimedOut {
+        return Err(failure!(
+            "ex09-newline-closed",
+            sent,
+            got = quoted(&got, 80),
+            stop = describe_stop(&stop),
+            message = quoted_message
+        ));
+    }
+    // Nothing more came while the connection was open: does the rest come after a newline, or
+    // only after the end of the stream?
+    let mut whole = message.to_vec();
+    whole.push(b'\n');
+    let after_newline = stream.write_all(b"\n").is_ok();
+    if after_newline {
+        match read_exact_within(&mut stream, whole.len() - got.len(), Instant::now() + REPLY_WAIT) {
+            Ok(rest) | Err((rest, _)) => got.extend_from_slice(&rest),
+        }
+        if got == whole {
+            return Err(failure!("ex09-newline-waited-for-newline", sent, message = quoted_message));
+        }
+    }
+    let _ = stream.shutdown(Shutdown::Write);
+    let late = match wait_closed(&mut stream, Instant::now() + REPLY_WAIT) {
+        Closed::Eof { extra, .. } | Closed::Reset { extra, .. } | Closed::Open { extra } => extra,
+        Closed::Error { extra, .. } => extra,
+    };
+    let mut all = got.clone();
+    all.extend_from_slice(&late);
+    if all == whole && got.len() < message.len() {
+        return Err(failure!("ex09-newline-after-eof", sent, got = quoted(&got, 80), message = quoted_message));
+    }
+    Err(failure!(
+        "ex09-newline-nothing",
+        sent,
+        got = quoted(&got, 80),
+        late = quoted(&late, 80),
+        message = quoted_message
+    ))
+}
+
 fn half_close(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
     let first: &[u8] = b"first part\n";
@@ -314,6 +377,66 @@ fn sequential_clients(ctx: &Context) -> Verdict {
     server.stop()
 }
 
+/// Promise `sequential-clients`, "serving each before accepting the next": while a first
+/// client is connected (it sends a line, then nothing), a second one that connects, sends and
+/// shuts down its sending side gets nothing back, not even the end of the stream; once the first
+/// has left, the second is echoed. The kernel completes the second connection in the listening
+/// socket's backlog, so it connects and sends whether or not the server has accepted it;
+/// anything on it while the first is still connected means the server has taken it already.
+fn one_client_at_a_time(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let first_message: &[u8] = b"the first client, which stays connected\n";
+    let second_message: &[u8] = b"the second client, while the first is connected\n";
+    let hold = Duration::from_secs(1);
+    let mut first = server.connect()?;
+    first.write_all(first_message).map_err(|e| io_failure(&text!("ex09-turns-doing-send-first"), e))?;
+    // Its echo shows the server is serving it (a server that echoes late is judged elsewhere:
+    // the second client is connected in any case after this wait).
+    let _ = read_exact_within(&mut first, first_message.len(), Instant::now() + REPLY_WAIT);
+    let mut second = server.connect()?;
+    let steps = text!(
+        "ex09-turns-steps",
+        first = quoted(first_message, 60),
+        second = quoted(second_message, 60),
+        hold = hold.as_millis() as u64
+    );
+    let expected = text!("ex09-turns-expected", second = quoted(second_message, 60));
+    if second.write_all(second_message).and_then(|()| second.shutdown(Shutdown::Write)).is_ok() {
+        let stop = match read_to_eof_within(&mut second, Instant::now() + hold, 1 << 16) {
+            Err((got, e)) if got.is_empty() && e.kind() == std::io::ErrorKind::TimedOut => None,
+            Ok(got) => Some((got, text!("ex09-seq-then-closed"))),
+            Err((got, e)) => Some((got, describe_stop(&e))),
+        };
+        if let Some((got, stop)) = stop {
+            return Err(fail(
+                text!("ex09-turns-served-together", steps, got = quoted(&got, 60), stop),
+                expected,
+                text!("ex09-turns-served-together-why"),
+            ));
+        }
+    }
+    // The first client leaves: now the second one's turn comes.
+    let _ = first.shutdown(Shutdown::Write);
+    let first_end = wait_closed(&mut first, Instant::now() + REPLY_WAIT);
+    drop(first);
+    let (got, stop) = match read_to_eof_within(&mut second, Instant::now() + REPLY_WAIT, 1 << 16) {
+        Ok(got) => (got, text!("ex09-seq-then-closed")),
+        Err((got, e)) => (got, describe_stop(&e)),
+    };
+    if got == second_message {
+        return Ok(());
+    }
+    let first_closed = match first_end {
+        Closed::Eof { .. } => text!("ex09-turns-first-closed"),
+        _ => text!("ex09-turns-first-not-closed", wait = REPLY_WAIT.as_millis() as u64),
+    };
+    Err(fail(
+        text!("ex09-turns-second-never", steps, first_closed, got = quoted(&got, 60), stop),
+        expected,
+        net::with_exit(&server, &text!("ex09-turns-second-never-why")),
+    ))
+}
+
 fn client_sends_exact_bytes(ctx: &Context) -> Verdict {
     let message = "héllo, wörld: 1 2 3";
     let reply: &[u8] = b"the checker's reply\n\twith two lines\n";
@@ -393,6 +516,101 @@ fn client_sends_exact_bytes(ctx: &Context) -> Verdict {
     Ok(())
 }
 
+/// Promise `client-prints-reply`, "reads the reply until the server closes": the checker's
+/// server sends its reply in pieces with pauses between them, and only then closes. The first
+/// piece leaves as soon as the client has shut down its sending side, when the client is about
+/// to read, so one read() returns that piece alone.
+fn client_reply_in_pieces(ctx: &Context) -> Verdict {
+    let pieces: Vec<Vec<u8>> =
+        [&b"the reply comes "[..], b"in three pieces, ", b"with a pause between them\n"].map(<[u8]>::to_vec).to_vec();
+    let pause = Duration::from_millis(300);
+    let reply = pieces.concat();
+    let fake = FakeServer::start(Scenario::ScriptedPieces { pieces: pieces.clone(), pause })
+        .map_err(|e| net::checker_trouble("starting the fake server", e))?;
+    let args: Vec<String> = ["client", "--port", &fake.port().to_string(), "a reply in pieces, please"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    let run = run_client(ctx, &args)?;
+    if run.stdout == reply && run.status.is_some_and(|s| s.success()) {
+        return Ok(());
+    }
+    let command = format!("`{}`", run.command);
+    if fake.connections().is_empty() {
+        return Err(fail(
+            text!(
+                "ex09-client-never-connected",
+                command,
+                port = fake.port(),
+                status = run.describe_status(),
+                stderr = run.stderr_note()
+            ),
+            text!("ex09-client-connect-expected", port = fake.port()),
+            run.crash_hint().map_or_else(|| text!("ex09-client-connect-why"), str::to_owned),
+        ));
+    }
+    let why = if !run.stdout.is_empty() && run.stdout.len() < reply.len() && reply.starts_with(&run.stdout) {
+        text!("ex09-pieces-why-cut")
+    } else if let Some(hint) = run.crash_hint() {
+        hint.to_owned()
+    } else {
+        text!("ex09-pieces-why-other")
+    };
+    Err(fail(
+        text!(
+            "ex09-pieces-printed",
+            reply = quoted(&reply, 80),
+            count = pieces.len(),
+            pause = pause.as_millis() as u64,
+            command,
+            printed = quoted(&run.stdout, 80),
+            status = run.describe_status(),
+            stderr = run.stderr_note()
+        ),
+        text!("ex09-client-reply-on-stdout", reply = quoted(&reply, 80)),
+        why,
+    ))
+}
+
+/// Promise `client-prints-reply`, "writes it to stdout byte for byte": the checker's server
+/// replies with every byte value and sequences that are not UTF-8; the client must print them
+/// as they came, and succeed.
+fn client_binary_reply(ctx: &Context) -> Verdict {
+    let mut reply: Vec<u8> = (0..=255u8).collect();
+    reply.extend_from_slice(b"\n\xff\xfe not UTF-8: \xc3\x28 \xe2\x82 \xf0\x9f\x98\n");
+    let fake = FakeServer::start(Scenario::Scripted(reply.clone()))
+        .map_err(|e| net::checker_trouble("starting the fake server", e))?;
+    let args: Vec<String> =
+        ["client", "--port", &fake.port().to_string(), "bytes, please"].iter().map(|s| s.to_string()).collect();
+    let run = run_client(ctx, &args)?;
+    if run.stdout == reply && run.status.is_some_and(|s| s.success()) {
+        return Ok(());
+    }
+    let command = format!("`{}`", run.command);
+    let why = if contains(&run.stdout, "\u{fffd}".as_bytes()) {
+        text!("ex09-binary-why-lossy")
+    } else if let Some(hint) = run.crash_hint() {
+        hint.to_owned()
+    } else if run.status.is_some_and(|s| !s.success()) && run.stdout.is_empty() {
+        text!("ex09-binary-why-string")
+    } else {
+        text!("ex09-binary-why-other")
+    };
+    Err(fail(
+        text!(
+            "ex09-binary-printed",
+            n = reply.len(),
+            command,
+            printed = quoted(&run.stdout, 80),
+            difference = first_difference(&reply, &run.stdout).unwrap_or_default(),
+            status = run.describe_status(),
+            stderr = run.stderr_note()
+        ),
+        text!("ex09-binary-expected", n = reply.len()),
+        why,
+    ))
+}
+
 fn io_failure(doing: &str, e: std::io::Error) -> Failure {
     failure!("ex09-io-failed", doing, error = e.to_string())
 }
@@ -422,6 +640,39 @@ fn survives_client_resets(ctx: &Context) -> Verdict {
             net::with_exit(&server, &text!("ex09-resets-wrong-why")),
         )),
     }
+}
+
+/// Promise `client-error-does-not-stop-server`, "is printed to stderr": a client whose line was
+/// echoed sends half a line and resets the connection, which makes the server's next read()
+/// (or write) fail; the server must say so on stderr (anything, as long as it is new after the
+/// reset).
+fn reports_client_errors(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let line: &[u8] = b"a whole line first\n";
+    let mut stream = server.connect()?;
+    stream.write_all(line).map_err(|e| io_failure(&text!("ex09-report-doing-send"), e))?;
+    // The echo shows the server is serving this client, and waiting for its next bytes (a
+    // server that echoes late is judged elsewhere: it is serving this client after the wait).
+    let _ = read_exact_within(&mut stream, line.len(), Instant::now() + REPLY_WAIT);
+    thread::sleep(Duration::from_millis(100));
+    let before = server.stderr();
+    let _ = stream.write_all(b"half a li");
+    thread::sleep(Duration::from_millis(100));
+    net::reset(stream);
+    let deadline = Instant::now() + REPLY_WAIT;
+    while server.stderr() == before && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(20));
+    }
+    if server.stderr() != before {
+        return Ok(());
+    }
+    let earlier =
+        if before.is_empty() { String::new() } else { text!("ex09-report-earlier", printed = quoted(&before, 200)) };
+    Err(fail(
+        text!("ex09-report-silent", line = quoted(line, 60), wait = REPLY_WAIT.as_millis() as u64, earlier),
+        text!("ex09-report-expected"),
+        net::with_exit(&server, &text!("ex09-report-why")),
+    ))
 }
 
 /// Promise `server-loopback-only`: the listening socket is bound to 127.0.0.1, not to every

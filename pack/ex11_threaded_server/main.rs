@@ -17,7 +17,8 @@ use std::collections::BTreeSet;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use pack_support::echo::{connect_as, connect_many, cut_off, lengths, same_line, send, REPLY_WITHIN};
+use pack_support::accept;
+use pack_support::echo::{connect_as, connect_many, cut_off, lengths, round_trip, same_line, send, REPLY_WITHIN};
 use pack_support::net::{self, Server};
 use pack_support::waits::{Syscall, EVENT_WAITS};
 use pack_support::{fail, failure, proc, text, Context, Failure, Verdict};
@@ -29,6 +30,7 @@ fn main() {
         threads_return_to_baseline,
         descriptors_return_to_baseline,
         resets_and_raw_bytes,
+        failed_accept_is_no_reason_to_stop,
         echo_survives_stop_and_continue,
         slow_reader_does_not_stall_others,
         idle_server_sleeps
@@ -463,6 +465,41 @@ fn resets_and_raw_bytes(ctx: &Context) -> Verdict {
     }
     server.stop()
 }
+
+// ---------------------------------------------------------------------------------------------
+// failed_accept_is_no_reason_to_stop
+// ---------------------------------------------------------------------------------------------
+
+/// Promise `errors-do-not-stop-server`, for a failed accept: the server's descriptor limit is
+/// lowered from outside to a few above what it holds, clients connect until one is not answered
+/// (accept failed with EMFILE); the server must still be running, and once the others leave, the
+/// waiting client and a new one must be served. The scenario is
+/// [`accept::failed_accept_is_no_reason_to_stop`]. Whether the loop pauses after a failed accept
+/// is not judged here (nothing in this exercise promises it; the reference retries at once).
+fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let served = |server: &Server, client: accept::Client| {
+        let (who, line): (String, &[u8]) = match client {
+            accept::Client::First => (text!("ex11-a-first-client"), b"before the limit\n"),
+            accept::Client::Newcomer => (text!("support-accept-newcomer"), b"a newcomer\n"),
+        };
+        let mut stream = connect_as(server, &who)?;
+        round_trip(server, &mut stream, line, &who)?;
+        Ok(stream)
+    };
+    let script = accept::Script {
+        served: &served,
+        exchange: &accept::echo_exchange,
+        stopped_why: text!("ex11-stopped-by-accept-why"),
+        waiting_why: text!("ex11-waiting-not-served-why"),
+        spin_why: None,
+    };
+    accept::failed_accept_is_no_reason_to_stop(server, &script)
+}
+
+// ---------------------------------------------------------------------------------------------
+// echo_survives_stop_and_continue
+// ---------------------------------------------------------------------------------------------
 
 /// Promise `echoes-each-line` while the server is stopped and continued (Ctrl-Z, `fg`) in the
 /// middle of its writes: lines of 100 KiB, echoed to a client that reads slowly, so that each

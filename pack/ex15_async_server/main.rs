@@ -28,15 +28,16 @@ use std::os::unix::process::ExitStatusExt;
 use std::thread;
 use std::time::{Duration, Instant};
 
-use pack_support::cpu;
+use pack_support::accept;
 use pack_support::echo::connect_as;
 use pack_support::net::{self, Server};
 use pack_support::timing::{self, Judgement, Measurement};
-use pack_support::{fail, failure, measured, proc, text, Context, Failure, Verdict};
+use pack_support::{fail, failure, measured, text, Context, Failure, Verdict};
 
 fn main() {
     pack_support::main(pack_support::checks![
         serves_clients_concurrently,
+        slow_reader_does_not_stall_others,
         c10k_connections,
         sigterm_graceful_shutdown,
         sigint_graceful_shutdown,
@@ -137,6 +138,27 @@ fn serves_clients_concurrently(ctx: &Context) -> Verdict {
     // And the first client is still served.
     round_trip(&server, &mut first, b"first client again\n", &text!("ex15-who-first-again"), REPLY_WITHIN)?;
     drop((first, second));
+    server.stop()
+}
+
+// ---------------------------------------------------------------------------------------------
+// slow_reader_does_not_stall_others
+// ---------------------------------------------------------------------------------------------
+
+/// How long a client beside the one that does not read may wait for its line.
+const BESIDE_DEAF_REPLY_WITHIN: Duration = Duration::from_secs(1);
+/// The most the client that does not read sends: far more than the kernel's buffers together.
+const DEAF_MOST: usize = 160 << 20;
+
+/// Promise `task-per-connection`: a client that sends lines and reads none of their echo, until
+/// its writes stall, keeps its own task waiting in write_all; the other connections are served
+/// meanwhile, and once it reads it gets every line back. A lock shared by all connections and
+/// held across that write (a tokio Mutex guard alive over `.await`) keeps them all waiting.
+fn slow_reader_does_not_stall_others(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let mut deaf = net::SlowReader::fill(&server, DEAF_MOST, |_| Ok(()))?;
+    deaf.others_served(&server, BESIDE_DEAF_REPLY_WITHIN, &text!("ex15-slow-reader-blocks-others-why"))?;
+    deaf.reads_everything_back(&server, Duration::from_secs(15), &text!("ex15-slow-reader-reads-back-why"))?;
     server.stop()
 }
 
@@ -391,112 +413,31 @@ fn graceful_shutdown(ctx: &Context, signal: libc::c_int, name: &str) -> Verdict 
 // failed_accept_is_no_reason_to_stop
 // ---------------------------------------------------------------------------------------------
 
-/// Descriptors the server may still open once its limit is lowered.
-const ROOM: u64 = 4;
-/// How long a client that is accepted waits for its reply before the check takes it as one the
-/// server could not accept.
-const NOT_ACCEPTED_AFTER: Duration = Duration::from_millis(500);
-
 /// Promises `failed-accept-is-no-reason-to-stop` and `failed-accept-does-not-spin`: the
 /// server's descriptor limit is lowered from outside to a few above what it holds, clients
 /// connect until one is not answered (its connection waits in the listen queue: accept failed
 /// with EMFILE); while it waits, the server must not spin (the listener stays readable, so an
 /// accept loop that retries at once never sleeps); then the others leave, and the waiting client
-/// and a new one must be served.
+/// and a new one must be served. The scenario is [`accept::failed_accept_is_no_reason_to_stop`].
 fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
-    let mut first = connect_as(&server, &text!("ex15-who-first"))?;
-    round_trip(&server, &mut first, b"before the limit\n", &text!("ex15-who-first"), REPLY_WITHIN)?;
-    thread::sleep(Duration::from_millis(100));
-    let open = server.fds() as u64;
-    let limit = open + ROOM;
-    if let Err(e) = proc::set_descriptor_limit(server.pid(), limit) {
-        return Err(failure!("ex15-limit-not-lowered", error = e.to_string()));
-    }
-    let mut served = vec![first];
-    let mut waiting = None;
-    for i in 1..=(2 * ROOM as usize + 8) {
-        let mut client = match server.connect() {
-            Ok(client) => client,
-            // Refused: the listening socket is gone. A server whose accept loop returned the
-            // error closes it at once and may take a moment more to exit (or never exit).
-            Err(_) => {
-                let refused = Instant::now();
-                while server.exit_status().is_none() && refused.elapsed() < Duration::from_secs(1) {
-                    thread::sleep(Duration::from_millis(10));
-                }
-                let ended =
-                    server.describe_exit().unwrap_or_else(|| text!("ex15-listener-closed", i, pid = server.pid()));
-                return Err(stopped_by_accept(limit, open, served.len(), i, &ended));
-            }
+    let served = |server: &Server, client: accept::Client| {
+        let (who, line): (String, &[u8]) = match client {
+            accept::Client::First => (text!("ex15-who-first"), b"before the limit\n"),
+            accept::Client::Newcomer => (text!("support-accept-newcomer"), b"a newcomer\n"),
         };
-        let line = format!("client {i}, with the server near its descriptor limit\n").into_bytes();
-        client.write_all(&line).ok();
-        match net::read_exact_within(&mut client, line.len(), Instant::now() + NOT_ACCEPTED_AFTER) {
-            Ok(got) if got == line => served.push(client),
-            Err((got, e)) if got.is_empty() && e.kind() == std::io::ErrorKind::TimedOut => {
-                waiting = Some((client, line, i));
-                break;
-            }
-            Ok(got) | Err((got, _)) => {
-                // A server that is exiting closed the connections in its listen queue; its exit
-                // status comes a moment after.
-                let closed = Instant::now();
-                while server.exit_status().is_none() && closed.elapsed() < Duration::from_secs(1) {
-                    thread::sleep(Duration::from_millis(10));
-                }
-                if let Some(exit) = server.describe_exit() {
-                    return Err(stopped_by_accept(limit, open, served.len(), i, &exit));
-                }
-                let (line, got) = (net::quoted(&line, 80), net::quoted(&got, 80));
-                return Err(with_exit(&server, failure!("ex15-near-limit-wrong-reply", limit, open, i, line, got)));
-            }
-        }
-    }
-    let Some((mut waiting, line, i)) = waiting else {
-        pack_support::not_judged(text!("ex15-accept-never-failed", limit, open, served = served.len()));
-        return server.stop();
+        let mut stream = connect_as(server, &who)?;
+        round_trip(server, &mut stream, line, &who, REPLY_WITHIN)?;
+        Ok(stream)
     };
-    // The server met EMFILE with client i waiting: it must still be running a moment later, and
-    // not spinning meanwhile. Only a spin is judged: a loop that pauses 10 ms after each failed
-    // accept wakes up a hundred times a second, as it should.
-    let idle = cpu::idle_over(server.pid(), Duration::from_millis(300), Duration::from_millis(5));
-    if let Some(exit) = server.describe_exit() {
-        return Err(stopped_by_accept(limit, open, served.len(), i, &exit));
-    }
-    if let Some(idle) = idle.filter(cpu::Idle::spins) {
-        return Err(with_exit(&server, failure!("ex15-accept-spins", limit, open, i, seen = idle.describe())));
-    }
-    // Every client but one leaves: their descriptors are freed in the server.
-    let kept = served.len();
-    served.truncate(1);
-    match net::read_exact_within(&mut waiting, line.len(), Instant::now() + REPLY_WITHIN) {
-        Ok(got) if got == line => {}
-        Ok(got) | Err((got, _)) => {
-            let failure = failure!(
-                "ex15-waiting-not-served",
-                limit,
-                open,
-                i,
-                left = kept - 1,
-                kept,
-                secs = REPLY_WITHIN.as_secs(),
-                got = net::quoted(&got, 80),
-                line = net::quoted(&line, 80)
-            );
-            return Err(with_exit(&server, failure));
-        }
-    }
-    let mut newcomer = connect_as(&server, &text!("ex15-who-newcomer"))?;
-    round_trip(&server, &mut newcomer, b"a newcomer\n", &text!("ex15-who-newcomer"), REPLY_WITHIN)?;
-    measured(text!("ex15-accept-measured", limit, open, kept, i));
-    drop((served, waiting, newcomer));
-    server.stop()
-}
-
-/// The server ended when accept failed: client `i` could not be accepted after `served` were.
-fn stopped_by_accept(limit: u64, open: u64, served: usize, i: usize, exit: &str) -> Failure {
-    failure!("ex15-stopped-by-accept", limit, open, served, i, exit)
+    let script = accept::Script {
+        served: &served,
+        exchange: &accept::echo_exchange,
+        stopped_why: text!("ex15-stopped-by-accept-why"),
+        waiting_why: text!("ex15-waiting-not-served-why"),
+        spin_why: Some(text!("ex15-accept-spins-why")),
+    };
+    accept::failed_accept_is_no_reason_to_stop(server, &script)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -17,6 +17,7 @@
 
 use std::time::{Duration, Instant};
 
+use pack_support::accept;
 use pack_support::metrics::{
     self, ok_reply, parse_reply, parse_sample, run_load, show_samples, Cut, Load, LoadReport, Peer, Reply, Sample,
     ERROR_REPLY, OK_EMPTY,
@@ -34,6 +35,7 @@ fn main() {
         clients_share_one_store,
         descriptors_stay_flat,
         latency_under_load,
+        failed_accept_is_no_reason_to_stop,
         slow_reader_does_not_stall_others,
         idle_server_sleeps,
         large_reply_arrives_whole
@@ -725,6 +727,45 @@ fn latency_under_load(ctx: &Context) -> Verdict {
         return Err(load_failure(&server, &load, &report, &text!("ex17-situation-load", clients, requests)));
     }
     server.stop()
+}
+
+// ---------------------------------------------------------------------------------------------
+// failed_accept_is_no_reason_to_stop
+// ---------------------------------------------------------------------------------------------
+
+/// Promise `failed-accept-is-no-reason-to-stop` (serve accepts clients forever): the server's
+/// descriptor limit is lowered from outside to a few above what it holds, clients connect and
+/// put one measurement each until one is not answered (accept failed with EMFILE); the server
+/// must still be running, and once the others leave, the waiting client and a new one must get
+/// `ok\n\n`. The scenario is [`accept::failed_accept_is_no_reason_to_stop`]; whether the loop
+/// pauses after a failed accept is not judged (only the hints ask for it).
+fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let served = |server: &Server, client: accept::Client| {
+        let (who, request): (String, &[u8]) = match client {
+            accept::Client::First => (text!("ex17-who-first"), b"put before.limit 1 1\n"),
+            accept::Client::Newcomer => (text!("support-accept-newcomer"), b"put after.limit 2 2\n"),
+        };
+        let stream = server.connect()?;
+        // The Peer talks on a second descriptor of the same connection (in this process only),
+        // and the stream itself stays connected for the scenario.
+        let mut peer = Peer::new(stream.try_clone().map_err(|e| net::checker_trouble("cloning a socket", e))?);
+        expect_exact(server, &mut peer, request, OK_EMPTY, &who, &put_why())?;
+        Ok(stream)
+    };
+    let exchange = |i: usize| accept::Exchange {
+        request: format!("put near.limit {i} {i}\n").into_bytes(),
+        reply: OK_EMPTY.to_vec(),
+        shown: quoted(OK_EMPTY, 80),
+    };
+    let script = accept::Script {
+        served: &served,
+        exchange: &exchange,
+        stopped_why: text!("ex17-stopped-by-accept-why"),
+        waiting_why: text!("ex17-waiting-not-served-why"),
+        spin_why: None,
+    };
+    accept::failed_accept_is_no_reason_to_stop(server, &script)
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -90,9 +90,10 @@ fn only_one_thread_runs_steps_at_a_time() {
 #[test]
 fn the_gil_changes_hands_while_both_threads_run() {
     within_10_s("two threads taking turns on the GIL", || {
-        // The first thread runs steps until the second one has run a step, for at most 2 s; the
+        // The first thread runs steps until the second one has run a step, for at most 5 s; the
         // second must get the GIL long before that: after one switch interval, at the first
-        // thread's next safe point.
+        // thread's next safe point (a few milliseconds; the limit leaves room for a machine so
+        // busy that the second thread waits seconds for a core).
         let gil = Gil::new();
         let first_started = AtomicBool::new(false);
         let second_ran = AtomicBool::new(false);
@@ -103,7 +104,7 @@ fn the_gil_changes_hands_while_both_threads_run() {
                 let started = Instant::now();
                 let mut steps = 0u64;
                 while !second_ran.load(Ordering::SeqCst)
-                    && started.elapsed() < Duration::from_secs(2)
+                    && started.elapsed() < Duration::from_secs(5)
                 {
                     guard.step(spin);
                     steps += 1;
@@ -123,7 +124,7 @@ fn the_gil_changes_hands_while_both_threads_run() {
             "the second thread got the GIL before the first one ran a single step"
         );
         assert!(
-            first_held_for < Duration::from_secs(1),
+            first_held_for < Duration::from_secs(4),
             "the first thread kept the GIL for {first_held_for:?} while the second one waited: at a safe point \
              (the start of a step), a holder whose switch interval (5 ms) is up must hand the GIL to a waiting thread"
         );
@@ -195,14 +196,15 @@ fn the_experiment() {
         );
         let (_, io) = &rows[2];
         assert_eq!(io.threads, 4);
-        // 4 threads × 10 waits of 5 ms: at least 200 ms serially, about 50 ms on 4 threads.
+        // 4 threads × 10 waits of 5 ms: at least 200 ms serially, about 50 ms on 4 threads (a GIL
+        // held through the waits: 200 ms again; the limit leaves room for a busy machine).
         assert!(
             io.serial >= Duration::from_millis(200),
             "serial I/O-bound run took {:?}",
             io.serial
         );
         assert!(
-            io.ratio() < 0.75,
+            io.ratio() < 0.9,
             "I/O-bound threads took {:.2} x the serial time: while one thread waits in allow_threads, the others must run",
             io.ratio()
         );

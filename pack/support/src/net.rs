@@ -17,10 +17,11 @@
 //!   bytes in messages (`b"ab\n\x00"` is shown as `ab\n\x00`).
 //! - [`FakeServer`] plays the server for a student's client: it accepts on a free port, records
 //!   the exact bytes received with timestamps, and answers as its [`Scenario`] says (echo, never
-//!   answer, answer slowly, reset, a scripted reply, never read). A refused connection is a port
-//!   nobody listens on: [`free_port`] with no listener; a connection attempt that gets no answer
-//!   at all is [`HangingConnect`]. [`FakeServer::start_at`] listens on another loopback address
-//!   (127.0.0.2, ::1), for clients that must connect where `--host` says.
+//!   answer, answer slowly, reset, a scripted reply, whole or in pieces, never read). A refused
+//!   connection is a port nobody listens on: [`free_port`] with no listener; a connection attempt
+//!   that gets no answer at all is [`HangingConnect`]. [`FakeServer::start_at`] listens on
+//!   another loopback address (127.0.0.2, ::1), for clients that must connect where `--host`
+//!   says.
 //! - [`run_client`] runs a student's client to its end, with or without a watchdog, and records
 //!   its output and when it ended; [`LoadProbe`] measures how late this machine wakes sleeping
 //!   threads, to tell a slow machine from a slow program.
@@ -1455,6 +1456,10 @@ pub enum Scenario {
     /// Reads until the client shuts down its side (or 2 s pass without a new byte), then sends
     /// these bytes and closes.
     Scripted(Vec<u8>),
+    /// Like `Scripted`, but sends the reply as these pieces, each in a write of its own (with
+    /// `TCP_NODELAY`, so each leaves at once) and `pause` between them, then closes: a client
+    /// that is waiting in `read` when the first piece arrives gets that piece alone.
+    ScriptedPieces { pieces: Vec<Vec<u8>>, pause: Duration },
     /// Never reads, never answers, never closes (until the fake server is dropped). The listener
     /// advertises small segments and a minimal receive window ([`hold_little`]), so a client's
     /// writes block after a few tens of kilobytes, whatever the machine's buffer settings: only
@@ -1819,6 +1824,22 @@ fn serve_scenario(mut stream: TcpStream, index: usize, scenario: Scenario, share
         Scenario::Scripted(reply) => {
             if read_until_quiet(&mut stream, index, shared, Duration::from_secs(2), Duration::from_secs(5)) {
                 fake_write(&mut stream, &reply, index, shared);
+                let _ = stream.shutdown(Shutdown::Write);
+            }
+            shared.forget_stream(index);
+            drop(stream);
+            shared.update(index, |c| c.closed_at = Some(Instant::now()));
+        }
+        Scenario::ScriptedPieces { pieces, pause } => {
+            if read_until_quiet(&mut stream, index, shared, Duration::from_secs(2), Duration::from_secs(5)) {
+                for (i, piece) in pieces.iter().enumerate() {
+                    if i > 0 {
+                        thread::sleep(pause);
+                    }
+                    if shared.stopping() || !fake_write(&mut stream, piece, index, shared) {
+                        break;
+                    }
+                }
                 let _ = stream.shutdown(Shutdown::Write);
             }
             shared.forget_stream(index);

@@ -44,6 +44,27 @@ ex09-split-other =
     .expected = the whole message { $message } back while the client is still connected
     .why = every byte must come back, in order, as soon as it arrives: read and write back in a loop, writing exactly the bytes each read() returned
 
+## echo_without_newline
+
+ex09-newline-doing-send = sending a message with no newline
+ex09-newline-sent = the checker sent { $message }, with no newline at the end, in one write and kept the connection open for { $wait } ms
+ex09-newline-closed =
+    .observed = { $sent }; the server echoed { $got }, { $stop }
+    .expected = { $message } back while the client is still connected
+    .why = the server must keep the connection and echo each piece as soon as read() returns it, whatever the piece holds: read and write back in a loop until read() returns 0
+ex09-newline-waited-for-newline =
+    .observed = { $sent }; nothing came back; when the checker then sent a newline, the whole line came back at once
+    .expected = { $message } back while the client is still connected, with no newline needed
+    .why = the server echoes line by line (read_line, read_until(b'\n'), lines()): it waits for a newline before writing anything back. A TCP stream carries bytes, not lines: write back each piece as soon as read() returns it, whatever it holds, so that a message with no newline (a prompt, binary data) comes back too
+ex09-newline-after-eof =
+    .observed = { $sent }; it got back only { $got } (nothing more even after a newline); the rest came only after the client shut down its sending side
+    .expected = { $message } back while the client is still connected
+    .why = the server waits for more than read() gave it (the end of the stream, a full buffer, a line) before writing back. An echo server sends back each piece as soon as read() returns it, so a client still connected sees its echo at once
+ex09-newline-nothing =
+    .observed = { $sent }; it got back only { $got }, nothing more after a newline, and { $late } after a half-close
+    .expected = { $message } back while the client is still connected
+    .why = write back each piece read() returns, at once and exactly; a server that waits for more before echoing (a full buffer, a newline, the end of the stream) leaves an interactive client without its echo
+
 ## half_close
 
 ex09-doing-send-first = sending the first part
@@ -93,6 +114,18 @@ ex09-seq-wrong = client { $i } of { $clients } connected { $served }, sent { $se
 ex09-seq-why-next = after the first client the server must go back to accept() and serve the next one exactly like the first
 ex09-seq-why-first = each client's bytes must come back, then the server closes the connection
 
+## one_client_at_a_time
+
+ex09-turns-doing-send-first = sending the first client's message
+ex09-turns-steps = a first client sent { $first } and stayed connected, sending nothing more; a second client then connected, sent { $second }, shut down its sending side and waited { $hold } ms
+ex09-turns-expected = nothing for the second client while the first is connected; { $second } back once the first has left
+ex09-turns-served-together = { $steps }: it got { $got } back, { $stop }, while the first client was still connected
+ex09-turns-served-together-why = the server serves several clients at once (a thread per client?). This server serves each client to the end before accepting the next: in the accept loop, call handle_client(stream) itself and go back to accept() only when it returns. The other clients wait meanwhile, queued by the kernel; serving many at once comes later in the course
+ex09-turns-first-closed = the first client then shut down its sending side and the server closed that connection
+ex09-turns-first-not-closed = the first client then shut down its sending side, but the server did not close that connection within { $wait } ms
+ex09-turns-second-never = { $steps }; { $first_closed }; the second client received { $got }, { $stop }
+ex09-turns-second-never-why = when one client leaves (read() returns 0), the server closes that connection and goes back to accept(): the next client, which was waiting in the kernel's queue, is served then
+
 ## client_sends_exact_bytes
 
 ex09-client-not-started =
@@ -130,6 +163,20 @@ ex09-io-failed =
     .expected = the server keeps the connection open while the client talks
     .why = the server must not close or reset a connection while the client is still sending
 
+## client_reply_in_pieces
+
+ex09-pieces-printed = the checker's server replied { $reply } in { $count } writes, { $pause } ms apart, then closed; { $command } printed { $printed } and ended with { $status }{ $stderr }
+ex09-pieces-why-cut = the client printed only the start of the reply: read() returns what has arrived so far (here the first piece), not the whole reply. Read until read() returns 0, which means the server closed: read_to_end does that loop
+ex09-pieces-why-other = read the reply until the server closes (read_to_end) and return all of it, unchanged; main.rs writes it to stdout
+
+## client_binary_reply
+
+ex09-binary-printed = { $command } got a reply of { $n } bytes (every byte value 0..=255, then sequences that are not UTF-8) and the end of the stream; it printed { $printed } and ended with { $status }; { $difference }{ $stderr }
+ex09-binary-expected = the same { $n } bytes on stdout, unchanged, and exit status 0
+ex09-binary-why-string = the client failed on a reply that is not UTF-8: it was read as text (read_to_string, String::from_utf8). A socket carries bytes: read the reply into a Vec<u8> (read_to_end) and return it unchanged
+ex09-binary-why-lossy = the reply went through text: String::from_utf8_lossy replaced each byte that is not UTF-8 with U+FFFD (bytes ef bf bd). A socket carries bytes: return the Vec<u8> read_to_end filled, with no conversion
+ex09-binary-why-other = return the reply exactly as received, byte for byte (read_to_end into a Vec<u8>); main.rs writes it to stdout
+
 ## survives_client_resets
 
 ex09-resets-connect-failed = after { $storm }, the next client could not connect: { $error }
@@ -138,6 +185,14 @@ ex09-resets-connect-why = an error with one client must not stop the server: rep
 ex09-resets-wrong = after { $storm }, the next client sent { $message } and received { $got }
 ex09-resets-wrong-expected = { $message } back, then the end of the stream, within { $secs } s
 ex09-resets-wrong-why = an error with one client (a reset) is reported on stderr and the server goes on with the next client: perhaps the server is still stuck with a client that reset, or stopped accepting
+
+## reports_client_errors
+
+ex09-report-doing-send = sending a line
+ex09-report-earlier = {" "}(before the reset it had printed { $printed })
+ex09-report-silent = a client sent { $line }, then half a line more, and reset the connection (RST) while the server was serving it; in the { $wait } ms that followed the server printed nothing new on stderr{ $earlier }
+ex09-report-expected = a message on stderr about the error with that client (for example "client 127.0.0.1:50000: Connection reset by peer (os error 104)"), and the server goes on with the next
+ex09-report-why = the server's next read() (or write) on that connection failed with ConnectionReset, and the error was dropped without a word: `let _ = handle_client(stream)`, `if let Ok(..)` or `.ok()` hide it, and so does a handle_client that treats a reset as an ordinary end. Report each client's error on stderr (eprintln!), then accept the next client
 
 ## listens_on_loopback_only
 

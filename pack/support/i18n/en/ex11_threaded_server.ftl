@@ -68,6 +68,11 @@ ex11-reset-threads-left = { $after } threads in /proc/PID/task once every client
 ex11-reset-threads-left-expected = { $baseline } threads again: the threads of the clients that reset have ended
 ex11-reset-threads-left-why = a client's thread must end when its connection fails, not only when the client closes politely: perhaps an error (ECONNRESET, EPIPE) leaves the thread waiting, or retrying the failed read or write
 
+## failed_accept_is_no_reason_to_stop (the scenario is pack_support::accept's)
+
+ex11-stopped-by-accept-why = a failed accept is no reason to stop: accept fails when the process is out of descriptors (EMFILE) or a connection was reset before it was accepted, and the listener itself is fine. `stream.unwrap()` (or `?`) on what listener.incoming() yields panics (or returns out of serve) and ends the whole server, with every client's thread; match on it instead, report the error on stderr and go on accepting (a short pause first, thread::sleep for 10 ms say, keeps the loop from spinning while the process is out of descriptors)
+ex11-waiting-not-served-why = after a failed accept the server must go on accepting: the client that waited in the listen queue is accepted as soon as a descriptor is free. Perhaps the accept loop ended (break or return on the error) while the threads serving the connections kept running
+
 ## echo_survives_stop_and_continue
 
 ex11-stop-continue-measured = { $lines } lines of { $kib } KiB echoed whole while the server was stopped and continued { $stops } times

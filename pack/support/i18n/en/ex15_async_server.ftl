@@ -91,32 +91,11 @@ ex15-port-busy =
     .why = a child process that inherited the listening socket still holds the port
 ex15-shutdown-measured = exit status 0 { $took_ms } ms after { $name }, with 3 clients connected; port free again
 
-## failed_accept_is_no_reason_to_stop
+## failed_accept_is_no_reason_to_stop (the scenario is pack_support::accept's)
 
-ex15-limit-not-lowered =
-    .observed = the checker could not lower the server's descriptor limit: { $error }
-    .expected = a working checker
-    .why = this is a problem of the machine, not of your code
-ex15-listener-closed = its listening socket was closed (client { $i }'s connection was refused) while the server, PID { $pid }, kept running
-ex15-near-limit-wrong-reply =
-    .observed = with the server's descriptor limit lowered to { $limit } ({ $open } open), client { $i } sent { $line } and received { $got }
-    .expected = { $line } back, or no answer until a descriptor is free
-    .why = a connection the server has accepted is served; one it cannot accept yet waits in the listen queue
-ex15-accept-never-failed = the server's descriptor limit was lowered to { $limit } ({ $open } open), yet all { $served } clients were answered: accept never failed
-ex15-waiting-not-served =
-    .observed = with the server's descriptor limit lowered to { $limit } ({ $open } open), client { $i } could not be accepted; then { $left } of the { $kept } clients served left, and in { $secs } s client { $i } received { $got }
-    .expected = { $line } back once descriptors are free again
-    .why = after a failed accept the server must go on accepting: the client that waited in the listen queue is accepted as soon as a descriptor is free. Perhaps the accept loop ended (break or return on the error) while the connections' tasks kept running
-ex15-who-newcomer = a client that connects afterwards
-ex15-accept-measured = descriptor limit lowered to { $limit } with { $open } open: { $kept } clients served, client { $i } waited until others left, then was served
-ex15-accept-spins =
-    .observed = with the server's descriptor limit lowered to { $limit } ({ $open } open) and client { $i } waiting to be accepted (accept failed with EMFILE, "Too many open files"), the server { $seen }
-    .expected = the server waits: about no CPU while it cannot accept, a wake-up every few milliseconds at most
-    .why = the accept loop spins while the process is out of descriptors: the waiting connection keeps the listener readable, so accept fails again at once, and a loop that retries straight away burns a core until a client leaves. After a failed accept, pause a moment (tokio::time::sleep for 10 ms, say) before accepting again
-ex15-stopped-by-accept =
-    .observed = the server's descriptor limit was lowered to { $limit } ({ $open } open); { $served } clients were served, then client { $i } could not be accepted (accept failed with EMFILE, "Too many open files"); { $exit }
-    .expected = the server goes on: once some clients leave and descriptors are free, it accepts again
-    .why = a failed accept is no reason to stop: accept fails when the process is out of descriptors (EMFILE) or a connection was reset before it was accepted, and the listener itself is fine. `listener.accept().await?` returns that error out of serve and ends the server; match on it instead, report it on stderr, pause a moment (so that a full descriptor table does not make the loop spin) and accept again
+ex15-waiting-not-served-why = after a failed accept the server must go on accepting: the client that waited in the listen queue is accepted as soon as a descriptor is free. Perhaps the accept loop ended (break or return on the error) while the connections' tasks kept running
+ex15-accept-spins-why = the accept loop spins while the process is out of descriptors: the waiting connection keeps the listener readable, so accept fails again at once, and a loop that retries straight away burns a core until a client leaves. After a failed accept, pause a moment (tokio::time::sleep for 10 ms, say) before accepting again
+ex15-stopped-by-accept-why = a failed accept is no reason to stop: accept fails when the process is out of descriptors (EMFILE) or a connection was reset before it was accepted, and the listener itself is fine. `listener.accept().await?` returns that error out of serve and ends the server; match on it instead, report it on stderr, pause a moment (so that a full descriptor table does not make the loop spin) and accept again
 
 ## recv_names_the_signal
 
@@ -183,3 +162,8 @@ ex15-idle-exit-unclear = the exit took { $exit_ms } ms: neither at once nor a wh
 ex15-idle-situation = with 10 clients connected and nothing to send or receive
 ex15-idle-spins = the server keeps a thread running while nothing happens: a loop that tries again at once (a nonblocking accept or read in a loop with tokio::task::yield_now(), or a select! with a branch that is always ready). `listener.accept().await` and `read_until(...).await` give the thread back to the runtime, which sleeps in epoll until a socket is ready
 ex15-idle-polls = the server wakes up again and again (more than once a second) with nothing to do: a loop that sleeps a little and looks again (tokio::time::sleep, interval or timeout around a try_, nonblocking or reading call). Await accept and reads: the runtime wakes the task when its socket is ready
+
+## slow_reader_does_not_stall_others
+
+ex15-slow-reader-blocks-others-why = the other clients wait for the one that does not read: its task, waiting in write_all until that client reads, holds something every task needs. Perhaps a lock shared by all connections (a tokio or std Mutex around a counter, the writes or the list of clients) is held across the write's .await: take it, change what it guards and let it go before awaiting any I/O, so that a slow client keeps only its own task waiting
+ex15-slow-reader-reads-back-why = once the client reads, its task's write_all goes on: every line must come back exactly once, in order

@@ -183,6 +183,12 @@ ex17-load-measured = { $clients } clients at once, { $requests } requests each (
 ex17-alone-measured = one client alone: latency p50 { $p50 }; the machine woke sleeping threads up to { $late_ms } ms late during the load
 ex17-situation-load = { $clients } clients connected at once, { $requests } requests each
 
+## failed_accept_is_no_reason_to_stop (the scenario is pack_support::accept's)
+
+ex17-who-first = the first client
+ex17-stopped-by-accept-why = a failed accept is no reason to stop: accept fails when the process is out of descriptors (EMFILE) or a connection was reset before it was accepted, and the listener itself is fine, so serve goes on accepting clients forever. `listener.accept().await.unwrap()` (a panic), or a return or break on the error, ends serve and with it the server and every client's task; match on it instead, report it on stderr, pause a moment (tokio::time::sleep for 10 ms, say, so that a full descriptor table does not make the loop spin) and accept again
+ex17-waiting-not-served-why = after a failed accept the server must go on accepting: the client that waited in the listen queue is accepted as soon as a descriptor is free. Perhaps the accept loop ended (break or return on the error) while the connections' tasks kept running
+
 ## slow_reader_does_not_stall_others
 
 ex17-who-beside-deaf = client { $k } beside the one that does not read

@@ -280,3 +280,31 @@ support-waits-call = { $call } on descriptor { $fd } ({ $times } { $times ->
 support-waits-meanwhile = ; meanwhile the server's threads were seen asleep in { $seen }
 support-waits-why = { $blocking }. Other possible causes: { $otherwise }
 support-blocking-in-task-why = the runtime's threads were seen asleep in a read or write on a socket: a blocking std call inside a task (std::net or std::io on the connection, a socket switched back to blocking mode, into_std) holds its worker thread for as long as its client is silent, and with every worker held no other task runs, however many were spawned. Use tokio's TcpStream with AsyncReadExt/AsyncWriteExt (or tokio's BufReader) and await each call
+
+## accept.rs: a failed accept, provoked from outside
+
+support-accept-limit-not-lowered =
+    .observed = the checker could not lower the server's descriptor limit: { $error }
+    .expected = a working checker
+    .why = this is a problem of the machine, not of your code
+support-accept-listener-closed = its listening socket was closed (client { $i }'s connection was refused) while the server, PID { $pid }, kept running
+support-accept-line-back = { $line } back
+support-accept-wrong-reply =
+    .observed = with the server's descriptor limit lowered to { $limit } ({ $open } open), client { $i } sent { $line } and received { $got }
+    .expected = { $reply }, or no answer until a descriptor is free
+    .why = a connection the server has accepted is served; one it cannot accept yet waits in the listen queue
+support-accept-never-failed = the server's descriptor limit was lowered to { $limit } ({ $open } open), yet all { $served } clients were answered: accept never failed
+support-accept-waiting-not-served =
+    .observed = with the server's descriptor limit lowered to { $limit } ({ $open } open), client { $i } could not be accepted; then { $left } of the { $kept } clients served left, and in { $secs } s client { $i } received { $got }
+    .expected = { $reply } once descriptors are free again
+    .why = { $why }
+support-accept-newcomer = a client that connects afterwards
+support-accept-measured = descriptor limit lowered to { $limit } with { $open } open: { $kept } clients served, client { $i } waited until others left, then was served
+support-accept-spins =
+    .observed = with the server's descriptor limit lowered to { $limit } ({ $open } open) and client { $i } waiting to be accepted (accept failed with EMFILE, "Too many open files"), the server { $seen }
+    .expected = the server waits: about no CPU while it cannot accept, a wake-up every few milliseconds at most
+    .why = { $why }
+support-accept-stopped =
+    .observed = the server's descriptor limit was lowered to { $limit } ({ $open } open); { $served } clients were served, then client { $i } could not be accepted (accept failed with EMFILE, "Too many open files"); { $exit }
+    .expected = the server goes on: once some clients leave and descriptors are free, it accepts again
+    .why = { $why }
