@@ -27,6 +27,7 @@ fn main() {
         half_close,
         sequential_clients,
         one_client_at_a_time,
+        failed_accept_is_no_reason_to_stop,
         client_sends_exact_bytes,
         client_reply_in_pieces,
         client_binary_reply,
@@ -373,6 +374,102 @@ fn sequential_clients(ctx: &Context) -> Verdict {
                 ));
             }
         }
+    }
+    server.stop()
+}
+
+/// How long a client the server may accept waits for its echo before the check takes it as
+/// one whose accept failed.
+const NOT_ACCEPTED_AFTER: Duration = Duration::from_millis(500);
+/// How long accept keeps failing (the server out of descriptors) before the limit is restored.
+const ACCEPT_FAILS_FOR: Duration = Duration::from_millis(300);
+
+/// Promise `sequential-clients` ("for as long as it runs"; serve returns only if binding
+/// fails): once a client has been served, the server's soft descriptor limit is lowered from
+/// outside to the number its next descriptor would get, so that its accept fails with EMFILE
+/// while a client waits in the listening socket's backlog; a moment later the limit is
+/// restored, and that client must be echoed. A server that returns (or panics) on a failed
+/// accept has gone by then.
+fn failed_accept_is_no_reason_to_stop(ctx: &Context) -> Verdict {
+    let server = start(ctx)?;
+    let first: &[u8] = b"the first client, before the limit\n";
+    let waiting_line: &[u8] = b"a client that waits while accept fails\n";
+    let mut stream = server.connect()?;
+    stream
+        .write_all(first)
+        .and_then(|()| stream.shutdown(Shutdown::Write))
+        .map_err(|e| io_failure(&text!("ex09-accept-doing-first"), e))?;
+    let _ = read_to_eof_within(&mut stream, Instant::now() + REPLY_WAIT, 1 << 16);
+    drop(stream);
+    // Back in accept, with the first client's descriptor closed.
+    thread::sleep(Duration::from_millis(100));
+    let limit = proc::lowest_free_descriptor(server.pid())
+        .map_err(|e| failure!("support-accept-limit-not-lowered", error = e.to_string()))?;
+    let old = proc::set_descriptor_limit(server.pid(), limit)
+        .map_err(|e| failure!("support-accept-limit-not-lowered", error = e.to_string()))?;
+    // A server already waiting in accept took its next descriptor before the limit came down
+    // (the kernel takes it first, then waits): the client it gets is served. The next accept
+    // fails, so one of the first two clients is left waiting.
+    let mut waiting = None;
+    for _ in 0..3 {
+        let mut client = match server.connect() {
+            Ok(client) => client,
+            // Refused: the listener is gone, and the server with it, or soon.
+            Err(f) => {
+                thread::sleep(ACCEPT_FAILS_FOR);
+                let _ = proc::set_descriptor_limit(server.pid(), old);
+                return Err(match server.describe_exit() {
+                    Some(exit) => {
+                        failure!("ex09-accept-stopped", limit, ms = ACCEPT_FAILS_FOR.as_millis() as u64, exit)
+                    }
+                    None => f,
+                });
+            }
+        };
+        client
+            .write_all(waiting_line)
+            .and_then(|()| client.shutdown(Shutdown::Write))
+            .map_err(|e| io_failure(&text!("ex09-accept-doing-waiting"), e))?;
+        match read_to_eof_within(&mut client, Instant::now() + NOT_ACCEPTED_AFTER, 1 << 16) {
+            Ok(got) if got == waiting_line => continue,
+            _ if server.exit_status().is_some() => break,
+            Err((got, e)) if got.is_empty() && e.kind() == std::io::ErrorKind::TimedOut => {
+                waiting = Some(client);
+                break;
+            }
+            // Something else: the end of this conversation is judged once the limit is back.
+            _ => {
+                waiting = Some(client);
+                break;
+            }
+        }
+    }
+    thread::sleep(ACCEPT_FAILS_FOR);
+    let exit = server.describe_exit();
+    let restored = proc::set_descriptor_limit(server.pid(), old);
+    if let Some(exit) = exit {
+        return Err(failure!("ex09-accept-stopped", limit, ms = ACCEPT_FAILS_FOR.as_millis() as u64, exit));
+    }
+    restored.map_err(|e| failure!("support-accept-limit-not-lowered", error = e.to_string()))?;
+    let Some(mut waiting) = waiting else {
+        pack_support::not_judged(text!("ex09-accept-never-failed", limit));
+        return server.stop();
+    };
+    let (got, stop) = match read_to_eof_within(&mut waiting, Instant::now() + REPLY_WAIT, 1 << 16) {
+        Ok(got) => (got, text!("ex09-seq-then-closed")),
+        Err((got, e)) => (got, describe_stop(&e)),
+    };
+    if got != waiting_line {
+        let exit = server.describe_exit().unwrap_or_else(|| text!("ex09-seq-still-running", pid = server.pid()));
+        return Err(failure!(
+            "ex09-accept-waiting-not-served",
+            limit,
+            ms = ACCEPT_FAILS_FOR.as_millis() as u64,
+            sent = quoted(waiting_line, 60),
+            got = quoted(&got, 60),
+            stop,
+            exit
+        ));
     }
     server.stop()
 }

@@ -14,6 +14,14 @@ pub fn fds(pid: u32) -> io::Result<Vec<i32>> {
     Ok(numeric_entries(&format!("/proc/{pid}/fd"))?.into_iter().map(|fd| fd as i32).collect())
 }
 
+/// The lowest descriptor number `pid` does not have open: the number its next open, socket or
+/// accept would get. A soft descriptor limit (RLIMIT_NOFILE) at this number makes that call
+/// fail with EMFILE, whatever gaps lie above it.
+pub fn lowest_free_descriptor(pid: u32) -> io::Result<u64> {
+    let open: std::collections::BTreeSet<i32> = fds(pid)?.into_iter().collect();
+    Ok((0..).find(|fd| !open.contains(fd)).unwrap_or(0) as u64)
+}
+
 /// Direct children of `pid`, found by scanning every process's parent.
 pub fn children(pid: u32) -> Vec<u32> {
     all_pids().into_iter().filter(|&p| parent(p) == Some(pid)).collect()
@@ -248,6 +256,16 @@ pub fn stop_and_continue(pid: u32) -> io::Result<()> {
 mod tests {
     use super::*;
     use std::time::{Duration, Instant};
+
+    #[test]
+    fn the_lowest_free_descriptor_of_a_child_with_only_stdio_is_3() {
+        // (Not this process: listing its own /proc/self/fd takes a descriptor meanwhile.)
+        let mut child = std::process::Command::new("sleep").arg("5").spawn().expect("sleep runs");
+        let free = lowest_free_descriptor(child.id());
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert_eq!(free.unwrap(), 3);
+    }
 
     #[test]
     fn a_spinning_thread_uses_cpu_and_a_sleeping_one_does_not() {

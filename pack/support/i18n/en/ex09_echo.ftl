@@ -234,3 +234,17 @@ ex09-stop-client-arrived = { $how }; { $got } bytes arrived; { $difference }
 ex09-stop-client-all-bytes = all { $size } bytes of the message, unchanged
 ex09-stop-client-printed = { $how }; the message arrived whole and the server replied { $reply }, but the client printed { $printed } and ended with { $status }{ $stderr }
 ex09-stop-client-printed-why = read the reply until the server closes (read_to_end), whatever happened to the process meanwhile, and print it as it came
+
+## failed_accept_is_no_reason_to_stop
+
+ex09-accept-doing-first = sending the first client's line, before the descriptor limit was lowered
+ex09-accept-doing-waiting = sending the line of the client that waited while accept failed
+ex09-accept-never-failed = the server's descriptor limit was lowered to { $limit } (the number of its next descriptor), yet the next client was echoed at once: accept never failed
+ex09-accept-stopped =
+    .observed = once a client had been served, the server's descriptor limit was lowered to { $limit }, so that accepting the next client failed with EMFILE ("Too many open files"); within { $ms } ms { $exit }
+    .expected = the server goes on: a failed accept concerns one client, and once descriptors are free again the waiting client is echoed
+    .why = a failed accept is no reason to stop: accept fails when the process is out of descriptors (EMFILE) or a connection was reset before it was accepted, and the listener itself is fine. `stream?` or `stream.unwrap()` on what listener.incoming() yields returns out of serve (or panics) and ends the server; match on it instead, print the error on stderr and accept again. serve returns only if binding fails
+ex09-accept-waiting-not-served =
+    .observed = once a client had been served, the server's descriptor limit was lowered to { $limit } for { $ms } ms, so that accepting the next client failed with EMFILE; after the limit was restored that client, which had sent { $sent } and shut down its sending side, received { $got }, { $stop }; { $exit }
+    .expected = { $sent } back once descriptors are free again
+    .why = after a failed accept the server must accept again: the waiting client is still in the listening socket's queue. Perhaps the loop ends or stops accepting after an error, or the failed accept left the server stuck
