@@ -546,17 +546,7 @@ fn client_sends_exact_bytes(ctx: &Context) -> Verdict {
     let command = format!("`{}`", run.command);
     let expected_bytes = message.as_bytes();
     let Some(conn) = conns.first() else {
-        return Err(fail(
-            text!(
-                "ex09-client-never-connected",
-                command,
-                port = fake.port(),
-                status = run.describe_status(),
-                stderr = run.stderr_note()
-            ),
-            text!("ex09-client-connect-expected", port = fake.port()),
-            run.crash_hint().map_or_else(|| text!("ex09-client-connect-why"), str::to_owned),
-        ));
+        return Err(never_connected(&run, &command, fake.port()));
     };
     if conn.received != expected_bytes {
         let got = &conn.received;
@@ -634,17 +624,7 @@ fn client_reply_in_pieces(ctx: &Context) -> Verdict {
     }
     let command = format!("`{}`", run.command);
     if fake.connections().is_empty() {
-        return Err(fail(
-            text!(
-                "ex09-client-never-connected",
-                command,
-                port = fake.port(),
-                status = run.describe_status(),
-                stderr = run.stderr_note()
-            ),
-            text!("ex09-client-connect-expected", port = fake.port()),
-            run.crash_hint().map_or_else(|| text!("ex09-client-connect-why"), str::to_owned),
-        ));
+        return Err(never_connected(&run, &command, fake.port()));
     }
     let why = if !run.stdout.is_empty() && run.stdout.len() < reply.len() && reply.starts_with(&run.stdout) {
         text!("ex09-pieces-why-cut")
@@ -706,6 +686,15 @@ fn client_binary_reply(ctx: &Context) -> Verdict {
         text!("ex09-binary-expected", n = reply.len()),
         why,
     ))
+}
+
+/// The client `command` (run as `run`) never connected to the fake server on `port`.
+fn never_connected(run: &net::ClientRun, command: &str, port: u16) -> Failure {
+    fail(
+        text!("ex09-client-never-connected", command, port, status = run.describe_status(), stderr = run.stderr_note()),
+        text!("ex09-client-connect-expected", port),
+        run.crash_hint().map_or_else(|| text!("ex09-client-connect-why"), str::to_owned),
+    )
 }
 
 fn io_failure(doing: &str, e: std::io::Error) -> Failure {
