@@ -157,7 +157,7 @@ fn io_threads_with_gil_overlap(_ctx: &Context) -> Verdict {
             Judgement::Unsure(text!(
                 "ex08-io-busy",
                 ratio = format!("{:.2}", io.ratio()),
-                others = t.io_others.map_or("?".to_owned(), |o| format!("{o:.1}"))
+                others = t.io_others.map_or("?".to_owned(), |o| format!("{o:.2}"))
             ))
         } else {
             Judgement::Fail(failure!(
@@ -225,7 +225,7 @@ fn gil_switches_every_interval(_ctx: &Context) -> Verdict {
                     "ex08-switch-long-hold-busy",
                     longest_steps = h3.longest_steps,
                     longest = ms(h3.longest),
-                    others = t.others3.map_or("?".to_owned(), |o| format!("{o:.1}"))
+                    others = t.others3.map_or("?".to_owned(), |o| format!("{o:.2}"))
                 ));
             }
             return Judgement::Fatal(failure!(
@@ -361,7 +361,7 @@ impl Table {
                 &text!(
                     "ex08-table-row-no-gil-note",
                     plain = format!("{:.2}", self.plain_cpu.ratio()),
-                    others = self.others.map_or("?".to_owned(), |o| format!("{o:.1}"))
+                    others = self.others.map_or("?".to_owned(), |o| format!("{o:.2}"))
                 ),
             ),
             row(&text!("ex08-table-row-gil"), &self.gil_cpu, &text!("ex08-table-row-gil-note")),
@@ -399,7 +399,7 @@ fn experiment_check_with(with_three: bool, judge: impl Fn(&Table) -> Judgement) 
             let summary = text!(
                 "ex08-experiment-summary",
                 free = format!("{:.2}", table.free_cpu.ratio()),
-                others = table.others.map_or("?".to_owned(), |o| format!("{o:.1}")),
+                others = table.others.map_or("?".to_owned(), |o| format!("{o:.2}")),
                 gil = format!("{:.2}", table.gil_cpu.ratio()),
                 io = format!("{:.2}", table.gil_io.ratio()),
                 plain = format!("{:.2}", table.plain_cpu.ratio()),
@@ -1075,6 +1075,9 @@ fn misuse_panics_instead_of_hanging(_ctx: &Context) -> Verdict {
 const RUN_IO_THREADS: usize = 3;
 const RUN_IO_N: u64 = 4;
 const RUN_IO_PAUSE: Duration = Duration::from_millis(3);
+/// How long `experiment::run` may take: about 1.5 s on a quiet machine (the GIL rows are the
+/// longest), several times that while other processes compete for the cores.
+const RUN_WATCHDOG: Duration = Duration::from_secs(20);
 
 /// Observes `experiment-run-table` and `experiment-table-printed`: experiment::run gives the
 /// three rows (CPU-bound on 2 threads without and with the GIL, I/O-bound on `io_threads`), each
@@ -1098,19 +1101,21 @@ fn experiment_table(_ctx: &Context) -> Verdict {
         .min()
         .unwrap_or_default()
         .max(Duration::from_micros(1));
-    // About 10 ms per count-down without the GIL (with it, each step also looks at the clock:
-    // several times that), at least the probe's n.
-    let n = ((probe_n as f64 * 0.010 / one.as_secs_f64()) as u64).clamp(probe_n, 50_000_000);
+    // About 40 ms per count-down without the GIL (with it, each step also looks at the clock:
+    // several times that), at least the probe's n. Not shorter: another process that takes a
+    // core for a few milliseconds (its average share of the run may still be small) would
+    // spoil a 10 ms overlap, and a correct table would read "no speed-up without the GIL".
+    let n = ((probe_n as f64 * 0.040 / one.as_secs_f64()) as u64).clamp(probe_n, 200_000_000);
     let one = one.mul_f64(n as f64 / probe_n as f64);
     timing::decide(3, |_| {
         let load = Load::start();
         let run = watch::spawn("experiment-run", move |report| {
             report.send(experiment::run(n, RUN_IO_THREADS, RUN_IO_N, RUN_IO_PAUSE))
         });
-        let table = match run.next(WATCHDOG) {
+        let table = match run.next(RUN_WATCHDOG) {
             Next::Item(table) => table,
             Next::Panicked(message) => return fatal(failure!("ex08-run-panicked", call = run_call(n), message)),
-            _ => return fatal(failure!("ex08-run-stuck", call = run_call(n), secs = WATCHDOG.as_secs())),
+            _ => return fatal(failure!("ex08-run-stuck", call = run_call(n), secs = RUN_WATCHDOG.as_secs())),
         };
         let others = load.others();
         judge_table(&table, n, one, others)
@@ -1214,7 +1219,7 @@ fn judge_table(table: &ex08_gil::experiment::Table, n: u64, one: Duration, other
         rows = summary.as_str(),
         free = format!("{free:.2}"),
         gil = format!("{gil:.2}"),
-        others = others.map_or("?".into(), |o| format!("{o:.1}"))
+        others = others.map_or("?".into(), |o| format!("{o:.2}"))
     );
     let judgement = match others {
         Some(o) if o <= OTHERS_AT_MOST => {
@@ -1224,7 +1229,7 @@ fn judge_table(table: &ex08_gil::experiment::Table, n: u64, one: Duration, other
                 Judgement::Fail(failure!(
                     "ex08-run-rows-swapped",
                     call,
-                    others = format!("{o:.1}"),
+                    others = format!("{o:.2}"),
                     first = rows[0].0.as_str(),
                     free = format!("{free:.2}"),
                     second = rows[1].0.as_str(),
@@ -1232,7 +1237,7 @@ fn judge_table(table: &ex08_gil::experiment::Table, n: u64, one: Duration, other
                 ))
             }
         }
-        Some(o) => Judgement::Unsure(text!("ex08-run-busy", others = format!("{o:.1}"))),
+        Some(o) => Judgement::Unsure(text!("ex08-run-busy", others = format!("{o:.2}"))),
         None => Judgement::CannotMeasure(text!("ex08-proc-stat-unknown")),
     };
     Measurement { judgement, summary }
