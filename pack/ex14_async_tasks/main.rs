@@ -9,6 +9,9 @@
 //!   is told apart from one that is woken and not ready.
 //! - Stalls are seen by a heartbeat task that ticks every 5 ms on the same runtime, on one worker
 //!   thread, while `run_blocking` runs a function that sleeps (blocking) for 500 ms.
+//! - The Future contract of the promise is seen by polling it by hand with wakers of our own
+//!   (`pack_support::wakers`): a new waker for a later poll, and thousands of rounds in which a
+//!   thread resolves (or drops) the Resolver while the Promise is being polled.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -18,9 +21,10 @@ use std::task::{Context as TaskContext, Poll};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use ex14_async_tasks::{gather, promise, run_blocking, Abandoned};
+use ex14_async_tasks::{gather, promise, run_blocking, Abandoned, Resolver};
 use pack_support::net::LoadProbe;
 use pack_support::timing::{self, Judgement, Measurement};
+use pack_support::wakers;
 use pack_support::watch::{self, Next};
 use pack_support::{failure, measured, text, Context, Failure, Verdict};
 
@@ -31,7 +35,9 @@ fn main() {
         promise_resolved_from_another_task,
         blocking_call_does_not_stall_runtime,
         panics_come_back_with_their_payload,
-        promise_from_a_thread_and_after_drop
+        promise_from_a_thread_and_after_drop,
+        promise_wakes_its_latest_waker,
+        promise_never_loses_a_wake_up
     ])
 }
 
@@ -515,5 +521,180 @@ fn promise_from_a_thread_and_after_drop(_ctx: &Context) -> Verdict {
         Next::Item(()) => Ok(()),
         Next::Panicked(text) => Err(failure!("ex14-resolve-dropped-panicked", text)),
         Next::TimedOut | Next::Ended => Err(failure!("ex14-resolve-dropped-hangs")),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// promise_wakes_its_latest_waker
+// ---------------------------------------------------------------------------------------------
+
+/// What a Promise polled by hand with two wakers did when a thread resolved (or dropped) its
+/// Resolver.
+struct TwoWakers {
+    /// Whether the first and the second poll returned Pending.
+    pending: (bool, bool),
+    /// How often the first and the second waker were woken.
+    woken: (usize, usize),
+    /// What a poll after the wake-up gave (None: Pending).
+    then: Option<Result<u64, Abandoned>>,
+}
+
+/// Promise `promise-wakes-latest-waker`: a Promise polled with one waker and then with another
+/// (its task moved to another worker, or it was first awaited inside a `select!` and then by
+/// another task) must wake the second when a thread resolves it, and when a thread drops the
+/// Resolver. Only the waker of the latest poll counts: that is the `Future` contract.
+fn promise_wakes_its_latest_waker(_ctx: &Context) -> Verdict {
+    for resolves in [true, false] {
+        let what = if resolves { text!("ex14-latest-resolve") } else { text!("ex14-latest-drop") };
+        let scenario = watch::spawn("promise", move |report| {
+            let runtime = event_loop();
+            let _inside = runtime.enter();
+            let (resolver, awaited) = promise::<u64>();
+            let mut awaited = Box::pin(awaited);
+            let (first, second) = (wakers::Counting::new(), wakers::Counting::new());
+            let a = wakers::poll_with(awaited.as_mut(), &first.waker()).is_pending();
+            let b = wakers::poll_with(awaited.as_mut(), &second.waker()).is_pending();
+            let acting = thread::spawn(move || {
+                thread::sleep(Duration::from_millis(20));
+                if resolves {
+                    resolver.resolve(5);
+                } else {
+                    drop(resolver);
+                }
+            });
+            second.wait_woken(Duration::from_secs(2));
+            if let Err(payload) = acting.join() {
+                std::panic::resume_unwind(payload);
+            }
+            let then = match wakers::poll_with(awaited.as_mut(), &wakers::Counting::new().waker()) {
+                Poll::Ready(value) => Some(value),
+                Poll::Pending => None,
+            };
+            report.send(TwoWakers { pending: (a, b), woken: (first.woken(), second.woken()), then });
+        });
+        let seen = match scenario.next(Duration::from_secs(5)) {
+            Next::Item(seen) => seen,
+            Next::Panicked(text) => return Err(panicked(&text, text!("ex14-doing-two-wakers"))),
+            _ => return Err(failure!("ex14-latest-hangs", what)),
+        };
+        let expected = if resolves { Ok(5) } else { Err(Abandoned) };
+        let expected_text = format!("{expected:?}");
+        match seen {
+            TwoWakers { pending: (true, true), woken: (_, 1..), then } if then.as_ref() == Some(&expected) => {}
+            TwoWakers { pending: (true, true), woken: (_, 1..), then } => {
+                let then = then.map_or("Pending".to_owned(), |v| format!("{v:?}"));
+                return Err(failure!("ex14-latest-woken-not-ready", what, then, expected = expected_text));
+            }
+            TwoWakers { pending: (true, true), woken: (1.., 0), .. } => {
+                return Err(failure!("ex14-latest-woke-first", what, expected = expected_text))
+            }
+            TwoWakers { pending: (true, true), .. } => {
+                return Err(failure!("ex14-latest-woke-none", what, expected = expected_text))
+            }
+            TwoWakers { .. } => return Err(failure!("ex14-latest-ready-at-once")),
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// promise_never_loses_a_wake_up
+// ---------------------------------------------------------------------------------------------
+
+/// How a race round between a Resolver and the polls of its Promise ended badly.
+struct LostWakeUp {
+    round: usize,
+    resolves: bool,
+    pause: Duration,
+    poll: isize,
+    latest_woken: Option<isize>,
+}
+
+/// Waits `pause` without sleeping: a sleep of a few microseconds lasts tens of them.
+fn spin_for(pause: Duration) {
+    let until = Instant::now() + pause;
+    while Instant::now() < until {
+        std::hint::spin_loop();
+    }
+}
+
+/// Promise `promise-no-lost-wake-up`: thousands of rounds in which a thread resolves a
+/// Promise (or drops its Resolver) after a pause of 0-40 us while the Promise is polled in a
+/// tight loop, every poll with a new waker, so that the thread acts at every point of `poll`
+/// (`wakers::poll_racing`). A poll that returns Pending once the thread has acted must have its
+/// own waker woken. A poll that looks at the value and stores its waker in two critical
+/// sections sometimes returns Pending after the Resolver has already woken an older waker (or
+/// none): a lost wake-up, which a task awaiting the Promise would never recover from.
+fn promise_never_loses_a_wake_up(_ctx: &Context) -> Verdict {
+    const ROUNDS: usize = 3_000;
+    const MAX_POLLS: isize = 200_000;
+    const TIME_BUDGET: Duration = Duration::from_secs(4);
+    const WAKE_WITHIN: Duration = Duration::from_secs(2);
+    let seed = pack_support::rng::seed();
+    let scenario = watch::spawn("promise race", move |report| {
+        let runtime = event_loop();
+        let _inside = runtime.enter();
+        let mut rng = pack_support::rng::Rng::new(seed);
+        // One thread acts on every round's Resolver, after the round's pause, then says so.
+        type Action = (Resolver<u64>, Duration, bool, Arc<AtomicBool>);
+        let (to_actor, actions) = std::sync::mpsc::channel::<Action>();
+        let actor = thread::spawn(move || {
+            for (resolver, pause, resolves, acted) in actions {
+                spin_for(pause);
+                if resolves {
+                    resolver.resolve(1);
+                } else {
+                    drop(resolver);
+                }
+                acted.store(true, Ordering::SeqCst);
+            }
+        });
+        let started = Instant::now();
+        let mut rounds = 0;
+        let mut lost = None;
+        while rounds < ROUNDS && started.elapsed() < TIME_BUDGET {
+            rounds += 1;
+            let (pause, resolves) = (Duration::from_micros(rng.below(40)), rng.below(4) != 0);
+            let (resolver, awaited) = promise::<u64>();
+            let mut awaited = Box::pin(awaited);
+            let (family, acted) = (wakers::Numbered::new(), Arc::new(AtomicBool::new(false)));
+            if to_actor.send((resolver, pause, resolves, acted.clone())).is_err() {
+                break;
+            }
+            // Still pending after MAX_POLLS: the acting thread is late (a busy machine), which
+            // is no lost wake-up.
+            if let wakers::RacedPolls::Lost { poll, latest_woken } =
+                wakers::poll_racing(awaited.as_mut(), &family, &acted, MAX_POLLS, WAKE_WITHIN)
+            {
+                lost = Some(LostWakeUp { round: rounds, resolves, pause, poll, latest_woken });
+                break;
+            }
+        }
+        drop(to_actor);
+        if let Err(payload) = actor.join() {
+            std::panic::resume_unwind(payload);
+        }
+        report.send(lost.map_or(Ok(rounds), Err));
+    });
+    match scenario.next(TIME_BUDGET + WAKE_WITHIN * 2 + Duration::from_secs(10)) {
+        Next::Item(Ok(rounds)) => {
+            measured(text!("ex14-race-measured", rounds));
+            Ok(())
+        }
+        Next::Item(Err(lost)) => Err(failure!(
+            "ex14-lost-wake-up",
+            round = lost.round,
+            what = if lost.resolves { text!("ex14-race-resolved") } else { text!("ex14-race-dropped") },
+            us = lost.pause.as_micros() as u64,
+            poll = lost.poll + 1,
+            secs = WAKE_WITHIN.as_secs(),
+            woken = match lost.latest_woken {
+                None => text!("ex14-woken-none"),
+                Some(poll) => text!("ex14-woken-older", poll = poll + 1),
+            },
+            replay = pack_support::rng::replay_hint(seed, "ex14")
+        )),
+        Next::Panicked(text) => Err(panicked(&text, text!("ex14-doing-racing"))),
+        _ => Err(failure!("ex14-race-stuck")),
     }
 }

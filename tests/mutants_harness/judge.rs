@@ -38,23 +38,54 @@ pub fn all_apply(mutants: &[Mutant]) -> Result<(), Failed> {
     }
 }
 
+/// How many times a trial is submitted while a check it judges ends "not judged" (the machine
+/// was too busy to measure): what an instructor does with such a check, grading it again.
+const ATTEMPTS_WHILE_NOT_JUDGED: usize = 3;
+
+/// Submits `sources` as `exercise` with `extra` arguments until none of `judged` (every check
+/// when empty) ends "not judged", at most [`ATTEMPTS_WHILE_NOT_JUDGED`] times: the last
+/// submission's output and report.
+fn submit(
+    exercise: &str,
+    sources: &std::path::Path,
+    extra: &[&str],
+    judged: &[String],
+    alone: bool,
+) -> Result<(std::process::Output, serde_json::Value), Failed> {
+    let report_path = sources.join("report.json");
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let output = checker()
+            .args(["submit", exercise, "--from"])
+            .arg(sources)
+            .arg("--report")
+            .arg(&report_path)
+            .args(extra)
+            .output()?;
+        if alone {
+            assert_no_leftovers();
+        }
+        let report = read_report(&report_path);
+        let not_judged = report["checks"].as_array().map(Vec::as_slice).unwrap_or_default().iter().any(|c| {
+            c["outcome"] == "not_judged" && (judged.is_empty() || judged.iter().any(|name| c["name"] == name.as_str()))
+        });
+        if !not_judged || attempt == ATTEMPTS_WHILE_NOT_JUDGED {
+            return Ok((output, report));
+        }
+        eprintln!("{exercise}: a check was not judged (a busy machine): submitted again");
+    }
+}
+
 /// Submits the mutant and fails with everything that did not go as its `[expect]` says.
 /// `alone`: no other trial runs at the same time, so any student process still alive
 /// afterwards is this mutant's.
 pub fn fails_as_expected(mutant: &Mutant, alone: bool) -> Result<(), Failed> {
     let sources = materialize(mutant)?;
-    let report_path = sources.path().join("report.json");
     // Only the checks the mutant must fail are run (not the public tests, nor the others):
     // nothing else is compared, and a mutant's trial then costs one check, not the exercise.
-    let mut command = checker();
-    command.args(["submit", &mutant.exercise, "--from"]).arg(sources.path()).arg("--report").arg(&report_path);
-    for check in &mutant.expect.fails {
-        command.args(["--only", check]);
-    }
-    let output = command.output()?;
-    if alone {
-        assert_no_leftovers();
-    }
+    let only: Vec<&str> = mutant.expect.fails.iter().flat_map(|check| ["--only", check.as_str()]).collect();
+    let (output, report) = submit(&mutant.exercise, sources.path(), &only, &mutant.expect.fails, alone)?;
     let stdout = String::from_utf8_lossy(&output.stdout);
     if output.status.code() != Some(1) {
         return Err(format!(
@@ -66,7 +97,7 @@ pub fn fails_as_expected(mutant: &Mutant, alone: bool) -> Result<(), Failed> {
         )
         .into());
     }
-    let problems = compare(mutant, &read_report(&report_path), &stdout);
+    let problems = compare(mutant, &report, &stdout);
     if problems.is_empty() {
         Ok(())
     } else {
@@ -80,18 +111,8 @@ pub fn fails_as_expected(mutant: &Mutant, alone: bool) -> Result<(), Failed> {
 pub fn passes_every_check(alternative: &Alternative, alone: bool) -> Result<(), Failed> {
     let sources = tempfile::Builder::new().prefix("checker-alternative-").tempdir()?;
     alternative.materialize(&solution_of(&alternative.exercise), sources.path()).map_err(|e| e.to_string())?;
-    let report_path = sources.path().join("report.json");
-    let output = checker()
-        .args(["submit", &alternative.exercise, "--from"])
-        .arg(sources.path())
-        .arg("--report")
-        .arg(&report_path)
-        .output()?;
-    if alone {
-        assert_no_leftovers();
-    }
+    let (output, report) = submit(&alternative.exercise, sources.path(), &[], &[], alone)?;
     let stdout = String::from_utf8_lossy(&output.stdout);
-    let report = read_report(&report_path);
     let failed: Vec<String> = report["checks"]
         .as_array()
         .map(Vec::as_slice)

@@ -93,7 +93,9 @@ impl<T> Future for Promise<T> {
 
     /// Task: `Ready(Ok(value))` once the value is set; `Ready(Err(Abandoned))` once the
     /// Resolver is dropped without a value; otherwise `Pending`, with the task's waker stored
-    /// where `resolve` (or dropping the Resolver) will call it.
+    /// where `resolve` (or dropping the Resolver) will call it: the waker of this poll, which
+    /// may differ from the last one's (a task can move between threads), stored in the same
+    /// critical section that looks at the value.
     fn poll(self: Pin<&mut Self>, _cx: &mut Context<'_>) -> Poll<Self::Output> {
         todo!("poll the receiving end with cx, and translate what it says")
     }

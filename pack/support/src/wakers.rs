@@ -7,10 +7,17 @@
 //! numbered L or later must be woken. A future that keeps the first waker, or that checks its
 //! state and stores its waker in two critical sections (a lost wake-up when its timer finishes
 //! in between), wakes an older one or none.
+//!
+//! When the checks themselves make the event a future waits for (they resolve a promise from a
+//! thread of their own), they know when it has happened, and [`poll_racing`] judges each poll
+//! exactly: a poll that returned `Pending` after the event (or while it happened) must have its
+//! own waker woken. That also passes futures that hand the duty to wake over to the next poll
+//! (tokio's oneshot takes the old waker out before it stores the new one), which the coarser
+//! "L or later" rule of [`poll_tightly`]'s callers would not.
 
 use std::future::Future;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicIsize, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll, Wake, Waker};
 use std::thread::Thread;
@@ -152,24 +159,75 @@ pub fn poll_tightly<F: Future + ?Sized>(
     TightPolls::StillPending { polls: max_polls }
 }
 
+/// How polling a future while another thread makes what it waits for happen ended.
+#[derive(Debug, PartialEq, Eq)]
+pub enum RacedPolls {
+    /// Ready at poll number `ready_at`.
+    Ready { ready_at: isize },
+    /// Poll number `poll` returned `Pending` once the other thread had acted, and its waker was
+    /// not woken in time: a lost wake-up (`latest_woken`: the latest waker woken, if any).
+    Lost { poll: isize, latest_woken: Option<isize> },
+    /// Still `Pending` after `polls` polls, every wake-up answered with a poll.
+    StillPending { polls: isize },
+}
+
+/// Polls `future` in a tight loop, each time with the next waker of `family`, while another
+/// thread makes what it waits for happen and then sets `acted`. While `acted` is unset, a
+/// `Pending` poll is followed by another at once: a spurious poll, as real executors make, which
+/// hands the duty to wake over to the new waker, and makes the other thread act at every point
+/// of `poll`. Once a poll returns `Pending` with `acted` set (it acted before or during that
+/// poll), no poll follows until that poll's own waker is woken (within `within`), as an
+/// executor would wait; the woken future is then polled again.
+pub fn poll_racing<F: Future + ?Sized>(
+    mut future: Pin<&mut F>,
+    family: &Arc<Numbered>,
+    acted: &AtomicBool,
+    max_polls: isize,
+    within: Duration,
+) -> RacedPolls {
+    for poll in 0..max_polls {
+        if poll_with(future.as_mut(), &family.waker(poll)).is_ready() {
+            return RacedPolls::Ready { ready_at: poll };
+        }
+        if acted.load(Ordering::SeqCst) && !family.wait_woken_from(poll, within) {
+            return RacedPolls::Lost { poll, latest_woken: family.latest_woken() };
+        }
+    }
+    RacedPolls::StillPending { polls: max_polls }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::sync::Mutex;
 
-    /// A timer future: a thread sets `done` after `after` and wakes the stored waker. With
-    /// `lose`, `poll` checks `done` and stores its waker under two separate locks (the
-    /// lost wake-up); with `keep_first`, it stores only the first waker it is given.
+    /// How the test timer's `poll` goes about its waker.
+    #[derive(Clone, Copy, PartialEq)]
+    enum Kind {
+        /// Checks `done` and stores its waker in one critical section.
+        Correct,
+        /// Checks `done` and stores its waker under two separate locks: a lost wake-up.
+        Lose,
+        /// Stores only the first waker it is given.
+        KeepFirst,
+        /// Takes the old waker out, then checks `done` and stores the new one (as tokio's
+        /// oneshot does): correct, though the old waker may never be woken.
+        HandOff,
+    }
+
+    /// A timer future: a thread sets `done` after `after`, wakes the stored waker, then sets
+    /// `acted`.
     struct Timer {
         shared: Arc<Mutex<(bool, Option<Waker>)>>,
-        lose: bool,
-        keep_first: bool,
+        kind: Kind,
+        acted: Arc<AtomicBool>,
     }
 
     impl Timer {
-        fn new(after: Duration, lose: bool, keep_first: bool) -> Timer {
+        fn new(after: Duration, kind: Kind) -> Timer {
             let shared: Arc<Mutex<(bool, Option<Waker>)>> = Arc::new(Mutex::new((false, None)));
-            let timer = Arc::clone(&shared);
+            let acted = Arc::new(AtomicBool::new(false));
+            let (timer, flag) = (Arc::clone(&shared), Arc::clone(&acted));
             std::thread::spawn(move || {
                 std::thread::sleep(after);
                 let waker = {
@@ -180,8 +238,9 @@ mod tests {
                 if let Some(waker) = waker {
                     waker.wake();
                 }
+                flag.store(true, Ordering::SeqCst);
             });
-            Timer { shared, lose, keep_first }
+            Timer { shared, kind, acted }
         }
     }
 
@@ -189,23 +248,39 @@ mod tests {
         type Output = ();
 
         fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-            if self.lose {
-                if self.shared.lock().unwrap().0 {
-                    return Poll::Ready(());
+            match self.kind {
+                Kind::Lose => {
+                    if self.shared.lock().unwrap().0 {
+                        return Poll::Ready(());
+                    }
+                    // The window: the timer may finish here and find no waker (or an old one).
+                    std::thread::yield_now();
+                    self.shared.lock().unwrap().1 = Some(cx.waker().clone());
+                    Poll::Pending
                 }
-                // The window: the timer may finish here and find no waker (or an old one).
-                std::thread::yield_now();
-                self.shared.lock().unwrap().1 = Some(cx.waker().clone());
-                return Poll::Pending;
+                Kind::HandOff => {
+                    drop(self.shared.lock().unwrap().1.take());
+                    // The timer may finish here, find no waker, and wake nobody: the check
+                    // below sees `done`.
+                    std::thread::yield_now();
+                    let mut state = self.shared.lock().unwrap();
+                    if state.0 {
+                        return Poll::Ready(());
+                    }
+                    state.1 = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+                Kind::Correct | Kind::KeepFirst => {
+                    let mut state = self.shared.lock().unwrap();
+                    if state.0 {
+                        return Poll::Ready(());
+                    }
+                    if !(self.kind == Kind::KeepFirst && state.1.is_some()) {
+                        state.1 = Some(cx.waker().clone());
+                    }
+                    Poll::Pending
+                }
             }
-            let mut state = self.shared.lock().unwrap();
-            if state.0 {
-                return Poll::Ready(());
-            }
-            if !(self.keep_first && state.1.is_some()) {
-                state.1 = Some(cx.waker().clone());
-            }
-            Poll::Pending
         }
     }
 
@@ -235,7 +310,7 @@ mod tests {
     fn a_correct_timer_wakes_the_latest_pending_polls_waker() {
         for _ in 0..200 {
             let family = Numbered::new();
-            let mut timer = Box::pin(Timer::new(Duration::from_micros(20), false, false));
+            let mut timer = Box::pin(Timer::new(Duration::from_micros(20), Kind::Correct));
             match poll_tightly(timer.as_mut(), &family, 1_000_000) {
                 TightPolls::Ready { last_pending: Some(last), .. } => {
                     assert!(family.wait_woken_from(last, Duration::from_secs(5)));
@@ -249,7 +324,7 @@ mod tests {
     #[test]
     fn a_timer_that_keeps_the_first_waker_is_seen() {
         let family = Numbered::new();
-        let mut timer = Box::pin(Timer::new(Duration::from_millis(50), false, true));
+        let mut timer = Box::pin(Timer::new(Duration::from_millis(50), Kind::KeepFirst));
         assert!(poll_with(timer.as_mut(), &family.waker(0)).is_pending());
         assert!(poll_with(timer.as_mut(), &family.waker(1)).is_pending());
         assert!(!family.wait_woken_from(1, Duration::from_secs(1)));
@@ -261,7 +336,7 @@ mod tests {
         let mut lost = false;
         for _ in 0..5_000 {
             let family = Numbered::new();
-            let mut timer = Box::pin(Timer::new(Duration::from_micros(5), true, false));
+            let mut timer = Box::pin(Timer::new(Duration::from_micros(5), Kind::Lose));
             if let TightPolls::Ready { last_pending: Some(last), .. } = poll_tightly(timer.as_mut(), &family, 1_000_000)
             {
                 if !family.wait_woken_from(last, Duration::from_millis(200)) {
@@ -271,5 +346,51 @@ mod tests {
             }
         }
         assert!(lost, "5000 rounds never showed the lost wake-up");
+    }
+
+    /// Whether any of `rounds` rounds of `kind` timers of 0-19 us, raced by `poll_racing`,
+    /// lost a wake-up.
+    fn any_lost(kind: Kind, rounds: u64) -> bool {
+        (0..rounds).any(|round| {
+            let family = Numbered::new();
+            let mut timer = Box::pin(Timer::new(Duration::from_micros(round % 20), kind));
+            let acted = Arc::clone(&timer.acted);
+            match poll_racing(timer.as_mut(), &family, &acted, 10_000_000, Duration::from_millis(200)) {
+                RacedPolls::Ready { .. } => false,
+                RacedPolls::Lost { .. } => true,
+                RacedPolls::StillPending { polls } => panic!("still pending after {polls} polls"),
+            }
+        })
+    }
+
+    #[test]
+    fn racing_polls_pass_correct_timers_and_those_that_hand_the_waker_over() {
+        assert!(!any_lost(Kind::Correct, 1_000));
+        assert!(!any_lost(Kind::HandOff, 3_000));
+    }
+
+    #[test]
+    fn racing_polls_see_a_lost_wake_up() {
+        assert!(any_lost(Kind::Lose, 5_000), "5000 rounds never showed the lost wake-up");
+    }
+
+    #[test]
+    fn the_coarse_rule_would_fail_a_timer_that_hands_the_waker_over() {
+        // Why `poll_racing` exists: "the waker of the latest Pending poll or a later one" is
+        // not the contract when the next poll took the duty over and was Ready.
+        let mut missed = false;
+        for round in 0..20_000 {
+            let family = Numbered::new();
+            let mut timer = Box::pin(Timer::new(Duration::from_micros(round % 20), Kind::HandOff));
+            if let TightPolls::Ready { last_pending: Some(last), .. } =
+                poll_tightly(timer.as_mut(), &family, 10_000_000)
+            {
+                if !family.wait_woken_from(last, Duration::from_millis(50)) {
+                    missed = true;
+                    break;
+                }
+            }
+        }
+        assert!(missed, "20000 rounds never showed a hand-over");
     }
 }

@@ -172,8 +172,7 @@ ex13-poll-blocks =
 
 ## delay_never_loses_a_wake_up
 
-ex13-race-measured = { $rounds } delays of 0-40 us, each polled until ready with a new waker every time: the latest Pending poll's waker (or a later one) was woken every time
-ex13-woken-none = none at all
+ex13-race-measured = { $rounds } delays of 0-40 us, each polled until ready with a new waker every time: no round woke an older waker while the latest Pending poll's stayed asleep
 ex13-woken-older = that of poll number { $poll }, an older one
 ex13-lost-wake-up =
     .observed = in round { $round } of a race between timers and polls, Delay::new({ $us } us) was polled again and again, each time with a new waker; poll number { $poll } returned Pending, yet { $secs } s later the only waker woken was { $woken }; { $replay }

@@ -158,3 +158,46 @@ ex14-resolve-dropped-hangs =
     .observed = resolve() on a Resolver whose Promise had been dropped did not return within 3 s
     .expected = resolve returns at once
     .why = resolve must never wait for the Promise: set the value and wake, if anybody waits
+
+## promise_wakes_its_latest_waker
+
+ex14-latest-resolve = a plain thread resolved it with 5
+ex14-latest-drop = a plain thread dropped its Resolver
+ex14-doing-two-wakers = polling a Promise by hand with two wakers
+ex14-latest-hangs =
+    .observed = a Promise polled by hand (first with one waker, then with another) did not let the check go on within 5 s after { $what }
+    .expected = poll returns at once, and the Resolver's side returns at once
+    .why = poll must never block, and neither must resolve nor dropping the Resolver: they set the state, take the waker and wake it
+ex14-latest-ready-at-once =
+    .observed = a new Promise, polled by hand before anybody resolved it, was Ready
+    .expected = Pending until a value is set or the Resolver is dropped
+    .why = poll may give a value only once resolve has set one, and Err(Abandoned) only once the Resolver is gone
+ex14-latest-woke-first =
+    .observed = a Promise was polled twice, each time with a new waker (as when its task moves to another worker thread, or another task awaits it); then { $what }: the waker of the first poll was woken, the waker of the second never was (within 2 s)
+    .expected = the waker of the latest Pending poll is woken, and the next poll gives { $expected }
+    .why = the Promise keeps the first waker it was given. The Future contract: only the waker of the most recent poll must be woken, and a task that moved can be reached only through its new one. Possible causes: storing the waker only when none is stored yet (`if waker.is_none()`), or storing it once, at creation or at the first poll. Store cx.waker() at every Pending poll (a oneshot receiver's own poll does this)
+ex14-latest-woke-none =
+    .observed = a Promise was polled twice, each time with a new waker; then { $what }: no waker was woken within 2 s
+    .expected = the waker of the latest Pending poll is woken, and the next poll gives { $expected }
+    .why = nothing reached the stored waker. Possible causes: poll stores no waker at all (try_recv, or a flag looked at), the Resolver's side sets the state without taking the waker and waking it, or dropping the Resolver does nothing (a Drop that marks the Promise abandoned must also wake it)
+ex14-latest-woken-not-ready =
+    .observed = a Promise was polled twice, each time with a new waker; then { $what }: the latest waker was woken, but the next poll gave { $then }
+    .expected = { $expected }
+    .why = a wake-up means "poll me again, I am ready". Possible causes: the value (or the abandonment) is stored somewhere poll does not look, or the wake comes before the state is set
+
+## promise_never_loses_a_wake_up
+
+ex14-race-resolved = was resolved
+ex14-race-dropped = had its Resolver dropped
+ex14-race-measured = { $rounds } Promises resolved or abandoned by a thread after 0-40 us, each polled until ready with a new waker every time: every poll that returned Pending after the thread had acted had its waker woken
+ex14-woken-none = none at all
+ex14-woken-older = that of poll number { $poll }, an older one
+ex14-lost-wake-up =
+    .observed = in round { $round } of a race between a thread and the polls of a Promise, the Promise { $what } after { $us } us while it was polled again and again, each time with a new waker; poll number { $poll } returned Pending when the thread had already done so, yet { $secs } s later that poll's waker had not been woken (the latest woken was { $woken }); { $replay }
+    .expected = a poll that returns Pending once the value is set (or the Resolver dropped) has its own waker woken
+    .why = a lost wake-up: a task awaiting this Promise would wait for ever. Likely: poll looked at the state and let the lock go; the thread then set the value and woke the waker it found (an older one, or none); only then did poll store its own waker and return Pending. Look at the state and store the waker in one critical section, under the lock that resolve and the Resolver's Drop take the waker under (or use a oneshot channel, whose receiver does this)
+ex14-doing-racing = racing resolves against polls of a Promise
+ex14-race-stuck =
+    .observed = racing resolves against polls of a Promise did not finish in time
+    .expected = each poll, each resolve and each drop of a Resolver returns at once
+    .why = poll must never block, and neither must resolve nor dropping the Resolver
