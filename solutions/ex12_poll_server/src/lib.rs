@@ -41,9 +41,9 @@
 //! process must have exactly one thread in `/proc/PID/task` the whole time; and a client that
 //! sends its line one byte at a time must not delay the replies to the others, nor one that
 //! reads none of its echo (even after closing its sending side). Meanwhile the checker looks at
-//! the system call your thread sleeps in: only `poll` is allowed, never a `read` or `write` on a
-//! socket. Public tests: `checker check ex12` (or `cargo test -p ex12_poll_server` in
-//! `exercises/`).
+//! the system call your thread sleeps in: only `poll` is allowed (or another call made to wait
+//! for events, such as `epoll_wait`), never a `read` or `write` on a socket. Public tests:
+//! `checker check ex12` (or `cargo test -p ex12_poll_server` in `exercises/`).
 
 use std::io::{self, ErrorKind, Read, Write};
 use std::net::{TcpListener, TcpStream};
