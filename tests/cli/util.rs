@@ -25,23 +25,14 @@ pub fn serial() -> MutexGuard<'static, ()> {
 /// a test that needs a quiet machine to see a verdict other than "not judged" runs beside the
 /// tests that hold no `serial()` lock, and those come and go.
 pub fn wait_for_a_quiet_machine() {
-    /// Busy jiffies and all jiffies of every processor so far, from /proc/stat's first line.
-    fn jiffies() -> (u64, u64) {
-        let stat = std::fs::read_to_string("/proc/stat").expect("/proc/stat");
-        let fields: Vec<u64> =
-            stat.lines().next().unwrap_or("").split_whitespace().skip(1).filter_map(|f| f.parse().ok()).collect();
-        let all: u64 = fields.iter().take(8).sum();
-        // idle and iowait are the 4th and 5th fields.
-        let idle = fields.get(3).copied().unwrap_or(0) + fields.get(4).copied().unwrap_or(0);
-        (all - idle, all)
-    }
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(600);
+    use checker::sandbox::LoadSnapshot;
+    let (second, deadline) =
+        (std::time::Duration::from_secs(1), std::time::Instant::now() + std::time::Duration::from_secs(600));
     while std::time::Instant::now() < deadline {
-        let (busy_before, all_before) = jiffies();
-        std::thread::sleep(std::time::Duration::from_secs(1));
-        let (busy_after, all_after) = jiffies();
-        let share = (busy_after - busy_before) as f64 / (all_after - all_before).max(1) as f64;
-        if share < 0.2 {
+        let (Some(before), started) = (LoadSnapshot::take(), std::time::Instant::now()) else { return };
+        std::thread::sleep(second);
+        let Some(after) = LoadSnapshot::take() else { return };
+        if before.outside_share(&after, started.elapsed()) < 0.2 {
             return;
         }
     }

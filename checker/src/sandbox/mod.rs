@@ -18,8 +18,10 @@ mod proctree;
 pub mod supervisor;
 
 pub use capture::Captured;
+// The integration tests wait for a quiet machine with the supervisor's own measure.
 pub use diagnose::{Activity, HangDiagnosis, HangKind, ThreadReport};
 pub use isolate::{Isolation, Limits, BUILD_UID, JOB_UID_BASE};
+pub use load::Snapshot as LoadSnapshot;
 pub use proctree::ProcessInfo;
 
 use serde::{Deserialize, Serialize};
