@@ -97,7 +97,7 @@ pub fn build(
     let student_package = package_name(&student_manifest)?;
     let mut artifacts = Artifacts::default();
     if exercise.checks_link_crate() {
-        if let Some(rendered) = forbidden_macros(&work.crate_dir.join("src")) {
+        if let Some(rendered) = forbidden_constructs(&work.crate_dir.join("src")) {
             return Ok(BuildResult::StudentErrors { rendered });
         }
     }
@@ -194,27 +194,17 @@ pub fn build(
     Ok(BuildResult::Built(artifacts))
 }
 
-/// Macros a library exercise may not use although they need no `unsafe`: `global_asm!` (and
-/// `naked_asm!`) put machine code and data of the student's choosing into the program the hidden
-/// checks run in, before and beside them. Found on the token level, so comments and strings do
-/// not count and a renamed import still names the macro.
-fn forbidden_macros(src: &Path) -> Option<String> {
-    const FORBIDDEN: &[&str] = &["global_asm", "naked_asm"];
-    fn idents(stream: proc_macro2::TokenStream, found: &mut Vec<(String, usize)>) {
-        for token in stream {
-            match token {
-                proc_macro2::TokenTree::Ident(ident) => {
-                    let name = ident.to_string();
-                    let name = name.trim_start_matches("r#");
-                    if FORBIDDEN.contains(&name) {
-                        found.push((name.to_owned(), ident.span().start().line));
-                    }
-                }
-                proc_macro2::TokenTree::Group(group) => idents(group.stream(), found),
-                _ => {}
-            }
-        }
-    }
+/// What a library exercise may not contain although it needs no `unsafe`, found on the token
+/// level (so comments and strings do not count, and a renamed import or a macro's argument still
+/// names it):
+/// - `global_asm!` and `naked_asm!` put machine code and data of the student's choosing into the
+///   program the hidden checks run in, before and beside them;
+/// - an `extern` block: the only place where `#[link(...)]` takes effect, and a `#[link]` with the
+///   `+verbatim` modifier hands the linker any file by its path — a file of the submission read
+///   as a linker script (which can, say, move the program's entry point into the student's code,
+///   ahead of the checks), when the hidden checks are linked with the pack in sight. An `extern`
+///   that is part of `extern crate` or of an `extern "C" fn` is not a block and is allowed.
+fn forbidden_constructs(src: &Path) -> Option<String> {
     let mut problems = Vec::new();
     let mut stack = vec![src.to_path_buf()];
     while let Some(folder) = stack.pop() {
@@ -225,12 +215,8 @@ fn forbidden_macros(src: &Path) -> Option<String> {
                 continue;
             }
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
-            // Text that does not lex is left to the compiler, which says what is wrong with it.
-            let Ok(stream) = text.parse::<proc_macro2::TokenStream>() else { continue };
-            let mut found = Vec::new();
-            idents(stream, &mut found);
             let rel = path.strip_prefix(src.parent().unwrap_or(src)).unwrap_or(&path).display().to_string();
-            problems.extend(found.into_iter().map(|(name, line)| format!("{rel}:{line}: {name}!")));
+            problems.extend(forbidden_in(&text).into_iter().map(|(what, line)| format!("{rel}:{line}: {what}")));
         }
     }
     if problems.is_empty() {
@@ -239,9 +225,52 @@ fn forbidden_macros(src: &Path) -> Option<String> {
     Some(format!(
         "error: {} is not allowed in this exercise\n\
          The hidden checks of a library exercise run in the same process as your code, so the \
-         checker builds it without `unsafe` code and without assembly. This exercise needs neither.\n",
+         checker builds it without `unsafe` code, without assembly and without `extern` blocks \
+         (whose `#[link]` attributes would reach the linker of the checks' program). This \
+         exercise needs none of them.\n",
         problems.join(", ")
     ))
+}
+
+/// The forbidden constructs in one source file, each with its line (see [`forbidden_constructs`]).
+fn forbidden_in(text: &str) -> Vec<(String, usize)> {
+    const MACROS: &[&str] = &["global_asm", "naked_asm"];
+    fn scan(stream: proc_macro2::TokenStream, found: &mut Vec<(String, usize)>) {
+        use proc_macro2::TokenTree;
+        let tokens: Vec<TokenTree> = stream.into_iter().collect();
+        let ident = |i: usize| match tokens.get(i) {
+            Some(TokenTree::Ident(ident)) => Some(ident.to_string()),
+            _ => None,
+        };
+        for (i, token) in tokens.iter().enumerate() {
+            match token {
+                TokenTree::Ident(word) => {
+                    let name = word.to_string();
+                    let line = word.span().start().line;
+                    if MACROS.contains(&name.trim_start_matches("r#")) {
+                        found.push((format!("{}!", name.trim_start_matches("r#")), line));
+                    } else if name == "extern" {
+                        // `extern crate`, `extern fn`, `extern "ABI" fn`: anything else is a block
+                        // (or its pieces, handed to a macro).
+                        let after_abi =
+                            if matches!(tokens.get(i + 1), Some(TokenTree::Literal(_))) { i + 2 } else { i + 1 };
+                        let allowed =
+                            ident(i + 1).as_deref() == Some("crate") || ident(after_abi).as_deref() == Some("fn");
+                        if !allowed {
+                            found.push(("an `extern` block".to_owned(), line));
+                        }
+                    }
+                }
+                TokenTree::Group(group) => scan(group.stream(), found),
+                _ => {}
+            }
+        }
+    }
+    // Text that does not lex is left to the compiler, which says what is wrong with it.
+    let Ok(stream) = text.parse::<proc_macro2::TokenStream>() else { return Vec::new() };
+    let mut found = Vec::new();
+    scan(stream, &mut found);
+    found
 }
 
 /// Files the compiler read for the student's crate that are not part of the submission (an
@@ -776,6 +805,32 @@ mod tests {
         assert_eq!(foreign_crates(&manifest, &allowed, errors), ["crossbeam-channel", "rand"]);
         assert!(foreign_crates(&manifest, &allowed, "error[E0308]: mismatched types").is_empty());
         assert!(foreign_crates(&dir.path().join("none.toml"), &allowed, errors).is_empty());
+    }
+
+    use super::forbidden_in;
+
+    #[test]
+    fn extern_blocks_and_assembly_are_found_however_they_are_written() {
+        let found = |text: &str| {
+            forbidden_in(text).into_iter().map(|(what, line)| format!("{line}: {what}")).collect::<Vec<_>>()
+        };
+        let block = "an `extern` block";
+        // The linker-script attack: a `#[link]` only takes effect on an extern block.
+        let attack = "#[link(name = \"../../src/x.rs\", kind = \"dylib\", modifiers = \"+verbatim\")]\nextern \"C\" {}";
+        assert_eq!(found(attack), [format!("2: {block}")]);
+        assert_eq!(found("extern {}"), [format!("1: {block}")]);
+        assert_eq!(found("unsafe extern \"C\" { fn f(); }"), [format!("1: {block}")]);
+        // Pieces handed to a macro, which puts the block together.
+        assert_eq!(found("m!(extern);\nm!{ x extern \"C\" }"), [format!("1: {block}"), format!("2: {block}")]);
+        assert_eq!(found("use std::arch::global_asm as g;\ng!(\"nop\");"), ["1: global_asm!"]);
+        assert_eq!(found("mod a { fn b() { r#naked_asm!(); } }"), ["1: naked_asm!"]);
+        // Not blocks: a crate, functions with an ABI, a function pointer type; words in strings
+        // and comments; raw identifiers.
+        let fine = "extern crate std;\npub extern \"C\" fn f() {}\nextern fn g() {}\ntype P = extern \"C\" fn(i32);\n\
+                    // extern {}\nconst S: &str = \"extern {} global_asm!\";\nlet r#extern = 1;";
+        assert!(found(fine).is_empty(), "{:?}", found(fine));
+        // Text that does not lex is the compiler's to explain.
+        assert!(found("extern \"C\" { unclosed").is_empty());
     }
 
     use super::{as_in_the_students_copy, progress_line};

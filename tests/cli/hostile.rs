@@ -412,8 +412,33 @@ fn assembly_is_refused_in_a_library_exercise() {
         Expect {
             command: "check",
             exit: 1,
-            says: &["global_asm! is not allowed in this exercise", "without `unsafe` code and without assembly"],
+            says: &["global_asm! is not allowed in this exercise", "without `unsafe` code, without assembly"],
             never_says: &[],
+            says_one_of: &[],
+        },
+    );
+}
+
+/// A `#[link]` with the `+verbatim` modifier on an extern block hands the linker any file by its
+/// path when the hidden checks are linked (with the pack in sight): read as a linker script, a
+/// file of the submission could move the program's entry point into the student's code, ahead of
+/// the checks and their nonce. Extern blocks are refused in a library exercise, whatever macro
+/// assembles them.
+#[test]
+fn extern_blocks_are_refused_in_a_library_exercise() {
+    run(
+        "extern_block",
+        r#"}
+        #[link(name = "../../../../../../../../../../src/entry.rs", kind = "dylib", modifiers = "+verbatim")]
+        extern "C" {}
+        macro_rules! block { ($e:tt) => { $e "C" {} } }
+        block!(extern);
+        fn _unused() {"#,
+        Expect {
+            command: "check",
+            exit: 1,
+            says: &["src/lib.rs:", "an `extern` block is not allowed in this exercise", "without `extern` blocks"],
+            never_says: &["Hidden checks of ex04_pool"],
             says_one_of: &[],
         },
     );
