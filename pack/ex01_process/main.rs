@@ -38,6 +38,12 @@ const INHERITED_LOW_FDS: [i32; 3] = [3, 4, 7];
 /// How long the program may take to print its report.
 const REPORT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// The name the held program runs under (the kernel keeps its first 15 bytes as the command):
+/// spaces and a ')' make naive parsers of /proc/self/stat read the wrong field. No digits: a
+/// word of the name read as a PID could be the right one by chance (the checks' own process
+/// has a small PID in the job's PID namespace).
+const ODD_NAME: &str = "ex01 ) x y (z";
+
 /// Observes `reports-own-pid`, `report-format` and `hold-until-stdin-closes`.
 fn reports_own_pid(ctx: &Context) -> Verdict {
     let held = Held::start(ctx)?;
@@ -52,7 +58,7 @@ fn reports_own_pid(ctx: &Context) -> Verdict {
     } else if !proc::exists(reported) {
         text!("ex01-pid-no-such-process", reported)
     } else {
-        text!("ex01-pid-another-process", reported)
+        text!("ex01-pid-another-process", reported, name = ODD_NAME)
     };
     Err(failure!("ex01-wrong-pid", reported, real, cause))
 }
@@ -68,7 +74,8 @@ fn reports_parent_pid(ctx: &Context) -> Verdict {
     if reported == real {
         return Ok(());
     }
-    let cause = if reported == own { text!("ex01-ppid-is-own", reported) } else { text!("ex01-ppid-field") };
+    let cause =
+        if reported == own { text!("ex01-ppid-is-own", reported) } else { text!("ex01-ppid-field", name = ODD_NAME) };
     Err(failure!("ex01-wrong-ppid", reported, own, real, cause))
 }
 
@@ -289,7 +296,14 @@ impl Held {
             })
             .collect();
         let sources: Vec<i32> = extra.iter().map(|f| f.as_raw_fd()).collect();
-        let mut cmd = Command::new(ctx.student_bin());
+        // Started through a link whose name has spaces and parentheses, a name the kernel
+        // shows as the command (in parentheses) in /proc/PID/stat: a program that reads its
+        // numbers from there must find them after the last ')', as the stat(5) format asks.
+        let link = ctx.scratch_dir().join(ODD_NAME);
+        if !link.exists() {
+            std::os::unix::fs::symlink(ctx.student_bin(), &link).expect("linking the program in the scratch directory");
+        }
+        let mut cmd = Command::new(&link);
         cmd.arg("--hold").stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::inherit());
         // A process group of its own: its process group ID is then its own PID, not the
         // parent's, so that reading the wrong field of /proc/self/stat shows.

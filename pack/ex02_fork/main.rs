@@ -39,8 +39,9 @@ const TARGET_PER_WORKER: Duration = Duration::from_millis(200);
 /// How long the program may run before the check gives up on it.
 const RUN_LIMIT: Duration = Duration::from_secs(20);
 
-/// Observes `forks-n-children`, `children-compute-their-shares` and `child-leaves-with-exit`
-/// (every child exits with status 0, read while the parent is frozen and cannot reap it).
+/// Observes `forks-n-children`, `children-run-together` (every child exists at one time),
+/// `children-compute-their-shares` and `child-leaves-with-exit` (every child exits with status
+/// 0, read while the parent is frozen and cannot reap it).
 fn forks_n_children(ctx: &Context) -> Verdict {
     let n = choose_n();
     let run = Run::observe_with(ctx, WORKERS, n, true)?;
@@ -60,6 +61,17 @@ fn forks_n_children(ctx: &Context) -> Verdict {
             _ => text!("ex02-too-many-forks"),
         };
         return Err(failure!("ex02-wrong-child-count", observed, workers = WORKERS, n, why));
+    }
+    // Each child computes for about TARGET_PER_WORKER: forked before the parent waits for any,
+    // they all exist at once for that long, which sampling every millisecond cannot miss.
+    if run.most_at_once < WORKERS {
+        return Err(failure!(
+            "ex02-children-one-at-a-time",
+            count,
+            most = run.most_at_once,
+            workers = WORKERS,
+            per_worker = TARGET_PER_WORKER.as_millis() as u64
+        ));
     }
     // The children, not the parent, must do the work: compare their CPU time.
     let children_cpu: Duration = run.children.iter().map(|c| c.cpu).sum();
@@ -373,6 +385,8 @@ struct Run {
     parent_cpu: Duration,
     /// Distinct children, in the order they were first seen.
     children: Vec<Seen>,
+    /// The most children (running or exited, not yet reaped) that the program had at one look.
+    most_at_once: usize,
     /// Children still there when the program had exited, with their state then.
     leftovers: Vec<(u32, char)>,
     /// Pipes and sockets the program's own process had open (beyond 0, 1 and 2).
@@ -418,6 +432,7 @@ impl Run {
 
         let start = Instant::now();
         let mut children: Vec<Seen> = Vec::new();
+        let mut most_at_once = 0;
         let mut parent_cpu = Duration::ZERO;
         let mut parent_channels: BTreeSet<String> = BTreeSet::new();
         // The parent's CPU and wake-ups when its first child was seen, and the latest values.
@@ -435,7 +450,9 @@ impl Run {
             if samples % 10 == 1 {
                 parent_channels.extend(channels(pid));
             }
-            for c in proc::children_fast(pid) {
+            let now_children = proc::children_fast(pid);
+            most_at_once = most_at_once.max(now_children.len());
+            for c in now_children {
                 let cpu = proc::cpu_time(c).unwrap_or_default();
                 match children.iter_mut().find(|s| s.pid == c) {
                     Some(seen) => {
@@ -515,7 +532,20 @@ impl Run {
             cpu: latest.1.saturating_sub(cpu),
             sleeps: latest.2.saturating_sub(sleeps),
         });
-        Ok(Run { pid, workers, n, status, stdout, elapsed, parent_cpu, children, leftovers, parent_channels, wait })
+        Ok(Run {
+            pid,
+            workers,
+            n,
+            status,
+            stdout,
+            elapsed,
+            parent_cpu,
+            children,
+            most_at_once,
+            leftovers,
+            parent_channels,
+            wait,
+        })
     }
 
     fn child_pids(&self) -> Vec<u32> {

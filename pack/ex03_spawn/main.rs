@@ -25,6 +25,7 @@ const ENTRIES: &[(&str, Entry)] = &[
     ("panic", panic_entry),
     ("sleep_ms", sleep_ms),
     ("stdio_probe", stdio_probe),
+    ("mark_after_ms", mark_after_ms),
 ];
 
 fn main() {
@@ -66,10 +67,12 @@ fn child_main_returned() -> Result<(), Failure> {
     }
 }
 
-/// Writes "PID PPID" of the process running it to the file named by its argument.
+/// Writes "PID PPID" of the process running it to the file named by its first argument, and on
+/// the next line its other arguments, each followed by ARG_END.
 fn whoami(args: &[String]) -> i32 {
     let Some(path) = args.first() else { return 2 };
-    let text = format!("{} {}", std::process::id(), std::os::unix::process::parent_id());
+    let rest: String = args[1..].iter().map(|a| format!("{a}{ARG_END}")).collect();
+    let text = format!("{} {}\n{rest}", std::process::id(), std::os::unix::process::parent_id());
     if fs::write(path, text).is_ok() {
         0
     } else {
@@ -92,6 +95,25 @@ fn sleep_ms(args: &[String]) -> i32 {
     thread::sleep(Duration::from_millis(ms));
     0
 }
+
+/// Sleeps for its first argument in milliseconds, then creates the file named by its second: a
+/// child that was killed (not waited for) never writes it.
+fn mark_after_ms(args: &[String]) -> i32 {
+    let (Some(ms), Some(path)) = (args.first().and_then(|a| a.parse().ok()), args.get(1)) else { return 2 };
+    thread::sleep(Duration::from_millis(ms));
+    if fs::write(path, "done").is_ok() {
+        0
+    } else {
+        3
+    }
+}
+
+/// Ends each argument `whoami` writes back (a character none of the arguments contains).
+const ARG_END: char = '\u{1e}';
+
+/// The arguments `runs_in_another_process` gives the entry besides the file: spaces, an empty
+/// one, what looks like an option, non-ASCII text — each must arrive as it was given.
+const TRICKY_ARGS: &[&str] = &["two words", "", "  padded  ", "--help", "a=b", "ünïcödé ✓", "'quoted' \"too\""];
 
 /// Writes a line to stdout and one to stderr, then sleeps for its argument in milliseconds
 /// while the checker looks at its descriptors.
@@ -119,7 +141,8 @@ fn runs_in_another_process(ctx: &Context) -> Verdict {
     let _ = fs::remove_file(&path);
     let arg = path.to_string_lossy().into_owned();
     let (pid, code) = run_steps(&text!("ex03-step-join-whoami"), move || {
-        let mut p = Process::new("whoami", &[&arg]);
+        let args: Vec<&str> = std::iter::once(arg.as_str()).chain(TRICKY_ARGS.iter().copied()).collect();
+        let mut p = Process::new("whoami", &args);
         started(&mut p)?;
         let pid = p.pid();
         joined(&mut p)?;
@@ -136,7 +159,8 @@ fn runs_in_another_process(ctx: &Context) -> Verdict {
     let Ok(text) = fs::read_to_string(&path) else {
         return Err(failure!("ex03-entry-never-ran", path = path.display().to_string(), code = format!("{code:?}")));
     };
-    let mut words = text.split_whitespace().map(|w| w.parse::<u32>().unwrap_or(0));
+    let (ids, rest) = text.split_once('\n').unwrap_or((&text, ""));
+    let mut words = ids.split_whitespace().map(|w| w.parse::<u32>().unwrap_or(0));
     let (ran_in, ran_parent) = (words.next().unwrap_or(0), words.next().unwrap_or(0));
     if ran_in == own {
         return Err(failure!("ex03-entry-in-own-process", own));
@@ -146,6 +170,11 @@ fn runs_in_another_process(ctx: &Context) -> Verdict {
     }
     if ran_parent != own {
         return Err(failure!("ex03-not-a-direct-child", ran_in, ran_parent, own));
+    }
+    let got: Vec<&str> = rest.split_terminator(ARG_END).collect();
+    if got != TRICKY_ARGS {
+        let show = |args: &[&str]| format!("{args:?}");
+        return Err(failure!("ex03-arguments-changed", got = show(&got), given = show(TRICKY_ARGS)));
     }
     Ok(())
 }
@@ -256,15 +285,21 @@ fn signal_exit_code(_ctx: &Context) -> Verdict {
     Ok(())
 }
 
-/// Observes `drop-joins-started`.
-fn no_process_left_behind(_ctx: &Context) -> Verdict {
+/// Observes `drop-joins-started`: after a drop, no child is left, and each one ran its entry to
+/// the end (a child that is killed instead of waited for leaves nothing behind either).
+fn no_process_left_behind(ctx: &Context) -> Verdict {
     child_main_returned()?;
     const SLEEP: Duration = Duration::from_millis(400);
-    let (pids, took, left) = run_steps(&text!("ex03-step-drop-three"), || {
+    let marks: Vec<_> = (0..3).map(|i| ctx.scratch_dir().join(format!("dropped-{i}.done"))).collect();
+    for mark in &marks {
+        let _ = fs::remove_file(mark);
+    }
+    let paths: Vec<String> = marks.iter().map(|m| m.to_string_lossy().into_owned()).collect();
+    let (pids, took, left) = run_steps(&text!("ex03-step-drop-three"), move || {
         let mut started_ones = Vec::new();
         let mut pids = Vec::new();
-        for _ in 0..3 {
-            let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
+        for path in &paths {
+            let mut p = Process::new("mark_after_ms", &[&SLEEP.as_millis().to_string(), path]);
             started(&mut p)?;
             pids.push(own_child_pid(&mut p)?);
             started_ones.push(p);
@@ -292,7 +327,19 @@ fn no_process_left_behind(_ctx: &Context) -> Verdict {
         Ok((pids, took, left))
     })?;
     if left.is_empty() {
-        return Ok(());
+        let unfinished: Vec<String> =
+            pids.iter().zip(&marks).filter(|(_, mark)| !mark.exists()).map(|(pid, _)| pid.to_string()).collect();
+        if unfinished.is_empty() {
+            return Ok(());
+        }
+        return Err(failure!(
+            "ex03-drop-ended-children",
+            pids = pids.iter().map(u32::to_string).collect::<Vec<_>>().join(" "),
+            took = took.as_millis() as u64,
+            count = unfinished.len(),
+            unfinished = unfinished.join(" "),
+            sleep = SLEEP.as_millis() as u64
+        ));
     }
     let described: Vec<String> = left
         .iter()
@@ -500,11 +547,13 @@ fn join_twice_is_ok(_ctx: &Context) -> Verdict {
 }
 
 /// Observes `is-alive-without-blocking`: is_alive() answers at once, true while the child runs,
-/// and false once it has exited, even before anybody joined it (a zombie is not alive).
+/// and false once it has exited, even before anybody joined it (a zombie is not alive); and
+/// `exit-code-none-before-join`: exit_code() stays None until join(), even after is_alive() saw
+/// the exit.
 fn is_alive_without_blocking(_ctx: &Context) -> Verdict {
     child_main_returned()?;
     const SLEEP: Duration = Duration::from_millis(400);
-    let (running, asked_for, exited, zombie) =
+    let (running, asked_for, exited, zombie, before_join, joined_code) =
         run_steps(&text!("ex03-step-is-alive", sleep = SLEEP.as_millis() as u64), || {
             let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
             started(&mut p)?;
@@ -517,10 +566,14 @@ fn is_alive_without_blocking(_ctx: &Context) -> Verdict {
             }
             let zombie = proc::state(pid) == Some('Z');
             let exited = p.is_alive();
+            // is_alive() may have reaped the child (try_wait does): the exit code is still
+            // join()'s to give.
+            let before_join = p.exit_code();
+            let joined_code = joined(&mut p).map(|()| p.exit_code());
             drop(p);
             // SAFETY: reaps our own child if Drop did not (ECHILD otherwise).
             unsafe { libc::waitpid(pid as i32, std::ptr::null_mut(), libc::WNOHANG) };
-            Ok((running, asked_for, exited, zombie))
+            Ok((running, asked_for, exited, zombie, before_join, joined_code))
         })?;
     if asked_for >= SLEEP / 2 {
         return Err(failure!(
@@ -536,7 +589,13 @@ fn is_alive_without_blocking(_ctx: &Context) -> Verdict {
     if exited && zombie {
         return Err(failure!("ex03-is-alive-true-for-zombie"));
     }
-    Ok(())
+    if let Some(code) = before_join {
+        return Err(failure!("ex03-exit-code-before-join", code));
+    }
+    match joined_code? {
+        Some(0) => Ok(()),
+        other => Err(failure!("ex03-exit-code-after-join", code = format!("{other:?}"))),
+    }
 }
 
 /// Whether `pid` is still the forked copy of this process that has not run exec yet (its

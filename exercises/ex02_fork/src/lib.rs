@@ -13,9 +13,9 @@
 //! `cargo run -p ex02_fork -- 4 1000000` (in `exercises/`).
 //!
 //! How it is checked: the checker runs your program and watches it from outside: it must fork
-//! exactly the number of children asked for, every child must be reaped by your program (none left
-//! as a zombie or adopted by someone else), the child's update of `counter` must not show in the
-//! parent, and the total must be right. Public tests: `checker check ex02`
+//! exactly the number of children asked for, all running at the same time, every child must be
+//! reaped by your program (none left as a zombie or adopted by someone else), the child's update
+//! of `counter` must not show in the parent, and the total must be right. Public tests: `checker check ex02`
 //! (or `cargo test -p ex02_fork` in `exercises/`).
 
 use std::ops::Range;
@@ -67,7 +67,8 @@ pub struct Outcome {
 /// Task: fork `workers` children; child `i` adds the sum of `work(k)` for `k` in
 /// `share(i, workers, n)` to its `counter`, writes it to a pipe as 8 little-endian bytes and
 /// leaves with `libc::_exit(0)`; the parent reads one `u64` per child, waits for every child
-/// and returns the total and its own `counter`.
+/// and returns the total and its own `counter`. Fork every child before waiting for any, so
+/// that they compute at the same time.
 pub fn fork_sum(_workers: usize, _n: u64) -> Outcome {
     // Start with `let mut counter: u64 = 0;` here, before forking: each child adds its share
     // to its own copy of it, and the parent returns its own in the Outcome.

@@ -8,7 +8,7 @@ ex01-wrong-pid =
     .why = { $cause }
 ex01-pid-is-parents = { $reported } is the PID of its parent (the checker): pid() returns the parent's PID instead of the process's own (std::process::id())
 ex01-pid-no-such-process = no process with PID { $reported } exists: the PID must come from the running process itself (std::process::id() or /proc/self)
-ex01-pid-another-process = PID { $reported } is another process: pid() must return the PID of the process that calls it (std::process::id())
+ex01-pid-another-process = PID { $reported } is another process: pid() must return the PID of the process that calls it (std::process::id()); if it is read from /proc/self/stat, perhaps a field was counted wrong: the program ran as `{ $name }`, and the command name in that file (in parentheses) may contain spaces and parentheses itself, so the numbers begin after the last ')'
 
 ## reports_parent_pid
 
@@ -17,7 +17,7 @@ ex01-wrong-ppid =
     .expected = ppid: { $real }
     .why = { $cause }
 ex01-ppid-is-own = { $reported } is the program's own PID: parent_pid() returns the PID of the process itself, not of the process that started it (std::os::unix::process::parent_id())
-ex01-ppid-field = the parent PID is the PID of the process that started this one, as in field 4 of /proc/self/stat (std::os::unix::process::parent_id())
+ex01-ppid-field = the parent PID is the PID of the process that started this one (std::os::unix::process::parent_id()), field 4 of /proc/self/stat; if it is read from there, perhaps a field was counted wrong: the program ran as `{ $name }`, and the command name (field 2, in parentheses) may contain spaces and parentheses itself, so the fields after it begin after the last ')'
 
 ## reports_open_fds
 

@@ -26,6 +26,10 @@ ex03-not-a-direct-child =
     .observed = the entry ran in PID { $ran_in }, whose parent is { $ran_parent }, not the checker ({ $own })
     .expected = a direct child of the process that called start() (PID { $own })
     .why = start() must spawn the process itself, so that it can wait for it (no shell, no double fork)
+ex03-arguments-changed =
+    .observed = the entry got the arguments { $got }
+    .expected = { $given }, exactly as given to Process::new
+    .why = perhaps the arguments travel joined into one string and are split again (on spaces, so that "two words" becomes two and "" disappears), or something is added or dropped on the way; pass each one as its own command-line argument (Command::args) and read them with std::env::args()
 
 ## join_waits
 
@@ -104,6 +108,16 @@ ex03-drop-left-children =
     .observed = right after dropping 3 started, unjoined Process values (PIDs { $pids }; drop took { $took } ms), { $count } of them still existed: { $described }
     .expected = drop waits for each started, unjoined child (~{ $sleep } ms) and reaps it
     .why = dropping a std::process::Child neither waits for nor kills the process: implement Drop for Process so that it joins a started, unjoined child; otherwise it runs on unwatched and ends as a zombie
+ex03-drop-ended-children =
+    .observed = dropping 3 started, unjoined Process values (PIDs { $pids }) took { $took } ms, and { $count ->
+        [one] the child { $unfinished } never finished its entry
+       *[other] the children { $unfinished } never finished their entries
+    } (each sleeps { $sleep } ms and then writes a file): { $count ->
+        [one] it was
+       *[other] they were
+    } ended, not waited for
+    .expected = drop waits for each started, unjoined child to finish (~{ $sleep } ms) and reaps it
+    .why = perhaps Drop kills the child (Child::kill) before reaping it; a dropped Process must join it, as Python's multiprocessing lets a started process run to its end
 ex03-left-zombie = { $pid } a zombie (exited, never waited for)
 ex03-left-running = { $pid } still running
 
@@ -164,6 +178,14 @@ ex03-is-alive-true-for-zombie =
     .observed = is_alive() = true for a child that had exited (/proc showed it as a zombie: exited, not yet waited for)
     .expected = false once the child has exited, joined or not
     .why = perhaps is_alive() only checks that the PID exists (kill(pid, 0) or /proc/PID), which stays true for a zombie until it is reaped; or it answers from what join() stored. Child::try_wait() tells an exited child from a running one
+ex03-exit-code-before-join =
+    .observed = exit_code() = Some({ $code }) after is_alive() had seen the child exit, before join() was called
+    .expected = None until join() (then Some(0))
+    .why = perhaps is_alive() stores the status that try_wait() returned where exit_code() reads it; it may keep that status for join(), but the exit code is given only once join() has run, as in Python (exitcode is set by join)
+ex03-exit-code-after-join =
+    .observed = after is_alive() had seen the child exit and join() returned, exit_code() = { $code }
+    .expected = Some(0): the entry returned 0
+    .why = perhaps join() does not keep the status that is_alive() (try_wait) already took: the child is reaped only once, so whatever reaps it must keep its status for join()
 
 ## every check: running student code (run_steps, started, joined, child_pid)
 

@@ -8,7 +8,7 @@ ex01-wrong-pid =
     .why = { $cause }
 ex01-pid-is-parents = { $reported } — это PID родителя (checker): pid() возвращает PID родительского процесса, а не собственный PID процесса (std::process::id())
 ex01-pid-no-such-process = процесса с PID { $reported } не существует: PID нужно получать у самого работающего процесса (std::process::id() или /proc/self)
-ex01-pid-another-process = PID { $reported } принадлежит другому процессу: pid() должна возвращать PID того процесса, который её вызывает (std::process::id())
+ex01-pid-another-process = PID { $reported } принадлежит другому процессу: pid() должна возвращать PID того процесса, который её вызывает (std::process::id()); если он читается из /proc/self/stat, возможно, поля посчитаны неверно: программа работала под именем `{ $name }`, а имя команды в этом файле (в скобках) само может содержать пробелы и скобки, поэтому числа начинаются после последней ')'
 
 ## reports_parent_pid
 
@@ -17,7 +17,7 @@ ex01-wrong-ppid =
     .expected = ppid: { $real }
     .why = { $cause }
 ex01-ppid-is-own = { $reported } — собственный PID программы: parent_pid() возвращает PID самого процесса, а не процесса, который его запустил (std::os::unix::process::parent_id())
-ex01-ppid-field = PID родителя — это PID процесса, который запустил данный процесс, как в поле 4 файла /proc/self/stat (std::os::unix::process::parent_id())
+ex01-ppid-field = PID родителя — это PID процесса, который запустил данный процесс (std::os::unix::process::parent_id()), поле 4 файла /proc/self/stat; если он читается оттуда, возможно, поля посчитаны неверно: программа работала под именем `{ $name }`, а имя команды (поле 2, в скобках) само может содержать пробелы и скобки, поэтому следующие за ним поля начинаются после последней ')'
 
 ## reports_open_fds
 
