@@ -365,8 +365,13 @@ impl Run<'_> {
             .clone()
             .ok_or_else(|| SetupError::Missing(format!("the hidden checks of {} were not built", self.exercise.id)))?;
         let nonce = nonce()?;
+        // Started under a bare name, as a program found through PATH is: code that re-executes
+        // "itself" must ask the kernel (std::env::current_exe()), not trust argv[0].
+        let bare_name =
+            harness.file_name().map_or_else(|| "hidden-checks".into(), |n| n.to_string_lossy().into_owned());
         let mut job = self
             .job(&harness, spec.timeout, artifacts)
+            .arg0(bare_name)
             .args(["run", &spec.name])
             .env(checker_protocol::RESULT_FD_VAR, sandbox::RESULT_FD.to_string())
             .env("CHECKER_LANG", self.language.code())

@@ -640,7 +640,11 @@ fn run_steps<T: Send + 'static>(
 }
 
 fn started(p: &mut Process) -> Result<(), Failure> {
-    p.start().map_err(|e| failure!("ex03-start-err", error = e.to_string()))
+    p.start().map_err(|e| {
+        // The checks run under a bare name, as a program found through PATH does.
+        let argv0 = std::env::args().next().unwrap_or_default();
+        failure!("ex03-start-err", error = e.to_string(), argv0)
+    })
 }
 
 fn joined(p: &mut Process) -> Result<(), Failure> {

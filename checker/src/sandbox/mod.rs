@@ -36,6 +36,9 @@ use std::time::Duration;
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Job {
     pub program: PathBuf,
+    /// The name the program is started under (its `argv[0]`); `None` gives its path.
+    #[serde(default)]
+    pub arg0: Option<String>,
     pub args: Vec<String>,
     /// The job's whole environment, beside the few variables of [`INHERITED_ENV`] and the
     /// supervisor's `TMPDIR` and `HOME` (the job's private temporary
@@ -90,6 +93,7 @@ impl Job {
     pub fn new(program: impl Into<PathBuf>, timeout: Duration) -> Job {
         Job {
             program: program.into(),
+            arg0: None,
             args: Vec::new(),
             env: Vec::new(),
             cwd: None,
@@ -106,6 +110,12 @@ impl Job {
             sandbox_uid: None,
             live_fd: None,
         }
+    }
+
+    /// Starts the program under `name` (its `argv[0]`) instead of its path.
+    pub fn arg0(mut self, name: impl Into<String>) -> Job {
+        self.arg0 = Some(name.into());
+        self
     }
 
     pub fn args<S: Into<String>>(mut self, args: impl IntoIterator<Item = S>) -> Job {

@@ -89,6 +89,9 @@ fn supervise(job: &Job) -> std::io::Result<RunRecord> {
     let result_write_fd = result_pipe.as_ref().map(|(_, w)| w.as_raw_fd());
     let scratch = prepared.scratch.display().to_string();
     let mut command = Command::new(&job.program);
+    if let Some(name) = &job.arg0 {
+        command.arg0(name);
+    }
     command.env_clear();
     for name in super::INHERITED_ENV {
         if let Some(value) = std::env::var_os(name) {
