@@ -26,6 +26,9 @@ const ENTRIES: &[(&str, Entry)] = &[
     ("sleep_ms", sleep_ms),
     ("stdio_probe", stdio_probe),
     ("mark_after_ms", mark_after_ms),
+    // Named like the first argument of every check's own command line (`run CHECK`): a
+    // child_main that takes an argument for an entry name runs it in the checks' program.
+    ("run", run_entry),
 ];
 
 fn main() {
@@ -78,6 +81,12 @@ fn whoami(args: &[String]) -> i32 {
     } else {
         3
     }
+}
+
+/// Never started by a check: running means child_main took the checks' own command line
+/// (`run CHECK`) for a request to run an entry.
+fn run_entry(_args: &[String]) -> i32 {
+    panic!("{}", text!("ex03-entry-from-command-line"))
 }
 
 /// Returns its argument as the exit code.

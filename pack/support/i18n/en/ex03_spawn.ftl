@@ -7,6 +7,8 @@ ex03-child-main-panicked =
     .expected = child_main() returns at once when this process is not a child
     .why = every program calls child_main() first thing in main(); when the entry variable is not set it must simply return
 
+ex03-entry-from-command-line = the entry `run` ran in the checks' own program, which nobody started with Process::start: its command line is `run CHECK`, and child_main() took that first argument for the name of an entry. A program's arguments are its own; child_main() must recognise a child by what start() alone sets for it, such as an environment variable
+
 ## runs_in_another_process
 
 ex03-step-join-whoami = join() of a process running `whoami`
