@@ -21,7 +21,7 @@ use course_sync::check::{self, record, Explore, FailureKind, Mode, ScheduleFailu
 use ex07_rlock::{NotOwner, ReentrantMutex};
 use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Call, Next};
-use pack_support::{failure, text, Context, Failure, Verdict};
+use pack_support::{failure, proc, text, Context, Failure, Verdict};
 
 use pack_support::explore::{self, Doing};
 
@@ -93,10 +93,50 @@ fn owner_can_lock_again(_ctx: &Context) -> Verdict {
     }
     let lock2 = lock.clone();
     match owner.run(WATCHDOG, move || lock2.unlock()) {
-        Next::Item(Err(NotOwner)) => Ok(()),
-        Next::Item(Ok(())) => Err(failure!("ex07-reentry-extra-unlock-ok")),
-        other => Err(stuck_or_panicked(other, &text!("ex07-what-owners-nth-unlock", nth = nth(4)))),
+        Next::Item(Err(NotOwner)) => {}
+        Next::Item(Ok(())) => return Err(failure!("ex07-reentry-extra-unlock-ok")),
+        other => return Err(stuck_or_panicked(other, &text!("ex07-what-owners-nth-unlock", nth = nth(4)))),
     }
+    nested_deeply(&owner, &lock)
+}
+
+/// Levels of one owner's nested lock() calls in `nested_deeply`: more than a small counter
+/// type holds.
+const DEEP: usize = 1_000;
+
+/// Observes `owner-can-lock-again` at any depth: the owner takes the lock DEEP times, gives
+/// every level back, and one more unlock() is refused.
+fn nested_deeply(owner: &Actor, lock: &Arc<ReentrantMutex>) -> Verdict {
+    let lock2 = lock.clone();
+    let locked = owner.run(WATCHDOG, move || {
+        for level in 1..=DEEP {
+            if let Err(payload) = panic::catch_unwind(AssertUnwindSafe(|| lock2.lock())) {
+                return Err((level, watch::panic_text(payload.as_ref())));
+            }
+        }
+        Ok(())
+    });
+    let seen = match locked {
+        Next::Item(Ok(())) => None,
+        Next::Item(Err((level, message))) => Some(text!("ex07-deep-lock-panicked", nth = nth(level), message)),
+        Next::Panicked(message) => Some(text!("ex07-deep-lock-panicked", nth = nth(0), message)),
+        Next::TimedOut | Next::Ended => Some(text!("ex07-deep-lock-blocked", secs = WATCHDOG.as_secs())),
+    };
+    if let Some(seen) = seen {
+        return Err(failure!("ex07-deep-count-lost", levels = DEEP, seen));
+    }
+    let lock2 = lock.clone();
+    let unlocked = owner.run(WATCHDOG, move || {
+        let refused = (1..=DEEP).find(|_| lock2.unlock().is_err());
+        (refused, lock2.unlock())
+    });
+    let seen = match unlocked {
+        Next::Item((None, Err(NotOwner))) => return Ok(()),
+        Next::Item((Some(level), _)) => text!("ex07-deep-unlock-refused", nth = nth(level)),
+        Next::Item((None, Ok(()))) => text!("ex07-deep-extra-unlock-ok", levels = DEEP),
+        other => describe(&other),
+    };
+    Err(failure!("ex07-deep-count-lost", levels = DEEP, seen))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -117,6 +157,7 @@ fn others_wait_until_count_is_zero(_ctx: &Context) -> Verdict {
     if waiter.got_it() {
         return Err(failure!("ex07-exclusion-waiter-got-it", levels = LEVELS));
     }
+    try_lock_answers_at_once(&lock, LEVELS)?;
     for level in 1..=LEVELS {
         let lock2 = lock.clone();
         match owner.run(WATCHDOG, move || lock2.unlock()) {
@@ -146,6 +187,34 @@ fn others_wait_until_count_is_zero(_ctx: &Context) -> Verdict {
             Err(failure!("ex07-exclusion-never-released", levels = LEVELS, secs = WATCHDOG.as_secs()))
         }
     }
+}
+
+/// try_lock() calls made from another thread while the owner holds the lock.
+const TRIES: usize = 200;
+
+/// Observes `try-lock-never-waits`: while `owner` holds the lock (`levels` levels), TRIES
+/// try_lock() calls from another thread each return false, and the thread never goes to sleep
+/// in them (its voluntary context switches, from getrusage): a try_lock that waits for the lock
+/// to come free, however briefly, sleeps on every call.
+fn try_lock_answers_at_once(lock: &Arc<ReentrantMutex>, levels: usize) -> Verdict {
+    let lock = lock.clone();
+    let tryer = Actor::start("tryer");
+    let tried = tryer.run(WATCHDOG, move || {
+        let (sleeps_before, started) = (proc::own_thread_sleeps(), Instant::now());
+        let taken = (0..TRIES).filter(|_| lock.try_lock()).count();
+        (taken, proc::own_thread_sleeps().saturating_sub(sleeps_before), started.elapsed())
+    });
+    let (taken, sleeps, took) = match tried {
+        Next::Item(outcome) => outcome,
+        other => return Err(stuck_or_panicked(other, &text!("ex07-what-try-locks", tries = TRIES))),
+    };
+    if taken > 0 {
+        return Err(failure!("ex07-try-lock-took-held-lock", taken, tries = TRIES, levels));
+    }
+    if sleeps * 2 >= TRIES as u64 {
+        return Err(failure!("ex07-try-lock-waits", tries = TRIES, levels, sleeps, ms = took.as_millis() as u64));
+    }
+    Ok(())
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -175,6 +175,17 @@ pub fn own_thread_cpu() -> std::time::Duration {
     std::time::Duration::new(now.tv_sec.max(0) as u64, now.tv_nsec.clamp(0, 999_999_999) as u32)
 }
 
+/// How many times the calling thread has gone to sleep by itself so far (voluntary context
+/// switches, from getrusage(RUSAGE_THREAD)): a call that never waits adds none, one that waits
+/// for something, however briefly, adds one each time.
+pub fn own_thread_sleeps() -> u64 {
+    // SAFETY: rusage is plain data; all zeroes is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: RUSAGE_THREAD asks about the calling thread; `usage` is a valid pointer.
+    unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) };
+    usage.ru_nvcsw.max(0) as u64
+}
+
 /// How many times thread `tid` of process `pid` has gone to sleep by itself (voluntary context
 /// switches: each wait, sleep or blocking call that had to wait), from `/proc/PID/task/TID/status`.
 /// A thread blocked on a condition variable does not add any while it stays blocked; one that
@@ -265,6 +276,22 @@ mod tests {
         child.kill().unwrap();
         child.wait().unwrap();
         assert_eq!(free.unwrap(), 3);
+    }
+
+    #[test]
+    fn a_thread_that_waits_counts_a_sleep_per_wait_and_one_that_computes_none() {
+        let before = own_thread_sleeps();
+        for _ in 0..5 {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(own_thread_sleeps() >= before + 5);
+        let before = own_thread_sleeps();
+        let mut x = 0u64;
+        for i in 0..1_000_000u64 {
+            x = std::hint::black_box(x.wrapping_add(i));
+        }
+        // Preemption by another process is involuntary and not counted.
+        assert!(own_thread_sleeps() <= before + 1, "{x}");
     }
 
     #[test]

@@ -20,6 +20,15 @@ ex07-reentry-extra-unlock-ok =
     .expected = Err(NotOwner): after 3 unlocks nobody holds the lock
     .why = after as many unlocks as locks the lock is free, and a further unlock() must be refused; if unlock() does not count every level down, the count never gets back to zero and the lock is never released
 
+ex07-deep-count-lost =
+    .observed = thread `owner` went on taking the lock it held, nested, to reach { $levels } levels; { $seen }
+    .expected = each nested lock() returns at once, { $levels } unlock() calls give every level back, and one more is refused with Err(NotOwner)
+    .why = perhaps the count overflows: a counter of a small type (a u8 holds 255 levels) panics or wraps around to 0, which frees a lock that is still held; count the levels in a usize
+ex07-deep-lock-panicked = its { $nth } lock() panicked: { $message }
+ex07-deep-lock-blocked = a nested lock() was still blocked { $secs } s later, waiting for itself
+ex07-deep-unlock-refused = its { $nth } unlock() returned Err(NotOwner)
+ex07-deep-extra-unlock-ok = after { $levels } unlock() calls, one more returned Ok(())
+
 ## others_wait_until_count_is_zero
 
 ex07-exclusion-waiter-got-it =
@@ -42,6 +51,15 @@ ex07-exclusion-never-released =
     .observed = thread `owner` locked { $levels } times and unlocked { $levels } times (each returned Ok), but thread `waiter` was still blocked in lock() { $secs } s later
     .expected = the waiting thread gets the lock as soon as the count is back to zero
     .why = the lock was never released: when the count drops to zero, unlock() must set the owner to None and notify the waiting threads; check that every unlock() really counts down (the count goes back to where it was before each lock)
+
+ex07-try-lock-took-held-lock =
+    .observed = while thread `owner` held the lock ({ $levels } levels), { $taken } of { $tries } try_lock() calls from another thread returned true
+    .expected = false every time: another thread holds the lock
+    .why = perhaps try_lock() compares the owner with the caller the wrong way, or takes the lock when the count is not zero; only the owner may take it again
+ex07-try-lock-waits =
+    .observed = while thread `owner` held the lock ({ $levels } levels), { $tries } try_lock() calls from another thread took { $ms } ms and went to sleep { $sleeps } times
+    .expected = false at once, every time: the calling thread never goes to sleep in try_lock()
+    .why = perhaps try_lock() waits on the condition variable (wait_timeout) for the lock to come free before it answers; a try_lock that waits, however briefly, is a lock() with a time limit. It answers from what it sees now: free or its own, it takes it; else false
 
 ## waiter_gets_the_lock_at_once
 
@@ -184,6 +202,7 @@ ex07-what-owners-nth-call = the owner's { $nth } { $call }
 ex07-what-owners-nth-lock = the owner's { $nth } lock()
 ex07-what-owners-nth-unlock = the owner's { $nth } unlock()
 ex07-what-lock-free = lock() of a free lock
+ex07-what-try-locks = { $tries } try_lock() calls of a lock another thread holds
 ex07-what-waiters-lock-unlock = the waiter's lock() or unlock()
 ex07-what-owners-lock-lock = the owner's lock(), lock()
 ex07-what-owners-unlock-unlock = the owner's unlock(), unlock()
