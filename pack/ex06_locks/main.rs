@@ -40,6 +40,7 @@ fn main() {
         point_reads_are_never_torn,
         money_is_conserved,
         transfer_edge_cases,
+        account_ids_are_distinct,
         no_deadlock_under_stress,
         no_lock_order_cycle
     ])
@@ -437,6 +438,84 @@ fn edges() -> Verdict {
 /// Both balances, or None if reading either panicked (a lock poisoned by an earlier panic).
 fn readable_balances(x: &Account, y: &Account) -> Option<(u64, u64)> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (x.balance(), y.balance()))).ok()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ids
+// ---------------------------------------------------------------------------------------------
+
+/// Observes `account-ids-distinct`: threads create accounts all at once, round after round, and
+/// no id may be given twice among the accounts alive together; an account keeps its id when
+/// asked twice and when it is moved (into a Box and out of it).
+fn account_ids_are_distinct(_ctx: &Context) -> Verdict {
+    const THREADS: usize = 4;
+    const PER_THREAD: usize = 5_000;
+    /// Rounds go on this long in a correct solution: a race between reading the next id and
+    /// storing it shows when two threads run at one moment, which a busy machine makes rarer.
+    const LOOK: Duration = Duration::from_millis(1_500);
+    let scenario = watch::spawn("ids", |report| {
+        let started = Instant::now();
+        let mut rounds = 0;
+        while rounds == 0 || started.elapsed() < LOOK {
+            rounds += 1;
+            let gate = Arc::new(std::sync::Barrier::new(THREADS));
+            let creators: Vec<_> = (0..THREADS)
+                .map(|_| {
+                    let gate = gate.clone();
+                    thread::spawn(move || {
+                        gate.wait();
+                        (0..PER_THREAD).map(|_| Account::new(1)).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            let accounts: Vec<Account> = creators.into_iter().flat_map(|c| c.join().unwrap_or_default()).collect();
+            let mut seen = std::collections::HashMap::new();
+            for account in &accounts {
+                let id = account.id();
+                *seen.entry(id).or_insert(0usize) += 1;
+                if account.id() != id {
+                    report.send(Err(failure!(
+                        "ex06-id-changes",
+                        first = format!("{id:?}"),
+                        then = format!("{:?}", account.id())
+                    )));
+                    return;
+                }
+            }
+            let mut shared: Vec<_> = seen.into_iter().filter(|&(_, n)| n > 1).collect();
+            if let Some(&(example, count)) = shared.iter().max_by_key(|&&(id, n)| (n, std::cmp::Reverse(id))) {
+                shared.sort();
+                report.send(Err(failure!(
+                    "ex06-duplicate-ids",
+                    threads = THREADS,
+                    per_thread = PER_THREAD,
+                    rounds,
+                    shared = shared.len(),
+                    example = format!("{example:?}"),
+                    count
+                )));
+                return;
+            }
+        }
+        // Fixed for its whole life, wherever the account is moved to.
+        let account = Account::new(1);
+        let first = account.id();
+        let boxed = Box::new(account);
+        let moved = [*boxed];
+        if moved[0].id() != first {
+            report.send(Err(failure!(
+                "ex06-id-changes",
+                first = format!("{first:?}"),
+                then = format!("{:?}", moved[0].id())
+            )));
+            return;
+        }
+        report.send(Ok(()));
+    });
+    match scenario.next(WATCHDOG) {
+        Next::Item(verdict) => verdict,
+        other => Err(stuck(other, &text!("ex06-doing-ids", threads = THREADS, per_thread = PER_THREAD))),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -82,6 +82,18 @@ ex06-shown-as-text =
     .expected = the refusal's text names the amount and the balance; a Point shows its coordinates, an Account its balance (the provided impls)
     .why = these impls are provided and call your get() and balance(): perhaps they were changed, or get() or balance() returns something else than the state
 
+## account_ids_are_distinct
+
+ex06-doing-ids = creating { $per_thread } accounts on each of { $threads } threads at once
+ex06-duplicate-ids =
+    .observed = { $threads } threads created { $per_thread } accounts each, all at once (round { $rounds }): { $shared } ids were given to more than one account; { $example } to { $count } of them
+    .expected = every account its own id, however many threads create accounts at the same moment
+    .why = perhaps the next id is read and then written back in two steps (a load, then a store, or a get and a set): two threads that read the same value give it to two accounts. One atomic step (fetch_add) or one lock around both gives each account its own
+ex06-id-changes =
+    .observed = an account's id() was { $first }, and then { $then } (asked again, or after the account was moved into a Box and out of it again)
+    .expected = the same id for the account's whole life, wherever it is moved
+    .why = perhaps id() is computed from where the account is (its address), which changes when the value moves, or makes a new id on each call; return the id Account::new stored in the account
+
 ## no_deadlock_under_stress
 
 ex06-deadlock =
