@@ -148,6 +148,8 @@ pub fn build(
             let mut rendered = as_in_the_students_copy(linked.errors_of(&student_manifest), &layout.crates_folder());
             if rendered.is_empty() && !linked.success {
                 rendered = linked.limit_hit(&student_package)?;
+            } else if !rendered.is_empty() {
+                rendered = as_the_checks_build_it(rendered);
             }
             if !rendered.is_empty() {
                 return Ok(BuildResult::StudentErrors { rendered });
@@ -192,6 +194,29 @@ pub fn build(
     }
     artifacts.duration = started.elapsed();
     Ok(BuildResult::Built(artifacts))
+}
+
+/// Errors of the student's crate built as the hidden checks link it, after it built on its own:
+/// said to come from that build, with the one known cause spelled out. Under the checks'
+/// features course_sync's `Mutex`, `RwLock` and `Condvar` record and explore every lock, and
+/// their `new` is not a `const fn` as `std`'s is, so a `static` of one builds for the student
+/// and not for the checks.
+fn as_the_checks_build_it(rendered: String) -> String {
+    let mut said = String::from(
+        "error: your code builds on its own, but not as the hidden checks build it (with the checker's \
+         features of course_sync turned on):\n",
+    );
+    if rendered.contains("E0015") && rendered.contains("course_sync") {
+        said.push_str(
+            "Under the checker, course_sync's Mutex, RwLock and Condvar record and explore every lock, \
+             and their new() is not a const fn: a `static` of one cannot be built there. Wrap it in \
+             std::sync::LazyLock (`static M: LazyLock<Mutex<u64>> = LazyLock::new(|| Mutex::new(0));`), \
+             or count with an atomic from course_sync::atomic.\n",
+        );
+    }
+    said.push('\n');
+    said.push_str(&rendered);
+    said
 }
 
 /// What a library exercise may not contain although it needs no `unsafe`, found on the token
@@ -807,7 +832,19 @@ mod tests {
         assert!(foreign_crates(&dir.path().join("none.toml"), &allowed, errors).is_empty());
     }
 
-    use super::forbidden_in;
+    use super::{as_the_checks_build_it, forbidden_in};
+
+    #[test]
+    fn a_static_facade_lock_is_explained_as_the_checks_build_it() {
+        let e0015 =
+            "error[E0015]: cannot call non-const associated function `course_sync::Mutex::<u64>::new` in statics\n";
+        let said = as_the_checks_build_it(e0015.to_owned());
+        assert!(said.starts_with("error: your code builds on its own, but not as the hidden checks build it"));
+        assert!(said.contains("std::sync::LazyLock") && said.ends_with(e0015), "{said}");
+        let other = "error[E0599]: no method named `lock_at` found\n";
+        let said = as_the_checks_build_it(other.to_owned());
+        assert!(!said.contains("LazyLock") && said.ends_with(other), "{said}");
+    }
 
     #[test]
     fn extern_blocks_and_assembly_are_found_however_they_are_written() {

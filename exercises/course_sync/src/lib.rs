@@ -5,6 +5,11 @@
 //! same types, at no cost. Under the checker (feature `checker`) the same names are types that
 //! can also record who holds and waits for each lock, or run under a schedule-exploring model
 //! checker (shuttle); see `check`.
+//!
+//! One difference shows at compile time: under the checker, `Mutex::new`, `RwLock::new` and
+//! `Condvar::new` are not `const fn` (each lock chooses how to behave when it is made), so a
+//! `static` of one builds only inside `std::sync::LazyLock`; a counter can use an atomic from
+//! [`atomic`] instead.
 
 #[cfg(not(feature = "checker"))]
 pub use std::sync::{
@@ -16,7 +21,8 @@ pub use std::sync::{
 #[cfg(not(feature = "checker"))]
 pub mod thread {
     // The same names as the checker's build (`checked.rs`): code that builds for the student
-    // builds under the checker, and the other way round.
+    // builds under the checker, and the other way round (but for the `const` new() of the
+    // locks, see the crate's documentation).
     pub use std::thread::{
         current, scope, sleep, spawn, yield_now, Builder, JoinHandle, Thread, ThreadId,
     };
