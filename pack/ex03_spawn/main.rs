@@ -564,6 +564,16 @@ fn is_alive_without_blocking(_ctx: &Context) -> Verdict {
     const SLEEP: Duration = Duration::from_millis(400);
     let (running, asked_for, exited, zombie, before_join, joined_code) =
         run_steps(&text!("ex03-step-is-alive", sleep = SLEEP.as_millis() as u64), || {
+            // Not started: not alive (and no panic).
+            let mut unstarted = Process::new("sleep_ms", &["10"]);
+            let never_started = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| unstarted.is_alive()))
+                .map_err(|payload| watch::panic_text(payload.as_ref()));
+            std::mem::forget(unstarted);
+            match never_started {
+                Ok(false) => {}
+                Ok(true) => return Err(failure!("ex03-is-alive-before-start", answer = "true")),
+                Err(message) => return Err(failure!("ex03-is-alive-before-start", answer = message)),
+            }
             let mut p = Process::new("sleep_ms", &[&SLEEP.as_millis().to_string()]);
             started(&mut p)?;
             let pid = own_child_pid(&mut p)?;

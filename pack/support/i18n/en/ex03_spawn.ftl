@@ -168,6 +168,10 @@ ex03-second-join-differs =
 ## is_alive_without_blocking
 
 ex03-step-is-alive = is_alive() of a process that sleeps { $sleep } ms
+ex03-is-alive-before-start =
+    .observed = is_alive() of a Process that was never started: { $answer }
+    .expected = false: there is no child, so none is alive
+    .why = perhaps is_alive() unwraps the Child (or a PID) that only start() sets; a Process that was not started is not alive, as in Python
 ex03-is-alive-blocks =
     .observed = is_alive() on a child that sleeps { $sleep } ms took { $took } ms to answer ({ $running })
     .expected = an answer at once, without waiting for the child

@@ -176,6 +176,10 @@ ex03-second-join-differs =
 ## is_alive_without_blocking
 
 ex03-step-is-alive = is_alive() процесса, который спит { $sleep } ms
+ex03-is-alive-before-start =
+    .observed = is_alive() для Process, который так и не запустили: { $answer }
+    .expected = false: дочернего процесса нет, значит, живого нет
+    .why = возможно, is_alive() делает unwrap для Child (или PID), который устанавливает только start(); незапущенный Process не жив, как и в Python
 ex03-is-alive-blocks =
     .observed = is_alive() для дочернего процесса, который спит { $sleep } ms, отвечала { $took } ms ({ $running })
     .expected = ответ сразу, без ожидания дочернего процесса
