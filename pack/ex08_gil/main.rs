@@ -53,6 +53,7 @@ fn main() {
         steps_never_overlap_under_contention,
         waiting_for_the_gil_uses_no_cpu,
         misuse_panics_instead_of_hanging,
+        disabled_gil_never_waits,
         experiment_table,
         built_on_the_facade
     ])
@@ -75,6 +76,44 @@ const WATCHDOG: Duration = Duration::from_secs(8);
 const OTHERS_AT_MOST: f64 = 0.3;
 /// Without the GIL, on two free cores, a threaded/serial ratio this high means no speed-up.
 const NO_SPEED_UP: f64 = 0.95;
+
+/// Observes `disabled-runs-in-parallel` without a clock: two threads share `Gil::disabled()`
+/// and meet at a barrier inside a step, inside allow_threads, and inside a step after it. Both
+/// get to each meeting only if acquire, steps and the return from allow_threads never wait for
+/// the other thread, which a GIL that is really taken would make them do.
+fn disabled_gil_never_waits(_ctx: &Context) -> Verdict {
+    const LIMIT: Duration = Duration::from_secs(5);
+    // Where each thread is: 0 acquiring, then 1 to 3 inside the three meetings, 4 done.
+    let stages: Arc<[AtomicUsize; 2]> = Arc::new([AtomicUsize::new(0), AtomicUsize::new(0)]);
+    let seen = stages.clone();
+    let run = watch::call("disabled-gil", move || {
+        let gil = Gil::disabled();
+        let meet = std::sync::Barrier::new(2);
+        thread::scope(|scope| {
+            for stage in seen.iter() {
+                let (gil, meet) = (&gil, &meet);
+                scope.spawn(move || {
+                    let mut guard = gil.acquire();
+                    stage.store(1, Ordering::SeqCst);
+                    guard.step(|| meet.wait());
+                    stage.store(2, Ordering::SeqCst);
+                    guard.allow_threads(|| meet.wait());
+                    stage.store(3, Ordering::SeqCst);
+                    guard.step(|| meet.wait());
+                    stage.store(4, Ordering::SeqCst);
+                });
+            }
+        });
+    });
+    match run.outcome(LIMIT) {
+        Next::Item(()) => Ok(()),
+        Next::Panicked(message) => Err(failure!("ex08-disabled-panicked", message)),
+        Next::TimedOut | Next::Ended => {
+            let at = |i: usize| text!("ex08-disabled-stage", stage = stages[i].load(Ordering::SeqCst));
+            Err(failure!("ex08-disabled-waits", secs = LIMIT.as_secs(), first = at(0), second = at(1)))
+        }
+    }
+}
 
 fn cpu_threads_without_gil_run_in_parallel(_ctx: &Context) -> Verdict {
     experiment_check(|t| {
@@ -1056,6 +1095,24 @@ fn misuse_panics_instead_of_hanging(_ctx: &Context) -> Verdict {
             return Err(failure!("ex08-zero-interval-accepted", interval = format!("{interval:?}")))
         }
         Next::TimedOut | Next::Ended => return Err(failure!("ex08-zero-interval-stuck", secs = limit.as_secs())),
+    }
+    // Two GILs are two locks: holding one says nothing about the other.
+    let two = watch::call("two-gils", || {
+        let (first, second) = (Gil::new(), Gil::new());
+        let _held = first.acquire();
+        drop(second.acquire());
+    });
+    match two.outcome(limit) {
+        Next::Item(()) => {}
+        Next::Panicked(message) => {
+            return Err(failure!("ex08-second-gil-refused", seen = text!("ex08-second-gil-panicked", message)))
+        }
+        Next::TimedOut | Next::Ended => {
+            return Err(failure!(
+                "ex08-second-gil-refused",
+                seen = text!("ex08-second-gil-stuck", secs = limit.as_secs())
+            ))
+        }
     }
     let twice = watch::call("acquires-twice", || {
         let gil = Gil::new();

@@ -177,6 +177,31 @@ ex08-acquire-twice-stuck =
     .expected = a panic at once: the calling thread already holds this GIL
     .why = the thread waits for a GIL that only it can release, for ever (a self-deadlock): acquire() must first compare the holder with course_sync::thread::current().id() and panic if it is the caller
 
+ex08-second-gil-refused =
+    .observed = a thread holding one Gil acquired a second, different Gil: { $seen }
+    .expected = the second acquire() returns at once: nobody holds that GIL
+    .why = perhaps acquire() asks whether the thread holds *a* GIL (a thread-local flag) instead of *this* one; two Gil values are two locks, and holding one says nothing about the other. Compare the holder this Gil's own state records
+ex08-second-gil-panicked = it panicked: { $message }
+ex08-second-gil-stuck = it was still waiting { $secs } s later
+
+## disabled_gil_never_waits
+
+ex08-disabled-waits =
+    .observed = two threads sharing Gil::disabled() were to meet inside a step, inside allow_threads and inside the step after it; { $secs } s later the first { $first } and the second { $second }
+    .expected = both reach every meeting at once: without the GIL, acquire never waits and steps of different threads run at the same time
+    .why = perhaps a disabled GIL is still taken somewhere: in acquire(), around a step, or when allow_threads takes it back after the blocking call (check `enabled` there too); a disabled GIL must make every one of them go straight on
+ex08-disabled-stage = { $stage ->
+        [0] was still in acquire()
+        [1] was inside the first step
+        [2] was inside allow_threads
+        [3] was inside the step after allow_threads
+       *[other] had finished
+    }
+ex08-disabled-panicked =
+    .observed = two threads sharing Gil::disabled(), stepping and calling allow_threads: a panic: { $message }
+    .expected = no panic: a disabled GIL lets every thread go on
+    .why = a disabled GIL must accept every use an enabled one does
+
 ## experiment_table
 
 ex08-run-panicked =
