@@ -19,8 +19,10 @@ use crate::error::SetupError;
 use crate::events::BuildProgress;
 use crate::layout::Layout;
 use crate::manifest::Exercise;
+use crate::messages::Messages;
 use crate::sandbox::{self, Exit, Job, Limits, BUILD_UID};
 use crate::workcopy::{WorkCopy, SEED_LOCK};
+use i18n_embed_fl::fl;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -80,24 +82,33 @@ pub fn foreign_crates(manifest: &Path, allowed: &[String], rendered: &str) -> Ve
     added
 }
 
-/// Builds the student crate with its public tests and, with `hidden`, the hidden checks.
+/// What a build is for: the hidden checks too, clippy's advice, and the language its own refusals
+/// are said in.
+#[derive(Clone, Copy)]
+pub struct Wanted<'a> {
+    pub hidden: bool,
+    pub advise: bool,
+    pub messages: &'a Messages,
+}
+
+/// Builds the student crate with its public tests and, with `wanted.hidden`, the hidden checks.
 /// `hide` are the folders the build must not see (the pack, the solutions, other submissions).
 /// `progress` hears how far each cargo step is, as cargo counts it.
 pub fn build(
     layout: &Layout,
     exercise: &Exercise,
     work: &WorkCopy,
-    hidden: bool,
     hide: &[PathBuf],
-    advise: bool,
+    wanted: Wanted<'_>,
     progress: &mut dyn FnMut(BuildProgress),
 ) -> Result<BuildResult, SetupError> {
+    let Wanted { hidden, advise, messages } = wanted;
     let started = Instant::now();
     let student_manifest = work.crate_dir.join("Cargo.toml");
     let student_package = package_name(&student_manifest)?;
     let mut artifacts = Artifacts::default();
     if exercise.checks_link_crate() {
-        if let Some(rendered) = forbidden_constructs(&work.crate_dir.join("src")) {
+        if let Some(rendered) = forbidden_constructs(&work.crate_dir.join("src"), messages) {
             return Ok(BuildResult::StudentErrors { rendered });
         }
     }
@@ -133,11 +144,7 @@ pub fn build(
     if !outside.is_empty() {
         let list: Vec<String> = outside.iter().map(|p| p.display().to_string()).collect();
         return Ok(BuildResult::StudentErrors {
-            rendered: format!(
-                "error: the submission reads files outside itself while it compiles: {}\n\
-                 Only the files under src/ are submitted; include_str!, include_bytes! and include! may name only those.\n",
-                list.join(", ")
-            ),
+            rendered: format!("{}\n", fl!(messages, "build-reads-outside", files = list.join(", "))),
         });
     }
 
@@ -149,7 +156,7 @@ pub fn build(
             if rendered.is_empty() && !linked.success {
                 rendered = linked.limit_hit(&student_package)?;
             } else if !rendered.is_empty() {
-                rendered = as_the_checks_build_it(rendered);
+                rendered = as_the_checks_build_it(rendered, messages);
             }
             if !rendered.is_empty() {
                 return Ok(BuildResult::StudentErrors { rendered });
@@ -201,18 +208,11 @@ pub fn build(
 /// features course_sync's `Mutex`, `RwLock` and `Condvar` record and explore every lock, and
 /// their `new` is not a `const fn` as `std`'s is, so a `static` of one builds for the student
 /// and not for the checks.
-fn as_the_checks_build_it(rendered: String) -> String {
-    let mut said = String::from(
-        "error: your code builds on its own, but not as the hidden checks build it (with the checker's \
-         features of course_sync turned on):\n",
-    );
+fn as_the_checks_build_it(rendered: String, messages: &Messages) -> String {
+    let mut said = format!("{}\n", fl!(messages, "build-differs-for-the-checks"));
     if rendered.contains("E0015") && rendered.contains("course_sync") {
-        said.push_str(
-            "Under the checker, course_sync's Mutex, RwLock and Condvar record and explore every lock, \
-             and their new() is not a const fn: a `static` of one cannot be built there. Wrap it in \
-             std::sync::LazyLock (`static M: LazyLock<Mutex<u64>> = LazyLock::new(|| Mutex::new(0));`), \
-             or count with an atomic from course_sync::atomic.\n",
-        );
+        said.push_str(&fl!(messages, "build-static-facade-lock"));
+        said.push('\n');
     }
     said.push('\n');
     said.push_str(&rendered);
@@ -229,7 +229,7 @@ fn as_the_checks_build_it(rendered: String) -> String {
 ///   as a linker script (which can, say, move the program's entry point into the student's code,
 ///   ahead of the checks), when the hidden checks are linked with the pack in sight. An `extern`
 ///   that is part of `extern crate` or of an `extern "C" fn` is not a block and is allowed.
-fn forbidden_constructs(src: &Path) -> Option<String> {
+fn forbidden_constructs(src: &Path, messages: &Messages) -> Option<String> {
     let mut problems = Vec::new();
     let mut stack = vec![src.to_path_buf()];
     while let Some(folder) = stack.pop() {
@@ -241,26 +241,38 @@ fn forbidden_constructs(src: &Path) -> Option<String> {
             }
             let Ok(text) = std::fs::read_to_string(&path) else { continue };
             let rel = path.strip_prefix(src.parent().unwrap_or(src)).unwrap_or(&path).display().to_string();
-            problems.extend(forbidden_in(&text).into_iter().map(|(what, line)| format!("{rel}:{line}: {what}")));
+            problems.extend(
+                forbidden_in(&text).into_iter().map(|(what, line)| format!("{rel}:{line}: {}", what.said(messages))),
+            );
         }
     }
     if problems.is_empty() {
         return None;
     }
-    Some(format!(
-        "error: {} is not allowed in this exercise\n\
-         The hidden checks of a library exercise run in the same process as your code, so the \
-         checker builds it without `unsafe` code, without assembly and without `extern` blocks \
-         (whose `#[link]` attributes would reach the linker of the checks' program). This \
-         exercise needs none of them.\n",
-        problems.join(", ")
-    ))
+    Some(format!("{}\n", fl!(messages, "build-not-allowed", found = problems.join(", "))))
+}
+
+/// One construct a library exercise may not contain.
+#[derive(Debug, PartialEq)]
+enum Forbidden {
+    /// `global_asm!`, `naked_asm!`.
+    Macro(String),
+    ExternBlock,
+}
+
+impl Forbidden {
+    fn said(&self, messages: &Messages) -> String {
+        match self {
+            Forbidden::Macro(name) => format!("{name}!"),
+            Forbidden::ExternBlock => fl!(messages, "build-extern-block"),
+        }
+    }
 }
 
 /// The forbidden constructs in one source file, each with its line (see [`forbidden_constructs`]).
-fn forbidden_in(text: &str) -> Vec<(String, usize)> {
+fn forbidden_in(text: &str) -> Vec<(Forbidden, usize)> {
     const MACROS: &[&str] = &["global_asm", "naked_asm"];
-    fn scan(stream: proc_macro2::TokenStream, found: &mut Vec<(String, usize)>) {
+    fn scan(stream: proc_macro2::TokenStream, found: &mut Vec<(Forbidden, usize)>) {
         use proc_macro2::TokenTree;
         let tokens: Vec<TokenTree> = stream.into_iter().collect();
         let ident = |i: usize| match tokens.get(i) {
@@ -273,7 +285,7 @@ fn forbidden_in(text: &str) -> Vec<(String, usize)> {
                     let name = word.to_string();
                     let line = word.span().start().line;
                     if MACROS.contains(&name.trim_start_matches("r#")) {
-                        found.push((format!("{}!", name.trim_start_matches("r#")), line));
+                        found.push((Forbidden::Macro(name.trim_start_matches("r#").to_owned()), line));
                     } else if name == "extern" {
                         // `extern crate`, `extern fn`, `extern "ABI" fn`: anything else is a block
                         // (or its pieces, handed to a macro).
@@ -282,7 +294,7 @@ fn forbidden_in(text: &str) -> Vec<(String, usize)> {
                         let allowed =
                             ident(i + 1).as_deref() == Some("crate") || ident(after_abi).as_deref() == Some("fn");
                         if !allowed {
-                            found.push(("an `extern` block".to_owned(), line));
+                            found.push((Forbidden::ExternBlock, line));
                         }
                     }
                 }
@@ -838,18 +850,21 @@ mod tests {
     fn a_static_facade_lock_is_explained_as_the_checks_build_it() {
         let e0015 =
             "error[E0015]: cannot call non-const associated function `course_sync::Mutex::<u64>::new` in statics\n";
-        let said = as_the_checks_build_it(e0015.to_owned());
+        let said = as_the_checks_build_it(e0015.to_owned(), crate::messages::english());
         assert!(said.starts_with("error: your code builds on its own, but not as the hidden checks build it"));
         assert!(said.contains("std::sync::LazyLock") && said.ends_with(e0015), "{said}");
         let other = "error[E0599]: no method named `lock_at` found\n";
-        let said = as_the_checks_build_it(other.to_owned());
+        let said = as_the_checks_build_it(other.to_owned(), crate::messages::english());
         assert!(!said.contains("LazyLock") && said.ends_with(other), "{said}");
     }
 
     #[test]
     fn extern_blocks_and_assembly_are_found_however_they_are_written() {
         let found = |text: &str| {
-            forbidden_in(text).into_iter().map(|(what, line)| format!("{line}: {what}")).collect::<Vec<_>>()
+            forbidden_in(text)
+                .into_iter()
+                .map(|(what, line)| format!("{line}: {}", what.said(crate::messages::english())))
+                .collect::<Vec<_>>()
         };
         let block = "an `extern` block";
         // The linker-script attack: a `#[link]` only takes effect on an extern block.

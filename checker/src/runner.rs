@@ -79,7 +79,14 @@ impl Run<'_> {
             let mut progress = |progress| emit(Event::BuildProgress(progress));
             // Advice is for a student at the console, not for a batch.
             let advise = self.worker.is_none();
-            compile::build(self.layout, exercise, &work, hidden, &self.hidden_folders(), advise, &mut progress)?
+            compile::build(
+                self.layout,
+                exercise,
+                &work,
+                &self.hidden_folders(),
+                compile::Wanted { hidden, advise, messages: crate::messages::of(self.language) },
+                &mut progress,
+            )?
         };
         let (status, artifacts) = match build {
             BuildResult::Built(artifacts) => {
