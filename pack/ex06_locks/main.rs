@@ -468,7 +468,17 @@ fn account_ids_are_distinct(_ctx: &Context) -> Verdict {
                     })
                 })
                 .collect();
-            let accounts: Vec<Account> = creators.into_iter().flat_map(|c| c.join().unwrap_or_default()).collect();
+            let mut accounts: Vec<Account> = Vec::with_capacity(THREADS * PER_THREAD);
+            for creator in creators {
+                match creator.join() {
+                    Ok(made) => accounts.extend(made),
+                    Err(payload) => {
+                        let what = text!("ex06-doing-ids", threads = THREADS, per_thread = PER_THREAD);
+                        report.send(Err(stuck(Next::<()>::Panicked(watch::panic_text(payload.as_ref())), &what)));
+                        return;
+                    }
+                }
+            }
             let mut seen = std::collections::HashMap::new();
             for account in &accounts {
                 let id = account.id();
