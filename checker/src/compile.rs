@@ -381,6 +381,20 @@ fn fetch(work: &WorkCopy) -> Result<(), SetupError> {
         }
         lines.iter().map(|l| format!("    {l}\n")).collect::<String>()
     };
+    // Both fetches fail alike when cargo cannot run at all (rustup without a default
+    // toolchain): that is no network problem.
+    let version = cargo_command()
+        .arg("--version")
+        .current_dir("/")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .output();
+    if let Some(version) = version.ok().filter(|v| !v.status.success()) {
+        let text = String::from_utf8_lossy(&version.stderr).into_owned();
+        let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("error") || l.starts_with("help")).collect();
+        return Err(SetupError::NoCargo { said: lines.iter().map(|l| format!("    {l}\n")).collect() });
+    }
     let cache =
         cargo_home().map(|h| h.join("registry").display().to_string()).unwrap_or_else(|| "~/.cargo/registry".into());
     Err(SetupError::Offline { cache, offline: said(&offline), online: said(&online) })
@@ -392,9 +406,14 @@ fn kept_to_pins(lock: &Path, seed: &Path) -> Result<bool, SetupError> {
     Ok(crate::lockfile::registry_packages(lock)?.is_subset(&pinned))
 }
 
+/// Cargo, as the checker runs it (`CARGO` when set).
+fn cargo_command() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
 fn cargo_fetch(work: &WorkCopy, offline: bool) -> Result<std::process::Output, SetupError> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let mut command = Command::new(&cargo);
+    let mut command = cargo_command();
     command.arg("fetch");
     if offline {
         command.arg("--offline");

@@ -47,6 +47,13 @@ pub enum SetupError {
          Offline, cargo said:\n{offline}Online, cargo said:\n{online}"
     )]
     Offline { cache: String, offline: String, online: String },
+    /// Cargo itself does not run for this user (rustup with no default toolchain, a broken
+    /// install): what it said, each line indented. Not a network problem, whatever fetch said.
+    #[error(
+        "cargo does not run for this user, so nothing can be built. Cargo said:\n{said}\
+         Set Rust up for this user (with rustup: `rustup default stable`) and run the same command again."
+    )]
+    NoCargo { said: String },
     #[error("cargo could not build the working copy: {0}")]
     Cargo(String),
     #[error("{0}")]
@@ -83,6 +90,7 @@ impl SetupError {
                 offline = offline.as_str(),
                 online = online.as_str()
             ),
+            SetupError::NoCargo { said } => fl!(messages, "error-no-cargo", said = said.as_str()),
             other => other.to_string(),
         }
     }

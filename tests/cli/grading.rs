@@ -128,6 +128,31 @@ fn a_missing_pack_is_a_setup_error() {
         .stderr(predicate::str::contains("has no hidden checks for ex01_process"));
 }
 
+/// A cargo that does not run at all (rustup with no default toolchain) is no network problem:
+/// the checker says what cargo said and how to set Rust up, not "connect to the internet".
+#[test]
+fn a_cargo_that_does_not_run_is_named_as_such() {
+    let course = Course::new();
+    let bin = tempfile::tempdir().unwrap();
+    let cargo = bin.path().join("cargo");
+    std::fs::write(
+        &cargo,
+        "#!/bin/sh\necho \"error: rustup could not choose a version of cargo to run\" >&2\n\
+         echo \"help: run 'rustup default stable'\" >&2\nexit 1\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&cargo, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    checker()
+        .current_dir(course.path())
+        .env("CARGO", &cargo)
+        .args(["--lang", "en", "check", "ex01"])
+        .assert()
+        .code(3)
+        .stderr(predicate::str::contains("cargo does not run for this user"))
+        .stderr(predicate::str::contains("rustup could not choose a version"))
+        .stderr(predicate::str::contains("Connect to the internet").not());
+}
+
 #[test]
 fn watch_reruns_on_save_and_moves_on_when_the_exercise_passes() {
     let _serial = serial();

@@ -200,6 +200,8 @@ error-offline = the course's dependencies are not all in cargo's cache ({$cache}
     Offline, cargo said:
     {$offline}Online, cargo said:
     {$online}
+error-no-cargo = cargo does not run for this user, so nothing can be built. Cargo said:
+    {$said}Set Rust up for this user (with rustup: `rustup default stable`) and run the same command again.
 translation-broken = warning: {$error}; the course's texts are shown in English
 
 ## Mistakes on the command line, in a language other than English (English keeps clap's own
