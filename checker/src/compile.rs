@@ -379,7 +379,7 @@ fn fetch(work: &WorkCopy) -> Result<(), SetupError> {
                 lines.push(last);
             }
         }
-        lines.iter().map(|l| format!("    {l}\n")).collect::<String>()
+        indented(&lines)
     };
     // Both fetches fail alike when cargo cannot run at all (rustup without a default
     // toolchain): that is no network problem.
@@ -393,7 +393,7 @@ fn fetch(work: &WorkCopy) -> Result<(), SetupError> {
     if let Some(version) = version.ok().filter(|v| !v.status.success()) {
         let text = String::from_utf8_lossy(&version.stderr).into_owned();
         let lines: Vec<&str> = text.lines().filter(|l| l.starts_with("error") || l.starts_with("help")).collect();
-        return Err(SetupError::NoCargo { said: lines.iter().map(|l| format!("    {l}\n")).collect() });
+        return Err(SetupError::NoCargo { said: indented(&lines) });
     }
     let cache =
         cargo_home().map(|h| h.join("registry").display().to_string()).unwrap_or_else(|| "~/.cargo/registry".into());
@@ -406,14 +406,19 @@ fn kept_to_pins(lock: &Path, seed: &Path) -> Result<bool, SetupError> {
     Ok(crate::lockfile::registry_packages(lock)?.is_subset(&pinned))
 }
 
+/// Cargo's lines as an error quotes them: indented, one per line.
+fn indented(lines: &[&str]) -> String {
+    lines.iter().map(|l| format!("    {l}\n")).collect()
+}
+
 /// Cargo, as the checker runs it (`CARGO` when set).
 fn cargo_command() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
 fn cargo_fetch(work: &WorkCopy, offline: bool) -> Result<std::process::Output, SetupError> {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut command = cargo_command();
+    let cargo = PathBuf::from(command.get_program());
     command.arg("fetch");
     if offline {
         command.arg("--offline");
@@ -429,7 +434,7 @@ fn cargo_fetch(work: &WorkCopy, offline: bool) -> Result<std::process::Output, S
             .stderr(Stdio::piped()),
     )
     .map_err(|e| {
-        SetupError::Cargo(format!("cannot run {}: {e} (is Rust installed? see README.md)", Path::new(&cargo).display()))
+        SetupError::Cargo(format!("cannot run {}: {e} (is Rust installed? see README.md)", cargo.display()))
     })?;
     let pid = child.id();
     let output = child.wait_with_output();
