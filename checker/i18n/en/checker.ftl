@@ -90,7 +90,6 @@ build-extern-block = an `extern` block
 build-reads-outside = error: the submission reads files outside itself while it compiles: { $files }
     Only the files under src/ are submitted; include_str!, include_bytes! and include! may name only those.
 build-differs-for-the-checks = error: your code builds on its own, but not as the hidden checks build it (with the checker's features of course_sync turned on):
-build-static-facade-lock = Under the checker, course_sync's Mutex, RwLock and Condvar record and explore every lock, and their new() is not a const fn: a `static` of one cannot be built there. Wrap it in std::sync::LazyLock (`static M: LazyLock<Mutex<u64>> = LazyLock::new(|| Mutex::new(0));`), or count with an atomic from course_sync::atomic.
 build-foreign-crate = note: the checker builds your code with the dependencies course.toml gives this exercise ({$allowed}), not with your Cargo.toml: what you added there ({$crates}) is not available. Do without it: the exercise can be solved with those.
 build-advice = advice from clippy on the lints that matter in this exercise ({ $count } { $count ->
         [one] place

@@ -90,7 +90,6 @@ build-extern-block = блок `extern`
 build-reads-outside = ошибка: при компиляции посылка читает файлы вне себя: { $files }
     Сдаются только файлы из src/; include_str!, include_bytes! и include! могут называть только их.
 build-differs-for-the-checks = ошибка: ваш код собирается сам по себе, но не так, как его собирают скрытые проверки (с включёнными возможностями course_sync для проверяющей программы):
-build-static-facade-lock = Под проверяющей программой Mutex, RwLock и Condvar из course_sync записывают и исследуют каждый захват, и их new() — не const fn: `static` с таким значением там не собрать. Оберните его в std::sync::LazyLock (`static M: LazyLock<Mutex<u64>> = LazyLock::new(|| Mutex::new(0));`) или считайте атомиком из course_sync::atomic.
 build-foreign-crate = примечание: проверяющая программа собирает ваш код с зависимостями, которые course.toml даёт этому упражнению ({$allowed}), а не с вашим Cargo.toml: то, что вы туда добавили ({$crates}), недоступно. Обойдитесь без этого: упражнение решается тем, что есть.
 build-advice = советы clippy по правилам, важным в этом упражнении ({ $count } { $count ->
         [one] место

@@ -1,15 +1,17 @@
-//! The facade under the checker (feature `checker`): the same names and methods as `std::sync`
-//! and `std::thread`, but each primitive picks, when it is created, one of three behaviours from
-//! the process-wide [`check::Mode`]:
+//! The facade: the same names and methods as `std::sync` and `std::thread`, but each primitive
+//! picks, when it is created, one of three behaviours from the process-wide [`check::Mode`]:
 //!
-//! - plain: `std`'s primitive, nothing recorded;
+//! - plain: `std`'s primitive, nothing recorded (the default, and all a student's own run sees);
 //! - record: `std`'s primitive plus bookkeeping in [`check::record`] — who holds and who waits
 //!   for each lock, and the order in which each thread took locks (a lock-order graph);
-//! - explore: shuttle's primitive, while [`check::explore`] runs the code under many thread
-//!   schedules.
+//! - explore (feature `checker` only): shuttle's primitive, while `check::explore` runs the code
+//!   under many thread schedules.
 //!
 //! Choosing at construction (not per call) keeps one build for every hidden check, and keeps a
-//! primitive consistent for its whole life.
+//! primitive consistent for its whole life. The student's build is this same code without the
+//! explore variants (`#[cfg(feature = "checker")]`): what builds for the student builds for the
+//! checks. Before, the student's build was `std::sync` itself, and a `static` lock (`std`'s
+//! `new` is a `const fn`) built for the student but not for the checks.
 
 use std::ops::{Deref, DerefMut};
 use std::panic::Location;
@@ -21,7 +23,7 @@ pub mod check;
 mod registry;
 
 use check::Behaviour;
-use registry::{CondId, LockId};
+use registry::{LockId, OwnCondvar, OwnLock};
 
 type Site = &'static Location<'static>;
 
@@ -44,6 +46,11 @@ fn take_recorded<G>(record: Option<LockId>, site: Site, take: impl FnOnce() -> G
     taken
 }
 
+/// The lock's number in the recording, if it is recorded.
+fn id_of(record: &Option<OwnLock>) -> Option<LockId> {
+    record.as_ref().map(OwnLock::id)
+}
+
 /// A guard of a recorded lock went away.
 fn release_recorded(record: Option<LockId>) {
     if let Some(id) = record {
@@ -51,6 +58,7 @@ fn release_recorded(record: Option<LockId>) {
     }
 }
 
+#[cfg(feature = "checker")]
 fn mixed() -> ! {
     panic!(
         "a course_sync primitive created outside check::explore was used with one created inside it: \
@@ -63,12 +71,13 @@ fn mixed() -> ! {
 
 /// A mutual-exclusion lock, as `std::sync::Mutex`.
 pub struct Mutex<T> {
-    record: Option<LockId>,
+    record: Option<OwnLock>,
     imp: MutexImp<T>,
 }
 
 enum MutexImp<T> {
     Std(std::sync::Mutex<T>),
+    #[cfg(feature = "checker")]
     Model(shuttle::sync::Mutex<T>),
 }
 
@@ -80,6 +89,7 @@ pub struct MutexGuard<'a, T> {
 
 enum MutexGuardImp<'a, T> {
     Std(std::sync::MutexGuard<'a, T>),
+    #[cfg(feature = "checker")]
     Model(shuttle::sync::MutexGuard<'a, T>),
 }
 
@@ -95,6 +105,7 @@ impl<T> Mutex<T> {
                 record: Some(registry::new_lock(Location::caller(), "Mutex")),
                 imp: MutexImp::Std(std::sync::Mutex::new(value)),
             },
+            #[cfg(feature = "checker")]
             Behaviour::Explore => Mutex {
                 record: None,
                 imp: MutexImp::Model(shuttle::sync::Mutex::new(value)),
@@ -107,12 +118,13 @@ impl<T> Mutex<T> {
         let site = Location::caller();
         match &self.imp {
             MutexImp::Std(inner) => {
-                let result = take_recorded(self.record, site, || inner.lock());
+                let result = take_recorded(id_of(&self.record), site, || inner.lock());
                 poisoned(result, |g| MutexGuard {
-                    record: self.record,
+                    record: id_of(&self.record),
                     imp: Some(MutexGuardImp::Std(g)),
                 })
             }
+            #[cfg(feature = "checker")]
             MutexImp::Model(inner) => {
                 check::count_op();
                 poisoned(inner.lock(), |g| MutexGuard {
@@ -134,6 +146,7 @@ impl<T> Mutex<T> {
                     MutexGuardImp::Std(p.into_inner()),
                 ))),
             },
+            #[cfg(feature = "checker")]
             MutexImp::Model(inner) => {
                 check::count_op();
                 match inner.try_lock() {
@@ -146,11 +159,11 @@ impl<T> Mutex<T> {
             }
         };
         let wrap = |imp| {
-            if let Some(id) = self.record {
+            if let Some(id) = id_of(&self.record) {
                 registry::try_acquired(id, site);
             }
             MutexGuard {
-                record: self.record,
+                record: id_of(&self.record),
                 imp: Some(imp),
             }
         };
@@ -167,6 +180,7 @@ impl<T> Mutex<T> {
         match &self.imp {
             MutexImp::Std(inner) => inner.is_poisoned(),
             // Shuttle's model does not track poisoning: a panic there ends the schedule anyway.
+            #[cfg(feature = "checker")]
             MutexImp::Model(_) => false,
         }
     }
@@ -174,6 +188,7 @@ impl<T> Mutex<T> {
     pub fn into_inner(self) -> LockResult<T> {
         match self.imp {
             MutexImp::Std(inner) => inner.into_inner(),
+            #[cfg(feature = "checker")]
             MutexImp::Model(inner) => inner.into_inner(),
         }
     }
@@ -181,6 +196,7 @@ impl<T> Mutex<T> {
     pub fn get_mut(&mut self) -> LockResult<&mut T> {
         match &mut self.imp {
             MutexImp::Std(inner) => inner.get_mut(),
+            #[cfg(feature = "checker")]
             MutexImp::Model(inner) => inner.get_mut(),
         }
     }
@@ -219,6 +235,7 @@ impl<T> Deref for MutexGuard<'_, T> {
     fn deref(&self) -> &T {
         match self.imp() {
             MutexGuardImp::Std(g) => g,
+            #[cfg(feature = "checker")]
             MutexGuardImp::Model(g) => g,
         }
     }
@@ -232,6 +249,7 @@ impl<T> DerefMut for MutexGuard<'_, T> {
             .expect("a guard is whole until it is dropped or waited on")
         {
             MutexGuardImp::Std(g) => g,
+            #[cfg(feature = "checker")]
             MutexGuardImp::Model(g) => g,
         }
     }
@@ -257,12 +275,13 @@ impl<T> Drop for MutexGuard<'_, T> {
 
 /// A condition variable, as `std::sync::Condvar`.
 pub struct Condvar {
-    record: Option<CondId>,
+    record: Option<OwnCondvar>,
     imp: CondvarImp,
 }
 
 enum CondvarImp {
     Std(std::sync::Condvar),
+    #[cfg(feature = "checker")]
     Model(shuttle::sync::Condvar),
 }
 
@@ -288,6 +307,7 @@ impl Condvar {
                 record: Some(registry::new_condvar(Location::caller())),
                 imp: CondvarImp::Std(std::sync::Condvar::new()),
             },
+            #[cfg(feature = "checker")]
             Behaviour::Explore => Condvar {
                 record: None,
                 imp: CondvarImp::Model(shuttle::sync::Condvar::new()),
@@ -365,8 +385,8 @@ impl Condvar {
         match (&self.imp, imp) {
             (CondvarImp::Std(cv), MutexGuardImp::Std(g)) => {
                 release_recorded(lock);
-                if let Some(cond) = self.record {
-                    registry::waits_on_condvar(cond, lock, site);
+                if let Some(cond) = &self.record {
+                    registry::waits_on_condvar(cond.id(), lock, site);
                 }
                 let (result, timed_out) = match timeout {
                     None => (cv.wait(g), false),
@@ -393,6 +413,7 @@ impl Condvar {
                     )
                 })
             }
+            #[cfg(feature = "checker")]
             (CondvarImp::Model(cv), MutexGuardImp::Model(g)) => {
                 check::count_op();
                 let (result, timed_out) = match timeout {
@@ -415,6 +436,7 @@ impl Condvar {
                     )
                 })
             }
+            #[cfg(feature = "checker")]
             _ => mixed(),
         }
     }
@@ -422,6 +444,7 @@ impl Condvar {
     pub fn notify_one(&self) {
         match &self.imp {
             CondvarImp::Std(cv) => cv.notify_one(),
+            #[cfg(feature = "checker")]
             CondvarImp::Model(cv) => {
                 check::count_op();
                 cv.notify_one()
@@ -432,6 +455,7 @@ impl Condvar {
     pub fn notify_all(&self) {
         match &self.imp {
             CondvarImp::Std(cv) => cv.notify_all(),
+            #[cfg(feature = "checker")]
             CondvarImp::Model(cv) => {
                 check::count_op();
                 cv.notify_all()
@@ -459,12 +483,13 @@ impl std::fmt::Debug for Condvar {
 /// A reader-writer lock, as `std::sync::RwLock`. Recorded as one lock: readers and writers
 /// both count as holders.
 pub struct RwLock<T> {
-    record: Option<LockId>,
+    record: Option<OwnLock>,
     imp: RwLockImp<T>,
 }
 
 enum RwLockImp<T> {
     Std(std::sync::RwLock<T>),
+    #[cfg(feature = "checker")]
     Model(shuttle::sync::RwLock<T>),
 }
 
@@ -475,6 +500,7 @@ pub struct RwLockReadGuard<'a, T> {
 
 enum ReadImp<'a, T> {
     Std(std::sync::RwLockReadGuard<'a, T>),
+    #[cfg(feature = "checker")]
     Model(shuttle::sync::RwLockReadGuard<'a, T>),
 }
 
@@ -485,6 +511,7 @@ pub struct RwLockWriteGuard<'a, T> {
 
 enum WriteImp<'a, T> {
     Std(std::sync::RwLockWriteGuard<'a, T>),
+    #[cfg(feature = "checker")]
     Model(shuttle::sync::RwLockWriteGuard<'a, T>),
 }
 
@@ -500,6 +527,7 @@ impl<T> RwLock<T> {
                 record: Some(registry::new_lock(Location::caller(), "RwLock")),
                 imp: RwLockImp::Std(std::sync::RwLock::new(value)),
             },
+            #[cfg(feature = "checker")]
             Behaviour::Explore => RwLock {
                 record: None,
                 imp: RwLockImp::Model(shuttle::sync::RwLock::new(value)),
@@ -512,12 +540,13 @@ impl<T> RwLock<T> {
         let site = Location::caller();
         match &self.imp {
             RwLockImp::Std(inner) => {
-                let result = take_recorded(self.record, site, || inner.read());
+                let result = take_recorded(id_of(&self.record), site, || inner.read());
                 poisoned(result, |g| RwLockReadGuard {
-                    record: self.record,
+                    record: id_of(&self.record),
                     imp: Some(ReadImp::Std(g)),
                 })
             }
+            #[cfg(feature = "checker")]
             RwLockImp::Model(inner) => {
                 check::count_op();
                 poisoned(inner.read(), |g| RwLockReadGuard {
@@ -533,12 +562,13 @@ impl<T> RwLock<T> {
         let site = Location::caller();
         match &self.imp {
             RwLockImp::Std(inner) => {
-                let result = take_recorded(self.record, site, || inner.write());
+                let result = take_recorded(id_of(&self.record), site, || inner.write());
                 poisoned(result, |g| RwLockWriteGuard {
-                    record: self.record,
+                    record: id_of(&self.record),
                     imp: Some(WriteImp::Std(g)),
                 })
             }
+            #[cfg(feature = "checker")]
             RwLockImp::Model(inner) => {
                 check::count_op();
                 poisoned(inner.write(), |g| RwLockWriteGuard {
@@ -552,6 +582,7 @@ impl<T> RwLock<T> {
     pub fn into_inner(self) -> LockResult<T> {
         match self.imp {
             RwLockImp::Std(inner) => inner.into_inner(),
+            #[cfg(feature = "checker")]
             RwLockImp::Model(inner) => inner.into_inner(),
         }
     }
@@ -559,6 +590,7 @@ impl<T> RwLock<T> {
     pub fn get_mut(&mut self) -> LockResult<&mut T> {
         match &mut self.imp {
             RwLockImp::Std(inner) => inner.get_mut(),
+            #[cfg(feature = "checker")]
             RwLockImp::Model(inner) => inner.get_mut(),
         }
     }
@@ -582,6 +614,7 @@ impl<T> Deref for RwLockReadGuard<'_, T> {
     fn deref(&self) -> &T {
         match self.imp.as_ref().expect("whole until dropped") {
             ReadImp::Std(g) => g,
+            #[cfg(feature = "checker")]
             ReadImp::Model(g) => g,
         }
     }
@@ -601,6 +634,7 @@ impl<T> Deref for RwLockWriteGuard<'_, T> {
     fn deref(&self) -> &T {
         match self.imp.as_ref().expect("whole until dropped") {
             WriteImp::Std(g) => g,
+            #[cfg(feature = "checker")]
             WriteImp::Model(g) => g,
         }
     }
@@ -610,6 +644,7 @@ impl<T> DerefMut for RwLockWriteGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         match self.imp.as_mut().expect("whole until dropped") {
             WriteImp::Std(g) => g,
+            #[cfg(feature = "checker")]
             WriteImp::Model(g) => g,
         }
     }
@@ -627,9 +662,9 @@ impl<T> Drop for RwLockWriteGuard<'_, T> {
 // ---------------------------------------------------------------------------------------------
 // Threads
 
-/// Threads, as `std::thread`; under [`check::explore`], shuttle's threads.
+/// Threads, as `std::thread`; under schedule exploration (`check::explore`), shuttle's threads.
 pub mod thread {
-    use super::check::{self, Behaviour};
+    use super::check;
     use std::time::Duration;
 
     /// Identifies a thread, as `std::thread::ThreadId`.
@@ -639,6 +674,7 @@ pub mod thread {
     #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
     enum Id {
         Std(std::thread::ThreadId),
+        #[cfg(feature = "checker")]
         Model(shuttle::thread::ThreadId),
     }
 
@@ -649,6 +685,7 @@ pub mod thread {
     #[derive(Debug, Clone)]
     enum ThreadImp {
         Std(std::thread::Thread),
+        #[cfg(feature = "checker")]
         Model(shuttle::thread::Thread),
     }
 
@@ -656,6 +693,7 @@ pub mod thread {
         pub fn id(&self) -> ThreadId {
             match &self.0 {
                 ThreadImp::Std(t) => ThreadId(Id::Std(t.id())),
+                #[cfg(feature = "checker")]
                 ThreadImp::Model(t) => ThreadId(Id::Model(t.id())),
             }
         }
@@ -663,6 +701,7 @@ pub mod thread {
         pub fn name(&self) -> Option<&str> {
             match &self.0 {
                 ThreadImp::Std(t) => t.name(),
+                #[cfg(feature = "checker")]
                 ThreadImp::Model(t) => t.name(),
             }
         }
@@ -670,6 +709,7 @@ pub mod thread {
         pub fn unpark(&self) {
             match &self.0 {
                 ThreadImp::Std(t) => t.unpark(),
+                #[cfg(feature = "checker")]
                 ThreadImp::Model(t) => t.unpark(),
             }
         }
@@ -682,7 +722,7 @@ pub mod thread {
         F: for<'scope> FnOnce(&'scope std::thread::Scope<'scope, 'env>) -> T,
     {
         assert!(
-            check::behaviour() != Behaviour::Explore,
+            !check::explores(),
             "course_sync::thread::scope cannot run under schedule exploration: use course_sync::thread::spawn"
         );
         std::thread::scope(f)
@@ -690,29 +730,29 @@ pub mod thread {
 
     /// The calling thread.
     pub fn current() -> Thread {
-        if check::behaviour() == Behaviour::Explore {
-            Thread(ThreadImp::Model(shuttle::thread::current()))
-        } else {
-            Thread(ThreadImp::Std(std::thread::current()))
+        #[cfg(feature = "checker")]
+        if check::explores() {
+            return Thread(ThreadImp::Model(shuttle::thread::current()));
         }
+        Thread(ThreadImp::Std(std::thread::current()))
     }
 
     pub fn sleep(duration: Duration) {
-        if check::behaviour() == Behaviour::Explore {
+        #[cfg(feature = "checker")]
+        if check::explores() {
             check::count_op();
-            shuttle::thread::sleep(duration)
-        } else {
-            std::thread::sleep(duration)
+            return shuttle::thread::sleep(duration);
         }
+        std::thread::sleep(duration)
     }
 
     pub fn yield_now() {
-        if check::behaviour() == Behaviour::Explore {
+        #[cfg(feature = "checker")]
+        if check::explores() {
             check::count_op();
-            shuttle::thread::yield_now()
-        } else {
-            std::thread::yield_now()
+            return shuttle::thread::yield_now();
         }
+        std::thread::yield_now()
     }
 
     /// An owned permission to join a thread, as `std::thread::JoinHandle`.
@@ -722,6 +762,7 @@ pub mod thread {
     #[derive(Debug)]
     enum JoinImp<T> {
         Std(std::thread::JoinHandle<T>),
+        #[cfg(feature = "checker")]
         Model(shuttle::thread::JoinHandle<T>),
     }
 
@@ -729,6 +770,7 @@ pub mod thread {
         pub fn join(self) -> std::thread::Result<T> {
             match self.0 {
                 JoinImp::Std(h) => h.join(),
+                #[cfg(feature = "checker")]
                 JoinImp::Model(h) => h.join(),
             }
         }
@@ -736,6 +778,7 @@ pub mod thread {
         pub fn thread(&self) -> Thread {
             match &self.0 {
                 JoinImp::Std(h) => Thread(ThreadImp::Std(h.thread().clone())),
+                #[cfg(feature = "checker")]
                 JoinImp::Model(h) => Thread(ThreadImp::Model(h.thread().clone())),
             }
         }
@@ -776,7 +819,8 @@ pub mod thread {
             F: FnOnce() -> T + Send + 'static,
             T: Send + 'static,
         {
-            if check::behaviour() == Behaviour::Explore {
+            #[cfg(feature = "checker")]
+            if check::explores() {
                 check::count_op();
                 let mut builder = shuttle::thread::Builder::new();
                 if let Some(name) = self.name {
@@ -785,17 +829,16 @@ pub mod thread {
                 if let Some(size) = self.stack_size {
                     builder = builder.stack_size(size);
                 }
-                builder.spawn(f).map(|h| JoinHandle(JoinImp::Model(h)))
-            } else {
-                let mut builder = std::thread::Builder::new();
-                if let Some(name) = self.name {
-                    builder = builder.name(name);
-                }
-                if let Some(size) = self.stack_size {
-                    builder = builder.stack_size(size);
-                }
-                builder.spawn(f).map(|h| JoinHandle(JoinImp::Std(h)))
+                return builder.spawn(f).map(|h| JoinHandle(JoinImp::Model(h)));
             }
+            let mut builder = std::thread::Builder::new();
+            if let Some(name) = self.name {
+                builder = builder.name(name);
+            }
+            if let Some(size) = self.stack_size {
+                builder = builder.stack_size(size);
+            }
+            builder.spawn(f).map(|h| JoinHandle(JoinImp::Std(h)))
         }
     }
 }

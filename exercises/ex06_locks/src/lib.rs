@@ -13,7 +13,7 @@
 //!   holding one account and waiting for the other. Every transfer takes the two locks in one
 //!   global order, by [`AccountId`], whatever its direction.
 //!
-//! The locks come from `course_sync` (the course's facade: `std::sync` in your own build), so
+//! The locks come from `course_sync` (the course's facade, which behaves as `std::sync`), so
 //! that the checker can watch who holds and who waits for each lock. You write every function
 //! marked "Task:" and choose the fields of `Point` and `Account`; the rest is provided.
 //!

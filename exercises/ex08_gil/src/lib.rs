@@ -23,8 +23,8 @@
 //! - [`experiment`] is the lecture's experiment: count down serially and on threads, with and
 //!   without the GIL, CPU-bound and I/O-bound, and print the table of times.
 //!
-//! The lock is built from `course_sync::{Mutex, Condvar}` (the course's facade: `std::sync`
-//! in your own build). You write every function marked "Task:", here and in
+//! The lock is built from `course_sync::{Mutex, Condvar}` (the course's facade, which behaves
+//! as `std::sync`). You write every function marked "Task:", here and in
 //! `experiment.rs`; the rest (`experiment::Timing`, `experiment::Table`) is provided.
 //!
 //! How it is checked: the hidden checks drive your `Gil` with their own steps, timestamp every step

@@ -22,8 +22,8 @@
 //! lock/unlock API, so pairing every `lock` with an `unlock` is the caller's job.
 //! [`ReentrantMutex::hold`] runs a closure between the two for you.
 //!
-//! Identify threads with `course_sync::thread::current().id()` (std's `ThreadId` in your own
-//! build; under the checker's schedule exploration, the explored threads' ids).
+//! Identify threads with `course_sync::thread::current().id()` (each thread's own id, as std's;
+//! under the checker's schedule exploration, the explored threads' ids).
 //!
 //! How it is checked: the owner locks several times without blocking itself; another thread waits
 //! until the owner's count is back to zero, and not a moment longer; an unlock from a thread that

@@ -4,17 +4,71 @@
 //!
 //! Locks are told apart by instance, not by where they were created: two accounts made by the
 //! same line are two locks, so taking them in a fixed global order draws no cycle.
+//!
+//! A lock outlives a [`reset`] if it is still alive (a `static` one, made on first use in
+//! a `LazyLock`, lives for the whole process): a reset forgets what was recorded and the locks
+//! dropped before it, never a live lock's identity.
 
 use super::Site;
 use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex as StdMutex;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct LockId(usize);
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct CondId(usize);
+
+/// Numbers locks and condition variables for the whole process: a number is never reused,
+/// whatever was reset, so a lock made before a reset keeps a number nothing else has.
+static NUMBERS: AtomicUsize = AtomicUsize::new(0);
+
+fn next_number() -> usize {
+    NUMBERS.fetch_add(1, Ordering::Relaxed)
+}
+
+/// A recorded lock as the lock itself owns it: when the lock is dropped, the registry may forget
+/// it at the next reset (until then the history may still name it).
+pub struct OwnLock(LockId);
+
+impl OwnLock {
+    pub fn id(&self) -> LockId {
+        self.0
+    }
+}
+
+impl Drop for OwnLock {
+    fn drop(&mut self) {
+        let id = self.0;
+        with(|r| {
+            if let Some(lock) = r.locks.get_mut(&id) {
+                lock.alive = false;
+            }
+        });
+    }
+}
+
+/// A recorded condition variable as it owns itself (see [`OwnLock`]).
+pub struct OwnCondvar(CondId);
+
+impl OwnCondvar {
+    pub fn id(&self) -> CondId {
+        self.0
+    }
+}
+
+impl Drop for OwnCondvar {
+    fn drop(&mut self) {
+        let id = self.0;
+        with(|r| {
+            if let Some(condvar) = r.condvars.get_mut(&id) {
+                condvar.1 = false;
+            }
+        });
+    }
+}
 
 type ThreadKey = std::thread::ThreadId;
 
@@ -23,6 +77,8 @@ struct Lock {
     /// of lock it is and where it was created (said only when shown).
     name: Result<(String, usize), (&'static str, Site)>,
     holders: Vec<ThreadKey>,
+    /// Not dropped yet.
+    alive: bool,
 }
 
 impl ThreadState {
@@ -84,13 +140,42 @@ pub(crate) struct Edge {
 
 #[derive(Default)]
 struct Registry {
-    locks: Vec<Lock>,
-    condvars: Vec<Site>,
+    locks: BTreeMap<LockId, Lock>,
+    /// Where each was created, and whether it is still alive.
+    condvars: BTreeMap<CondId, (Site, bool)>,
     threads: HashMap<ThreadKey, ThreadState>,
     order: BTreeMap<(LockId, LockId), Edge>,
     unnamed_threads: usize,
+    locks_created: usize,
     acquisitions: usize,
     condvar_waits: usize,
+}
+
+impl Registry {
+    /// The lock's name as shown (a lock is known while anything can refer to it; the fallback
+    /// only keeps a report from failing).
+    fn name_of(&self, id: LockId) -> String {
+        self.locks
+            .get(&id)
+            .map(Lock::name)
+            .unwrap_or_else(|| say("sync-a-lock", &[], || "a lock".to_owned()))
+    }
+
+    fn taken_at(&self, id: LockId, site: &Site) -> String {
+        let (lock, place) = (self.name_of(id), place(site));
+        say(
+            "sync-taken-at",
+            &[("lock", lock.clone()), ("place", place.clone())],
+            || format!("{lock} (taken at {place})"),
+        )
+    }
+
+    fn holders(&self, id: LockId) -> Vec<ThreadKey> {
+        self.locks
+            .get(&id)
+            .map(|lock| lock.holders.clone())
+            .unwrap_or_default()
+    }
 }
 
 static REGISTRY: StdMutex<Option<Registry>> = StdMutex::new(None);
@@ -148,16 +233,6 @@ fn me(registry: &mut Registry) -> &mut ThreadState {
     registry.threads.get_mut(&key).expect("inserted above")
 }
 
-/// `lock` and where it was taken.
-fn taken_at(lock: &Lock, site: &Site) -> String {
-    let (lock, place) = (lock.name(), place(site));
-    say(
-        "sync-taken-at",
-        &[("lock", lock.clone()), ("place", place.clone())],
-        || format!("{lock} (taken at {place})"),
-    )
-}
-
 /// `src/lib.rs:31` for a place in the student's crate, `main.rs:12` elsewhere.
 pub(crate) fn place(site: Site) -> String {
     let file = site.file().replace('\\', "/");
@@ -168,29 +243,32 @@ pub(crate) fn place(site: Site) -> String {
     format!("{short}:{}", site.line())
 }
 
-pub fn new_lock(site: Site, kind: &'static str) -> LockId {
+pub fn new_lock(site: Site, kind: &'static str) -> OwnLock {
     let label = LABEL.with(|label| {
         label.borrow_mut().as_mut().map(|(name, count)| {
             *count += 1;
             (name.clone(), *count)
         })
     });
+    let id = LockId(next_number());
     with(|r| {
-        let id = LockId(r.locks.len());
-        let name = label.ok_or((kind, site));
-        r.locks.push(Lock {
-            name,
-            holders: Vec::new(),
-        });
-        id
-    })
+        r.locks_created += 1;
+        r.locks.insert(
+            id,
+            Lock {
+                name: label.ok_or((kind, site)),
+                holders: Vec::new(),
+                alive: true,
+            },
+        );
+    });
+    OwnLock(id)
 }
 
-pub fn new_condvar(site: Site) -> CondId {
-    with(|r| {
-        r.condvars.push(site);
-        CondId(r.condvars.len() - 1)
-    })
+pub fn new_condvar(site: Site) -> OwnCondvar {
+    let id = CondId(next_number());
+    with(|r| r.condvars.insert(id, (site, true)));
+    OwnCondvar(id)
 }
 
 pub fn waits_for_lock(id: LockId, site: Site) {
@@ -226,7 +304,9 @@ fn acquired_as(id: LockId, site: Site, blocking: bool) {
                 });
             }
         }
-        r.locks[id.0].holders.push(key);
+        if let Some(lock) = r.locks.get_mut(&id) {
+            lock.holders.push(key);
+        }
     });
 }
 
@@ -237,9 +317,10 @@ pub fn released(id: LockId) {
         if let Some(index) = state.holding.iter().rposition(|(held, _)| *held == id) {
             state.holding.remove(index);
         }
-        let holders = &mut r.locks[id.0].holders;
-        if let Some(index) = holders.iter().position(|t| *t == key) {
-            holders.remove(index);
+        if let Some(lock) = r.locks.get_mut(&id) {
+            if let Some(index) = lock.holders.iter().position(|t| *t == key) {
+                lock.holders.remove(index);
+            }
         }
     });
 }
@@ -247,7 +328,8 @@ pub fn released(id: LockId) {
 pub fn waits_on_condvar(cond: CondId, _lock: Option<LockId>, site: Site) {
     with(|r| {
         r.condvar_waits += 1;
-        let created = r.condvars[cond.0];
+        // Known while alive, and a condition variable being waited on is alive.
+        let created = r.condvars.get(&cond).map_or(site, |(created, _)| *created);
         me(r).waiting = Some(Wait::Condvar { created, at: site });
     });
 }
@@ -259,8 +341,23 @@ pub fn woke() {
 
 // -- What the checks ask ------------------------------------------------------------------------
 
+/// Forgets everything recorded so far (holders, waits, lock-order edges, counts, threads) but
+/// the identity of the locks and condition variables that are still alive: a lock made before
+/// the reset is recorded again, under its own name, as soon as it is taken after it.
 pub fn reset() {
-    *REGISTRY.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    with(|r| {
+        r.locks.retain(|_, lock| lock.alive);
+        for lock in r.locks.values_mut() {
+            lock.holders.clear();
+        }
+        r.condvars.retain(|_, (_, alive)| *alive);
+        r.threads.clear();
+        r.unnamed_threads = 0;
+        r.order.clear();
+        r.locks_created = 0;
+        r.acquisitions = 0;
+        r.condvar_waits = 0;
+    });
 }
 
 pub fn label_new_locks<R>(name: &str, f: impl FnOnce() -> R) -> R {
@@ -271,7 +368,7 @@ pub fn label_new_locks<R>(name: &str, f: impl FnOnce() -> R) -> R {
 }
 
 pub fn stats() -> (usize, usize, usize) {
-    with(|r| (r.locks.len(), r.acquisitions, r.condvar_waits))
+    with(|r| (r.locks_created, r.acquisitions, r.condvar_waits))
 }
 
 /// One line per thread that waits on a recorded lock or condition variable.
@@ -287,7 +384,7 @@ pub fn blocked() -> Vec<String> {
                     let names: Vec<String> = t
                         .holding
                         .iter()
-                        .map(|(id, site)| taken_at(&r.locks[id.0], site))
+                        .map(|(id, site)| r.taken_at(*id, site))
                         .collect();
                     let locks = names.join(", ");
                     let said = say("sync-while-holding", &[("locks", locks.clone())], || {
@@ -298,7 +395,7 @@ pub fn blocked() -> Vec<String> {
                 let thread = t.name();
                 match t.waiting.as_ref()? {
                     Wait::Lock(id, site) => {
-                        let (lock, place) = (r.locks[id.0].name(), place(site));
+                        let (lock, place) = (r.name_of(*id), place(site));
                         let args = [
                             ("thread", thread.clone()),
                             ("lock", lock.clone()),
@@ -336,7 +433,7 @@ pub fn wait_for_cycle() -> Option<(Vec<String>, Vec<String>, String)> {
         let keys: Vec<ThreadKey> = r.threads.keys().copied().collect();
         let waits_on = |key: &ThreadKey| -> Vec<ThreadKey> {
             match &r.threads[key].waiting {
-                Some(Wait::Lock(id, _)) => r.locks[id.0].holders.clone(),
+                Some(Wait::Lock(id, _)) => r.holders(*id),
                 _ => Vec::new(),
             }
         };
@@ -352,17 +449,17 @@ pub fn wait_for_cycle() -> Option<(Vec<String>, Vec<String>, String)> {
                 continue;
             };
             let next = cycle[(index + 1) % cycle.len()];
-            let lock = r.locks[wanted.0].name();
+            let lock = r.name_of(*wanted);
             let holds = r.threads[&next]
                 .holding
                 .iter()
                 .find(|(id, _)| id == wanted)
-                .map(|(_, site)| taken_at(&r.locks[wanted.0], site))
+                .map(|(_, site)| r.taken_at(*wanted, site))
                 .unwrap_or_else(|| lock.clone());
             let mine: Vec<String> = state
                 .holding
                 .iter()
-                .map(|(id, site)| taken_at(&r.locks[id.0], site))
+                .map(|(id, site)| r.taken_at(*id, site))
                 .collect();
             let thread = state.name();
             threads.push(thread.clone());
@@ -396,7 +493,7 @@ pub fn wait_for_cycle() -> Option<(Vec<String>, Vec<String>, String)> {
 /// which can deadlock under another schedule even if this run did not.
 pub fn lock_order_cycle() -> Option<(Vec<String>, Vec<String>, String)> {
     with(|r| {
-        let nodes: Vec<LockId> = (0..r.locks.len()).map(LockId).collect();
+        let nodes: Vec<LockId> = r.locks.keys().copied().collect();
         let mut next: HashMap<LockId, Vec<LockId>> = HashMap::new();
         for (from, to) in r.order.keys() {
             next.entry(*from).or_default().push(*to);
@@ -409,8 +506,8 @@ pub fn lock_order_cycle() -> Option<(Vec<String>, Vec<String>, String)> {
             let edge = &r.order[&(*from, to)];
             let thread = thread_name(&edge.thread);
             threads.push(thread.clone());
-            let (first, first_place) = (r.locks[from.0].name(), place(edge.from_site));
-            let (second, second_place) = (r.locks[to.0].name(), place(edge.to_site));
+            let (first, first_place) = (r.name_of(*from), place(edge.from_site));
+            let (second, second_place) = (r.name_of(to), place(edge.to_site));
             let args = [
                 ("thread", thread.clone()),
                 ("first", first.clone()),
@@ -422,7 +519,7 @@ pub fn lock_order_cycle() -> Option<(Vec<String>, Vec<String>, String)> {
                 format!("thread `{thread}` took {first} (at {first_place}) and then {second} (at {second_place})")
             }));
         }
-        let locks = cycle.iter().map(|id| r.locks[id.0].name()).collect();
+        let locks = cycle.iter().map(|id| r.name_of(*id)).collect();
         Some((threads, locks, parts.join("; ")))
     })
 }

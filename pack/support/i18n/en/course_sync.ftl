@@ -6,6 +6,7 @@ sync-unnamed-thread = thread #{ $number }
 sync-lock-numbered = { $name } (lock { $count })
 sync-created-at = the { $kind } created at { $place }
 sync-taken-at = { $lock } (taken at { $place })
+sync-a-lock = a lock
 sync-while-holding = while holding { $locks }
 sync-waits-for = thread `{ $thread }` waits for { $lock } at { $place }{ $held }
 sync-waits-on-condvar = thread `{ $thread }` waits on the Condvar created at { $created } (wait at { $place }){ $held }

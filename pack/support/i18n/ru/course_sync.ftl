@@ -5,6 +5,7 @@ sync-unnamed-thread = поток №{ $number }
 sync-lock-numbered = { $name } (блокировка { $count })
 sync-created-at = { $kind }, созданный в { $place }
 sync-taken-at = { $lock } (захвачен в { $place })
+sync-a-lock = блокировка
 sync-while-holding = удерживая { $locks }
 sync-waits-for = поток `{ $thread }` ждёт { $lock } в { $place }{ $held }
 sync-waits-on-condvar = поток `{ $thread }` ждёт на Condvar, созданной в { $created } (ожидание в { $place }){ $held }
