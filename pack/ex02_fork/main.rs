@@ -177,9 +177,11 @@ fn shares_through_a_pipe(ctx: &Context) -> Verdict {
     ))
 }
 
-/// Observes `any-number-of-workers` and `refuses-zero-workers`: one worker alone, more workers
-/// than numbers (empty shares) and nothing to sum give the right total, every child reaped;
-/// zero workers is a usage error (status 2) that forks nothing.
+/// Observes `any-number-of-workers`, `refuses-zero-workers` and `forks-n-children`: one worker
+/// alone, more workers than numbers (empty shares) and nothing to sum give the right total,
+/// every child reaped, and as many children as workers, empty shares included (counted by the
+/// process ids the kernel handed out: such a child may live too briefly to be seen); zero
+/// workers is a usage error (status 2) that forks nothing.
 fn any_number_of_workers(ctx: &Context) -> Verdict {
     let big = choose_n() / WORKERS as u64;
     for (workers, n) in [(1usize, big), (5, 3), (4, 0), (7, 5)] {
@@ -200,6 +202,12 @@ fn any_number_of_workers(ctx: &Context) -> Verdict {
         }
         if workers == 1 && run.children.len() != 1 {
             return Err(failure!("ex02-single-worker-children", n, count = run.children.len()));
+        }
+        // Children with empty shares live too briefly to be seen; the ids the kernel handed out
+        // count them. (More ids than children, from threads or from other processes, can only
+        // hide a shortfall, never invent one.)
+        if let Some(created) = run.created_at_least.filter(|created| *created < workers as u64) {
+            return Err(failure!("ex02-fewer-children-than-workers", workers, n, created));
         }
         if !run.leftovers.is_empty() {
             return Err(failure!("ex02-workers-not-reaped", workers, n, count = run.leftovers.len()));
@@ -393,6 +401,10 @@ struct Run {
     parent_channels: BTreeSet<String>,
     /// The program's own CPU and wake-ups from its first child on.
     wait: Option<Wait>,
+    /// At least how many processes and threads the program created (its children however
+    /// briefly they lived): ids handed out in the job's PID namespace while it ran, less the
+    /// program and this check's reader thread. More if anything else started meanwhile.
+    created_at_least: Option<u64>,
 }
 
 struct Output {
@@ -413,6 +425,7 @@ impl Run {
         // SAFETY: prctl with integer arguments only.
         let rc = unsafe { libc::prctl(libc::PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) };
         assert_eq!(rc, 0, "prctl(PR_SET_CHILD_SUBREAPER) failed");
+        let last_pid_before = proc::last_pid_in_namespace();
 
         let mut child = Command::new(ctx.student_bin())
             .arg(workers.to_string())
@@ -520,6 +533,12 @@ impl Run {
         }
         reap_leftovers();
         let stdout = reader.join().unwrap_or_default();
+        // The program itself and the reader thread took two of the ids. A reading lower than
+        // before means the ids wrapped around at pid_max: nothing is known then.
+        let created_at_least = last_pid_before
+            .zip(proc::last_pid_in_namespace())
+            .and_then(|(before, after)| after.checked_sub(before))
+            .map(|handed_out| handed_out.saturating_sub(2));
         eprintln!(
             "ran `ex02_fork {workers} {n}` (PID {pid}) in {} ms: {status}; its CPU: {} ms; children (CPU used): {}; not reaped: {:?}",
             elapsed.as_millis(),
@@ -545,6 +564,7 @@ impl Run {
             leftovers,
             parent_channels,
             wait,
+            created_at_least,
         })
     }
 

@@ -54,6 +54,7 @@ fn main() {
         waiting_for_the_gil_uses_no_cpu,
         misuse_panics_instead_of_hanging,
         disabled_gil_never_waits,
+        count_down_and_compare_do_as_asked,
         experiment_table,
         built_on_the_facade
     ])
@@ -113,6 +114,96 @@ fn disabled_gil_never_waits(_ctx: &Context) -> Verdict {
             Err(failure!("ex08-disabled-waits", secs = LIMIT.as_secs(), first = at(0), second = at(1)))
         }
     }
+}
+
+/// Observes `experiment-count-down` and `experiment-compare` with I/O-bound count-downs, whose
+/// waits the kernel counts (a sleep is a voluntary context switch of the sleeping thread) and
+/// whose lower bounds no load can shorten:
+/// - `count_down(guard, 0, ..)` makes no step and no wait; `count_down(guard, 3, ..)` waits at
+///   least 3 times and for at least 3 pauses;
+/// - `compare(gil, 4, 2, IoBound(250 ms))` runs its 4 threaded count-downs on 4 threads alive at
+///   once (the process's threads are counted every few milliseconds while each lives ≥ 500 ms),
+///   says `threads: 4`, and reports times no shorter than the waits they contain.
+fn count_down_and_compare_do_as_asked(_ctx: &Context) -> Verdict {
+    use ex08_gil::experiment::{self, Workload};
+    const LIMIT: Duration = Duration::from_secs(20);
+    // Long enough that an extra wait cannot pass for noise; a correct count-down from 0 waits
+    // for nothing.
+    const LONG_PAUSE: Duration = Duration::from_millis(300);
+    const PAUSE: Duration = Duration::from_millis(50);
+    /// Each count-down of the compare: its steps wait this long each.
+    const COMPARE_PAUSE: Duration = Duration::from_millis(250);
+    const COMPARE_THREADS: usize = 4;
+    const COMPARE_N: u64 = 2;
+
+    // One count-down on a thread of its own, with that thread's sleeps counted around it.
+    let count_down = |n: u64, pause: Duration| -> Result<(u64, Duration), Failure> {
+        let call = format!("count_down(&mut guard, {n}, Workload::IoBound({}))", ms(pause));
+        let run = watch::call("count-down", move || {
+            let gil = Gil::new();
+            let mut guard = gil.acquire();
+            let (sleeps, started) = (pack_support::proc::own_thread_sleeps(), Instant::now());
+            experiment::count_down(&mut guard, n, Workload::IoBound(pause));
+            (pack_support::proc::own_thread_sleeps().saturating_sub(sleeps), started.elapsed())
+        });
+        match run.outcome(LIMIT) {
+            Next::Item(seen) => Ok(seen),
+            Next::Panicked(message) => Err(failure!("ex08-call-panicked", call, message)),
+            Next::TimedOut | Next::Ended => Err(failure!("ex08-call-stuck", call, secs = LIMIT.as_secs())),
+        }
+    };
+    let (waits, took) = count_down(0, LONG_PAUSE)?;
+    // Both witnesses: a wait is a sleep of the thread (no load adds one), and it lasts the pause.
+    if waits > 0 && took >= LONG_PAUSE {
+        return Err(failure!("ex08-count-down-from-zero-waits", waits, took = ms(took), pause = ms(LONG_PAUSE)));
+    }
+    let (waits, took) = count_down(3, PAUSE)?;
+    if waits < 3 || took < PAUSE * 3 {
+        return Err(failure!("ex08-count-down-waits-too-little", waits, took = ms(took), pause = ms(PAUSE)));
+    }
+
+    let call =
+        format!("compare(&Gil::new(), {COMPARE_THREADS}, {COMPARE_N}, Workload::IoBound({}))", ms(COMPARE_PAUSE));
+    let pid = std::process::id();
+    let run = watch::call("compare", move || {
+        experiment::compare(&Gil::new(), COMPARE_THREADS, COMPARE_N, Workload::IoBound(COMPARE_PAUSE))
+    });
+    // This process's threads now (this one, the call's and the check program's own); during the
+    // threaded part, `COMPARE_THREADS` more at once.
+    let before = pack_support::proc::threads(pid).map(|t| t.len()).unwrap_or(0);
+    let mut most = before;
+    let started = Instant::now();
+    let timing = loop {
+        match run.outcome(Duration::from_millis(3)) {
+            Next::Item(timing) => break timing,
+            Next::Panicked(message) => return Err(failure!("ex08-call-panicked", call, message)),
+            Next::Ended => return Err(failure!("ex08-call-stuck", call, secs = LIMIT.as_secs())),
+            Next::TimedOut if started.elapsed() > LIMIT => {
+                return Err(failure!("ex08-call-stuck", call, secs = LIMIT.as_secs()))
+            }
+            Next::TimedOut => {
+                most = most.max(pack_support::proc::threads(pid).map(|t| t.len()).unwrap_or(0));
+            }
+        }
+    };
+    let at_once = most.saturating_sub(before);
+    if at_once < COMPARE_THREADS {
+        return Err(failure!("ex08-compare-not-together", call, at_once, threads = COMPARE_THREADS));
+    }
+    let waits = COMPARE_PAUSE * COMPARE_N as u32;
+    if timing.threads != COMPARE_THREADS || timing.serial < waits * COMPARE_THREADS as u32 || timing.threaded < waits {
+        return Err(failure!(
+            "ex08-compare-timing-impossible",
+            call,
+            threads = timing.threads,
+            serial = ms(timing.serial),
+            threaded = ms(timing.threaded),
+            serial_least = ms(waits * COMPARE_THREADS as u32),
+            threaded_least = ms(waits),
+            expected_threads = COMPARE_THREADS
+        ));
+    }
+    Ok(())
 }
 
 fn cpu_threads_without_gil_run_in_parallel(_ctx: &Context) -> Verdict {

@@ -142,6 +142,15 @@ pub fn job_cpu_time() -> Option<std::time::Duration> {
     Some(total)
 }
 
+/// The last process or thread id the kernel handed out in the caller's PID namespace
+/// (`/proc/sys/kernel/ns_last_pid`). Every fork and every new thread takes the next free id, so
+/// the difference between two readings is at least the number of processes and threads
+/// created in between: exactly that in the job's own namespace while nothing else starts, more
+/// when other processes share the namespace. `None` where it cannot be read.
+pub fn last_pid_in_namespace() -> Option<u64> {
+    fs::read_to_string("/proc/sys/kernel/ns_last_pid").ok()?.trim().parse().ok()
+}
+
 /// Whether `pid` still exists (running, stopped or zombie).
 pub fn exists(pid: u32) -> bool {
     fs::metadata(format!("/proc/{pid}")).is_ok()
@@ -267,6 +276,16 @@ pub fn stop_and_continue(pid: u32) -> io::Result<()> {
 mod tests {
     use super::*;
     use std::time::{Duration, Instant};
+
+    #[test]
+    fn every_new_thread_and_process_moves_the_last_pid() {
+        let before = last_pid_in_namespace().expect("ns_last_pid is readable");
+        std::thread::spawn(|| ()).join().unwrap();
+        std::process::Command::new("true").status().unwrap();
+        let after = last_pid_in_namespace().unwrap();
+        // Ids wrap around at pid_max only after millions of them.
+        assert!(after >= before + 2, "before {before}, after {after}");
+    }
 
     #[test]
     fn the_lowest_free_descriptor_of_a_child_with_only_stdio_is_3() {

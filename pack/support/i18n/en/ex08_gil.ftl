@@ -202,6 +202,33 @@ ex08-disabled-panicked =
     .expected = no panic: a disabled GIL lets every thread go on
     .why = a disabled GIL must accept every use an enabled one does
 
+## count_down_and_compare_do_as_asked
+
+ex08-call-panicked =
+    .observed = { $call } panicked: { $message }
+    .expected = no panic
+    .why = a panic here means a bug in the experiment or the Gil (or a todo!() that is not written yet)
+ex08-call-stuck =
+    .observed = { $call } did not return within { $secs } s
+    .expected = it returns once its steps and waits are done (a few seconds at most)
+    .why = perhaps a count-down waits for the GIL for ever, or the call waits for a thread that never ends
+ex08-count-down-from-zero-waits =
+    .observed = count_down(&mut guard, 0, Workload::IoBound({ $pause })) went to sleep { $waits } time(s) and took { $took }
+    .expected = no step and no wait: counting down from 0 has nothing to decrement
+    .why = a loop over n, n-1, ..., 0 (for example `for _ in 0..=n`, or `while n >= 0`) makes n + 1 steps, one too many; the count-down steps once per decrement, while n > 0
+ex08-count-down-waits-too-little =
+    .observed = count_down(&mut guard, 3, Workload::IoBound({ $pause })) went to sleep { $waits } time(s) and took { $took }
+    .expected = 3 steps, each followed by a wait of { $pause } inside allow_threads: at least 3 sleeps and 3 pauses
+    .why = perhaps the loop stops one decrement early, or the I/O-bound workload does not really wait (or waits only once) after each step
+ex08-compare-not-together =
+    .observed = while { $call } ran, at most { $at_once } thread(s) of its own were alive at once
+    .expected = { $threads } threads alive at once in the threaded part: one per count-down, all started before any is joined
+    .why = perhaps each thread is joined right after it is spawned (a join inside the spawning loop), so the "threaded" count-downs run one after another; spawn all of them, then join them (std::thread::scope does both)
+ex08-compare-timing-impossible =
+    .observed = { $call } returned threads: { $threads }, serial { $serial }, threaded { $threaded }
+    .expected = threads: { $expected_threads }; serial at least { $serial_least } (its count-downs' waits alone, one after another); threaded at least { $threaded_least } (one count-down's waits)
+    .why = the times must be what was measured: perhaps the two are swapped, only part of the work is timed, or `threads` is not the number asked for
+
 ## experiment_table
 
 ex08-run-panicked =
