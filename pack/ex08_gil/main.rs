@@ -308,6 +308,8 @@ fn io_threads_with_gil_overlap(_ctx: &Context) -> Verdict {
 /// run (no safe point), and not a single step (a hand-over at every step, before the interval is
 /// up). A hold is judged long only when it is long in steps too: a busy machine stretches holds
 /// in wall time (the holder is descheduled while it holds the GIL) but never adds steps to them.
+/// With three threads a hold is also measured in the holder's own CPU time, which a busy machine
+/// cannot lengthen either: more than three intervals of it fails however busy the machine is.
 fn gil_switches_every_interval(_ctx: &Context) -> Verdict {
     experiment_check_with(true, |t| {
         let h = &t.holds;
@@ -342,6 +344,19 @@ fn gil_switches_every_interval(_ctx: &Context) -> Verdict {
                 median_steps = h3.median_steps,
                 interval,
                 interval_steps,
+                expected_handovers
+            ));
+        }
+        // With three threads another one is always queued (after the first hold), so a hold
+        // in which the holder computed for several intervals of its own CPU time means the
+        // GIL was not handed over when the interval was up: judged however busy the machine
+        // is, since a thread's CPU clock stands still while it is descheduled.
+        if h3.longest_cpu > INTERVAL * 3 {
+            return Judgement::Fatal(failure!(
+                "ex08-switch-kept-computing",
+                seen,
+                cpu = ms(h3.longest_cpu),
+                interval,
                 expected_handovers
             ));
         }
@@ -430,6 +445,11 @@ struct Holds {
     early: usize,
     /// The shortest of those.
     shortest: Duration,
+    /// The most CPU time the holder spent in its steps during one hold (the first hold left
+    /// out). A correct GIL's holder gives the GIL up at the first step after the switch
+    /// interval (wall time, which never runs slower than the thread's CPU clock), so this is
+    /// at most about the interval plus one step, however busy the machine.
+    longest_cpu: Duration,
 }
 
 impl Holds {
@@ -444,6 +464,7 @@ impl Holds {
             longest_steps: 0,
             early: 0,
             shortest: Duration::ZERO,
+            longest_cpu: Duration::ZERO,
         }
     }
 }
@@ -506,7 +527,8 @@ impl Table {
                 handovers = self.holds.count.saturating_sub(1),
                 window = ms(self.holds.window),
                 median = ms(self.holds.median),
-                longest = ms(self.holds.longest)
+                longest = ms(self.holds.longest),
+                computing = ms(self.holds3.longest_cpu)
             ),
         ]
     }
@@ -619,8 +641,9 @@ impl Load {
 struct Trace {
     /// When it called acquire().
     wants: Instant,
-    /// Start and end of each of its steps.
-    steps: Vec<(Instant, Instant)>,
+    /// Start and end of each of its steps, and the CPU time the thread used in it (by its own
+    /// clock: a descheduled thread's clock stands still).
+    steps: Vec<(Instant, Instant, Duration)>,
 }
 
 /// Two CPU-bound count-downs of `steps` steps: serially under one acquire(), then on two
@@ -650,9 +673,10 @@ fn cpu_row_on(threads: usize, gil: &Gil, spin: u64, steps: usize) -> (Row, Holds
                             let mut guard = gil.acquire();
                             for _ in 0..steps {
                                 guard.step(|| {
-                                    let start = Instant::now();
+                                    let (start, cpu) = (Instant::now(), pack_support::proc::own_thread_cpu());
                                     work(spin);
-                                    steps_seen.push((start, Instant::now()));
+                                    let used = pack_support::proc::own_thread_cpu().saturating_sub(cpu);
+                                    steps_seen.push((start, Instant::now(), used));
                                 });
                             }
                             drop(guard);
@@ -717,7 +741,7 @@ fn io_row(gil: &Gil, spin: u64) -> Row {
 /// Steps that started while another thread was inside a step.
 fn overlapping_steps(traces: &[Trace]) -> usize {
     let mut all: Vec<(Instant, Instant, usize)> =
-        traces.iter().enumerate().flat_map(|(t, tr)| tr.steps.iter().map(move |&(s, e)| (s, e, t))).collect();
+        traces.iter().enumerate().flat_map(|(t, tr)| tr.steps.iter().map(move |&(s, e, _)| (s, e, t))).collect();
     all.sort_by_key(|&(start, _, _)| start);
     let mut last_end = vec![None::<Instant>; traces.len()];
     let mut overlapping = 0;
@@ -745,37 +769,42 @@ fn holds(traces: &[Trace]) -> Holds {
     if until <= from {
         return none;
     }
-    let mut all: Vec<(Instant, Instant, usize)> =
-        traces.iter().enumerate().flat_map(|(t, tr)| tr.steps.iter().map(move |&(s, e)| (s, e, t))).collect();
-    all.sort_by_key(|&(start, _, _)| start);
-    // (duration, steps) of each hold within the window.
-    let mut spans: Vec<(Duration, usize)> = Vec::new();
-    // The thread, its first step's start, its last step's end, and its steps within the window.
-    let mut current: Option<(usize, Instant, Instant, usize)> = None;
-    let close = |run: (usize, Instant, Instant, usize), spans: &mut Vec<(Duration, usize)>| {
+    let mut all: Vec<(Instant, Instant, Duration, usize)> =
+        traces.iter().enumerate().flat_map(|(t, tr)| tr.steps.iter().map(move |&(s, e, cpu)| (s, e, cpu, t))).collect();
+    all.sort_by_key(|&(start, _, _, _)| start);
+    // (duration, steps, the holder's CPU in its steps) of each hold within the window.
+    let mut spans: Vec<(Duration, usize, Duration)> = Vec::new();
+    // The thread, its first step's start, its last step's end, its steps within the window, and
+    // their CPU time.
+    let mut current: Option<(usize, Instant, Instant, usize, Duration)> = None;
+    let close = |run: (usize, Instant, Instant, usize, Duration), spans: &mut Vec<(Duration, usize, Duration)>| {
         let (start, end) = (run.1.max(from), run.2.min(until));
         if end > start {
-            spans.push((end - start, run.3));
+            spans.push((end - start, run.3, run.4));
         }
     };
-    for (start, end, thread) in all {
-        let inside = usize::from(start >= from && end <= until);
+    for (start, end, cpu, thread) in all {
+        let inside = start >= from && end <= until;
+        let (count, cpu) = if inside { (1, cpu) } else { (0, Duration::ZERO) };
         current = match current {
-            Some((t, s, e, n)) if t == thread => Some((t, s, e.max(end), n + inside)),
+            Some((t, s, e, n, c)) if t == thread => Some((t, s, e.max(end), n + count, c + cpu)),
             Some(run) => {
                 close(run, &mut spans);
-                Some((thread, start, end, inside))
+                Some((thread, start, end, count, cpu))
             }
-            None => Some((thread, start, end, inside)),
+            None => Some((thread, start, end, count, cpu)),
         };
     }
     if let Some(run) = current {
         close(run, &mut spans);
     }
+    // Every hold but the first: the first may begin before the other threads were really
+    // waiting (a thread that wants the GIL can be descheduled on its way into acquire()).
+    let longest_cpu = spans.iter().skip(1).map(|s| s.2).max().unwrap_or_default();
     // Interior holds only: the first and the last are cut by the window.
     let interior = if spans.len() > 2 { &spans[1..spans.len() - 1] } else { &[][..] };
     let early: Vec<Duration> = interior.iter().map(|s| s.0).filter(|&d| d < INTERVAL / 2).collect();
-    let mut by_steps: Vec<usize> = spans.iter().map(|&(_, n)| n).collect();
+    let mut by_steps: Vec<usize> = spans.iter().map(|&(_, n, _)| n).collect();
     by_steps.sort_unstable();
     spans.sort_unstable();
     Holds {
@@ -787,6 +816,7 @@ fn holds(traces: &[Trace]) -> Holds {
         longest_steps: by_steps.last().copied().unwrap_or_default(),
         early: early.len(),
         shortest: early.iter().min().copied().unwrap_or_default(),
+        longest_cpu,
     }
 }
 
