@@ -40,7 +40,7 @@ use pack_support::timing::{self, Judgement, Measurement};
 use pack_support::watch::{self, Next};
 use pack_support::{failure, text, Context, Failure, Verdict};
 
-use pack_support::explore;
+use pack_support::explore::{self, Doing};
 
 fn main() {
     // The facade's recording (wait-for cycles, blocked threads) speaks the student's language.
@@ -56,7 +56,8 @@ fn main() {
         disabled_gil_never_waits,
         count_down_and_compare_do_as_asked,
         experiment_table,
-        built_on_the_facade
+        built_on_the_facade,
+        handovers_in_explored_schedules
     ])
 }
 
@@ -1445,5 +1446,119 @@ fn built_on_the_facade(_ctx: &Context) -> Verdict {
         Ok(_) => Ok(()),
         Err(Some(message)) => Err(failure!("ex08-facade-panicked", what, message)),
         Err(None) => Err(failure!("ex08-facade-stuck", what)),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Schedule exploration
+// ---------------------------------------------------------------------------------------------
+
+/// Threads of the explored scenario, and the steps each runs (an allow_threads after the second).
+const EXPLORE_THREADS: usize = 3;
+const EXPLORE_STEPS: usize = 3;
+
+/// Observes `one-thread-runs-steps`, `acquire-blocks-drop-releases`, `switches-every-interval`
+/// (a hand-over always reaches the thread it is for) and `allow-threads-retakes` in every
+/// interleaving shuttle tries: three threads share a GIL whose switch interval is 1 ns, so that
+/// every step is a safe point that hands the GIL over whenever another thread waits. A schedule
+/// in which every thread is blocked (a wake-up that went to the wrong waiter, or was lost), two
+/// threads are inside a step at once, or the GIL's code panics, fails with its replay token.
+fn handovers_in_explored_schedules(_ctx: &Context) -> Verdict {
+    let what = text!("ex08-what-facade-probe");
+    match explore::uses_facade(Duration::from_secs(3), || {
+        let gil = Gil::new();
+        let mut guard = gil.acquire();
+        guard.step(|| ());
+        guard.allow_threads(|| ());
+    }) {
+        Ok(0) => return Err(failure!("ex08-facade-no-lock", what)),
+        Ok(_) => {}
+        Err(Some(message)) => return Err(failure!("ex08-facade-panicked", what, message)),
+        Err(None) => return Err(failure!("ex08-facade-stuck", what)),
+    }
+    let description = text!("ex08-explored-scenario", threads = EXPLORE_THREADS, steps = EXPLORE_STEPS);
+    // The explored threads' phrases, rendered before the exploration starts.
+    explore_phrases();
+    explore::explore(&explore::Exploration {
+        exercise: "ex08",
+        seed: 8,
+        scenario: explored_handovers,
+        explain: &|failure, found| {
+            let doing = Doing::last();
+            let message = failure.message.lines().next().unwrap_or_default();
+            match failure.kind {
+                course_sync::check::FailureKind::Panic if message.contains("EXCLUSION") => {
+                    failure!("ex08-schedule-exclusion", description = description.as_str(), doing, found)
+                }
+                course_sync::check::FailureKind::Panic => {
+                    failure!("ex08-schedule-panic", description = description.as_str(), message, found)
+                }
+                course_sync::check::FailureKind::Deadlock => {
+                    failure!("ex08-schedule-deadlock", description = description.as_str(), doing, found)
+                }
+                course_sync::check::FailureKind::TooManySteps => {
+                    failure!("ex08-schedule-too-many-steps", description = description.as_str(), found)
+                }
+            }
+        },
+        bypass: failure!("ex08-bypass-explored"),
+    })
+}
+
+struct ExplorePhrases {
+    acquire: String,
+    step: Vec<String>,
+    allow_threads: String,
+    drop: String,
+}
+
+fn explore_phrases() -> &'static ExplorePhrases {
+    static PHRASES: std::sync::OnceLock<ExplorePhrases> = std::sync::OnceLock::new();
+    PHRASES.get_or_init(|| ExplorePhrases {
+        acquire: text!("ex08-doing-acquire"),
+        step: (1..=EXPLORE_STEPS).map(|step| text!("ex08-doing-step", step)).collect(),
+        allow_threads: text!("ex08-doing-allow-threads"),
+        drop: text!("ex08-doing-drop"),
+    })
+}
+
+fn explored_handovers() {
+    let doing = explore_phrases();
+    Doing::reset();
+    let gil = Arc::new(Gil::with_switch_interval(Duration::from_nanos(1)));
+    let inside = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (1..=EXPLORE_THREADS)
+        .map(|t| {
+            let (gil, inside) = (gil.clone(), inside.clone());
+            let who = format!("interpreter-{t}");
+            course_sync::thread::Builder::new()
+                .name(who.clone())
+                .spawn(move || {
+                    Doing::now(&who, &doing.acquire);
+                    let mut guard = gil.acquire();
+                    for step in 0..EXPLORE_STEPS {
+                        Doing::now(&who, &doing.step[step]);
+                        guard.step(|| {
+                            let before = inside.fetch_add(1, Ordering::SeqCst);
+                            assert!(before == 0, "EXCLUSION: two threads were inside a step at once");
+                            course_sync::thread::yield_now();
+                            inside.fetch_sub(1, Ordering::SeqCst);
+                        });
+                        if step == 1 {
+                            Doing::now(&who, &doing.allow_threads);
+                            guard.allow_threads(course_sync::thread::yield_now);
+                        }
+                    }
+                    Doing::now(&who, &doing.drop);
+                    drop(guard);
+                    Doing::now(&who, "finished");
+                })
+                .expect("starting an explored thread")
+        })
+        .collect();
+    for thread in threads {
+        if let Err(panic) = thread.join() {
+            std::panic::resume_unwind(panic);
+        }
     }
 }

@@ -294,3 +294,31 @@ ex08-facade-stuck =
 ## gil_switches_every_interval, on a busy machine
 
 ex08-switch-long-hold-busy = with three CPU-bound threads one thread ran { $longest_steps } steps ({ $longest }) at a stretch while other processes used { $others } cores: a busy machine can delay the thread the GIL is handed to, so the hold is judged again
+
+## handovers_in_explored_schedules
+
+ex08-explored-scenario = { $threads } threads sharing a GIL whose switch interval is 1 ns (so that every step is a safe point that hands the GIL over whenever another thread waits), each acquiring it, running { $steps } steps with allow_threads after the second, and dropping the guard
+ex08-doing-acquire = in acquire()
+ex08-doing-step = in step { $step } (at its safe point, or inside it)
+ex08-doing-allow-threads = in allow_threads()
+ex08-doing-drop = dropping its guard
+ex08-bypass-explored =
+    .observed = exploring the GIL saw no operation on a course_sync primitive
+    .expected = acquire, the safe points, allow_threads and dropping the guard lock the GIL's course_sync::Mutex
+    .why = your Gil never locked a course_sync::Mutex while it was explored: it takes its primitives from std::sync directly; the checker can only explore the GIL's interleavings through the course's facade — use course_sync::{"{"}Mutex, Condvar{"}"} and course_sync::thread
+ex08-schedule-deadlock =
+    .observed = { $description }: in one schedule every thread was blocked and none could go on — { $doing } — { $found }
+    .expected = in every schedule every thread gets the GIL in turn and finishes
+    .why = a thread waits for a wake-up that never comes. Perhaps a notification went to the wrong kind of waiter: one condition variable for both "the GIL is free" (threads in acquire) and "a waiter took it" (the holder handing over), each woken with notify_one, can wake a thread that cannot use it and leave the one that could asleep; use a condition variable per condition, or notify_all. Or the GIL is released without a notification (in drop, or in allow_threads), or a waiter does not look again after it wakes up
+ex08-schedule-exclusion =
+    .observed = { $description }: in one schedule two threads were inside a step at once — { $doing } — { $found }
+    .expected = in every schedule only the thread holding the GIL runs a step
+    .why = in some interleavings two threads believe they hold the GIL. Perhaps a thread takes the GIL after a wake-up without checking again that it is free (wait in a loop, or with wait_while), or a hand-over marks the GIL free while the holder goes on stepping, or the holder is compared as std::thread::current().id(): under exploration every explored thread runs on one OS thread, so std gives them all one id; use course_sync::thread::current().id()
+ex08-schedule-panic =
+    .observed = { $description }: in one schedule the GIL's code panicked: { $message } — { $found }
+    .expected = no panic: every thread acquires the GIL once and drops it once
+    .why = a panic in some interleavings only. If it says that the thread already holds the GIL, the holder is perhaps compared as std::thread::current().id(): under exploration every explored thread runs on one OS thread, so std gives them all one id; use course_sync::thread::current().id(). Otherwise look for a step that assumes nothing changed since the thread last held the GIL's inner Mutex
+ex08-schedule-too-many-steps =
+    .observed = { $description }: one schedule ran for hundreds of thousands of steps without finishing — { $found }
+    .expected = in every schedule every thread gets the GIL in turn and finishes
+    .why = a thread loops without sleeping (a busy wait for the GIL or for a hand-over, or a livelock): wait on a condition variable instead of retrying
