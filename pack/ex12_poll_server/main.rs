@@ -171,6 +171,13 @@ fn serves_many_clients(ctx: &Context) -> Verdict {
     server.stop()
 }
 
+/// What the idle check's client that never reads sends: more than the server's send buffer can
+/// hold (tcp_wmem's maximum) with the client's receive buffer, so that some of its echo stays
+/// in the server; at most 12 MiB, below MAX_PENDING, so that the server reads all of it.
+fn stuck_bytes() -> usize {
+    (send_buffer_most() + (4 << 20)).min(12 << 20)
+}
+
 /// Three times the largest send buffer a TCP socket can grow to here, and at least BULK_BYTES.
 fn bulk_bytes() -> usize {
     (3 * send_buffer_most()).clamp(BULK_BYTES, 64 << 20) / 64 * 64
@@ -522,8 +529,10 @@ fn a_reset_client_is_dropped_alone(ctx: &Context) -> Verdict {
 // ---------------------------------------------------------------------------------------------
 
 /// Promises `interest-no-busy-loop` and `finished-connections-dropped`: with clients connected
-/// and nothing to do (one of them half-closed), the server sleeps in poll; once the clients
-/// are gone, their descriptors are closed.
+/// and nothing to do (one of them half-closed, another half-closed after more lines than the
+/// sockets can buffer, which it never reads back), the server sleeps in poll; once the clients
+/// are gone (the one that never read leaves its echo unsent: the server's writes then fail),
+/// their descriptors are closed.
 fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
     let server = start(ctx)?;
     thread::sleep(Duration::from_millis(100));
@@ -544,8 +553,22 @@ fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
         ));
     }
 
-    // Nine clients connected, nothing to do. Meanwhile the server's thread is looked at every
-    // 5 ms: a loop that spins is runnable at nearly every look, however crowded the machine.
+    // Client 1 sends more lines than the sockets' buffers hold, half-closes, and never reads: its
+    // echo waits in the server, which has nothing to do but wait until it can write (POLLOUT
+    // only: the end of its stream stays readable for ever, so POLLIN must be off once seen).
+    let stuck = stuck_bytes();
+    let mut lines = Vec::with_capacity(stuck);
+    while lines.len() < stuck {
+        lines.extend_from_slice(format!("{:0>63}\n", lines.len()).as_bytes());
+    }
+    send(&server, &mut clients[1], &lines, &text!("ex12-client-i", i = 1))?;
+    clients[1].shutdown(std::net::Shutdown::Write).ok();
+    // Time for the server to read the rest and the end of the stream.
+    thread::sleep(Duration::from_millis(300));
+
+    // Nine clients connected, nothing to do (one of them with its echo stuck). Meanwhile the
+    // server's thread is looked at every 5 ms: a loop that spins is runnable at nearly every
+    // look, however crowded the machine.
     pack_support::cpu::idle_server(
         &server,
         &text!("ex12-idle-situation"),
