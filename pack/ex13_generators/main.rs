@@ -575,6 +575,9 @@ fn future_not_busy_polled(_ctx: &Context) -> Verdict {
 struct Burst {
     data: Vec<u8>,
     consumed: Arc<AtomicUsize>,
+    /// Times the code asked for data (`fill_buf`, `read`), consumed or not: a look at the input
+    /// is a read too (on a pipe or a terminal it waits for the input to come).
+    looks: Arc<AtomicUsize>,
     /// Fail with this error once the data is consumed, instead of ending.
     error_at_end: bool,
 }
@@ -591,6 +594,7 @@ impl Read for Burst {
 
 impl BufRead for Burst {
     fn fill_buf(&mut self) -> io::Result<&[u8]> {
+        self.looks.fetch_add(1, Ordering::SeqCst);
         let at = self.consumed.load(Ordering::SeqCst);
         if at >= self.data.len() && self.error_at_end {
             return Err(io::Error::other("the disk went away (an error the hidden check returns on purpose)"));
@@ -616,16 +620,19 @@ fn reads_only_what_an_item_needs(_ctx: &Context) -> Verdict {
         .collect();
     let text = lines.concat().into_bytes();
     let consumed = Arc::new(AtomicUsize::new(0));
-    let reader = Burst { data: text.clone(), consumed: consumed.clone(), error_at_end: true };
+    let looks = Arc::new(AtomicUsize::new(0));
+    let reader = Burst { data: text.clone(), consumed: consumed.clone(), looks: looks.clone(), error_at_end: true };
     let seen = consumed.clone();
-    // (lines consumed when the generator was made, then per item: value and bytes consumed)
+    // (bytes consumed and looks at the input when the generator was made, then per item: value
+    // and bytes consumed)
     let scenario = watch::spawn("numbers_from", move |report| {
         let mut numbers = numbers_from(reader);
-        report.send((None, seen.load(Ordering::SeqCst)));
+        // What it consumed, and how many times it looked at the input, before the first next().
+        report.send((None, seen.load(Ordering::SeqCst), looks.load(Ordering::SeqCst)));
         // Bounded: eight lines and an error give eight numbers, then None.
         for _ in 0..12 {
             let item = numbers.next();
-            report.send((Some(item), seen.load(Ordering::SeqCst)));
+            report.send((Some(item), seen.load(Ordering::SeqCst), 0));
             if item.is_none() {
                 break;
             }
@@ -637,12 +644,12 @@ fn reads_only_what_an_item_needs(_ctx: &Context) -> Verdict {
     let mut values = Vec::new();
     loop {
         match scenario.next(Duration::from_secs(3)) {
-            Next::Item((None, at_start)) => {
-                if at_start > 0 {
-                    return Err(failure!("ex13-reads-at-start", at_start, lines = lines_in(at_start)));
-                }
+            Next::Item((None, at_start, _)) if at_start > 0 => {
+                return Err(failure!("ex13-reads-at-start", at_start, lines = lines_in(at_start)));
             }
-            Next::Item((Some(Some(value)), at)) => {
+            Next::Item((None, _, looks)) if looks > 0 => return Err(failure!("ex13-looks-at-start", looks)),
+            Next::Item((None, _, _)) => {}
+            Next::Item((Some(Some(value)), at, _)) => {
                 values.push(value);
                 let k = values.len();
                 if lines_in(at) > k + 1 {
@@ -655,7 +662,7 @@ fn reads_only_what_an_item_needs(_ctx: &Context) -> Verdict {
                     ));
                 }
             }
-            Next::Item((Some(None), _)) => break,
+            Next::Item((Some(None), _, _)) => break,
             Next::Ended => break,
             Next::Panicked(message) => {
                 return Err(failure!("ex13-panicked-on-read-error", lines = lines.len(), message))

@@ -87,6 +87,10 @@ ex13-busy-polled =
 
 ## reads_only_what_an_item_needs
 
+ex13-looks-at-start =
+    .observed = numbers_from(reader) asked the reader for data { $looks } time(s) (fill_buf or read) before the first next(), though it consumed nothing
+    .expected = the reader untouched until next() is called: reading happens in next()
+    .why = a look at the input is a read: on a pipe or a terminal, fill_buf waits until input comes, so numbers_from(stdin) would block before anybody asked for a number. Perhaps numbers_from peeks at the start (to skip a byte order mark, or to see whether there is input at all); do that in the first next() instead
 ex13-reads-at-start =
     .observed = numbers_from(reader) consumed { $at_start } bytes of the input ({ $lines } lines) before the first next()
     .expected = nothing read when the generator is made: reading happens in next()

@@ -108,6 +108,10 @@ ex13-busy-polled =
 
 ## reads_only_what_an_item_needs
 
+ex13-looks-at-start =
+    .observed = numbers_from(reader) { $looks } раз(а) запросил у reader данные (fill_buf или read) до первого next(), хотя ничего не забрал
+    .expected = reader не трогают, пока не вызван next(): чтение происходит в next()
+    .why = заглянуть во входные данные — это тоже чтение: на канале или терминале fill_buf ждёт, пока придут данные, так что numbers_from(stdin) заблокировался бы раньше, чем кто-то попросил число. Возможно, numbers_from заглядывает в начало (чтобы пропустить метку порядка байтов или узнать, есть ли вход вообще); делайте это в первом next()
 ex13-reads-at-start =
     .observed = numbers_from(reader) забрал { $at_start } { $at_start ->
         [one] байт
