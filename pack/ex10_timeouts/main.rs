@@ -44,6 +44,7 @@ fn main() {
         client_refused,
         client_reset,
         client_host_option,
+        client_reads_the_whole_reply,
         client_connect_timeout,
         client_broken_pipe,
         client_write_timeout,
@@ -62,6 +63,9 @@ const IDLE_TIMEOUT: Duration = Duration::from_millis(500);
 const LONG_IDLE_TIMEOUT: Duration = Duration::from_millis(5000);
 /// How long the checker waits for an echo on loopback.
 const ECHO_WAIT: Duration = Duration::from_secs(2);
+/// Silent clients connected besides client 1 while the others are served: more than a fixed
+/// pool of threads usually has.
+const IDLE_CROWD: usize = 24;
 
 fn ms(d: Duration) -> u64 {
     d.as_millis() as u64
@@ -244,7 +248,11 @@ fn fatal(f: Failure) -> Measurement {
 
 fn client_refused(ctx: &Context) -> Verdict {
     let timeout = Duration::from_millis(3000);
-    let at_once = Duration::from_millis(1500);
+    // A refusal on loopback comes back in well under a millisecond, and the process starts in a
+    // few: half a second (and more when the machine was slow to wake a sleeper meanwhile, which
+    // is then not judged) leaves out only a client that waits, such as one that tries again
+    // after a pause.
+    let at_once = Duration::from_millis(500);
     timing::decide(2, |_| {
         let port = net::free_port(); // nobody listens there
         let probe = LoadProbe::start(Duration::from_secs(7));
@@ -371,6 +379,38 @@ fn client_host_option(ctx: &Context) -> Verdict {
         return Err(f);
     }
     Ok(())
+}
+
+/// Promise `client-sends-and-reads-reply`, "the reply read until the server closes": the
+/// checker's server answers once the client has shut down its sending side, in three pieces
+/// with pauses (each well within --timeout-ms) between them, and only then closes. One read()
+/// returns the first piece alone.
+fn client_reads_the_whole_reply(ctx: &Context) -> Verdict {
+    let pieces: Vec<Vec<u8>> =
+        [&b"the reply comes "[..], b"in three pieces, ", b"with pauses between them"].map(<[u8]>::to_vec).to_vec();
+    let pause = Duration::from_millis(300);
+    let reply = String::from_utf8(pieces.concat()).expect("the pieces are text");
+    let fake = FakeServer::start(Scenario::ScriptedPieces { pieces: pieces.clone(), pause })
+        .map_err(|e| net::checker_trouble("starting the fake server", e))?;
+    let message = "a reply in pieces, please";
+    let timeout = Duration::from_millis(3000);
+    let ran = run(ctx, &client_args(fake.port(), timeout, message), Some(Duration::from_secs(8)))?;
+    if fake.connections().is_empty() {
+        return Err(never_connected(&ran, fake.port(), text!("ex10-pieces-expected", reply = reply.as_str())));
+    }
+    let line = one_line(&ran)?;
+    if line == format!("reply: {reply}") {
+        return Ok(());
+    }
+    Err(failure!(
+        "ex10-pieces-cut",
+        command = &ran.command,
+        count = pieces.len(),
+        pause = ms(pause),
+        timeout = ms(timeout),
+        line,
+        reply = reply.as_str()
+    ))
 }
 
 /// Echo servers on one port of every address `localhost` resolves to (127.0.0.1, often ::1),
@@ -765,6 +805,9 @@ fn server_keeps_serving_others(ctx: &Context) -> Verdict {
         f
     })?;
     let idle_since = Instant::now();
+    // More silent clients, connected and saying nothing: a fixed pool of threads (as in ex04)
+    // would spend all its threads on them. Each holds only its own thread when every client has one.
+    let crowd: Vec<std::net::TcpStream> = (0..IDLE_CROWD).map(|_| server.connect()).collect::<Result<_, _>>()?;
     for i in 2..=5 {
         let mut other = server.connect()?;
         let message = format!("client {i}, while client 1 sits idle\n").into_bytes();
@@ -777,7 +820,8 @@ fn server_keeps_serving_others(ctx: &Context) -> Verdict {
                     i,
                     wait = ms(ECHO_WAIT),
                     silent = ms(idle_since.elapsed()),
-                    timeout = ms(LONG_IDLE_TIMEOUT)
+                    timeout = ms(LONG_IDLE_TIMEOUT),
+                    crowd = IDLE_CROWD
                 ));
             }
             result => {
@@ -796,6 +840,7 @@ fn server_keeps_serving_others(ctx: &Context) -> Verdict {
         }
         let _ = other.shutdown(Shutdown::Write);
     }
+    drop(crowd);
     // Client 1 has been silent for well under its idle timeout: it must still be served.
     let again: &[u8] = b"still here\n";
     let silent_for = idle_since.elapsed();

@@ -63,7 +63,7 @@ ex10-refused-summary = said `error: refused` after { $elapsed } ms (--timeout-ms
 ex10-refused-slow =
     .observed = { $situation }; `{ $command }` said `error: refused`, but only after { $elapsed } ms
     .expected = `error: refused` at once (within { $at_once } ms, process start included)
-    .why = the refusal comes back at once (ConnectionRefused): retrying until the timeout makes the user wait for an answer the client already has
+    .why = the refusal comes back at once (ConnectionRefused): nobody listens there, and trying again (after a pause, or until the timeout) makes the user wait for an answer the client already has
 
 ## client_reset
 
@@ -91,6 +91,14 @@ ex10-localhost-not-resolved =
     .observed = the checker's echo server listened on { $addrs } (the addresses localhost resolves to); `{ $command }` printed `{ $line }` and ended with { $status }{ $stderr_note }
     .expected = exactly `reply: { $message }`
     .why = --host may be a name as well as an address: (host, port).to_socket_addrs() resolves a name (localhost, example.org) and reads an address; parse::<SocketAddr>() or parse::<IpAddr>() only reads numeric addresses
+
+## client_reads_the_whole_reply
+
+ex10-pieces-expected = it connects, sends its message, shuts down its sending side and prints `reply: { $reply }`
+ex10-pieces-cut =
+    .observed = `{ $command }` against the checker's server, which answered in { $count } pieces with { $pause } ms between them (the client's --timeout-ms { $timeout }) and then closed, printed: { $line }
+    .expected = reply: { $reply }
+    .why = the reply is everything the server sends until it closes, not what one read() returns: a read gives whatever has arrived so far, here the first piece alone. Read in a loop until read returns 0 (or use read_to_end), then print
 
 ## client_connect_timeout
 
@@ -209,9 +217,9 @@ ex10-client-1-sending = client 1 sending
 ex10-why-echo-as-in-ex09 = the server echoes what it receives, as in ex09
 ex10-client-i-sending = client { $i } sending
 ex10-others-blocked =
-    .observed = client { $i } got no echo within { $wait } ms while client 1 sat idle (connected, silent for { $silent } ms, well within --idle-timeout-ms { $timeout })
-    .expected = client { $i } served at once, whatever client 1 does
-    .why = the server serves one client at a time: it sits in the idle client's read() and accepts or answers nobody else until that client leaves or times out. Serve each connection on a thread of its own (thread::spawn(move || handle_client(stream, idle_timeout))) so that an idle client only holds its own thread
+    .observed = client { $i } got no echo within { $wait } ms while client 1 and { $crowd } more clients sat idle (connected, silent; client 1 for { $silent } ms, well within --idle-timeout-ms { $timeout })
+    .expected = client { $i } served at once, whatever the idle clients do
+    .why = idle clients hold every thread that could serve the newcomer: perhaps the server serves one client at a time (it sits in an idle client's read() until that client leaves or times out), or it serves clients on a fixed pool of threads, each of which can be held by an idle client. Serve each connection on a thread of its own (thread::spawn(move || handle_client(stream, idle_timeout))) so that an idle client only holds its own thread
 ex10-others-wrong-echo =
     .observed = client { $i } sent { $sent } and received { $received }{ $stop }
     .expected = { $sent } echoed
