@@ -64,11 +64,13 @@ fn list(values: &[usize]) -> String {
 const TASKS: usize = 5;
 const SLEEP: Duration = Duration::from_millis(400);
 
-/// How many tasks run at once, and the most there ever were.
+/// How many tasks run at once, and the most there ever were; and the tokio task each future
+/// ran in (`None`: in no task of its own, such as the caller's `block_on`).
 #[derive(Default)]
 struct Gauge {
     now: AtomicUsize,
     peak: AtomicUsize,
+    tasks: std::sync::Mutex<Vec<Option<tokio::task::Id>>>,
 }
 
 struct GatherRun {
@@ -76,6 +78,8 @@ struct GatherRun {
     all: Duration,
     peak: usize,
     results: Vec<usize>,
+    /// Of the futures, how many ran in a task of their own, each in a different one.
+    own_tasks: usize,
 }
 
 fn gather_runs_tasks_concurrently(_ctx: &Context) -> Verdict {
@@ -90,6 +94,7 @@ fn gather_runs_tasks_concurrently(_ctx: &Context) -> Verdict {
                     .map(|i| {
                         let gauge = gauge.clone();
                         Box::pin(async move {
+                            gauge.tasks.lock().unwrap_or_else(|e| e.into_inner()).push(tokio::task::try_id());
                             let now = gauge.now.fetch_add(1, Ordering::SeqCst) + 1;
                             gauge.peak.fetch_max(now, Ordering::SeqCst);
                             tokio::time::sleep(SLEEP).await;
@@ -99,7 +104,9 @@ fn gather_runs_tasks_concurrently(_ctx: &Context) -> Verdict {
                     })
                     .collect();
                 let (results, all) = timed_async(gather(tasks)).await;
-                GatherRun { one, all, peak: gauge.peak.load(Ordering::SeqCst), results }
+                let ids = gauge.tasks.lock().unwrap_or_else(|e| e.into_inner()).clone();
+                let own_tasks = ids.iter().flatten().collect::<std::collections::BTreeSet<_>>().len();
+                GatherRun { one, all, peak: gauge.peak.load(Ordering::SeqCst), results, own_tasks }
             });
             report.send(run);
         });
@@ -124,6 +131,10 @@ fn gather_runs_tasks_concurrently(_ctx: &Context) -> Verdict {
         let summary = text!("ex14-gather-summary", tasks, all = &all, ratio = &shown, one = &one, peak);
         let judgement = if run.results.len() != TASKS {
             Judgement::Fatal(failure!("ex14-gather-result-count", tasks, count = run.results.len()))
+        } else if run.own_tasks < TASKS {
+            // Asked of tokio, not timed: a future polled by gather itself runs in the caller's
+            // task (here block_on, which is no task), however concurrently it is polled.
+            Judgement::Fatal(failure!("ex14-gather-not-tasks", tasks, own = run.own_tasks))
         } else if run.peak == 1 {
             // Counted, not timed: no machine load makes concurrent tasks run one at a time.
             Judgement::Fatal(failure!("ex14-gather-one-at-a-time", tasks, sleep, all, ratio = &shown, one, peak))

@@ -16,6 +16,10 @@ ex14-gather-timed-out =
     .expected = the { $tasks } results after about { $sleep }
     .why = gather returns once every task has finished; await each task's JoinHandle once
 ex14-gather-summary = { $tasks } tasks: { $all } = { $ratio } x one task ({ $one }), at most { $peak } at once
+ex14-gather-not-tasks =
+    .observed = of the { $tasks } futures given to gather, { $own } ran in a tokio task of their own (tokio::task::try_id() inside each future)
+    .expected = every future spawned as a tokio task of its own: { $tasks } different task ids
+    .why = gather polls the futures itself (a hand-written join_all, or futures::future::join_all), so they all run inside the task that called gather: they take turns on one worker thread however many the runtime has, and a future that computes without awaiting holds up all the others. Spawn each one (tokio::spawn) and await the JoinHandles in order
 ex14-gather-result-count =
     .observed = gather of { $tasks } tasks returned { $count } results
     .expected = { $tasks } results, one per task

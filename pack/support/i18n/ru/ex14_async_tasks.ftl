@@ -27,6 +27,10 @@ ex14-gather-summary = { $tasks } { $tasks ->
         [few] задачи
        *[many] задач
     }: { $all } = { $ratio } x время одной задачи ({ $one }), одновременно не больше { $peak }
+ex14-gather-not-tasks =
+    .observed = из { $tasks } футур, переданных gather, в собственной задаче tokio выполнялись { $own } (tokio::task::try_id() внутри каждой футуры)
+    .expected = каждая футура запущена как отдельная задача tokio: { $tasks } разных id задач
+    .why = gather сам опрашивает футуры (самодельный join_all или futures::future::join_all), и все они выполняются внутри задачи, вызвавшей gather: они по очереди занимают один рабочий поток, сколько бы их ни было у среды выполнения, а футура, которая вычисляет без await, задерживает все остальные. Запускайте каждую через tokio::spawn и ждите JoinHandle по порядку
 ex14-gather-result-count =
     .observed = gather для { $tasks } { $tasks ->
         [one] задачи
