@@ -671,7 +671,20 @@ fn start_server(ctx: &Context, idle: Duration) -> Result<Server, Failure> {
 
 fn server_drops_idle_client(ctx: &Context) -> Verdict {
     let server = start_server(ctx, IDLE_TIMEOUT)?;
+    silent_client_dropped(&server)?;
     timing::decide(3, |_| measure_idle_close(&server))
+}
+
+/// A client that connects and never says a word is idle from the start: the server closes it
+/// too (judged only as closed or not, with six idle timeouts of slack: a timeout that is never
+/// set, or set only after a first message, keeps it open for ever).
+fn silent_client_dropped(server: &Server) -> Verdict {
+    let t = IDLE_TIMEOUT;
+    let mut stream = server.connect()?;
+    match wait_closed(&mut stream, Instant::now() + t * 6) {
+        Closed::Open { .. } => Err(failure!("ex10-silent-never-closed", waited = ms(t * 6), timeout = ms(t))),
+        Closed::Eof { .. } | Closed::Reset { .. } | Closed::Error { .. } => Ok(()),
+    }
 }
 
 fn measure_idle_close(server: &Server) -> Measurement {

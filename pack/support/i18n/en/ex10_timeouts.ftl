@@ -168,6 +168,10 @@ ex10-unresolved-wrong-line =
 
 ## server_drops_idle_client
 
+ex10-silent-never-closed =
+    .observed = a client that connected and never sent anything was still connected { $waited } ms later (--idle-timeout-ms { $timeout })
+    .expected = closed once it has been silent for the idle timeout, counted from the moment it connected
+    .why = a client that says nothing at all is idle from the start. Perhaps the read timeout is set only after the first message, or the idle time is counted from the last message received, of which there is none: set it on the connection before the first read
 ex10-idle-no-echo =
     .observed = the client sent `ping { $i }`; the server did not echo it within { $wait } ms
     .expected = an echo of every message while the connection is active
