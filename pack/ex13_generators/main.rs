@@ -867,6 +867,17 @@ struct LostWakeUp {
     latest_woken: isize,
 }
 
+/// What the race caught: a lost wake-up, or a delay that was Ready before its time.
+enum Caught {
+    Lost(LostWakeUp),
+    /// Ready this long after Delay::new was called, less than its duration.
+    Early {
+        round: usize,
+        duration: Duration,
+        took: Duration,
+    },
+}
+
 /// Promise `delay-stores-waker` (under the same lock as `done`): thousands of delays of a few
 /// microseconds, each polled in a tight loop, every poll with a new waker, until it is Ready,
 /// so that the timer thread finishes at every point of `poll`. Only the waker of the most
@@ -880,6 +891,10 @@ struct LostWakeUp {
 /// takes the old waker out before it stores the new one (tokio's oneshot) lets the timer find
 /// no waker while poll L+1 runs, and that poll is Ready. Only an older waker woken while the
 /// latest Pending poll's never is (`tests/alternatives/ex13_generators/oneshot_delay`).
+///
+/// Also `delay-completes-after-duration` for durations under a millisecond: a Ready before the
+/// duration has passed since `Delay::new` was called is early on any machine (a clock read
+/// before the call and after the Ready poll can only make the delay look longer).
 fn delay_never_loses_a_wake_up(_ctx: &Context) -> Verdict {
     const ROUNDS: usize = 3_000;
     const MAX_POLLS: isize = 200_000;
@@ -895,10 +910,16 @@ fn delay_never_loses_a_wake_up(_ctx: &Context) -> Verdict {
             rounds += 1;
             let duration = Duration::from_micros(rng.below(40));
             let family = wakers::Numbered::new();
+            let made = Instant::now();
             let mut delay = Box::pin(Delay::new(duration));
+            let polled = wakers::poll_tightly(delay.as_mut(), &family, MAX_POLLS);
+            if matches!(polled, wakers::TightPolls::Ready { .. }) && made.elapsed() < duration {
+                report.send(Err(Caught::Early { round: rounds, duration, took: made.elapsed() }));
+                return;
+            }
             // Still pending after MAX_POLLS: the timer thread is late; only a Pending poll
             // followed by no wake-up is a lost one.
-            let last_pending = match wakers::poll_tightly(delay.as_mut(), &family, MAX_POLLS) {
+            let last_pending = match polled {
                 wakers::TightPolls::Ready { last_pending: None, .. } => continue,
                 wakers::TightPolls::Ready { last_pending: Some(last), .. } => last,
                 wakers::TightPolls::StillPending { polls } => polls - 1,
@@ -908,7 +929,12 @@ fn delay_never_loses_a_wake_up(_ctx: &Context) -> Verdict {
             if !family.wait_woken_from(last_pending, NOTHING_WOKEN_AFTER) {
                 if let Some(latest_woken) = family.latest_woken() {
                     if !family.wait_woken_from(last_pending, WAKE_WITHIN) {
-                        report.send(Err(LostWakeUp { round: rounds, duration, last_pending, latest_woken }));
+                        report.send(Err(Caught::Lost(LostWakeUp {
+                            round: rounds,
+                            duration,
+                            last_pending,
+                            latest_woken,
+                        })));
                         return;
                     }
                 }
@@ -921,7 +947,14 @@ fn delay_never_loses_a_wake_up(_ctx: &Context) -> Verdict {
             measured(text!("ex13-race-measured", rounds));
             Ok(())
         }
-        Next::Item(Err(lost)) => Err(failure!(
+        Next::Item(Err(Caught::Early { round, duration, took })) => Err(failure!(
+            "ex13-delay-early",
+            round,
+            us = duration.as_micros() as u64,
+            took = took.as_micros() as u64,
+            replay = pack_support::rng::replay_hint(seed, "ex13")
+        )),
+        Next::Item(Err(Caught::Lost(lost))) => Err(failure!(
             "ex13-lost-wake-up",
             round = lost.round,
             us = lost.duration.as_micros() as u64,

@@ -178,6 +178,10 @@ ex13-poll-blocks =
 
 ex13-race-measured = { $rounds } delays of 0-40 us, each polled until ready with a new waker every time: no round woke an older waker while the latest Pending poll's stayed asleep
 ex13-woken-older = that of poll number { $poll }, an older one
+ex13-delay-early =
+    .observed = in round { $round } of a race between timers and polls, Delay::new({ $us } us) was Ready { $took } us after Delay::new was called; { $replay }
+    .expected = Ready only once { $us } us have passed since Delay::new: a Delay completes after its duration, not before
+    .why = the timer waits less than the duration. Perhaps the duration is rounded down somewhere, to whole milliseconds (Duration::from_millis(d.as_millis() as u64) is 0 for anything under a millisecond) or seconds; keep the Duration as it is, or compare Instant::now() with a deadline made in new
 ex13-lost-wake-up =
     .observed = in round { $round } of a race between timers and polls, Delay::new({ $us } us) was polled again and again, each time with a new waker; poll number { $poll } returned Pending, yet { $secs } s later the only waker woken was { $woken }; { $replay }
     .expected = the waker of the latest poll that returned Pending (or of a later poll) is woken when the time is up
