@@ -579,6 +579,7 @@ fn idle_server_sleeps(ctx: &Context) -> Verdict {
     }
     pack_support::cpu::idle_server(
         &server,
+        pack_support::cpu::IdleWakeUps::AboutOnceASecond,
         &text!("ex11-idle-situation"),
         &text!("ex11-idle-spins-why"),
         &text!("ex11-idle-polls-why"),

@@ -571,6 +571,7 @@ fn idle_server_sleeps_and_lets_go_of_connections(ctx: &Context) -> Verdict {
     // look, however crowded the machine.
     pack_support::cpu::idle_server(
         &server,
+        pack_support::cpu::IdleWakeUps::NoTimer,
         &text!("ex12-idle-situation"),
         &text!("ex12-idle-spins-why"),
         &text!("ex12-idle-polls-why"),

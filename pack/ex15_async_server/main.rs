@@ -720,6 +720,7 @@ fn idle_server_sleeps(ctx: &Context) -> Verdict {
     }
     pack_support::cpu::idle_server(
         &server,
+        pack_support::cpu::IdleWakeUps::AboutOnceASecond,
         &text!("ex15-idle-situation"),
         &text!("ex15-idle-spins"),
         &text!("ex15-idle-polls"),

@@ -836,6 +836,7 @@ fn idle_server_sleeps(ctx: &Context) -> Verdict {
     }
     pack_support::cpu::idle_server(
         &server,
+        pack_support::cpu::IdleWakeUps::AboutOnceASecond,
         &text!("ex17-idle-situation"),
         &text!("ex17-idle-spins"),
         &text!("ex17-idle-polls"),

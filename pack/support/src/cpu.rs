@@ -210,20 +210,45 @@ pub fn idle_over(pid: u32, window: Duration, every: Duration) -> Option<Idle> {
     })
 }
 
+/// How often an idle server may wake up, by what its exercise asks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IdleWakeUps {
+    /// At most about once a second ([`IDLE_MOMENTS_PER_SECOND`]): an exercise that allows
+    /// timers (a runtime's, a read timeout) but no polling.
+    AboutOnceASecond,
+    /// Not again and again: the exercise says to wait with no timeout at all. More than one
+    /// moment in the window is a timer (one is let pass: a stray wake-up, the window's edge).
+    NoTimer,
+}
+
 /// The shared judgement of a server with clients connected and nothing to do: watched for
-/// [`IDLE_WINDOW`], it must use about no CPU and wake up at most about once a second. `situation` says what
-/// the clients are doing ("with 9 clients connected and nothing to send or receive"); `spins`
-/// and `polls` are the exercise's explanations of each wrong loop. The figures are reported.
-pub fn idle_server(server: &crate::net::Server, situation: &str, spins: &str, polls: &str) -> crate::Verdict {
+/// [`IDLE_WINDOW`], it must use about no CPU and wake up no more than `wake_ups` allows.
+/// `situation` says what the clients are doing ("with 9 clients connected and nothing to send
+/// or receive"); `spins` and `polls` are the exercise's explanations of each wrong loop. The
+/// figures are reported.
+pub fn idle_server(
+    server: &crate::net::Server,
+    wake_ups: IdleWakeUps,
+    situation: &str,
+    spins: &str,
+    polls: &str,
+) -> crate::Verdict {
     let Some(idle) = idle_over(server.pid(), IDLE_WINDOW, Duration::from_millis(5)) else {
         let exit = server.describe_exit().unwrap_or_else(|| crate::text!("support-idle-it-was-gone"));
         return Err(crate::failure!("support-idle-gone", exit));
     };
     let seen = idle.describe();
     crate::measured(crate::text!("support-idle-measured", situation, seen = &seen));
-    if idle.spins() || idle.polls() {
+    let polls_too_often = match wake_ups {
+        IdleWakeUps::AboutOnceASecond => idle.polls(),
+        IdleWakeUps::NoTimer => idle.moments > 1,
+    };
+    if idle.spins() || polls_too_often {
         let why = if idle.spins() { spins } else { polls };
-        return Err(crate::failure!("support-idle-busy", situation, seen, why));
+        return Err(match wake_ups {
+            IdleWakeUps::AboutOnceASecond => crate::failure!("support-idle-busy", situation, seen, why),
+            IdleWakeUps::NoTimer => crate::failure!("support-idle-busy-no-timer", situation, seen, why),
+        });
     }
     Ok(())
 }

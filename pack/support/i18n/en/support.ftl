@@ -215,6 +215,10 @@ support-idle-busy =
     .observed = { $situation }, the server { $seen }
     .expected = about no CPU, and wake-ups at most about once a second: an idle server sleeps in the kernel until a socket is ready
     .why = { $why }
+support-idle-busy-no-timer =
+    .observed = { $situation }, the server { $seen }
+    .expected = about no CPU, and no wake-ups again and again: with nothing to do, the server sleeps in the kernel (poll with no timeout) until a socket is ready
+    .why = { $why }
 support-cpu-note = , and meanwhile the process used { $cpu_ms } ms of CPU in { $wall_ms } ms (a thread spinning)
 
 ## metrics.rs: replies
