@@ -346,6 +346,13 @@ fn client_host_option(ctx: &Context) -> Verdict {
             );
             if let Some(hint) = ran.crash_hint() {
                 f.why = hint.to_owned();
+            } else if fake.connections().iter().any(|c| {
+                // It reached the right server and got its echo, but its end of stream came only
+                // when it gave up (the process closing its socket), long after its message.
+                !c.sent.is_empty()
+                    && c.eof_at.zip(c.last_byte_at).is_none_or(|(eof, last)| eof - last >= Duration::from_secs(1))
+            }) {
+                f.why = text!("ex10-why-no-half-close");
             }
             f
         };

@@ -92,6 +92,8 @@ ex10-localhost-not-resolved =
     .expected = exactly `reply: { $message }`
     .why = --host may be a name as well as an address: (host, port).to_socket_addrs() resolves a name (localhost, example.org) and reads an address; parse::<SocketAddr>() or parse::<IpAddr>() only reads numeric addresses
 
+ex10-why-no-half-close = the client reached the right server but never shut down its sending side: an echo server replies until the client's end of stream, so it waited for more, and the client waited for a reply that ends only when the server closes. After writing the message, call stream.shutdown(Shutdown::Write), then read until read returns 0
+
 ## client_reads_the_whole_reply
 
 ex10-pieces-expected = it connects, sends its message, shuts down its sending side and prints `reply: { $reply }`

@@ -156,6 +156,10 @@ ex13-delay-never-completes =
 
 ## delay_wakes_the_latest_waker
 
+ex13-poll-waited-for-the-timer =
+    .observed = a poll of Delay::new(200 ms) made before its time took { $took } ms, and then returned Ready
+    .expected = Pending at once: poll never waits for the time to pass
+    .why = poll waited inside: perhaps for the lock that the timer thread holds while it sleeps (sleep first, then take the lock to set `done` and take the waker), or poll sleeps itself
 ex13-delay-ready-at-once =
     .observed = Delay::new(200 ms) returned Ready when polled at once
     .expected = Pending until 200 ms have passed

@@ -184,6 +184,10 @@ ex13-delay-never-completes =
 
 ## delay_wakes_the_latest_waker
 
+ex13-poll-waited-for-the-timer =
+    .observed = опрос Delay::new(200 ms), сделанный раньше срока, занял { $took } ms и затем вернул Ready
+    .expected = сразу Pending: poll никогда не ждёт, пока пройдёт время
+    .why = poll ждал внутри: возможно, блокировку, которую поток таймера держит, пока спит (сначала спите, потом берите блокировку, чтобы выставить `done` и забрать waker), или poll спит сам
 ex13-delay-ready-at-once =
     .observed = Delay::new(200 ms) вернул Ready, когда его опросили сразу
     .expected = Pending, пока не пройдут 200 ms
